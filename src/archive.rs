@@ -1,0 +1,698 @@
+//! The archive: a directory holding the sled store, its lock and the
+//! checkpoint key. `Archive` is the one writer: it checks each statement,
+//! appends accepted ones as entries in one atomic batch, flushes, signs a
+//! checkpoint, and only then acknowledges them.
+
+use crate::checkpoint::Checkpoint;
+use crate::encoding::{self, DecodeError};
+use crate::entry::{entry_hash, Entry};
+use crate::hash::Digest;
+use crate::keys::{KeyError, PublicKey, SecretKey};
+use crate::merkle::{self, NodeStore};
+use crate::registry::{GenesisPayload, Registry, RegistryChange, PAYLOAD};
+use crate::rules::{self, Effects, MemIndex, Overlay, RuleError};
+use crate::statement::{BodyError, Draft, Kind, SignatureFault, StatementBody, StatementFile};
+use crate::store::{self, Head, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// File name of the archive's checkpoint signing key inside the archive dir.
+pub const CHECKPOINT_KEY_FILE: &str = "checkpoint.key";
+const LOCK_FILE: &str = "temoin.lock";
+const DB_DIR: &str = "db";
+
+/// Settings fixed at `init`, stored in the archive.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Config {
+    pub origin: String,
+    /// Largest part accepted, in bytes.
+    pub max_part_bytes: u64,
+    /// How far in the future a claimed creation time may be, in ms
+    /// (clocks on field laptops drift; a year ahead is not drift).
+    pub max_future_ms: i64,
+}
+
+impl Config {
+    pub fn new(origin: &str) -> Config {
+        Config {
+            origin: origin.to_string(),
+            max_part_bytes: 16 * 1024 * 1024,
+            max_future_ms: 24 * 3600 * 1000,
+        }
+    }
+}
+
+/// Why a statement was refused. The archive is unchanged by a refusal.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum Refusal {
+    #[error("malformed statement: {0}")]
+    Malformed(#[from] BodyError),
+    #[error("malformed statement file: {0}")]
+    File(#[from] DecodeError),
+    #[error("bad signature: {0}")]
+    Signature(#[from] SignatureFault),
+    #[error("part {label:?} is committed in the body but missing from the statement file")]
+    MissingPart { label: String },
+    #[error("part {label:?} is in the statement file but not committed in the signed body")]
+    UnexpectedPart { label: String },
+    #[error("part {label:?} does not match its commitment: {what}")]
+    PartMismatch { label: String, what: &'static str },
+    #[error("part {label:?} is {len} bytes, over this archive's limit of {limit} bytes")]
+    PartTooLarge { label: String, len: u64, limit: u64 },
+    #[error("claimed creation time {claimed} is more than {max_hours} h after the archive's clock ({now}); check the signing machine's clock")]
+    FromTheFuture {
+        claimed: String,
+        now: String,
+        max_hours: i64,
+    },
+    #[error("{0}")]
+    Rule(#[from] RuleError),
+}
+
+/// Errors of the archive itself (not of a statement).
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    #[error("archive {0} is in use by another process (only one temoin may write an archive at a time; wait for it to finish)")]
+    Locked(PathBuf),
+    #[error("{0} is not a temoin archive (no {DB_DIR}/ inside); create one with `temoin init`")]
+    NotAnArchive(PathBuf),
+    #[error("{0} already exists and is not empty; `temoin init` needs a new directory")]
+    AlreadyExists(PathBuf),
+    #[error("cannot access {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    #[error("the archive's own genesis statement was refused: {0}")]
+    Genesis(Refusal),
+    #[error("origin {0:?} is not a valid checkpoint origin: use a name without spaces or '+', e.g. \"temoin.example/tombouctou\"")]
+    BadOrigin(String),
+    #[error("checkpoint: {0}")]
+    Checkpoint(String),
+}
+
+/// What ingest says of an accepted statement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Accepted {
+    pub seq: u64,
+    pub entry_hash: Digest,
+    pub statement_hash: Digest,
+    pub kind: Kind,
+    pub received_at: i64,
+    /// True when the statement was already in the log: nothing was appended.
+    pub duplicate: bool,
+}
+
+/// A statement checked and ready to append.
+struct Pending {
+    entry: Entry,
+    entry_bytes: Vec<u8>,
+    hash: Digest,
+    effects: Effects,
+    parts: Vec<(Digest, Vec<u8>)>,
+}
+
+/// An open archive, holding its lock until dropped.
+pub struct Archive {
+    dir: PathBuf,
+    store: Store,
+    config: Config,
+    head: Head,
+    registry: Registry,
+    checkpoint_key: SecretKey,
+    _lock: File,
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
+    move |source| ArchiveError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+fn lock(dir: &Path) -> Result<File, ArchiveError> {
+    use fs2::FileExt;
+    let path = dir.join(LOCK_FILE);
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(io_err(&path))?;
+    f.try_lock_exclusive()
+        .map_err(|_| ArchiveError::Locked(dir.to_path_buf()))?;
+    Ok(f)
+}
+
+fn open_db(dir: &Path) -> Result<sled::Db, ArchiveError> {
+    sled::Config::new()
+        .path(dir.join(DB_DIR))
+        .cache_capacity(64 * 1024 * 1024)
+        .open()
+        .map_err(|e| ArchiveError::Store(StoreError::Sled(e)))
+}
+
+impl Archive {
+    /// Create a new archive in `dir` with `custodian` as its first custodian.
+    /// Generates the archive's checkpoint key (`dir/checkpoint.key`) and
+    /// appends the genesis statement as entry 0.
+    pub fn init(
+        dir: &Path,
+        config: Config,
+        custodian: &SecretKey,
+        custodian_name: &str,
+    ) -> Result<Archive, ArchiveError> {
+        crate::keys::check_name(&config.origin)
+            .map_err(|_| ArchiveError::BadOrigin(config.origin.clone()))?;
+        if dir.exists() {
+            let mut rd = std::fs::read_dir(dir).map_err(io_err(dir))?;
+            if rd.next().is_some() {
+                return Err(ArchiveError::AlreadyExists(dir.to_path_buf()));
+            }
+        }
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        let lock = lock(dir)?;
+        let checkpoint_key = SecretKey::generate(&config.origin)?;
+        checkpoint_key.save(
+            &dir.join(CHECKPOINT_KEY_FILE),
+            "The archive's checkpoint key: it signs the archive's checkpoints.",
+        )?;
+        let db = open_db(dir)?;
+        db.insert(store::key(store::META, b"format"), store::FORMAT_TAG)
+            .map_err(StoreError::from)?;
+        db.insert(
+            store::key(store::META, b"config"),
+            serde_json::to_vec(&config).unwrap_or_default(),
+        )
+        .map_err(StoreError::from)?;
+        db.flush().map_err(StoreError::from)?;
+        let mut archive = Archive {
+            dir: dir.to_path_buf(),
+            store: Store { db },
+            config: config.clone(),
+            head: Head::default(),
+            registry: Registry::default(),
+            checkpoint_key,
+            _lock: lock,
+        };
+        let genesis = GenesisPayload {
+            origin: config.origin.clone(),
+            custodian_name: custodian_name.to_string(),
+            checkpoint_key: archive.checkpoint_key.vkey()?,
+        };
+        let file = Draft::new(Kind::Genesis)
+            .part(PAYLOAD, serde_json::to_vec(&genesis).unwrap_or_default())
+            .sign(custodian)
+            .map_err(|e| ArchiveError::Genesis(Refusal::Malformed(e)))?;
+        let out = archive.ingest_batch(&[file])?;
+        match out.into_iter().next() {
+            Some(Ok(_)) => Ok(archive),
+            Some(Err(r)) => Err(ArchiveError::Genesis(r)),
+            None => Err(ArchiveError::Checkpoint(
+                "genesis produced no outcome".into(),
+            )),
+        }
+    }
+
+    /// Open an existing archive for writing (and reading).
+    pub fn open(dir: &Path) -> Result<Archive, ArchiveError> {
+        if !dir.join(DB_DIR).is_dir() {
+            return Err(ArchiveError::NotAnArchive(dir.to_path_buf()));
+        }
+        let lock = lock(dir)?;
+        let db = open_db(dir)?;
+        let store = Store { db };
+        match store.get(&store::key(store::META, b"format"))? {
+            Some(v) if v.as_ref() == store::FORMAT_TAG => {}
+            _ => return Err(ArchiveError::NotAnArchive(dir.to_path_buf())),
+        }
+        let config: Config = store
+            .get(&store::key(store::META, b"config"))?
+            .and_then(|v| serde_json::from_slice(&v).ok())
+            .ok_or_else(|| StoreError::Corrupt("archive config is missing or unreadable".into()))?;
+        let checkpoint_key = SecretKey::load(&dir.join(CHECKPOINT_KEY_FILE))?;
+        let head = store.head()?;
+        let registry = load_registry(&store)?;
+        Ok(Archive {
+            dir: dir.to_path_buf(),
+            store,
+            config,
+            head,
+            registry,
+            checkpoint_key,
+            _lock: lock,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    pub fn head(&self) -> Head {
+        self.head
+    }
+    pub fn size(&self) -> u64 {
+        self.head.size
+    }
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+    pub fn checkpoint_key(&self) -> &SecretKey {
+        &self.checkpoint_key
+    }
+
+    /// Ingest one statement: `Ok(Ok(accepted))`, or `Ok(Err(refusal))` with
+    /// the archive unchanged.
+    pub fn ingest(
+        &mut self,
+        file: &StatementFile,
+    ) -> Result<Result<Accepted, Refusal>, ArchiveError> {
+        let mut out = self.ingest_batch(std::slice::from_ref(file))?;
+        Ok(out
+            .pop()
+            .unwrap_or(Err(Refusal::File(DecodeError::Malformed {
+                what: "batch",
+                reason: "empty".into(),
+            }))))
+    }
+
+    /// Ingest a batch: each statement is checked against the log and the
+    /// batch's earlier statements; the accepted ones are appended in one
+    /// atomic write, flushed once, then covered by one new checkpoint.
+    /// Returns one outcome per input, in order. An `Err` means nothing of
+    /// the batch was written.
+    pub fn ingest_batch(
+        &mut self,
+        files: &[StatementFile],
+    ) -> Result<Vec<Result<Accepted, Refusal>>, ArchiveError> {
+        let now = crate::time::now_ms();
+        let received_at = now.max(self.head.last_received_at);
+        let mut registry = self.registry.clone();
+        let mut overlay = Overlay {
+            base: &self.store,
+            pending: MemIndex::default(),
+        };
+        let mut pending: Vec<Pending> = Vec::new();
+        let mut pending_by_hash: HashMap<Digest, usize> = HashMap::new();
+        let mut outcomes = Vec::with_capacity(files.len());
+        let mut size = self.head.size;
+        let mut prev = self.head.last_hash;
+
+        for file in files {
+            let outcome = self.check_one(
+                file,
+                &registry,
+                &overlay,
+                &pending_by_hash,
+                &pending,
+                size,
+                received_at,
+            )?;
+            match outcome {
+                Checked::Refused(r) => outcomes.push(Err(r)),
+                Checked::Duplicate(a) => outcomes.push(Ok(a)),
+                Checked::Accept(acceptable) => {
+                    let Acceptable {
+                        body,
+                        hash,
+                        effects,
+                        parts,
+                    } = *acceptable;
+                    let entry = Entry {
+                        seq: size,
+                        prev,
+                        received_at,
+                        statement: file.statement.clone(),
+                    };
+                    let entry_bytes = entry.to_bytes();
+                    let eh = entry_hash(&entry_bytes);
+                    if let Some(change) = &effects.registry {
+                        registry.apply(size, change.clone());
+                    }
+                    overlay.pending.apply(&effects);
+                    outcomes.push(Ok(Accepted {
+                        seq: size,
+                        entry_hash: eh,
+                        statement_hash: hash,
+                        kind: body.kind,
+                        received_at,
+                        duplicate: false,
+                    }));
+                    pending_by_hash.insert(hash, pending.len());
+                    pending.push(Pending {
+                        entry,
+                        entry_bytes,
+                        hash,
+                        effects,
+                        parts,
+                    });
+                    prev = eh.0;
+                    size += 1;
+                }
+            }
+        }
+        if pending.is_empty() {
+            return Ok(outcomes);
+        }
+        self.write(&pending, received_at)?;
+        self.registry = registry;
+        Ok(outcomes)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn check_one(
+        &self,
+        file: &StatementFile,
+        registry: &Registry,
+        overlay: &Overlay<'_, Store>,
+        pending_by_hash: &HashMap<Digest, usize>,
+        pending: &[Pending],
+        seq: u64,
+        received_at: i64,
+    ) -> Result<Checked, ArchiveError> {
+        let st = &file.statement;
+        let hash = st.hash();
+        // A statement already in the log is acknowledged, not appended again.
+        if let Some(&i) = pending_by_hash.get(&hash) {
+            let p = &pending[i];
+            return Ok(Checked::Duplicate(Accepted {
+                seq: p.entry.seq,
+                entry_hash: entry_hash(&p.entry_bytes),
+                statement_hash: hash,
+                kind: p.effects.statements[0].1.kind,
+                received_at: p.entry.received_at,
+                duplicate: true,
+            }));
+        }
+        if let Some(info) = rules::Index::statement(&self.store, &hash)? {
+            let entry = self.store.entry_bytes(info.seq)?.ok_or_else(|| {
+                StoreError::Corrupt(format!("index names missing entry {}", info.seq))
+            })?;
+            let decoded = Entry::from_bytes(&entry)
+                .map_err(|e| StoreError::Corrupt(format!("entry {}: {e}", info.seq)))?;
+            return Ok(Checked::Duplicate(Accepted {
+                seq: info.seq,
+                entry_hash: entry_hash(&entry),
+                statement_hash: hash,
+                kind: info.kind,
+                received_at: decoded.received_at,
+                duplicate: true,
+            }));
+        }
+        let body = match StatementBody::decode(&st.body_bytes) {
+            Ok(b) => b,
+            Err(e) => return Ok(Checked::Refused(e.into())),
+        };
+        if let Err(e) = st.verify_signature(&body) {
+            return Ok(Checked::Refused(e.into()));
+        }
+        let parts = match self.check_parts(&body, file) {
+            Ok(p) => p,
+            Err(r) => return Ok(Checked::Refused(r)),
+        };
+        if body.created_at > received_at.saturating_add(self.config.max_future_ms) {
+            return Ok(Checked::Refused(Refusal::FromTheFuture {
+                claimed: crate::time::format_ms(body.created_at),
+                now: crate::time::format_ms(received_at),
+                max_hours: self.config.max_future_ms / 3_600_000,
+            }));
+        }
+        let payload = file
+            .parts
+            .iter()
+            .find(|p| p.label == PAYLOAD)
+            .map(|p| p.content.as_slice());
+        let effects = match rules::check(registry, overlay, seq, hash, &body, payload)? {
+            Ok(fx) => fx,
+            Err(e) => return Ok(Checked::Refused(e.into())),
+        };
+        Ok(Checked::Accept(Box::new(Acceptable {
+            body,
+            hash,
+            effects,
+            parts,
+        })))
+    }
+
+    /// Every committed part present and matching; nothing else; within limits.
+    fn check_parts(
+        &self,
+        body: &StatementBody,
+        file: &StatementFile,
+    ) -> Result<Vec<(Digest, Vec<u8>)>, Refusal> {
+        for (i, p) in file.parts.iter().enumerate() {
+            if body.part(&p.label).is_none() || file.parts[..i].iter().any(|q| q.label == p.label) {
+                return Err(Refusal::UnexpectedPart {
+                    label: p.label.clone(),
+                });
+            }
+        }
+        let mut out = Vec::with_capacity(body.parts.len());
+        for c in &body.parts {
+            if c.length > self.config.max_part_bytes {
+                return Err(Refusal::PartTooLarge {
+                    label: c.label.clone(),
+                    len: c.length,
+                    limit: self.config.max_part_bytes,
+                });
+            }
+            let part = file
+                .parts
+                .iter()
+                .find(|p| p.label == c.label)
+                .ok_or_else(|| Refusal::MissingPart {
+                    label: c.label.clone(),
+                })?;
+            if part.content.len() as u64 != c.length {
+                return Err(Refusal::PartMismatch {
+                    label: c.label.clone(),
+                    what: "its length differs from the committed length",
+                });
+            }
+            let d = part.digest();
+            if d.0 != c.digest {
+                return Err(Refusal::PartMismatch {
+                    label: c.label.clone(),
+                    what: "its salted digest differs from the committed digest",
+                });
+            }
+            let mut v = Vec::with_capacity(32 + part.content.len());
+            v.extend_from_slice(&part.salt);
+            v.extend_from_slice(&part.content);
+            out.push((d, v));
+        }
+        Ok(out)
+    }
+
+    /// Write a checked batch atomically, flush, then sign its checkpoint.
+    fn write(&mut self, pending: &[Pending], received_at: i64) -> Result<(), ArchiveError> {
+        let mut batch = sled::Batch::default();
+        let mut nodes = PendingNodes {
+            store: &self.store,
+            pending: HashMap::new(),
+        };
+        let mut size = self.head.size;
+        let mut parts_in_batch: HashMap<Digest, ()> = HashMap::new();
+        for p in pending {
+            batch.insert(
+                &store::seq_key(store::ENTRY, p.entry.seq)[..],
+                p.entry_bytes.as_slice(),
+            );
+            for (h, info) in &p.effects.statements {
+                batch.insert(store::key(store::STATEMENT, &h.0), encoding::encode(info));
+            }
+            for (id, info) in &p.effects.incidents {
+                batch.insert(
+                    store::key(store::INCIDENT, id.as_bytes()),
+                    encoding::encode(info),
+                );
+            }
+            for (d, v) in &p.parts {
+                batch.insert(store::key(store::PART, &d.0), v.as_slice());
+                parts_in_batch.insert(*d, ());
+            }
+            if p.effects.registry.is_some() {
+                batch.insert(&store::seq_key(store::REGISTRY, p.entry.seq)[..], &[][..]);
+            }
+            if let Some((target, label)) = &p.effects.redact {
+                if let Some(d) = self.part_digest_of(target, label, pending)? {
+                    batch.remove(store::key(store::PART, &d.0));
+                }
+            }
+            let leaf = entry_hash(&p.entry_bytes);
+            let new_nodes = merkle::nodes_completed_by_append(&nodes, size, leaf.0)
+                .map_err(|e| ArchiveError::Store(StoreError::Corrupt(format!("merkle: {e:?}"))))?;
+            for (level, index, h) in new_nodes {
+                batch.insert(
+                    &store::key(store::MERKLE, &merkle::node_key(level, index))[..],
+                    &h[..],
+                );
+                nodes.pending.insert((level, index), h);
+            }
+            size += 1;
+        }
+        let last = pending
+            .last()
+            .map(|p| (p.entry.hash(), p.entry.received_at));
+        let head = Head {
+            size,
+            last_hash: last.map(|l| l.0 .0).unwrap_or(self.head.last_hash),
+            last_received_at: last.map(|l| l.1).unwrap_or(received_at),
+        };
+        let root = merkle::root_at(&nodes, size)
+            .map_err(|e| ArchiveError::Store(StoreError::Corrupt(format!("merkle: {e:?}"))))?;
+        let checkpoint = Checkpoint {
+            origin: self.config.origin.clone(),
+            size,
+            root,
+            extensions: Vec::new(),
+        };
+        let signer = self.checkpoint_key.note_signer()?;
+        let note = checkpoint
+            .sign(&signer)
+            .map_err(|e| ArchiveError::Checkpoint(e.to_string()))?;
+        batch.insert(
+            &store::seq_key(store::CHECKPOINT, size)[..],
+            note.as_bytes(),
+        );
+        batch.insert(store::key(store::META, b"head"), encoding::encode(&head));
+        self.store.db.apply_batch(batch).map_err(StoreError::from)?;
+        // Acknowledge only what is durable.
+        self.store.db.flush().map_err(StoreError::from)?;
+        self.head = head;
+        Ok(())
+    }
+
+    /// The digest of part `label` of statement `target` (in the log or in
+    /// this batch).
+    fn part_digest_of(
+        &self,
+        target: &Digest,
+        label: &str,
+        pending: &[Pending],
+    ) -> Result<Option<Digest>, ArchiveError> {
+        let bytes = match pending.iter().find(|p| p.hash == *target) {
+            Some(p) => p.entry.statement.body_bytes.clone(),
+            None => {
+                let Some(info) = rules::Index::statement(&self.store, target)? else {
+                    return Ok(None);
+                };
+                match self.store.entry(info.seq)? {
+                    Some(e) => e.statement.body_bytes,
+                    None => return Ok(None),
+                }
+            }
+        };
+        let body = StatementBody::decode(&bytes)
+            .map_err(|e| StoreError::Corrupt(format!("statement {target}: {e}")))?;
+        Ok(body.part(label).map(|c| Digest(c.digest)))
+    }
+}
+
+enum Checked {
+    Refused(Refusal),
+    Duplicate(Accepted),
+    Accept(Box<Acceptable>),
+}
+
+struct Acceptable {
+    body: StatementBody,
+    hash: Digest,
+    effects: Effects,
+    parts: Vec<(Digest, Vec<u8>)>,
+}
+
+/// Merkle nodes of the store plus those of the batch being written.
+struct PendingNodes<'a> {
+    store: &'a Store,
+    pending: HashMap<(u8, u64), [u8; 32]>,
+}
+
+impl NodeStore for PendingNodes<'_> {
+    type Error = StoreError;
+    fn node(&self, level: u8, index: u64) -> Result<[u8; 32], StoreError> {
+        if let Some(h) = self.pending.get(&(level, index)) {
+            return Ok(*h);
+        }
+        self.store.merkle_node(level, index)
+    }
+}
+
+impl NodeStore for Store {
+    type Error = StoreError;
+    fn node(&self, level: u8, index: u64) -> Result<[u8; 32], StoreError> {
+        self.merkle_node(level, index)
+    }
+}
+
+impl Store {
+    pub fn merkle_node(&self, level: u8, index: u64) -> Result<[u8; 32], StoreError> {
+        let v = self
+            .get(&store::key(store::MERKLE, &merkle::node_key(level, index)))?
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!("Merkle node ({level}, {index}) is missing"))
+            })?;
+        v.as_ref().try_into().map_err(|_| {
+            StoreError::Corrupt(format!("Merkle node ({level}, {index}) is not 32 bytes"))
+        })
+    }
+
+    /// The signed checkpoint issued at tree size `size`, if any.
+    pub fn checkpoint_note(&self, size: u64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .get(&store::seq_key(store::CHECKPOINT, size))?
+            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    /// The latest signed checkpoint.
+    pub fn latest_checkpoint(&self) -> Result<Option<(u64, String)>, StoreError> {
+        let last = self.db.scan_prefix([store::CHECKPOINT]).next_back();
+        match last {
+            None => Ok(None),
+            Some(r) => {
+                let (k, v) = r?;
+                let size = store::key_seq(&k)
+                    .ok_or_else(|| StoreError::Corrupt("checkpoint key".into()))?;
+                Ok(Some((size, String::from_utf8_lossy(&v).into_owned())))
+            }
+        }
+    }
+}
+
+/// Replay the registry statements (only those: `R` lists their seqs).
+fn load_registry(store: &Store) -> Result<Registry, ArchiveError> {
+    let mut reg = Registry::default();
+    for seq in store.registry_seqs() {
+        let seq = seq?;
+        let entry = store
+            .entry(seq)?
+            .ok_or_else(|| StoreError::Corrupt(format!("registry entry {seq} is missing")))?;
+        let body = StatementBody::decode(&entry.statement.body_bytes)
+            .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+        let payload = body
+            .part(PAYLOAD)
+            .map(|c| Digest(c.digest))
+            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} has no payload")))?;
+        let (_, content) = store.part(&payload)?.ok_or_else(|| {
+            StoreError::Corrupt(format!("payload of registry entry {seq} is missing"))
+        })?;
+        let author = PublicKey::from_bytes(&body.author)?;
+        let change = RegistryChange::from_payload(body.kind, author, &content)
+            .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+        if let Some(c) = change {
+            reg.apply(seq, c);
+        }
+    }
+    Ok(reg)
+}

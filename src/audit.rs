@@ -1,0 +1,443 @@
+//! The full audit: replay every entry from 0 and check everything that can
+//! be checked (docs/FORMAT.md §9). The first fault is reported with its seq.
+//!
+//! Signature checks, decoding and hashing run on all cores in chunks; the
+//! checks that depend on order (links, registry, rules) run in seq order.
+//! Each signature is checked with `verify_strict`, one entry at a time, so
+//! the verdict is exactly that of `verify_strict` on every entry.
+
+use crate::checkpoint::Checkpoint;
+use crate::entry::{entry_hash, Entry};
+use crate::hash::Digest;
+use crate::keys::PublicKey;
+use crate::merkle;
+use crate::note::VerifierKey;
+use crate::registry::{Registry, PAYLOAD};
+use crate::rules::{self, MemIndex};
+use crate::statement::{Kind, StatementBody};
+use crate::store::{self, Store, StoreError};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What is wrong, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("entry {seq}: {reason}")]
+pub struct Fault {
+    pub seq: u64,
+    pub reason: String,
+}
+
+/// A part erased by a redaction order: reported, not a fault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RedactedPart {
+    pub seq: u64,
+    pub label: String,
+    pub by_seq: u64,
+}
+
+/// What a clean audit checked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+pub struct AuditReport {
+    pub entries: u64,
+    pub authors: usize,
+    pub parts: u64,
+    pub checkpoints: u64,
+    pub first_received_at: Option<i64>,
+    pub last_received_at: Option<i64>,
+    pub redacted: Vec<RedactedPart>,
+}
+
+/// One entry after the order-independent checks.
+struct Prepared {
+    seq_key: u64,
+    bytes: sled::IVec,
+    hash: Digest,
+    decoded: Result<(Entry, StatementBody, Digest), String>,
+    signature: Result<(), String>,
+}
+
+fn prepare(seq_key: u64, bytes: sled::IVec) -> Prepared {
+    let hash = entry_hash(&bytes);
+    let decoded = Entry::from_bytes(&bytes)
+        .map_err(|e| format!("stored bytes are not a valid entry: {e}"))
+        .and_then(|e| {
+            let body = StatementBody::decode(&e.statement.body_bytes)
+                .map_err(|err| format!("statement body: {err}"))?;
+            let sh = e.statement.hash();
+            Ok((e, body, sh))
+        });
+    let signature = match &decoded {
+        Ok((e, body, _)) => e
+            .statement
+            .verify_signature(body)
+            .map_err(|f| format!("signature: {f}")),
+        Err(_) => Ok(()),
+    };
+    Prepared {
+        seq_key,
+        bytes,
+        hash,
+        decoded,
+        signature,
+    }
+}
+
+const CHUNK: usize = 2048;
+
+/// Replay and check the whole archive. `progress` is called with the number
+/// of entries checked so far.
+pub fn audit(
+    store: &Store,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Result<AuditReport, Fault>, StoreError> {
+    let head = store.head()?;
+    let checkpoint_sizes: BTreeSet<u64> = store
+        .db
+        .scan_prefix([store::CHECKPOINT])
+        .keys()
+        .filter_map(|k| k.ok().and_then(|k| store::key_seq(&k)))
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .max(1);
+
+    let mut st = Replay {
+        store,
+        registry: Registry::default(),
+        index: MemIndex::default(),
+        prev_hash: [0u8; 32],
+        prev_received: i64::MIN,
+        next: 0,
+        frontier: Vec::new(),
+        checkpoint_sizes: &checkpoint_sizes,
+        checkpoint_key: None,
+        authors: BTreeSet::new(),
+        report: AuditReport::default(),
+        redacted_parts: BTreeMap::new(),
+    };
+
+    let mut iter = store.entries_from(0);
+    loop {
+        let mut raw = Vec::with_capacity(CHUNK);
+        for item in iter.by_ref().take(CHUNK) {
+            raw.push(item?);
+        }
+        if raw.is_empty() {
+            break;
+        }
+        let prepared = prepare_parallel(raw, threads);
+        for p in prepared {
+            if let Err(f) = st.check(p)? {
+                return Ok(Err(f));
+            }
+        }
+        progress(st.next);
+    }
+    if head.size != st.next {
+        return Ok(Err(Fault {
+            seq: st.next.min(head.size),
+            reason: format!(
+                "the archive's head says {} entries but the log holds {} (entries were removed or added behind its back)",
+                head.size, st.next
+            ),
+        }));
+    }
+    if head.last_hash != st.prev_hash {
+        return Ok(Err(Fault {
+            seq: st.next.saturating_sub(1),
+            reason: "the last entry's hash differs from the one recorded in the head".into(),
+        }));
+    }
+    if let Some(&extra) = checkpoint_sizes.range(st.next + 1..).next() {
+        return Ok(Err(Fault {
+            seq: st.next,
+            reason: format!("a checkpoint claims tree size {extra}, beyond the log's end"),
+        }));
+    }
+    let mut report = st.report;
+    report.entries = st.next;
+    report.authors = st.authors.len();
+    Ok(Ok(report))
+}
+
+fn prepare_parallel(raw: Vec<(u64, sled::IVec)>, threads: usize) -> Vec<Prepared> {
+    if threads <= 1 || raw.len() < 64 {
+        return raw.into_iter().map(|(s, b)| prepare(s, b)).collect();
+    }
+    let per = raw.len().div_ceil(threads);
+    let mut chunks: Vec<Vec<(u64, sled::IVec)>> = Vec::new();
+    let mut it = raw.into_iter().peekable();
+    while it.peek().is_some() {
+        chunks.push(it.by_ref().take(per).collect());
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| {
+                s.spawn(move || {
+                    c.into_iter()
+                        .map(|(k, b)| prepare(k, b))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+struct Replay<'a> {
+    store: &'a Store,
+    registry: Registry,
+    index: MemIndex,
+    prev_hash: [u8; 32],
+    prev_received: i64,
+    next: u64,
+    /// Perfect subtrees of the tree so far, largest first: (level, hash).
+    frontier: Vec<(u8, [u8; 32])>,
+    checkpoint_sizes: &'a BTreeSet<u64>,
+    checkpoint_key: Option<VerifierKey>,
+    authors: BTreeSet<[u8; 32]>,
+    report: AuditReport,
+    /// (statement hash, label) -> seq of the redaction order.
+    redacted_parts: BTreeMap<(Digest, String), u64>,
+}
+
+impl Replay<'_> {
+    fn fault(&self, seq: u64, reason: impl Into<String>) -> Result<Result<(), Fault>, StoreError> {
+        Ok(Err(Fault {
+            seq,
+            reason: reason.into(),
+        }))
+    }
+
+    fn check(&mut self, p: Prepared) -> Result<Result<(), Fault>, StoreError> {
+        let n = self.next;
+        if p.seq_key != n {
+            return self.fault(
+                n,
+                format!(
+                    "entry {n} is missing: the log goes from entry {} to entry {}",
+                    n as i128 - 1,
+                    p.seq_key
+                ),
+            );
+        }
+        // The tree recorded each entry's hash when it was appended: a
+        // difference means these bytes were altered afterwards.
+        match self
+            .store
+            .get(&store::key(store::MERKLE, &merkle::node_key(0, n)))?
+        {
+            Some(leaf) if leaf.as_ref() == p.hash.0 => {}
+            Some(_) => {
+                return self.fault(
+                    n,
+                    format!(
+                        "the entry's bytes were altered after it was appended: they hash to {}, not to the leaf hash recorded in the tree",
+                        p.hash.short()
+                    ),
+                )
+            }
+            None => return self.fault(n, "the entry's Merkle leaf is missing"),
+        }
+        let (entry, body, statement_hash) = match p.decoded {
+            Ok(d) => d,
+            Err(reason) => return self.fault(n, reason),
+        };
+        if entry.seq != n {
+            return self.fault(
+                n,
+                format!(
+                    "the entry stored at position {n} says it is entry {} (entries were moved or swapped)",
+                    entry.seq
+                ),
+            );
+        }
+        if entry.prev != self.prev_hash {
+            return self.fault(
+                n,
+                format!(
+                    "prev link {} does not match the hash of entry {} ({})",
+                    Digest(entry.prev).short(),
+                    n as i128 - 1,
+                    Digest(self.prev_hash).short()
+                ),
+            );
+        }
+        if entry.received_at < self.prev_received {
+            return self.fault(
+                n,
+                format!(
+                    "received_at {} goes back before the previous entry's {}",
+                    crate::time::format_ms(entry.received_at),
+                    crate::time::format_ms(self.prev_received)
+                ),
+            );
+        }
+        if let Err(reason) = p.signature {
+            return self.fault(n, reason);
+        }
+        // Parts: present and matching, or erased by a redaction order.
+        let mut payload = None;
+        for c in &body.parts {
+            let d = Digest(c.digest);
+            match self.store.part(&d)? {
+                Some((salt, content)) => {
+                    if content.len() as u64 != c.length
+                        || crate::hash::part_digest(&salt, &content) != d
+                    {
+                        return self.fault(
+                            n,
+                            format!("part {:?} does not match its commitment", c.label),
+                        );
+                    }
+                    if c.label == PAYLOAD {
+                        payload = Some(content);
+                    }
+                    self.report.parts += 1;
+                }
+                None => match self.redacted_parts.get(&(statement_hash, c.label.clone())) {
+                    Some(&by) => self.report.redacted.push(RedactedPart {
+                        seq: n,
+                        label: c.label.clone(),
+                        by_seq: by,
+                    }),
+                    None => {
+                        return self.fault(
+                            n,
+                            format!(
+                                "part {:?} is missing and no redaction order erased it",
+                                c.label
+                            ),
+                        )
+                    }
+                },
+            }
+        }
+        let fx = match rules::check(
+            &self.registry,
+            &self.index,
+            n,
+            statement_hash,
+            &body,
+            payload.as_deref(),
+        ) {
+            Ok(Ok(fx)) => fx,
+            Ok(Err(e)) => return self.fault(n, format!("not authorised when appended: {e}")),
+            Err(never) => match never {},
+        };
+        if let Some(change) = &fx.registry {
+            self.registry.apply(n, change.clone());
+        }
+        if let Some((target, label)) = &fx.redact {
+            self.redacted_parts.insert((*target, label.clone()), n);
+            // A part redacted later was present (and checked) until now;
+            // a redacted part of an earlier entry shows as redacted here.
+            if let Some(info) = self.index.statements.get(target) {
+                self.report.redacted.push(RedactedPart {
+                    seq: info.seq,
+                    label: label.clone(),
+                    by_seq: n,
+                });
+            }
+        }
+        self.index.apply(&fx);
+        if body.kind == Kind::Genesis {
+            if let Some(vk) = &self.registry.checkpoint_key {
+                self.checkpoint_key = VerifierKey::parse(vk).ok();
+            }
+        }
+        self.authors.insert(body.author);
+        let _ = PublicKey::from_bytes(&body.author);
+        if self.report.first_received_at.is_none() {
+            self.report.first_received_at = Some(entry.received_at);
+        }
+        self.report.last_received_at = Some(entry.received_at);
+        self.prev_hash = p.hash.0;
+        self.prev_received = entry.received_at;
+
+        // The tree: recompute every completed node and compare it with the
+        // stored one, then check any checkpoint issued at this size.
+        if let Err(f) = self.append_leaf(n, p.hash.0)? {
+            return Ok(Err(f));
+        }
+        self.next = n + 1;
+        if self.checkpoint_sizes.contains(&self.next) {
+            return self.check_checkpoint(self.next);
+        }
+        drop(p.bytes);
+        Ok(Ok(()))
+    }
+
+    fn append_leaf(&mut self, n: u64, leaf: [u8; 32]) -> Result<Result<(), Fault>, StoreError> {
+        self.frontier.push((0, leaf));
+        while self.frontier.len() >= 2 {
+            let (lr, r) = self.frontier[self.frontier.len() - 1];
+            let (ll, l) = self.frontier[self.frontier.len() - 2];
+            if ll != lr {
+                break;
+            }
+            self.frontier.truncate(self.frontier.len() - 2);
+            let h = crate::hash::sha256(&[&[1u8], &l, &r]).0;
+            let level = ll + 1;
+            let index = n >> level;
+            let stored = self
+                .store
+                .get(&store::key(store::MERKLE, &merkle::node_key(level, index)))?;
+            if stored.as_deref() != Some(&h[..]) {
+                return self.fault(
+                    n,
+                    format!("the stored Merkle node (level {level}, index {index}) completed by this entry is wrong or missing"),
+                );
+            }
+            self.frontier.push((level, h));
+        }
+        Ok(Ok(()))
+    }
+
+    fn root(&self) -> [u8; 32] {
+        let mut it = self.frontier.iter().rev();
+        let Some(&(_, mut r)) = it.next() else {
+            return crate::hash::sha256(&[]).0;
+        };
+        for (_, l) in it {
+            r = crate::hash::sha256(&[&[1u8], l, &r]).0;
+        }
+        r
+    }
+
+    fn check_checkpoint(&mut self, size: u64) -> Result<Result<(), Fault>, StoreError> {
+        let seq = size - 1;
+        let Some(note) = self.store.checkpoint_note(size)? else {
+            return Ok(Ok(()));
+        };
+        let Some(key) = &self.checkpoint_key else {
+            return self.fault(
+                seq,
+                "a checkpoint exists but the genesis names no checkpoint key",
+            );
+        };
+        let cp = match Checkpoint::open(&note, key) {
+            Ok(cp) => cp,
+            Err(e) => return self.fault(seq, format!("checkpoint at size {size}: {e}")),
+        };
+        if cp.size != size {
+            return self.fault(
+                seq,
+                format!("checkpoint stored for size {size} says size {}", cp.size),
+            );
+        }
+        if cp.root != self.root() {
+            return self.fault(
+                seq,
+                format!("checkpoint at size {size}: its signed root differs from the root of the entries 0..{size}"),
+            );
+        }
+        self.report.checkpoints += 1;
+        Ok(Ok(()))
+    }
+}

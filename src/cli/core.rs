@@ -1,0 +1,573 @@
+//! Keys, archive creation, signing, ingest, the log and the audit.
+
+use super::{print_json, progress, read_file, table, write_file, ArchiveArg, CliError, CliResult};
+use clap::Subcommand;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use temoin::archive::{Accepted, Archive, Config, Refusal};
+use temoin::audit;
+use temoin::compose::draft_from_json;
+use temoin::keys::{NamedPublicKey, SecretKey};
+use temoin::registry::{EnrollPayload, RevokePayload, Role, PAYLOAD};
+use temoin::statement::{Draft, Kind, StatementBody, StatementFile};
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Generate, enrol, revoke and list keys.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Create a new archive, with its genesis entry signed by the custodian.
+    Init {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        /// The archive's origin: names its checkpoints (no spaces), e.g. temoin.example/tombouctou.
+        #[arg(long)]
+        origin: String,
+        /// The first custodian's secret key file.
+        #[arg(long, value_name = "KEY")]
+        custodian_key: PathBuf,
+        /// The custodian's display name (default: the key's name).
+        #[arg(long)]
+        name: Option<String>,
+        /// Largest part accepted, in bytes.
+        #[arg(long, default_value_t = 16 * 1024 * 1024)]
+        max_part_bytes: u64,
+    },
+    /// Sign a statement offline: no archive needed. Writes a .tms file.
+    Sign {
+        /// The author's secret key file.
+        #[arg(long, value_name = "KEY")]
+        key: PathBuf,
+        /// The statement kind: note, incident, testimony, amendment, retraction, annotation, merge, summary-claim, redaction.
+        #[arg(long)]
+        kind: String,
+        /// The statement's content, as JSON (see docs/DOMAIN.md).
+        #[arg(long, value_name = "FILE.json")]
+        input: PathBuf,
+        #[arg(long, value_name = "FILE.tms")]
+        out: PathBuf,
+    },
+    /// Append signed statements (.tms files) to the archive.
+    Ingest {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        #[arg(required = true, value_name = "FILE.tms")]
+        files: Vec<PathBuf>,
+        /// Statements written and flushed together.
+        #[arg(long, default_value_t = 256)]
+        batch_size: usize,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Sign a statement and ingest it at once.
+    Submit {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        #[arg(long, value_name = "KEY")]
+        key: PathBuf,
+        #[arg(long)]
+        kind: String,
+        #[arg(long, value_name = "FILE.json")]
+        input: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the log's entries.
+    Log {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Audit the whole archive: replay and check every entry.
+    Verify {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, short)]
+        quiet: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum KeyCommand {
+    /// Generate a key pair: PATH (secret, mode 0600) and PATH.pub.
+    Generate {
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// The key's name (no spaces), e.g. aminata-walet. Default: the file name.
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Enrol a key with a role (signed by a custodian).
+    Enroll {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        #[arg(long, value_name = "KEY")]
+        custodian_key: PathBuf,
+        /// The public key: a .pub file, a vkey or 64 hex digits.
+        #[arg(long, value_name = "PUB")]
+        public: String,
+        /// custodian, intermediary or reviewer.
+        #[arg(long)]
+        role: String,
+        /// Display name (default: the key's name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Revoke a key (signed by a custodian). Its later statements are refused.
+    Revoke {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        #[arg(long, value_name = "KEY")]
+        custodian_key: PathBuf,
+        #[arg(long, value_name = "PUB")]
+        public: String,
+        #[arg(long)]
+        reason: String,
+        /// Since when the key is distrusted (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ); default now.
+        #[arg(long)]
+        effective: Option<String>,
+    },
+    /// List the archive's keys, with their C2SP vkeys.
+    List {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(cmd: Command) -> CliResult {
+    match cmd {
+        Command::Key(k) => run_key(k),
+        Command::Init {
+            archive,
+            origin,
+            custodian_key,
+            name,
+            max_part_bytes,
+        } => {
+            let key = SecretKey::load(&custodian_key)?;
+            let name = name.unwrap_or_else(|| key.name().to_string());
+            let mut config = Config::new(&origin);
+            config.max_part_bytes = max_part_bytes;
+            let a = Archive::init(&archive.archive, config, &key, &name)?;
+            println!(
+                "created archive {} (origin {origin}), custodian {name} ({})",
+                archive.archive.display(),
+                key.public().short()
+            );
+            println!("checkpoint key: {}", a.checkpoint_key().vkey()?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sign {
+            key,
+            kind,
+            input,
+            out,
+        } => {
+            let file = sign_input(&key, &kind, &input)?;
+            write_file(&out, &file.to_bytes(), "statement file")?;
+            println!(
+                "signed {kind} statement {} -> {}",
+                file.statement.hash(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Ingest {
+            archive,
+            files,
+            batch_size,
+            json,
+            quiet,
+        } => ingest(&archive.archive, &files, batch_size.max(1), json, quiet),
+        Command::Submit {
+            archive,
+            key,
+            kind,
+            input,
+            json,
+        } => {
+            let file = sign_input(&key, &kind, &input)?;
+            let mut a = Archive::open(&archive.archive)?;
+            let out = a.ingest(&file)?;
+            report_outcomes(&[(input, out)], json)
+        }
+        Command::Log { archive, json } => log(&archive.archive, json),
+        Command::Verify {
+            archive,
+            json,
+            quiet,
+        } => verify(&archive.archive, json, quiet),
+    }
+}
+
+fn parse_kind(kind: &str) -> Result<Kind, CliError> {
+    Kind::from_name(kind).ok_or_else(|| {
+        let names: Vec<_> = Kind::ALL.iter().map(|k| k.name()).collect();
+        CliError::usage(format!(
+            "unknown kind {kind:?}; kinds are: {}",
+            names.join(", ")
+        ))
+    })
+}
+
+fn sign_input(key: &Path, kind: &str, input: &Path) -> Result<StatementFile, CliError> {
+    let kind = parse_kind(kind)?;
+    let key = SecretKey::load(key)?;
+    let json = read_file(input, "input")?;
+    let draft = draft_from_json(kind, &json)
+        .map_err(|e| CliError::usage(format!("{}: {e}", input.display())))?;
+    Ok(draft.sign(&key)?)
+}
+
+fn describe(a: &Accepted) -> String {
+    format!(
+        "{} entry {:>6}  {:<13} statement {}  entry hash {}",
+        if a.duplicate { "already" } else { "appended" },
+        a.seq,
+        a.kind.name(),
+        a.statement_hash.short(),
+        a.entry_hash.short()
+    )
+}
+
+#[derive(serde::Serialize)]
+struct OutcomeJson {
+    file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accepted: Option<Accepted>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refused: Option<String>,
+}
+
+fn report_outcomes(outs: &[(PathBuf, Result<Accepted, Refusal>)], json: bool) -> CliResult {
+    let refused = outs.iter().filter(|(_, o)| o.is_err()).count();
+    if json {
+        let v: Vec<OutcomeJson> = outs
+            .iter()
+            .map(|(f, o)| OutcomeJson {
+                file: f.display().to_string(),
+                accepted: o.as_ref().ok().cloned(),
+                refused: o.as_ref().err().map(|r| r.to_string()),
+            })
+            .collect();
+        print_json(&v)?;
+    } else {
+        for (f, o) in outs {
+            match o {
+                Ok(a) => println!("{}  ({})", describe(a), f.display()),
+                Err(r) => eprintln!("refused {}: {r}", f.display()),
+            }
+        }
+    }
+    Ok(if refused > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn ingest(dir: &Path, files: &[PathBuf], batch_size: usize, json: bool, quiet: bool) -> CliResult {
+    let mut archive = Archive::open(dir)?;
+    let bar = progress(files.len() as u64, "ingest", quiet || json);
+    let mut all = Vec::with_capacity(files.len());
+    let mut any_refused = false;
+    for chunk in files.chunks(batch_size) {
+        let mut decoded = Vec::new();
+        let mut outcomes: Vec<(PathBuf, Option<Result<Accepted, Refusal>>)> = Vec::new();
+        for f in chunk {
+            let bytes = read_file(f, "statement file")?;
+            match StatementFile::from_bytes(&bytes) {
+                Ok(s) => {
+                    decoded.push(s);
+                    outcomes.push((f.clone(), None));
+                }
+                Err(e) => outcomes.push((f.clone(), Some(Err(Refusal::File(e))))),
+            }
+        }
+        let mut results = archive.ingest_batch(&decoded)?.into_iter();
+        let done: Vec<(PathBuf, Result<Accepted, Refusal>)> = outcomes
+            .into_iter()
+            .filter_map(|(f, o)| match o {
+                Some(r) => Some((f, r)),
+                None => results.next().map(|r| (f, r)),
+            })
+            .collect();
+        // The batch is durable now: acknowledge it before reading the next.
+        if !json {
+            bar.suspend(|| {
+                let _ = report_outcomes(&done, false);
+            });
+        }
+        any_refused |= done.iter().any(|(_, r)| r.is_err());
+        bar.inc(chunk.len() as u64);
+        all.extend(done);
+    }
+    bar.finish_and_clear();
+    if json {
+        report_outcomes(&all, true)?;
+    }
+    Ok(if any_refused {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+#[derive(serde::Serialize)]
+struct LogRow {
+    seq: u64,
+    received_at: String,
+    kind: String,
+    author: String,
+    author_name: Option<String>,
+    statement_hash: String,
+    entry_hash: String,
+    refs: Vec<String>,
+    parts: Vec<String>,
+}
+
+fn log(dir: &Path, json: bool) -> CliResult {
+    let archive = Archive::open(dir)?;
+    let mut rows = Vec::new();
+    for item in archive.store().entries_from(0) {
+        let (_, bytes) = item?;
+        let entry = temoin::entry::Entry::from_bytes(&bytes)
+            .map_err(|e| CliError::failed(format!("damaged entry: {e}; run `temoin verify`")))?;
+        let body = StatementBody::decode(&entry.statement.body_bytes).map_err(|e| {
+            CliError::failed(format!("entry {}: {e}; run `temoin verify`", entry.seq))
+        })?;
+        let author = temoin::keys::PublicKey::from_bytes(&body.author)?;
+        rows.push(LogRow {
+            seq: entry.seq,
+            received_at: temoin::time::format_ms(entry.received_at),
+            kind: body.kind.name().into(),
+            author: author.to_hex(),
+            author_name: archive.registry().get(&author).map(|r| r.name.clone()),
+            statement_hash: entry.statement.hash().to_hex(),
+            entry_hash: temoin::entry::entry_hash(&bytes).to_hex(),
+            refs: body.refs().map(|r| r.to_hex()).collect(),
+            parts: body.parts.iter().map(|p| p.label.clone()).collect(),
+        });
+    }
+    if json {
+        print_json(&rows)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let table_rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.seq.to_string(),
+                r.received_at.clone(),
+                r.kind.clone(),
+                r.author_name
+                    .clone()
+                    .unwrap_or_else(|| r.author[..12].to_string()),
+                r.statement_hash[..12].to_string(),
+                r.refs
+                    .iter()
+                    .map(|h| h[..12].to_string())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                r.parts.join(","),
+            ]
+        })
+        .collect();
+    table(
+        &[
+            "seq",
+            "received",
+            "kind",
+            "author",
+            "statement",
+            "refs",
+            "parts",
+        ],
+        &table_rows,
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify(dir: &Path, json: bool, quiet: bool) -> CliResult {
+    let archive = Archive::open(dir)?;
+    let bar = progress(archive.size(), "verify", quiet || json);
+    let started = std::time::Instant::now();
+    let verdict = audit::audit(archive.store(), &mut |n| bar.set_position(n))?;
+    bar.finish_and_clear();
+    match verdict {
+        Ok(report) => {
+            if json {
+                print_json(&serde_json::json!({"ok": true, "report": report}))?;
+            } else {
+                for r in &report.redacted {
+                    println!(
+                        "note: part {:?} of entry {} was erased by the redaction order at entry {}",
+                        r.label, r.seq, r.by_seq
+                    );
+                }
+                println!(
+                    "ok: {} entries, {} authors, {} parts, {} checkpoints verified; received {} .. {} ({:.2} s)",
+                    report.entries,
+                    report.authors,
+                    report.parts,
+                    report.checkpoints,
+                    report.first_received_at.map(temoin::time::format_ms).unwrap_or_default(),
+                    report.last_received_at.map(temoin::time::format_ms).unwrap_or_default(),
+                    started.elapsed().as_secs_f64()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(fault) => {
+            if json {
+                print_json(&serde_json::json!({"ok": false, "fault": fault}))?;
+            }
+            Err(CliError::failed(format!("verification FAILED at {fault}")))
+        }
+    }
+}
+
+fn run_key(cmd: KeyCommand) -> CliResult {
+    match cmd {
+        KeyCommand::Generate { out, name } => {
+            let name = match name {
+                Some(n) => n,
+                None => out
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| "key".into()),
+            };
+            let key = SecretKey::generate(&name)?;
+            let public = key.save(&out, "")?;
+            println!("secret key: {} (mode 0600, keep it private)", out.display());
+            println!("public key: {}", public.display());
+            println!("vkey:       {}", key.vkey()?);
+            Ok(ExitCode::SUCCESS)
+        }
+        KeyCommand::Enroll {
+            archive,
+            custodian_key,
+            public,
+            role,
+            name,
+        } => {
+            let custodian = SecretKey::load(&custodian_key)?;
+            let pk = NamedPublicKey::load_or_parse(&public)?;
+            let role = Role::parse(&role).ok_or_else(|| {
+                CliError::usage(format!(
+                    "unknown role {role:?}: use custodian, intermediary or reviewer"
+                ))
+            })?;
+            let payload = EnrollPayload {
+                key: pk.key.to_hex(),
+                name: name.unwrap_or(pk.name),
+                role,
+            };
+            let file = Draft::new(Kind::Enroll)
+                .part(PAYLOAD, serde_json::to_vec(&payload).unwrap_or_default())
+                .sign(&custodian)?;
+            let mut a = Archive::open(&archive.archive)?;
+            let out = a.ingest(&file)?;
+            report_outcomes(&[(PathBuf::from(public), out)], false)
+        }
+        KeyCommand::Revoke {
+            archive,
+            custodian_key,
+            public,
+            reason,
+            effective,
+        } => {
+            let custodian = SecretKey::load(&custodian_key)?;
+            let pk = NamedPublicKey::load_or_parse(&public)?;
+            let effective_at = match effective {
+                None => temoin::time::now_ms(),
+                Some(t) => temoin::time::parse_time(&t).ok_or_else(|| {
+                    CliError::usage(format!("--effective {t:?} is not YYYY-MM-DD[THH:MM:SSZ]"))
+                })?,
+            };
+            let payload = RevokePayload {
+                key: pk.key.to_hex(),
+                reason,
+                effective_at,
+            };
+            let file = Draft::new(Kind::Revoke)
+                .part(PAYLOAD, serde_json::to_vec(&payload).unwrap_or_default())
+                .sign(&custodian)?;
+            let mut a = Archive::open(&archive.archive)?;
+            let out = a.ingest(&file)?;
+            report_outcomes(&[(PathBuf::from(public), out)], false)
+        }
+        KeyCommand::List { archive, json } => {
+            let a = Archive::open(&archive.archive)?;
+            #[derive(serde::Serialize)]
+            struct Row {
+                name: String,
+                role: String,
+                key: String,
+                vkey: String,
+                enrolled_at: Option<u64>,
+                revoked_at: Option<u64>,
+                revoked_reason: Option<String>,
+            }
+            let mut rows = vec![Row {
+                name: a.config().origin.clone(),
+                role: "checkpoint".into(),
+                key: a.checkpoint_key().public().to_hex(),
+                vkey: a.checkpoint_key().vkey()?,
+                enrolled_at: None,
+                revoked_at: None,
+                revoked_reason: None,
+            }];
+            for r in a.registry().keys() {
+                let vname: String = r
+                    .name
+                    .chars()
+                    .map(|c| {
+                        if c.is_whitespace() || c == '+' {
+                            '-'
+                        } else {
+                            c
+                        }
+                    })
+                    .collect();
+                rows.push(Row {
+                    name: r.name.clone(),
+                    role: r.role.name().into(),
+                    key: r.key.to_hex(),
+                    vkey: r.key.vkey(&vname)?,
+                    enrolled_at: Some(r.enrolled_at),
+                    revoked_at: r.revoked.as_ref().map(|v| v.seq),
+                    revoked_reason: r.revoked.as_ref().map(|v| v.reason.clone()),
+                });
+            }
+            if json {
+                print_json(&rows)?;
+            } else {
+                let t: Vec<Vec<String>> = rows
+                    .iter()
+                    .map(|r| {
+                        vec![
+                            r.name.clone(),
+                            r.role.clone(),
+                            r.enrolled_at.map(|s| s.to_string()).unwrap_or("-".into()),
+                            match (&r.revoked_at, &r.revoked_reason) {
+                                (Some(s), Some(why)) => format!("revoked at {s}: {why}"),
+                                _ => "active".into(),
+                            },
+                            r.vkey.clone(),
+                        ]
+                    })
+                    .collect();
+                table(&["name", "role", "enrolled", "status", "vkey"], &t);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! The command line's pieces, one module per area. Each module defines its
+//! clap subcommands and runs them through the library; nothing here decides
+//! anything about the archive.
+
+pub mod core;
+
+use std::fmt;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+/// An error to print, with the process exit code.
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl CliError {
+    /// Exit 1: a refusal or a failed verification.
+    pub fn failed(message: impl Into<String>) -> CliError {
+        CliError {
+            code: 1,
+            message: message.into(),
+        }
+    }
+    /// Exit 2: the command was given something unusable.
+    pub fn usage(message: impl Into<String>) -> CliError {
+        CliError {
+            code: 2,
+            message: message.into(),
+        }
+    }
+}
+
+macro_rules! usage_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for CliError {
+            fn from(e: $t) -> CliError { CliError::usage(e.to_string()) }
+        }
+    )*};
+}
+usage_from!(
+    temoin::keys::KeyError,
+    temoin::compose::ComposeError,
+    temoin::statement::BodyError
+);
+
+impl From<temoin::ArchiveError> for CliError {
+    fn from(e: temoin::ArchiveError) -> CliError {
+        use temoin::ArchiveError as E;
+        match e {
+            E::NotAnArchive(_) | E::AlreadyExists(_) | E::BadOrigin(_) | E::Key(_) => {
+                CliError::usage(e.to_string())
+            }
+            _ => CliError::failed(e.to_string()),
+        }
+    }
+}
+
+impl From<temoin::store::StoreError> for CliError {
+    fn from(e: temoin::store::StoreError) -> CliError {
+        CliError::failed(e.to_string())
+    }
+}
+
+pub type CliResult = Result<std::process::ExitCode, CliError>;
+
+/// The archive directory: `--archive DIR` or `TEMOIN_ARCHIVE`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ArchiveArg {
+    /// The archive directory (or set TEMOIN_ARCHIVE).
+    #[arg(long, env = "TEMOIN_ARCHIVE", value_name = "DIR")]
+    pub archive: PathBuf,
+}
+
+pub fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path)
+        .map_err(|e| CliError::usage(format!("cannot read {what} {}: {e}", path.display())))
+}
+
+pub fn write_file(path: &std::path::Path, bytes: &[u8], what: &str) -> Result<(), CliError> {
+    std::fs::write(path, bytes)
+        .map_err(|e| CliError::failed(format!("cannot write {what} {}: {e}", path.display())))
+}
+
+pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
+    let s = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::failed(format!("cannot print JSON: {e}")))?;
+    println!("{s}");
+    Ok(())
+}
+
+/// A progress bar on a terminal; hidden when stderr is not a terminal or
+/// with `--quiet`.
+pub fn progress(len: u64, what: &str, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    let style = indicatif::ProgressStyle::with_template(
+        "{msg:>10} [{bar:40}] {pos}/{len} ({per_sec}, {eta})",
+    )
+    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_message(what.to_string());
+    bar
+}
+
+/// Print rows as an aligned table (columns padded by character count, so
+/// "Émimalane" lines up with "Aratane").
+pub fn table(header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(c.chars().count());
+            }
+        }
+    }
+    let line = |cells: Vec<&str>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            let w = widths.get(i).copied().unwrap_or(0);
+            if i + 1 == cells.len() {
+                s.push_str(c);
+            } else {
+                s.push_str(c);
+                s.extend(std::iter::repeat_n(' ', w - c.chars().count() + 2));
+            }
+        }
+        println!("{}", s.trim_end());
+    };
+    line(header.to_vec());
+    for r in rows {
+        line(r.iter().map(String::as_str).collect());
+    }
+}

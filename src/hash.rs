@@ -1,0 +1,99 @@
+//! SHA-256 and the domain-separated digests of the v1 construction.
+//!
+//! Every hash in temoin is SHA-256. Where two different things are hashed,
+//! a prefix keeps their inputs from ever colliding: `0x00`/`0x01` for Merkle
+//! leaves and nodes (RFC 9162), and NUL-terminated ASCII tags for parts and
+//! signatures.
+
+use sha2::{Digest as _, Sha256};
+use std::fmt;
+
+/// Prefix of a part digest: `SHA-256(PART_DOMAIN || salt || content)`.
+pub const PART_DOMAIN: &[u8] = b"temoin/part/v1\0";
+
+/// A SHA-256 value. Shown in hex; `short()` gives the first 12 hex digits
+/// that human output uses.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Digest(pub [u8; 32]);
+
+impl Digest {
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// The first 12 hex digits: enough to tell entries apart by eye.
+    pub fn short(&self) -> String {
+        hex::encode(&self.0[..6])
+    }
+
+    /// Parse 64 hex digits.
+    pub fn from_hex(s: &str) -> Option<Digest> {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(s.trim(), &mut out).ok()?;
+        Some(Digest(out))
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl serde::Serialize for Digest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl fmt::Debug for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Digest({})", self.to_hex())
+    }
+}
+
+/// SHA-256 of the concatenation of `pieces`.
+pub fn sha256(pieces: &[&[u8]]) -> Digest {
+    let mut h = Sha256::new();
+    for p in pieces {
+        h.update(p);
+    }
+    Digest(h.finalize().into())
+}
+
+/// The commitment to a part's content: `SHA-256("temoin/part/v1\0" || salt || content)`.
+pub fn part_digest(salt: &[u8; 32], content: &[u8]) -> Digest {
+    sha256(&[PART_DOMAIN, salt, content])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_sha256_is_the_known_value() {
+        assert_eq!(
+            sha256(&[]).to_hex(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+
+    #[test]
+    fn part_digest_depends_on_salt_and_content() {
+        let a = part_digest(&[0; 32], b"Tangata");
+        assert_ne!(a, part_digest(&[1; 32], b"Tangata"));
+        assert_ne!(a, part_digest(&[0; 32], b"Tangatb"));
+        assert_eq!(a, sha256(&[b"temoin/part/v1\0", &[0; 32], b"Tangata"]));
+    }
+
+    #[test]
+    fn hex_round_trip() {
+        let d = sha256(&[b"x"]);
+        assert_eq!(Digest::from_hex(&d.to_hex()), Some(d));
+        assert_eq!(Digest::from_hex("zz"), None);
+    }
+}

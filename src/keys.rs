@@ -1,0 +1,386 @@
+//! Keys and key files (docs/FORMAT.md §7, keys/README.md).
+//!
+//! A key file is UTF-8 text: lines starting with `#` are comments (demo keys
+//! carry a `DEMO ONLY` warning there), and exactly one line holds the key in
+//! its C2SP form:
+//!
+//! - secret: `PRIVATE+KEY+<name>+<keyid>+<base64(0x01 || seed32)>` (Go's
+//!   `sumdb/note` signer key form), file mode 0600;
+//! - public: `<name>+<keyid>+<base64(0x01 || pubkey32)>` (the C2SP vkey).
+//!
+//! Using the transparency-log forms means the archive's checkpoint key can
+//! be handed to standard tooling as it is.
+
+use crate::note::{SignerKey, VerifierKey};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A raw Ed25519 public key: an author's identity in the archive.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PublicKey([u8; 32]);
+
+impl PublicKey {
+    /// Accepts only valid curve points; weak keys are caught by `is_weak`.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Result<PublicKey, KeyError> {
+        VerifyingKey::from_bytes(bytes).map_err(|_| KeyError::NotAPoint)?;
+        Ok(PublicKey(*bytes))
+    }
+
+    pub fn to_bytes(self) -> [u8; 32] {
+        self.0
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    pub fn verifying_key(&self) -> VerifyingKey {
+        // Checked in from_bytes.
+        VerifyingKey::from_bytes(&self.0).unwrap_or_default()
+    }
+
+    /// Small-order keys: a signature "by" them proves nothing.
+    pub fn is_weak(&self) -> bool {
+        self.verifying_key().is_weak()
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// 12 hex digits, for tables.
+    pub fn short(&self) -> String {
+        hex::encode(&self.0[..6])
+    }
+
+    /// Parse 64 hex digits or a C2SP vkey.
+    pub fn parse(s: &str) -> Result<PublicKey, KeyError> {
+        let s = s.trim();
+        if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+            let mut b = [0u8; 32];
+            hex::decode_to_slice(s, &mut b).map_err(|_| KeyError::NotAPoint)?;
+            return PublicKey::from_bytes(&b);
+        }
+        let v = VerifierKey::parse(s).map_err(|e| KeyError::Format {
+            reason: e.to_string(),
+        })?;
+        Ok(PublicKey(v.public_key().to_bytes()))
+    }
+
+    /// The C2SP vkey of this key under `name`.
+    pub fn vkey(&self, name: &str) -> Result<String, KeyError> {
+        let v = VerifierKey::new(name, self.verifying_key()).map_err(|e| KeyError::Format {
+            reason: e.to_string(),
+        })?;
+        Ok(v.to_string())
+    }
+}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PublicKey({})", self.to_hex())
+    }
+}
+
+impl serde::Serialize for PublicKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl fmt::Display for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+/// A named Ed25519 signing key. The seed is zeroized on drop
+/// (ed25519-dalek's `zeroize` feature).
+pub struct SecretKey {
+    name: String,
+    signing: SigningKey,
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretKey({}, {})", self.name, self.public().short())
+    }
+}
+
+impl SecretKey {
+    /// A fresh key from the OS's random generator.
+    pub fn generate(name: &str) -> Result<SecretKey, KeyError> {
+        check_name(name)?;
+        Ok(SecretKey {
+            name: name.to_string(),
+            signing: SigningKey::generate(&mut rand::rngs::OsRng),
+        })
+    }
+
+    /// A key from a fixed seed: for test vectors and demo keys only.
+    pub fn from_seed(name: &str, seed: &[u8; 32]) -> Result<SecretKey, KeyError> {
+        check_name(name)?;
+        Ok(SecretKey {
+            name: name.to_string(),
+            signing: SigningKey::from_bytes(seed),
+        })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn public(&self) -> PublicKey {
+        PublicKey(self.signing.verifying_key().to_bytes())
+    }
+
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        self.signing.sign(message).to_bytes()
+    }
+
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.signing
+    }
+
+    /// This key as a C2SP note signer (for checkpoints).
+    pub fn note_signer(&self) -> Result<SignerKey, KeyError> {
+        SignerKey::new(&self.name, self.signing.clone()).map_err(|e| KeyError::Format {
+            reason: e.to_string(),
+        })
+    }
+
+    pub fn vkey(&self) -> Result<String, KeyError> {
+        self.public().vkey(&self.name)
+    }
+
+    /// Parse a secret key file's text.
+    pub fn parse_file(text: &str) -> Result<SecretKey, KeyError> {
+        let line = key_line(text)?;
+        if !line.starts_with("PRIVATE+KEY+") {
+            return Err(KeyError::Format {
+                reason: "this is not a secret key (secret keys start with PRIVATE+KEY+; \
+                         did you pass the .pub file?)"
+                    .into(),
+            });
+        }
+        let s = SignerKey::parse(line).map_err(|e| KeyError::Format {
+            reason: e.to_string(),
+        })?;
+        Ok(SecretKey {
+            name: s.name().to_string(),
+            signing: s.signing_key().clone(),
+        })
+    }
+
+    /// The secret key file's text, with `comment` lines above the key.
+    pub fn to_file_text(&self, comment: &str) -> Result<String, KeyError> {
+        let mut out = String::new();
+        for c in comment.lines() {
+            out.push_str("# ");
+            out.push_str(c);
+            out.push('\n');
+        }
+        out.push_str(&self.note_signer()?.to_skey_string());
+        out.push('\n');
+        Ok(out)
+    }
+
+    pub fn public_file_text(&self, comment: &str) -> Result<String, KeyError> {
+        let mut out = String::new();
+        for c in comment.lines() {
+            out.push_str("# ");
+            out.push_str(c);
+            out.push('\n');
+        }
+        out.push_str(&self.vkey()?);
+        out.push('\n');
+        Ok(out)
+    }
+
+    /// Read a secret key file.
+    pub fn load(path: &Path) -> Result<SecretKey, KeyError> {
+        let text = read_key_file(path)?;
+        SecretKey::parse_file(&text).map_err(|e| e.at(path))
+    }
+
+    /// Write `PATH` (secret, mode 0600, never overwriting) and `PATH.pub`.
+    pub fn save(&self, path: &Path, comment: &str) -> Result<PathBuf, KeyError> {
+        let public_path = public_path_for(path);
+        for p in [path, public_path.as_path()] {
+            if p.exists() {
+                return Err(KeyError::Exists { path: p.into() });
+            }
+        }
+        let secret = self.to_file_text(&format!(
+            "temoin secret key (Ed25519) \"{}\".\nWhoever holds this file can sign as this key: keep it private.\n{comment}",
+            self.name
+        ))?;
+        write_new_file(path, secret.as_bytes(), 0o600)?;
+        let public = self.public_file_text(&format!(
+            "temoin public key (Ed25519) \"{}\", C2SP vkey form: name+keyid+base64(0x01||key).\n{comment}",
+            self.name
+        ))?;
+        write_new_file(&public_path, public.as_bytes(), 0o644)?;
+        Ok(public_path)
+    }
+}
+
+/// `PATH.pub` for a secret key at `PATH`.
+pub fn public_path_for(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(".pub");
+    PathBuf::from(s)
+}
+
+/// A public key read from a file, with the name it carries.
+#[derive(Debug, Clone)]
+pub struct NamedPublicKey {
+    pub name: String,
+    pub key: PublicKey,
+}
+
+impl NamedPublicKey {
+    pub fn parse_file(text: &str) -> Result<NamedPublicKey, KeyError> {
+        let line = key_line(text)?;
+        if line.starts_with("PRIVATE+KEY+") {
+            return Err(KeyError::Format {
+                reason: "this is a secret key; pass the public key (.pub) instead".into(),
+            });
+        }
+        let v = VerifierKey::parse(line).map_err(|e| KeyError::Format {
+            reason: e.to_string(),
+        })?;
+        Ok(NamedPublicKey {
+            name: v.name().to_string(),
+            key: PublicKey(v.public_key().to_bytes()),
+        })
+    }
+
+    /// Read a public key file, or accept the argument itself as a vkey or hex key.
+    pub fn load_or_parse(arg: &str) -> Result<NamedPublicKey, KeyError> {
+        let path = Path::new(arg);
+        if path.exists() {
+            let text = read_key_file(path)?;
+            return NamedPublicKey::parse_file(&text).map_err(|e| e.at(path));
+        }
+        if let Ok(v) = VerifierKey::parse(arg.trim()) {
+            return Ok(NamedPublicKey {
+                name: v.name().to_string(),
+                key: PublicKey(v.public_key().to_bytes()),
+            });
+        }
+        let key = PublicKey::parse(arg).map_err(|_| KeyError::NotFound { path: arg.into() })?;
+        Ok(NamedPublicKey {
+            name: key.short(),
+            key,
+        })
+    }
+}
+
+fn key_line(text: &str) -> Result<&str, KeyError> {
+    let mut lines = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'));
+    let line = lines.next().ok_or(KeyError::Format {
+        reason: "no key line (only comments or blank lines)".into(),
+    })?;
+    if lines.next().is_some() {
+        return Err(KeyError::Format {
+            reason: "more than one key line; a key file holds exactly one key".into(),
+        });
+    }
+    Ok(line)
+}
+
+fn read_key_file(path: &Path) -> Result<String, KeyError> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            KeyError::NotFound { path: path.into() }
+        } else {
+            KeyError::Io {
+                path: path.into(),
+                source: e,
+            }
+        }
+    })?;
+    if bytes.len() > 64 * 1024 {
+        return Err(KeyError::Format {
+            reason: format!("{} is too large to be a key file", path.display()),
+        });
+    }
+    String::from_utf8(bytes).map_err(|_| KeyError::Format {
+        reason: format!("{} is not UTF-8 text", path.display()),
+    })
+}
+
+/// Create `path` with `mode`, failing if it exists: a key is never
+/// silently overwritten.
+pub fn write_new_file(path: &Path, bytes: &[u8], mode: u32) -> Result<(), KeyError> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let io = |e| KeyError::Io {
+        path: path.into(),
+        source: e,
+    };
+    let mut f = opts.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            KeyError::Exists { path: path.into() }
+        } else {
+            io(e)
+        }
+    })?;
+    f.write_all(bytes).map_err(io)?;
+    f.sync_all().map_err(io)?;
+    Ok(())
+}
+
+/// C2SP key names: non-empty, no whitespace, no `+`.
+pub fn check_name(name: &str) -> Result<(), KeyError> {
+    if name.is_empty() || name.len() > 100 || name.chars().any(|c| c.is_whitespace() || c == '+') {
+        return Err(KeyError::BadName { name: name.into() });
+    }
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("key file {path} not found")]
+    NotFound { path: PathBuf },
+    #[error("{path} already exists; refusing to overwrite a key (move it away first)")]
+    Exists { path: PathBuf },
+    #[error("cannot read or write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("bad key: {reason}")]
+    Format { reason: String },
+    #[error("bad key in {path}: {reason}")]
+    FormatAt { path: PathBuf, reason: String },
+    #[error("key name {name:?} is not allowed: use 1-100 characters without spaces or '+' (e.g. \"aminata-walet\")")]
+    BadName { name: String },
+    #[error("the key is not a valid Ed25519 public key")]
+    NotAPoint,
+}
+
+impl KeyError {
+    fn at(self, path: &Path) -> KeyError {
+        match self {
+            KeyError::Format { reason } => KeyError::FormatAt {
+                path: path.into(),
+                reason,
+            },
+            other => other,
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! # temoin — an evidence-grade archive of testimonies
+//!
+//! Statements signed by their authors (Ed25519) are appended to a
+//! hash-chained log inside an RFC 9162 Merkle tree, stored in sled, with
+//! signed C2SP checkpoints. Projections rebuild each incident's state from
+//! the log, and every projected fact names the entries it came from.
+//!
+//! The byte formats are specified in `docs/FORMAT.md`; this crate is one
+//! implementation of that specification. The command-line tool `temoin` is
+//! a thin layer over this library.
+//!
+//! ```no_run
+//! use temoin::{archive::{Archive, Config}, keys::SecretKey, statement::{Draft, Kind}};
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let custodian = SecretKey::generate("custodian")?;
+//! let mut archive = Archive::init("archive".as_ref(), Config::new("temoin.example/demo"), &custodian, "Custodian")?;
+//! let note = Draft::new(Kind::Note).part("text", "Premier témoignage reçu.").sign(&custodian)?;
+//! let accepted = archive.ingest(&note)?.expect("accepted");
+//! println!("appended as entry {}", accepted.seq);
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+
+pub mod archive;
+pub mod audit;
+pub mod checkpoint;
+pub mod compose;
+pub mod domain;
+pub mod encoding;
+pub mod entry;
+pub mod hash;
+pub mod keys;
+pub mod merkle;
+pub mod note;
+pub mod registry;
+pub mod rules;
+pub mod statement;
+pub mod store;
+pub mod time;
+
+pub use archive::{Accepted, Archive, ArchiveError, Config, Refusal};
+pub use hash::Digest;
+pub use statement::{Draft, Kind, StatementFile};

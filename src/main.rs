@@ -1,0 +1,43 @@
+//! `temoin`: the command line. Parsing and printing only; the work is done
+//! by the `temoin` library. Exit codes: 0 ok, 1 verification failure or
+//! refusal, 2 usage error.
+
+mod cli;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "temoin",
+    version,
+    about = "An evidence-grade archive of signed testimonies",
+    long_about = "temoin keeps testimonies as statements signed by their authors, appended to a \
+                  hash-chained, Merkle-tree log with signed checkpoints, and rebuilds each \
+                  incident's state from that log with the sources of every figure.\n\n\
+                  Exit codes: 0 ok, 1 verification failure or refusal, 2 usage error."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    #[command(flatten)]
+    Core(cli::core::Command),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Core(c) => cli::core::run(c),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("temoin: {e}");
+            ExitCode::from(e.code)
+        }
+    }
+}

@@ -1,0 +1,407 @@
+//! Who may sign what, as it stood at each seq (DESIGN §7).
+//!
+//! The registry is a fold over the registry statements (genesis, enroll,
+//! revoke). Ingest consults the registry as it stands at the head; the
+//! audit replays it from entry 0, so both decide authority the same way.
+
+use crate::keys::PublicKey;
+use crate::statement::Kind;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Label of the JSON part that carries a statement's structured payload.
+pub const PAYLOAD: &str = "payload";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Custodian,
+    Intermediary,
+    Reviewer,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Custodian => "custodian",
+            Role::Intermediary => "intermediary",
+            Role::Reviewer => "reviewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "custodian" => Some(Role::Custodian),
+            "intermediary" => Some(Role::Intermediary),
+            "reviewer" => Some(Role::Reviewer),
+            _ => None,
+        }
+    }
+
+    /// The kinds a role may sign. Amendments and retractions are further
+    /// limited to the record's author or a custodian (see `rules`).
+    pub fn may_sign(self, kind: Kind) -> bool {
+        use Kind::*;
+        match self {
+            Role::Custodian => kind != Genesis,
+            Role::Intermediary => matches!(
+                kind,
+                Note | Incident | Testimony | Amendment | Retraction | SummaryClaim
+            ),
+            Role::Reviewer => matches!(kind, Note | Annotation | Merge),
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Payload of entry 0.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GenesisPayload {
+    /// The checkpoint origin, e.g. `temoin.example/tombouctou`.
+    pub origin: String,
+    /// Display name of the first custodian (the genesis author).
+    pub custodian_name: String,
+    /// The archive's checkpoint key, C2SP vkey form; its name is the origin.
+    pub checkpoint_key: String,
+}
+
+/// Payload of an enrolment.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollPayload {
+    /// The enrolled Ed25519 key, 64 hex digits.
+    pub key: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// Payload of a revocation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokePayload {
+    pub key: String,
+    pub reason: String,
+    /// Since when the key is to be distrusted, unix ms (e.g. when a laptop
+    /// was lost). The revocation takes effect in the archive at its own seq;
+    /// this time is recorded for readers.
+    pub effective_at: i64,
+}
+
+/// One key as the registry knows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct KeyRecord {
+    pub key: PublicKey,
+    pub name: String,
+    pub role: Role,
+    pub enrolled_at: u64,
+    pub revoked: Option<Revocation>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Revocation {
+    pub seq: u64,
+    pub reason: String,
+    pub effective_at: i64,
+}
+
+/// Why the registry refuses an author or a registry change.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum AuthorityError {
+    #[error("author key {key} is not enrolled in this archive (a custodian must enrol it first)")]
+    UnknownKey { key: String },
+    #[error("author key {key} ({name}) was revoked at entry {seq}: {reason}")]
+    Revoked {
+        key: String,
+        name: String,
+        seq: u64,
+        reason: String,
+    },
+    #[error("{name} is a {role} and a {role} may not sign {kind} statements")]
+    RoleMayNot {
+        name: String,
+        role: Role,
+        kind: Kind,
+    },
+    #[error("a genesis statement may only be entry 0")]
+    LateGenesis,
+    #[error("entry 0 must be a genesis statement, not {kind}")]
+    NoGenesis { kind: Kind },
+    #[error("key {key} is already enrolled (as {name}, {role})")]
+    AlreadyEnrolled {
+        key: String,
+        name: String,
+        role: Role,
+    },
+    #[error("key {key} was revoked at entry {seq}; a revoked key cannot be enrolled again (generate a new key)")]
+    ReEnrolRevoked { key: String, seq: u64 },
+    #[error("key {key} is not enrolled, so it cannot be revoked")]
+    RevokeUnknown { key: String },
+    #[error("key {key} is already revoked (at entry {seq})")]
+    AlreadyRevoked { key: String, seq: u64 },
+    #[error("refusing to revoke the last active custodian: the archive would be frozen (enrol another custodian first)")]
+    LastCustodian,
+    #[error("the payload's key is not a valid, non-weak Ed25519 key: {0}")]
+    BadKey(String),
+}
+
+/// The registry as of some seq.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Registry {
+    pub origin: Option<String>,
+    pub checkpoint_key: Option<String>,
+    keys: BTreeMap<PublicKey, KeyRecord>,
+}
+
+impl Registry {
+    pub fn get(&self, key: &PublicKey) -> Option<&KeyRecord> {
+        self.keys.get(key)
+    }
+
+    pub fn keys(&self) -> impl Iterator<Item = &KeyRecord> {
+        self.keys.values()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The role under which `author` may sign `kind` now, or why not.
+    pub fn authorize(&self, author: &PublicKey, kind: Kind) -> Result<Role, AuthorityError> {
+        if kind == Kind::Genesis {
+            return if self.keys.is_empty() {
+                Ok(Role::Custodian)
+            } else {
+                Err(AuthorityError::LateGenesis)
+            };
+        }
+        if self.keys.is_empty() {
+            return Err(AuthorityError::NoGenesis { kind });
+        }
+        let rec = self.keys.get(author).ok_or(AuthorityError::UnknownKey {
+            key: author.to_hex(),
+        })?;
+        if let Some(r) = &rec.revoked {
+            return Err(AuthorityError::Revoked {
+                key: author.to_hex(),
+                name: rec.name.clone(),
+                seq: r.seq,
+                reason: r.reason.clone(),
+            });
+        }
+        if !rec.role.may_sign(kind) {
+            return Err(AuthorityError::RoleMayNot {
+                name: rec.name.clone(),
+                role: rec.role,
+                kind,
+            });
+        }
+        Ok(rec.role)
+    }
+
+    /// Check a registry change against the current state without applying it.
+    pub fn check_change(&self, change: &RegistryChange) -> Result<(), AuthorityError> {
+        match change {
+            RegistryChange::Genesis { .. } => {
+                if !self.keys.is_empty() {
+                    return Err(AuthorityError::LateGenesis);
+                }
+            }
+            RegistryChange::Enroll { key, .. } => {
+                if let Some(rec) = self.keys.get(key) {
+                    return Err(match &rec.revoked {
+                        Some(r) => AuthorityError::ReEnrolRevoked {
+                            key: key.to_hex(),
+                            seq: r.seq,
+                        },
+                        None => AuthorityError::AlreadyEnrolled {
+                            key: key.to_hex(),
+                            name: rec.name.clone(),
+                            role: rec.role,
+                        },
+                    });
+                }
+            }
+            RegistryChange::Revoke { key, .. } => {
+                let rec = self
+                    .keys
+                    .get(key)
+                    .ok_or(AuthorityError::RevokeUnknown { key: key.to_hex() })?;
+                if let Some(r) = &rec.revoked {
+                    return Err(AuthorityError::AlreadyRevoked {
+                        key: key.to_hex(),
+                        seq: r.seq,
+                    });
+                }
+                let active_custodians = self
+                    .keys
+                    .values()
+                    .filter(|r| r.role == Role::Custodian && r.revoked.is_none())
+                    .count();
+                if rec.role == Role::Custodian && active_custodians <= 1 {
+                    return Err(AuthorityError::LastCustodian);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Apply a change already checked with `check_change`.
+    pub fn apply(&mut self, seq: u64, change: RegistryChange) {
+        match change {
+            RegistryChange::Genesis { author, payload } => {
+                self.origin = Some(payload.origin);
+                self.checkpoint_key = Some(payload.checkpoint_key);
+                self.keys.insert(
+                    author,
+                    KeyRecord {
+                        key: author,
+                        name: payload.custodian_name,
+                        role: Role::Custodian,
+                        enrolled_at: seq,
+                        revoked: None,
+                    },
+                );
+            }
+            RegistryChange::Enroll { key, name, role } => {
+                self.keys.insert(
+                    key,
+                    KeyRecord {
+                        key,
+                        name,
+                        role,
+                        enrolled_at: seq,
+                        revoked: None,
+                    },
+                );
+            }
+            RegistryChange::Revoke {
+                key,
+                reason,
+                effective_at,
+            } => {
+                if let Some(rec) = self.keys.get_mut(&key) {
+                    rec.revoked = Some(Revocation {
+                        seq,
+                        reason,
+                        effective_at,
+                    });
+                }
+            }
+        }
+    }
+}
+
+/// A decoded registry statement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegistryChange {
+    Genesis {
+        author: PublicKey,
+        payload: GenesisPayload,
+    },
+    Enroll {
+        key: PublicKey,
+        name: String,
+        role: Role,
+    },
+    Revoke {
+        key: PublicKey,
+        reason: String,
+        effective_at: i64,
+    },
+}
+
+fn payload_key(hex_key: &str) -> Result<PublicKey, AuthorityError> {
+    let key = PublicKey::parse(hex_key).map_err(|e| AuthorityError::BadKey(e.to_string()))?;
+    if key.is_weak() {
+        return Err(AuthorityError::BadKey("weak (small-order) key".into()));
+    }
+    Ok(key)
+}
+
+impl RegistryChange {
+    /// Read a registry statement's payload. `Ok(None)` for other kinds.
+    pub fn from_payload(
+        kind: Kind,
+        author: PublicKey,
+        payload: &[u8],
+    ) -> Result<Option<RegistryChange>, PayloadError> {
+        Ok(Some(match kind {
+            Kind::Genesis => {
+                let p: GenesisPayload = parse_json(kind, payload)?;
+                crate::note::VerifierKey::parse(&p.checkpoint_key).map_err(|e| {
+                    PayloadError::Invalid {
+                        kind,
+                        reason: format!("checkpoint_key: {e}"),
+                    }
+                })?;
+                RegistryChange::Genesis { author, payload: p }
+            }
+            Kind::Enroll => {
+                let p: EnrollPayload = parse_json(kind, payload)?;
+                let key = payload_key(&p.key).map_err(|e| PayloadError::Invalid {
+                    kind,
+                    reason: e.to_string(),
+                })?;
+                if p.name.trim().is_empty() {
+                    return Err(PayloadError::Invalid {
+                        kind,
+                        reason: "name is empty".into(),
+                    });
+                }
+                RegistryChange::Enroll {
+                    key,
+                    name: p.name,
+                    role: p.role,
+                }
+            }
+            Kind::Revoke => {
+                let p: RevokePayload = parse_json(kind, payload)?;
+                let key = payload_key(&p.key).map_err(|e| PayloadError::Invalid {
+                    kind,
+                    reason: e.to_string(),
+                })?;
+                if p.reason.trim().is_empty() {
+                    return Err(PayloadError::Invalid {
+                        kind,
+                        reason: "a revocation needs a reason".into(),
+                    });
+                }
+                RegistryChange::Revoke {
+                    key,
+                    reason: p.reason,
+                    effective_at: p.effective_at,
+                }
+            }
+            _ => return Ok(None),
+        }))
+    }
+}
+
+/// Why a statement's payload part is not what its kind requires.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum PayloadError {
+    #[error("a {kind} statement needs a part labelled {label:?}")]
+    MissingPart { kind: Kind, label: &'static str },
+    #[error("the {kind} payload is not valid JSON of its kind: {reason}")]
+    Json { kind: Kind, reason: String },
+    #[error("the {kind} payload is invalid: {reason}")]
+    Invalid { kind: Kind, reason: String },
+}
+
+/// Parse a kind's JSON payload strictly (unknown fields are refused).
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    kind: Kind,
+    bytes: &[u8],
+) -> Result<T, PayloadError> {
+    serde_json::from_slice(bytes).map_err(|e| PayloadError::Json {
+        kind,
+        reason: e.to_string(),
+    })
+}

@@ -1,0 +1,411 @@
+//! Statements: what an author signs (DESIGN §1, docs/FORMAT.md §3).
+//!
+//! A statement is a small signed *body* that commits to its *parts*: the
+//! content (an account, structured claims, a witness's identity) lives
+//! outside the body, each part committed by a salted digest. The body's exact
+//! bytes are what the author signed and are kept verbatim forever.
+
+use crate::encoding::{self, DecodeError, MAX_BODY_BYTES};
+use crate::hash::{part_digest, sha256, Digest};
+use crate::keys::{PublicKey, SecretKey};
+use bincode::{Decode, Encode};
+use ed25519_dalek::Signature;
+use rand::RngCore;
+use std::fmt;
+
+/// Format version carried by every v1 body.
+pub const BODY_VERSION: u16 = 1;
+/// Prefix of the signed message: `STATEMENT_DOMAIN || body_bytes`.
+pub const STATEMENT_DOMAIN: &[u8] = b"temoin/statement/v1\0";
+/// At most this many parts per statement.
+pub const MAX_PARTS: usize = 32;
+/// At most this many refs per statement.
+pub const MAX_REFS: usize = 64;
+/// Longest part label.
+pub const MAX_LABEL_LEN: usize = 32;
+
+/// What a statement is. Encoded as a `u32` (the variant's number below);
+/// numbers are fixed forever, new kinds only ever get new numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Encode, Decode, PartialOrd, Ord)]
+pub enum Kind {
+    /// Entry 0: the archive's origin and first custodian.
+    Genesis = 0,
+    /// A custodian enrols a key with a role.
+    Enroll = 1,
+    /// A custodian revokes a key.
+    Revoke = 2,
+    /// A free-text note.
+    Note = 3,
+    /// An incident record (an ESF event).
+    Incident = 4,
+    /// A testimony about one or more incidents.
+    Testimony = 5,
+    /// A new version of a testimony or incident record.
+    Amendment = 6,
+    /// A testimony withdrawn.
+    Retraction = 7,
+    /// A reviewer's annotation on a statement.
+    Annotation = 8,
+    /// Two incident records found to be the same event.
+    Merge = 9,
+    /// A published figure over several incidents.
+    SummaryClaim = 10,
+    /// A custodian's order to erase one part of a statement.
+    Redaction = 11,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 12] = [
+        Kind::Genesis,
+        Kind::Enroll,
+        Kind::Revoke,
+        Kind::Note,
+        Kind::Incident,
+        Kind::Testimony,
+        Kind::Amendment,
+        Kind::Retraction,
+        Kind::Annotation,
+        Kind::Merge,
+        Kind::SummaryClaim,
+        Kind::Redaction,
+    ];
+
+    /// The name used on the command line and in JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Genesis => "genesis",
+            Kind::Enroll => "enroll",
+            Kind::Revoke => "revoke",
+            Kind::Note => "note",
+            Kind::Incident => "incident",
+            Kind::Testimony => "testimony",
+            Kind::Amendment => "amendment",
+            Kind::Retraction => "retraction",
+            Kind::Annotation => "annotation",
+            Kind::Merge => "merge",
+            Kind::SummaryClaim => "summary-claim",
+            Kind::Redaction => "redaction",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Kinds that change who may sign what. Their payloads may never be
+    /// redacted: the audit needs them to replay authority.
+    pub fn is_registry(self) -> bool {
+        matches!(self, Kind::Genesis | Kind::Enroll | Kind::Revoke)
+    }
+}
+
+impl serde::Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The commitment to one part: its label, salted digest and length.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct PartCommitment {
+    pub label: String,
+    pub digest: [u8; 32],
+    pub length: u64,
+}
+
+/// What the author signs.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct StatementBody {
+    pub version: u16,
+    /// Random, chosen by the author: two statements with the same content
+    /// still have different hashes.
+    pub id: [u8; 16],
+    pub author: [u8; 32],
+    /// The author's claimed creation time, unix milliseconds.
+    pub created_at: i64,
+    pub kind: Kind,
+    /// Statement hashes this one refers to (what it amends, retracts,
+    /// annotates...). Their meaning depends on the kind (docs/DOMAIN.md).
+    pub refs: Vec<[u8; 32]>,
+    pub parts: Vec<PartCommitment>,
+}
+
+/// Why a body is not well formed, independent of any archive.
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
+pub enum BodyError {
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    #[error("unsupported statement version {0} (this build reads version {BODY_VERSION})")]
+    Version(u16),
+    #[error("{count} parts, over the limit of {MAX_PARTS}")]
+    TooManyParts { count: usize },
+    #[error("{count} refs, over the limit of {MAX_REFS}")]
+    TooManyRefs { count: usize },
+    #[error("part label {label:?} is not 1-{MAX_LABEL_LEN} characters of a-z, 0-9, '-' or '_'")]
+    BadLabel { label: String },
+    #[error("part label {label:?} appears twice")]
+    DuplicateLabel { label: String },
+    #[error("ref {hash} appears twice")]
+    DuplicateRef { hash: Digest },
+}
+
+fn valid_label(label: &str) -> bool {
+    !label.is_empty()
+        && label.len() <= MAX_LABEL_LEN
+        && label
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+impl StatementBody {
+    /// Decode and check a body: canonical bytes, version, limits, labels.
+    pub fn decode(bytes: &[u8]) -> Result<StatementBody, BodyError> {
+        let body: StatementBody =
+            encoding::decode_canonical(bytes, MAX_BODY_BYTES, "statement body")?;
+        body.check_shape()?;
+        Ok(body)
+    }
+
+    /// The structural rules every body obeys, whatever its kind.
+    pub fn check_shape(&self) -> Result<(), BodyError> {
+        if self.version != BODY_VERSION {
+            return Err(BodyError::Version(self.version));
+        }
+        if self.parts.len() > MAX_PARTS {
+            return Err(BodyError::TooManyParts {
+                count: self.parts.len(),
+            });
+        }
+        if self.refs.len() > MAX_REFS {
+            return Err(BodyError::TooManyRefs {
+                count: self.refs.len(),
+            });
+        }
+        for (i, p) in self.parts.iter().enumerate() {
+            if !valid_label(&p.label) {
+                return Err(BodyError::BadLabel {
+                    label: p.label.clone(),
+                });
+            }
+            if self.parts[..i].iter().any(|q| q.label == p.label) {
+                return Err(BodyError::DuplicateLabel {
+                    label: p.label.clone(),
+                });
+            }
+        }
+        for (i, r) in self.refs.iter().enumerate() {
+            if self.refs[..i].contains(r) {
+                return Err(BodyError::DuplicateRef { hash: Digest(*r) });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn part(&self, label: &str) -> Option<&PartCommitment> {
+        self.parts.iter().find(|p| p.label == label)
+    }
+
+    pub fn refs(&self) -> impl Iterator<Item = Digest> + '_ {
+        self.refs.iter().map(|r| Digest(*r))
+    }
+}
+
+/// A body and its author's signature, exactly as signed.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct SignedStatement {
+    pub body_bytes: Vec<u8>,
+    pub signature: [u8; 64],
+}
+
+impl SignedStatement {
+    /// `SHA-256(signed_statement_bytes)`: the statement's name everywhere.
+    pub fn hash(&self) -> Digest {
+        sha256(&[&encoding::encode(self)])
+    }
+
+    pub fn to_bytes(&self) -> Vec<u8> {
+        encoding::encode(self)
+    }
+
+    /// The message the author signed.
+    pub fn signed_message(body_bytes: &[u8]) -> Vec<u8> {
+        let mut m = Vec::with_capacity(STATEMENT_DOMAIN.len() + body_bytes.len());
+        m.extend_from_slice(STATEMENT_DOMAIN);
+        m.extend_from_slice(body_bytes);
+        m
+    }
+
+    /// Check the signature with `verify_strict` against the body's author.
+    /// Weak (small-order) keys are refused before any curve arithmetic.
+    pub fn verify_signature(&self, body: &StatementBody) -> Result<(), SignatureFault> {
+        let key = PublicKey::from_bytes(&body.author).map_err(|_| SignatureFault::BadKey)?;
+        if key.is_weak() {
+            return Err(SignatureFault::WeakKey);
+        }
+        let sig = Signature::from_bytes(&self.signature);
+        key.verifying_key()
+            .verify_strict(&Self::signed_message(&self.body_bytes), &sig)
+            .map_err(|_| SignatureFault::Invalid)
+    }
+}
+
+/// Why a signature does not verify.
+#[derive(Debug, Clone, Copy, thiserror::Error, PartialEq, Eq)]
+pub enum SignatureFault {
+    #[error("the author key is not a valid Ed25519 point")]
+    BadKey,
+    #[error("the author key is a weak (small-order) Ed25519 key")]
+    WeakKey,
+    #[error("the signature does not verify (verify_strict) over the body")]
+    Invalid,
+}
+
+/// One part's content, with the salt that hides it.
+#[derive(Clone, PartialEq, Eq, Encode, Decode)]
+pub struct Part {
+    pub label: String,
+    pub salt: [u8; 32],
+    pub content: Vec<u8>,
+}
+
+impl fmt::Debug for Part {
+    // Parts can hold a witness's identity: never print their content in
+    // debug output or logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Part")
+            .field("label", &self.label)
+            .field("length", &self.content.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Part {
+    /// A part with a fresh random salt.
+    pub fn new(label: impl Into<String>, content: Vec<u8>) -> Part {
+        let mut salt = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut salt);
+        Part {
+            label: label.into(),
+            salt,
+            content,
+        }
+    }
+
+    pub fn digest(&self) -> Digest {
+        part_digest(&self.salt, &self.content)
+    }
+
+    pub fn commitment(&self) -> PartCommitment {
+        PartCommitment {
+            label: self.label.clone(),
+            digest: self.digest().0,
+            length: self.content.len() as u64,
+        }
+    }
+}
+
+/// What an author builds before signing: kind, refs and parts.
+#[derive(Debug, Clone)]
+pub struct Draft {
+    pub kind: Kind,
+    pub refs: Vec<Digest>,
+    pub parts: Vec<Part>,
+    /// Claimed creation time; `None` = now.
+    pub created_at: Option<i64>,
+    /// Statement id; `None` = random. Fixed only for test vectors.
+    pub id: Option<[u8; 16]>,
+}
+
+impl Draft {
+    pub fn new(kind: Kind) -> Draft {
+        Draft {
+            kind,
+            refs: Vec::new(),
+            parts: Vec::new(),
+            created_at: None,
+            id: None,
+        }
+    }
+
+    pub fn part(mut self, label: &str, content: impl Into<Vec<u8>>) -> Draft {
+        self.parts.push(Part::new(label, content.into()));
+        self
+    }
+
+    pub fn reference(mut self, hash: Digest) -> Draft {
+        self.refs.push(hash);
+        self
+    }
+
+    /// Sign the draft: the result can travel as a statement file.
+    pub fn sign(self, key: &SecretKey) -> Result<StatementFile, BodyError> {
+        let id = self.id.unwrap_or_else(|| {
+            let mut id = [0u8; 16];
+            rand::rngs::OsRng.fill_bytes(&mut id);
+            id
+        });
+        let body = StatementBody {
+            version: BODY_VERSION,
+            id,
+            author: key.public().to_bytes(),
+            created_at: self.created_at.unwrap_or_else(crate::time::now_ms),
+            kind: self.kind,
+            refs: self.refs.iter().map(|d| d.0).collect(),
+            parts: self.parts.iter().map(Part::commitment).collect(),
+        };
+        body.check_shape()?;
+        let body_bytes = encoding::encode(&body);
+        if body_bytes.len() > MAX_BODY_BYTES {
+            return Err(BodyError::Decode(DecodeError::TooLarge {
+                what: "statement body",
+                len: body_bytes.len(),
+                limit: MAX_BODY_BYTES,
+            }));
+        }
+        let signature = key.sign(&SignedStatement::signed_message(&body_bytes));
+        Ok(StatementFile {
+            magic: STATEMENT_FILE_MAGIC,
+            statement: SignedStatement {
+                body_bytes,
+                signature,
+            },
+            parts: self.parts,
+        })
+    }
+}
+
+/// First bytes of a `.tms` statement file.
+pub const STATEMENT_FILE_MAGIC: [u8; 8] = *b"TEMOIN\x01S";
+/// Largest statement file accepted.
+pub const MAX_STATEMENT_FILE_BYTES: usize = 64 * 1024 * 1024;
+
+/// A `.tms` file: a signed statement with its parts, ready to travel.
+#[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct StatementFile {
+    pub magic: [u8; 8],
+    pub statement: SignedStatement,
+    pub parts: Vec<Part>,
+}
+
+impl StatementFile {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        encoding::encode(self)
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> Result<StatementFile, DecodeError> {
+        if bytes.len() >= 8 && bytes[..8] != STATEMENT_FILE_MAGIC {
+            return Err(DecodeError::Malformed {
+                what: "statement file",
+                reason: "it does not start with the temoin statement magic (is it a .tms file?)"
+                    .into(),
+            });
+        }
+        encoding::decode_canonical(bytes, MAX_STATEMENT_FILE_BYTES, "statement file")
+    }
+}

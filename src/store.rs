@@ -1,0 +1,173 @@
+//! The sled store (docs/FORMAT.md §8).
+//!
+//! Everything lives in sled's default tree under one-byte key prefixes, so
+//! that one `apply_batch` writes an ingest batch — entries, parts, indexes,
+//! tree nodes, checkpoint and head — atomically: after a crash the store
+//! holds all of a batch or none of it.
+//!
+//! | prefix | key | value |
+//! |---|---|---|
+//! | `E` | seq (u64 BE) | entry bytes, verbatim |
+//! | `H` | statement hash | `StatementInfo` (index, derived) |
+//! | `I` | incident id (UTF-8) | `IncidentInfo` (index, derived) |
+//! | `P` | part digest | salt (32 bytes) ‖ content |
+//! | `R` | seq (u64 BE) | empty: seqs of registry statements |
+//! | `M` | level (u8) ‖ index (u64 BE) | Merkle node hash (32 bytes) |
+//! | `C` | tree size (u64 BE) | signed checkpoint note (UTF-8) |
+//! | `X` | name | archive metadata: `head`, `config`, `format` |
+//!
+//! Big-endian seqs make sled's byte order the log's order. Only `E` and `P`
+//! (and `C`, signed) are evidence; `H`, `I`, `R`, `M` are derived and the
+//! audit recomputes them.
+
+use crate::encoding;
+use crate::entry::Entry;
+use crate::hash::Digest;
+use crate::rules::{IncidentInfo, Index, StatementInfo};
+use bincode::{Decode, Encode};
+
+pub const ENTRY: u8 = b'E';
+pub const STATEMENT: u8 = b'H';
+pub const INCIDENT: u8 = b'I';
+pub const PART: u8 = b'P';
+pub const REGISTRY: u8 = b'R';
+pub const MERKLE: u8 = b'M';
+pub const CHECKPOINT: u8 = b'C';
+pub const META: u8 = b'X';
+
+/// Value of `X"format"`: refuse to open a store written by another format.
+pub const FORMAT_TAG: &[u8] = b"temoin-archive-v1";
+
+pub fn key(prefix: u8, rest: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(1 + rest.len());
+    k.push(prefix);
+    k.extend_from_slice(rest);
+    k
+}
+
+pub fn seq_key(prefix: u8, seq: u64) -> [u8; 9] {
+    let mut k = [0u8; 9];
+    k[0] = prefix;
+    k[1..].copy_from_slice(&seq.to_be_bytes());
+    k
+}
+
+/// The end of the log as last written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode, Default)]
+pub struct Head {
+    /// Number of entries (= next seq).
+    pub size: u64,
+    /// Hash of the last entry (zeros when empty).
+    pub last_hash: [u8; 32],
+    pub last_received_at: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("storage error: {0}")]
+    Sled(#[from] sled::Error),
+    #[error("the store is damaged: {0} (run `temoin verify` to locate the fault)")]
+    Corrupt(String),
+}
+
+/// A stored part: its salt and content.
+pub type StoredPart = ([u8; 32], Vec<u8>);
+
+/// Read access to a sled store.
+#[derive(Clone)]
+pub struct Store {
+    pub db: sled::Db,
+}
+
+impl Store {
+    pub fn get(&self, k: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
+        Ok(self.db.get(k)?)
+    }
+
+    pub fn head(&self) -> Result<Head, StoreError> {
+        match self.get(&key(META, b"head"))? {
+            None => Ok(Head::default()),
+            Some(v) => encoding::decode_canonical(&v, 64, "head")
+                .map_err(|e| StoreError::Corrupt(e.to_string())),
+        }
+    }
+
+    pub fn entry_bytes(&self, seq: u64) -> Result<Option<sled::IVec>, StoreError> {
+        self.get(&seq_key(ENTRY, seq))
+    }
+
+    pub fn entry(&self, seq: u64) -> Result<Option<Entry>, StoreError> {
+        match self.entry_bytes(seq)? {
+            None => Ok(None),
+            Some(b) => Entry::from_bytes(&b)
+                .map(Some)
+                .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}"))),
+        }
+    }
+
+    /// Stored `(seq key, bytes)` of every entry from `from` on, in order.
+    pub fn entries_from(
+        &self,
+        from: u64,
+    ) -> impl Iterator<Item = Result<(u64, sled::IVec), StoreError>> {
+        self.db
+            .range(seq_key(ENTRY, from).to_vec()..vec![ENTRY + 1])
+            .map(|r| {
+                let (k, v) = r?;
+                let seq = key_seq(&k).ok_or_else(|| {
+                    StoreError::Corrupt(format!("entry key {} is malformed", hex::encode(&k)))
+                })?;
+                Ok((seq, v))
+            })
+    }
+
+    /// `(salt, content)` of a part, `None` if absent (never stored, or redacted).
+    pub fn part(&self, digest: &Digest) -> Result<Option<StoredPart>, StoreError> {
+        match self.get(&key(PART, &digest.0))? {
+            None => Ok(None),
+            Some(v) if v.len() >= 32 => {
+                let mut salt = [0u8; 32];
+                salt.copy_from_slice(&v[..32]);
+                Ok(Some((salt, v[32..].to_vec())))
+            }
+            Some(_) => Err(StoreError::Corrupt(format!(
+                "part {digest} is shorter than its salt"
+            ))),
+        }
+    }
+
+    pub fn registry_seqs(&self) -> impl Iterator<Item = Result<u64, StoreError>> {
+        self.db.scan_prefix([REGISTRY]).map(|r| {
+            let (k, _) = r?;
+            key_seq(&k).ok_or_else(|| StoreError::Corrupt("registry index key".into()))
+        })
+    }
+}
+
+/// The seq in a `prefix ‖ u64 BE` key.
+pub fn key_seq(k: &[u8]) -> Option<u64> {
+    let b: [u8; 8] = k.get(1..9)?.try_into().ok()?;
+    (k.len() == 9).then_some(u64::from_be_bytes(b))
+}
+
+impl Index for Store {
+    type Error = StoreError;
+
+    fn statement(&self, hash: &Digest) -> Result<Option<StatementInfo>, StoreError> {
+        match self.get(&key(STATEMENT, &hash.0))? {
+            None => Ok(None),
+            Some(v) => encoding::decode_canonical(&v, 1 << 20, "statement index")
+                .map(Some)
+                .map_err(|e| StoreError::Corrupt(e.to_string())),
+        }
+    }
+
+    fn incident(&self, id: &str) -> Result<Option<IncidentInfo>, StoreError> {
+        match self.get(&key(INCIDENT, id.as_bytes()))? {
+            None => Ok(None),
+            Some(v) => encoding::decode_canonical(&v, 1 << 20, "incident index")
+                .map(Some)
+                .map_err(|e| StoreError::Corrupt(e.to_string())),
+        }
+    }
+}
