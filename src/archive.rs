@@ -168,6 +168,21 @@ impl Archive {
         custodian: &SecretKey,
         custodian_name: &str,
     ) -> Result<Archive, ArchiveError> {
+        let checkpoint_key = SecretKey::generate(&config.origin)
+            .map_err(|_| ArchiveError::BadOrigin(config.origin.clone()))?;
+        Archive::init_with_checkpoint_key(dir, config, custodian, custodian_name, checkpoint_key)
+    }
+
+    /// `init` with a given checkpoint key (the demo uses a fixed demo key so
+    /// that its checkpoint vkey is the same on every run). The key's name
+    /// must be the origin.
+    pub fn init_with_checkpoint_key(
+        dir: &Path,
+        config: Config,
+        custodian: &SecretKey,
+        custodian_name: &str,
+        checkpoint_key: SecretKey,
+    ) -> Result<Archive, ArchiveError> {
         crate::keys::check_name(&config.origin)
             .map_err(|_| ArchiveError::BadOrigin(config.origin.clone()))?;
         if dir.exists() {
@@ -178,7 +193,8 @@ impl Archive {
         }
         std::fs::create_dir_all(dir).map_err(io_err(dir))?;
         let lock = lock(dir)?;
-        let checkpoint_key = SecretKey::generate(&config.origin)?;
+        let checkpoint_key =
+            SecretKey::from_seed(&config.origin, checkpoint_key.signing_key().as_bytes())?;
         checkpoint_key.save(
             &dir.join(CHECKPOINT_KEY_FILE),
             "The archive's checkpoint key: it signs the archive's checkpoints.",
@@ -521,6 +537,9 @@ impl Archive {
             for (d, v) in &p.parts {
                 batch.insert(store::key(store::PART, &d.0), v.as_slice());
                 parts_in_batch.insert(*d, ());
+            }
+            for id in &p.effects.touches {
+                batch.insert(store::touch_key(id, p.entry.seq), &[][..]);
             }
             if p.effects.registry.is_some() {
                 batch.insert(&store::seq_key(store::REGISTRY, p.entry.seq)[..], &[][..]);

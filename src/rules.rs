@@ -28,6 +28,9 @@ pub struct StatementInfo {
     pub labels: Vec<String>,
     /// For incident records and their amendments, the incident's id.
     pub incident_id: Option<String>,
+    /// Incidents this statement speaks of (a testimony's incidents, an
+    /// incident record's own id, a summary claim's named incidents).
+    pub incidents: Vec<String>,
     /// The statement that replaced this version, if any.
     pub superseded_by: Option<[u8; 32]>,
     /// The retraction that withdrew this testimony, if any.
@@ -59,8 +62,21 @@ pub struct Effects {
     /// (hash, info) pairs to write: the new statement and any record it updates.
     pub statements: Vec<(Digest, StatementInfo)>,
     pub incidents: Vec<(String, IncidentInfo)>,
-    /// A part to erase: (statement whose part it is, label, part digest).
+    /// A part to erase: (statement whose part it is, label).
     pub redact: Option<(Digest, String)>,
+    /// Incidents whose projected state this statement may change, in
+    /// order, without repeats: the keys of the `T` index.
+    pub touches: Vec<String>,
+}
+
+impl Effects {
+    fn touch(&mut self, ids: &[String]) {
+        for id in ids {
+            if !self.touches.contains(id) {
+                self.touches.push(id.clone());
+            }
+        }
+    }
 }
 
 /// Why a statement may not enter the log (given that it decodes and its
@@ -196,6 +212,7 @@ pub fn check<I: Index>(
         owner: body.author,
         labels: body.parts.iter().map(|p| p.label.clone()).collect(),
         incident_id: None,
+        incidents: Vec::new(),
         superseded_by: None,
         retracted_by: None,
         redacted: Vec::new(),
@@ -242,12 +259,13 @@ pub fn check<I: Index>(
                     merged_into: None,
                 },
             ));
+            info.incidents = vec![i.id.clone()];
             info.incident_id = Some(i.id);
         }
         Some(Payload::Testimony(_)) if body.part(TEXT).is_none() => {
             refuse!(PayloadError::MissingPart { kind, label: TEXT });
         }
-        Some(Payload::Testimony(_)) => {}
+        Some(Payload::Testimony(t)) => info.incidents = t.incidents,
         Some(Payload::Amendment(a)) => {
             let (th, mut t) = tri!(target(idx, kind, body)?);
             let (expected, subject) = if a.testimony.is_some() {
@@ -297,6 +315,12 @@ pub fn check<I: Index>(
                 fx.incidents.push((old.clone(), inc));
                 info.incident_id = Some(old);
             }
+            if let Some(new) = &a.testimony {
+                info.incidents = new.incidents.clone();
+            } else {
+                info.incidents = t.incidents.clone();
+            }
+            fx.touch(&t.incidents);
             info.subject = subject;
             info.owner = t.owner;
             t.superseded_by = Some(hash.0);
@@ -327,11 +351,13 @@ pub fn check<I: Index>(
             if t.owner != body.author && !custodian {
                 refuse!(RuleError::NotOwner { kind, target: th });
             }
+            fx.touch(&t.incidents);
             t.retracted_by = Some(hash.0);
             fx.statements.push((th, t));
         }
         Some(Payload::Annotation(_)) => {
-            tri!(target(idx, kind, body)?);
+            let (_, t) = tri!(target(idx, kind, body)?);
+            fx.touch(&t.incidents);
         }
         Some(Payload::Merge(m)) => {
             for id in [&m.from, &m.into] {
@@ -343,12 +369,13 @@ pub fn check<I: Index>(
                     refuse!(RuleError::AlreadyMerged(id.clone(), into));
                 }
             }
+            info.incidents = vec![m.into.clone(), m.from.clone()];
             if let Some(mut from) = idx.incident(&m.from)? {
                 from.merged_into = Some(m.into.clone());
                 fx.incidents.push((m.from.clone(), from));
             }
         }
-        Some(Payload::SummaryClaim(_)) => {}
+        Some(Payload::SummaryClaim(s)) => info.incidents = s.incidents,
         Some(Payload::Redaction(r)) => {
             let (th, mut t) = tri!(target(idx, kind, body)?);
             if t.kind.is_registry() {
@@ -367,11 +394,15 @@ pub fn check<I: Index>(
                     seq: *s
                 });
             }
+            fx.touch(&t.incidents);
             t.redacted.push((r.label.clone(), seq));
             fx.statements.push((th, t));
             fx.redact = Some((th, r.label));
         }
     }
+    let own = std::mem::take(&mut info.incidents);
+    fx.touch(&own);
+    info.incidents = own;
     fx.statements.insert(0, (hash, info));
     Ok(Ok(fx))
 }

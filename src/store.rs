@@ -14,6 +14,8 @@
 //! | `R` | seq (u64 BE) | empty: seqs of registry statements |
 //! | `M` | level (u8) ‖ index (u64 BE) | Merkle node hash (32 bytes) |
 //! | `C` | tree size (u64 BE) | signed checkpoint note (UTF-8) |
+//! | `T` | incident id ‖ 0x00 ‖ seq (u64 BE) | empty: entries touching an incident |
+//! | `J` | incident id | materialized projection of an incident (derived) |
 //! | `X` | name | archive metadata: `head`, `config`, `format` |
 //!
 //! Big-endian seqs make sled's byte order the log's order. Only `E` and `P`
@@ -34,6 +36,18 @@ pub const REGISTRY: u8 = b'R';
 pub const MERKLE: u8 = b'M';
 pub const CHECKPOINT: u8 = b'C';
 pub const META: u8 = b'X';
+pub const TOUCH: u8 = b'T';
+pub const VIEW: u8 = b'J';
+
+/// `T` key: incident id, a NUL (ids never contain one), the seq.
+pub fn touch_key(incident: &str, seq: u64) -> Vec<u8> {
+    let mut k = Vec::with_capacity(incident.len() + 10);
+    k.push(TOUCH);
+    k.extend_from_slice(incident.as_bytes());
+    k.push(0);
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
 
 /// Value of `X"format"`: refuse to open a store written by another format.
 pub const FORMAT_TAG: &[u8] = b"temoin-archive-v1";
@@ -134,6 +148,22 @@ impl Store {
                 "part {digest} is shorter than its salt"
             ))),
         }
+    }
+
+    /// Seqs of the entries that touched `incident`, in order.
+    pub fn touching(&self, incident: &str) -> impl Iterator<Item = Result<u64, StoreError>> {
+        let mut prefix = vec![TOUCH];
+        prefix.extend_from_slice(incident.as_bytes());
+        prefix.push(0);
+        let n = prefix.len();
+        self.db.scan_prefix(prefix).map(move |r| {
+            let (k, _) = r?;
+            let b: [u8; 8] = k
+                .get(n..n + 8)
+                .and_then(|s| s.try_into().ok())
+                .ok_or_else(|| StoreError::Corrupt("touch index key".into()))?;
+            Ok(u64::from_be_bytes(b))
+        })
     }
 
     pub fn registry_seqs(&self) -> impl Iterator<Item = Result<u64, StoreError>> {
