@@ -637,7 +637,7 @@ pub fn consistency_proof<S: NodeStore + ?Sized>(
             break;
         }
         let mid = start + split_point(end - start);
-        if old_size < mid {
+        if old_size <= mid {
             proof.push(subtree_hash(store, mid, end)?);
             end = mid;
         } else {
@@ -659,7 +659,9 @@ pub fn consistency_proof<S: NodeStore + ?Sized>(
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
 #[error("merkle node (level {level}, index {index}) is not stored: its subtree is not complete")]
 pub struct MissingNode {
+    /// Level of the missing node (0 = leaves).
     pub level: u8,
+    /// Index of the missing node within its level.
     pub index: u64,
 }
 
@@ -1042,6 +1044,22 @@ mod tests {
                         level,
                         index: count
                     })
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn subtree_hash_is_mth_of_any_range() {
+        // The proofs only need aligned ranges, but the helper claims more.
+        let leaves = test_leaves(24);
+        let store = store_of(&leaves);
+        for start in 0..=24usize {
+            for end in start..=24 {
+                assert_eq!(
+                    subtree_hash(&store, start as u64, end as u64),
+                    Ok(root_of(&leaves[start..end])),
+                    "[{start}, {end})"
                 );
             }
         }
