@@ -288,6 +288,12 @@ impl Archive {
         &self.checkpoint_key
     }
 
+    /// The receipt of entry `seq` against the latest checkpoint: the
+    /// entry's bytes, the signed checkpoint and the inclusion proof.
+    pub fn receipt(&self, seq: u64) -> Result<crate::receipt::Receipt, ArchiveError> {
+        self.store.receipt(seq)
+    }
+
     /// Ingest one statement: `Ok(Ok(accepted))`, or `Ok(Err(refusal))` with
     /// the archive unchanged.
     pub fn ingest(
@@ -674,6 +680,39 @@ impl Store {
             .map(|v| String::from_utf8_lossy(&v).into_owned()))
     }
 
+    /// RFC 9162 inclusion proof of entry `seq` in the tree of size `size`.
+    pub fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<[u8; 32]>, ArchiveError> {
+        merkle::inclusion_proof(self, seq, size).map_err(|e| tree_error(e, size))
+    }
+
+    /// RFC 9162 consistency proof from tree size `old` to `new`.
+    pub fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<[u8; 32]>, ArchiveError> {
+        merkle::consistency_proof(self, old, new).map_err(|e| tree_error(e, new))
+    }
+
+    /// The root of the tree of size `size` (any past size).
+    pub fn root_at(&self, size: u64) -> Result<[u8; 32], ArchiveError> {
+        merkle::root_at(self, size).map_err(|e| tree_error(e, size))
+    }
+
+    /// The receipt of entry `seq` against the latest checkpoint.
+    pub fn receipt(&self, seq: u64) -> Result<crate::receipt::Receipt, ArchiveError> {
+        let (size, note) = self
+            .latest_checkpoint()?
+            .ok_or_else(|| ArchiveError::Checkpoint("the archive has no checkpoint yet".into()))?;
+        if seq >= size {
+            return Err(ArchiveError::Checkpoint(format!(
+                "entry {seq} is not covered by the latest checkpoint (size {size})"
+            )));
+        }
+        let bytes = self
+            .entry_bytes(seq)?
+            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} is missing")))?;
+        let proof = self.inclusion_proof(seq, size)?;
+        crate::receipt::Receipt::new(&bytes, note, &proof)
+            .map_err(|e| ArchiveError::Checkpoint(e.to_string()))
+    }
+
     /// The latest signed checkpoint.
     pub fn latest_checkpoint(&self) -> Result<Option<(u64, String)>, StoreError> {
         let last = self.db.scan_prefix([store::CHECKPOINT]).next_back();
@@ -685,6 +724,15 @@ impl Store {
                     .ok_or_else(|| StoreError::Corrupt("checkpoint key".into()))?;
                 Ok(Some((size, String::from_utf8_lossy(&v).into_owned())))
             }
+        }
+    }
+}
+
+fn tree_error(e: merkle::TreeError<StoreError>, size: u64) -> ArchiveError {
+    match e {
+        merkle::TreeError::Store(s) => ArchiveError::Store(s),
+        merkle::TreeError::Range(r) => {
+            ArchiveError::Checkpoint(format!("no such proof in a tree of size {size}: {r}"))
         }
     }
 }

@@ -38,6 +38,10 @@
 //! strings must be exactly 8 *lowercase* hex digits (what every encoder
 //! emits), base64 must be canonical (padding and zero trailing bits), and a
 //! signature line for a known Ed25519 key must carry exactly 4 + 64 bytes.
+//! Every signature line by a known key is verified (Go skips repeated lines
+//! from the same key unverified), verifier keys with a non-canonical point
+//! encoding are refused, and two *different* known keys sharing a name and
+//! key ID make [`open_note`] fail with [`NoteError::AmbiguousKey`].
 
 use std::fmt;
 use std::str::FromStr;
@@ -672,11 +676,6 @@ impl SignerKey {
 
     /// The key name.
     #[must_use]
-    /// The Ed25519 signing key (for callers that sign more than notes).
-    pub fn signing_key(&self) -> &SigningKey {
-        &self.key
-    }
-
     pub fn name(&self) -> &str {
         &self.name
     }
@@ -685,6 +684,13 @@ impl SignerKey {
     #[must_use]
     pub fn key_id(&self) -> u32 {
         self.key_id
+    }
+
+    /// The underlying Ed25519 signing key. This exposes the secret: clone it
+    /// only into types that zeroize on drop (as `SigningKey` does).
+    #[must_use]
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.key
     }
 
     /// The matching public verifier key.
@@ -833,7 +839,7 @@ pub fn sign_note(text: &str, signers: &[&SignerKey]) -> Result<String, NoteError
 pub fn open_note(note: &str, known: &[VerifierKey]) -> Result<OpenedNote, NoteError> {
     check_control_chars(note, 1)?;
 
-    let split = note.find("\n\n").ok_or(NoteError::MissingSignatureBlock)?;
+    let split = note.rfind("\n\n").ok_or(NoteError::MissingSignatureBlock)?;
     let text = note
         .get(..split.saturating_add(1))
         .ok_or(NoteError::MissingSignatureBlock)?;
@@ -1035,6 +1041,10 @@ mod tests {
         assert_eq!(s.verifier_key().to_string(), PN_VKEY);
         assert_eq!(s.verifier_key(), VerifierKey::parse(PN_VKEY).unwrap());
         assert_eq!(s.to_skey_string().as_str(), PN_SKEY);
+        assert_eq!(
+            s.signing_key().verifying_key(),
+            *s.verifier_key().public_key()
+        );
         let dbg = format!("{s:?}");
         assert!(
             dbg.contains("redacted") && !dbg.contains("AYEKFALV"),
@@ -1134,6 +1144,19 @@ mod tests {
         let note = sign_note("x\n", &[&other]).unwrap();
         assert_eq!(
             open_note(&note, &[known.verifier_key()]).unwrap_err(),
+            NoteError::NoKnownSignature { unknown: 1 }
+        );
+    }
+
+    #[test]
+    fn same_key_id_other_name_is_unknown() {
+        // A valid signature whose line names another key (same key ID) must be
+        // treated as unknown, not checked against the known key.
+        let known = fixed_signer("log.example", 1);
+        let note = sign_note("x\n", &[&known]).unwrap();
+        let renamed = note.replacen("— log.example ", "— other.example ", 1);
+        assert_eq!(
+            open_note(&renamed, &[known.verifier_key()]).unwrap_err(),
             NoteError::NoKnownSignature { unknown: 1 }
         );
     }
