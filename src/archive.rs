@@ -115,7 +115,7 @@ struct Pending {
     entry_bytes: Vec<u8>,
     hash: Digest,
     effects: Effects,
-    parts: Vec<(Digest, Vec<u8>)>,
+    parts: PartsToStore,
 }
 
 /// An open archive, holding its lock until dropped.
@@ -331,9 +331,14 @@ impl Archive {
         let mut size = self.head.size;
         let mut prev = self.head.last_hash;
 
-        for file in files {
+        // Decoding, signatures and part digests need nothing but the file:
+        // check them on all cores first, then the order-dependent rules.
+        let config = &self.config;
+        let prechecked = crate::par::map(files.iter().collect(), |f| precheck(f, config));
+        for (file, pre) in files.iter().zip(prechecked) {
             let outcome = self.check_one(
                 file,
+                pre,
                 &registry,
                 &overlay,
                 &pending_by_hash,
@@ -396,6 +401,7 @@ impl Archive {
     fn check_one(
         &self,
         file: &StatementFile,
+        pre: Prechecked,
         registry: &Registry,
         overlay: &Overlay<'_, Store>,
         pending_by_hash: &HashMap<Digest, usize>,
@@ -403,8 +409,7 @@ impl Archive {
         seq: u64,
         received_at: i64,
     ) -> Result<Checked, ArchiveError> {
-        let st = &file.statement;
-        let hash = st.hash();
+        let hash = pre.hash;
         // A statement already in the log is acknowledged, not appended again.
         if let Some(&i) = pending_by_hash.get(&hash) {
             let p = &pending[i];
@@ -432,15 +437,8 @@ impl Archive {
                 duplicate: true,
             }));
         }
-        let body = match StatementBody::decode(&st.body_bytes) {
-            Ok(b) => b,
-            Err(e) => return Ok(Checked::Refused(e.into())),
-        };
-        if let Err(e) = st.verify_signature(&body) {
-            return Ok(Checked::Refused(e.into()));
-        }
-        let parts = match self.check_parts(&body, file) {
-            Ok(p) => p,
+        let (body, parts) = match pre.checked {
+            Ok(bp) => bp,
             Err(r) => return Ok(Checked::Refused(r)),
         };
         if body.created_at > received_at.saturating_add(self.config.max_future_ms) {
@@ -465,56 +463,6 @@ impl Archive {
             effects,
             parts,
         })))
-    }
-
-    /// Every committed part present and matching; nothing else; within limits.
-    fn check_parts(
-        &self,
-        body: &StatementBody,
-        file: &StatementFile,
-    ) -> Result<Vec<(Digest, Vec<u8>)>, Refusal> {
-        for (i, p) in file.parts.iter().enumerate() {
-            if body.part(&p.label).is_none() || file.parts[..i].iter().any(|q| q.label == p.label) {
-                return Err(Refusal::UnexpectedPart {
-                    label: p.label.clone(),
-                });
-            }
-        }
-        let mut out = Vec::with_capacity(body.parts.len());
-        for c in &body.parts {
-            if c.length > self.config.max_part_bytes {
-                return Err(Refusal::PartTooLarge {
-                    label: c.label.clone(),
-                    len: c.length,
-                    limit: self.config.max_part_bytes,
-                });
-            }
-            let part = file
-                .parts
-                .iter()
-                .find(|p| p.label == c.label)
-                .ok_or_else(|| Refusal::MissingPart {
-                    label: c.label.clone(),
-                })?;
-            if part.content.len() as u64 != c.length {
-                return Err(Refusal::PartMismatch {
-                    label: c.label.clone(),
-                    what: "its length differs from the committed length",
-                });
-            }
-            let d = part.digest();
-            if d.0 != c.digest {
-                return Err(Refusal::PartMismatch {
-                    label: c.label.clone(),
-                    what: "its salted digest differs from the committed digest",
-                });
-            }
-            let mut v = Vec::with_capacity(32 + part.content.len());
-            v.extend_from_slice(&part.salt);
-            v.extend_from_slice(&part.content);
-            out.push((d, v));
-        }
-        Ok(out)
     }
 
     /// Write a checked batch atomically, flush, then sign its checkpoint.
@@ -625,6 +573,80 @@ impl Archive {
     }
 }
 
+/// Parts to write to the content store: digest, then salt ‖ content.
+type PartsToStore = Vec<(Digest, Vec<u8>)>;
+
+/// What can be checked of a statement file without the archive's state.
+struct Prechecked {
+    hash: Digest,
+    checked: Result<(StatementBody, PartsToStore), Refusal>,
+}
+
+fn precheck(file: &StatementFile, config: &Config) -> Prechecked {
+    let st = &file.statement;
+    let checked = StatementBody::decode(&st.body_bytes)
+        .map_err(Refusal::from)
+        .and_then(|body| {
+            st.verify_signature(&body)?;
+            let parts = check_parts(config, &body, file)?;
+            Ok((body, parts))
+        });
+    Prechecked {
+        hash: st.hash(),
+        checked,
+    }
+}
+
+/// Every committed part present and matching; nothing else; within limits.
+fn check_parts(
+    config: &Config,
+    body: &StatementBody,
+    file: &StatementFile,
+) -> Result<PartsToStore, Refusal> {
+    for (i, p) in file.parts.iter().enumerate() {
+        if body.part(&p.label).is_none() || file.parts[..i].iter().any(|q| q.label == p.label) {
+            return Err(Refusal::UnexpectedPart {
+                label: p.label.clone(),
+            });
+        }
+    }
+    let mut out = Vec::with_capacity(body.parts.len());
+    for c in &body.parts {
+        if c.length > config.max_part_bytes {
+            return Err(Refusal::PartTooLarge {
+                label: c.label.clone(),
+                len: c.length,
+                limit: config.max_part_bytes,
+            });
+        }
+        let part = file
+            .parts
+            .iter()
+            .find(|p| p.label == c.label)
+            .ok_or_else(|| Refusal::MissingPart {
+                label: c.label.clone(),
+            })?;
+        if part.content.len() as u64 != c.length {
+            return Err(Refusal::PartMismatch {
+                label: c.label.clone(),
+                what: "its length differs from the committed length",
+            });
+        }
+        let d = part.digest();
+        if d.0 != c.digest {
+            return Err(Refusal::PartMismatch {
+                label: c.label.clone(),
+                what: "its salted digest differs from the committed digest",
+            });
+        }
+        let mut v = Vec::with_capacity(32 + part.content.len());
+        v.extend_from_slice(&part.salt);
+        v.extend_from_slice(&part.content);
+        out.push((d, v));
+    }
+    Ok(out)
+}
+
 enum Checked {
     Refused(Refusal),
     Duplicate(Accepted),
@@ -635,7 +657,7 @@ struct Acceptable {
     body: StatementBody,
     hash: Digest,
     effects: Effects,
-    parts: Vec<(Digest, Vec<u8>)>,
+    parts: PartsToStore,
 }
 
 /// Merkle nodes of the store plus those of the batch being written.

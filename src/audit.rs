@@ -97,10 +97,6 @@ pub fn audit(
         .keys()
         .filter_map(|k| k.ok().and_then(|k| store::key_seq(&k)))
         .collect();
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .max(1);
 
     let mut st = Replay {
         store,
@@ -126,7 +122,7 @@ pub fn audit(
         if raw.is_empty() {
             break;
         }
-        let prepared = prepare_parallel(raw, threads);
+        let prepared = crate::par::map(raw, |(k, b)| prepare(k, b));
         for p in prepared {
             if let Err(f) = st.check(p)? {
                 return Ok(Err(f));
@@ -159,34 +155,6 @@ pub fn audit(
     report.entries = st.next;
     report.authors = st.authors.len();
     Ok(Ok(report))
-}
-
-fn prepare_parallel(raw: Vec<(u64, sled::IVec)>, threads: usize) -> Vec<Prepared> {
-    if threads <= 1 || raw.len() < 64 {
-        return raw.into_iter().map(|(s, b)| prepare(s, b)).collect();
-    }
-    let per = raw.len().div_ceil(threads);
-    let mut chunks: Vec<Vec<(u64, sled::IVec)>> = Vec::new();
-    let mut it = raw.into_iter().peekable();
-    while it.peek().is_some() {
-        chunks.push(it.by_ref().take(per).collect());
-    }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = chunks
-            .into_iter()
-            .map(|c| {
-                s.spawn(move || {
-                    c.into_iter()
-                        .map(|(k, b)| prepare(k, b))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
-    })
 }
 
 struct Replay<'a> {

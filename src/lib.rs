@@ -33,6 +33,7 @@ pub mod hash;
 pub mod keys;
 pub mod merkle;
 pub mod note;
+pub mod par;
 pub mod receipt;
 pub mod registry;
 pub mod rules;
