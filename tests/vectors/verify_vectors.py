@@ -1,0 +1,812 @@
+#!/usr/bin/env python3
+"""Independent check of the temoin v1 test vectors (tests/vectors/v1-note.json).
+
+Written from docs/FORMAT.md alone, with only the Python 3 standard library:
+hashlib for SHA-256/SHA-512 and a compact RFC 8032 Ed25519 below. It parses
+every byte string as the specification describes it (not with temoin's code),
+re-encodes it, recomputes every digest, signature, link, Merkle root, proof and
+checkpoint, replays the registry's authority rules, reads the sled rows, and
+checks that tampered inputs are refused. Exit status 0 means every check held.
+
+    python3 tests/vectors/verify_vectors.py             # check
+    python3 tests/vectors/verify_vectors.py --annotate 2  # field-by-field hex of entry 2
+"""
+
+import base64
+import hashlib
+import json
+import os
+import struct
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CHECKS = 0
+
+
+def check(cond, what):
+    global CHECKS
+    if not cond:
+        raise SystemExit(f"FAIL: {what}")
+    CHECKS += 1
+
+
+def sha256(*parts):
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(p)
+    return h.digest()
+
+
+# --------------------------------------------------------------------------
+# Ed25519 (RFC 8032 §5.1) with the strict verification of FORMAT.md §1.2
+# --------------------------------------------------------------------------
+P = 2**255 - 19
+L = 2**252 + 27742317777372353535851937790883648493
+D = -121665 * pow(121666, P - 2, P) % P
+SQRT_M1 = pow(2, (P - 1) // 4, P)
+IDENTITY = (0, 1, 1, 0)
+
+
+def _add(a, b):
+    A = (a[1] - a[0]) * (b[1] - b[0]) % P
+    B = (a[1] + a[0]) * (b[1] + b[0]) % P
+    C = 2 * a[3] * b[3] * D % P
+    DD = 2 * a[2] * b[2] % P
+    E, F, G, H = B - A, DD - C, DD + C, B + A
+    return (E * F % P, G * H % P, F * G % P, E * H % P)
+
+
+def _mul(s, pt):
+    q = IDENTITY
+    while s > 0:
+        if s & 1:
+            q = _add(q, pt)
+        pt = _add(pt, pt)
+        s >>= 1
+    return q
+
+
+def _eq(a, b):
+    return (a[0] * b[2] - b[0] * a[2]) % P == 0 and (a[1] * b[2] - b[1] * a[2]) % P == 0
+
+
+def _decode(s):
+    """RFC 8032 §5.1.3: None unless s is the canonical encoding of a point."""
+    if len(s) != 32:
+        return None
+    y = int.from_bytes(s, "little")
+    sign = y >> 255
+    y &= (1 << 255) - 1
+    if y >= P:
+        return None
+    x2 = (y * y - 1) * pow(D * y * y + 1, P - 2, P) % P
+    if x2 == 0:
+        if sign:
+            return None
+        x = 0
+    else:
+        x = pow(x2, (P + 3) // 8, P)
+        if (x * x - x2) % P != 0:
+            x = x * SQRT_M1 % P
+        if (x * x - x2) % P != 0:
+            return None
+        if (x & 1) != sign:
+            x = P - x
+    return (x, y, 1, x * y % P)
+
+
+def _encode(pt):
+    zi = pow(pt[2], P - 2, P)
+    x, y = pt[0] * zi % P, pt[1] * zi % P
+    return (y | ((x & 1) << 255)).to_bytes(32, "little")
+
+
+GY = 4 * pow(5, P - 2, P) % P
+BASE = _decode(GY.to_bytes(32, "little"))
+
+
+def small_order(pt):
+    return _eq(_mul(8, pt), IDENTITY)
+
+
+def valid_public_key(pub):
+    """FORMAT.md §1.2: canonical encoding of a point that is not of small order."""
+    pt = _decode(pub)
+    return pt is not None and not small_order(pt)
+
+
+def public_from_seed(seed):
+    h = hashlib.sha512(seed).digest()
+    a = int.from_bytes(h[:32], "little") & ((1 << 254) - 8) | (1 << 254)
+    return _encode(_mul(a, BASE))
+
+
+def sign(seed, msg):
+    """RFC 8032 signing (deterministic): lets us reproduce every signature."""
+    h = hashlib.sha512(seed).digest()
+    a = int.from_bytes(h[:32], "little") & ((1 << 254) - 8) | (1 << 254)
+    pub = _encode(_mul(a, BASE))
+    r = int.from_bytes(hashlib.sha512(h[32:] + msg).digest(), "little") % L
+    R = _encode(_mul(r, BASE))
+    k = int.from_bytes(hashlib.sha512(R + pub + msg).digest(), "little") % L
+    return R + ((r + k * a) % L).to_bytes(32, "little")
+
+
+def verify_strict(pub, msg, sig):
+    if len(pub) != 32 or len(sig) != 64:
+        return False
+    A = _decode(pub)
+    R = _decode(sig[:32])
+    if A is None or R is None or small_order(A) or small_order(R):
+        return False
+    S = int.from_bytes(sig[32:], "little")
+    if S >= L:
+        return False
+    k = int.from_bytes(hashlib.sha512(sig[:32] + pub + msg).digest(), "little") % L
+    neg_A = (P - A[0], A[1], A[2], P - A[3])
+    return _encode(_add(_mul(S, BASE), _mul(k, neg_A))) == sig[:32]
+
+
+# --------------------------------------------------------------------------
+# The canonical encoding (FORMAT.md §2): little-endian, fixed width,
+# u64 lengths, u32 enum tags, fixed arrays with no length.
+# --------------------------------------------------------------------------
+class Malformed(Exception):
+    pass
+
+
+class Reader:
+    def __init__(self, data):
+        self.data, self.pos = data, 0
+
+    def take(self, n):
+        if n > len(self.data) - self.pos:
+            raise Malformed(f"needs {n} bytes at offset {self.pos}, has {len(self.data) - self.pos}")
+        out = self.data[self.pos : self.pos + n]
+        self.pos += n
+        return out
+
+    def u16(self):
+        return struct.unpack("<H", self.take(2))[0]
+
+    def u32(self):
+        return struct.unpack("<I", self.take(4))[0]
+
+    def u64(self):
+        return struct.unpack("<Q", self.take(8))[0]
+
+    def i64(self):
+        return struct.unpack("<q", self.take(8))[0]
+
+    def bytes(self):
+        return self.take(self.u64())
+
+    def string(self):
+        try:
+            return self.bytes().decode("utf-8", errors="strict")
+        except UnicodeDecodeError as e:
+            raise Malformed(f"string is not UTF-8: {e}")
+
+    def count(self, min_item_size):
+        n = self.u64()
+        if n * min_item_size > len(self.data) - self.pos:
+            raise Malformed(f"count {n} cannot fit in the remaining bytes")
+        return n
+
+    def end(self):
+        if self.pos != len(self.data):
+            raise Malformed(f"{len(self.data) - self.pos} trailing bytes")
+
+
+def enc_u64(n):
+    return struct.pack("<Q", n)
+
+
+def enc_bytes(b):
+    return enc_u64(len(b)) + b
+
+
+KINDS = ["genesis", "enroll", "revoke", "note", "incident", "testimony", "amendment",
+         "retraction", "annotation", "merge", "summary-claim", "redaction"]
+MAX_BODY = 65536
+MAX_ENTRY = 65536 + 256
+MAX_PARTS, MAX_REFS, MAX_LABEL = 32, 64, 32
+LABEL_CHARS = set(b"abcdefghijklmnopqrstuvwxyz0123456789-_")
+PART_DOMAIN = b"temoin/part/v1\x00"
+STATEMENT_DOMAIN = b"temoin/statement/v1\x00"
+MAGIC = b"TEMOIN\x01S"
+
+
+def parse_body(b):
+    """StatementBody (FORMAT.md §3). Returns a dict, raises Malformed."""
+    if len(b) > MAX_BODY:
+        raise Malformed("body over 64 KiB")
+    r = Reader(b)
+    body = {"version": r.u16(), "id": r.take(16), "author": r.take(32), "created_at": r.i64()}
+    tag = r.u32()
+    if tag >= len(KINDS):
+        raise Malformed(f"unknown kind {tag}")
+    body["kind"] = KINDS[tag]
+    body["refs"] = [r.take(32) for _ in range(r.count(32))]
+    parts = []
+    for _ in range(r.count(8 + 32 + 8)):
+        parts.append({"label": r.string(), "digest": r.take(32), "length": r.u64()})
+    body["parts"] = parts
+    r.end()
+    # Shape rules (FORMAT.md §3.3).
+    if body["version"] != 1:
+        raise Malformed("version is not 1")
+    if len(parts) > MAX_PARTS or len(body["refs"]) > MAX_REFS:
+        raise Malformed("too many parts or refs")
+    labels = [p["label"] for p in parts]
+    for lab in labels:
+        if not (1 <= len(lab) <= MAX_LABEL and set(lab.encode()) <= LABEL_CHARS):
+            raise Malformed(f"bad label {lab!r}")
+    if len(set(labels)) != len(labels) or len(set(body["refs"])) != len(body["refs"]):
+        raise Malformed("duplicate label or ref")
+    # Canonical: the bytes are the encoding of what they decode to.
+    if encode_body(body) != b:
+        raise Malformed("not canonical")
+    return body
+
+
+def encode_body(body):
+    out = struct.pack("<H", body["version"]) + body["id"] + body["author"]
+    out += struct.pack("<q", body["created_at"]) + struct.pack("<I", KINDS.index(body["kind"]))
+    out += enc_u64(len(body["refs"])) + b"".join(body["refs"])
+    out += enc_u64(len(body["parts"]))
+    for p in body["parts"]:
+        out += enc_bytes(p["label"].encode()) + p["digest"] + enc_u64(p["length"])
+    return out
+
+
+def read_signed_statement(r):
+    body_bytes = r.bytes()
+    return {"body_bytes": body_bytes, "signature": r.take(64)}
+
+
+def encode_signed_statement(st):
+    return enc_bytes(st["body_bytes"]) + st["signature"]
+
+
+def parse_entry(b):
+    """Entry (FORMAT.md §4)."""
+    if len(b) > MAX_ENTRY:
+        raise Malformed("entry too large")
+    r = Reader(b)
+    e = {"seq": r.u64(), "prev": r.take(32), "received_at": r.i64()}
+    e["statement"] = read_signed_statement(r)
+    r.end()
+    return e
+
+
+def parse_statement_file(b):
+    """Statement file .tms (FORMAT.md §3.7)."""
+    r = Reader(b)
+    if r.take(8) != MAGIC:
+        raise Malformed("not a temoin statement file")
+    st = read_signed_statement(r)
+    parts = []
+    for _ in range(r.count(8 + 32 + 8)):
+        parts.append({"label": r.string(), "salt": r.take(32), "content": r.bytes()})
+    r.end()
+    return st, parts
+
+
+def part_digest(salt, content):
+    return sha256(PART_DOMAIN, salt, content)
+
+
+# --------------------------------------------------------------------------
+# Keys and signed notes (FORMAT.md §6, §7)
+# --------------------------------------------------------------------------
+def key_id(name, pub):
+    return sha256(name.encode(), b"\n", b"\x01", pub)[:4]
+
+
+def vkey(name, pub):
+    typed = b"\x01" + pub
+    return f"{name}+{key_id(name, pub).hex()}+{base64.b64encode(typed).decode()}"
+
+
+def parse_vkey(s):
+    # The name has no '+'; base64 may: split at the first two '+' only.
+    name, rest = s.split("+", 1)
+    kid, b64 = rest.split("+", 1)
+    raw = base64.b64decode(b64, validate=True)
+    check(base64.b64encode(raw).decode() == b64, "vkey base64 is canonical")
+    check(len(raw) == 33 and raw[0] == 1, "vkey holds 0x01 || 32-byte key")
+    check(len(kid) == 8 and kid == key_id(name, raw[1:]).hex(), "vkey key ID")
+    check(valid_public_key(raw[1:]), "vkey key is a valid, non-weak point")
+    return name, raw[1:]
+
+
+def open_note(note, name, pub):
+    """C2SP signed-note: the text ends at the last blank line."""
+    split = note.rindex("\n\n")
+    text, sigs = note[: split + 1], note[split + 2 :]
+    check(sigs.endswith("\n"), "signature block ends with a newline")
+    good = 0
+    for line in sigs[:-1].split("\n"):
+        check(line.startswith("\u2014 "), "signature line starts with an em dash")
+        who, b64 = line[2:].split(" ")
+        raw = base64.b64decode(b64, validate=True)
+        if who == name and raw[:4] == key_id(name, pub):
+            check(len(raw) == 68, "Ed25519 note signature is 4 + 64 bytes")
+            check(verify_strict(pub, text.encode(), raw[4:]), "note signature verifies")
+            good += 1
+    check(good >= 1, "note signed by the known key")
+    return text
+
+
+def parse_checkpoint(text):
+    check(text.endswith("\n"), "checkpoint body ends with a newline")
+    lines = text[:-1].split("\n")
+    check(len(lines) >= 3, "checkpoint has origin, size, root")
+    origin, size, root = lines[0], lines[1], lines[2]
+    check(size.isdigit() and (size == "0" or not size.startswith("0")), "size is canonical decimal")
+    raw = base64.b64decode(root, validate=True)
+    check(len(raw) == 32, "root is 32 bytes")
+    return origin, int(size), raw
+
+
+# --------------------------------------------------------------------------
+# Merkle tree, RFC 9162 §2.1 (FORMAT.md §5)
+# --------------------------------------------------------------------------
+def node_hash(left, right):
+    return sha256(b"\x01", left, right)
+
+
+def split(n):
+    k = 1
+    while k * 2 < n:
+        k *= 2
+    return k
+
+
+def mth(leaves):
+    if not leaves:
+        return sha256()
+    if len(leaves) == 1:
+        return leaves[0]
+    k = split(len(leaves))
+    return node_hash(mth(leaves[:k]), mth(leaves[k:]))
+
+
+def path(m, leaves):
+    if len(leaves) <= 1:
+        return []
+    k = split(len(leaves))
+    if m < k:
+        return path(m, leaves[:k]) + [mth(leaves[k:])]
+    return path(m - k, leaves[k:]) + [mth(leaves[:k])]
+
+
+def subproof(m, leaves, b):
+    if m == len(leaves):
+        return [] if b else [mth(leaves)]
+    k = split(len(leaves))
+    if m <= k:
+        return subproof(m, leaves[:k], b) + [mth(leaves[k:])]
+    return subproof(m - k, leaves[k:], False) + [mth(leaves[:k])]
+
+
+def verify_inclusion(leaf, index, size, proof, root):
+    """RFC 9162 §2.1.3.2."""
+    if index >= size:
+        return False
+    fn, sn, r = index, size - 1, leaf
+    for p in proof:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            r = node_hash(p, r)
+            if not fn & 1:
+                while not fn & 1 and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            r = node_hash(r, p)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and r == root
+
+
+def verify_consistency(size1, size2, proof, root1, root2):
+    """RFC 9162 §2.1.4.2 (0 < size1 < size2)."""
+    if not 0 < size1 < size2 or not proof:
+        return False
+    if size1 & (size1 - 1) == 0:
+        proof = [root1] + proof
+    fn, sn = size1 - 1, size2 - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = proof[0]
+    for c in proof[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr, sr = node_hash(c, fr), node_hash(c, sr)
+            if not fn & 1:
+                while not fn & 1 and fn != 0:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            sr = node_hash(sr, c)
+        fn >>= 1
+        sn >>= 1
+    return fr == root1 and sr == root2 and sn == 0
+
+
+# --------------------------------------------------------------------------
+# Registry and authority (FORMAT.md §10)
+# --------------------------------------------------------------------------
+MAY_SIGN = {
+    "custodian": set(KINDS) - {"genesis"},
+    "intermediary": {"note", "incident", "testimony", "amendment", "retraction", "summary-claim"},
+    "reviewer": {"note", "annotation", "merge"},
+}
+# Rust's char::is_whitespace (Unicode White_Space).
+WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + \
+    "\u2028\u2029\u202f\u205f\u3000"
+
+
+def strict_json(content, fields):
+    def no_duplicates(pairs):
+        keys = [k for k, _ in pairs]
+        check(len(keys) == len(set(keys)), "no duplicate JSON member")
+        return dict(pairs)
+
+    obj = json.loads(content.decode("utf-8"), object_pairs_hook=no_duplicates)
+    check(isinstance(obj, dict) and set(obj) == set(fields), f"payload has exactly {sorted(fields)}")
+    for f, t in fields.items():
+        check(isinstance(obj[f], t) and not isinstance(obj[f], bool), f"payload field {f} type")
+    return obj
+
+
+def payload_key(s):
+    check(len(s) == 64 and all(c in "0123456789abcdef" for c in s), "key is 64 lowercase hex")
+    key = bytes.fromhex(s)
+    check(valid_public_key(key), "key is a valid, non-weak Ed25519 point")
+    return key
+
+
+class Registry:
+    def __init__(self):
+        self.keys = {}  # public key -> {"name", "role", "enrolled_at", "revoked_at"}
+        self.origin = self.checkpoint_key = None
+
+    def authorize(self, seq, author, kind):
+        if kind == "genesis":
+            check(seq == 0 and not self.keys, "genesis only as entry 0")
+            return "custodian"
+        check(seq != 0 and self.keys, "entry 0 is a genesis statement")
+        rec = self.keys.get(author)
+        check(rec is not None, f"entry {seq}: author is enrolled")
+        check(rec["revoked_at"] is None, f"entry {seq}: author is not revoked")
+        check(kind in MAY_SIGN[rec["role"]], f"entry {seq}: a {rec['role']} may sign {kind}")
+        return rec["role"]
+
+    def apply(self, seq, author, kind, payload):
+        if kind == "genesis":
+            p = strict_json(payload, {"origin": str, "custodian_name": str, "checkpoint_key": str})
+            name, _ = parse_vkey(p["checkpoint_key"])
+            check(name == p["origin"], "the checkpoint key is named after the origin")
+            self.origin, self.checkpoint_key = p["origin"], p["checkpoint_key"]
+            self.keys[author] = {"name": p["custodian_name"], "role": "custodian",
+                                 "enrolled_at": seq, "revoked_at": None}
+        elif kind == "enroll":
+            p = strict_json(payload, {"key": str, "name": str, "role": str})
+            key = payload_key(p["key"])
+            check(p["name"].strip(WHITE_SPACE) != "", "enrolment name is not empty")
+            check(p["role"] in MAY_SIGN, "role is custodian, intermediary or reviewer")
+            check(key not in self.keys, "key not enrolled before (even if revoked)")
+            self.keys[key] = {"name": p["name"], "role": p["role"], "enrolled_at": seq,
+                              "revoked_at": None}
+        elif kind == "revoke":
+            p = strict_json(payload, {"key": str, "reason": str, "effective_at": int})
+            key = payload_key(p["key"])
+            check(p["reason"].strip(WHITE_SPACE) != "", "revocation has a reason")
+            check(-2**63 <= p["effective_at"] < 2**63, "effective_at is an i64")
+            rec = self.keys.get(key)
+            check(rec is not None and rec["revoked_at"] is None, "revoked key is enrolled, active")
+            active = [r for r in self.keys.values()
+                      if r["role"] == "custodian" and r["revoked_at"] is None]
+            check(rec["role"] != "custodian" or len(active) > 1, "not the last custodian")
+            rec["revoked_at"] = seq
+
+
+# --------------------------------------------------------------------------
+# The checks
+# --------------------------------------------------------------------------
+def unhex(s):
+    return bytes.fromhex(s)
+
+
+def main():
+    v = json.load(open(os.path.join(HERE, "v1-note.json"), encoding="utf-8"))
+
+    # Keys (FORMAT.md §7).
+    pubs = {}
+    for role, k in v["keys"].items():
+        seed = unhex(k["seed"])
+        seed_name = k["seed_source"].split(": ")[1].rstrip('")')
+        check(seed == sha256(b"temoin DEMO ONLY key: " + seed_name.encode()), f"{role} seed")
+        pub = public_from_seed(seed)
+        check(pub.hex() == k["public_key"], f"{role} public key from seed")
+        check(key_id(k["name"], pub).hex() == k["key_id"], f"{role} key ID")
+        check(vkey(k["name"], pub) == k["vkey"], f"{role} vkey")
+        typed = base64.b64encode(b"\x01" + seed).decode()
+        skey = f"PRIVATE+KEY+{k['name']}+{k['key_id']}+{typed}"
+        check(skey == k["skey"], f"{role} skey")
+        pubs[role] = pub
+    seeds = {role: unhex(k["seed"]) for role, k in v["keys"].items()}
+    for role, keyfile in [("custodian", "demo-custodian.key"), ("journalist", "demo-journalist.key")]:
+        path_ = os.path.join(HERE, "..", "..", "keys", keyfile)
+        if os.path.exists(path_):
+            lines = [ln.strip() for ln in open(path_, encoding="utf-8")]
+            lines = [ln for ln in lines if ln and not ln.startswith("#")]
+            check(lines == [v["keys"][role]["skey"]], f"keys/{keyfile} holds the vector key")
+
+    # Entries: decode, re-encode, hashes, signatures, links, authority.
+    registry = Registry()
+    prev, prev_received = bytes(32), None
+    statements = {}  # statement hash -> seq
+    leaves = []
+    part_store = {}
+    authors = set()
+    for e in v["entries"]:
+        seq = e["seq"]
+        eb = unhex(e["entry_bytes"])
+        entry = parse_entry(eb)
+        st = entry["statement"]
+        s = e["statement"]
+        check(entry["seq"] == seq == len(leaves), f"entry {seq}: seq continuity")
+        check(entry["prev"] == prev and e["prev"] == prev.hex(), f"entry {seq}: prev link")
+        check(prev_received is None or entry["received_at"] >= prev_received,
+              f"entry {seq}: received_at does not go back")
+        check(entry["received_at"] == e["received_at"], f"entry {seq}: received_at")
+        re_encoded = enc_u64(entry["seq"]) + entry["prev"] + struct.pack("<q", entry["received_at"])
+        check(re_encoded + encode_signed_statement(st) == eb, f"entry {seq}: canonical")
+        check(st["body_bytes"].hex() == s["body_bytes"], f"entry {seq}: body bytes")
+        body = parse_body(st["body_bytes"])
+        check(body["id"].hex() == s["id"] and body["author"].hex() == s["author"], "id, author")
+        check(body["created_at"] == s["created_at"] and body["kind"] == s["kind"], "time, kind")
+        check(KINDS.index(body["kind"]) == s["kind_number"], "kind number")
+        check([r.hex() for r in body["refs"]] == s["refs"], "refs")
+        check(body["author"] == pubs[s["author_key"]], f"entry {seq}: author key")
+        msg = STATEMENT_DOMAIN + st["body_bytes"]
+        check(msg.hex() == s["signed_message"], f"entry {seq}: signed message")
+        check(st["signature"].hex() == s["signature"], f"entry {seq}: signature bytes")
+        check(valid_public_key(body["author"]), f"entry {seq}: author key valid, not weak")
+        check(verify_strict(body["author"], msg, st["signature"]), f"entry {seq}: signature")
+        check(sign(seeds[s["author_key"]], msg) == st["signature"],
+              f"entry {seq}: RFC 8032 signing reproduces the signature")
+        ssb = encode_signed_statement(st)
+        check(ssb.hex() == s["signed_statement_bytes"], f"entry {seq}: signed statement bytes")
+        sh = sha256(ssb)
+        check(sh.hex() == s["statement_hash"], f"entry {seq}: statement hash")
+        eh = sha256(b"\x00", eb)
+        check(eh.hex() == e["entry_hash"], f"entry {seq}: entry hash")
+
+        # Parts.
+        check(len(body["parts"]) == len(s["parts"]), "part count")
+        contents = {}
+        for c, p in zip(body["parts"], s["parts"]):
+            salt, content = unhex(p["salt"]), unhex(p["content"])
+            check(c["label"] == p["label"] and c["length"] == len(content) == p["length"], "part")
+            check(c["digest"] == part_digest(salt, content), f"entry {seq}: part digest")
+            check(c["digest"].hex() == p["digest"], f"entry {seq}: part digest value")
+            check(content.decode("utf-8") == p["content_text"], "part text")
+            contents[c["label"]] = content
+            part_store[c["digest"]] = salt + content
+
+        # Authority and the rules of the kinds in this example.
+        kind = body["kind"]
+        registry.authorize(seq, body["author"], kind)
+        for r in body["refs"]:
+            check(r in statements, f"entry {seq}: ref names an earlier statement")
+        if kind == "genesis":
+            check(not body["refs"], "genesis has no refs")
+        if kind == "note":
+            check("text" in contents, "a note has a text part")
+        else:
+            check("payload" in contents, f"a {kind} has a payload part")
+        check(kind in ("genesis", "enroll", "revoke", "note"), "kind covered by this script")
+        if kind in ("genesis", "enroll", "revoke"):
+            registry.apply(seq, body["author"], kind, contents["payload"])
+        check(sh not in statements, "no statement twice")
+        statements[sh] = seq
+        authors.add(body["author"])
+        leaves.append(eh)
+        prev, prev_received = eh, entry["received_at"]
+    check(registry.origin == v["origin"], "origin from genesis")
+
+    # Statement file (.tms) of the note.
+    tms = unhex(v["statement_file"]["bytes"])
+    with open(os.path.join(HERE, v["statement_file"]["file"]), "rb") as f:
+        check(f.read() == tms, "v1-note.tms is the vector's statement file")
+    st, parts = parse_statement_file(tms)
+    note = v["entries"][v["statement_file"]["entry"]]
+    check(encode_signed_statement(st).hex() == note["statement"]["signed_statement_bytes"],
+          "statement file carries the signed statement")
+    body = parse_body(st["body_bytes"])
+    check([p["label"] for p in parts] == [c["label"] for c in body["parts"]], "file parts")
+    for p, c in zip(parts, body["parts"]):
+        check(part_digest(p["salt"], p["content"]) == c["digest"], "file part digest")
+        check(len(p["content"]) == c["length"], "file part length")
+    check(parts[0]["content"].decode("utf-8") == "Témoignage recueilli à Tin-Aïcha.", "note text")
+
+    # Merkle tree, proofs.
+    m = v["merkle"]
+    check([x.hex() for x in leaves] == m["leaves"], "leaves are the entry hashes")
+    for r in m["roots"]:
+        check(mth(leaves[: r["size"]]).hex() == r["root"], f"root of size {r['size']}")
+    for nd in m["nodes"]:
+        lo = nd["index"] << nd["level"]
+        check(mth(leaves[lo : lo + (1 << nd["level"])]).hex() == nd["hash"], "stored node")
+    for inc in m["inclusion"]:
+        i, n = inc["index"], inc["size"]
+        proof = [unhex(x) for x in inc["proof"]]
+        check(path(i, leaves[:n]) == proof, f"inclusion proof {i} in {n} is PATH")
+        check(verify_inclusion(leaves[i], i, n, proof, mth(leaves[:n])), f"inclusion {i} in {n}")
+        if proof:
+            bad = [bytes([proof[0][0] ^ 1]) + proof[0][1:]] + proof[1:]
+            check(not verify_inclusion(leaves[i], i, n, bad, mth(leaves[:n])), "bad proof fails")
+    for con in m["consistency"]:
+        a, b = con["old_size"], con["new_size"]
+        proof = [unhex(x) for x in con["proof"]]
+        check(subproof(a, leaves[:b], True) == proof, f"consistency {a}->{b} is PROOF")
+        check(verify_consistency(a, b, proof, mth(leaves[:a]), mth(leaves[:b])),
+              f"consistency {a}->{b}")
+        check(not verify_consistency(a, b, proof, mth(leaves[:a]), mth(leaves[: b - 1])),
+              f"consistency {a}->{b} against a wrong root fails")
+
+    # Checkpoints.
+    cp_name, cp_pub = parse_vkey(registry.checkpoint_key)
+    check(cp_pub == pubs["archive"], "genesis names the archive key")
+    for c in v["checkpoints"]:
+        text = open_note(c["note"], cp_name, cp_pub)
+        check(text == c["body"], "checkpoint note text")
+        origin, size, root = parse_checkpoint(text)
+        check(origin == v["origin"] == cp_name, "checkpoint origin")
+        check(size == c["size"] and root == mth(leaves[:size]), "checkpoint root")
+        check(root.hex() == c["root"], "checkpoint root value")
+        sig_line = c["note"][len(text) + 1 :]
+        check(sig_line == f"\u2014 {cp_name} " + base64.b64encode(
+            key_id(cp_name, cp_pub) + sign(seeds["archive"], text.encode())).decode() + "\n",
+            "checkpoint signature line reproduced")
+
+    # The sled rows (FORMAT.md §8).
+    by_seq = {e["seq"]: e for e in v["entries"]}
+    last_checkpoint = {c["size"]: c for c in v["checkpoints"]}
+    seen = set()
+    for row in v["store"]:
+        k, val = unhex(row["key"]), unhex(row["value"])
+        prefix = chr(k[0])
+        seen.add(prefix)
+        if prefix in "ERC":
+            check(len(k) == 9, "seq key is 9 bytes")
+            n = int.from_bytes(k[1:], "big")
+        if prefix == "E":
+            check(val.hex() == by_seq[n]["entry_bytes"], "E row holds the entry bytes")
+        elif prefix == "R":
+            check(val == b"" and by_seq[n]["statement"]["kind"] in ("genesis", "enroll", "revoke"),
+                  "R row marks a registry statement")
+        elif prefix == "C":
+            check(val.decode() == last_checkpoint[n]["note"], "C row holds the signed note")
+        elif prefix == "P":
+            check(len(k) == 33 and part_store[k[1:]] == val, "P row: digest -> salt || content")
+            check(part_digest(val[:32], val[32:]) == k[1:], "P row digest")
+        elif prefix == "M":
+            check(len(k) == 10, "M key is 10 bytes")
+            level, index = k[1], int.from_bytes(k[2:], "big")
+            lo = index << level
+            check(mth(leaves[lo : lo + (1 << level)]) == val, "M row holds MTH of its range")
+        elif prefix == "X":
+            name = k[1:].decode()
+            if name == "head":
+                r = Reader(val)
+                size, last, last_received = r.u64(), r.take(32), r.i64()
+                r.end()
+                check(size == len(leaves) and last == leaves[-1], "head: size and last hash")
+                check(last_received == prev_received, "head: last received_at")
+            elif name == "format":
+                check(val == b"temoin-archive-v1", "format tag")
+        else:
+            check(False, f"unexpected row prefix {prefix}")
+    check(seen == set("EPRMCX"), "every evidence and tree prefix present")
+    check(len(leaves) == v["audit"]["entries"] and len(authors) == v["audit"]["authors"], "audit")
+    check(len(part_store) == v["audit"]["parts"], "audit parts")
+
+    # Tampered inputs are refused (the checks above are not vacuous).
+    eb = unhex(v["entries"][2]["entry_bytes"])
+    for bad, what in [(eb + b"\x00", "a trailing byte"), (eb[:-1], "a missing byte")]:
+        try:
+            parse_entry(bad)
+            check(False, f"entry with {what} refused")
+        except Malformed:
+            check(True, "")
+    body_bytes = unhex(v["entries"][2]["statement"]["body_bytes"])
+    sig = unhex(v["entries"][2]["statement"]["signature"])
+    author = body_bytes[18:50]
+    check(not verify_strict(author, STATEMENT_DOMAIN + body_bytes, sig[:5] + b"\x00" + sig[6:]),
+          "flipped signature byte refused")
+    check(not verify_strict(author, body_bytes, sig), "signature without the domain refused")
+    s_plus_l = (int.from_bytes(sig[32:], "little") + L).to_bytes(32, "little")
+    check(not verify_strict(author, STATEMENT_DOMAIN + body_bytes, sig[:32] + s_plus_l),
+          "non-canonical S (S + L) refused")
+    identity = (1).to_bytes(32, "little")
+    check(not valid_public_key(identity), "small-order key refused")
+    non_canonical = (P + 3).to_bytes(32, "little")
+    check(not valid_public_key(non_canonical), "non-canonical key encoding refused")
+    long_label = bytearray(body_bytes)
+    long_label[-44] ^= 0x20  # 'text' -> 'Text': not a lowercase label
+    try:
+        parse_body(bytes(long_label))
+        check(False, "upper-case label refused")
+    except Malformed:
+        check(True, "")
+
+    print(f"ok: {CHECKS} checks passed on tests/vectors/v1-note.json")
+
+
+# --------------------------------------------------------------------------
+# --annotate N: the field-by-field hex of entry N, as in FORMAT.md §14
+# --------------------------------------------------------------------------
+def annotate(seq):
+    v = json.load(open(os.path.join(HERE, "v1-note.json"), encoding="utf-8"))
+    e = v["entries"][seq]
+    eb = unhex(e["entry_bytes"])
+    rows = []
+    pos = 0
+
+    def field(n, name, note=""):
+        nonlocal pos
+        chunk = eb[pos : pos + n]
+        hx = chunk.hex()
+        first = True
+        while first or hx:
+            rows.append((f"{pos:04x}" if first else "", hx[:64], name if first else "",
+                         note if first else ""))
+            hx, first = hx[64:], False
+        pos += n
+        return chunk
+
+    def u64(name):
+        return int.from_bytes(field(8, name, ""), "little")
+
+    field(8, "entry.seq", f"u64 = {e['seq']}")
+    field(32, "entry.prev", "entry hash of the previous entry")
+    field(8, "entry.received_at", f"i64 = {e['received_at']} ({e['received_at_utc']})")
+    blen = int.from_bytes(eb[pos : pos + 8], "little")
+    field(8, "statement.body_bytes length", f"u64 = {blen}")
+    body_start = pos
+    s = e["statement"]
+    field(2, "body.version", "u16 = 1")
+    field(16, "body.id", "16 bytes")
+    field(32, "body.author", "Ed25519 public key")
+    field(8, "body.created_at", f"i64 = {s['created_at']} ({s['created_at_utc']})")
+    field(4, "body.kind", f"u32 = {s['kind_number']} ({s['kind']})")
+    field(8, "body.refs count", f"u64 = {len(s['refs'])}")
+    for i, _ in enumerate(s["refs"]):
+        field(32, f"body.refs[{i}]", "statement hash")
+    field(8, "body.parts count", f"u64 = {len(s['parts'])}")
+    for i, p in enumerate(s["parts"]):
+        field(8, f"parts[{i}].label length", f"u64 = {len(p['label'])}")
+        field(len(p["label"]), f"parts[{i}].label", f'"{p["label"]}"')
+        field(32, f"parts[{i}].digest", "SHA-256 part digest")
+        field(8, f"parts[{i}].length", f"u64 = {p['length']}")
+    assert pos - body_start == blen
+    field(64, "statement.signature", "Ed25519 signature")
+    assert pos == len(eb)
+    for off, hx, name, note in rows:
+        print(f"{off:>4}  {hx:<64}  {name}{'  ' + note if note else ''}".rstrip())
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--annotate":
+        annotate(int(sys.argv[2]))
+    else:
+        main()
