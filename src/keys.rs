@@ -24,7 +24,13 @@ pub struct PublicKey([u8; 32]);
 impl PublicKey {
     /// Accepts only valid curve points; weak keys are caught by `is_weak`.
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<PublicKey, KeyError> {
-        VerifyingKey::from_bytes(bytes).map_err(|_| KeyError::NotAPoint)?;
+        let vk = VerifyingKey::from_bytes(bytes).map_err(|_| KeyError::NotAPoint)?;
+        // One key, one encoding: refuse the non-canonical encodings (y >= p,
+        // or x = 0 with the sign bit set) that the decoder accepts and
+        // RFC 8032 §5.1.3 rejects (docs/FORMAT.md §1.2).
+        if vk.to_edwards().compress().as_bytes() != bytes {
+            return Err(KeyError::NotAPoint);
+        }
         Ok(PublicKey(*bytes))
     }
 

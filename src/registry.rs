@@ -318,6 +318,16 @@ pub enum RegistryChange {
 }
 
 fn payload_key(hex_key: &str) -> Result<PublicKey, AuthorityError> {
+    // Exactly the documented form (docs/FORMAT.md): one key, one spelling.
+    if hex_key.len() != 64
+        || !hex_key
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    {
+        return Err(AuthorityError::BadKey(
+            "expected 64 lowercase hex digits".into(),
+        ));
+    }
     let key = PublicKey::parse(hex_key).map_err(|e| AuthorityError::BadKey(e.to_string()))?;
     if key.is_weak() {
         return Err(AuthorityError::BadKey("weak (small-order) key".into()));
@@ -335,12 +345,24 @@ impl RegistryChange {
         Ok(Some(match kind {
             Kind::Genesis => {
                 let p: GenesisPayload = parse_json(kind, payload)?;
-                crate::note::VerifierKey::parse(&p.checkpoint_key).map_err(|e| {
+                let vk = crate::note::VerifierKey::parse(&p.checkpoint_key).map_err(|e| {
                     PayloadError::Invalid {
                         kind,
                         reason: format!("checkpoint_key: {e}"),
                     }
                 })?;
+                // Checkpoints name the origin and are signed by this key,
+                // whose name must therefore be the origin.
+                if vk.name() != p.origin {
+                    return Err(PayloadError::Invalid {
+                        kind,
+                        reason: format!(
+                            "checkpoint_key is named {:?}, not the origin {:?}",
+                            vk.name(),
+                            p.origin
+                        ),
+                    });
+                }
                 RegistryChange::Genesis { author, payload: p }
             }
             Kind::Enroll => {
