@@ -24,6 +24,7 @@
 
 pub mod archive;
 pub mod audit;
+pub mod bundle;
 pub mod checkpoint;
 pub mod compose;
 pub mod domain;
@@ -36,6 +37,7 @@ pub mod note;
 pub mod par;
 pub mod receipt;
 pub mod registry;
+pub mod report;
 pub mod rules;
 pub mod statement;
 pub mod store;

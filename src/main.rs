@@ -26,12 +26,15 @@ struct Cli {
 enum Command {
     #[command(flatten)]
     Core(cli::core::Command),
+    #[command(flatten)]
+    Evidence(cli::evidence::Command),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Core(c) => cli::core::run(c),
+        Command::Evidence(c) => cli::evidence::run(c),
     };
     match result {
         Ok(code) => code,

@@ -119,6 +119,12 @@ impl Receipt {
     pub fn verify(&self, archive_key: &VerifierKey) -> Result<VerifiedReceipt, ReceiptError> {
         let checkpoint = Checkpoint::open(&self.checkpoint, archive_key)
             .map_err(|e| ReceiptError::Checkpoint(e.to_string()))?;
+        if self.entry.len() > (crate::entry::MAX_ENTRY_BYTES / 3 + 1) * 4 {
+            return Err(ReceiptError::Entry(format!(
+                "the entry is over the limit of {} bytes",
+                crate::entry::MAX_ENTRY_BYTES
+            )));
+        }
         let bytes = B64
             .decode(&self.entry)
             .map_err(|e| ReceiptError::Format(format!("entry is not base64: {e}")))?;
@@ -147,7 +153,7 @@ impl Receipt {
             .statement
             .verify_signature(&body)
             .map_err(|e| ReceiptError::Entry(format!("author signature: {e}")))?;
-        let proof = proof_from_hex(&self.inclusion_proof)?;
+        let proof = bounded_proof(&self.inclusion_proof)?;
         merkle::verify_inclusion(&leaf.0, self.seq, checkpoint.size, &proof, &checkpoint.root)
             .map_err(|e| ReceiptError::Inclusion {
                 seq: self.seq,
@@ -179,4 +185,246 @@ pub fn verify_extends(
     }
     merkle::verify_consistency(earlier.size, later.size, &earlier.root, &later.root, proof)
         .map_err(|e| ReceiptError::Consistency(e.to_string()))
+}
+
+/// Value of the `format` field of a consistency proof file.
+pub const CONSISTENCY_FORMAT: &str = "temoin-consistency/v1";
+
+/// Largest receipt or consistency-proof file read (they are a few KiB).
+pub const MAX_RECEIPT_FILE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Most hashes a proof can need: a tree of at most 2^64 leaves needs at
+/// most 64 (inclusion) or 65 (consistency). Longer lists are refused before
+/// any hex is parsed.
+pub const MAX_PROOF_HASHES: usize = 66;
+
+/// A consistency proof between two tree sizes, as saved to a file
+/// (docs/FORMAT.md "Consistency proofs"). `checkpoint`, when present, is
+/// the signed checkpoint of the new tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsistencyProof {
+    pub format: String,
+    pub old_size: u64,
+    pub new_size: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkpoint: Option<String>,
+    /// Hex hashes of the RFC 9162 §2.1.4 consistency proof.
+    pub proof: Vec<String>,
+}
+
+impl ConsistencyProof {
+    pub fn new(
+        old_size: u64,
+        new_size: u64,
+        proof: &[Hash],
+        checkpoint: Option<String>,
+    ) -> ConsistencyProof {
+        ConsistencyProof {
+            format: CONSISTENCY_FORMAT.into(),
+            old_size,
+            new_size,
+            checkpoint,
+            proof: proof_to_hex(proof),
+        }
+    }
+
+    pub fn from_json(bytes: &[u8]) -> Result<ConsistencyProof, ReceiptError> {
+        let p: ConsistencyProof = serde_json::from_slice(bytes)
+            .map_err(|e| ReceiptError::Format(format!("not a consistency proof: {e}")))?;
+        if p.format != CONSISTENCY_FORMAT {
+            return Err(ReceiptError::Format(format!(
+                "format {:?}, expected {CONSISTENCY_FORMAT:?}",
+                p.format
+            )));
+        }
+        Ok(p)
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The proof hashes, checked for count and shape.
+    pub fn hashes(&self) -> Result<Vec<Hash>, ReceiptError> {
+        bounded_proof(&self.proof)
+    }
+}
+
+/// Parse a proof's hex hashes, refusing absurd lengths first.
+pub fn bounded_proof(proof: &[String]) -> Result<Vec<Hash>, ReceiptError> {
+    if proof.len() > MAX_PROOF_HASHES {
+        return Err(ReceiptError::Format(format!(
+            "a proof of {} hashes is longer than any tree needs ({MAX_PROOF_HASHES})",
+            proof.len()
+        )));
+    }
+    proof_from_hex(proof)
+}
+
+/// What a later checkpoint proves about a receipt: the receipt's entry is
+/// still leaf `seq` of the later tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StillThere {
+    pub receipt: VerifiedReceipt,
+    /// The later checkpoint, verified with the archive key.
+    pub later: Checkpoint,
+}
+
+/// Why two checkpoints of the archive are not one history.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum HistoryError {
+    #[error("checkpoint {which}: {reason}")]
+    Checkpoint { which: &'static str, reason: String },
+    #[error("the checkpoints are of different logs ({old:?} and {new:?})")]
+    DifferentLogs { old: String, new: String },
+    #[error("OLD (size {old}) is larger than NEW (size {new}): give the earlier checkpoint first")]
+    Order { old: u64, new: u64 },
+    #[error("the consistency proof is for sizes {proof_old} -> {proof_new}, the checkpoints are {old} -> {new}")]
+    ProofSizes {
+        proof_old: u64,
+        proof_new: u64,
+        old: u64,
+        new: u64,
+    },
+    #[error("bad proof: {0}")]
+    Proof(String),
+    /// The archive key signed two checkpoints that cannot both be true.
+    #[error("LOG REWRITTEN: the archive key signed checkpoint OLD (size {old_size}, root {old_root}) and checkpoint NEW (size {new_size}, root {new_root}), and NEW's tree does not contain OLD's: {reason}. Keep both signed checkpoints: together they prove the archive's history was changed.")]
+    Rewritten {
+        old_size: u64,
+        old_root: String,
+        new_size: u64,
+        new_root: String,
+        reason: String,
+    },
+}
+
+/// Check that checkpoint note `new` extends checkpoint note `old`, both
+/// signed by `archive_key`, with a consistency proof. A proof that does not
+/// connect two validly signed checkpoints is reported as a rewrite.
+pub fn check_history(
+    old_note: &str,
+    new_note: &str,
+    archive_key: &VerifierKey,
+    proof: &[Hash],
+) -> Result<(Checkpoint, Checkpoint), HistoryError> {
+    let open = |note: &str, which| {
+        Checkpoint::open(note, archive_key).map_err(|e| HistoryError::Checkpoint {
+            which,
+            reason: e.to_string(),
+        })
+    };
+    let old = open(old_note, "OLD")?;
+    let new = open(new_note, "NEW")?;
+    if old.origin != new.origin {
+        return Err(HistoryError::DifferentLogs {
+            old: old.origin,
+            new: new.origin,
+        });
+    }
+    if old.size > new.size {
+        return Err(HistoryError::Order {
+            old: old.size,
+            new: new.size,
+        });
+    }
+    match merkle::verify_consistency(old.size, new.size, &old.root, &new.root, proof) {
+        Ok(()) => Ok((old, new)),
+        Err(e) => Err(HistoryError::Rewritten {
+            old_size: old.size,
+            old_root: hex::encode(old.root),
+            new_size: new.size,
+            new_root: hex::encode(new.root),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+impl Receipt {
+    /// Verify the receipt, then that `later_note` (signed by the archive
+    /// key) extends the receipt's checkpoint by `proof`: the tree that
+    /// included the entry is a prefix of the later tree, so the entry is
+    /// still leaf `seq` there.
+    pub fn verify_later(
+        &self,
+        archive_key: &VerifierKey,
+        later_note: &str,
+        proof: &ConsistencyProof,
+    ) -> Result<StillThere, ReceiptError> {
+        let receipt = self.verify(archive_key)?;
+        let later = Checkpoint::open(later_note, archive_key)
+            .map_err(|e| ReceiptError::Consistency(format!("later checkpoint: {e}")))?;
+        if proof.old_size != receipt.checkpoint.size || proof.new_size != later.size {
+            return Err(ReceiptError::Consistency(format!(
+                "the proof is for tree sizes {} -> {}, but the receipt's checkpoint has size {} and the later one {}",
+                proof.old_size, proof.new_size, receipt.checkpoint.size, later.size
+            )));
+        }
+        if later.size < receipt.checkpoint.size {
+            return Err(ReceiptError::Consistency(format!(
+                "the later checkpoint (size {}) is smaller than the receipt's (size {}): the log shrank",
+                later.size, receipt.checkpoint.size
+            )));
+        }
+        let hashes = proof.hashes()?;
+        verify_extends(&receipt.checkpoint, &later, &hashes)?;
+        Ok(StillThere { receipt, later })
+    }
+
+    /// Verify the receipt against an archive: its latest checkpoint (signed
+    /// by `archive_key`) must extend the receipt's (consistency proof from
+    /// the archive's tree), the entry must be in the later tree (inclusion
+    /// proof), and the archive must still hold the same entry bytes at `seq`.
+    pub fn verify_in_archive(
+        &self,
+        archive_key: &VerifierKey,
+        store: &crate::store::Store,
+    ) -> Result<StillThere, ReceiptError> {
+        let receipt = self.verify(archive_key)?;
+        let old = &receipt.checkpoint;
+        let (size, note) = store
+            .latest_checkpoint()
+            .map_err(|e| ReceiptError::Consistency(format!("reading the archive: {e}")))?
+            .ok_or_else(|| ReceiptError::Consistency("the archive has no checkpoint".into()))?;
+        let later = Checkpoint::open(&note, archive_key).map_err(|e| {
+            ReceiptError::Consistency(format!("the archive's latest checkpoint: {e}"))
+        })?;
+        if later.size != size || later.size < old.size {
+            return Err(ReceiptError::Consistency(format!(
+                "the archive's latest checkpoint has size {} but the receipt's has size {}: the log shrank (entries were removed)",
+                later.size, old.size
+            )));
+        }
+        let proof = store
+            .consistency_proof(old.size, later.size)
+            .map_err(|e| ReceiptError::Consistency(format!("the archive cannot prove it: {e}")))?;
+        verify_extends(old, &later, &proof).map_err(|e| {
+            ReceiptError::Consistency(format!(
+                "{e}: the archive's log of size {} does not contain the tree of size {} the receipt was issued on; the log was rewritten",
+                later.size, old.size
+            ))
+        })?;
+        let leaf = entry_hash(&receipt.entry.to_bytes());
+        let inclusion = store
+            .inclusion_proof(self.seq, later.size)
+            .map_err(|e| ReceiptError::Consistency(format!("the archive cannot prove it: {e}")))?;
+        merkle::verify_inclusion(&leaf.0, self.seq, later.size, &inclusion, &later.root).map_err(
+            |e| ReceiptError::Inclusion {
+                seq: self.seq,
+                size: later.size,
+                reason: e.to_string(),
+            },
+        )?;
+        let stored = store
+            .entry_bytes(self.seq)
+            .map_err(|e| ReceiptError::Consistency(format!("reading the archive: {e}")))?;
+        if stored.as_deref() != Some(receipt.entry.to_bytes().as_slice()) {
+            return Err(ReceiptError::Consistency(format!(
+                "the archive's entry {} differs from the receipt's, though its tree is consistent: the archive's store is damaged (run `temoin verify`)",
+                self.seq
+            )));
+        }
+        Ok(StillThere { receipt, later })
+    }
 }

@@ -60,6 +60,9 @@ pub enum Command {
         json: bool,
         #[arg(long, short)]
         quiet: bool,
+        /// Save one receipt per accepted statement here, as <statement-hash>.receipt.json.
+        #[arg(long, value_name = "DIR")]
+        receipt_dir: Option<PathBuf>,
     },
     /// Sign a statement and ingest it at once.
     Submit {
@@ -185,7 +188,15 @@ pub fn run(cmd: Command) -> CliResult {
             batch_size,
             json,
             quiet,
-        } => ingest(&archive.archive, &files, batch_size.max(1), json, quiet),
+            receipt_dir,
+        } => ingest(
+            &archive.archive,
+            &files,
+            batch_size.max(1),
+            json,
+            quiet,
+            receipt_dir.as_deref(),
+        ),
         Command::Submit {
             archive,
             key,
@@ -273,7 +284,14 @@ fn report_outcomes(outs: &[(PathBuf, Result<Accepted, Refusal>)], json: bool) ->
     })
 }
 
-fn ingest(dir: &Path, files: &[PathBuf], batch_size: usize, json: bool, quiet: bool) -> CliResult {
+fn ingest(
+    dir: &Path,
+    files: &[PathBuf],
+    batch_size: usize,
+    json: bool,
+    quiet: bool,
+    receipt_dir: Option<&Path>,
+) -> CliResult {
     let mut archive = Archive::open(dir)?;
     let bar = progress(files.len() as u64, "ingest", quiet || json);
     let mut all = Vec::with_capacity(files.len());
@@ -300,6 +318,10 @@ fn ingest(dir: &Path, files: &[PathBuf], batch_size: usize, json: bool, quiet: b
             })
             .collect();
         // The batch is durable now: acknowledge it before reading the next.
+        if let Some(rd) = receipt_dir {
+            let accepted = done.iter().filter_map(|(_, r)| r.as_ref().ok());
+            super::evidence::save_receipts(&archive, rd, accepted)?;
+        }
         if !json {
             bar.suspend(|| {
                 let _ = report_outcomes(&done, false);

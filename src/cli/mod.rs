@@ -3,6 +3,7 @@
 //! anything about the archive.
 
 pub mod core;
+pub mod evidence;
 
 use std::fmt;
 use std::io::IsTerminal;

@@ -1,0 +1,1677 @@
+//! Evidence bundles (DESIGN §3–§5, docs/FORMAT.md "Evidence bundles").
+//!
+//! A bundle is one self-contained JSON file that lets a lawyer prove,
+//! offline and without trusting the archive's operator, that each entry it
+//! holds was signed by its author, was authorised when it was appended, and
+//! sits unaltered at its position in the archive's log:
+//!
+//! - every entry's exact bytes (base64) next to their decoded form;
+//! - the parts it includes (salt and content), the parts it leaves out and
+//!   why (withheld at export, or erased by a redaction order);
+//! - every registry entry of the log (genesis, enrolments, revocations), so
+//!   that the authority of each author at each seq is replayed;
+//! - one signed checkpoint and, for each entry, its RFC 9162 inclusion proof
+//!   in that checkpoint's tree;
+//! - the authors as the registry entries define them, and the projection of
+//!   the bundle's incident(s) computed from its entries.
+//!
+//! [`verify`] recomputes everything from the bytes and the archive's key and
+//! reports every fault with its entry and reason. [`export`] builds a bundle
+//! from an archive and verifies it before handing it out.
+//!
+//! What a bundle cannot prove on its own: that the archive holds no *other*
+//! entry about the incident (completeness). Inclusion proofs show what is
+//! in the log, not what is absent; the full audit of a copy of the archive
+//! (`temoin verify`) and consistency between checkpoints cover that.
+
+use crate::checkpoint::Checkpoint;
+use crate::domain::Payload;
+use crate::entry::{entry_hash, Entry, MAX_ENTRY_BYTES};
+use crate::hash::{part_digest, Digest};
+use crate::keys::PublicKey;
+use crate::merkle::{self, Hash};
+use crate::note::VerifierKey;
+use crate::receipt::{proof_to_hex, MAX_PROOF_HASHES};
+use crate::registry::{Registry, RegistryChange, Role, PAYLOAD};
+use crate::rules::Index;
+use crate::statement::{Kind, StatementBody};
+use crate::store::{Store, StoreError};
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
+
+/// Value of the `format` field.
+pub const BUNDLE_FORMAT: &str = "temoin-bundle/v1";
+
+/// Largest bundle file read. A bundle of a whole archive with large parts
+/// can be big; anything beyond this is refused before parsing.
+pub const MAX_BUNDLE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// At most this many faults are reported; the rest are counted.
+pub const MAX_FAULTS: usize = 1000;
+
+/// What `about` says in every bundle: where its format is specified.
+pub const ABOUT: &str = "temoin evidence bundle: signed testimony entries of an archive's log, \
+with their parts, the registry entries that authorised their authors, a signed checkpoint and \
+an inclusion proof per entry. Verify offline with `temoin verify-bundle FILE --archive-key VKEY`; \
+the format is specified in docs/FORMAT.md (section \"Evidence bundles\").";
+
+/// Which entries a bundle was made for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+pub enum Scope {
+    /// Every entry that touched the incident (and incidents merged into it).
+    Incident(String),
+    /// One statement, with the statements it refers to.
+    Statement(String),
+    /// The whole log.
+    All,
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::Incident(id) => write!(f, "incident {id}"),
+            Scope::Statement(h) => write!(f, "statement {h}"),
+            Scope::All => f.write_str("the whole log"),
+        }
+    }
+}
+
+/// A bundle, as saved to a `.bundle.json` file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    pub format: String,
+    pub about: String,
+    /// The archive's origin (= the checkpoint's origin line).
+    pub origin: String,
+    /// When the bundle was exported (informational, not signed).
+    pub exported_at: String,
+    pub scope: Scope,
+    /// The signed checkpoint (C2SP signed note) every inclusion proof is against.
+    pub checkpoint: String,
+    /// Part labels left out of this bundle at export (e.g. `witness`).
+    pub withheld_labels: Vec<String>,
+    /// The entries, in increasing seq order.
+    pub entries: Vec<BundleEntry>,
+    /// Every author of an included entry, as the included registry entries
+    /// define it at the checkpoint.
+    pub authors: Vec<Author>,
+    /// The projection of the scope's incidents, computed from the entries:
+    /// an object mapping each incident id to its projected state.
+    pub projection: Value,
+}
+
+/// One entry of the log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundleEntry {
+    pub seq: u64,
+    /// Base64 (standard, padded) of the exact entry bytes.
+    pub entry: String,
+    /// Hex of `SHA-256(0x00 || entry_bytes)`.
+    pub entry_hash: String,
+    /// Hex of `SHA-256(signed_statement_bytes)`.
+    pub statement_hash: String,
+    /// Hex hashes of the inclusion proof of leaf `seq` in the checkpoint's tree.
+    pub inclusion_proof: Vec<String>,
+    /// The entry bytes decoded, for reading; must match the bytes exactly.
+    pub decoded: DecodedEntry,
+    /// The parts included, in commitment order.
+    pub parts: Vec<BundlePart>,
+    /// The committed parts not included, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub absent: Vec<AbsentPart>,
+}
+
+/// A part's content with the salt that hides it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BundlePart {
+    pub label: String,
+    /// Base64 of the 32-byte salt.
+    pub salt: String,
+    /// Base64 of the content.
+    pub content: String,
+    /// The content as text, when it is UTF-8 (for reading; must match).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl fmt::Debug for BundlePart {
+    // A part can be a witness's identity: never in debug output.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BundlePart")
+            .field("label", &self.label)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A committed part that is not in the bundle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AbsentPart {
+    pub label: String,
+    /// `withheld` (left out at export) or `redacted` (erased in the archive
+    /// by the redaction order at entry `by_seq`).
+    pub why: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_seq: Option<u64>,
+}
+
+pub const WITHHELD: &str = "withheld";
+pub const REDACTED: &str = "redacted";
+
+/// An entry decoded. Hashes, ids and signatures in hex; times in unix ms
+/// with their UTC reading.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecodedEntry {
+    pub seq: u64,
+    pub prev: String,
+    pub received_at: i64,
+    pub received_at_utc: String,
+    pub statement: DecodedStatement,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecodedStatement {
+    pub version: u16,
+    pub id: String,
+    pub author: String,
+    pub created_at: i64,
+    pub created_at_utc: String,
+    pub kind: String,
+    pub refs: Vec<String>,
+    pub parts: Vec<DecodedPart>,
+    pub signature: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecodedPart {
+    pub label: String,
+    pub digest: String,
+    pub length: u64,
+}
+
+impl DecodedEntry {
+    pub fn of(entry: &Entry, body: &StatementBody) -> DecodedEntry {
+        DecodedEntry {
+            seq: entry.seq,
+            prev: hex::encode(entry.prev),
+            received_at: entry.received_at,
+            received_at_utc: crate::time::format_ms(entry.received_at),
+            statement: DecodedStatement {
+                version: body.version,
+                id: hex::encode(body.id),
+                author: hex::encode(body.author),
+                created_at: body.created_at,
+                created_at_utc: crate::time::format_ms(body.created_at),
+                kind: body.kind.name().to_string(),
+                refs: body.refs.iter().map(hex::encode).collect(),
+                parts: body
+                    .parts
+                    .iter()
+                    .map(|p| DecodedPart {
+                        label: p.label.clone(),
+                        digest: hex::encode(p.digest),
+                        length: p.length,
+                    })
+                    .collect(),
+                signature: hex::encode(entry.statement.signature),
+            },
+        }
+    }
+}
+
+/// An author as the registry knows it at the bundle's checkpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Author {
+    /// The Ed25519 public key, hex.
+    pub key: String,
+    pub name: String,
+    pub role: String,
+    /// Seq of the genesis or enrolment entry that made it an author.
+    pub enrolled_at: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revocation_reason: Option<String>,
+    /// Unix ms since when the revocation says the key is distrusted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_effective_at: Option<i64>,
+}
+
+// ---------------------------------------------------------------------------
+// Faults
+// ---------------------------------------------------------------------------
+
+/// Where a fault is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Location {
+    /// The bundle as a whole (its format, its scope, missing entries).
+    Bundle,
+    /// The signed checkpoint.
+    Checkpoint,
+    /// The entry with this seq.
+    Entry(u64),
+    /// The `authors` list.
+    Authors,
+    /// The `projection`.
+    Projection,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Bundle => f.write_str("bundle"),
+            Location::Checkpoint => f.write_str("checkpoint"),
+            Location::Entry(s) => write!(f, "entry {s}"),
+            Location::Authors => f.write_str("authors"),
+            Location::Projection => f.write_str("projection"),
+        }
+    }
+}
+
+/// What kind of fault.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Not a bundle, or a field has an impossible shape.
+    Format,
+    /// The checkpoint does not verify with the archive key.
+    Checkpoint,
+    /// The entry bytes do not decode, or say another seq.
+    EntryBytes,
+    /// `entry_hash` or `statement_hash` is not the hash of the bytes.
+    Hash,
+    /// The author's signature does not verify (verify_strict).
+    Signature,
+    /// The decoded form differs from the bytes.
+    Decoded,
+    /// An included part does not match its commitment.
+    Part,
+    /// A committed part is missing without a valid reason.
+    MissingPart,
+    /// The inclusion proof does not lead to the checkpoint's root.
+    Inclusion,
+    /// The hash chain (`prev`) or the order of receipt times is broken.
+    Chain,
+    /// The author was not authorised at this seq.
+    Authority,
+    /// A registry entry is missing or invalid, so authority cannot be replayed.
+    Registry,
+    /// The `authors` list differs from the registry entries.
+    Authors,
+    /// The projection differs from the one recomputed from the entries.
+    Projection,
+    /// The bundle does not hold what its scope says.
+    Scope,
+}
+
+impl FaultKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            FaultKind::Format => "format",
+            FaultKind::Checkpoint => "checkpoint",
+            FaultKind::EntryBytes => "entry bytes",
+            FaultKind::Hash => "hash",
+            FaultKind::Signature => "signature",
+            FaultKind::Decoded => "decoded form",
+            FaultKind::Part => "part",
+            FaultKind::MissingPart => "missing part",
+            FaultKind::Inclusion => "inclusion proof",
+            FaultKind::Chain => "hash chain",
+            FaultKind::Authority => "authority",
+            FaultKind::Registry => "registry",
+            FaultKind::Authors => "authors",
+            FaultKind::Projection => "projection",
+            FaultKind::Scope => "scope",
+        }
+    }
+}
+
+/// One thing wrong with a bundle: where, what kind, and the detail.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fault {
+    pub at: Location,
+    pub kind: FaultKind,
+    pub reason: String,
+}
+
+impl fmt::Display for Fault {
+    /// `entry 5: signature: …`; the kind is left out where the location
+    /// already says it (`projection: …`).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = self.at.to_string();
+        if at == self.kind.name() {
+            write!(f, "{at}: {}", self.reason)
+        } else {
+            write!(f, "{at}: {}: {}", self.kind.name(), self.reason)
+        }
+    }
+}
+
+impl std::error::Error for Fault {}
+
+fn fault(at: Location, kind: FaultKind, reason: impl Into<String>) -> Fault {
+    Fault {
+        at,
+        kind,
+        reason: reason.into(),
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------
+
+impl Bundle {
+    /// Parse a bundle file's bytes (at most [`MAX_BUNDLE_BYTES`]).
+    pub fn from_json(bytes: &[u8]) -> Result<Bundle, Fault> {
+        if bytes.len() as u64 > MAX_BUNDLE_BYTES {
+            return Err(fault(
+                Location::Bundle,
+                FaultKind::Format,
+                format!("the file is over the limit of {MAX_BUNDLE_BYTES} bytes"),
+            ));
+        }
+        // Find the format first, to say "not a bundle" rather than a
+        // confusing field error for other JSON files.
+        #[derive(Deserialize)]
+        struct Head {
+            format: Option<String>,
+        }
+        let head: Head = serde_json::from_slice(bytes).map_err(|e| {
+            fault(
+                Location::Bundle,
+                FaultKind::Format,
+                format!("not a bundle: not a JSON object ({e})"),
+            )
+        })?;
+        match head.format.as_deref() {
+            Some(BUNDLE_FORMAT) => {}
+            Some(other) => {
+                return Err(fault(
+                    Location::Bundle,
+                    FaultKind::Format,
+                    format!("format {other:?}, this build reads {BUNDLE_FORMAT:?}"),
+                ))
+            }
+            None => {
+                return Err(fault(
+                    Location::Bundle,
+                    FaultKind::Format,
+                    format!("not a bundle: no \"format\": {BUNDLE_FORMAT:?} field"),
+                ))
+            }
+        }
+        serde_json::from_slice(bytes).map_err(|e| {
+            fault(
+                Location::Bundle,
+                FaultKind::Format,
+                format!("the bundle's JSON does not have the bundle's shape: {e}"),
+            )
+        })
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Verification
+// ---------------------------------------------------------------------------
+
+/// An entry that decoded, with what the verification established about it.
+#[derive(Clone, Debug)]
+pub struct CheckedEntry {
+    pub seq: u64,
+    pub entry_hash: Digest,
+    pub statement_hash: Digest,
+    pub entry: Entry,
+    pub body: StatementBody,
+    /// Included parts whose content matched its commitment.
+    pub parts: BTreeMap<String, Vec<u8>>,
+    pub absent: Vec<AbsentPart>,
+    /// Name and role of the author when the entry was appended, as replayed.
+    pub authorised_as: Option<(String, Role)>,
+    /// No fault was found at this entry.
+    pub ok: bool,
+}
+
+impl CheckedEntry {
+    pub fn kind(&self) -> Kind {
+        self.body.kind
+    }
+
+    /// The parsed domain payload, if the payload part is included and valid.
+    pub fn payload(&self) -> Option<Payload> {
+        let bytes = self.parts.get(PAYLOAD)?;
+        Payload::parse(self.body.kind, bytes).ok().flatten()
+    }
+
+    /// The part's content as text, if included and UTF-8.
+    pub fn text(&self, label: &str) -> Option<&str> {
+        self.parts
+            .get(label)
+            .and_then(|b| std::str::from_utf8(b).ok())
+    }
+}
+
+/// The outcome of verifying a bundle: every fault, and what was recomputed.
+#[derive(Clone, Debug)]
+pub struct Verdict {
+    pub faults: Vec<Fault>,
+    /// Faults found beyond [`MAX_FAULTS`] (not listed).
+    pub more_faults: usize,
+    /// The checkpoint, if it verified with the archive key.
+    pub checkpoint: Option<Checkpoint>,
+    /// The archive key the bundle was verified with.
+    pub archive_key: String,
+    pub origin: String,
+    pub scope: Scope,
+    pub exported_at: String,
+    /// Every entry that decoded, in seq order.
+    pub entries: Vec<CheckedEntry>,
+    /// The authors as recomputed from the registry entries.
+    pub authors: Vec<Author>,
+    /// The projection as recomputed from the entries.
+    pub projection: Option<Value>,
+    /// Labels withheld at export.
+    pub withheld_labels: Vec<String>,
+}
+
+impl Verdict {
+    pub fn ok(&self) -> bool {
+        self.faults.is_empty() && self.more_faults == 0
+    }
+
+    /// The first fault, if any.
+    pub fn first_fault(&self) -> Option<&Fault> {
+        self.faults.first()
+    }
+
+    /// Faults at entry `seq`.
+    pub fn faults_at(&self, seq: u64) -> impl Iterator<Item = &Fault> {
+        self.faults
+            .iter()
+            .filter(move |f| f.at == Location::Entry(seq))
+    }
+
+    /// The parts left out, as (seq, label, why, by_seq).
+    pub fn absent_parts(&self) -> Vec<(u64, &AbsentPart)> {
+        self.entries
+            .iter()
+            .flat_map(|e| e.absent.iter().map(move |a| (e.seq, a)))
+            .collect()
+    }
+}
+
+struct Faults {
+    list: Vec<Fault>,
+    more: usize,
+}
+
+impl Faults {
+    fn push(&mut self, f: Fault) {
+        if self.list.len() < MAX_FAULTS {
+            self.list.push(f);
+        } else {
+            self.more += 1;
+        }
+    }
+    fn at(&mut self, seq: u64, kind: FaultKind, reason: impl Into<String>) {
+        self.push(fault(Location::Entry(seq), kind, reason));
+    }
+}
+
+/// Length of the standard padded base64 of `n` bytes, or `None` on overflow.
+fn b64_len(n: u64) -> Option<u64> {
+    n.checked_add(2)?.checked_div(3)?.checked_mul(4)
+}
+
+fn hex32(s: &str) -> Option<Hash> {
+    Digest::from_hex(s).map(|d| d.0).filter(|_| s.len() == 64)
+}
+
+/// Where two JSON values first differ, as `path: a vs b`.
+pub fn first_difference(path: &str, a: &Value, b: &Value) -> Option<String> {
+    fn short(v: &Value) -> String {
+        let s = v.to_string();
+        if s.chars().count() > 80 {
+            let mut t: String = s.chars().take(80).collect();
+            t.push('…');
+            t
+        } else {
+            s
+        }
+    }
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for k in keys {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                match (x.get(k), y.get(k)) {
+                    (Some(u), Some(v)) => {
+                        if let Some(d) = first_difference(&p, u, v) {
+                            return Some(d);
+                        }
+                    }
+                    (Some(u), None) => return Some(format!("{p} is {} vs absent", short(u))),
+                    (None, Some(v)) => return Some(format!("{p} is absent vs {}", short(v))),
+                    (None, None) => {}
+                }
+            }
+            None
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            for (i, (u, v)) in x.iter().zip(y).enumerate() {
+                if let Some(d) = first_difference(&format!("{path}[{i}]"), u, v) {
+                    return Some(d);
+                }
+            }
+            if x.len() != y.len() {
+                return Some(format!("{path} has {} items vs {}", x.len(), y.len()));
+            }
+            None
+        }
+        _ if a == b => None,
+        _ => Some(format!("{path} is {} vs {}", short(a), short(b))),
+    }
+}
+
+/// Verify a bundle offline with the archive's checkpoint key: signatures
+/// (verify_strict), hashes, decoded forms, part digests, inclusion proofs
+/// against the signed checkpoint, the hash chain between consecutive
+/// entries, authority replayed from the included registry entries, the
+/// authors list and the projection. Never panics; every fault is reported.
+pub fn verify(bundle: &Bundle, archive_key: &VerifierKey) -> Verdict {
+    let mut faults = Faults {
+        list: Vec::new(),
+        more: 0,
+    };
+    let mut verdict = Verdict {
+        faults: Vec::new(),
+        more_faults: 0,
+        checkpoint: None,
+        archive_key: archive_key.to_string(),
+        origin: bundle.origin.clone(),
+        scope: bundle.scope.clone(),
+        exported_at: bundle.exported_at.clone(),
+        entries: Vec::new(),
+        authors: Vec::new(),
+        projection: None,
+        withheld_labels: bundle.withheld_labels.clone(),
+    };
+    if bundle.format != BUNDLE_FORMAT {
+        faults.push(fault(
+            Location::Bundle,
+            FaultKind::Format,
+            format!("format {:?}, expected {BUNDLE_FORMAT:?}", bundle.format),
+        ));
+    }
+    let checkpoint = match Checkpoint::open(&bundle.checkpoint, archive_key) {
+        Ok(cp) => cp,
+        Err(e) => {
+            faults.push(fault(
+                Location::Checkpoint,
+                FaultKind::Checkpoint,
+                format!(
+                    "the checkpoint does not verify with the archive key {archive_key}: {e}; \
+                     nothing in the bundle can be tied to the archive (check that --archive-key is the archive's checkpoint key, from `temoin key list`)"
+                ),
+            ));
+            verdict.faults = faults.list;
+            return verdict;
+        }
+    };
+    if checkpoint.origin != bundle.origin {
+        faults.push(fault(
+            Location::Bundle,
+            FaultKind::Format,
+            format!(
+                "the bundle says origin {:?}, its checkpoint {:?}",
+                bundle.origin, checkpoint.origin
+            ),
+        ));
+    }
+    for l in &bundle.withheld_labels {
+        if l == PAYLOAD {
+            faults.push(fault(
+                Location::Bundle,
+                FaultKind::Format,
+                "the payload part cannot be withheld: authority and projection are computed from it",
+            ));
+        }
+    }
+
+    // Per-entry checks that need nothing but the entry and the checkpoint.
+    let mut last_seq: Option<u64> = None;
+    let mut checked: Vec<CheckedEntry> = Vec::with_capacity(bundle.entries.len());
+    let mut raw_hashes: HashMap<u64, Digest> = HashMap::new();
+    for be in &bundle.entries {
+        if let Some(prev) = last_seq {
+            if be.seq <= prev {
+                faults.at(
+                    be.seq,
+                    FaultKind::Format,
+                    format!("entries are not in increasing seq order (entry {} follows entry {prev}); this one is ignored", be.seq),
+                );
+                continue;
+            }
+        }
+        last_seq = Some(be.seq);
+        if let Some(c) = check_entry(be, &checkpoint, &mut faults) {
+            raw_hashes.insert(c.seq, c.entry_hash);
+            checked.push(c);
+        }
+    }
+
+    // The hash chain and the order of receipt times between included entries.
+    let mut max_received: Option<(u64, i64)> = None;
+    for c in &checked {
+        let expected_prev = if c.seq == 0 {
+            Some(Digest([0; 32]))
+        } else {
+            raw_hashes.get(&(c.seq - 1)).copied()
+        };
+        if let Some(p) = expected_prev {
+            if p.0 != c.entry.prev {
+                faults.at(
+                    c.seq,
+                    FaultKind::Chain,
+                    format!(
+                        "prev {} is not the hash of entry {} ({})",
+                        Digest(c.entry.prev).short(),
+                        c.seq as i128 - 1,
+                        p.short()
+                    ),
+                );
+            }
+        }
+        if let Some((s, t)) = max_received {
+            if c.entry.received_at < t {
+                faults.at(
+                    c.seq,
+                    FaultKind::Chain,
+                    format!(
+                        "received_at {} is before entry {s}'s {}: the archive's clock never goes back",
+                        crate::time::format_ms(c.entry.received_at),
+                        crate::time::format_ms(t)
+                    ),
+                );
+            }
+        }
+        max_received = Some((c.seq, c.entry.received_at));
+    }
+
+    // Absent parts: withheld at export, or erased by an included redaction order.
+    check_absences(&mut checked, bundle, &mut faults);
+
+    // Authority, replayed from the registry entries in the bundle.
+    let registry = replay_authority(&mut checked, &checkpoint, archive_key, &mut faults);
+
+    // The scope.
+    match &bundle.scope {
+        Scope::Statement(h) => {
+            if !checked.iter().any(|c| c.statement_hash.to_hex() == *h) {
+                faults.push(fault(
+                    Location::Bundle,
+                    FaultKind::Scope,
+                    format!("the bundle is for statement {h}, which is not among its entries"),
+                ));
+            }
+        }
+        Scope::Incident(id) => {
+            if !checked
+                .iter()
+                .any(|c| matches!(c.payload(), Some(Payload::Incident(ref i)) if i.id == *id))
+            {
+                faults.push(fault(
+                    Location::Bundle,
+                    FaultKind::Scope,
+                    format!("the bundle is for incident {id:?}, but holds no incident record opening it"),
+                ));
+            }
+        }
+        Scope::All => {
+            if let Some(missing) = (0..checkpoint.size).find(|s| !raw_hashes.contains_key(s)) {
+                faults.push(fault(
+                    Location::Bundle,
+                    FaultKind::Scope,
+                    format!(
+                        "the bundle is for the whole log of {} entries, but entry {missing} is not in it",
+                        checkpoint.size
+                    ),
+                ));
+            }
+        }
+    }
+
+    // The authors list.
+    let authors = authors_of(&checked, &registry);
+    if authors != bundle.authors {
+        let diff = first_difference(
+            "authors",
+            &serde_json::to_value(&bundle.authors).unwrap_or(Value::Null),
+            &serde_json::to_value(&authors).unwrap_or(Value::Null),
+        )
+        .unwrap_or_default();
+        faults.push(fault(
+            Location::Authors,
+            FaultKind::Authors,
+            format!("the authors list differs from the one the registry entries define (bundle vs recomputed: {diff})"),
+        ));
+    }
+
+    // The projection, recomputed from the entries.
+    match project(&bundle.scope, &checked, checkpoint.size.saturating_sub(1)) {
+        Ok(p) => {
+            if let Some(d) = first_difference("projection", &bundle.projection, &p) {
+                faults.push(fault(
+                    Location::Projection,
+                    FaultKind::Projection,
+                    format!("the bundle's projection differs from the one recomputed from its entries (bundle vs recomputed: {d})"),
+                ));
+            }
+            verdict.projection = Some(p);
+        }
+        Err(e) => faults.push(fault(
+            Location::Projection,
+            FaultKind::Projection,
+            format!("the projection cannot be recomputed from the entries: {e}"),
+        )),
+    }
+
+    verdict.checkpoint = Some(checkpoint);
+    verdict.entries = checked;
+    verdict.authors = authors;
+    verdict.faults = faults.list;
+    verdict.more_faults = faults.more;
+    verdict
+}
+
+/// The checks of one entry on its own. `None` if its bytes do not decode.
+fn check_entry(
+    be: &BundleEntry,
+    checkpoint: &Checkpoint,
+    faults: &mut Faults,
+) -> Option<CheckedEntry> {
+    let seq = be.seq;
+    let mut ok = true;
+    let mut bad = |faults: &mut Faults, kind, reason: String| {
+        ok = false;
+        faults.at(seq, kind, reason);
+    };
+    if be.entry.len() as u64 > b64_len(MAX_ENTRY_BYTES as u64).unwrap_or(0) {
+        bad(
+            faults,
+            FaultKind::EntryBytes,
+            format!("the entry is over the limit of {MAX_ENTRY_BYTES} bytes"),
+        );
+        return None;
+    }
+    let bytes = match B64.decode(&be.entry) {
+        Ok(b) => b,
+        Err(e) => {
+            bad(
+                faults,
+                FaultKind::EntryBytes,
+                format!("\"entry\" is not base64: {e}"),
+            );
+            return None;
+        }
+    };
+    let entry = match Entry::from_bytes(&bytes) {
+        Ok(e) => e,
+        Err(e) => {
+            bad(
+                faults,
+                FaultKind::EntryBytes,
+                format!("the entry bytes are not a valid entry: {e}"),
+            );
+            return None;
+        }
+    };
+    if entry.seq != seq {
+        bad(
+            faults,
+            FaultKind::EntryBytes,
+            format!(
+                "the bytes are those of entry {}, listed as entry {seq}",
+                entry.seq
+            ),
+        );
+        return None;
+    }
+    let body = match StatementBody::decode(&entry.statement.body_bytes) {
+        Ok(b) => b,
+        Err(e) => {
+            bad(
+                faults,
+                FaultKind::EntryBytes,
+                format!("the statement body does not decode: {e}"),
+            );
+            return None;
+        }
+    };
+    let leaf = entry_hash(&bytes);
+    let statement_hash = entry.statement.hash();
+    if be.entry_hash != leaf.to_hex() {
+        bad(
+            faults,
+            FaultKind::Hash,
+            format!(
+                "entry_hash {} is not the hash of the entry bytes ({})",
+                short_str(&be.entry_hash),
+                leaf.short()
+            ),
+        );
+    }
+    if be.statement_hash != statement_hash.to_hex() {
+        bad(
+            faults,
+            FaultKind::Hash,
+            format!(
+                "statement_hash {} is not the hash of the signed statement ({})",
+                short_str(&be.statement_hash),
+                statement_hash.short()
+            ),
+        );
+    }
+    if let Err(e) = entry.statement.verify_signature(&body) {
+        bad(
+            faults,
+            FaultKind::Signature,
+            format!(
+                "the author's signature does not verify: {e} (author key {})",
+                hex::encode(body.author)
+            ),
+        );
+    }
+    // The decoded form must say what the bytes say.
+    let decoded = DecodedEntry::of(&entry, &body);
+    if decoded != be.decoded {
+        let d = first_difference(
+            "decoded",
+            &serde_json::to_value(&be.decoded).unwrap_or(Value::Null),
+            &serde_json::to_value(&decoded).unwrap_or(Value::Null),
+        )
+        .unwrap_or_default();
+        bad(
+            faults,
+            FaultKind::Decoded,
+            format!("the decoded form does not match the entry bytes (bundle vs bytes: {d})"),
+        );
+    }
+    // The inclusion proof.
+    if be.inclusion_proof.len() > MAX_PROOF_HASHES {
+        bad(
+            faults,
+            FaultKind::Inclusion,
+            format!(
+                "the inclusion proof has {} hashes, more than any tree needs",
+                be.inclusion_proof.len()
+            ),
+        );
+    } else {
+        let proof: Option<Vec<Hash>> = be.inclusion_proof.iter().map(|h| hex32(h)).collect();
+        match proof {
+            None => bad(
+                faults,
+                FaultKind::Inclusion,
+                "a hash of the inclusion proof is not 64 hex digits".into(),
+            ),
+            Some(proof) => {
+                if let Err(e) = merkle::verify_inclusion(
+                    &leaf.0,
+                    seq,
+                    checkpoint.size,
+                    &proof,
+                    &checkpoint.root,
+                ) {
+                    bad(
+                        faults,
+                        FaultKind::Inclusion,
+                        format!(
+                            "not proven to be leaf {seq} of the signed tree of size {}: {e}",
+                            checkpoint.size
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    // Included parts.
+    let mut parts = BTreeMap::new();
+    for p in &be.parts {
+        let Some(c) = body.part(&p.label) else {
+            bad(
+                faults,
+                FaultKind::Part,
+                format!(
+                    "part {:?} is not committed in the signed body",
+                    short_str(&p.label)
+                ),
+            );
+            continue;
+        };
+        if parts.contains_key(&p.label) {
+            bad(
+                faults,
+                FaultKind::Part,
+                format!("part {:?} is included twice", p.label),
+            );
+            continue;
+        }
+        if Some(p.content.len() as u64) != b64_len(c.length) {
+            bad(
+                faults,
+                FaultKind::Part,
+                format!(
+                    "part {:?}: its content is not {} bytes, the committed length",
+                    p.label, c.length
+                ),
+            );
+            continue;
+        }
+        let salt: Option<[u8; 32]> = (p.salt.len() == 44)
+            .then(|| B64.decode(&p.salt).ok())
+            .flatten()
+            .and_then(|s| s.try_into().ok());
+        let Some(salt) = salt else {
+            bad(
+                faults,
+                FaultKind::Part,
+                format!("part {:?}: its salt is not 32 bytes of base64", p.label),
+            );
+            continue;
+        };
+        let content = match B64.decode(&p.content) {
+            Ok(c) => c,
+            Err(e) => {
+                bad(
+                    faults,
+                    FaultKind::Part,
+                    format!("part {:?}: its content is not base64: {e}", p.label),
+                );
+                continue;
+            }
+        };
+        if content.len() as u64 != c.length || part_digest(&salt, &content).0 != c.digest {
+            bad(
+                faults,
+                FaultKind::Part,
+                format!(
+                    "part {:?} does not match its commitment: SHA-256(\"temoin/part/v1\\0\" || salt || content) is not the signed digest {}",
+                    p.label,
+                    Digest(c.digest).short()
+                ),
+            );
+            continue;
+        }
+        if let Some(t) = &p.text {
+            if std::str::from_utf8(&content).ok() != Some(t.as_str()) {
+                bad(
+                    faults,
+                    FaultKind::Decoded,
+                    format!(
+                        "part {:?}: its \"text\" is not its content (the content is verified; the text shown beside it was changed)",
+                        p.label
+                    ),
+                );
+                continue;
+            }
+        }
+        parts.insert(p.label.clone(), content);
+    }
+    // Absent parts are checked once all entries are known; here, that every
+    // commitment is accounted for.
+    let mut absent = Vec::new();
+    for c in &body.parts {
+        if parts.contains_key(&c.label) || be.parts.iter().any(|p| p.label == c.label) {
+            continue;
+        }
+        match be.absent.iter().find(|a| a.label == c.label) {
+            Some(a) => absent.push(a.clone()),
+            None => bad(
+                faults,
+                FaultKind::MissingPart,
+                format!(
+                    "part {:?} is committed in the signed body but neither included nor declared withheld or redacted",
+                    c.label
+                ),
+            ),
+        }
+    }
+    for a in &be.absent {
+        if body.part(&a.label).is_none() {
+            bad(
+                faults,
+                FaultKind::MissingPart,
+                format!(
+                    "part {:?} is declared absent but the signed body commits no such part",
+                    short_str(&a.label)
+                ),
+            );
+        }
+    }
+    Some(CheckedEntry {
+        seq,
+        entry_hash: leaf,
+        statement_hash,
+        entry,
+        body,
+        parts,
+        absent,
+        authorised_as: None,
+        ok,
+    })
+}
+
+fn short_str(s: &str) -> String {
+    if s.chars().count() > 16 {
+        let mut t: String = s.chars().take(12).collect();
+        t.push('…');
+        t
+    } else {
+        s.to_string()
+    }
+}
+
+/// Each absent part: withheld (its label is in `withheld_labels`, and it is
+/// not a registry entry's payload) or redacted (by an included redaction
+/// order that names this statement and label).
+fn check_absences(checked: &mut [CheckedEntry], bundle: &Bundle, faults: &mut Faults) {
+    let redactions: HashMap<u64, (Digest, String)> = checked
+        .iter()
+        .filter(|c| c.body.kind == Kind::Redaction)
+        .filter_map(|c| match c.payload() {
+            Some(Payload::Redaction(r)) => {
+                c.body.refs.first().map(|t| (c.seq, (Digest(*t), r.label)))
+            }
+            _ => None,
+        })
+        .collect();
+    for c in checked.iter_mut() {
+        for a in &c.absent {
+            let problem = match a.why.as_str() {
+                WITHHELD => {
+                    if c.body.kind.is_registry() {
+                        Some("registry entries are never withheld: authority is replayed from them".to_string())
+                    } else if a.label == PAYLOAD {
+                        Some("the payload part cannot be withheld".to_string())
+                    } else if !bundle.withheld_labels.contains(&a.label) {
+                        Some(format!(
+                            "declared withheld, but {:?} is not in the bundle's withheld_labels",
+                            a.label
+                        ))
+                    } else {
+                        None
+                    }
+                }
+                REDACTED => match a.by_seq {
+                    None => Some("declared redacted without the seq of the redaction order".into()),
+                    Some(by) => match redactions.get(&by) {
+                        Some((target, label)) if *target == c.statement_hash && *label == a.label => None,
+                        Some(_) => Some(format!(
+                            "declared erased by the redaction order at entry {by}, which orders another part erased"
+                        )),
+                        None => Some(format!(
+                            "declared erased by a redaction order at entry {by}, but the bundle holds no such order"
+                        )),
+                    },
+                },
+                other => Some(format!("unknown reason {:?} (expected withheld or redacted)", short_str(other))),
+            };
+            if let Some(p) = problem {
+                c.ok = false;
+                faults.at(
+                    c.seq,
+                    FaultKind::MissingPart,
+                    format!("part {:?} is absent: {p}", a.label),
+                );
+            }
+        }
+    }
+}
+
+/// Replay the registry from the included registry entries and check each
+/// entry's author at its seq. Returns the registry at the last entry.
+fn replay_authority(
+    checked: &mut [CheckedEntry],
+    checkpoint: &Checkpoint,
+    archive_key: &VerifierKey,
+    faults: &mut Faults,
+) -> Registry {
+    let mut registry = Registry::default();
+    if checked.first().map(|c| c.seq) != Some(0) {
+        faults.push(fault(
+            Location::Bundle,
+            FaultKind::Registry,
+            "the genesis entry (entry 0) is not in the bundle: the authority of its authors cannot be replayed",
+        ));
+        return registry;
+    }
+    // Owners of records, for amendments and retractions whose target is included.
+    let mut owners: HashMap<Digest, [u8; 32]> = HashMap::new();
+    let mut registry_seqs: Vec<u64> = Vec::new();
+    for c in checked.iter_mut() {
+        let seq = c.seq;
+        let kind = c.body.kind;
+        let author = match PublicKey::from_bytes(&c.body.author) {
+            Ok(k) => k,
+            Err(e) => {
+                c.ok = false;
+                faults.at(
+                    seq,
+                    FaultKind::Authority,
+                    format!("the author key is invalid: {e}"),
+                );
+                continue;
+            }
+        };
+        if seq == 0 && kind != Kind::Genesis {
+            c.ok = false;
+            faults.at(
+                seq,
+                FaultKind::Registry,
+                format!("entry 0 must be the genesis statement, not {kind}"),
+            );
+            continue;
+        }
+        let role = match registry.authorize(&author, kind) {
+            Ok(r) => r,
+            Err(e) => {
+                c.ok = false;
+                let hint = if registry_seqs.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        " (authority replayed from the bundle's registry entries {})",
+                        seq_list(&registry_seqs)
+                    )
+                };
+                faults.at(
+                    seq,
+                    FaultKind::Authority,
+                    format!("the author was not authorised at entry {seq}: {e}{hint}"),
+                );
+                continue;
+            }
+        };
+        if kind.is_registry() {
+            let Some(payload) = c.parts.get(PAYLOAD) else {
+                c.ok = false;
+                faults.at(seq, FaultKind::Registry, "this registry entry's payload is not in the bundle: authority cannot be replayed past it");
+                continue;
+            };
+            let change = match RegistryChange::from_payload(kind, author, payload) {
+                Ok(Some(ch)) => ch,
+                Ok(None) => continue,
+                Err(e) => {
+                    c.ok = false;
+                    faults.at(
+                        seq,
+                        FaultKind::Registry,
+                        format!("invalid registry payload: {e}"),
+                    );
+                    continue;
+                }
+            };
+            if let Err(e) = registry.check_change(&change) {
+                c.ok = false;
+                faults.at(
+                    seq,
+                    FaultKind::Registry,
+                    format!("this registry change was not allowed: {e}"),
+                );
+                continue;
+            }
+            if let RegistryChange::Genesis { payload, .. } = &change {
+                if payload.origin != checkpoint.origin {
+                    c.ok = false;
+                    faults.at(
+                        seq,
+                        FaultKind::Registry,
+                        format!(
+                            "the genesis names origin {:?}, the checkpoint {:?}",
+                            payload.origin, checkpoint.origin
+                        ),
+                    );
+                }
+                let named = VerifierKey::parse(&payload.checkpoint_key).ok();
+                if named.as_ref().map(|k| k.to_string()) != Some(archive_key.to_string()) {
+                    c.ok = false;
+                    faults.at(seq, FaultKind::Registry, format!(
+                        "the genesis names checkpoint key {}, not the archive key {archive_key} the bundle is verified with",
+                        payload.checkpoint_key
+                    ));
+                }
+            }
+            registry.apply(seq, change);
+            registry_seqs.push(seq);
+        } else {
+            match kind {
+                Kind::Amendment | Kind::Retraction => {
+                    if let Some(target) = c.body.refs.first().map(|t| Digest(*t)) {
+                        if let Some(owner) = owners.get(&target).copied() {
+                            if owner != c.body.author && role != Role::Custodian {
+                                c.ok = false;
+                                faults.at(seq, FaultKind::Authority, format!(
+                                    "{kind} of statement {}: only its author or a custodian may do that",
+                                    target.short()
+                                ));
+                            }
+                            owners.insert(c.statement_hash, owner);
+                        }
+                    }
+                }
+                _ => {
+                    owners.insert(c.statement_hash, c.body.author);
+                }
+            }
+        }
+        let name = registry
+            .get(&author)
+            .map(|r| r.name.clone())
+            .unwrap_or_default();
+        c.authorised_as = Some((name, role));
+    }
+    registry
+}
+
+fn seq_list(seqs: &[u64]) -> String {
+    let v: Vec<String> = seqs.iter().map(|s| s.to_string()).collect();
+    if v.len() > 12 {
+        format!("{}, … ({} in all)", v[..12].join(", "), v.len())
+    } else {
+        v.join(", ")
+    }
+}
+
+/// The authors of the checked entries, as `registry` knows them, in order
+/// of enrolment (then key).
+fn authors_of(checked: &[CheckedEntry], registry: &Registry) -> Vec<Author> {
+    let keys: BTreeSet<[u8; 32]> = checked.iter().map(|c| c.body.author).collect();
+    let mut out: Vec<Author> = keys
+        .iter()
+        .filter_map(|k| PublicKey::from_bytes(k).ok())
+        .filter_map(|k| registry.get(&k))
+        .map(|r| Author {
+            key: r.key.to_hex(),
+            name: r.name.clone(),
+            role: r.role.name().to_string(),
+            enrolled_at: r.enrolled_at,
+            revoked_at: r.revoked.as_ref().map(|v| v.seq),
+            revocation_reason: r.revoked.as_ref().map(|v| v.reason.clone()),
+            revoked_effective_at: r.revoked.as_ref().map(|v| v.effective_at),
+        })
+        .collect();
+    out.sort_by(|a, b| (a.enrolled_at, &a.key).cmp(&(b.enrolled_at, &b.key)));
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Export
+// ---------------------------------------------------------------------------
+
+/// What to export.
+#[derive(Clone, Debug)]
+pub struct ExportOptions {
+    pub scope: Scope,
+    /// Part labels to leave out (e.g. `witness`).
+    pub withhold: Vec<String>,
+}
+
+/// Why a bundle could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("no incident {0:?} in this archive (list them with `temoin incident list`)")]
+    NoSuchIncident(String),
+    #[error("no statement {0} in this archive")]
+    NoSuchStatement(String),
+    #[error("--statement {0:?} is not a statement hash (64 hex digits)")]
+    BadStatementHash(String),
+    #[error("the {0:?} part cannot be withheld: authority and projections are computed from it")]
+    CannotWithhold(String),
+    #[error("the archive has no checkpoint yet")]
+    NoCheckpoint,
+    #[error("the archive's genesis names no valid checkpoint key: {0}")]
+    NoArchiveKey(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Archive(String),
+    #[error(
+        "the archive is damaged at entry {seq}: {reason} (run `temoin verify` to locate the fault)"
+    )]
+    Damaged { seq: u64, reason: String },
+    #[error("the exported bundle does not verify, so it was not written: {0} (run `temoin verify` on the archive)")]
+    SelfCheck(Fault),
+}
+
+fn damaged(seq: u64, reason: impl Into<String>) -> ExportError {
+    ExportError::Damaged {
+        seq,
+        reason: reason.into(),
+    }
+}
+
+fn decode_at(store: &Store, seq: u64) -> Result<(Vec<u8>, Entry, StatementBody), ExportError> {
+    let bytes = store
+        .entry_bytes(seq)?
+        .ok_or_else(|| damaged(seq, "the entry is missing"))?
+        .to_vec();
+    let entry = Entry::from_bytes(&bytes).map_err(|e| damaged(seq, e.to_string()))?;
+    let body = StatementBody::decode(&entry.statement.body_bytes)
+        .map_err(|e| damaged(seq, e.to_string()))?;
+    Ok((bytes, entry, body))
+}
+
+fn payload_at(store: &Store, body: &StatementBody) -> Result<Option<Vec<u8>>, ExportError> {
+    match body.part(PAYLOAD) {
+        None => Ok(None),
+        Some(c) => Ok(store.part(&Digest(c.digest))?.map(|(_, content)| content)),
+    }
+}
+
+/// The seqs a scope covers in a log of `size` entries (without the registry).
+fn scope_seqs(store: &Store, scope: &Scope, size: u64) -> Result<BTreeSet<u64>, ExportError> {
+    let mut seqs = BTreeSet::new();
+    match scope {
+        Scope::All => {
+            seqs.extend(0..size);
+            return Ok(seqs);
+        }
+        Scope::Statement(h) => {
+            let d = Digest::from_hex(h)
+                .filter(|_| h.trim().len() == 64)
+                .ok_or_else(|| ExportError::BadStatementHash(h.clone()))?;
+            let info = store
+                .statement(&d)?
+                .ok_or_else(|| ExportError::NoSuchStatement(h.clone()))?;
+            seqs.insert(info.seq);
+        }
+        Scope::Incident(id) => {
+            if store.incident(id)?.is_none() {
+                return Err(ExportError::NoSuchIncident(id.clone()));
+            }
+            // The incident and, transitively, the incidents merged into it.
+            let mut incidents = vec![id.clone()];
+            let mut i = 0;
+            while let Some(inc) = incidents.get(i).cloned() {
+                i += 1;
+                for s in store.touching(&inc) {
+                    let s = s?;
+                    if !seqs.insert(s) {
+                        continue;
+                    }
+                    let (_, _, body) = decode_at(store, s)?;
+                    if body.kind == Kind::Merge {
+                        if let Some(p) = payload_at(store, &body)? {
+                            if let Ok(Some(Payload::Merge(m))) = Payload::parse(Kind::Merge, &p) {
+                                if incidents.contains(&m.into) && !incidents.contains(&m.from) {
+                                    incidents.push(m.from);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // What the entries refer to (an amendment's original, an annotation's
+    // subject), and the orders that erased their parts, transitively.
+    let mut todo: Vec<u64> = seqs.iter().copied().collect();
+    while let Some(s) = todo.pop() {
+        let (_, entry, body) = decode_at(store, s)?;
+        let mut more = Vec::new();
+        for r in body.refs() {
+            if let Some(info) = store.statement(&r)? {
+                more.push(info.seq);
+            }
+        }
+        if let Some(info) = store.statement(&entry.statement.hash())? {
+            more.extend(info.redacted.iter().map(|(_, by)| *by));
+        }
+        for m in more {
+            if m < size && seqs.insert(m) {
+                todo.push(m);
+            }
+        }
+    }
+    Ok(seqs)
+}
+
+/// Build the bundle of `opts.scope` from an archive's store, against its
+/// latest checkpoint, then verify it with the archive's checkpoint key (as
+/// named by its genesis); a bundle that does not verify is not returned.
+pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle, ExportError> {
+    for l in &opts.withhold {
+        if l == PAYLOAD {
+            return Err(ExportError::CannotWithhold(l.clone()));
+        }
+    }
+    let (size, note) = store
+        .latest_checkpoint()?
+        .ok_or(ExportError::NoCheckpoint)?;
+    let mut seqs = scope_seqs(store, &opts.scope, size)?;
+    for s in store.registry_seqs() {
+        let s = s?;
+        if s < size {
+            seqs.insert(s);
+        }
+    }
+    let mut entries = Vec::with_capacity(seqs.len());
+    let mut origin = String::new();
+    let mut archive_key = None;
+    for &seq in &seqs {
+        let (bytes, entry, body) = decode_at(store, seq)?;
+        let hash = entry.statement.hash();
+        let info = store.statement(&hash)?;
+        let mut parts = Vec::new();
+        let mut absent = Vec::new();
+        for c in &body.parts {
+            if !body.kind.is_registry() && opts.withhold.contains(&c.label) {
+                absent.push(AbsentPart {
+                    label: c.label.clone(),
+                    why: WITHHELD.into(),
+                    by_seq: None,
+                });
+                continue;
+            }
+            match store.part(&Digest(c.digest))? {
+                Some((salt, content)) => {
+                    if seq == 0 && c.label == PAYLOAD {
+                        if let Ok(Some(RegistryChange::Genesis { payload, .. })) =
+                            PublicKey::from_bytes(&body.author)
+                                .map_err(|_| ())
+                                .and_then(|a| {
+                                    RegistryChange::from_payload(Kind::Genesis, a, &content)
+                                        .map_err(|_| ())
+                                })
+                        {
+                            origin = payload.origin.clone();
+                            archive_key = Some(payload.checkpoint_key.clone());
+                        }
+                    }
+                    parts.push(BundlePart {
+                        label: c.label.clone(),
+                        salt: B64.encode(salt),
+                        content: B64.encode(&content),
+                        text: String::from_utf8(content).ok(),
+                    });
+                }
+                None => {
+                    let by = info
+                        .as_ref()
+                        .and_then(|i| i.redacted.iter().find(|(l, _)| *l == c.label))
+                        .map(|(_, by)| *by);
+                    match by {
+                        Some(by) => absent.push(AbsentPart {
+                            label: c.label.clone(),
+                            why: REDACTED.into(),
+                            by_seq: Some(by),
+                        }),
+                        None => {
+                            return Err(damaged(
+                                seq,
+                                format!(
+                                    "part {:?} is missing and no redaction order erased it",
+                                    c.label
+                                ),
+                            ))
+                        }
+                    }
+                }
+            }
+        }
+        let proof = store
+            .inclusion_proof(seq, size)
+            .map_err(|e| ExportError::Archive(e.to_string()))?;
+        entries.push(BundleEntry {
+            seq,
+            entry: B64.encode(&bytes),
+            entry_hash: entry_hash(&bytes).to_hex(),
+            statement_hash: hash.to_hex(),
+            inclusion_proof: proof_to_hex(&proof),
+            decoded: DecodedEntry::of(&entry, &body),
+            parts,
+            absent,
+        });
+    }
+    let archive_key = archive_key.ok_or_else(|| ExportError::NoArchiveKey("no genesis".into()))?;
+    let archive_key =
+        VerifierKey::parse(&archive_key).map_err(|e| ExportError::NoArchiveKey(e.to_string()))?;
+    let mut withheld: Vec<String> = opts.withhold.clone();
+    withheld.sort();
+    withheld.dedup();
+    let mut bundle = Bundle {
+        format: BUNDLE_FORMAT.into(),
+        about: ABOUT.into(),
+        origin,
+        exported_at: crate::time::format_ms(now_ms),
+        scope: opts.scope.clone(),
+        checkpoint: note,
+        withheld_labels: withheld,
+        entries,
+        authors: Vec::new(),
+        projection: Value::Null,
+    };
+    // Fill in what the verifier recomputes, then check the whole bundle.
+    let first = verify(&bundle, &archive_key);
+    bundle.authors = first.authors;
+    bundle.projection = first.projection.unwrap_or(Value::Null);
+    let second = verify(&bundle, &archive_key);
+    if let Some(f) = second.faults.into_iter().next() {
+        return Err(ExportError::SelfCheck(f));
+    }
+    Ok(bundle)
+}
+
+// ---------------------------------------------------------------------------
+// Projection
+// ---------------------------------------------------------------------------
+
+/// The incident ids a scope's projection covers, given the bundle's entries.
+pub fn scope_incidents(scope: &Scope, entries: &[CheckedEntry]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    let mut add = |id: &str| {
+        if !ids.iter().any(|i| i == id) {
+            ids.push(id.to_string());
+        }
+    };
+    match scope {
+        Scope::Incident(id) => add(id),
+        Scope::All => {
+            for e in entries {
+                if let Some(Payload::Incident(i)) = e.payload() {
+                    add(&i.id);
+                }
+            }
+        }
+        Scope::Statement(h) => {
+            for e in entries.iter().filter(|e| e.statement_hash.to_hex() == *h) {
+                match e.payload() {
+                    Some(Payload::Incident(i))
+                    | Some(Payload::Amendment(crate::domain::Amendment {
+                        incident: Some(i),
+                        ..
+                    })) => add(&i.id),
+                    Some(p) => p.named_incidents().into_iter().for_each(&mut add),
+                    None => {}
+                }
+            }
+        }
+    }
+    ids
+}
+
+/// The entry as the projections read it.
+fn event_of(c: &CheckedEntry) -> Result<crate::projection::Event, String> {
+    let kind = c.body.kind;
+    let payload = if kind.is_registry() || kind == Kind::Note {
+        None
+    } else {
+        let bytes = c
+            .parts
+            .get(PAYLOAD)
+            .ok_or_else(|| format!("entry {}: its payload part is not in the bundle", c.seq))?;
+        Payload::parse(kind, bytes).map_err(|e| format!("entry {}: {e}", c.seq))?
+    };
+    Ok(crate::projection::Event {
+        seq: c.seq,
+        received_at: c.entry.received_at,
+        hash: c.statement_hash,
+        author: c.body.author,
+        created_at: c.body.created_at,
+        kind,
+        refs: c.body.refs().collect(),
+        parts: c
+            .body
+            .parts
+            .iter()
+            .map(|p| (p.label.clone(), p.length))
+            .collect(),
+        payload,
+    })
+}
+
+/// The projection of the scope's incidents, computed from the checked
+/// entries alone, as of entry `as_of` (the checkpoint's last entry):
+/// `{ incident id: IncidentView }`, the same view `temoin incident show`
+/// gives from the archive (docs/DOMAIN.md).
+pub fn project(scope: &Scope, entries: &[CheckedEntry], as_of: u64) -> Result<Value, String> {
+    use crate::projection::{IncidentView, Projection};
+    use std::sync::Arc;
+    let mut fold = Projection::new();
+    for c in entries {
+        fold.apply(Arc::new(event_of(c)?));
+    }
+    let mut out = serde_json::Map::new();
+    for id in scope_incidents(scope, entries) {
+        let view = if fold.incidents().contains_key(&id) {
+            let v = IncidentView::build(&id, fold.group(&id), as_of);
+            serde_json::to_value(&v).map_err(|e| e.to_string())?
+        } else {
+            Value::Null
+        };
+        out.insert(id, view);
+    }
+    Ok(Value::Object(out))
+}

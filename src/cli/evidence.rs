@@ -1,0 +1,792 @@
+//! Checkpoints, receipts, consistency, evidence bundles and reports.
+
+use super::{print_json, read_file, write_file, ArchiveArg, CliError, CliResult};
+use clap::Subcommand;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use temoin::archive::Archive;
+use temoin::bundle::{self, Bundle, ExportOptions, Scope, Verdict};
+use temoin::checkpoint::Checkpoint;
+use temoin::note::VerifierKey;
+use temoin::receipt::{self, ConsistencyProof, Receipt, MAX_RECEIPT_FILE_BYTES};
+use temoin::report;
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Print the archive's latest signed checkpoint (C2SP signed note), or
+    /// the one it issued at tree size --size.
+    Checkpoint {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        /// The checkpoint issued at this tree size (default: the latest).
+        #[arg(long)]
+        size: Option<u64>,
+        /// Print origin, size, root and note as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write an RFC 9162 consistency proof between two tree sizes of the
+    /// archive, with the signed checkpoint of the newer one.
+    ConsistencyProof {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        /// The older tree size (e.g. the size of a receipt's checkpoint).
+        #[arg(long)]
+        old: u64,
+        /// The newer tree size (default: the latest checkpoint's).
+        #[arg(long)]
+        new: Option<u64>,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Get the receipt of a statement already in the archive, against its
+    /// latest checkpoint.
+    Receipt {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        /// The statement hash (64 hex digits).
+        statement: String,
+        /// Write to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Check a receipt offline; with a later checkpoint and a consistency
+    /// proof, or with the archive, prove the statement is still in the log.
+    VerifyReceipt {
+        /// The receipt file (<statement-hash>.receipt.json).
+        receipt: PathBuf,
+        /// The archive's checkpoint key: a vkey (name+id+key) or a file holding one.
+        #[arg(long, value_name = "VKEY")]
+        archive_key: String,
+        /// A later signed checkpoint of the archive (a note file).
+        #[arg(long, value_name = "NOTE_FILE", requires = "consistency_proof")]
+        checkpoint: Option<PathBuf>,
+        /// A consistency proof file (from `temoin consistency-proof`) from the
+        /// receipt's tree size to the later checkpoint's.
+        #[arg(long, value_name = "FILE", conflicts_with = "archive")]
+        consistency_proof: Option<PathBuf>,
+        /// Check against the archive itself: its latest checkpoint, proofs and entry.
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export an evidence bundle: one self-contained JSON file that verifies offline.
+    Export {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        /// Every entry that touched this incident (and incidents merged into it).
+        #[arg(long, value_name = "ID", group = "what")]
+        incident: Option<String>,
+        /// One statement (64 hex digits), with the statements it refers to.
+        #[arg(long, value_name = "HASH", group = "what")]
+        statement: Option<String>,
+        /// The whole log.
+        #[arg(long, group = "what")]
+        all: bool,
+        #[arg(long, value_name = "BUNDLE")]
+        out: PathBuf,
+        /// Leave the parts with this label out (e.g. witness); repeatable.
+        #[arg(long, value_name = "LABEL")]
+        withhold: Vec<String>,
+    },
+    /// Verify an evidence bundle offline. Exit 0 if everything verifies, 1 otherwise.
+    VerifyBundle {
+        bundle: PathBuf,
+        /// The archive's checkpoint key: a vkey (name+id+key) or a file holding one.
+        #[arg(long, value_name = "VKEY")]
+        archive_key: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a chain-of-custody report of a bundle (HTML or Markdown), after
+    /// verifying it. Exit 1 (report still written) if the bundle fails.
+    Report {
+        bundle: PathBuf,
+        #[arg(long, value_name = "VKEY")]
+        archive_key: String,
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// html or markdown (default: from --out's extension, .md = markdown).
+        #[arg(long)]
+        format: Option<String>,
+    },
+    /// Prove that checkpoint NEW extends checkpoint OLD (same archive), or
+    /// report that the log was rewritten.
+    VerifyConsistency {
+        /// The earlier checkpoint (note file), e.g. kept from a receipt.
+        old: PathBuf,
+        /// The later checkpoint (note file).
+        new: PathBuf,
+        /// Get the consistency proof from this archive.
+        #[arg(
+            long,
+            value_name = "DIR",
+            required_unless_present = "consistency_proof"
+        )]
+        archive: Option<PathBuf>,
+        /// Or from a consistency proof file (offline).
+        #[arg(long, value_name = "FILE", conflicts_with = "archive")]
+        consistency_proof: Option<PathBuf>,
+        /// The archive's checkpoint key (default with --archive: the key its
+        /// genesis names, which trusts the archive's copy of the genesis).
+        #[arg(long, value_name = "VKEY")]
+        archive_key: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(cmd: Command) -> CliResult {
+    match cmd {
+        Command::Checkpoint {
+            archive,
+            size,
+            json,
+        } => checkpoint(&archive.archive, size, json),
+        Command::ConsistencyProof {
+            archive,
+            old,
+            new,
+            out,
+        } => consistency_proof(&archive.archive, old, new, out.as_deref()),
+        Command::Receipt {
+            archive,
+            statement,
+            out,
+        } => get_receipt(&archive.archive, &statement, out.as_deref()),
+        Command::VerifyReceipt {
+            receipt,
+            archive_key,
+            checkpoint,
+            consistency_proof,
+            archive,
+            json,
+        } => verify_receipt(
+            &receipt,
+            &archive_key,
+            checkpoint.as_deref(),
+            consistency_proof.as_deref(),
+            archive.as_deref(),
+            json,
+        ),
+        Command::Export {
+            archive,
+            incident,
+            statement,
+            all,
+            out,
+            withhold,
+        } => {
+            let scope = match (incident, statement, all) {
+                (Some(id), None, false) => Scope::Incident(id),
+                (None, Some(h), false) => Scope::Statement(h.trim().to_lowercase()),
+                (None, None, true) => Scope::All,
+                _ => {
+                    return Err(CliError::usage(
+                        "say what to export: --incident ID, --statement HASH or --all",
+                    ))
+                }
+            };
+            export(&archive.archive, scope, withhold, &out)
+        }
+        Command::VerifyBundle {
+            bundle,
+            archive_key,
+            json,
+        } => verify_bundle(&bundle, &archive_key, json),
+        Command::Report {
+            bundle,
+            archive_key,
+            out,
+            format,
+        } => write_report(&bundle, &archive_key, &out, format.as_deref()),
+        Command::VerifyConsistency {
+            old,
+            new,
+            archive,
+            consistency_proof,
+            archive_key,
+            json,
+        } => verify_consistency(
+            &old,
+            &new,
+            archive.as_deref(),
+            consistency_proof.as_deref(),
+            archive_key.as_deref(),
+            json,
+        ),
+    }
+}
+
+/// Read a small file (receipts, notes, proofs, keys), refusing large ones.
+fn read_small(path: &Path, what: &str) -> Result<Vec<u8>, CliError> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| CliError::usage(format!("cannot read {what} {}: {e}", path.display())))?
+        .len();
+    if len > MAX_RECEIPT_FILE_BYTES {
+        return Err(CliError::usage(format!(
+            "{what} {} is {len} bytes; that is not a {what} (limit {MAX_RECEIPT_FILE_BYTES})",
+            path.display()
+        )));
+    }
+    read_file(path, what)
+}
+
+fn read_text(path: &Path, what: &str) -> Result<String, CliError> {
+    String::from_utf8(read_small(path, what)?)
+        .map_err(|_| CliError::usage(format!("{what} {} is not UTF-8 text", path.display())))
+}
+
+/// `--archive-key`: a vkey, or a file whose first vkey line is used
+/// (comment lines starting with '#' are skipped, as in `.pub` files).
+pub fn parse_archive_key(arg: &str) -> Result<VerifierKey, CliError> {
+    let direct = VerifierKey::parse(arg.trim());
+    if let Ok(k) = direct {
+        return Ok(k);
+    }
+    let path = Path::new(arg);
+    if path.is_file() {
+        let text = read_text(path, "archive key file")?;
+        for line in text.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            return VerifierKey::parse(line).map_err(|e| {
+                CliError::usage(format!(
+                    "{}: {e}; --archive-key takes the archive's checkpoint vkey, as `temoin key list` shows it",
+                    path.display()
+                ))
+            });
+        }
+        return Err(CliError::usage(format!(
+            "{} holds no key line",
+            path.display()
+        )));
+    }
+    Err(CliError::usage(format!(
+        "--archive-key {arg:?} is neither a vkey nor a file ({}); give the archive's checkpoint vkey, as `temoin key list` shows it (name+keyid+base64)",
+        direct.err().map(|e| e.to_string()).unwrap_or_default()
+    )))
+}
+
+fn root_b64(root: &[u8; 32]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(root)
+}
+
+fn checkpoint(dir: &Path, size: Option<u64>, json: bool) -> CliResult {
+    let a = Archive::open(dir)?;
+    let (size, note) = match size {
+        None => a
+            .store()
+            .latest_checkpoint()?
+            .ok_or_else(|| CliError::failed("the archive has no checkpoint yet"))?,
+        Some(s) => (
+            s,
+            a.store().checkpoint_note(s)?.ok_or_else(|| {
+                CliError::usage(format!(
+                    "the archive issued no checkpoint at tree size {s} (it signs one per ingest batch; omit --size for the latest)"
+                ))
+            })?,
+        ),
+    };
+    if json {
+        let cp = Checkpoint::parse_body(
+            note.split("\n\n")
+                .next()
+                .map(|b| format!("{b}\n"))
+                .as_deref()
+                .unwrap_or(""),
+        )
+        .map_err(|e| CliError::failed(format!("the stored checkpoint is damaged: {e}")))?;
+        print_json(&serde_json::json!({
+            "origin": cp.origin,
+            "size": size,
+            "root_hex": hex::encode(cp.root),
+            "root_base64": root_b64(&cp.root),
+            "note": note,
+        }))?;
+    } else {
+        print!("{note}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn consistency_proof(dir: &Path, old: u64, new: Option<u64>, out: Option<&Path>) -> CliResult {
+    let a = Archive::open(dir)?;
+    let (new, note) = match new {
+        None => a
+            .store()
+            .latest_checkpoint()?
+            .ok_or_else(|| CliError::failed("the archive has no checkpoint yet"))?,
+        Some(n) => (n, a.store().checkpoint_note(n)?.unwrap_or_default()),
+    };
+    if old > new {
+        return Err(CliError::usage(format!(
+            "--old {old} is larger than --new {new}"
+        )));
+    }
+    let proof = a
+        .store()
+        .consistency_proof(old, new)
+        .map_err(|e| CliError::usage(e.to_string()))?;
+    let file = ConsistencyProof::new(old, new, &proof, (!note.is_empty()).then_some(note));
+    let text = file.to_json() + "\n";
+    match out {
+        Some(p) => {
+            write_file(p, text.as_bytes(), "consistency proof")?;
+            eprintln!(
+                "consistency proof {old} -> {new} ({} hashes) written to {}",
+                proof.len(),
+                p.display()
+            );
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn get_receipt(dir: &Path, statement: &str, out: Option<&Path>) -> CliResult {
+    use temoin::rules::Index as _;
+    let hash = temoin::Digest::from_hex(statement)
+        .filter(|_| statement.trim().len() == 64)
+        .ok_or_else(|| {
+            CliError::usage(format!(
+                "{statement:?} is not a statement hash (64 hex digits)"
+            ))
+        })?;
+    let a = Archive::open(dir)?;
+    let info = a
+        .store()
+        .statement(&hash)?
+        .ok_or_else(|| CliError::failed(format!("no statement {hash} in this archive")))?;
+    let text = a.receipt(info.seq)?.to_json() + "\n";
+    match out {
+        Some(p) => write_file(p, text.as_bytes(), "receipt")?,
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn receipt_failed(e: receipt::ReceiptError) -> CliError {
+    CliError::failed(format!("receipt does NOT verify: {e}"))
+}
+
+fn verify_receipt(
+    path: &Path,
+    key: &str,
+    later: Option<&Path>,
+    proof: Option<&Path>,
+    archive: Option<&Path>,
+    json: bool,
+) -> CliResult {
+    let key = parse_archive_key(key)?;
+    let r = Receipt::from_json(&read_small(path, "receipt")?)
+        .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
+    let (verified, later_cp) = match (later, proof, archive) {
+        (_, Some(proof_path), _) => {
+            let proof = ConsistencyProof::from_json(&read_small(proof_path, "consistency proof")?)
+                .map_err(|e| CliError::usage(format!("{}: {e}", proof_path.display())))?;
+            let note = match (later, &proof.checkpoint) {
+                (Some(p), _) => read_text(p, "checkpoint")?,
+                (None, Some(n)) => n.clone(),
+                (None, None) => {
+                    return Err(CliError::usage(
+                        "the consistency proof file holds no checkpoint: give the later one with --checkpoint",
+                    ))
+                }
+            };
+            let s = r
+                .verify_later(&key, &note, &proof)
+                .map_err(receipt_failed)?;
+            (s.receipt, Some(s.later))
+        }
+        (None, None, Some(dir)) => {
+            let a = Archive::open(dir)?;
+            let s = r
+                .verify_in_archive(&key, a.store())
+                .map_err(receipt_failed)?;
+            (s.receipt, Some(s.later))
+        }
+        (None, None, None) => (r.verify(&key).map_err(receipt_failed)?, None),
+        (Some(_), None, _) => return Err(CliError::usage(
+            "--checkpoint needs --consistency-proof (from `temoin consistency-proof --old SIZE`)",
+        )),
+    };
+    if json {
+        print_json(&serde_json::json!({
+            "ok": true,
+            "seq": verified.entry.seq,
+            "statement_hash": verified.statement_hash.to_hex(),
+            "entry_hash": r.entry_hash,
+            "kind": verified.body.kind,
+            "author": hex::encode(verified.body.author),
+            "received_at": temoin::time::format_ms(verified.entry.received_at),
+            "checkpoint_size": verified.checkpoint.size,
+            "still_in_tree_of_size": later_cp.as_ref().map(|c| c.size),
+        }))?;
+    } else {
+        println!(
+            "ok: statement {} ({}) is entry {} of {}, received {}",
+            verified.statement_hash,
+            verified.body.kind,
+            verified.entry.seq,
+            verified.checkpoint.origin,
+            temoin::time::format_ms(verified.entry.received_at)
+        );
+        println!(
+            "    author signature verified; included in the signed tree of size {} (root {})",
+            verified.checkpoint.size,
+            hex::encode(verified.checkpoint.root)
+        );
+        if let Some(l) = later_cp {
+            println!(
+                "    still there: the later signed tree of size {} (root {}) extends it (consistency proof verified)",
+                l.size,
+                hex::encode(l.root)
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export(dir: &Path, scope: Scope, withhold: Vec<String>, out: &Path) -> CliResult {
+    let a = Archive::open(dir)?;
+    let opts = ExportOptions { scope, withhold };
+    let b = bundle::export(a.store(), &opts, temoin::time::now_ms()).map_err(|e| match e {
+        bundle::ExportError::NoSuchIncident(_)
+        | bundle::ExportError::NoSuchStatement(_)
+        | bundle::ExportError::BadStatementHash(_)
+        | bundle::ExportError::CannotWithhold(_) => CliError::usage(e.to_string()),
+        _ => CliError::failed(e.to_string()),
+    })?;
+    let text = b.to_json() + "\n";
+    write_file(out, text.as_bytes(), "bundle")?;
+    let absent: usize = b.entries.iter().map(|e| e.absent.len()).sum();
+    println!(
+        "exported {} ({} entries, {} authors) against checkpoint size {} -> {}",
+        b.scope,
+        b.entries.len(),
+        b.authors.len(),
+        b.checkpoint.lines().nth(1).unwrap_or("?"),
+        out.display()
+    );
+    if absent > 0 {
+        println!(
+            "{absent} part(s) left out ({}); the bundle says which",
+            if b.withheld_labels.is_empty() {
+                "redacted in the archive".to_string()
+            } else {
+                format!("withheld: {}", b.withheld_labels.join(", "))
+            }
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_bundle(path: &Path) -> Result<Bundle, CliError> {
+    let len = std::fs::metadata(path)
+        .map_err(|e| CliError::usage(format!("cannot read bundle {}: {e}", path.display())))?
+        .len();
+    if len > bundle::MAX_BUNDLE_BYTES {
+        return Err(CliError::failed(format!(
+            "bundle {} is {len} bytes, over the limit of {}",
+            path.display(),
+            bundle::MAX_BUNDLE_BYTES
+        )));
+    }
+    let bytes = read_file(path, "bundle")?;
+    Bundle::from_json(&bytes).map_err(|f| CliError::failed(format!("{}: {f}", path.display())))
+}
+
+fn print_verdict(v: &Verdict) {
+    if let Some(cp) = &v.checkpoint {
+        println!(
+            "bundle: {} of {}, exported {}",
+            v.scope, v.origin, v.exported_at
+        );
+        println!(
+            "checkpoint: tree size {}, root {}, signature by {} verified",
+            cp.size,
+            hex::encode(cp.root),
+            v.archive_key
+        );
+    }
+    for e in &v.entries {
+        let who = e
+            .authorised_as
+            .as_ref()
+            .map(|(n, r)| format!("{n} ({r})"))
+            .unwrap_or_else(|| hex::encode(&e.body.author[..6]));
+        let absent: Vec<String> = e
+            .absent
+            .iter()
+            .map(|a| match a.by_seq {
+                Some(by) => format!("{} {} by entry {by}", a.label, a.why),
+                None => format!("{} {}", a.label, a.why),
+            })
+            .collect();
+        println!(
+            "{} entry {:>5}  {:<13} {:<28} statement {}{}",
+            if e.ok { "ok " } else { "BAD" },
+            e.seq,
+            e.body.kind.name(),
+            who,
+            e.statement_hash.short(),
+            if absent.is_empty() {
+                String::new()
+            } else {
+                format!("  [{}]", absent.join("; "))
+            }
+        );
+    }
+    if v.ok() {
+        println!(
+            "VERIFIED: {} entries, {} authors; signatures, part digests, decoded forms, inclusion proofs, hash chain, authority and projection all check",
+            v.entries.len(),
+            v.authors.len()
+        );
+    } else {
+        eprintln!(
+            "FAILED: {} fault(s){}",
+            v.faults.len() + v.more_faults,
+            if v.more_faults > 0 {
+                format!(" ({} not listed)", v.more_faults)
+            } else {
+                String::new()
+            }
+        );
+        for f in &v.faults {
+            eprintln!("  {f}");
+        }
+    }
+}
+
+fn verify_bundle(path: &Path, key: &str, json: bool) -> CliResult {
+    let key = parse_archive_key(key)?;
+    let b = load_bundle(path)?;
+    let v = bundle::verify(&b, &key);
+    if json {
+        print_json(&serde_json::json!({
+            "ok": v.ok(),
+            "scope": v.scope,
+            "origin": v.origin,
+            "checkpoint_size": v.checkpoint.as_ref().map(|c| c.size),
+            "entries": v.entries.len(),
+            "authors": v.authors,
+            "withheld": v.absent_parts().iter().map(|(s, a)| serde_json::json!({"seq": s, "label": a.label, "why": a.why, "by_seq": a.by_seq})).collect::<Vec<_>>(),
+            "faults": v.faults,
+        }))?;
+    } else {
+        print_verdict(&v);
+    }
+    Ok(if v.ok() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn write_report(path: &Path, key: &str, out: &Path, format: Option<&str>) -> CliResult {
+    let markdown = match format {
+        Some("html") => false,
+        Some("markdown") | Some("md") => true,
+        Some(other) => {
+            return Err(CliError::usage(format!(
+                "--format {other:?}: use html or markdown"
+            )))
+        }
+        None => matches!(
+            out.extension().and_then(|e| e.to_str()),
+            Some("md") | Some("markdown")
+        ),
+    };
+    let key = parse_archive_key(key)?;
+    let b = load_bundle(path)?;
+    let v = bundle::verify(&b, &key);
+    let text = if markdown {
+        report::markdown(&v)
+    } else {
+        report::html(&v)
+    };
+    write_file(out, text.as_bytes(), "report")?;
+    if v.ok() {
+        println!(
+            "report written to {} (bundle VERIFIED: {} entries)",
+            out.display(),
+            v.entries.len()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(CliError::failed(format!(
+            "report written to {}, but the bundle FAILED verification: {}",
+            out.display(),
+            v.first_fault().map(|f| f.to_string()).unwrap_or_default()
+        )))
+    }
+}
+
+fn verify_consistency(
+    old: &Path,
+    new: &Path,
+    archive: Option<&Path>,
+    proof_file: Option<&Path>,
+    key: Option<&str>,
+    json: bool,
+) -> CliResult {
+    let old_note = read_text(old, "checkpoint")?;
+    let new_note = read_text(new, "checkpoint")?;
+    let opened_archive = match archive {
+        Some(dir) => Some(Archive::open(dir)?),
+        None => None,
+    };
+    let key = match (key, &opened_archive) {
+        (Some(k), _) => parse_archive_key(k)?,
+        (None, Some(a)) => {
+            let vk =
+                a.registry().checkpoint_key.clone().ok_or_else(|| {
+                    CliError::failed("the archive's genesis names no checkpoint key")
+                })?;
+            eprintln!(
+                "note: using the checkpoint key the archive's genesis names ({vk}); pass --archive-key to rely on a key you got elsewhere"
+            );
+            VerifierKey::parse(&vk).map_err(|e| CliError::failed(e.to_string()))?
+        }
+        (None, None) => {
+            return Err(CliError::usage(
+                "--consistency-proof needs --archive-key (the archive's checkpoint vkey)",
+            ))
+        }
+    };
+    let open = |note: &str, which: &str| {
+        Checkpoint::open(note, &key).map_err(|e| {
+            CliError::failed(format!(
+                "checkpoint {which} does not verify with {key}: {e}"
+            ))
+        })
+    };
+    let o = open(&old_note, "OLD")?;
+    let n = open(&new_note, "NEW")?;
+    let proof = match (&opened_archive, proof_file) {
+        (_, Some(p)) => {
+            let f = ConsistencyProof::from_json(&read_small(p, "consistency proof")?)
+                .map_err(|e| CliError::usage(format!("{}: {e}", p.display())))?;
+            if f.old_size != o.size || f.new_size != n.size {
+                return Err(CliError::usage(format!(
+                    "the proof is for sizes {} -> {}, the checkpoints are {} -> {}",
+                    f.old_size, f.new_size, o.size, n.size
+                )));
+            }
+            f.hashes().map_err(|e| CliError::usage(e.to_string()))?
+        }
+        (Some(a), None) => {
+            if o.size > n.size {
+                return Err(CliError::usage(format!(
+                    "OLD (size {}) is larger than NEW (size {}): give the earlier checkpoint first",
+                    o.size, n.size
+                )));
+            }
+            if n.size > a.size() {
+                return Err(CliError::failed(format!(
+                    "NEW has tree size {} but this archive holds only {} entries: it cannot be NEW's archive, or it lost entries",
+                    n.size,
+                    a.size()
+                )));
+            }
+            a.store()
+                .consistency_proof(o.size, n.size)
+                .map_err(|e| CliError::failed(e.to_string()))?
+        }
+        (None, None) => unreachable_usage()?,
+    };
+    match receipt::check_history(&old_note, &new_note, &key, &proof) {
+        Ok((o, n)) => {
+            if json {
+                print_json(&serde_json::json!({
+                    "ok": true, "origin": o.origin, "old_size": o.size, "new_size": n.size,
+                    "old_root": hex::encode(o.root), "new_root": hex::encode(n.root),
+                }))?;
+            } else {
+                println!(
+                    "ok: NEW (size {}, root {}) extends OLD (size {}, root {}) of {}: the log was only appended to",
+                    n.size,
+                    hex::encode(n.root),
+                    o.size,
+                    hex::encode(o.root),
+                    o.origin
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            let mut msg = e.to_string();
+            if let (Some(a), receipt::HistoryError::Rewritten { .. }) = (&opened_archive, &e) {
+                msg.push_str(&archive_diagnosis(a, &o, &n));
+            }
+            if json {
+                print_json(&serde_json::json!({"ok": false, "error": msg}))?;
+            }
+            Err(CliError::failed(msg))
+        }
+    }
+}
+
+fn unreachable_usage() -> Result<Vec<[u8; 32]>, CliError> {
+    Err(CliError::usage(
+        "give --archive DIR or --consistency-proof FILE",
+    ))
+}
+
+/// Which of the two checkpoints the archive's present tree agrees with.
+fn archive_diagnosis(a: &Archive, old: &Checkpoint, new: &Checkpoint) -> String {
+    let agrees = |cp: &Checkpoint| {
+        a.store()
+            .root_at(cp.size)
+            .map(|r| r == cp.root)
+            .unwrap_or(false)
+    };
+    match (agrees(old), agrees(new)) {
+        (false, true) => format!(
+            " The archive's present tree matches NEW but not OLD: its first {} entries are not those it signed in OLD.",
+            old.size
+        ),
+        (true, false) => " The archive's present tree matches OLD but not NEW: NEW comes from another (forked) copy of the log.".into(),
+        (false, false) => " The archive's present tree matches neither checkpoint.".into(),
+        (true, true) => String::new(),
+    }
+}
+
+/// Write `<statement-hash>.receipt.json` in `dir` for each accepted
+/// statement, against the archive's latest checkpoint.
+pub fn save_receipts<'a>(
+    archive: &Archive,
+    dir: &Path,
+    accepted: impl Iterator<Item = &'a temoin::archive::Accepted>,
+) -> Result<usize, CliError> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        CliError::failed(format!(
+            "the statements were appended, but the receipt directory {} cannot be created: {e}; get the receipts later with `temoin receipt`",
+            dir.display()
+        ))
+    })?;
+    let mut n = 0;
+    for a in accepted {
+        let r = archive.receipt(a.seq).map_err(|e| {
+            CliError::failed(format!(
+                "statement {} was appended as entry {}, but its receipt cannot be made: {e}",
+                a.statement_hash, a.seq
+            ))
+        })?;
+        let path = dir.join(format!("{}.receipt.json", a.statement_hash.to_hex()));
+        write_file(&path, (r.to_json() + "\n").as_bytes(), "receipt").map_err(|e| {
+            CliError::failed(format!(
+                "{e} (statement {} was appended as entry {}; get its receipt later with `temoin receipt`)",
+                a.statement_hash, a.seq
+            ))
+        })?;
+        n += 1;
+    }
+    Ok(n)
+}

@@ -1,0 +1,1198 @@
+//! Chain-of-custody reports of evidence bundles, for a court: HTML (with a
+//! print stylesheet) and Markdown, both UTF-8.
+//!
+//! A report is made from a [`Verdict`]: the bundle is always verified first,
+//! and the verdict — with every fault, if any — heads the report. Every
+//! value taken from the bundle is escaped; nothing in a bundle can inject
+//! markup into the report.
+
+use crate::bundle::{AbsentPart, Author, CheckedEntry, Scope, Verdict, REDACTED};
+use crate::domain::{
+    Amendment, Annotation, Claims, Count, Incident, Payload, Testimony, TEXT, TRANSLATION, WITNESS,
+};
+use crate::registry::PAYLOAD;
+use crate::statement::Kind;
+use crate::time::format_ms;
+use serde_json::Value;
+use std::fmt::Write as _;
+
+/// Escape text for HTML element content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c if c.is_control() && c != '\n' && c != '\t' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escape text for Markdown (inline): markup characters get a backslash,
+/// `<` and `&` become entities, line breaks become spaces.
+pub fn md(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            c if c.is_control() => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn count(c: Count) -> String {
+    match c {
+        Count::Exact(n) => n.to_string(),
+        Count::Range { min, max } => format!("{min}–{max}"),
+    }
+}
+
+fn relation_name(r: crate::domain::Relation) -> &'static str {
+    use crate::domain::Relation::*;
+    match r {
+        Eyewitness => "eyewitness",
+        Relative => "relative of victims",
+        LocalNotable => "local notable",
+        Hearsay => "hearsay",
+        Press => "press",
+        IntermediaryObservation => "intermediary's own observation",
+    }
+}
+
+/// One report, built as a list of blocks rendered to either format.
+enum Block {
+    H1(String),
+    H2(String),
+    H3(String),
+    Para(String),
+    /// Verdict box: ok?, title, lines.
+    Verdict(bool, String, Vec<String>),
+    /// Key/value table.
+    Facts(Vec<(String, String, bool)>),
+    /// Header, rows. Cells flagged `true` are monospace (hashes, keys).
+    Table(Vec<String>, Vec<Vec<(String, bool)>>),
+    /// Quoted original text, with its BCP 47 language.
+    Quote(String, String),
+    /// Start/end of an entry's section (kept together in print).
+    Begin(String),
+    End,
+    Warn(String),
+    /// A command line to type.
+    Code(String),
+}
+
+fn mono(s: impl Into<String>) -> (String, bool) {
+    (s.into(), true)
+}
+fn plain(s: impl Into<String>) -> (String, bool) {
+    (s.into(), false)
+}
+
+fn fact(k: &str, v: impl Into<String>) -> (String, String, bool) {
+    (k.to_string(), v.into(), false)
+}
+fn fact_mono(k: &str, v: impl Into<String>) -> (String, String, bool) {
+    (k.to_string(), v.into(), true)
+}
+
+fn author_line(e: &CheckedEntry) -> String {
+    match &e.authorised_as {
+        Some((name, role)) => format!("{name} ({role})"),
+        None => "unknown author (not authorised by the bundle's registry entries)".into(),
+    }
+}
+
+fn absent_line(a: &AbsentPart) -> String {
+    if a.why == REDACTED {
+        match a.by_seq {
+            Some(by) => format!("erased in the archive by the redaction order at entry {by}"),
+            None => "erased in the archive".into(),
+        }
+    } else {
+        "withheld from this bundle at export".into()
+    }
+}
+
+fn scope_title(v: &Verdict) -> String {
+    let incident_title = incident_record(v).map(|i| i.title);
+    match &v.scope {
+        Scope::Incident(id) => match incident_title {
+            Some(t) => format!("Incident {id} — {t}"),
+            None => format!("Incident {id}"),
+        },
+        Scope::Statement(h) => format!("Statement {}", h.chars().take(12).collect::<String>()),
+        Scope::All => format!("The whole log of {}", v.origin),
+    }
+}
+
+/// The latest version of the scope's incident record among the entries.
+fn incident_record(v: &Verdict) -> Option<Incident> {
+    let Scope::Incident(id) = &v.scope else {
+        return None;
+    };
+    let mut latest = None;
+    for e in &v.entries {
+        match e.payload() {
+            Some(Payload::Incident(i)) if i.id == *id => latest = Some(i),
+            Some(Payload::Amendment(Amendment {
+                incident: Some(i), ..
+            })) if i.id == *id => latest = Some(i),
+            _ => {}
+        }
+    }
+    latest
+}
+
+fn claims_rows(c: &Claims) -> Vec<(String, String, bool)> {
+    let mut f = Vec::new();
+    for (k, n) in [
+        ("dead", c.dead),
+        ("injured", c.injured),
+        ("missing", c.missing),
+        ("women among the dead", c.women_dead),
+        ("children among the dead", c.children_dead),
+    ] {
+        if let Some(n) = n {
+            f.push(fact(k, count(n)));
+        }
+    }
+    f
+}
+
+fn victims_table(c: &Claims) -> Option<Block> {
+    if c.victims.is_empty() {
+        return None;
+    }
+    let rows = c
+        .victims
+        .iter()
+        .map(|v| {
+            vec![
+                plain(v.name.clone()),
+                plain(format!("{:?}", v.sex).to_lowercase()),
+                plain(v.age.map(count).unwrap_or_default()),
+                plain(format!("{:?}", v.status).to_lowercase()),
+                plain(v.relation.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    Some(Block::Table(
+        ["name", "sex", "age", "status", "relation"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    ))
+}
+
+fn testimony_blocks(out: &mut Vec<Block>, t: &Testimony) {
+    let mut f = vec![fact(
+        "source",
+        if t.source.description.is_empty() {
+            relation_name(t.source.relation).to_string()
+        } else {
+            format!(
+                "{} — {}",
+                relation_name(t.source.relation),
+                t.source.description
+            )
+        },
+    )];
+    f.push(fact("incidents", t.incidents.join(", ")));
+    f.push(fact("language", t.language.clone()));
+    out.push(Block::Facts(f));
+    for c in &t.claims {
+        let rows = claims_rows(c);
+        if !rows.is_empty() || !c.victims.is_empty() {
+            out.push(Block::Para(format!(
+                "Claims about incident {}:",
+                c.incident
+            )));
+        }
+        if !rows.is_empty() {
+            out.push(Block::Facts(rows));
+        }
+        if let Some(t) = victims_table(c) {
+            out.push(t);
+        }
+    }
+}
+
+fn entry_blocks(out: &mut Vec<Block>, e: &CheckedEntry, v: &Verdict) {
+    let refs: Vec<String> = e
+        .body
+        .refs
+        .iter()
+        .map(|r| {
+            let h = hex::encode(r);
+            match v
+                .entries
+                .iter()
+                .find(|x| x.statement_hash.0 == *r)
+                .map(|x| x.seq)
+            {
+                Some(s) => format!("{h} (entry {s})"),
+                None => format!("{h} (not in this bundle)"),
+            }
+        })
+        .collect();
+    let verb = match e.body.kind {
+        Kind::Amendment => "amends",
+        Kind::Retraction => "retracts",
+        Kind::Annotation => "annotates",
+        Kind::Redaction => "orders erased a part of",
+        _ => "refers to",
+    };
+    out.push(Block::Begin(format!(
+        "Entry {} — {}{}",
+        e.seq,
+        e.body.kind,
+        if e.ok { "" } else { " — FAULTY" }
+    )));
+    let mut f = vec![
+        fact("author", author_line(e)),
+        fact_mono("author key", hex::encode(e.body.author)),
+        fact(
+            "created (claimed by the author)",
+            format_ms(e.body.created_at),
+        ),
+        fact("received by the archive", format_ms(e.entry.received_at)),
+        fact_mono("statement hash", e.statement_hash.to_hex()),
+        fact_mono("entry hash (Merkle leaf)", e.entry_hash.to_hex()),
+    ];
+    for r in refs {
+        f.push(fact_mono(verb, r));
+    }
+    out.push(Block::Facts(f));
+    for flt in v.faults_at(e.seq) {
+        out.push(Block::Warn(format!("{}: {}", flt.kind.name(), flt.reason)));
+    }
+    match e.payload() {
+        Some(Payload::Testimony(t)) => testimony_blocks(out, &t),
+        Some(Payload::Amendment(a)) => {
+            out.push(Block::Facts(vec![fact(
+                "reason for the amendment",
+                a.reason.clone(),
+            )]));
+            if let Some(t) = &a.testimony {
+                testimony_blocks(out, t);
+            }
+            if let Some(i) = &a.incident {
+                incident_facts(out, i);
+            }
+        }
+        Some(Payload::Incident(i)) => incident_facts(out, &i),
+        Some(Payload::Retraction(r)) => {
+            out.push(Block::Facts(vec![fact("reason", r.reason)]));
+        }
+        Some(Payload::Annotation(Annotation { stance, text })) => {
+            out.push(Block::Facts(vec![
+                fact("stance", format!("{stance:?}").to_lowercase()),
+                fact("annotation", text),
+            ]));
+        }
+        Some(Payload::Merge(m)) => {
+            out.push(Block::Facts(vec![
+                fact("merged", format!("{} into {}", m.from, m.into)),
+                fact("reason", m.reason),
+            ]));
+        }
+        Some(Payload::SummaryClaim(s)) => {
+            out.push(Block::Facts(vec![
+                fact("claim", s.text),
+                fact("window", format!("{} to {}", s.from, s.to)),
+                fact("source", relation_name(s.source.relation)),
+            ]));
+        }
+        Some(Payload::Redaction(r)) => {
+            out.push(Block::Facts(vec![
+                fact("part erased", r.label),
+                fact("reason", r.reason),
+            ]));
+        }
+        None => {}
+    }
+    let lang = match e.payload() {
+        Some(Payload::Testimony(t)) => t.language,
+        Some(Payload::Amendment(Amendment {
+            testimony: Some(t), ..
+        })) => t.language,
+        _ => "fr".into(),
+    };
+    if let Some(text) = e.text(TEXT) {
+        out.push(Block::Para("Original text:".into()));
+        out.push(Block::Quote(text.to_string(), lang));
+    }
+    if let Some(text) = e.text(TRANSLATION) {
+        out.push(Block::Para("Translation:".into()));
+        out.push(Block::Quote(text.to_string(), "en".into()));
+    }
+    // Every committed part and what became of it.
+    let rows = e
+        .body
+        .parts
+        .iter()
+        .map(|c| {
+            let status = if e.parts.contains_key(&c.label) {
+                "included, digest verified".to_string()
+            } else if let Some(a) = e.absent.iter().find(|a| a.label == c.label) {
+                absent_line(a)
+            } else {
+                "MISSING".to_string()
+            };
+            vec![
+                plain(c.label.clone()),
+                plain(c.length.to_string()),
+                mono(hex::encode(c.digest)),
+                plain(status),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(
+        ["part", "bytes", "committed digest", "in this bundle"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    ));
+    out.push(Block::End);
+}
+
+fn incident_facts(out: &mut Vec<Block>, i: &Incident) {
+    let place = [
+        Some(i.place.name.clone()),
+        i.place.commune.clone().map(|c| format!("commune of {c}")),
+        i.place.cercle.clone().map(|c| format!("cercle of {c}")),
+        i.place.region.clone().map(|c| format!("region of {c}")),
+        Some(i.place.country.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ");
+    let when = match &i.when.end {
+        Some(end) => format!("{} to {}", i.when.start, end),
+        None => i.when.start.clone(),
+    };
+    let mut f = vec![
+        fact("incident", format!("{} ({})", i.title, i.id)),
+        fact("type", i.incident_type.replace('_', " ")),
+        fact("place", place),
+        fact(
+            "date",
+            format!(
+                "{when} ({})",
+                format!("{:?}", i.when.precision).to_lowercase()
+            ),
+        ),
+    ];
+    if let Some(c) = i.place.coordinates {
+        f.push(fact("coordinates", format!("{:.5}, {:.5}", c.lat, c.lon)));
+    }
+    if !i.description.is_empty() {
+        f.push(fact("description", i.description.clone()));
+    }
+    out.push(Block::Facts(f));
+}
+
+/// Who wrote entry `seq`, by name, from the verified entries.
+fn who(v: &Verdict, seq: u64) -> String {
+    v.entries
+        .iter()
+        .find(|e| e.seq == seq)
+        .and_then(|e| e.authorised_as.as_ref())
+        .map(|(n, _)| n.clone())
+        .unwrap_or_else(|| "?".into())
+}
+
+fn src_seq(x: &Value) -> Option<u64> {
+    x.get("source")?.get("seq")?.as_u64()
+}
+
+fn count_value(c: &Value) -> String {
+    match c {
+        Value::Number(n) => n.to_string(),
+        Value::Object(o) => match (o.get("min"), o.get("max")) {
+            (Some(a), Some(b)) => format!("{a}–{b}"),
+            _ => c.to_string(),
+        },
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn str_of<'a>(x: &'a Value, k: &str) -> &'a str {
+    x.get(k).and_then(Value::as_str).unwrap_or("")
+}
+
+const FIGURES: [(&str, &str); 6] = [
+    ("dead", "dead"),
+    ("injured", "injured"),
+    ("missing", "missing"),
+    ("women_dead", "women among the dead"),
+    ("children_dead", "children among the dead"),
+    (
+        "women_and_children_dead",
+        "women and children among the dead",
+    ),
+];
+
+/// Render an `IncidentView` (docs/DOMAIN.md) as figures, victims and
+/// testimonies. `false` if the value does not have that shape.
+fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &Value, v: &Verdict) -> bool {
+    let (Some(figures), Some(victims), Some(testimonies)) = (
+        view.get("figures").and_then(Value::as_object),
+        view.get("victims").and_then(Value::as_array),
+        view.get("testimonies").and_then(Value::as_array),
+    ) else {
+        return false;
+    };
+    out.push(Block::H3(format!("Figures for {id}, by source")));
+    let mut rows = Vec::new();
+    for (key, label) in FIGURES {
+        let Some(f) = figures.get(key) else { continue };
+        let range = match (f.get("min"), f.get("max")) {
+            (Some(a), Some(b)) if a == b => a.to_string(),
+            (Some(a), Some(b)) => format!("{a} to {b}"),
+            _ => continue,
+        };
+        let conflict = if f.get("conflict").and_then(Value::as_bool) == Some(true) {
+            "CONFLICT: sources disagree"
+        } else {
+            "sources agree"
+        };
+        let per: Vec<String> = f
+            .get("per_source")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|p| {
+                        let seq = src_seq(p).map(|s| format!("entry {s}, {}", who(v, s)));
+                        let desc = str_of(p, "description");
+                        format!(
+                            "{} — {}{}",
+                            count_value(p.get("count").unwrap_or(&Value::Null)),
+                            seq.unwrap_or_default(),
+                            if desc.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" ({desc})")
+                            }
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        rows.push(vec![
+            plain(label),
+            plain(range),
+            plain(format!(
+                "{conflict}; {} independent source(s), {} author(s)",
+                f.get("sources").map(|x| x.to_string()).unwrap_or_default(),
+                f.get("authors").map(|x| x.to_string()).unwrap_or_default()
+            )),
+            plain(per.join("\n")),
+        ]);
+    }
+    if rows.is_empty() {
+        out.push(Block::Para("No testimony gives a figure.".into()));
+    } else {
+        out.push(Block::Table(
+            [
+                "figure",
+                "range",
+                "agreement",
+                "each source (count — entry, author)",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+        ));
+    }
+    if !victims.is_empty() {
+        out.push(Block::H3(format!("Victims named ({})", victims.len())));
+        let rows = victims
+            .iter()
+            .map(|x| {
+                let spellings: Vec<&str> = x
+                    .get("spellings")
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
+                let name = str_of(x, "name");
+                let others: Vec<&str> = spellings.into_iter().filter(|s| *s != name).collect();
+                let named_by: Vec<String> = x
+                    .get("mentions")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(src_seq)
+                            .map(|s| format!("entry {s} ({})", who(v, s)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                vec![
+                    plain(if others.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{name} (also: {})", others.join(", "))
+                    }),
+                    plain(str_of(x, "sex")),
+                    plain(count_value(x.get("age").unwrap_or(&Value::Null))),
+                    plain(str_of(x, "status")),
+                    plain(
+                        if x.get("conflict").and_then(Value::as_bool) == Some(true) {
+                            "sources disagree"
+                        } else {
+                            ""
+                        },
+                    ),
+                    plain(named_by.join("\n")),
+                ]
+            })
+            .collect();
+        out.push(Block::Table(
+            ["name", "sex", "age", "status", "", "named by"]
+                .map(String::from)
+                .to_vec(),
+            rows,
+        ));
+    }
+    if !testimonies.is_empty() {
+        out.push(Block::H3(format!("Testimonies ({})", testimonies.len())));
+        let rows = testimonies
+            .iter()
+            .map(|t| {
+                let current = t
+                    .get("current")
+                    .and_then(|c| c.get("seq"))
+                    .and_then(Value::as_u64);
+                let status = match str_of(t, "status") {
+                    "retracted" => format!(
+                        "RETRACTED{}: {}",
+                        t.get("by")
+                            .and_then(|b| b.get("seq"))
+                            .and_then(Value::as_u64)
+                            .map(|s| format!(" by entry {s}"))
+                            .unwrap_or_default(),
+                        str_of(t, "reason")
+                    ),
+                    "elsewhere" => "now about other incidents".into(),
+                    other => other.to_string(),
+                };
+                let src = t.get("source").cloned().unwrap_or(Value::Null);
+                let versions: Vec<String> = t
+                    .get("versions")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .map(|ver| {
+                                let s = src_seq(ver).map(|s| s.to_string()).unwrap_or_default();
+                                match ver.get("reason").and_then(Value::as_str) {
+                                    Some(r) => format!("entry {s}, amended: {r}"),
+                                    None => format!("entry {s}"),
+                                }
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let notes: Vec<String> = t
+                    .get("annotations")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .map(|n| {
+                                format!(
+                                    "{} (entry {}, {}): {}",
+                                    str_of(n, "stance"),
+                                    src_seq(n).map(|s| s.to_string()).unwrap_or_default(),
+                                    src_seq(n).map(|s| who(v, s)).unwrap_or_default(),
+                                    str_of(n, "text")
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                vec![
+                    plain(
+                        current
+                            .map(|s| format!("entry {s}\n{}", who(v, s)))
+                            .unwrap_or_default(),
+                    ),
+                    plain(status),
+                    plain(format!(
+                        "{}{}",
+                        str_of(&src, "relation").replace('_', " "),
+                        match str_of(&src, "description") {
+                            "" => String::new(),
+                            d => format!(" — {d}"),
+                        }
+                    )),
+                    plain(versions.join("\n")),
+                    plain(notes.join("\n")),
+                ]
+            })
+            .collect();
+        out.push(Block::Table(
+            [
+                "latest version",
+                "status",
+                "source",
+                "versions",
+                "annotations",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+        ));
+    }
+    for (key, title) in [
+        ("merged", "Incidents merged into this one"),
+        ("claims", "Published summary claims naming it"),
+    ] {
+        if let Some(a) = view
+            .get(key)
+            .and_then(Value::as_array)
+            .filter(|a| !a.is_empty())
+        {
+            out.push(Block::H3(title.into()));
+            for x in a {
+                let line = match key {
+                    "merged" => format!(
+                        "{} (entry {}): {}",
+                        str_of(x, "from"),
+                        src_seq(x).unwrap_or_default(),
+                        str_of(x, "reason")
+                    ),
+                    _ => format!(
+                        "\u{201c}{}\u{201d} (entry {})",
+                        x.get("claim").map(|c| str_of(c, "text")).unwrap_or(""),
+                        src_seq(x).unwrap_or_default()
+                    ),
+                };
+                out.push(Block::Para(line));
+            }
+        }
+    }
+    if let Some(m) = view.get("merged_into").filter(|m| !m.is_null()) {
+        out.push(Block::Warn(format!(
+            "this incident was merged into {} (entry {}): read it there",
+            str_of(m, "into"),
+            src_seq(m).unwrap_or_default()
+        )));
+    }
+    true
+}
+
+/// Render a projection JSON value as facts and tables, generically.
+fn projection_blocks(out: &mut Vec<Block>, value: &Value, v: &Verdict) {
+    fn scalar(v: &Value) -> String {
+        match v {
+            Value::String(s) => s.clone(),
+            Value::Null => "—".into(),
+            other => other.to_string(),
+        }
+    }
+    fn flat(v: &Value) -> String {
+        match v {
+            Value::Array(a) => a.iter().map(flat).collect::<Vec<_>>().join(", "),
+            Value::Object(o) => o
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", flat(v)))
+                .collect::<Vec<_>>()
+                .join("; "),
+            other => scalar(other),
+        }
+    }
+    fn walk(out: &mut Vec<Block>, title: &str, v: &Value, depth: usize) {
+        match v {
+            Value::Object(o) => {
+                let mut facts = Vec::new();
+                let mut nested = Vec::new();
+                for (k, x) in o {
+                    match x {
+                        Value::Object(_) if depth < 2 => nested.push((k, x)),
+                        Value::Array(a) if depth < 2 && a.iter().any(|i| i.is_object()) => {
+                            nested.push((k, x))
+                        }
+                        _ => facts.push(fact(&k.replace('_', " "), flat(x))),
+                    }
+                }
+                if !title.is_empty() {
+                    out.push(Block::H3(title.to_string()));
+                }
+                if !facts.is_empty() {
+                    out.push(Block::Facts(facts));
+                }
+                for (k, x) in nested {
+                    walk(out, &k.replace('_', " "), x, depth + 1);
+                }
+            }
+            Value::Array(a) if a.iter().all(|i| i.is_object()) && !a.is_empty() => {
+                let mut cols: Vec<String> = Vec::new();
+                for i in a {
+                    if let Value::Object(o) = i {
+                        for k in o.keys() {
+                            if !cols.contains(k) {
+                                cols.push(k.clone());
+                            }
+                        }
+                    }
+                }
+                let rows = a
+                    .iter()
+                    .map(|i| {
+                        cols.iter()
+                            .map(|c| plain(i.get(c).map(flat).unwrap_or_default()))
+                            .collect()
+                    })
+                    .collect();
+                if !title.is_empty() {
+                    out.push(Block::H3(title.to_string()));
+                }
+                out.push(Block::Table(
+                    cols.iter().map(|c| c.replace('_', " ")).collect(),
+                    rows,
+                ));
+            }
+            other => {
+                out.push(Block::Facts(vec![fact(title, flat(other))]));
+            }
+        }
+    }
+    match value {
+        Value::Object(o) if !o.is_empty() => {
+            for (id, state) in o {
+                if !incident_view_blocks(out, id, state, v) {
+                    walk(out, &format!("Incident {id}"), state, 0);
+                }
+            }
+        }
+        _ => out.push(Block::Para(
+            "No projection could be computed from this bundle's entries.".into(),
+        )),
+    }
+}
+
+fn authors_table(authors: &[Author]) -> Block {
+    Block::Table(
+        ["name", "role", "key", "enrolled at", "status"]
+            .map(String::from)
+            .to_vec(),
+        authors
+            .iter()
+            .map(|a| {
+                vec![
+                    plain(a.name.clone()),
+                    plain(a.role.clone()),
+                    mono(a.key.clone()),
+                    plain(format!("entry {}", a.enrolled_at)),
+                    plain(match (a.revoked_at, &a.revocation_reason) {
+                        (Some(s), Some(r)) => format!(
+                            "revoked at entry {s} ({r}){}",
+                            a.revoked_effective_at
+                                .map(|t| format!(", distrusted since {}", format_ms(t)))
+                                .unwrap_or_default()
+                        ),
+                        _ => "active".into(),
+                    }),
+                ]
+            })
+            .collect(),
+    )
+}
+
+fn blocks(v: &Verdict) -> Vec<Block> {
+    let mut out = Vec::new();
+    out.push(Block::H1(format!(
+        "Chain-of-custody report — {}",
+        scope_title(v)
+    )));
+    // The verdict first.
+    if v.ok() {
+        out.push(Block::Verdict(
+            true,
+            "VERIFIED".into(),
+            vec![
+                format!(
+                    "All {} entries of this bundle verify offline against the archive's signed checkpoint.",
+                    v.entries.len()
+                ),
+                "Each statement's signature verifies (Ed25519, verify_strict) with its author's key; each included part matches the digest its author signed; each entry is proven, by an RFC 9162 inclusion proof, to be at its position in the log whose root the archive signed; each author was enrolled and not revoked when the entry was appended, as replayed from the registry entries in the bundle; the projection below was recomputed from the entries.".into(),
+            ],
+        ));
+    } else {
+        let mut lines: Vec<String> = v.faults.iter().map(|f| f.to_string()).collect();
+        if v.more_faults > 0 {
+            lines.push(format!("… and {} more fault(s).", v.more_faults));
+        }
+        out.push(Block::Verdict(
+            false,
+            "VERIFICATION FAILED — do not rely on this bundle".into(),
+            lines,
+        ));
+    }
+    let mut facts = vec![
+        fact("archive (log origin)", v.origin.clone()),
+        fact_mono("archive checkpoint key", v.archive_key.clone()),
+    ];
+    if let Some(cp) = &v.checkpoint {
+        facts.push(fact("signed tree size", cp.size.to_string()));
+        facts.push(fact_mono("signed tree root", hex::encode(cp.root)));
+    }
+    facts.push(fact("scope", v.scope.to_string()));
+    facts.push(fact("exported", v.exported_at.clone()));
+    facts.push(fact(
+        "entries",
+        format!(
+            "{} ({} registry entries)",
+            v.entries.len(),
+            v.entries.iter().filter(|e| e.kind().is_registry()).count()
+        ),
+    ));
+    out.push(Block::Facts(facts));
+
+    // What is not in the bundle.
+    let absent = v.absent_parts();
+    out.push(Block::H2("Parts not included".into()));
+    if absent.is_empty() {
+        out.push(Block::Para(
+            "Every part of every entry is included in this bundle.".into(),
+        ));
+    } else {
+        out.push(Block::Para(
+            "These parts are committed in their authors' signed statements (the digest and length are signed), but their content is not in this bundle. The signatures and proofs verify without them; their content can be disclosed later and checked against the digest.".into(),
+        ));
+        out.push(Block::Table(
+            ["entry", "part", "why"].map(String::from).to_vec(),
+            absent
+                .iter()
+                .map(|(s, a)| {
+                    vec![
+                        plain(s.to_string()),
+                        plain(if a.label == WITNESS {
+                            "witness (identity of the witness)".into()
+                        } else {
+                            a.label.clone()
+                        }),
+                        plain(absent_line(a)),
+                    ]
+                })
+                .collect(),
+        ));
+    }
+
+    // The incident.
+    out.push(Block::H2("The incident as projected".into()));
+    if let Some(i) = incident_record(v) {
+        incident_facts(&mut out, &i);
+    }
+    out.push(Block::Para(
+        "Recomputed by the verifier from the entries of this bundle; every figure names the entries it comes from.".into(),
+    ));
+    if let Some(p) = &v.projection {
+        projection_blocks(&mut out, p, v);
+    }
+
+    // The statements.
+    out.push(Block::H2(
+        "Statements, in the order the archive received them".into(),
+    ));
+    for e in v.entries.iter().filter(|e| !e.kind().is_registry()) {
+        entry_blocks(&mut out, e, v);
+    }
+
+    // Authority.
+    out.push(Block::H2("Authors and their authority".into()));
+    out.push(Block::Para(
+        "As established by the registry entries of this bundle (genesis, enrolments and revocations signed by custodians), each with its own inclusion proof.".into(),
+    ));
+    out.push(authors_table(&v.authors));
+    out.push(Block::Table(
+        ["entry", "kind", "signed by", "received", "statement hash"]
+            .map(String::from)
+            .to_vec(),
+        v.entries
+            .iter()
+            .filter(|e| e.kind().is_registry())
+            .map(|e| {
+                vec![
+                    plain(e.seq.to_string()),
+                    plain(registry_summary(e)),
+                    plain(author_line(e)),
+                    plain(format_ms(e.entry.received_at)),
+                    mono(e.statement_hash.to_hex()),
+                ]
+            })
+            .collect(),
+    ));
+
+    out.push(Block::H2("Method and limits".into()));
+    out.push(Block::Para(format!(
+        "This report was produced by temoin {} from the bundle alone, offline, with the archive's checkpoint key given by the reader. To check the bundle independently, run the command below, or a verifier written from the specification (docs/FORMAT.md, \u{a7}12):",
+        env!("CARGO_PKG_VERSION"),
+    )));
+    out.push(Block::Code(format!(
+        "temoin verify-bundle BUNDLE.json --archive-key '{}'",
+        v.archive_key
+    )));
+    out.push(Block::Para(
+        "Limits: a bundle proves that each entry it holds is in the archive's log, unaltered, at the stated position, signed by an author authorised at that time. It does not prove that the archive holds no other statement about the incident; a full audit of a copy of the archive (`temoin verify`) does. Times claimed by authors are their own; times of receipt are the archive's.".into(),
+    ));
+    out
+}
+
+fn registry_summary(e: &CheckedEntry) -> String {
+    let payload: Option<Value> = e
+        .parts
+        .get(PAYLOAD)
+        .and_then(|p| serde_json::from_slice(p).ok());
+    let get = |k: &str| {
+        payload
+            .as_ref()
+            .and_then(|p| p.get(k))
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    match e.kind() {
+        Kind::Genesis => format!(
+            "genesis: archive created, custodian {}",
+            get("custodian_name")
+        ),
+        Kind::Enroll => format!("enrolment of {} as {}", get("name"), get("role")),
+        Kind::Revoke => format!(
+            "revocation of key {}…: {}",
+            &get("key").get(..12).unwrap_or(""),
+            get("reason")
+        ),
+        k => k.to_string(),
+    }
+}
+
+const CSS: &str = r#"
+:root { --ink:#1b1b1b; --muted:#555; --rule:#c8c8c8; --ok:#0b6b2e; --bad:#a00000; }
+* { box-sizing: border-box; }
+body { font-family: "Noto Serif", "DejaVu Serif", Georgia, "Times New Roman", serif; color: var(--ink);
+       max-width: 58rem; margin: 2rem auto; padding: 0 1.5rem; line-height: 1.45; font-size: 11pt; }
+h1 { font-size: 1.6rem; margin: 0 0 1rem; }
+h2 { font-size: 1.2rem; border-bottom: 1px solid var(--rule); padding-bottom: .2rem; margin-top: 2rem; }
+h3 { font-size: 1.05rem; margin: 1rem 0 .4rem; }
+.verdict { border: 3px solid var(--ok); padding: .8rem 1rem; margin: 1rem 0; }
+.verdict.bad { border-color: var(--bad); }
+.verdict .title { font-weight: bold; font-size: 1.3rem; color: var(--ok); letter-spacing: .05em; }
+.verdict.bad .title { color: var(--bad); }
+.verdict ul { margin: .4rem 0 0; padding-left: 1.2rem; }
+table { border-collapse: collapse; width: 100%; margin: .4rem 0 .8rem; }
+th, td { border: 1px solid var(--rule); padding: .25rem .45rem; vertical-align: top; text-align: left; white-space: pre-line; }
+th { background: #f1f1f1; font-weight: 600; }
+table.facts th { width: 15rem; background: transparent; font-weight: normal; color: var(--muted); }
+.mono, code { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: .82em; word-break: break-all; }
+blockquote { margin: .4rem 0 .8rem; padding: .4rem .9rem; border-left: 4px solid #999; background: #fafafa; white-space: pre-wrap; }
+section.entry { border: 1px solid var(--rule); padding: .2rem .9rem .4rem; margin: 1rem 0; }
+section.entry h3 { margin-top: .6rem; }
+.warn { color: var(--bad); font-weight: bold; }
+pre.mono { white-space: pre-wrap; background: #f6f6f6; padding: .5rem .7rem; border: 1px solid var(--rule); }
+footer { margin-top: 2rem; color: var(--muted); font-size: .9em; border-top: 1px solid var(--rule); padding-top: .5rem; }
+@media print {
+  @page { size: A4; margin: 16mm 14mm 18mm; }
+  body { max-width: none; margin: 0; padding: 0 2px; font-size: 10pt; }
+  h2 { break-after: avoid; }
+  h3 { break-after: avoid; }
+  section.entry, table.facts, .verdict { break-inside: avoid; }
+  tr { break-inside: avoid; }
+  th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  blockquote { background: none; }
+  a { color: inherit; text-decoration: none; }
+}
+"#;
+
+/// The report as a standalone HTML document (UTF-8, print stylesheet).
+pub fn html(v: &Verdict) -> String {
+    let mut s = String::new();
+    let title = format!("Chain-of-custody report — {}", scope_title(v));
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
+        esc(&title)
+    );
+    for b in blocks(v) {
+        match b {
+            Block::H1(t) => {
+                let _ = writeln!(s, "<h1>{}</h1>", esc(&t));
+            }
+            Block::H2(t) => {
+                let _ = writeln!(s, "<h2>{}</h2>", esc(&t));
+            }
+            Block::H3(t) => {
+                let _ = writeln!(s, "<h3>{}</h3>", esc(&t));
+            }
+            Block::Para(t) => {
+                let _ = writeln!(s, "<p>{}</p>", esc(&t));
+            }
+            Block::Warn(t) => {
+                let _ = writeln!(s, "<p class=\"warn\">FAULT — {}</p>", esc(&t));
+            }
+            Block::Verdict(ok, title, lines) => {
+                let _ = writeln!(
+                    s,
+                    "<div class=\"verdict{}\"><div class=\"title\">{}</div><ul>",
+                    if ok { "" } else { " bad" },
+                    esc(&title)
+                );
+                for l in lines {
+                    let _ = writeln!(s, "<li>{}</li>", esc(&l));
+                }
+                s.push_str("</ul></div>\n");
+            }
+            Block::Facts(rows) => {
+                s.push_str("<table class=\"facts\">\n");
+                for (k, v, m) in rows {
+                    let _ = writeln!(
+                        s,
+                        "<tr><th>{}</th><td{}>{}</td></tr>",
+                        esc(&k),
+                        if m { " class=\"mono\"" } else { "" },
+                        esc(&v)
+                    );
+                }
+                s.push_str("</table>\n");
+            }
+            Block::Table(head, rows) => {
+                s.push_str("<table>\n<thead><tr>");
+                for h in head {
+                    let _ = write!(s, "<th>{}</th>", esc(&h));
+                }
+                s.push_str("</tr></thead>\n<tbody>\n");
+                for r in rows {
+                    s.push_str("<tr>");
+                    for (c, m) in r {
+                        let _ = write!(
+                            s,
+                            "<td{}>{}</td>",
+                            if m { " class=\"mono\"" } else { "" },
+                            esc(&c)
+                        );
+                    }
+                    s.push_str("</tr>\n");
+                }
+                s.push_str("</tbody>\n</table>\n");
+            }
+            Block::Quote(t, lang) => {
+                let _ = writeln!(
+                    s,
+                    "<blockquote lang=\"{}\">{}</blockquote>",
+                    esc(&lang),
+                    esc(&t)
+                );
+            }
+            Block::Begin(t) => {
+                let _ = writeln!(s, "<section class=\"entry\">\n<h3>{}</h3>", esc(&t));
+            }
+            Block::End => s.push_str("</section>\n"),
+            Block::Code(t) => {
+                let _ = writeln!(s, "<pre class=\"mono\">{}</pre>", esc(&t));
+            }
+        }
+    }
+    let _ = writeln!(
+        s,
+        "<footer>Generated by temoin {} from the bundle exported {}. Hashes are SHA-256, in hex.</footer>\n</body>\n</html>",
+        env!("CARGO_PKG_VERSION"),
+        esc(&v.exported_at)
+    );
+    s
+}
+
+/// The report as Markdown (UTF-8).
+pub fn markdown(v: &Verdict) -> String {
+    let mut s = String::new();
+    let cell = |c: &str, m: bool| {
+        if m {
+            format!("`{}`", c.replace('`', "'"))
+        } else {
+            c.split('\n').map(md).collect::<Vec<_>>().join("<br>")
+        }
+    };
+    for b in blocks(v) {
+        match b {
+            Block::H1(t) => {
+                let _ = writeln!(s, "# {}\n", md(&t));
+            }
+            Block::H2(t) => {
+                let _ = writeln!(s, "## {}\n", md(&t));
+            }
+            Block::H3(t) | Block::Begin(t) => {
+                let _ = writeln!(s, "### {}\n", md(&t));
+            }
+            Block::Para(t) => {
+                let _ = writeln!(s, "{}\n", md(&t));
+            }
+            Block::Warn(t) => {
+                let _ = writeln!(s, "**FAULT — {}**\n", md(&t));
+            }
+            Block::Verdict(_, title, lines) => {
+                let _ = writeln!(s, "> **{}**\n>", md(&title));
+                for l in lines {
+                    let _ = writeln!(s, "> - {}", md(&l));
+                }
+                s.push('\n');
+            }
+            Block::Facts(rows) => {
+                s.push_str("| | |\n|---|---|\n");
+                for (k, v, m) in rows {
+                    let _ = writeln!(s, "| {} | {} |", md(&k), cell(&v, m));
+                }
+                s.push('\n');
+            }
+            Block::Table(head, rows) => {
+                let _ = writeln!(
+                    s,
+                    "| {} |",
+                    head.iter().map(|h| md(h)).collect::<Vec<_>>().join(" | ")
+                );
+                let _ = writeln!(s, "|{}", "---|".repeat(head.len()));
+                for r in rows {
+                    let _ = writeln!(
+                        s,
+                        "| {} |",
+                        r.iter()
+                            .map(|(c, m)| cell(c, *m))
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    );
+                }
+                s.push('\n');
+            }
+            Block::Quote(t, _) => {
+                for line in t.lines() {
+                    let _ = writeln!(s, "> {}", md(line));
+                }
+                s.push('\n');
+            }
+            Block::End => {}
+            Block::Code(t) => {
+                let _ = writeln!(s, "```\n{}\n```\n", t.replace('`', "'"));
+            }
+        }
+    }
+    let _ = writeln!(
+        s,
+        "---\n\nGenerated by temoin {} from the bundle exported {}. Hashes are SHA-256, in hex.",
+        env!("CARGO_PKG_VERSION"),
+        md(&v.exported_at)
+    );
+    s
+}
