@@ -107,7 +107,8 @@ pub fn incident(
 ) -> StatementFile {
     let p = serde_json::json!({
         "id": id, "title": title, "type": "drone_strike",
-        "place": {"name": place, "commune": "Tin-Aïcha", "cercle": "Goundam", "region": "Tombouctou", "country": "ML"},
+        "place": {"name": place, "commune": "Tin-Aïcha", "cercle": "Goundam", "region": "Tombouctou", "country": "ML",
+                  "coordinates": {"lat": 16.5853, "lon": -3.4519}},
         "when": {"start": date, "precision": "exact"},
         "description": "Frappe de drone sur un campement nomade, la nuit."
     });
