@@ -318,6 +318,39 @@ impl Archive {
         &mut self,
         files: &[StatementFile],
     ) -> Result<Vec<Result<Accepted, Refusal>>, ArchiveError> {
+        let pre = self.prechecker().check(files);
+        self.ingest_prechecked(files, pre)
+    }
+
+    /// What checks a batch's statements on their own (decoding, signature,
+    /// parts), apart from the archive: a bulk ingest runs it on the next
+    /// batch while this one is written ([`Archive::ingest_prechecked`]).
+    pub fn prechecker(&self) -> Prechecker {
+        Prechecker {
+            config: self.config.clone(),
+        }
+    }
+
+    /// [`Archive::ingest_batch`] of `files` already checked by
+    /// [`Prechecker::check`]. The outcome is the same as `ingest_batch`'s:
+    /// a precheck that is not of these very files (by statement hash, in
+    /// order) is not trusted, and the files are checked again.
+    pub fn ingest_prechecked(
+        &mut self,
+        files: &[StatementFile],
+        pre: PrecheckedBatch,
+    ) -> Result<Vec<Result<Accepted, Refusal>>, ArchiveError> {
+        let prechecked = if pre.0.len() == files.len()
+            && pre
+                .0
+                .iter()
+                .zip(files)
+                .all(|(p, f)| p.hash == f.statement.hash())
+        {
+            pre.0
+        } else {
+            self.prechecker().check(files).0
+        };
         let now = crate::time::now_ms();
         let received_at = now.max(self.head.last_received_at);
         let mut registry = self.registry.clone();
@@ -331,10 +364,8 @@ impl Archive {
         let mut size = self.head.size;
         let mut prev = self.head.last_hash;
 
-        // Decoding, signatures and part digests need nothing but the file:
-        // check them on all cores first, then the order-dependent rules.
-        let config = &self.config;
-        let prechecked = crate::par::map(files.iter().collect(), |f| precheck(f, config));
+        // Decoding, signatures and part digests were checked on all cores
+        // (`Prechecker`); now the order-dependent rules.
         for (file, pre) in files.iter().zip(prechecked) {
             let outcome = self.check_one(
                 file,
@@ -575,6 +606,28 @@ impl Archive {
 
 /// Parts to write to the content store: digest, then salt ‖ content.
 type PartsToStore = Vec<(Digest, Vec<u8>)>;
+
+/// Checks statement files on their own, on all cores: see
+/// [`Archive::prechecker`].
+#[derive(Clone, Debug)]
+pub struct Prechecker {
+    config: Config,
+}
+
+impl Prechecker {
+    /// Decode each file, verify its signature (`verify_strict`) and its
+    /// parts against their commitments: everything that needs nothing but
+    /// the file.
+    pub fn check(&self, files: &[StatementFile]) -> PrecheckedBatch {
+        let config = &self.config;
+        PrecheckedBatch(crate::par::map(files.iter().collect(), |f| {
+            precheck(f, config)
+        }))
+    }
+}
+
+/// The result of [`Prechecker::check`], for [`Archive::ingest_prechecked`].
+pub struct PrecheckedBatch(Vec<Prechecked>);
 
 /// What can be checked of a statement file without the archive's state.
 struct Prechecked {

@@ -9,7 +9,6 @@
 use crate::checkpoint::Checkpoint;
 use crate::entry::{entry_hash, Entry};
 use crate::hash::Digest;
-use crate::keys::PublicKey;
 use crate::merkle;
 use crate::note::VerifierKey;
 use crate::registry::{Registry, PAYLOAD};
@@ -17,7 +16,7 @@ use crate::rules::{self, MemIndex};
 use crate::statement::{Kind, StatementBody};
 use crate::store::{self, Store, StoreError};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What is wrong, and where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -54,9 +53,50 @@ struct Prepared {
     hash: Digest,
     decoded: Result<(Entry, StatementBody, Digest), String>,
     signature: Result<(), String>,
+    /// The stored Merkle leaf of this seq, read ahead.
+    leaf: Result<Option<sled::IVec>, StoreError>,
+    /// Each committed part, in the body's order, read and hashed ahead:
+    /// `None` if absent, else whether it matches and, for the payload, its
+    /// content. Errors surface where the sequential check reaches them.
+    parts: Vec<Result<Option<PartRead>, StoreError>>,
 }
 
-fn prepare(seq_key: u64, bytes: sled::IVec) -> Prepared {
+struct PartRead {
+    matches: bool,
+    payload: Option<Vec<u8>>,
+}
+
+/// What the sequential replay would read of the store for this entry, read
+/// (and the parts hashed) on all cores instead. The store is not written
+/// during an audit, so reading ahead sees what reading in turn would.
+fn read_ahead(
+    store: &Store,
+    seq_key: u64,
+    decoded: &Result<(Entry, StatementBody, Digest), String>,
+) -> (
+    Result<Option<sled::IVec>, StoreError>,
+    Vec<Result<Option<PartRead>, StoreError>>,
+) {
+    let leaf = store.get(&store::key(store::MERKLE, &merkle::node_key(0, seq_key)));
+    let parts = match decoded {
+        Ok((_, body, _)) => body
+            .parts
+            .iter()
+            .map(|c| {
+                let d = Digest(c.digest);
+                Ok(store.part(&d)?.map(|(salt, content)| PartRead {
+                    matches: content.len() as u64 == c.length
+                        && crate::hash::part_digest(&salt, &content) == d,
+                    payload: (c.label == PAYLOAD).then_some(content),
+                }))
+            })
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    (leaf, parts)
+}
+
+fn prepare(store: &Store, seq_key: u64, bytes: sled::IVec) -> Prepared {
     let hash = entry_hash(&bytes);
     let decoded = Entry::from_bytes(&bytes)
         .map_err(|e| format!("stored bytes are not a valid entry: {e}"))
@@ -73,13 +113,52 @@ fn prepare(seq_key: u64, bytes: sled::IVec) -> Prepared {
             .map_err(|f| format!("signature: {f}")),
         Err(_) => Ok(()),
     };
+    let (leaf, parts) = read_ahead(store, seq_key, &decoded);
     Prepared {
         seq_key,
         bytes,
         hash,
         decoded,
         signature,
+        leaf,
+        parts,
     }
+}
+
+/// For each statement hash that some entry refers to, the seq of the last
+/// entry that does. The replay keeps a statement in its index only while
+/// a later entry will look it up, so its memory is bounded by the
+/// statements still to be referred to, not by the log. Unreadable entries
+/// are skipped: the replay stops at them anyway.
+fn last_references(store: &Store) -> HashMap<Digest, u64> {
+    let mut last = HashMap::new();
+    let mut iter = store.entries_from(0);
+    loop {
+        let mut raw = Vec::with_capacity(CHUNK);
+        for item in iter.by_ref().take(CHUNK) {
+            match item {
+                Ok(kv) => raw.push(kv),
+                Err(_) => break,
+            }
+        }
+        if raw.is_empty() {
+            break;
+        }
+        let refs = crate::par::map(raw, |(k, b)| {
+            let refs = Entry::from_bytes(&b)
+                .ok()
+                .and_then(|e| StatementBody::decode(&e.statement.body_bytes).ok())
+                .map(|body| body.refs)
+                .unwrap_or_default();
+            (k, refs)
+        });
+        for (k, rs) in refs {
+            for r in rs {
+                last.insert(Digest(r), k);
+            }
+        }
+    }
+    last
 }
 
 const CHUNK: usize = 2048;
@@ -102,6 +181,7 @@ pub fn audit(
         store,
         registry: Registry::default(),
         index: MemIndex::default(),
+        last_ref: last_references(store),
         prev_hash: [0u8; 32],
         prev_received: i64::MIN,
         next: 0,
@@ -122,7 +202,7 @@ pub fn audit(
         if raw.is_empty() {
             break;
         }
-        let prepared = crate::par::map(raw, |(k, b)| prepare(k, b));
+        let prepared = crate::par::map(raw, |(k, b)| prepare(store, k, b));
         for p in prepared {
             if let Err(f) = st.check(p)? {
                 return Ok(Err(f));
@@ -160,7 +240,10 @@ pub fn audit(
 struct Replay<'a> {
     store: &'a Store,
     registry: Registry,
+    /// The statements a later entry refers to (see `last_references`),
+    /// and every incident.
     index: MemIndex,
+    last_ref: HashMap<Digest, u64>,
     prev_hash: [u8; 32],
     prev_received: i64,
     next: u64,
@@ -196,10 +279,7 @@ impl Replay<'_> {
         }
         // The tree recorded each entry's hash when it was appended: a
         // difference means these bytes were altered afterwards.
-        match self
-            .store
-            .get(&store::key(store::MERKLE, &merkle::node_key(0, n)))?
-        {
+        match p.leaf? {
             Some(leaf) if leaf.as_ref() == p.hash.0 => {}
             Some(_) => {
                 return self.fault(
@@ -251,20 +331,20 @@ impl Replay<'_> {
         }
         // Parts: present and matching, or erased by a redaction order.
         let mut payload = None;
-        for c in &body.parts {
-            let d = Digest(c.digest);
-            match self.store.part(&d)? {
-                Some((salt, content)) => {
-                    if content.len() as u64 != c.length
-                        || crate::hash::part_digest(&salt, &content) != d
-                    {
+        for (c, read) in body.parts.iter().zip(p.parts) {
+            match read? {
+                Some(PartRead {
+                    matches,
+                    payload: content,
+                }) => {
+                    if !matches {
                         return self.fault(
                             n,
                             format!("part {:?} does not match its commitment", c.label),
                         );
                     }
                     if c.label == PAYLOAD {
-                        payload = Some(content);
+                        payload = content;
                     }
                     self.report.parts += 1;
                 }
@@ -313,14 +393,28 @@ impl Replay<'_> {
                 });
             }
         }
-        self.index.apply(&fx);
+        // Keep a statement only while a later entry refers to it.
+        for (h, info) in &fx.statements {
+            if self.last_ref.get(h).is_some_and(|&last| last > n) {
+                self.index.statements.insert(*h, info.clone());
+            } else {
+                self.index.statements.remove(h);
+            }
+        }
+        for r in body.refs() {
+            if self.last_ref.get(&r).is_some_and(|&last| last <= n) {
+                self.index.statements.remove(&r);
+            }
+        }
+        for (id, info) in &fx.incidents {
+            self.index.incidents.insert(id.clone(), info.clone());
+        }
         if body.kind == Kind::Genesis {
             if let Some(vk) = &self.registry.checkpoint_key {
                 self.checkpoint_key = VerifierKey::parse(vk).ok();
             }
         }
         self.authors.insert(body.author);
-        let _ = PublicKey::from_bytes(&body.author);
         if self.report.first_received_at.is_none() {
             self.report.first_received_at = Some(entry.received_at);
         }

@@ -17,6 +17,22 @@ use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+thread_local! {
+    /// Key bytes -> whether `is_canonical_point` holds (see `PublicKey::from_bytes`).
+    static VALID_KEYS: std::cell::RefCell<std::collections::HashMap<[u8; 32], bool>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+fn is_canonical_point(bytes: &[u8; 32]) -> bool {
+    let Ok(vk) = VerifyingKey::from_bytes(bytes) else {
+        return false;
+    };
+    // One key, one encoding: refuse the non-canonical encodings (y >= p,
+    // or x = 0 with the sign bit set) that the decoder accepts and
+    // RFC 8032 §5.1.3 rejects (docs/FORMAT.md §1.2).
+    vk.to_edwards().compress().as_bytes() == bytes
+}
+
 /// A raw Ed25519 public key: an author's identity in the archive.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct PublicKey([u8; 32]);
@@ -24,11 +40,22 @@ pub struct PublicKey([u8; 32]);
 impl PublicKey {
     /// Accepts only valid curve points; weak keys are caught by `is_weak`.
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<PublicKey, KeyError> {
-        let vk = VerifyingKey::from_bytes(bytes).map_err(|_| KeyError::NotAPoint)?;
-        // One key, one encoding: refuse the non-canonical encodings (y >= p,
-        // or x = 0 with the sign bit set) that the decoder accepts and
-        // RFC 8032 §5.1.3 rejects (docs/FORMAT.md §1.2).
-        if vk.to_edwards().compress().as_bytes() != bytes {
+        // The check costs a point decompression and a compression; ingest
+        // and audit ask it of the same few authors for every statement, so
+        // each thread keeps its verdicts (a pure function of the bytes).
+        let valid = VALID_KEYS.with(|c| {
+            let mut c = c.borrow_mut();
+            if let Some(&v) = c.get(bytes) {
+                return v;
+            }
+            if c.len() >= 4096 {
+                c.clear();
+            }
+            let v = is_canonical_point(bytes);
+            c.insert(*bytes, v);
+            v
+        });
+        if !valid {
             return Err(KeyError::NotAPoint);
         }
         Ok(PublicKey(*bytes))

@@ -24,6 +24,7 @@
 
 pub mod archive;
 pub mod audit;
+pub mod bench;
 pub mod bundle;
 pub mod checkpoint;
 pub mod compose;

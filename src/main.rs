@@ -28,6 +28,8 @@ enum Command {
     Core(cli::core::Command),
     #[command(flatten)]
     Evidence(cli::evidence::Command),
+    #[command(flatten)]
+    Bench(cli::bench::Command),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Core(c) => cli::core::run(c),
         Command::Evidence(c) => cli::evidence::run(c),
+        Command::Bench(c) => cli::bench::run(c),
     };
     match result {
         Ok(code) => code,

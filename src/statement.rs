@@ -244,15 +244,48 @@ impl SignedStatement {
     /// Check the signature with `verify_strict` against the body's author.
     /// Weak (small-order) keys are refused before any curve arithmetic.
     pub fn verify_signature(&self, body: &StatementBody) -> Result<(), SignatureFault> {
-        let key = PublicKey::from_bytes(&body.author).map_err(|_| SignatureFault::BadKey)?;
-        if key.is_weak() {
-            return Err(SignatureFault::WeakKey);
-        }
+        let key = author_key(&body.author)?;
         let sig = Signature::from_bytes(&self.signature);
-        key.verifying_key()
-            .verify_strict(&Self::signed_message(&self.body_bytes), &sig)
+        key.verify_strict(&Self::signed_message(&self.body_bytes), &sig)
             .map_err(|_| SignatureFault::Invalid)
     }
+}
+
+/// Most threads that verify see the same few authors again and again.
+const KEY_CACHE_MAX: usize = 4096;
+
+thread_local! {
+    /// Author key bytes -> the verdict of `parse_author_key` on them.
+    static KEY_CACHE: std::cell::RefCell<
+        std::collections::HashMap<[u8; 32], Result<ed25519_dalek::VerifyingKey, SignatureFault>>,
+    > = std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The author's key, ready to verify with: a valid, canonical, not weak
+/// point. Parsing costs two point decompressions and a compression (a
+/// fifth of a verification), so each thread keeps the verdicts of the
+/// keys it has seen: a pure function of the 32 bytes, cached.
+fn author_key(bytes: &[u8; 32]) -> Result<ed25519_dalek::VerifyingKey, SignatureFault> {
+    KEY_CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        if let Some(v) = c.get(bytes) {
+            return *v;
+        }
+        if c.len() >= KEY_CACHE_MAX {
+            c.clear();
+        }
+        let v = parse_author_key(bytes);
+        c.insert(*bytes, v);
+        v
+    })
+}
+
+fn parse_author_key(bytes: &[u8; 32]) -> Result<ed25519_dalek::VerifyingKey, SignatureFault> {
+    let key = PublicKey::from_bytes(bytes).map_err(|_| SignatureFault::BadKey)?;
+    if key.is_weak() {
+        return Err(SignatureFault::WeakKey);
+    }
+    Ok(key.verifying_key())
 }
 
 /// Why a signature does not verify.
