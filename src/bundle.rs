@@ -46,6 +46,12 @@ use std::fmt;
 /// Value of the `format` field.
 pub const BUNDLE_FORMAT: &str = "temoin-bundle/v1";
 
+/// Names the projection's JSON form (`IncidentView`, docs/DOMAIN.md).
+/// Bump it whenever that form changes: a bundle's projection is compared
+/// with one recomputed by the verifier's own build, and the two must be
+/// the same computation.
+pub const PROJECTION_FORMAT: &str = "temoin-incident-view/1";
+
 /// Largest bundle file read. A bundle of a whole archive with large parts
 /// can be big; anything beyond this is refused before parsing.
 pub const MAX_BUNDLE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
@@ -101,6 +107,8 @@ pub struct Bundle {
     /// Every author of an included entry, as the included registry entries
     /// define it at the checkpoint.
     pub authors: Vec<Author>,
+    /// Which computation made `projection` ([`PROJECTION_FORMAT`]).
+    pub projection_format: String,
     /// The projection of the scope's incidents, computed from the entries:
     /// an object mapping each incident id to its projected state.
     pub projection: Value,
@@ -795,9 +803,22 @@ pub fn verify(bundle: &Bundle, archive_key: &VerifierKey) -> Verdict {
     }
 
     // The projection, recomputed from the entries.
+    if bundle.projection_format != PROJECTION_FORMAT {
+        faults.push(fault(
+            Location::Projection,
+            FaultKind::Projection,
+            format!(
+                "the projection was computed as {:?} and this build computes {PROJECTION_FORMAT:?}, so it cannot be compared; verify with a temoin of the bundle's version, or re-export (everything else was checked)",
+                short_str(&bundle.projection_format)
+            ),
+        ));
+    }
     match project(&bundle.scope, &checked, checkpoint.size.saturating_sub(1)) {
         Ok(p) => {
-            if let Some(d) = first_difference("projection", &bundle.projection, &p) {
+            let diff = (bundle.projection_format == PROJECTION_FORMAT)
+                .then(|| first_difference("projection", &bundle.projection, &p))
+                .flatten();
+            if let Some(d) = diff {
                 faults.push(fault(
                     Location::Projection,
                     FaultKind::Projection,
@@ -1587,6 +1608,7 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
         withheld_labels: withheld,
         entries,
         authors: Vec::new(),
+        projection_format: PROJECTION_FORMAT.into(),
         projection: Value::Null,
     };
     // Fill in what the verifier recomputes; everything else must verify.

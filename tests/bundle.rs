@@ -368,6 +368,18 @@ fn every_kind_of_tampering_is_detected_at_its_entry() {
         v.first_fault().unwrap()
     );
 
+    // ... or computed by another version of the projection.
+    let mut b = good.clone();
+    b.projection_format = "temoin-incident-view/0".into();
+    let v = verify(&f, &b);
+    assert_fault(&v, Location::Projection, FaultKind::Projection);
+    assert!(v
+        .first_fault()
+        .unwrap()
+        .reason
+        .contains("cannot be compared"));
+    assert_eq!(v.faults.len(), 1);
+
     // 9. A removed registry entry: the journalist's enrolment.
     let mut b = good.clone();
     b.entries.retain(|e| e.seq != 2);
