@@ -129,6 +129,23 @@ pub struct Archive {
     _lock: File,
 }
 
+/// An archive opened read-only for the audit ([`Archive::open_for_audit`]),
+/// holding its lock until dropped.
+pub struct AuditView {
+    dir: PathBuf,
+    store: Store,
+    _lock: File,
+}
+
+impl AuditView {
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+}
+
 fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> ArchiveError + '_ {
     move |source| ArchiveError::Io {
         path: path.to_path_buf(),
@@ -145,17 +162,70 @@ fn lock(dir: &Path) -> Result<File, ArchiveError> {
         .write(true)
         .open(&path)
         .map_err(io_err(&path))?;
+    // A lock can stay held a moment after its holder let go: a process
+    // spawned meanwhile by another thread shares the open file until it
+    // execs. Retry briefly before calling the archive in use.
+    for _ in 0..LOCK_RETRIES {
+        if f.try_lock_exclusive().is_ok() {
+            return Ok(f);
+        }
+        std::thread::sleep(LOCK_RETRY_WAIT);
+    }
     f.try_lock_exclusive()
         .map_err(|_| ArchiveError::Locked(dir.to_path_buf()))?;
     Ok(f)
 }
 
+const LOCK_RETRIES: u32 = 20;
+const LOCK_RETRY_WAIT: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// sled 0.34.7 writes each snapshot (one at every open) to
+/// `snap.N.generating`, then renames it to `snap.N`; a crash in between
+/// leaves the `.generating` file, which the next open takes for a snapshot
+/// and refuses as corrupt (spacejam/sled#1527): the archive would never
+/// open again. The file is only a cache of the log being rebuilt, so remove
+/// it before opening. Called with the archive's lock held.
+fn remove_interrupted_snapshots(db_dir: &Path) -> Result<(), ArchiveError> {
+    let Ok(rd) = std::fs::read_dir(db_dir) else {
+        return Ok(());
+    };
+    for e in rd.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            std::fs::remove_file(e.path()).map_err(io_err(&e.path()))?;
+        }
+    }
+    Ok(())
+}
+
 fn open_db(dir: &Path) -> Result<sled::Db, ArchiveError> {
-    sled::Config::new()
-        .path(dir.join(DB_DIR))
-        .cache_capacity(64 * 1024 * 1024)
-        .open()
-        .map_err(|e| ArchiveError::Store(StoreError::Sled(e)))
+    remove_interrupted_snapshots(&dir.join(DB_DIR))?;
+    let open = || {
+        sled::Config::new()
+            .path(dir.join(DB_DIR))
+            .cache_capacity(64 * 1024 * 1024)
+            .open()
+    };
+    // We hold the archive's lock, so sled's own lock on its files can only
+    // be held by a store of this process just closed (sled releases it
+    // asynchronously) or a spawned child not yet exec'd: transient.
+    let mut tries = 0;
+    loop {
+        match open() {
+            Err(sled::Error::Io(e))
+                if tries < 10 * LOCK_RETRIES
+                    && e.to_string().starts_with("could not acquire lock") =>
+            {
+                tries += 1;
+                std::thread::sleep(LOCK_RETRY_WAIT);
+            }
+            Err(sled::Error::Io(e)) if e.to_string().starts_with("could not acquire lock") => {
+                return Err(ArchiveError::Locked(dir.to_path_buf()))
+            }
+            other => return other.map_err(|e| ArchiveError::Store(StoreError::Sled(e))),
+        }
+    }
 }
 
 impl Archive {
@@ -262,6 +332,27 @@ impl Archive {
             head,
             registry,
             checkpoint_key,
+            _lock: lock,
+        })
+    }
+
+    /// Open an archive only to audit it: takes the lock and checks the
+    /// format, but loads nothing derived from the log (registry, head,
+    /// checkpoint key), so that a damaged archive still opens and the audit
+    /// can name the entry at fault.
+    pub fn open_for_audit(dir: &Path) -> Result<AuditView, ArchiveError> {
+        if !dir.join(DB_DIR).is_dir() {
+            return Err(ArchiveError::NotAnArchive(dir.to_path_buf()));
+        }
+        let lock = lock(dir)?;
+        let store = Store { db: open_db(dir)? };
+        match store.get(&store::key(store::META, b"format"))? {
+            Some(v) if v.as_ref() == store::FORMAT_TAG => {}
+            _ => return Err(ArchiveError::NotAnArchive(dir.to_path_buf())),
+        }
+        Ok(AuditView {
+            dir: dir.to_path_buf(),
+            store,
             _lock: lock,
         })
     }

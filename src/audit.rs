@@ -191,6 +191,7 @@ pub fn audit(
         authors: BTreeSet::new(),
         report: AuditReport::default(),
         redacted_parts: BTreeMap::new(),
+        copies: Copies::default(),
     };
 
     let mut iter = store.entries_from(0);
@@ -255,6 +256,67 @@ struct Replay<'a> {
     report: AuditReport,
     /// (statement hash, label) -> seq of the redaction order.
     redacted_parts: BTreeMap<(Digest, String), u64>,
+    copies: Copies,
+}
+
+/// Finds a statement appended twice, at its second copy, without holding
+/// every statement hash in memory: the store's statement index (`H`) names
+/// the seq of each statement. It is derived, so it is trusted only where
+/// the entry it names holds that very statement; wherever it does not
+/// (missing, or rewritten by a forger), the statement is remembered here.
+#[derive(Default)]
+struct Copies {
+    /// seq of a later copy -> (statement hash, seq of the first).
+    later: HashMap<u64, (Digest, u64)>,
+    /// Statements the index does not vouch for -> their first seq.
+    unindexed: HashMap<Digest, u64>,
+}
+
+impl Copies {
+    /// The seq of an earlier entry holding statement `hash`, found at entry `n`.
+    fn earlier_copy(
+        &mut self,
+        store: &Store,
+        n: u64,
+        hash: &Digest,
+    ) -> Result<Option<u64>, StoreError> {
+        if let Some((h, first)) = self.later.remove(&n) {
+            if h == *hash {
+                return Ok(Some(first));
+            }
+        }
+        if let Some(&first) = self.unindexed.get(hash) {
+            return Ok(Some(first));
+        }
+        let indexed = store
+            .get(&store::key(store::STATEMENT, &hash.0))?
+            .and_then(|v| {
+                crate::encoding::decode_canonical::<rules::StatementInfo>(&v, 1 << 20, "index")
+                    .ok()
+            })
+            .map(|info| info.seq);
+        match indexed {
+            Some(k) if k == n => {}
+            Some(k) if Self::holds(store, k, hash)? => {
+                if k < n {
+                    return Ok(Some(k));
+                }
+                self.later.insert(k, (*hash, n));
+            }
+            _ => {
+                self.unindexed.insert(*hash, n);
+            }
+        }
+        Ok(None)
+    }
+
+    /// Whether entry `seq` holds statement `hash`.
+    fn holds(store: &Store, seq: u64, hash: &Digest) -> Result<bool, StoreError> {
+        Ok(store
+            .entry_bytes(seq)?
+            .and_then(|b| Entry::from_bytes(&b).ok())
+            .is_some_and(|e| e.statement.hash() == *hash))
+    }
 }
 
 impl Replay<'_> {
@@ -277,6 +339,19 @@ impl Replay<'_> {
                 ),
             );
         }
+        // An entry moved here from another position: say so, rather than
+        // only that its bytes differ from the leaf recorded here.
+        if let Ok((entry, _, _)) = &p.decoded {
+            if entry.seq != n {
+                return self.fault(
+                    n,
+                    format!(
+                        "the entry stored at position {n} says it is entry {} (entries were moved or swapped)",
+                        entry.seq
+                    ),
+                );
+            }
+        }
         // The tree recorded each entry's hash when it was appended: a
         // difference means these bytes were altered afterwards.
         match p.leaf? {
@@ -296,12 +371,14 @@ impl Replay<'_> {
             Ok(d) => d,
             Err(reason) => return self.fault(n, reason),
         };
-        if entry.seq != n {
+        // Ingest never appends a statement twice: a second copy was
+        // replayed into the log (it would count twice in projections).
+        if let Some(first) = self.copies.earlier_copy(self.store, n, &statement_hash)? {
             return self.fault(
                 n,
                 format!(
-                    "the entry stored at position {n} says it is entry {} (entries were moved or swapped)",
-                    entry.seq
+                    "statement {} is already in the log at entry {first} (a statement is never appended twice)",
+                    statement_hash.short(),
                 ),
             );
         }

@@ -418,8 +418,11 @@ fn log(dir: &Path, json: bool) -> CliResult {
 }
 
 fn verify(dir: &Path, json: bool, quiet: bool) -> CliResult {
-    let archive = Archive::open(dir)?;
-    let bar = progress(archive.size(), "verify", quiet || json);
+    // Not `Archive::open`: it loads the registry, which a damaged archive
+    // may not yield; the audit replays everything itself.
+    let archive = Archive::open_for_audit(dir)?;
+    let size = archive.store().head().map(|h| h.size).unwrap_or(0);
+    let bar = progress(size, "verify", quiet || json);
     let started = std::time::Instant::now();
     let verdict = audit::audit(archive.store(), &mut |n| bar.set_position(n))?;
     bar.finish_and_clear();
