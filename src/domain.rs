@@ -353,6 +353,24 @@ impl Testimony {
             return Err(invalid(kind, "a testimony must name at least one incident"));
         }
         check_nonempty(kind, "language", &self.language)?;
+        // Projections count each (testimony, incident) once: a repeated
+        // incident or claims block would count a source twice.
+        for (i, id) in self.incidents.iter().enumerate() {
+            if self.incidents[..i].contains(id) {
+                return Err(invalid(kind, format!("incident {id:?} is named twice")));
+            }
+        }
+        for (i, c) in self.claims.iter().enumerate() {
+            if self.claims[..i].iter().any(|d| d.incident == c.incident) {
+                return Err(invalid(
+                    kind,
+                    format!(
+                        "two claims blocks about {:?}: give one block per incident",
+                        c.incident
+                    ),
+                ));
+            }
+        }
         for c in &self.claims {
             if !self.incidents.contains(&c.incident) {
                 return Err(invalid(

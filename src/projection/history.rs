@@ -1,0 +1,498 @@
+//! History: every entry that touched an incident (or a testimony), in
+//! order, with what it changed in the projected record.
+//!
+//! An incident's history folds its entries one at a time and compares the
+//! view after each entry with the view before it, so "what it changed" is
+//! the projection's own answer, not a description of the statement.
+
+use super::incident::{count_display, IncidentView, TestimonyStatus, FIGURE_NAMES};
+use super::{Event, ProjectionError, Projections};
+use crate::domain::{Claims, Payload, Place, Testimony, When};
+use crate::hash::Digest;
+use crate::rules::{Index, StatementInfo};
+use crate::statement::Kind;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// One entry in a history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HistoryStep {
+    pub seq: u64,
+    pub received_at: i64,
+    #[serde(with = "super::hex_digest")]
+    pub statement: Digest,
+    /// The author's public key, hex.
+    pub author: String,
+    pub kind: Kind,
+    /// What the statement is, in a line.
+    pub what: String,
+    /// What it changed in the record, one line per change.
+    pub changes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct History {
+    /// The incident id, or the testimony's first statement hash.
+    pub subject: String,
+    /// `incident` or `testimony`.
+    pub kind: String,
+    pub steps: Vec<HistoryStep>,
+}
+
+/// `2025-11-13`, `2025-11-13 → 2025-11-14`, with the precision when not exact.
+pub fn format_when(w: &When) -> String {
+    let mut s = w.start.clone();
+    if let Some(e) = &w.end {
+        s.push_str(" → ");
+        s.push_str(e);
+    }
+    match w.precision {
+        crate::domain::DatePrecision::Exact => {}
+        crate::domain::DatePrecision::Estimated => s.push_str(" (estimated)"),
+        crate::domain::DatePrecision::UnknownDay => s.push_str(" (day unknown)"),
+    }
+    s
+}
+
+/// `Tangata, commune Tin-Aïcha, région Tombouctou, ML`.
+pub fn format_place(p: &Place) -> String {
+    let mut s = p.name.clone();
+    if let Some(c) = &p.commune {
+        s.push_str(&format!(", commune {c}"));
+    }
+    if let Some(c) = &p.cercle {
+        s.push_str(&format!(", cercle {c}"));
+    }
+    if let Some(r) = &p.region {
+        s.push_str(&format!(", région {r}"));
+    }
+    s.push_str(&format!(", {}", p.country));
+    if let Some(c) = p.coordinates {
+        s.push_str(&format!(" ({:.5}, {:.5})", c.lat, c.lon));
+    }
+    s
+}
+
+fn short(d: &Digest) -> String {
+    d.short()
+}
+
+fn relation_name(r: crate::domain::Relation) -> String {
+    serde_json::to_value(r)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// A statement in one line.
+pub fn describe(ev: &Event) -> String {
+    let target = ev.refs.first().map(short).unwrap_or_default();
+    match &ev.payload {
+        Some(Payload::Incident(i)) => format!(
+            "opened incident {}: {} — {}, {}",
+            i.id,
+            i.title,
+            format_place(&i.place),
+            format_when(&i.when)
+        ),
+        Some(Payload::Testimony(t)) => format!(
+            "testimony ({}{}) about {}",
+            relation_name(t.source.relation),
+            if t.source.description.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", t.source.description)
+            },
+            t.incidents.join(", ")
+        ),
+        Some(Payload::Amendment(a)) if a.incident.is_some() => {
+            format!("amended incident record {target}: {}", a.reason)
+        }
+        Some(Payload::Amendment(a)) => format!("amended testimony {target}: {}", a.reason),
+        Some(Payload::Retraction(r)) => format!("retracted testimony {target}: {}", r.reason),
+        Some(Payload::Annotation(a)) => format!(
+            "annotation ({}) on {target}: {}",
+            serde_json::to_value(a.stance)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            a.text
+        ),
+        Some(Payload::Merge(m)) => format!("merged {} into {}: {}", m.from, m.into, m.reason),
+        Some(Payload::SummaryClaim(c)) => format!("summary claim: « {} »", c.text),
+        Some(Payload::Redaction(r)) => format!(
+            "redaction order: part {:?} of {target} erased: {}",
+            r.label, r.reason
+        ),
+        None => format!("{} statement", ev.kind),
+    }
+}
+
+fn step(ev: &Event, changes: Vec<String>) -> HistoryStep {
+    HistoryStep {
+        seq: ev.seq,
+        received_at: ev.received_at,
+        statement: ev.hash,
+        author: hex::encode(ev.author),
+        kind: ev.kind,
+        what: describe(ev),
+        changes,
+    }
+}
+
+fn figure_text(v: &IncidentView, name: &str) -> String {
+    match v.figures.get(name) {
+        None => "—".into(),
+        Some(f) => format!(
+            "{} ({} source{})",
+            f.display(),
+            f.sources,
+            if f.sources == 1 { "" } else { "s" }
+        ),
+    }
+}
+
+/// What changed from `prev` to `cur`, in lines.
+pub fn diff(prev: Option<&IncidentView>, cur: &IncidentView) -> Vec<String> {
+    let mut out = Vec::new();
+    let pr = prev.and_then(|p| p.record.as_ref());
+    match (pr, &cur.record) {
+        (None, Some(r)) => out.push(format!(
+            "record: {} — {}, {} ({})",
+            r.incident.title,
+            format_place(&r.incident.place),
+            format_when(&r.incident.when),
+            r.incident.incident_type
+        )),
+        (Some(a), Some(b)) if a.current != b.current => {
+            let (a, b) = (&a.incident, &b.incident);
+            if a.title != b.title {
+                out.push(format!("title: {} → {}", a.title, b.title));
+            }
+            if a.incident_type != b.incident_type {
+                out.push(format!("type: {} → {}", a.incident_type, b.incident_type));
+            }
+            if a.place != b.place {
+                out.push(format!(
+                    "place: was {}; now {}",
+                    format_place(&a.place),
+                    format_place(&b.place)
+                ));
+            }
+            if a.when != b.when {
+                out.push(format!(
+                    "when: was {}; now {}",
+                    format_when(&a.when),
+                    format_when(&b.when)
+                ));
+            }
+            if a.description != b.description {
+                out.push(format!("description: {}", b.description));
+            }
+        }
+        _ => {}
+    }
+    if cur.merged_into.is_some() && prev.is_none_or(|p| p.merged_into.is_none()) {
+        if let Some(m) = &cur.merged_into {
+            out.push(format!(
+                "merged into {}: its record and testimonies are read there",
+                m.into
+            ));
+        }
+    }
+    let before: BTreeSet<String> = prev
+        .map(|p| p.merged.iter().map(|m| m.from.clone()).collect())
+        .unwrap_or_default();
+    for m in &cur.merged {
+        if !before.contains(&m.from) {
+            out.push(format!("now includes incident {} (merged into it)", m.from));
+        }
+    }
+    let old: BTreeMap<Digest, &super::TestimonyView> = prev
+        .map(|p| {
+            p.testimonies
+                .iter()
+                .map(|t| (t.versions[0].source.statement, t))
+                .collect()
+        })
+        .unwrap_or_default();
+    for t in &cur.testimonies {
+        let key = t.versions[0].source.statement;
+        let name = short(&key);
+        match old.get(&key) {
+            None => out.push(match &t.status {
+                TestimonyStatus::Active => format!("testimony {name} counted"),
+                _ => format!("testimony {name} shown, not counted"),
+            }),
+            Some(o) => {
+                if o.current != t.current {
+                    out.push(format!(
+                        "testimony {name}: now read in its version {}",
+                        short(&t.current.statement)
+                    ));
+                }
+                if o.status != t.status {
+                    out.push(match &t.status {
+                        TestimonyStatus::Active => format!("testimony {name} counted again"),
+                        TestimonyStatus::Retracted { reason, .. } => {
+                            format!("testimony {name} retracted ({reason}): out of the figures")
+                        }
+                        TestimonyStatus::Elsewhere { incidents } => format!(
+                            "testimony {name} now speaks of {} only: out of the figures",
+                            incidents.join(", ")
+                        ),
+                    });
+                }
+            }
+        }
+        for v in &t.versions {
+            for part in &v.parts {
+                let was = old
+                    .get(&key)
+                    .and_then(|o| {
+                        o.versions
+                            .iter()
+                            .find(|ov| ov.source == v.source)
+                            .and_then(|ov| ov.parts.iter().find(|p| p.label == part.label))
+                    })
+                    .is_some_and(|p| p.redacted.is_some());
+                if let (Some(r), false) = (&part.redacted, was) {
+                    out.push(format!(
+                        "part {:?} of {} erased ({}): shown as a gap",
+                        part.label,
+                        short(&v.source.statement),
+                        r.reason
+                    ));
+                }
+            }
+        }
+    }
+    for name in FIGURE_NAMES {
+        let a = prev
+            .map(|p| figure_text(p, name))
+            .unwrap_or_else(|| "—".into());
+        let b = figure_text(cur, name);
+        if a != b {
+            out.push(format!("{name}: {a} → {b}"));
+        }
+    }
+    let names = |v: Option<&IncidentView>| -> Vec<String> {
+        v.map(|v| v.victims.iter().map(|x| x.name.clone()).collect())
+            .unwrap_or_default()
+    };
+    let (vb, va) = (names(prev), names(Some(cur)));
+    let added: Vec<&String> = va.iter().filter(|n| !vb.contains(n)).collect();
+    let removed: Vec<&String> = vb.iter().filter(|n| !va.contains(n)).collect();
+    if !added.is_empty() {
+        out.push(format!(
+            "victims named: +{}",
+            added
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", +")
+        ));
+    }
+    if !removed.is_empty() {
+        out.push(format!(
+            "victims no longer named: {}",
+            removed
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let claims_before = prev.map_or(0, |p| p.claims.len());
+    for c in cur.claims.iter().skip(claims_before) {
+        out.push(format!("summary claim naming it: « {} »", c.claim.text));
+    }
+    out
+}
+
+/// The history of incident `id` with the first `upto` entries.
+pub fn incident_history(
+    p: &Projections<'_>,
+    id: &str,
+    upto: u64,
+) -> Result<History, ProjectionError> {
+    let events = p.gather(id, upto)?;
+    let mut steps = Vec::with_capacity(events.len());
+    let mut prev: Option<IncidentView> = None;
+    for i in 0..events.len() {
+        let view = IncidentView::build(id, &events[..=i], events[i].seq);
+        steps.push(step(&events[i], diff(prev.as_ref(), &view)));
+        prev = Some(view);
+    }
+    Ok(History {
+        subject: id.to_string(),
+        kind: "incident".into(),
+        steps,
+    })
+}
+
+fn claims_changes(a: &Testimony, b: &Testimony) -> Vec<String> {
+    let mut out = Vec::new();
+    if a.incidents != b.incidents {
+        out.push(format!(
+            "incidents: {} → {}",
+            a.incidents.join(", "),
+            b.incidents.join(", ")
+        ));
+    }
+    if a.source != b.source {
+        out.push(format!(
+            "source: {} → {}",
+            relation_name(a.source.relation) + " " + &a.source.description,
+            relation_name(b.source.relation) + " " + &b.source.description
+        ));
+    }
+    let find = |t: &Testimony, inc: &str| -> Option<Claims> {
+        t.claims.iter().find(|c| c.incident == inc).cloned()
+    };
+    let mut incs: Vec<String> = a.claims.iter().map(|c| c.incident.clone()).collect();
+    for c in &b.claims {
+        if !incs.contains(&c.incident) {
+            incs.push(c.incident.clone());
+        }
+    }
+    for inc in incs {
+        let (ca, cb) = (find(a, &inc), find(b, &inc));
+        let fig = |c: &Option<Claims>, n: usize| -> String {
+            c.as_ref()
+                .and_then(|c| [c.dead, c.injured, c.missing, c.women_dead, c.children_dead][n])
+                .map(count_display)
+                .unwrap_or_else(|| "—".into())
+        };
+        for (n, name) in FIGURE_NAMES.iter().enumerate() {
+            let (x, y) = (fig(&ca, n), fig(&cb, n));
+            if x != y {
+                out.push(format!("{name} ({inc}): {x} → {y}"));
+            }
+        }
+        let names = |c: &Option<Claims>| -> Vec<String> {
+            c.as_ref()
+                .map(|c| c.victims.iter().map(|v| v.name.clone()).collect())
+                .unwrap_or_default()
+        };
+        let (na, nb) = (names(&ca), names(&cb));
+        let added: Vec<String> = nb.iter().filter(|n| !na.contains(n)).cloned().collect();
+        let removed: Vec<String> = na.iter().filter(|n| !nb.contains(n)).cloned().collect();
+        if !added.is_empty() {
+            out.push(format!("victims ({inc}): +{}", added.join(", +")));
+        }
+        if !removed.is_empty() {
+            out.push(format!(
+                "victims ({inc}) no longer named: {}",
+                removed.join(", ")
+            ));
+        }
+    }
+    out
+}
+
+fn testimony_of(ev: &Event) -> Option<&Testimony> {
+    match &ev.payload {
+        Some(Payload::Testimony(t)) => Some(t),
+        Some(Payload::Amendment(a)) => a.testimony.as_ref(),
+        _ => None,
+    }
+}
+
+/// The history of the testimony that statement `hash` is a version of.
+pub fn testimony_history(
+    p: &Projections<'_>,
+    hash: Digest,
+    info: &StatementInfo,
+    upto: u64,
+) -> Result<History, ProjectionError> {
+    let store = p.store();
+    // The chain of versions: back through the amendments' refs, forward
+    // through the index's superseded_by.
+    let mut chain: Vec<Digest> = vec![hash];
+    let mut incidents: BTreeSet<String> = info.incidents.iter().cloned().collect();
+    let mut ev = Event::read(store, info.seq)?;
+    while matches!(ev.payload, Some(Payload::Amendment(_))) {
+        let Some(prev) = ev.refs.first().copied() else {
+            break;
+        };
+        let Some(pi) = store.statement(&prev)? else {
+            break;
+        };
+        incidents.extend(pi.incidents.iter().cloned());
+        chain.insert(0, prev);
+        ev = Event::read(store, pi.seq)?;
+    }
+    let mut cur = info.clone();
+    while let Some(next) = cur.superseded_by {
+        let Some(ni) = store.statement(&Digest(next))? else {
+            break;
+        };
+        if ni.seq >= upto {
+            break;
+        }
+        incidents.extend(ni.incidents.iter().cloned());
+        chain.push(Digest(next));
+        cur = ni;
+    }
+    let hashes: BTreeSet<Digest> = chain.iter().copied().collect();
+    let mut events: BTreeMap<u64, Arc<Event>> = BTreeMap::new();
+    for inc in &incidents {
+        for seq in store.touching(inc) {
+            let seq = seq?;
+            if seq >= upto || events.contains_key(&seq) {
+                continue;
+            }
+            let ev = Event::read(store, seq)?;
+            let related = hashes.contains(&ev.hash)
+                || (matches!(
+                    ev.payload,
+                    Some(Payload::Retraction(_))
+                        | Some(Payload::Annotation(_))
+                        | Some(Payload::Redaction(_))
+                ) && ev.refs.first().is_some_and(|r| hashes.contains(r)));
+            if related {
+                events.insert(seq, Arc::new(ev));
+            }
+        }
+    }
+    let mut steps = Vec::new();
+    let mut last: Option<Testimony> = None;
+    for ev in events.values() {
+        let changes = match (testimony_of(ev), &last) {
+            (Some(t), None) => {
+                let mut c = vec![format!("first version, about {}", t.incidents.join(", "))];
+                c.extend(claims_changes(
+                    &Testimony {
+                        incidents: t.incidents.clone(),
+                        source: t.source.clone(),
+                        language: t.language.clone(),
+                        claims: Vec::new(),
+                    },
+                    t,
+                ));
+                c
+            }
+            (Some(t), Some(prev)) => claims_changes(prev, t),
+            (None, _) => match &ev.payload {
+                Some(Payload::Retraction(_)) => {
+                    vec!["withdrawn: kept in history, out of every figure".into()]
+                }
+                Some(Payload::Redaction(r)) => {
+                    vec![format!("part {:?} erased: shown as a gap", r.label)]
+                }
+                _ => Vec::new(),
+            },
+        };
+        if let Some(t) = testimony_of(ev) {
+            last = Some(t.clone());
+        }
+        steps.push(step(ev, changes));
+    }
+    Ok(History {
+        subject: chain[0].to_hex(),
+        kind: "testimony".into(),
+        steps,
+    })
+}

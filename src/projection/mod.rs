@@ -1,0 +1,1109 @@
+//! Projections: what the log says about each incident, now or as of any
+//! earlier entry, with the source of every fact (docs/DOMAIN.md).
+//!
+//! The log is read as a sequence of [`Event`]s (an entry with its decoded
+//! domain payload). Every entry touches a set of incidents, fixed by the
+//! rules at ingest and kept in the store's `T` index (incident id → seqs).
+//! The *group* of an incident is the incident itself and every incident
+//! merged into it (at any depth); the view of an incident is
+//! [`IncidentView::build`] over the entries that touched any member of its
+//! group, in seq order. Three ways to gather those entries, one result:
+//!
+//! - [`Projection`]: the fold, one entry at a time, over the whole log
+//!   (`temoin rebuild`, the audit's replay, a process that follows the log);
+//! - [`Projections::incident`]: from the `T` index, for one incident, as of
+//!   any seq — its cost is the number of entries touching that incident,
+//!   not the length of the log;
+//! - the cache under the `J` prefix: each incident's summary as last
+//!   computed, stamped with the last seq it includes, used by `incident
+//!   list` and `tally` while no newer entry touches the incident.
+//!
+//! Why on demand rather than updated inside every ingest batch: see
+//! docs/DOMAIN.md, "Keeping current state".
+
+pub mod history;
+pub mod incident;
+pub mod matching;
+pub mod tally;
+
+pub use history::{History, HistoryStep};
+pub use incident::{
+    Figure, FigureSource, Figures, IncidentSummary, IncidentView, TestimonyStatus, TestimonyView,
+};
+pub use tally::{Tally, TallyFilter};
+
+use crate::domain::{valid_incident_id, Payload};
+use crate::encoding;
+use crate::entry::Entry;
+use crate::hash::Digest;
+use crate::registry::PAYLOAD;
+use crate::rules::{IncidentInfo, StatementInfo};
+use crate::statement::{Kind, StatementBody};
+use crate::store::{self, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// Why a projection could not be computed.
+#[derive(Debug, thiserror::Error)]
+pub enum ProjectionError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(
+        "entry {seq}: {reason} (the store is damaged; run `temoin verify` to locate the fault)"
+    )]
+    Corrupt { seq: u64, reason: String },
+    #[error("no incident {0:?} in this archive (`temoin incident list` shows them)")]
+    UnknownIncident(String),
+    #[error("incident {id:?} was not yet opened as of entry {as_of} (it was opened at entry {opened_at})")]
+    NotYetOpened {
+        id: String,
+        as_of: i128,
+        opened_at: u64,
+    },
+    #[error("{query:?} matches several incidents ({candidates}); give the incident id")]
+    Ambiguous { query: String, candidates: String },
+    #[error(
+        "no statement in this archive has a hash starting with {0:?} (`temoin log` lists them)"
+    )]
+    UnknownStatement(String),
+    #[error("{0:?} is not an incident id nor a statement hash (give an incident id, or at least 8 hex digits of a statement hash)")]
+    BadSubject(String),
+    #[error("statement {hash} is a {kind} statement: history follows incidents, incident records and testimonies")]
+    NoHistory { hash: String, kind: Kind },
+    #[error("--as-of {0:?}: give an entry number (e.g. 42) or a UTC time (2025-11-20 or 2025-11-20T10:00:00Z)")]
+    BadAsOf(String),
+    #[error("{what} {value:?} is not a date YYYY-MM-DD")]
+    BadDate { what: &'static str, value: String },
+}
+
+type Result<T, E = ProjectionError> = std::result::Result<T, E>;
+
+/// Serde for a `Digest` as 64 hex digits.
+pub mod hex_digest {
+    use crate::hash::Digest;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Digest, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&d.to_hex())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Digest, D::Error> {
+        let s = String::deserialize(d)?;
+        Digest::from_hex(&s).ok_or_else(|| serde::de::Error::custom("not a 64-hex-digit hash"))
+    }
+}
+
+/// Serde for an `Option<Digest>` as 64 hex digits or null.
+pub mod hex_digest_opt {
+    use crate::hash::Digest;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<Digest>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => s.serialize_str(&d.to_hex()),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Digest>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            None => Ok(None),
+            Some(s) => Digest::from_hex(&s)
+                .map(Some)
+                .ok_or_else(|| serde::de::Error::custom("not a 64-hex-digit hash")),
+        }
+    }
+}
+
+/// Where a projected fact comes from: the entry and the statement.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+pub struct SourceRef {
+    pub seq: u64,
+    #[serde(with = "hex_digest")]
+    pub statement: Digest,
+    /// The author's public key, 64 hex digits.
+    pub author: String,
+}
+
+/// An entry as the projections read it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    pub seq: u64,
+    pub received_at: i64,
+    /// The statement hash.
+    pub hash: Digest,
+    pub author: [u8; 32],
+    pub created_at: i64,
+    pub kind: Kind,
+    pub refs: Vec<Digest>,
+    /// Committed parts: label and length (the content may since have been
+    /// erased by a redaction order; the commitment stays).
+    pub parts: Vec<(String, u64)>,
+    /// The decoded domain payload; `None` for notes and registry kinds.
+    pub payload: Option<Payload>,
+}
+
+fn has_domain_payload(kind: Kind) -> bool {
+    !matches!(
+        kind,
+        Kind::Genesis | Kind::Enroll | Kind::Revoke | Kind::Note
+    )
+}
+
+impl Event {
+    pub fn source(&self) -> SourceRef {
+        SourceRef {
+            seq: self.seq,
+            statement: self.hash,
+            author: hex::encode(self.author),
+        }
+    }
+
+    /// Decode a stored entry, reading its payload from the store.
+    pub fn decode(store: &Store, seq: u64, bytes: &[u8]) -> Result<Event> {
+        let corrupt = |reason: String| ProjectionError::Corrupt { seq, reason };
+        let entry = Entry::from_bytes(bytes).map_err(|e| corrupt(e.to_string()))?;
+        if entry.seq != seq {
+            return Err(corrupt(format!("stored at {seq} but says {}", entry.seq)));
+        }
+        let body = StatementBody::decode(&entry.statement.body_bytes)
+            .map_err(|e| corrupt(format!("statement body: {e}")))?;
+        let payload = if has_domain_payload(body.kind) {
+            let d = body
+                .part(PAYLOAD)
+                .map(|c| Digest(c.digest))
+                .ok_or_else(|| corrupt("the statement has no payload part".into()))?;
+            let (_, content) = store
+                .part(&d)?
+                .ok_or_else(|| corrupt("its payload part is missing".into()))?;
+            Payload::parse(body.kind, &content).map_err(|e| corrupt(e.to_string()))?
+        } else {
+            None
+        };
+        Ok(Event {
+            seq,
+            received_at: entry.received_at,
+            hash: entry.statement.hash(),
+            author: body.author,
+            created_at: body.created_at,
+            kind: body.kind,
+            refs: body.refs().collect(),
+            parts: body
+                .parts
+                .iter()
+                .map(|p| (p.label.clone(), p.length))
+                .collect(),
+            payload,
+        })
+    }
+
+    /// Read entry `seq` from the store.
+    pub fn read(store: &Store, seq: u64) -> Result<Event> {
+        let bytes = store
+            .entry_bytes(seq)?
+            .ok_or_else(|| ProjectionError::Corrupt {
+                seq,
+                reason: "the entry is missing".into(),
+            })?;
+        Event::decode(store, seq, &bytes)
+    }
+}
+
+/// `--as-of`: an entry number, or a time (the last entry received by then).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AsOf {
+    Seq(u64),
+    /// Unix ms, inclusive.
+    Time(i64),
+}
+
+impl std::str::FromStr for AsOf {
+    type Err = ProjectionError;
+
+    /// `42` is entry 42; `2025-11-20T10:00:00Z` a time; a bare date
+    /// `2025-11-20` means the end of that day (UTC), so that everything
+    /// received that day is included.
+    fn from_str(s: &str) -> Result<AsOf> {
+        let s = s.trim();
+        if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+            return s
+                .parse()
+                .map(AsOf::Seq)
+                .map_err(|_| ProjectionError::BadAsOf(s.into()));
+        }
+        let t = crate::time::parse_time(s).ok_or_else(|| ProjectionError::BadAsOf(s.into()))?;
+        Ok(AsOf::Time(if s.contains('T') {
+            t
+        } else {
+            t + 86_400_000 - 1
+        }))
+    }
+}
+
+/// Tracks what each statement speaks of, to find the incidents each entry
+/// touches from the log alone — the same sets `rules::check` computes at
+/// ingest (`Effects::touches`), so that a replay can check the `T` index.
+#[derive(Default, Debug, Clone)]
+pub struct Tracker {
+    names: Vec<String>,
+    ids: HashMap<String, u32>,
+    /// Statement → incidents it speaks of (`StatementInfo::incidents`);
+    /// only statements that speak of some incident are kept.
+    speaks_of: HashMap<Digest, Box<[u32]>>,
+}
+
+impl Tracker {
+    fn intern(&mut self, id: &str) -> u32 {
+        if let Some(&n) = self.ids.get(id) {
+            return n;
+        }
+        let n = self.names.len() as u32;
+        self.names.push(id.to_string());
+        self.ids.insert(id.to_string(), n);
+        n
+    }
+
+    fn target(&self, ev: &Event) -> Vec<u32> {
+        ev.refs
+            .first()
+            .and_then(|r| self.speaks_of.get(r))
+            .map(|v| v.to_vec())
+            .unwrap_or_default()
+    }
+
+    /// The incidents `ev` touches, in the order the rules list them.
+    pub fn touches(&mut self, ev: &Event) -> Vec<String> {
+        let (touched, own): (Vec<u32>, Vec<u32>) = match &ev.payload {
+            Some(Payload::Incident(i)) => (vec![], vec![self.intern(&i.id)]),
+            Some(Payload::Testimony(t)) => {
+                (vec![], t.incidents.iter().map(|i| self.intern(i)).collect())
+            }
+            Some(Payload::Amendment(a)) => {
+                let old = self.target(ev);
+                let own = match &a.testimony {
+                    Some(t) => t.incidents.iter().map(|i| self.intern(i)).collect(),
+                    None => old.clone(),
+                };
+                (old, own)
+            }
+            Some(Payload::Retraction(_))
+            | Some(Payload::Annotation(_))
+            | Some(Payload::Redaction(_)) => (self.target(ev), vec![]),
+            Some(Payload::Merge(m)) => (vec![], vec![self.intern(&m.into), self.intern(&m.from)]),
+            Some(Payload::SummaryClaim(s)) => {
+                (vec![], s.incidents.iter().map(|i| self.intern(i)).collect())
+            }
+            None => (vec![], vec![]),
+        };
+        let mut all: Vec<u32> = Vec::with_capacity(touched.len() + own.len());
+        for n in touched.into_iter().chain(own.iter().copied()) {
+            if !all.contains(&n) {
+                all.push(n);
+            }
+        }
+        if !own.is_empty() {
+            let mut dedup: Vec<u32> = Vec::with_capacity(own.len());
+            for n in own {
+                if !dedup.contains(&n) {
+                    dedup.push(n);
+                }
+            }
+            self.speaks_of.insert(ev.hash, dedup.into_boxed_slice());
+        }
+        all.into_iter()
+            .map(|n| self.names[n as usize].clone())
+            .collect()
+    }
+}
+
+/// The fold over the whole log, one entry at a time: every incident's
+/// group of entries, the summary claims, and the touches it recomputed.
+#[derive(Default, Debug, Clone)]
+pub struct Projection {
+    tracker: Tracker,
+    /// Incident → the entries of its group so far, in seq order.
+    groups: HashMap<String, Vec<Arc<Event>>>,
+    /// Incident → the incident it was merged into.
+    parent: HashMap<String, String>,
+    /// Incident → seq at which it was opened.
+    opened: BTreeMap<String, u64>,
+    /// Incident → seqs of the entries that touched it (the `T` index, recomputed).
+    touched: BTreeMap<String, Vec<u64>>,
+    /// Summary claims and the annotations on them.
+    claims: Vec<Arc<Event>>,
+    claim_notes: Vec<Arc<Event>>,
+    claim_hashes: BTreeSet<Digest>,
+    next: u64,
+}
+
+fn union_sorted(a: &[Arc<Event>], b: &[Arc<Event>]) -> Vec<Arc<Event>> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        let take_a = j >= b.len() || (i < a.len() && a[i].seq <= b[j].seq);
+        let ev = if take_a {
+            i += 1;
+            &a[i - 1]
+        } else {
+            j += 1;
+            &b[j - 1]
+        };
+        if out.last().is_none_or(|l: &Arc<Event>| l.seq != ev.seq) {
+            out.push(ev.clone());
+        }
+    }
+    out
+}
+
+impl Projection {
+    pub fn new() -> Projection {
+        Projection::default()
+    }
+
+    /// Number of entries folded so far (the next seq expected).
+    pub fn size(&self) -> u64 {
+        self.next
+    }
+
+    /// `id` and every incident it was merged into, nearest first.
+    fn ancestors_or_self(&self, id: &str) -> Vec<String> {
+        let mut out = vec![id.to_string()];
+        let mut cur = id;
+        while let Some(p) = self.parent.get(cur) {
+            if out.contains(p) {
+                break;
+            }
+            out.push(p.clone());
+            cur = p;
+        }
+        out
+    }
+
+    /// Fold one entry; returns the incidents it touched.
+    pub fn apply(&mut self, ev: Arc<Event>) -> Vec<String> {
+        let touches = self.tracker.touches(&ev);
+        for t in &touches {
+            self.touched.entry(t.clone()).or_default().push(ev.seq);
+        }
+        match &ev.payload {
+            Some(Payload::Incident(i)) => {
+                self.opened.entry(i.id.clone()).or_insert(ev.seq);
+            }
+            Some(Payload::Merge(m)) => {
+                // `into` (and anything it is part of) now reads `from`'s
+                // whole group, earlier entries included.
+                let from = self.groups.get(&m.from).cloned().unwrap_or_default();
+                for a in self.ancestors_or_self(&m.into) {
+                    if a == m.from {
+                        continue;
+                    }
+                    let g = self.groups.entry(a).or_default();
+                    *g = union_sorted(g, &from);
+                }
+                if m.from != m.into {
+                    self.parent.insert(m.from.clone(), m.into.clone());
+                }
+            }
+            Some(Payload::SummaryClaim(_)) => {
+                self.claim_hashes.insert(ev.hash);
+                self.claims.push(ev.clone());
+            }
+            Some(Payload::Annotation(_))
+                if ev
+                    .refs
+                    .first()
+                    .is_some_and(|r| self.claim_hashes.contains(r)) =>
+            {
+                self.claim_notes.push(ev.clone());
+            }
+            _ => {}
+        }
+        let mut affected: Vec<String> = Vec::new();
+        for t in &touches {
+            for a in self.ancestors_or_self(t) {
+                if !affected.contains(&a) {
+                    affected.push(a);
+                }
+            }
+        }
+        for a in affected {
+            let g = self.groups.entry(a).or_default();
+            if g.last().is_none_or(|l| l.seq != ev.seq) {
+                g.push(ev.clone());
+            }
+        }
+        self.next = ev.seq + 1;
+        touches
+    }
+
+    /// Incidents opened so far, with the seq that opened them.
+    pub fn incidents(&self) -> &BTreeMap<String, u64> {
+        &self.opened
+    }
+
+    /// The recomputed touch index: incident → seqs.
+    pub fn touched(&self) -> &BTreeMap<String, Vec<u64>> {
+        &self.touched
+    }
+
+    /// The entries of `id`'s group so far.
+    pub fn group(&self, id: &str) -> &[Arc<Event>] {
+        self.groups.get(id).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The view of `id` after the entries folded so far.
+    pub fn view(&self, id: &str) -> Option<IncidentView> {
+        self.opened.get(id)?;
+        Some(IncidentView::build(
+            id,
+            self.group(id),
+            self.next.saturating_sub(1),
+        ))
+    }
+
+    /// Every incident's view.
+    pub fn views(&self) -> BTreeMap<String, IncidentView> {
+        self.opened
+            .keys()
+            .filter_map(|id| Some((id.clone(), self.view(id)?)))
+            .collect()
+    }
+
+    /// The summary claims so far, with their annotations.
+    pub fn claims(&self) -> Vec<incident::ClaimView> {
+        claim_views(&self.claims, &self.claim_notes)
+    }
+}
+
+fn claim_views(claims: &[Arc<Event>], notes: &[Arc<Event>]) -> Vec<incident::ClaimView> {
+    claims
+        .iter()
+        .filter_map(|ev| match &ev.payload {
+            Some(Payload::SummaryClaim(c)) => Some(incident::ClaimView {
+                source: ev.source(),
+                claim: c.clone(),
+                annotations: notes
+                    .iter()
+                    .filter(|n| n.refs.first() == Some(&ev.hash))
+                    .filter_map(|n| match &n.payload {
+                        Some(Payload::Annotation(a)) => Some(incident::AnnotationView {
+                            source: n.source(),
+                            on: ev.hash,
+                            stance: a.stance,
+                            text: a.text.clone(),
+                        }),
+                        _ => None,
+                    })
+                    .collect(),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Key of the cached summary of incident `id`.
+fn view_key(id: &str) -> Vec<u8> {
+    store::key(store::VIEW, id.as_bytes())
+}
+
+/// Key of the summary-claims index (incident ids never start with NUL).
+const CLAIMS_KEY: &[u8] = b"J\0claims";
+const CACHE_VERSION: u32 = 1;
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+struct CachedSummary {
+    version: u32,
+    /// The last seq the summary includes (the highest `T` seq of its members).
+    stamp: u64,
+    summary: IncidentSummary,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Default)]
+struct ClaimsIndex {
+    version: u32,
+    /// Entries below this seq have been scanned.
+    scanned: u64,
+    /// Seqs of summary claims, with their statement hashes.
+    claims: Vec<(u64, String)>,
+    /// Seqs of annotations on summary claims.
+    notes: Vec<u64>,
+}
+
+/// One incident whose stored `T` index differs from the replay's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TouchMismatch {
+    pub incident: String,
+    /// Touches the replay found that the index lacks.
+    pub missing: Vec<u64>,
+    /// Touches in the index that the replay did not find.
+    pub extra: Vec<u64>,
+}
+
+/// What `rebuild` found.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RebuildReport {
+    pub entries: u64,
+    pub incidents: usize,
+    pub claims: usize,
+    /// (incident, seq) pairs of the `T` index checked against the replay.
+    pub touches: u64,
+    pub touch_mismatches: Vec<TouchMismatch>,
+    /// Cached summaries equal to the recomputed ones.
+    pub views_matched: usize,
+    /// Cached summaries older than the log (not wrong: refreshed on next read).
+    pub views_stale: usize,
+    /// Incidents with no cached summary yet.
+    pub views_missing: usize,
+    /// Incidents whose cached summary, though claiming to be current,
+    /// differs from the recomputed one (or cannot be read).
+    pub views_differing: Vec<String>,
+    /// Cached entries for incidents the log does not have.
+    pub views_unknown: Vec<String>,
+    /// Whether the summary-claims index agreed with the replay (or was absent).
+    pub claims_index_ok: bool,
+    pub seconds: f64,
+}
+
+impl RebuildReport {
+    /// Everything stored agreed with the replay.
+    pub fn matched(&self) -> bool {
+        self.touch_mismatches.is_empty()
+            && self.views_differing.is_empty()
+            && self.views_unknown.is_empty()
+            && self.claims_index_ok
+    }
+}
+
+/// Read access to the projections of an archive's store.
+pub struct Projections<'a> {
+    store: &'a Store,
+    cache: bool,
+}
+
+impl<'a> Projections<'a> {
+    /// Projections that read and refresh the `J` cache.
+    pub fn new(store: &'a Store) -> Projections<'a> {
+        Projections { store, cache: true }
+    }
+
+    /// Projections computed from the log and `T` only, ignoring the cache.
+    pub fn uncached(store: &'a Store) -> Projections<'a> {
+        Projections {
+            store,
+            cache: false,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        self.store
+    }
+
+    /// Number of entries in the log.
+    pub fn size(&self) -> Result<u64> {
+        Ok(self.store.head()?.size)
+    }
+
+    /// How many entries a view as of `as_of` includes (`None`: all).
+    pub fn cut(&self, as_of: Option<AsOf>) -> Result<u64> {
+        let size = self.size()?;
+        Ok(match as_of {
+            None => size,
+            Some(AsOf::Seq(s)) => s.saturating_add(1).min(size),
+            Some(AsOf::Time(t)) => {
+                // received_at never decreases along the log: binary search
+                // for the number of entries received at or before `t`.
+                let (mut lo, mut hi) = (0u64, size);
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    let e = self
+                        .store
+                        .entry(mid)?
+                        .ok_or_else(|| ProjectionError::Corrupt {
+                            seq: mid,
+                            reason: "the entry is missing".into(),
+                        })?;
+                    if e.received_at <= t {
+                        lo = mid + 1;
+                    } else {
+                        hi = mid;
+                    }
+                }
+                lo
+            }
+        })
+    }
+
+    fn incident_info(&self, id: &str) -> Result<Option<IncidentInfo>> {
+        Ok(crate::rules::Index::incident(self.store, id)?)
+    }
+
+    /// Incident ids opened among the first `upto` entries, in id order.
+    pub fn incident_ids(&self, upto: u64) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for item in self.store.db.scan_prefix([store::INCIDENT]) {
+            let (k, v) = item.map_err(StoreError::from)?;
+            let id = String::from_utf8_lossy(&k[1..]).into_owned();
+            let info: IncidentInfo = encoding::decode_canonical(&v, 1 << 20, "incident index")
+                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            if info.opened_at < upto {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The highest seq in `T` for `id`, if any.
+    fn last_touch(&self, id: &str) -> Result<Option<u64>> {
+        let mut prefix = vec![store::TOUCH];
+        prefix.extend_from_slice(id.as_bytes());
+        prefix.push(0);
+        match self.store.db.scan_prefix(&prefix).keys().next_back() {
+            None => Ok(None),
+            Some(k) => {
+                let k = k.map_err(StoreError::from)?;
+                let b: [u8; 8] = k
+                    .get(prefix.len()..)
+                    .and_then(|s| s.try_into().ok())
+                    .ok_or_else(|| StoreError::Corrupt("touch index key".into()))?;
+                Ok(Some(u64::from_be_bytes(b)))
+            }
+        }
+    }
+
+    /// The entries of `id`'s group among the first `upto`, from `T`.
+    pub fn gather(&self, id: &str, upto: u64) -> Result<Vec<Arc<Event>>> {
+        let mut events: BTreeMap<u64, Arc<Event>> = BTreeMap::new();
+        let mut visited: BTreeSet<String> = BTreeSet::new();
+        let mut stack = vec![id.to_string()];
+        while let Some(x) = stack.pop() {
+            if !visited.insert(x.clone()) {
+                continue;
+            }
+            for seq in self.store.touching(&x) {
+                let seq = seq?;
+                if seq >= upto {
+                    break;
+                }
+                let ev = match events.get(&seq) {
+                    Some(ev) => ev.clone(),
+                    None => {
+                        let ev = Arc::new(Event::read(self.store, seq)?);
+                        events.insert(seq, ev.clone());
+                        ev
+                    }
+                };
+                if let Some(Payload::Merge(m)) = &ev.payload {
+                    if m.into == x && !visited.contains(&m.from) {
+                        stack.push(m.from.clone());
+                    }
+                }
+            }
+        }
+        Ok(events.into_values().collect())
+    }
+
+    /// Resolve an incident id, or a place name / title matched with
+    /// Unicode folding ("Emimalane" finds "émimalane-2025-10-24").
+    pub fn resolve(&self, query: &str) -> Result<String> {
+        if valid_incident_id(query) && self.incident_info(query)?.is_some() {
+            return Ok(query.to_string());
+        }
+        let size = self.size()?;
+        let mut hits = Vec::new();
+        for s in self.summaries(size)? {
+            let Some(i) = &s.incident else { continue };
+            let names = [&i.place.name, &i.title, &s.id];
+            if names.iter().any(|n| matching::same_name(n, query))
+                || matching::contains(&i.title, query)
+                || matching::contains(&s.id, query)
+            {
+                hits.push(s.id.clone());
+            }
+        }
+        match hits.len() {
+            1 => Ok(hits.remove(0)),
+            0 => Err(ProjectionError::UnknownIncident(query.to_string())),
+            _ => Err(ProjectionError::Ambiguous {
+                query: query.to_string(),
+                candidates: hits.join(", "),
+            }),
+        }
+    }
+
+    /// The view of incident `id` with the first `upto` entries.
+    pub fn incident(&self, id: &str, upto: u64) -> Result<IncidentView> {
+        let info = self
+            .incident_info(id)?
+            .ok_or_else(|| ProjectionError::UnknownIncident(id.to_string()))?;
+        if info.opened_at >= upto {
+            return Err(ProjectionError::NotYetOpened {
+                id: id.to_string(),
+                as_of: upto as i128 - 1,
+                opened_at: info.opened_at,
+            });
+        }
+        let events = self.gather(id, upto)?;
+        Ok(IncidentView::build(id, &events, upto.saturating_sub(1)))
+    }
+
+    fn cached(&self, id: &str) -> Result<Option<IncidentSummary>> {
+        let Some(v) = self.store.get(&view_key(id))? else {
+            return Ok(None);
+        };
+        let Ok(c) = serde_json::from_slice::<CachedSummary>(&v) else {
+            return Ok(None);
+        };
+        if c.version != CACHE_VERSION || c.summary.id != id {
+            return Ok(None);
+        }
+        let mut last = 0;
+        for m in &c.summary.members {
+            last = last.max(self.last_touch(m)?.unwrap_or(0));
+        }
+        Ok((last == c.stamp).then_some(c.summary))
+    }
+
+    fn store_cached(&self, s: &IncidentSummary) -> Result<()> {
+        let c = CachedSummary {
+            version: CACHE_VERSION,
+            stamp: s.last_seq,
+            summary: s.clone(),
+        };
+        if let Ok(bytes) = serde_json::to_vec(&c) {
+            self.store
+                .db
+                .insert(view_key(&s.id), bytes)
+                .map_err(StoreError::from)?;
+        }
+        Ok(())
+    }
+
+    /// Summaries of the incidents opened among the first `upto` entries.
+    /// Current summaries come from the cache when it is up to date.
+    pub fn summaries(&self, upto: u64) -> Result<Vec<IncidentSummary>> {
+        let current = upto >= self.size()?;
+        let mut out = Vec::new();
+        for id in self.incident_ids(upto)? {
+            if current && self.cache {
+                if let Some(s) = self.cached(&id)? {
+                    out.push(s);
+                    continue;
+                }
+            }
+            let s = self.incident(&id, upto)?.summary();
+            if current && self.cache {
+                self.store_cached(&s)?;
+            }
+            out.push(s);
+        }
+        Ok(out)
+    }
+
+    fn claims_index(&self) -> Result<ClaimsIndex> {
+        let size = self.size()?;
+        let mut idx = match self.store.get(CLAIMS_KEY)? {
+            Some(v) if self.cache => serde_json::from_slice::<ClaimsIndex>(&v)
+                .ok()
+                .filter(|i| i.version == CACHE_VERSION && i.scanned <= size)
+                .unwrap_or_default(),
+            _ => ClaimsIndex::default(),
+        };
+        if idx.version != CACHE_VERSION {
+            idx = ClaimsIndex {
+                version: CACHE_VERSION,
+                ..ClaimsIndex::default()
+            };
+        }
+        if idx.scanned == size {
+            return Ok(idx);
+        }
+        let mut hashes: BTreeSet<String> = idx.claims.iter().map(|(_, h)| h.clone()).collect();
+        for item in self.store.entries_from(idx.scanned) {
+            let (seq, bytes) = item?;
+            let corrupt = |reason: String| ProjectionError::Corrupt { seq, reason };
+            let entry = Entry::from_bytes(&bytes).map_err(|e| corrupt(e.to_string()))?;
+            let body = StatementBody::decode(&entry.statement.body_bytes)
+                .map_err(|e| corrupt(e.to_string()))?;
+            match body.kind {
+                Kind::SummaryClaim => {
+                    let h = entry.statement.hash().to_hex();
+                    hashes.insert(h.clone());
+                    idx.claims.push((seq, h));
+                }
+                Kind::Annotation
+                    if body
+                        .refs
+                        .first()
+                        .is_some_and(|r| hashes.contains(&hex::encode(r))) =>
+                {
+                    idx.notes.push(seq);
+                }
+                _ => {}
+            }
+        }
+        idx.scanned = size;
+        if self.cache {
+            if let Ok(bytes) = serde_json::to_vec(&idx) {
+                self.store
+                    .db
+                    .insert(CLAIMS_KEY, bytes)
+                    .map_err(StoreError::from)?;
+            }
+        }
+        Ok(idx)
+    }
+
+    /// The summary claims among the first `upto` entries, with their annotations.
+    pub fn claims(&self, upto: u64) -> Result<Vec<incident::ClaimView>> {
+        let idx = self.claims_index()?;
+        let mut claims = Vec::new();
+        for (seq, _) in idx.claims.iter().filter(|(s, _)| *s < upto) {
+            claims.push(Arc::new(Event::read(self.store, *seq)?));
+        }
+        let mut notes = Vec::new();
+        for seq in idx.notes.iter().filter(|s| **s < upto) {
+            notes.push(Arc::new(Event::read(self.store, *seq)?));
+        }
+        Ok(claim_views(&claims, &notes))
+    }
+
+    /// Tally over a region and date window, reconciled with summary claims.
+    pub fn tally(&self, filter: &TallyFilter, upto: u64) -> Result<Tally> {
+        filter.check()?;
+        let summaries = self.summaries(upto)?;
+        let claims = self.claims(upto)?;
+        Ok(Tally::compute(
+            &summaries,
+            &claims,
+            filter,
+            upto.saturating_sub(1),
+        ))
+    }
+
+    /// Look up a statement by its hash or a prefix of at least 8 hex digits.
+    pub fn find_statement(&self, hex_prefix: &str) -> Result<(Digest, StatementInfo)> {
+        let p = hex_prefix.trim().to_ascii_lowercase();
+        if p.len() < 8 || p.len() > 64 || !p.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(ProjectionError::BadSubject(hex_prefix.to_string()));
+        }
+        let even = &p[..p.len() & !1];
+        let bytes = hex::decode(even).map_err(|_| ProjectionError::BadSubject(p.clone()))?;
+        let mut found = Vec::new();
+        for item in self
+            .store
+            .db
+            .scan_prefix(store::key(store::STATEMENT, &bytes))
+        {
+            let (k, v) = item.map_err(StoreError::from)?;
+            let h = hex::encode(&k[1..]);
+            if h.starts_with(&p) {
+                let info: StatementInfo =
+                    encoding::decode_canonical(&v, 1 << 20, "statement index")
+                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                let d = Digest::from_hex(&h).ok_or_else(|| StoreError::Corrupt(h.clone()))?;
+                found.push((d, info));
+            }
+            if found.len() > 1 {
+                break;
+            }
+        }
+        match found.len() {
+            0 => Err(ProjectionError::UnknownStatement(p)),
+            1 => Ok(found.remove(0)),
+            _ => Err(ProjectionError::Ambiguous {
+                query: p,
+                candidates: "several statements; give more hex digits".into(),
+            }),
+        }
+    }
+
+    /// How the record of an incident (by id or name) or of a testimony (by
+    /// statement hash) changed, entry by entry.
+    pub fn history(&self, subject: &str) -> Result<History> {
+        let upto = self.size()?;
+        if let Ok(id) = self.resolve(subject) {
+            return history::incident_history(self, &id, upto);
+        }
+        let (hash, info) = self.find_statement(subject)?;
+        match info.subject {
+            Kind::Incident => {
+                let id = info
+                    .incident_id
+                    .clone()
+                    .ok_or_else(|| ProjectionError::UnknownIncident(subject.into()))?;
+                history::incident_history(self, &id, upto)
+            }
+            Kind::Testimony => history::testimony_history(self, hash, &info, upto),
+            kind => Err(ProjectionError::NoHistory {
+                hash: hash.to_hex(),
+                kind,
+            }),
+        }
+    }
+
+    /// Replay the whole log and recompute every view from it alone; compare
+    /// with what is stored (the `T` index, the cached summaries, the
+    /// summary-claims index), then store the recomputed summaries.
+    /// `progress` is called with the number of entries replayed so far.
+    pub fn rebuild(&self, progress: &mut dyn FnMut(u64)) -> Result<RebuildReport> {
+        let started = std::time::Instant::now();
+        let size = self.size()?;
+        let mut fold = Projection::new();
+        let mut iter = self.store.entries_from(0);
+        const CHUNK: usize = 4096;
+        loop {
+            let mut raw = Vec::with_capacity(CHUNK);
+            for item in iter.by_ref().take(CHUNK) {
+                raw.push(item?);
+            }
+            if raw.is_empty() {
+                break;
+            }
+            let store = self.store;
+            let decoded = crate::par::map(raw, |(seq, bytes)| Event::decode(store, seq, &bytes));
+            for ev in decoded {
+                let ev = ev?;
+                if ev.seq != fold.size() {
+                    return Err(ProjectionError::Corrupt {
+                        seq: fold.size(),
+                        reason: format!("the log jumps from entry {} to {}", fold.size(), ev.seq),
+                    });
+                }
+                fold.apply(Arc::new(ev));
+            }
+            progress(fold.size());
+        }
+        if fold.size() != size {
+            return Err(ProjectionError::Corrupt {
+                seq: fold.size(),
+                reason: format!(
+                    "the head says {size} entries, the log holds {}",
+                    fold.size()
+                ),
+            });
+        }
+
+        // The T index against the replay.
+        let mut stored_t: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+        for item in self.store.db.scan_prefix([store::TOUCH]) {
+            let (k, _) = item.map_err(StoreError::from)?;
+            if k.len() < 10 || k[k.len() - 9] != 0 {
+                return Err(StoreError::Corrupt("touch index key".into()).into());
+            }
+            let id = String::from_utf8_lossy(&k[1..k.len() - 9]).into_owned();
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&k[k.len() - 8..]);
+            stored_t.entry(id).or_default().push(u64::from_be_bytes(b));
+        }
+        let mut touch_mismatches = Vec::new();
+        let mut touches = 0u64;
+        let ids: BTreeSet<&String> = stored_t.keys().chain(fold.touched().keys()).collect();
+        for id in ids {
+            let want = fold.touched().get(id).map(Vec::as_slice).unwrap_or(&[]);
+            let have = stored_t.get(id).map(Vec::as_slice).unwrap_or(&[]);
+            touches += have.len() as u64;
+            if want != have {
+                let w: BTreeSet<_> = want.iter().copied().collect();
+                let h: BTreeSet<_> = have.iter().copied().collect();
+                touch_mismatches.push(TouchMismatch {
+                    incident: id.clone(),
+                    missing: w.difference(&h).copied().collect(),
+                    extra: h.difference(&w).copied().collect(),
+                });
+            }
+        }
+
+        // Cached summaries against the recomputed views.
+        let views = fold.views();
+        let mut report = RebuildReport {
+            entries: size,
+            incidents: views.len(),
+            claims: fold.claims.len(),
+            touches,
+            touch_mismatches,
+            views_matched: 0,
+            views_stale: 0,
+            views_missing: 0,
+            views_differing: Vec::new(),
+            views_unknown: Vec::new(),
+            claims_index_ok: true,
+            seconds: 0.0,
+        };
+        let mut stored_views: BTreeMap<String, sled::IVec> = BTreeMap::new();
+        for item in self.store.db.scan_prefix([store::VIEW]) {
+            let (k, v) = item.map_err(StoreError::from)?;
+            if k.as_ref() == CLAIMS_KEY {
+                continue;
+            }
+            stored_views.insert(String::from_utf8_lossy(&k[1..]).into_owned(), v);
+        }
+        let mut batch = sled::Batch::default();
+        for (id, view) in &views {
+            let fresh = CachedSummary {
+                version: CACHE_VERSION,
+                stamp: view.last_seq,
+                summary: view.summary(),
+            };
+            match stored_views.remove(id) {
+                None => report.views_missing += 1,
+                Some(bytes) => match serde_json::from_slice::<CachedSummary>(&bytes) {
+                    Ok(c) if c.version == CACHE_VERSION && c.stamp < fresh.stamp => {
+                        report.views_stale += 1
+                    }
+                    Ok(c) if c == fresh => report.views_matched += 1,
+                    _ => report.views_differing.push(id.clone()),
+                },
+            }
+            if let Ok(bytes) = serde_json::to_vec(&fresh) {
+                batch.insert(view_key(id), bytes);
+            }
+        }
+        for id in stored_views.keys() {
+            report.views_unknown.push(id.clone());
+            batch.remove(view_key(id));
+        }
+
+        // The summary-claims index.
+        let fresh_idx = ClaimsIndex {
+            version: CACHE_VERSION,
+            scanned: size,
+            claims: fold
+                .claims
+                .iter()
+                .map(|e| (e.seq, e.hash.to_hex()))
+                .collect(),
+            notes: fold.claim_notes.iter().map(|e| e.seq).collect(),
+        };
+        if let Some(v) = self.store.get(CLAIMS_KEY)? {
+            report.claims_index_ok = match serde_json::from_slice::<ClaimsIndex>(&v) {
+                Ok(stored) if stored.version == CACHE_VERSION => {
+                    let n = stored.scanned;
+                    stored.scanned <= size
+                        && stored.claims
+                            == fresh_idx
+                                .claims
+                                .iter()
+                                .filter(|(s, _)| *s < n)
+                                .cloned()
+                                .collect::<Vec<_>>()
+                        && stored.notes
+                            == fresh_idx
+                                .notes
+                                .iter()
+                                .filter(|s| **s < n)
+                                .copied()
+                                .collect::<Vec<_>>()
+                }
+                _ => false,
+            };
+        }
+        if let Ok(bytes) = serde_json::to_vec(&fresh_idx) {
+            batch.insert(CLAIMS_KEY, bytes);
+        }
+        self.store.db.apply_batch(batch).map_err(StoreError::from)?;
+        self.store.db.flush().map_err(StoreError::from)?;
+        report.seconds = started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+}
