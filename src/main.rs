@@ -27,6 +27,8 @@ enum Command {
     #[command(flatten)]
     Core(cli::core::Command),
     #[command(flatten)]
+    Domain(cli::domain::Command),
+    #[command(flatten)]
     Evidence(cli::evidence::Command),
     #[command(flatten)]
     Bench(cli::bench::Command),
@@ -36,6 +38,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Core(c) => cli::core::run(c),
+        Command::Domain(c) => cli::domain::run(c),
         Command::Evidence(c) => cli::evidence::run(c),
         Command::Bench(c) => cli::bench::run(c),
     };

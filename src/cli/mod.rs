@@ -4,6 +4,7 @@
 
 pub mod bench;
 pub mod core;
+pub mod domain;
 pub mod evidence;
 
 use std::fmt;

@@ -1,0 +1,928 @@
+//! Incidents, history, tallies, rebuild and the demo: reading the
+//! projections (docs/DOMAIN.md). Printing only; the library computes.
+
+use super::{print_json, progress, table, ArchiveArg, CliError, CliResult};
+use clap::Subcommand;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use temoin::archive::Archive;
+use temoin::demo::{DemoError, DemoReport};
+use temoin::projection::history::{format_place, format_when};
+use temoin::projection::incident::{
+    count_display, Figure, IncidentSummary, IncidentView, RecordView, FIGURE_NAMES,
+};
+use temoin::projection::tally::{Tally, TallyRow};
+use temoin::projection::{
+    AsOf, History, ProjectionError, Projections, SourceRef, TallyFilter, TestimonyStatus,
+};
+use temoin::time::format_ms;
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// List incidents or show one, with the source of every fact.
+    #[command(subcommand)]
+    Incident(IncidentCommand),
+    /// How the record of an incident (id or name) or a testimony (statement hash) changed, entry by entry.
+    History {
+        /// An incident id or name, or a statement hash (at least 8 hex digits).
+        id: String,
+        #[command(flatten)]
+        archive: ArchiveArg,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Casualty figures over a region and a date window, reconciled with published summary claims.
+    Tally {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        /// Region, cercle, commune, place or country (accents and case ignored).
+        #[arg(long)]
+        region: Option<String>,
+        /// First day, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day, YYYY-MM-DD.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
+        #[arg(long, value_name = "SEQ|TIME")]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Recompute every projection from the log alone and compare with what is stored.
+    Rebuild {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Build a demo archive from the seed article, verify it, and show its incidents and tally.
+    Demo {
+        /// A new (or empty) directory for the demo archive.
+        #[arg(long, value_name = "DIR")]
+        archive: PathBuf,
+        /// Replace a previous demo archive in DIR (refused if DIR holds anything else).
+        #[arg(long)]
+        force: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum IncidentCommand {
+    /// Every incident with its figures (ranges, ⚠ where sources disagree).
+    List {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
+        #[arg(long, value_name = "SEQ|TIME")]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// One incident: its record, figures per source, victims, testimonies, annotations.
+    Show {
+        /// The incident id, or its place name or title (accents and case ignored).
+        id: String,
+        #[command(flatten)]
+        archive: ArchiveArg,
+        #[arg(long, value_name = "SEQ|TIME")]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+impl From<ProjectionError> for CliError {
+    fn from(e: ProjectionError) -> CliError {
+        match e {
+            ProjectionError::Store(_) | ProjectionError::Corrupt { .. } => {
+                CliError::failed(e.to_string())
+            }
+            _ => CliError::usage(e.to_string()),
+        }
+    }
+}
+
+impl From<DemoError> for CliError {
+    fn from(e: DemoError) -> CliError {
+        match e {
+            DemoError::Exists(_) | DemoError::NotADemo(_) => CliError::usage(e.to_string()),
+            _ => CliError::failed(e.to_string()),
+        }
+    }
+}
+
+pub fn run(cmd: Command) -> CliResult {
+    match cmd {
+        Command::Incident(IncidentCommand::List {
+            archive,
+            as_of,
+            json,
+        }) => {
+            let a = Archive::open(&archive.archive)?;
+            let p = Projections::new(a.store());
+            let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
+            let list = p.summaries(upto)?;
+            if json {
+                print_json(&serde_json::json!({"as_of": upto as i128 - 1, "incidents": list}))?;
+            } else {
+                println!("{}", as_of_line(&p, upto)?);
+                print_incidents(&list);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Incident(IncidentCommand::Show {
+            id,
+            archive,
+            as_of,
+            json,
+        }) => {
+            let a = Archive::open(&archive.archive)?;
+            let p = Projections::new(a.store());
+            let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
+            let id = p.resolve(&id)?;
+            let view = p.incident(&id, upto)?;
+            if json {
+                print_json(&view)?;
+            } else {
+                let names = author_names(&a);
+                println!("{}", as_of_line(&p, upto)?);
+                print_view(&view, &names);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::History { id, archive, json } => {
+            let a = Archive::open(&archive.archive)?;
+            let p = Projections::new(a.store());
+            let h = p.history(&id)?;
+            if json {
+                print_json(&h)?;
+            } else {
+                print_history(&h, &author_names(&a));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Tally {
+            archive,
+            region,
+            from,
+            to,
+            as_of,
+            json,
+        } => {
+            let a = Archive::open(&archive.archive)?;
+            let p = Projections::new(a.store());
+            let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
+            let t = p.tally(&TallyFilter { region, from, to }, upto)?;
+            if json {
+                print_json(&t)?;
+            } else {
+                print_tally(&t, &author_names(&a));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rebuild {
+            archive,
+            json,
+            quiet,
+        } => {
+            let a = Archive::open(&archive.archive)?;
+            let bar = progress(a.size(), "rebuild", quiet || json);
+            let r = Projections::new(a.store()).rebuild(&mut |n| bar.set_position(n))?;
+            bar.finish_and_clear();
+            if json {
+                print_json(&serde_json::json!({"matched": r.matched(), "report": r}))?;
+            } else {
+                let rate = r.entries as f64 / r.seconds.max(1e-9);
+                println!(
+                    "replayed {} entries in {:.2} s ({:.0} entries/s): {} incidents, {} summary claims",
+                    r.entries, r.seconds, rate, r.incidents, r.claims
+                );
+                if r.touch_mismatches.is_empty() {
+                    println!(
+                        "touch index: {} (incident, entry) pairs, all as the replay finds them",
+                        r.touches
+                    );
+                } else {
+                    for m in &r.touch_mismatches {
+                        println!(
+                            "touch index DIFFERS for {}: missing entries {:?}, extra entries {:?}",
+                            m.incident, m.missing, m.extra
+                        );
+                    }
+                }
+                println!(
+                    "cached incident summaries: {} matched, {} out of date, {} not yet cached, {} differing{}",
+                    r.views_matched,
+                    r.views_stale,
+                    r.views_missing,
+                    r.views_differing.len(),
+                    if r.views_differing.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", r.views_differing.join(", "))
+                    }
+                );
+                if !r.views_unknown.is_empty() {
+                    println!(
+                        "cached summaries of incidents the log does not have (removed): {}",
+                        r.views_unknown.join(", ")
+                    );
+                }
+                println!(
+                    "summary-claims index: {}",
+                    if r.claims_index_ok { "ok" } else { "DIFFERS" }
+                );
+                println!("every cached summary now rewritten from the replay");
+            }
+            if r.matched() {
+                if !json {
+                    println!("rebuild: what was stored matches the log");
+                }
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Err(CliError::failed(
+                    "rebuild: the stored projections did NOT match the log (the cache is now rewritten; run `temoin verify` to check the log itself)",
+                ))
+            }
+        }
+        Command::Demo {
+            archive,
+            force,
+            json,
+        } => {
+            let r = temoin::demo::run(&archive, force)?;
+            if json {
+                print_json(&r)?;
+            } else {
+                print_demo(&r);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn parse_as_of(s: Option<&str>) -> Result<Option<AsOf>, CliError> {
+    Ok(match s {
+        None => None,
+        Some(s) => Some(s.parse::<AsOf>()?),
+    })
+}
+
+fn as_of_line(p: &Projections<'_>, upto: u64) -> Result<String, CliError> {
+    let size = p.size()?;
+    if upto == 0 {
+        return Ok("as of before entry 0: the archive held nothing yet".into());
+    }
+    let e = p.store().entry(upto - 1)?;
+    let when = e.map(|e| format_ms(e.received_at)).unwrap_or_default();
+    Ok(if upto >= size {
+        format!("as of entry {} (received {when}), the latest", upto - 1)
+    } else {
+        format!(
+            "as of entry {} (received {when}); the log now has {} entries",
+            upto - 1,
+            size
+        )
+    })
+}
+
+/// Author public key (hex) → registry name.
+fn author_names(a: &Archive) -> HashMap<String, String> {
+    a.registry()
+        .keys()
+        .map(|r| (r.key.to_hex(), r.name.clone()))
+        .collect()
+}
+
+fn who(names: &HashMap<String, String>, author: &str) -> String {
+    names
+        .get(author)
+        .cloned()
+        .unwrap_or_else(|| author.get(..12).unwrap_or(author).to_string())
+}
+
+fn src(s: &SourceRef) -> String {
+    format!("#{} {}", s.seq, s.statement.short())
+}
+
+fn fig(f: Option<&Figure>) -> String {
+    f.map(Figure::display).unwrap_or_else(|| "—".into())
+}
+
+fn short_place(i: &temoin::domain::Incident) -> String {
+    match &i.place.commune {
+        Some(c) if c != &i.place.name => format!("{} ({c})", i.place.name),
+        _ => i.place.name.clone(),
+    }
+}
+
+fn when_short(w: &temoin::domain::When) -> String {
+    let mut s = w.start.clone();
+    if let Some(e) = &w.end {
+        s.push_str(" → ");
+        s.push_str(e);
+    }
+    if w.precision != temoin::domain::DatePrecision::Exact {
+        s.push_str(" ~");
+    }
+    s
+}
+
+fn print_incidents(list: &[IncidentSummary]) {
+    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+    for s in list {
+        let (date, place, title) = match &s.incident {
+            Some(i) => (when_short(&i.when), short_place(i), i.title.clone()),
+            None => ("?".into(), "?".into(), String::new()),
+        };
+        let _ = title;
+        let f = &s.figures;
+        let status = match &s.merged_into {
+            Some(into) => format!("merged into {into}"),
+            None if s.members.len() > 1 => format!("includes {}", s.members[1..].join(", ")),
+            None => String::new(),
+        };
+        rows.push((
+            date.clone(),
+            vec![
+                s.id.clone(),
+                date,
+                place,
+                fig(f.dead.as_ref()),
+                fig(f.injured.as_ref()),
+                fig(f.missing.as_ref()),
+                fig(f.women_dead.as_ref()),
+                fig(f.children_dead.as_ref()),
+                f.dead
+                    .as_ref()
+                    .map_or("—".into(), |d| d.sources.to_string()),
+                if s.retracted > 0 {
+                    format!("{} (+{} retracted)", s.testimonies, s.retracted)
+                } else {
+                    s.testimonies.to_string()
+                },
+                s.victims.to_string(),
+                status,
+            ],
+        ));
+    }
+    rows.sort_by(|a, b| a.0.cmp(&b.0));
+    let rows: Vec<Vec<String>> = rows.into_iter().map(|r| r.1).collect();
+    table(
+        &[
+            "incident",
+            "date",
+            "place",
+            "dead",
+            "injured",
+            "missing",
+            "women",
+            "children",
+            "sources",
+            "testimonies",
+            "named",
+            "",
+        ],
+        &rows,
+    );
+    println!(
+        "{} incidents. Figures are the range the sources give; ⚠ = sources disagree; \"sources\" = independent sources of the dead figure; ~ = estimated date.",
+        list.len()
+    );
+}
+
+fn print_record(r: &RecordView, names: &HashMap<String, String>) {
+    let i = &r.incident;
+    println!(
+        "  record     version {} of {}: {} by {}",
+        r.versions.len(),
+        r.versions.len(),
+        src(&r.current),
+        who(names, &r.current.author)
+    );
+    println!("  type       {}", i.incident_type);
+    println!("  when       {}", format_when(&i.when));
+    println!("  place      {}", format_place(&i.place));
+    if !i.description.is_empty() {
+        println!("  about      {}", i.description);
+    }
+    for v in r.versions.iter().rev().skip(1) {
+        println!(
+            "  earlier    {} ({})",
+            src(&v.source),
+            format_ms(v.received_at)
+        );
+    }
+    for v in r.versions.iter().skip(1) {
+        if let Some(reason) = &v.reason {
+            println!("  amended    {}: {reason}", src(&v.source));
+        }
+    }
+    for a in &r.annotations {
+        println!(
+            "  {} by {} ({}): {}",
+            stance(a.stance),
+            who(names, &a.source.author),
+            src(&a.source),
+            a.text
+        );
+    }
+}
+
+fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
+    let title = v
+        .record
+        .as_ref()
+        .map(|r| r.incident.title.clone())
+        .unwrap_or_default();
+    println!("\nIncident {} — {title}", v.id);
+    println!(
+        "  built from {} entries; last change at entry {}",
+        v.entries, v.last_seq
+    );
+    if let Some(m) = &v.merged_into {
+        println!(
+            "  MERGED into {} at {} ({}): read it there: `temoin incident show {}`",
+            m.into,
+            src(&m.source),
+            m.reason,
+            m.into
+        );
+    }
+    if let Some(r) = &v.record {
+        print_record(r, names);
+    }
+    for m in &v.merged {
+        println!(
+            "  includes   {} (merged at {} by {}: {})",
+            m.from,
+            src(&m.source),
+            who(names, &m.source.author),
+            m.reason
+        );
+    }
+    for r in &v.merged_records {
+        println!("\n  Record of merged incident {}", r.incident.id);
+        print_record(r, names);
+    }
+
+    println!(
+        "\nFigures (each source's count; the range; independent sources; ⚠ = sources disagree)"
+    );
+    let mut rows = Vec::new();
+    for name in FIGURE_NAMES {
+        let Some(f) = v.figures.get(name) else {
+            continue;
+        };
+        for (k, s) in f.per_source.iter().enumerate() {
+            rows.push(vec![
+                if k == 0 {
+                    name.to_string()
+                } else {
+                    String::new()
+                },
+                if k == 0 { f.display() } else { String::new() },
+                if k == 0 {
+                    format!(
+                        "{} ({} author{})",
+                        f.sources,
+                        f.authors,
+                        if f.authors == 1 { "" } else { "s" }
+                    )
+                } else {
+                    String::new()
+                },
+                count_display(s.count),
+                src(&s.source),
+                who(names, &s.source.author),
+                relation(&s.relation),
+                s.incident.clone(),
+            ]);
+        }
+    }
+    if rows.is_empty() {
+        println!("  (no source gives a figure yet)");
+    } else {
+        table(
+            &[
+                "figure", "range", "sources", "says", "from", "author", "relation", "about",
+            ],
+            &rows,
+        );
+    }
+
+    if !v.victims.is_empty() {
+        println!(
+            "\nVictims named ({}; merged across testimonies by name, accents and case ignored)",
+            v.victims.len()
+        );
+        let rows: Vec<Vec<String>> = v
+            .victims
+            .iter()
+            .map(|x| {
+                vec![
+                    x.name.clone(),
+                    x.sex
+                        .map(|s| format!("{s:?}").to_lowercase())
+                        .unwrap_or("?".into()),
+                    x.age.map(count_display).unwrap_or("—".into()),
+                    x.status
+                        .map(|s| format!("{s:?}").to_lowercase())
+                        .unwrap_or("?".into()),
+                    x.mentions
+                        .first()
+                        .and_then(|m| m.victim.relation.clone())
+                        .unwrap_or_default(),
+                    x.mentions
+                        .iter()
+                        .map(|m| src(&m.source))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    if x.conflict {
+                        "⚠".into()
+                    } else {
+                        String::new()
+                    },
+                ]
+            })
+            .collect();
+        table(
+            &["name", "sex", "age", "status", "relation", "sources", ""],
+            &rows,
+        );
+    }
+
+    let counted = v.testimonies.iter().filter(|t| t.is_active()).count();
+    println!(
+        "\nTestimonies ({} counted, {} not counted)",
+        counted,
+        v.testimonies.len() - counted
+    );
+    for t in &v.testimonies {
+        let status = match &t.status {
+            TestimonyStatus::Active => "counted".to_string(),
+            TestimonyStatus::Retracted { by, reason } => {
+                format!("RETRACTED at {} ({reason}): not counted", src(by))
+            }
+            TestimonyStatus::Elsewhere { incidents } => {
+                format!("now about {} only: not counted", incidents.join(", "))
+            }
+        };
+        println!(
+            "  {} by {} — {}{} [{}] — {status}",
+            src(&t.current),
+            who(names, &t.current.author),
+            relation(&t.source.relation),
+            if t.source.description.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", t.source.description)
+            },
+            t.language
+        );
+        if let Some(o) = &t.amends_outside {
+            println!(
+                "      first version here amends {}, which spoke of other incidents",
+                o.short()
+            );
+        }
+        for (k, ver) in t.versions.iter().enumerate() {
+            let parts: Vec<String> = ver
+                .parts
+                .iter()
+                .map(|p| match &p.redacted {
+                    Some(r) => format!("{} [ERASED by {}: {}]", p.label, src(&r.by), r.reason),
+                    None => format!("{} ({} bytes)", p.label, p.length),
+                })
+                .collect();
+            println!(
+                "      v{} {} received {}; parts: {}",
+                k + 1,
+                src(&ver.source),
+                format_ms(ver.received_at),
+                parts.join(", ")
+            );
+            if let Some(r) = &ver.reason {
+                println!("         amended because: {r}");
+            }
+        }
+        for a in &t.annotations {
+            println!(
+                "      {} by {} ({}, on {}): {}",
+                stance(a.stance),
+                who(names, &a.source.author),
+                src(&a.source),
+                a.on.short(),
+                a.text
+            );
+        }
+    }
+    if !v.claims.is_empty() {
+        println!("\nSummary claims naming this incident");
+        for c in &v.claims {
+            println!(
+                "  {} by {}: « {} »",
+                src(&c.source),
+                who(names, &c.source.author),
+                c.claim.text
+            );
+        }
+    }
+    for a in &v.other_annotations {
+        println!(
+            "  {} by {} ({}, on {}): {}",
+            stance(a.stance),
+            who(names, &a.source.author),
+            src(&a.source),
+            a.on.short(),
+            a.text
+        );
+    }
+    println!(
+        "\n#N = entry number in the log, followed by the statement hash (first 12 hex digits)."
+    );
+}
+
+fn stance(s: temoin::domain::Stance) -> String {
+    serde_json::to_value(s)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn relation(r: &temoin::domain::Relation) -> String {
+    serde_json::to_value(r)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn print_history(h: &History, names: &HashMap<String, String>) {
+    println!(
+        "History of {} {} ({} entries)",
+        h.kind,
+        h.subject,
+        h.steps.len()
+    );
+    for s in &h.steps {
+        println!(
+            "\n#{} {}  {}  {}  {}",
+            s.seq,
+            s.statement.short(),
+            format_ms(s.received_at),
+            who(names, &s.author),
+            s.kind
+        );
+        println!("  {}", s.what);
+        if s.changes.is_empty() {
+            println!("    (changes nothing in the record or its figures)");
+        }
+        for c in &s.changes {
+            println!("    · {c}");
+        }
+    }
+}
+
+fn tally_rows(rows: &[TallyRow]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| {
+            let f = &r.figures;
+            vec![
+                r.id.clone(),
+                match &r.end {
+                    Some(e) => format!("{} → {e}", r.start),
+                    None => r.start.clone(),
+                },
+                r.place.clone(),
+                fig(f.dead.as_ref()),
+                fig(f.injured.as_ref()),
+                fig(f.women_dead.as_ref()),
+                fig(f.children_dead.as_ref()),
+            ]
+        })
+        .collect()
+}
+
+fn print_tally(t: &Tally, names: &HashMap<String, String>) {
+    let f = &t.filter;
+    println!(
+        "Tally: region {}, {} → {}, as of entry {}",
+        f.region.as_deref().unwrap_or("any"),
+        f.from.as_deref().unwrap_or("the beginning"),
+        f.to.as_deref().unwrap_or("now"),
+        t.as_of
+    );
+    let mut rows = tally_rows(&t.incidents);
+    let tot = |n: &str| t.total(n).map(|x| x.display()).unwrap_or_default();
+    rows.push(vec![
+        format!("total ({} incidents)", t.incidents.len()),
+        String::new(),
+        String::new(),
+        tot("dead"),
+        tot("injured"),
+        tot("women_dead"),
+        tot("children_dead"),
+    ]);
+    table(
+        &[
+            "incident", "date", "place", "dead", "injured", "women", "children",
+        ],
+        &rows,
+    );
+    if let Some(wc) = t.total("women_and_children_dead") {
+        println!(
+            "women and children dead, from the records: {}",
+            wc.display()
+        );
+    }
+    for tot in &t.totals {
+        if !tot.without.is_empty() && !tot.incidents.is_empty() {
+            println!("  {}: no figure for {}", tot.figure, tot.without.join(", "));
+        }
+        if !tot.partial.is_empty() {
+            println!(
+                "  {}: only one of the two figures for {}",
+                tot.figure,
+                tot.partial.join(", ")
+            );
+        }
+    }
+    if t.claims.is_empty() {
+        println!("\nNo summary claim covers this window.");
+    } else {
+        println!("\nSummary claims, set against the incident records in their own scope (difference = claimed − records)");
+    }
+    for r in &t.claims {
+        let c = &r.claim;
+        println!("\n« {} »", c.claim.text);
+        println!(
+            "  claimed at {} by {} ({}{})",
+            src(&c.source),
+            who(names, &c.source.author),
+            relation(&c.claim.source.relation),
+            if c.claim.source.description.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", c.claim.source.description)
+            }
+        );
+        println!("  scope: {}: {}", r.scope_rule, r.scope.join(", "));
+        let rows: Vec<Vec<String>> = r
+            .rows
+            .iter()
+            .map(|x| {
+                vec![
+                    x.figure.clone(),
+                    match &x.derived {
+                        Some(d) => format!("{} (= {d})", count_display(x.claimed)),
+                        None => count_display(x.claimed),
+                    },
+                    x.records.display(),
+                    format!(
+                        "{}/{}",
+                        x.records.incidents.len(),
+                        x.records.incidents.len() + x.records.without.len()
+                    ),
+                    x.difference_display(),
+                    if x.agrees {
+                        "agrees".into()
+                    } else {
+                        "DIFFERS".into()
+                    },
+                    x.records
+                        .sources
+                        .iter()
+                        .map(src)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ]
+            })
+            .collect();
+        table(
+            &[
+                "  figure",
+                "claimed",
+                "records",
+                "incidents",
+                "difference",
+                "",
+                "records' sources",
+            ],
+            &rows
+                .into_iter()
+                .map(|mut r| {
+                    r[0] = format!("  {}", r[0]);
+                    r
+                })
+                .collect::<Vec<_>>(),
+        );
+        for a in &c.annotations {
+            println!(
+                "  {} by {} ({}): {}",
+                stance(a.stance),
+                who(names, &a.source.author),
+                src(&a.source),
+                a.text
+            );
+        }
+    }
+    if !t.disagreements.is_empty() {
+        println!("\nClaims over the same region and window that disagree with each other");
+        for d in &t.disagreements {
+            let vals: Vec<String> = d
+                .values
+                .iter()
+                .map(|v| match &v.derived {
+                    Some(x) => format!("{} = {x} ({})", count_display(v.claimed), src(&v.source)),
+                    None => format!("{} ({})", count_display(v.claimed), src(&v.source)),
+                })
+                .collect();
+            println!(
+                "  {} ⚠ {} → {}: {}",
+                d.figure,
+                d.from,
+                d.to,
+                vals.join(" vs ")
+            );
+        }
+    }
+}
+
+fn print_demo(r: &DemoReport) {
+    println!("temoin demo — DEMO ONLY: keys from keys/ (public seeds); one source marked FICTIVE shows a disagreement");
+    println!(
+        "archive {} (origin {}), checkpoint key {}",
+        r.dir.display(),
+        r.origin,
+        r.checkpoint_vkey
+    );
+    println!(
+        "source: examples/seed/{} (the article, kept verbatim as the press testimony's text)\n",
+        temoin::demo::ARTICLE_FILE
+    );
+    let rows: Vec<Vec<String>> = r
+        .steps
+        .iter()
+        .map(|s| {
+            vec![
+                s.seq.to_string(),
+                s.kind.to_string(),
+                s.author.clone(),
+                s.statement.short(),
+                s.label.clone(),
+            ]
+        })
+        .collect();
+    table(&["entry", "kind", "author", "statement", "step"], &rows);
+    let a = &r.audit;
+    println!(
+        "\nverified: {} entries, {} authors, {} parts, {} checkpoints — every signature, link, Merkle node, checkpoint and authority",
+        a.entries, a.authors, a.parts, a.checkpoints
+    );
+    for x in &a.redacted {
+        println!(
+            "  part {:?} of entry {} erased by the redaction order at entry {} (reported, not a fault)",
+            x.label, x.seq, x.by_seq
+        );
+    }
+    println!("\nIncidents");
+    print_incidents(&r.incidents);
+    let names: HashMap<String, String> = r.authors.clone().into_iter().collect();
+    println!();
+    print_tally(&r.tally, &names);
+    let rt = &r.region_tally;
+    let outside: Vec<String> = rt
+        .incidents
+        .iter()
+        .filter(|i| !r.tally.incidents.iter().any(|j| j.id == i.id))
+        .map(|i| format!("{} ({})", i.id, i.start))
+        .collect();
+    println!(
+        "\nRegion {}, any date: {} dead in {} incidents{}",
+        temoin::demo::REGION,
+        rt.total("dead").map(|t| t.display()).unwrap_or_default(),
+        rt.incidents.len(),
+        if outside.is_empty() {
+            String::new()
+        } else {
+            format!(" — {} outside the three weeks", outside.join(", "))
+        }
+    );
+    let d = r.dir.display();
+    println!("\nRead further:");
+    println!("  temoin incident show tangata --archive {d}");
+    println!("  temoin history tangata-2025-11-13 --archive {d}");
+    println!("  temoin incident list --archive {d} --as-of 10");
+    println!(
+        "  temoin tally --archive {d} --region Tombouctou --from {} --to {}",
+        temoin::demo::FROM,
+        temoin::demo::TO
+    );
+}
