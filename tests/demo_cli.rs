@@ -1,0 +1,152 @@
+//! The domain commands through the `temoin` binary: `demo`, `incident
+//! list/show`, `history`, `tally`, `rebuild`, with human and JSON output.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn temoin(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_temoin"))
+        .args(args)
+        .env_remove("TEMOIN_ARCHIVE")
+        .output()
+        .expect("run temoin")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = temoin(args);
+    assert!(
+        out.status.success(),
+        "temoin {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn json(args: &[&str]) -> Value {
+    serde_json::from_str(&ok(args)).expect("JSON output")
+}
+
+fn demo(dir: &Path) -> String {
+    ok(&["demo", "--archive", dir.to_str().unwrap()])
+}
+
+#[test]
+fn demo_prints_the_incidents_and_the_reconciled_tally() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo-archive");
+    let out = demo(&dir);
+    assert!(out.contains("verified: 18 entries"), "{out}");
+    // Aligned table rows, French names included.
+    let line = |start: &str| {
+        out.lines()
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no line {start} in\n{out}"))
+            .to_string()
+    };
+    let eg = line("eghachar-ntirikene-2025-11-14  2025-11-14");
+    assert!(
+        eg.contains("Eghachar N’Tirikene") && eg.contains("1–2 ⚠"),
+        "{eg}"
+    );
+    let em = line("emimalane-2025-10-24");
+    let col = |l: &str, what: &str| l.find(what).map(|b| l[..b].chars().count());
+    // "Émimalane" and "Aratane" start in the same column (padding by chars).
+    assert_eq!(
+        col(&em, "Émimalane"),
+        col(&line("aratane-2025-11-06"), "Aratane")
+    );
+    assert!(line("total (4 incidents)").contains("25"));
+    assert!(out.contains("DIFFERS"));
+    assert!(out.contains("13 (#10"), "{out}");
+    assert!(out.contains("17 = 10 women + 7 children"), "{out}");
+    assert!(out.contains("29 dead in 5 incidents"), "{out}");
+
+    // Refused without --force; exit code 2.
+    let again = temoin(&["demo", "--archive", dir.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("--force"));
+    demo_force(&dir);
+}
+
+fn demo_force(dir: &Path) {
+    ok(&["demo", "--archive", dir.to_str().unwrap(), "--force"]);
+}
+
+#[test]
+fn reading_commands_with_json_and_as_of() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo-archive");
+    demo(&dir);
+    let d = dir.to_str().unwrap();
+
+    let list = json(&["incident", "list", "--archive", d, "--json"]);
+    let incidents = list["incidents"].as_array().unwrap();
+    assert_eq!(incidents.len(), 5);
+    let dead: Vec<(String, u64)> = incidents
+        .iter()
+        .map(|i| {
+            (
+                i["id"].as_str().unwrap().to_string(),
+                i["figures"]["dead"]["max"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(dead.contains(&("zouera-2025-07-08".into(), 4)));
+
+    // As of entry 8, no testimony yet: no figures.
+    let early = json(&["incident", "list", "--archive", d, "--as-of", "8", "--json"]);
+    assert_eq!(early["as_of"], 8);
+    assert!(early["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["figures"].get("dead").is_none()));
+
+    let show = json(&["incident", "show", "Tangata", "--archive", d, "--json"]);
+    assert_eq!(show["id"], "tangata-2025-11-13");
+    assert_eq!(show["victims"].as_array().unwrap().len(), 7);
+    let human = ok(&["incident", "show", "tangata", "--archive", d]);
+    assert!(human.contains("Ali Ag Mohamed Elmehdi"));
+    assert!(human.contains("2025-11-13 → 2025-11-14"));
+    let eg = ok(&["incident", "show", "eghachar", "--archive", d]);
+    assert!(eg.contains("witness [ERASED by #17"), "{eg}");
+    assert!(eg.contains("contradicts by demo-reviewer"), "{eg}");
+
+    let hist = ok(&["history", "tangata-2025-11-13", "--archive", d]);
+    assert!(
+        hist.contains("when: was 2025-11-13; now 2025-11-13 → 2025-11-14"),
+        "{hist}"
+    );
+    assert!(hist.contains("+Ali Ag Mohamed Elmehdi"));
+
+    let tally = json(&[
+        "tally",
+        "--archive",
+        d,
+        "--region",
+        "tombouctou",
+        "--from",
+        "2025-10-24",
+        "--to",
+        "2025-11-14",
+        "--json",
+    ]);
+    let totals = tally["totals"].as_array().unwrap();
+    let dead = totals.iter().find(|t| t["figure"] == "dead").unwrap();
+    assert_eq!(dead["min"], 25);
+    assert_eq!(
+        tally["claims"][0]["rows"][0]["difference"],
+        serde_json::json!([-2, -2])
+    );
+
+    let rebuild = ok(&["rebuild", "--archive", d]);
+    assert!(rebuild.contains("matches the log"), "{rebuild}");
+
+    // Usage errors exit 2, with a message saying what to do.
+    let bad = temoin(&["incident", "show", "nulle-part", "--archive", d]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("incident list"));
+    let bad = temoin(&["incident", "list", "--archive", d, "--as-of", "hier"]);
+    assert_eq!(bad.status.code(), Some(2));
+}
