@@ -162,6 +162,20 @@ impl Event {
 
     /// Decode a stored entry, reading its payload from the store.
     pub fn decode(store: &Store, seq: u64, bytes: &[u8]) -> Result<Event> {
+        let (mut ev, payload) = Event::decode_without_payload(seq, bytes)?;
+        if let Some(d) = payload {
+            let (_, content) = store.part(&d)?.ok_or_else(|| ProjectionError::Corrupt {
+                seq,
+                reason: "its payload part is missing".into(),
+            })?;
+            ev.set_payload(&content)?;
+        }
+        Ok(ev)
+    }
+
+    /// Decode a stored entry without its payload; also returns the digest
+    /// of the payload part to read, for kinds that have one.
+    pub fn decode_without_payload(seq: u64, bytes: &[u8]) -> Result<(Event, Option<Digest>)> {
         let corrupt = |reason: String| ProjectionError::Corrupt { seq, reason };
         let entry = Entry::from_bytes(bytes).map_err(|e| corrupt(e.to_string()))?;
         if entry.seq != seq {
@@ -170,18 +184,15 @@ impl Event {
         let body = StatementBody::decode(&entry.statement.body_bytes)
             .map_err(|e| corrupt(format!("statement body: {e}")))?;
         let payload = if has_domain_payload(body.kind) {
-            let d = body
-                .part(PAYLOAD)
-                .map(|c| Digest(c.digest))
-                .ok_or_else(|| corrupt("the statement has no payload part".into()))?;
-            let (_, content) = store
-                .part(&d)?
-                .ok_or_else(|| corrupt("its payload part is missing".into()))?;
-            Payload::parse(body.kind, &content).map_err(|e| corrupt(e.to_string()))?
+            Some(
+                body.part(PAYLOAD)
+                    .map(|c| Digest(c.digest))
+                    .ok_or_else(|| corrupt("the statement has no payload part".into()))?,
+            )
         } else {
             None
         };
-        Ok(Event {
+        let ev = Event {
             seq,
             received_at: entry.received_at,
             hash: entry.statement.hash(),
@@ -194,8 +205,19 @@ impl Event {
                 .iter()
                 .map(|p| (p.label.clone(), p.length))
                 .collect(),
-            payload,
-        })
+            payload: None,
+        };
+        Ok((ev, payload))
+    }
+
+    /// Parse and attach the payload part's content.
+    pub fn set_payload(&mut self, content: &[u8]) -> Result<()> {
+        self.payload =
+            Payload::parse(self.kind, content).map_err(|e| ProjectionError::Corrupt {
+                seq: self.seq,
+                reason: e.to_string(),
+            })?;
+        Ok(())
     }
 
     /// Read entry `seq` from the store.
@@ -462,11 +484,12 @@ impl Projection {
         ))
     }
 
-    /// Every incident's view.
+    /// Every incident's view (computed on all cores).
     pub fn views(&self) -> BTreeMap<String, IncidentView> {
-        self.opened
-            .keys()
-            .filter_map(|id| Some((id.clone(), self.view(id)?)))
+        let ids: Vec<&String> = self.opened.keys().collect();
+        crate::par::map(ids, |id| self.view(id).map(|v| (id.clone(), v)))
+            .into_iter()
+            .flatten()
             .collect()
     }
 
@@ -942,6 +965,46 @@ impl<'a> Projections<'a> {
         }
     }
 
+    /// Decode a chunk of stored entries. Payload parts are read in digest
+    /// order (their keys), which is much faster than in log order on a
+    /// large store, and parsed on all cores.
+    fn decode_chunk(&self, raw: Vec<(u64, sled::IVec)>) -> Result<Vec<Event>> {
+        let mut events = Vec::with_capacity(raw.len());
+        let mut wanted: Vec<(Digest, usize)> = Vec::new();
+        for (seq, bytes) in raw {
+            let (ev, payload) = Event::decode_without_payload(seq, &bytes)?;
+            if let Some(d) = payload {
+                wanted.push((d, events.len()));
+            }
+            events.push(ev);
+        }
+        wanted.sort_unstable();
+        let mut contents = Vec::with_capacity(wanted.len());
+        for (d, i) in wanted {
+            let (_, content) = self
+                .store
+                .part(&d)?
+                .ok_or_else(|| ProjectionError::Corrupt {
+                    seq: events[i].seq,
+                    reason: "its payload part is missing".into(),
+                })?;
+            contents.push((i, events[i].kind, events[i].seq, content));
+        }
+        let parsed = crate::par::map(contents, |(i, kind, seq, content)| {
+            (
+                i,
+                Payload::parse(kind, &content).map_err(|e| ProjectionError::Corrupt {
+                    seq,
+                    reason: e.to_string(),
+                }),
+            )
+        });
+        for (i, p) in parsed {
+            events[i].payload = p?;
+        }
+        Ok(events)
+    }
+
     /// Replay the whole log and recompute every view from it alone; compare
     /// with what is stored (the `T` index, the cached summaries, the
     /// summary-claims index), then store the recomputed summaries.
@@ -951,7 +1014,7 @@ impl<'a> Projections<'a> {
         let size = self.size()?;
         let mut fold = Projection::new();
         let mut iter = self.store.entries_from(0);
-        const CHUNK: usize = 4096;
+        const CHUNK: usize = 16384;
         loop {
             let mut raw = Vec::with_capacity(CHUNK);
             for item in iter.by_ref().take(CHUNK) {
@@ -960,10 +1023,7 @@ impl<'a> Projections<'a> {
             if raw.is_empty() {
                 break;
             }
-            let store = self.store;
-            let decoded = crate::par::map(raw, |(seq, bytes)| Event::decode(store, seq, &bytes));
-            for ev in decoded {
-                let ev = ev?;
+            for ev in self.decode_chunk(raw)? {
                 if ev.seq != fold.size() {
                     return Err(ProjectionError::Corrupt {
                         seq: fold.size(),
@@ -1039,13 +1099,18 @@ impl<'a> Projections<'a> {
             stored_views.insert(String::from_utf8_lossy(&k[1..]).into_owned(), v);
         }
         let mut batch = sled::Batch::default();
-        for (id, view) in &views {
+        let fresh_all = crate::par::map(views.iter().collect(), |(id, view)| {
             let fresh = CachedSummary {
                 version: CACHE_VERSION,
                 stamp: view.last_seq,
                 summary: view.summary(),
             };
-            match stored_views.remove(id) {
+            let bytes = serde_json::to_vec(&fresh).ok();
+            (id.clone(), fresh, bytes)
+        });
+        drop(views);
+        for (id, fresh, bytes) in fresh_all {
+            match stored_views.remove(&id) {
                 None => report.views_missing += 1,
                 Some(bytes) => match serde_json::from_slice::<CachedSummary>(&bytes) {
                     Ok(c) if c.version == CACHE_VERSION && c.stamp < fresh.stamp => {
@@ -1055,8 +1120,8 @@ impl<'a> Projections<'a> {
                     _ => report.views_differing.push(id.clone()),
                 },
             }
-            if let Ok(bytes) = serde_json::to_vec(&fresh) {
-                batch.insert(view_key(id), bytes);
+            if let Some(bytes) = bytes {
+                batch.insert(view_key(&id), bytes);
             }
         }
         for id in stored_views.keys() {
