@@ -532,6 +532,9 @@ fn view_key(id: &str) -> Vec<u8> {
 
 /// Key of the summary-claims index (incident ids never start with NUL).
 const CLAIMS_KEY: &[u8] = b"J\0claims";
+/// Version of the cached summaries and claims index: bump it whenever
+/// `IncidentSummary` or what the views compute changes, so that entries
+/// written by an older build are ignored (and recomputed), never trusted.
 const CACHE_VERSION: u32 = 1;
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
@@ -945,19 +948,39 @@ impl<'a> Projections<'a> {
     /// statement hash) changed, entry by entry.
     pub fn history(&self, subject: &str) -> Result<History> {
         let upto = self.size()?;
-        if let Ok(id) = self.resolve(subject) {
-            return history::incident_history(self, &id, upto);
+        if valid_incident_id(subject) && self.incident_info(subject)?.is_some() {
+            return history::incident_history(self, subject, upto);
         }
-        let (hash, info) = self.find_statement(subject)?;
+        let hexlike = subject.len() >= 8 && subject.bytes().all(|b| b.is_ascii_hexdigit());
+        if hexlike {
+            match self.find_statement(subject) {
+                Ok((hash, info)) => return self.statement_history(hash, &info, upto),
+                Err(ProjectionError::UnknownStatement(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        match self.resolve(subject) {
+            Ok(id) => history::incident_history(self, &id, upto),
+            Err(ProjectionError::UnknownIncident(_)) if hexlike => {
+                Err(ProjectionError::UnknownStatement(subject.to_string()))
+            }
+            Err(ProjectionError::UnknownIncident(_)) if subject.len() < 8 => {
+                Err(ProjectionError::BadSubject(subject.to_string()))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    fn statement_history(&self, hash: Digest, info: &StatementInfo, upto: u64) -> Result<History> {
         match info.subject {
             Kind::Incident => {
                 let id = info
                     .incident_id
                     .clone()
-                    .ok_or_else(|| ProjectionError::UnknownIncident(subject.into()))?;
+                    .ok_or_else(|| ProjectionError::UnknownIncident(hash.to_hex()))?;
                 history::incident_history(self, &id, upto)
             }
-            Kind::Testimony => history::testimony_history(self, hash, &info, upto),
+            Kind::Testimony => history::testimony_history(self, hash, info, upto),
             kind => Err(ProjectionError::NoHistory {
                 hash: hash.to_hex(),
                 kind,
