@@ -123,7 +123,7 @@ pub enum AuthorityError {
         seq: u64,
         reason: String,
     },
-    #[error("{name} is a {role} and a {role} may not sign {kind} statements")]
+    #[error("{name} holds the role {role}, which may not sign {kind} statements")]
     RoleMayNot {
         name: String,
         role: Role,

@@ -15,7 +15,7 @@
 //! | `M` | level (u8) ‖ index (u64 BE) | Merkle node hash (32 bytes) |
 //! | `C` | tree size (u64 BE) | signed checkpoint note (UTF-8) |
 //! | `T` | incident id ‖ 0x00 ‖ seq (u64 BE) | empty: entries touching an incident |
-//! | `J` | incident id | materialized projection of an incident (derived) |
+//! | `J` | incident id, or `\0claims` | cached incident summary, summary-claim index (derived; see docs/DOMAIN.md) |
 //! | `X` | name | archive metadata: `head`, `config`, `format` |
 //!
 //! Big-endian seqs make sled's byte order the log's order. Only `E` and `P`
