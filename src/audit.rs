@@ -58,8 +58,11 @@ struct Prepared {
     /// Each committed part, in the body's order, read and hashed ahead:
     /// `None` if absent, else whether it matches and, for the payload, its
     /// content. Errors surface where the sequential check reaches them.
-    parts: Vec<Result<Option<PartRead>, StoreError>>,
+    parts: Vec<PartReadResult>,
 }
+
+/// A part read ahead: absent, or read (see `PartRead`); or the store failed.
+type PartReadResult = Result<Option<PartRead>, StoreError>;
 
 struct PartRead {
     matches: bool,
@@ -73,10 +76,7 @@ fn read_ahead(
     store: &Store,
     seq_key: u64,
     decoded: &Result<(Entry, StatementBody, Digest), String>,
-) -> (
-    Result<Option<sled::IVec>, StoreError>,
-    Vec<Result<Option<PartRead>, StoreError>>,
-) {
+) -> (Result<Option<sled::IVec>, StoreError>, Vec<PartReadResult>) {
     let leaf = store.get(&store::key(store::MERKLE, &merkle::node_key(0, seq_key)));
     let parts = match decoded {
         Ok((_, body, _)) => body
