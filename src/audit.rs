@@ -191,6 +191,7 @@ pub fn audit(
         authors: BTreeSet::new(),
         report: AuditReport::default(),
         redacted_parts: BTreeMap::new(),
+        missing_parts: BTreeMap::new(),
         copies: Copies::default(),
     };
 
@@ -210,6 +211,14 @@ pub fn audit(
             }
         }
         progress(st.next);
+    }
+    // A part missing at its entry must have been erased by a later
+    // redaction order; any left unexplained is a fault at its entry.
+    if let Some(((_, label), &seq)) = st.missing_parts.iter().min_by_key(|(_, &s)| s) {
+        return Ok(Err(Fault {
+            seq,
+            reason: format!("part {label:?} is missing and no redaction order erased it"),
+        }));
     }
     if head.size != st.next {
         return Ok(Err(Fault {
@@ -256,6 +265,11 @@ struct Replay<'a> {
     report: AuditReport,
     /// (statement hash, label) -> seq of the redaction order.
     redacted_parts: BTreeMap<(Digest, String), u64>,
+    /// (statement hash, label) -> seq: parts absent from the content store,
+    /// not (yet) explained by a redaction order. A redaction order always
+    /// comes after the statement it erases from, so this is settled only
+    /// at the end of the log.
+    missing_parts: BTreeMap<(Digest, String), u64>,
     copies: Copies,
 }
 
@@ -291,8 +305,7 @@ impl Copies {
         let indexed = store
             .get(&store::key(store::STATEMENT, &hash.0))?
             .and_then(|v| {
-                crate::encoding::decode_canonical::<rules::StatementInfo>(&v, 1 << 20, "index")
-                    .ok()
+                crate::encoding::decode_canonical::<rules::StatementInfo>(&v, 1 << 20, "index").ok()
             })
             .map(|info| info.seq);
         match indexed {
@@ -431,14 +444,16 @@ impl Replay<'_> {
                         label: c.label.clone(),
                         by_seq: by,
                     }),
-                    None => {
+                    // The payload can never be redacted: the rules need it.
+                    None if c.label == PAYLOAD => {
                         return self.fault(
                             n,
-                            format!(
-                                "part {:?} is missing and no redaction order erased it",
-                                c.label
-                            ),
+                            "part \"payload\" is missing (a payload can never be redacted)",
                         )
+                    }
+                    None => {
+                        self.missing_parts
+                            .insert((statement_hash, c.label.clone()), n);
                     }
                 },
             }
@@ -460,6 +475,7 @@ impl Replay<'_> {
         }
         if let Some((target, label)) = &fx.redact {
             self.redacted_parts.insert((*target, label.clone()), n);
+            self.missing_parts.remove(&(*target, label.clone()));
             // A part redacted later was present (and checked) until now;
             // a redacted part of an earlier entry shows as redacted here.
             if let Some(info) = self.index.statements.get(target) {

@@ -29,9 +29,9 @@ enum Command {
     #[command(flatten)]
     Domain(cli::domain::Command),
     #[command(flatten)]
-    Evidence(cli::evidence::Command),
-    #[command(flatten)]
     Bench(cli::bench::Command),
+    #[command(flatten)]
+    Evidence(cli::evidence::Command),
 }
 
 fn main() -> ExitCode {
@@ -39,8 +39,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Core(c) => cli::core::run(c),
         Command::Domain(c) => cli::domain::run(c),
-        Command::Evidence(c) => cli::evidence::run(c),
         Command::Bench(c) => cli::bench::run(c),
+        Command::Evidence(c) => cli::evidence::run(c),
     };
     match result {
         Ok(code) => code,
