@@ -30,7 +30,15 @@ fn bench_smoke_json_has_every_figure() {
     let dir = tempfile::tempdir().expect("tempdir");
     let archive = dir.path().join("bench-archive");
     let out = Command::new(env!("CARGO_BIN_EXE_temoin"))
-        .args(["bench", "--entries", "300", "--authors", "6", "--json", "--dir"])
+        .args([
+            "bench",
+            "--entries",
+            "300",
+            "--authors",
+            "6",
+            "--json",
+            "--dir",
+        ])
         .arg(&archive)
         .output()
         .expect("run temoin bench");
@@ -40,7 +48,11 @@ fn bench_smoke_json_has_every_figure() {
         String::from_utf8_lossy(&out.stderr)
     );
     // --json prints JSON only, and no progress bar off a terminal.
-    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["entries"], 300);
     assert_eq!(v["authors"], 6);
@@ -52,7 +64,9 @@ fn bench_smoke_json_has_every_figure() {
                 "{f} is null without a reason"
             );
         } else {
-            let n = x.as_f64().unwrap_or_else(|| panic!("{f} is not a number: {x}"));
+            let n = x
+                .as_f64()
+                .unwrap_or_else(|| panic!("{f} is not a number: {x}"));
             assert!(n.is_finite() && n > 0.0, "{f} = {n}");
         }
     }
