@@ -195,15 +195,8 @@ pub fn audit(
         copies: Copies::default(),
     };
 
-    let mut iter = store.entries_from(0);
-    loop {
-        let mut raw = Vec::with_capacity(CHUNK);
-        for item in iter.by_ref().take(CHUNK) {
-            raw.push(item?);
-        }
-        if raw.is_empty() {
-            break;
-        }
+    for raw in store.entry_chunks(0, CHUNK) {
+        let raw = raw?;
         let prepared = crate::par::map(raw, |(k, b)| prepare(store, k, b));
         for p in prepared {
             if let Err(f) = st.check(p)? {

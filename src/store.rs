@@ -135,6 +135,23 @@ impl Store {
             })
     }
 
+    /// The log from entry `from` on, in chunks of at most `chunk` entries:
+    /// the unit that the audit and the rebuild hand to all cores at once.
+    pub fn entry_chunks(
+        &self,
+        from: u64,
+        chunk: usize,
+    ) -> impl Iterator<Item = Result<Vec<(u64, sled::IVec)>, StoreError>> {
+        let mut entries = self.entries_from(from);
+        std::iter::from_fn(move || {
+            let raw: Result<Vec<_>, _> = entries.by_ref().take(chunk.max(1)).collect();
+            match raw {
+                Ok(v) if v.is_empty() => None,
+                other => Some(other),
+            }
+        })
+    }
+
     /// `(salt, content)` of a part, `None` if absent (never stored, or redacted).
     pub fn part(&self, digest: &Digest) -> Result<Option<StoredPart>, StoreError> {
         match self.get(&key(PART, &digest.0))? {

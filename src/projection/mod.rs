@@ -1036,16 +1036,9 @@ impl<'a> Projections<'a> {
         let started = std::time::Instant::now();
         let size = self.size()?;
         let mut fold = Projection::new();
-        let mut iter = self.store.entries_from(0);
         const CHUNK: usize = 16384;
-        loop {
-            let mut raw = Vec::with_capacity(CHUNK);
-            for item in iter.by_ref().take(CHUNK) {
-                raw.push(item?);
-            }
-            if raw.is_empty() {
-                break;
-            }
+        for raw in self.store.entry_chunks(0, CHUNK) {
+            let raw = raw?;
             for ev in self.decode_chunk(raw)? {
                 if ev.seq != fold.size() {
                     return Err(ProjectionError::Corrupt {
