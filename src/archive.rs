@@ -595,7 +595,6 @@ impl Archive {
             pending: HashMap::new(),
         };
         let mut size = self.head.size;
-        let mut parts_in_batch: HashMap<Digest, ()> = HashMap::new();
         for p in pending {
             batch.insert(
                 &store::seq_key(store::ENTRY, p.entry.seq)[..],
@@ -611,8 +610,7 @@ impl Archive {
                 );
             }
             for (d, v) in &p.parts {
-                batch.insert(store::key(store::PART, &d.0), v.as_slice());
-                parts_in_batch.insert(*d, ());
+                batch.insert(&store::part_key(p.entry.seq, d)[..], v.as_slice());
             }
             for id in &p.effects.touches {
                 batch.insert(store::touch_key(id, p.entry.seq), &[][..]);
@@ -621,8 +619,8 @@ impl Archive {
                 batch.insert(&store::seq_key(store::REGISTRY, p.entry.seq)[..], &[][..]);
             }
             if let Some((target, label)) = &p.effects.redact {
-                if let Some(d) = self.part_digest_of(target, label, pending)? {
-                    batch.remove(store::key(store::PART, &d.0));
+                if let Some((seq, d)) = self.part_digest_of(target, label, pending)? {
+                    batch.remove(&store::part_key(seq, &d)[..]);
                 }
             }
             let leaf = entry_hash(&p.entry_bytes);
@@ -676,22 +674,22 @@ impl Archive {
         target: &Digest,
         label: &str,
         pending: &[Pending],
-    ) -> Result<Option<Digest>, ArchiveError> {
-        let bytes = match pending.iter().find(|p| p.hash == *target) {
-            Some(p) => p.entry.statement.body_bytes.clone(),
+    ) -> Result<Option<(u64, Digest)>, ArchiveError> {
+        let (seq, bytes) = match pending.iter().find(|p| p.hash == *target) {
+            Some(p) => (p.entry.seq, p.entry.statement.body_bytes.clone()),
             None => {
                 let Some(info) = rules::Index::statement(&self.store, target)? else {
                     return Ok(None);
                 };
                 match self.store.entry(info.seq)? {
-                    Some(e) => e.statement.body_bytes,
+                    Some(e) => (info.seq, e.statement.body_bytes),
                     None => return Ok(None),
                 }
             }
         };
         let body = StatementBody::decode(&bytes)
             .map_err(|e| StoreError::Corrupt(format!("statement {target}: {e}")))?;
-        Ok(body.part(label).map(|c| Digest(c.digest)))
+        Ok(body.part(label).map(|c| (seq, Digest(c.digest))))
     }
 }
 
@@ -917,7 +915,7 @@ fn load_registry(store: &Store) -> Result<Registry, ArchiveError> {
             .part(PAYLOAD)
             .map(|c| Digest(c.digest))
             .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} has no payload")))?;
-        let (_, content) = store.part(&payload)?.ok_or_else(|| {
+        let (_, content) = store.part(seq, &payload)?.ok_or_else(|| {
             StoreError::Corrupt(format!("payload of registry entry {seq} is missing"))
         })?;
         let author = PublicKey::from_bytes(&body.author)?;

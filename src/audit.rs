@@ -84,7 +84,7 @@ fn read_ahead(
             .iter()
             .map(|c| {
                 let d = Digest(c.digest);
-                Ok(store.part(&d)?.map(|(salt, content)| PartRead {
+                Ok(store.part(seq_key, &d)?.map(|(salt, content)| PartRead {
                     matches: content.len() as u64 == c.length
                         && crate::hash::part_digest(&salt, &content) == d,
                     payload: (c.label == PAYLOAD).then_some(content),

@@ -1420,10 +1420,16 @@ fn decode_at(store: &Store, seq: u64) -> Result<(Vec<u8>, Entry, StatementBody),
     Ok((bytes, entry, body))
 }
 
-fn payload_at(store: &Store, body: &StatementBody) -> Result<Option<Vec<u8>>, ExportError> {
+fn payload_at(
+    store: &Store,
+    seq: u64,
+    body: &StatementBody,
+) -> Result<Option<Vec<u8>>, ExportError> {
     match body.part(PAYLOAD) {
         None => Ok(None),
-        Some(c) => Ok(store.part(&Digest(c.digest))?.map(|(_, content)| content)),
+        Some(c) => Ok(store
+            .part(seq, &Digest(c.digest))?
+            .map(|(_, content)| content)),
     }
 }
 
@@ -1460,7 +1466,7 @@ fn scope_seqs(store: &Store, scope: &Scope, size: u64) -> Result<BTreeSet<u64>, 
                     }
                     let (_, _, body) = decode_at(store, s)?;
                     if body.kind == Kind::Merge {
-                        if let Some(p) = payload_at(store, &body)? {
+                        if let Some(p) = payload_at(store, s, &body)? {
                             if let Ok(Some(Payload::Merge(m))) = Payload::parse(Kind::Merge, &p) {
                                 if incidents.contains(&m.into) && !incidents.contains(&m.from) {
                                     incidents.push(m.from);
@@ -1532,7 +1538,7 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
                 });
                 continue;
             }
-            match store.part(&Digest(c.digest))? {
+            match store.part(seq, &Digest(c.digest))? {
                 Some((salt, content)) => {
                     if seq == 0 && c.label == PAYLOAD {
                         if let Ok(Some(RegistryChange::Genesis { payload, .. })) =

@@ -10,7 +10,7 @@
 //! | `E` | seq (u64 BE) | entry bytes, verbatim |
 //! | `H` | statement hash | `StatementInfo` (index, derived) |
 //! | `I` | incident id (UTF-8) | `IncidentInfo` (index, derived) |
-//! | `P` | part digest | salt (32 bytes) ‖ content |
+//! | `P` | seq (u64 BE) ‖ part digest | salt (32 bytes) ‖ content |
 //! | `R` | seq (u64 BE) | empty: seqs of registry statements |
 //! | `M` | level (u8) ‖ index (u64 BE) | Merkle node hash (32 bytes) |
 //! | `C` | tree size (u64 BE) | signed checkpoint note (UTF-8) |
@@ -38,6 +38,18 @@ pub const CHECKPOINT: u8 = b'C';
 pub const META: u8 = b'X';
 pub const TOUCH: u8 = b'T';
 pub const VIEW: u8 = b'J';
+
+/// `P` key: the seq of the entry whose statement commits to the part, then
+/// the part's digest. The digest addresses the content; the seq in front
+/// keeps each entry's parts next to each other and in log order, so the
+/// audit and the rebuild read them sequentially rather than at random.
+pub fn part_key(seq: u64, digest: &Digest) -> [u8; 41] {
+    let mut k = [0u8; 41];
+    k[0] = PART;
+    k[1..9].copy_from_slice(&seq.to_be_bytes());
+    k[9..].copy_from_slice(&digest.0);
+    k
+}
 
 /// `T` key: incident id, a NUL (ids never contain one), the seq.
 pub fn touch_key(incident: &str, seq: u64) -> Vec<u8> {
@@ -152,9 +164,10 @@ impl Store {
         })
     }
 
-    /// `(salt, content)` of a part, `None` if absent (never stored, or redacted).
-    pub fn part(&self, digest: &Digest) -> Result<Option<StoredPart>, StoreError> {
-        match self.get(&key(PART, &digest.0))? {
+    /// `(salt, content)` of the part with `digest` of entry `seq`, `None`
+    /// if absent (never stored, or redacted).
+    pub fn part(&self, seq: u64, digest: &Digest) -> Result<Option<StoredPart>, StoreError> {
+        match self.get(&part_key(seq, digest))? {
             None => Ok(None),
             Some(v) if v.len() >= 32 => {
                 let mut salt = [0u8; 32];

@@ -248,7 +248,7 @@ fn build() -> Built {
             v.extend_from_slice(&p.content);
             rows.push(
                 json!({"what": format!("P: part {:?} of entry {seq}", p.label),
-                "key": h(&store::key(store::PART, &p.digest().0)), "value": h(&v)}),
+                "key": h(&store::part_key(seq as u64, &p.digest())), "value": h(&v)}),
             );
         }
         if s.kind.is_registry() {
@@ -545,7 +545,12 @@ fn the_listed_store_rows_pass_the_audit() {
 
     // The same archive with the note's text part removed: a fault at entry 2.
     let digest = unhex(&v["entries"][2]["statement"]["parts"][0]["digest"]);
-    st.db.remove(store::key(store::PART, &digest)).unwrap();
+    st.db
+        .remove(store::part_key(
+            2,
+            &temoin::Digest(digest.try_into().unwrap()),
+        ))
+        .unwrap();
     let fault = temoin::audit::audit(&st, &mut |_| {}).unwrap().unwrap_err();
     assert_eq!(fault.seq, 2, "{fault}");
 }

@@ -164,10 +164,12 @@ impl Event {
     pub fn decode(store: &Store, seq: u64, bytes: &[u8]) -> Result<Event> {
         let (mut ev, payload) = Event::decode_without_payload(seq, bytes)?;
         if let Some(d) = payload {
-            let (_, content) = store.part(&d)?.ok_or_else(|| ProjectionError::Corrupt {
-                seq,
-                reason: "its payload part is missing".into(),
-            })?;
+            let (_, content) = store
+                .part(seq, &d)?
+                .ok_or_else(|| ProjectionError::Corrupt {
+                    seq,
+                    reason: "its payload part is missing".into(),
+                })?;
             ev.set_payload(&content)?;
         }
         Ok(ev)
@@ -988,29 +990,29 @@ impl<'a> Projections<'a> {
         }
     }
 
-    /// Decode a chunk of stored entries. Payload parts are read in digest
-    /// order (their keys), which is much faster than in log order on a
-    /// large store, and parsed on all cores.
+    /// Decode a chunk of stored entries. Payload parts are read in key
+    /// order (seq, then digest: the log's order), so sled reads them
+    /// sequentially, and parsed on all cores.
     fn decode_chunk(&self, raw: Vec<(u64, sled::IVec)>) -> Result<Vec<Event>> {
         let mut events = Vec::with_capacity(raw.len());
-        let mut wanted: Vec<(Digest, usize)> = Vec::new();
+        let mut wanted: Vec<(u64, Digest, usize)> = Vec::new();
         for (seq, bytes) in raw {
             let (ev, payload) = Event::decode_without_payload(seq, &bytes)?;
             if let Some(d) = payload {
-                wanted.push((d, events.len()));
+                wanted.push((seq, d, events.len()));
             }
             events.push(ev);
         }
         wanted.sort_unstable();
         let mut contents = Vec::with_capacity(wanted.len());
-        for (d, i) in wanted {
-            let (_, content) = self
-                .store
-                .part(&d)?
-                .ok_or_else(|| ProjectionError::Corrupt {
-                    seq: events[i].seq,
-                    reason: "its payload part is missing".into(),
-                })?;
+        for (seq, d, i) in wanted {
+            let (_, content) =
+                self.store
+                    .part(seq, &d)?
+                    .ok_or_else(|| ProjectionError::Corrupt {
+                        seq: events[i].seq,
+                        reason: "its payload part is missing".into(),
+                    })?;
             contents.push((i, events[i].kind, events[i].seq, content));
         }
         let parsed = crate::par::map(contents, |(i, kind, seq, content)| {

@@ -400,18 +400,18 @@ pub fn flip_part_byte(db: &sled::Db, seq: u64, label: &str, offset: usize) {
     let e = entry(db, seq);
     let body = StatementBody::decode(&e.statement.body_bytes).expect("body");
     let c = body.part(label).expect("part committed");
-    let k = store::key(store::PART, &c.digest);
+    let k = store::part_key(seq, &temoin::Digest(c.digest));
     let mut v = db.get(&k).expect("read").expect("part stored").to_vec();
     v[32 + offset] ^= 0x01;
     db.insert(k, v).expect("write");
 }
 
-/// Store a statement file's parts, as ingest does.
-pub fn put_parts(db: &sled::Db, file: &StatementFile) {
+/// Store a statement file's parts as those of entry `seq`, as ingest does.
+pub fn put_parts(db: &sled::Db, seq: u64, file: &StatementFile) {
     for p in &file.parts {
         let mut v = p.salt.to_vec();
         v.extend_from_slice(&p.content);
-        db.insert(store::key(store::PART, &p.digest().0), v)
+        db.insert(store::part_key(seq, &p.digest()), v)
             .expect("write");
     }
 }
@@ -421,7 +421,7 @@ pub fn put_parts(db: &sled::Db, file: &StatementFile) {
 /// new hash; then everything derived from the log is rewritten ([`reseal`]).
 pub fn forge_replace(dir: &Path, db: &sled::Db, seq: u64, file: &StatementFile) {
     let old = entry(db, seq);
-    put_parts(db, file);
+    put_parts(db, seq, file);
     move_statement_index(db, &old.statement.hash(), file);
     put_entry(
         db,
@@ -439,7 +439,7 @@ pub fn forge_replace(dir: &Path, db: &sled::Db, seq: u64, file: &StatementFile) 
 /// size, linked to the last entry, received a second later); then [`reseal`].
 pub fn forge_append(dir: &Path, db: &sled::Db, file: &StatementFile) -> u64 {
     let head = Store { db: db.clone() }.head().expect("head");
-    put_parts(db, file);
+    put_parts(db, head.size, file);
     let e = Entry {
         seq: head.size,
         prev: head.last_hash,

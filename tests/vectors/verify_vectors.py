@@ -600,7 +600,7 @@ def main():
             check(c["digest"].hex() == p["digest"], f"entry {seq}: part digest value")
             check(content.decode("utf-8") == p["content_text"], "part text")
             contents[c["label"]] = content
-            part_store[c["digest"]] = salt + content
+            part_store[seq.to_bytes(8, "big") + c["digest"]] = salt + content
 
         # Authority and the rules of the kinds in this example.
         kind = body["kind"]
@@ -697,8 +697,8 @@ def main():
         elif prefix == "C":
             check(val.decode() == last_checkpoint[n]["note"], "C row holds the signed note")
         elif prefix == "P":
-            check(len(k) == 33 and part_store[k[1:]] == val, "P row: digest -> salt || content")
-            check(part_digest(val[:32], val[32:]) == k[1:], "P row digest")
+            check(len(k) == 41 and part_store[k[1:]] == val, "P row: seq || digest -> salt || content")
+            check(part_digest(val[:32], val[32:]) == k[9:], "P row digest")
         elif prefix == "M":
             check(len(k) == 10, "M key is 10 bytes")
             level, index = k[1], int.from_bytes(k[2:], "big")
