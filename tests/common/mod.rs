@@ -401,7 +401,7 @@ pub fn flip_part_byte(db: &sled::Db, seq: u64, label: &str, offset: usize) {
     let body = StatementBody::decode(&e.statement.body_bytes).expect("body");
     let c = body.part(label).expect("part committed");
     let k = store::part_key(seq, &temoin::Digest(c.digest));
-    let mut v = db.get(&k).expect("read").expect("part stored").to_vec();
+    let mut v = db.get(k).expect("read").expect("part stored").to_vec();
     v[32 + offset] ^= 0x01;
     db.insert(k, v).expect("write");
 }
