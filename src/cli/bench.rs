@@ -25,7 +25,7 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
         /// Statements per ingest batch (one durable write each).
-        #[arg(long, default_value_t = 1000)]
+        #[arg(long, default_value_t = 256)]
         batch_size: usize,
         /// Seed of the generated keys and statements.
         #[arg(long, default_value_t = 1)]
