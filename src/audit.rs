@@ -59,6 +59,9 @@ struct Prepared {
     /// `None` if absent, else whether it matches and, for the payload, its
     /// content. Errors surface where the sequential check reaches them.
     parts: Vec<PartReadResult>,
+    /// The statement index's row for this entry's statement, read ahead for
+    /// the duplicate-copy check.
+    indexed: Result<Option<sled::IVec>, StoreError>,
 }
 
 /// A part read ahead: absent, or read (see `PartRead`); or the store failed.
@@ -114,6 +117,10 @@ fn prepare(store: &Store, seq_key: u64, bytes: sled::IVec) -> Prepared {
         Err(_) => Ok(()),
     };
     let (leaf, parts) = read_ahead(store, seq_key, &decoded);
+    let indexed = match &decoded {
+        Ok((_, _, sh)) => store.get(&store::key(store::STATEMENT, &sh.0)),
+        Err(_) => Ok(None),
+    };
     Prepared {
         seq_key,
         bytes,
@@ -122,6 +129,7 @@ fn prepare(store: &Store, seq_key: u64, bytes: sled::IVec) -> Prepared {
         signature,
         leaf,
         parts,
+        indexed,
     }
 }
 
@@ -280,12 +288,14 @@ struct Copies {
 }
 
 impl Copies {
-    /// The seq of an earlier entry holding statement `hash`, found at entry `n`.
+    /// The seq of an earlier entry holding statement `hash`, found at entry
+    /// `n`; `indexed` is the statement index's row for `hash`, read ahead.
     fn earlier_copy(
         &mut self,
         store: &Store,
         n: u64,
         hash: &Digest,
+        indexed: Result<Option<sled::IVec>, StoreError>,
     ) -> Result<Option<u64>, StoreError> {
         if let Some((h, first)) = self.later.remove(&n) {
             if h == *hash {
@@ -295,8 +305,7 @@ impl Copies {
         if let Some(&first) = self.unindexed.get(hash) {
             return Ok(Some(first));
         }
-        let indexed = store
-            .get(&store::key(store::STATEMENT, &hash.0))?
+        let indexed = indexed?
             .and_then(|v| {
                 crate::encoding::decode_canonical::<rules::StatementInfo>(&v, 1 << 20, "index").ok()
             })
@@ -379,7 +388,10 @@ impl Replay<'_> {
         };
         // Ingest never appends a statement twice: a second copy was
         // replayed into the log (it would count twice in projections).
-        if let Some(first) = self.copies.earlier_copy(self.store, n, &statement_hash)? {
+        if let Some(first) = self
+            .copies
+            .earlier_copy(self.store, n, &statement_hash, p.indexed)?
+        {
             return self.fault(
                 n,
                 format!(
