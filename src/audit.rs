@@ -49,7 +49,6 @@ pub struct AuditReport {
 /// One entry after the order-independent checks.
 struct Prepared {
     seq_key: u64,
-    bytes: sled::IVec,
     hash: Digest,
     decoded: Result<(Entry, StatementBody, Digest), String>,
     signature: Result<(), String>,
@@ -123,7 +122,6 @@ fn prepare(store: &Store, seq_key: u64, bytes: sled::IVec) -> Prepared {
     };
     Prepared {
         seq_key,
-        bytes,
         hash,
         decoded,
         signature,
@@ -529,7 +527,6 @@ impl Replay<'_> {
         if self.checkpoint_sizes.contains(&self.next) {
             return self.check_checkpoint(self.next);
         }
-        drop(p.bytes);
         Ok(Ok(()))
     }
 
