@@ -26,8 +26,6 @@ pub struct StatementInfo {
     /// Author of the record's first version: who may amend or retract it.
     pub owner: [u8; 32],
     pub labels: Vec<String>,
-    /// For incident records and their amendments, the incident's id.
-    pub incident_id: Option<String>,
     /// Incidents this statement speaks of (a testimony's incidents, an
     /// incident record's own id, a summary claim's named incidents).
     pub incidents: Vec<String>,
@@ -37,6 +35,18 @@ pub struct StatementInfo {
     pub retracted_by: Option<[u8; 32]>,
     /// Labels erased by redaction orders, with the order's seq.
     pub redacted: Vec<(String, u64)>,
+}
+
+impl StatementInfo {
+    /// For incident records and their amendments, the incident's id: the
+    /// one incident such a record speaks of.
+    pub fn incident_id(&self) -> Option<&str> {
+        if self.subject == Kind::Incident {
+            self.incidents.first().map(String::as_str)
+        } else {
+            None
+        }
+    }
 }
 
 /// What later statements need to know about an incident id.
@@ -211,7 +221,6 @@ pub fn check<I: Index>(
         subject: kind,
         owner: body.author,
         labels: body.parts.iter().map(|p| p.label.clone()).collect(),
-        incident_id: None,
         incidents: Vec::new(),
         superseded_by: None,
         retracted_by: None,
@@ -259,8 +268,7 @@ pub fn check<I: Index>(
                     merged_into: None,
                 },
             ));
-            info.incidents = vec![i.id.clone()];
-            info.incident_id = Some(i.id);
+            info.incidents = vec![i.id];
         }
         Some(Payload::Testimony(_)) if body.part(TEXT).is_none() => {
             refuse!(PayloadError::MissingPart { kind, label: TEXT });
@@ -300,7 +308,7 @@ pub fn check<I: Index>(
                 refuse!(PayloadError::MissingPart { kind, label: TEXT });
             }
             if let Some(i) = &a.incident {
-                let old = t.incident_id.clone().unwrap_or_default();
+                let old = t.incident_id().unwrap_or_default().to_string();
                 if i.id != old {
                     refuse!(RuleError::IncidentIdChanged {
                         old,
@@ -312,8 +320,7 @@ pub fn check<I: Index>(
                     None => refuse!(RuleError::UnknownIncident(old)),
                 };
                 inc.record = hash.0;
-                fx.incidents.push((old.clone(), inc));
-                info.incident_id = Some(old);
+                fx.incidents.push((old, inc));
             }
             if let Some(new) = &a.testimony {
                 info.incidents = new.incidents.clone();

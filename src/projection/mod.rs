@@ -977,8 +977,8 @@ impl<'a> Projections<'a> {
         match info.subject {
             Kind::Incident => {
                 let id = info
-                    .incident_id
-                    .clone()
+                    .incident_id()
+                    .map(str::to_string)
                     .ok_or_else(|| ProjectionError::UnknownIncident(hash.to_hex()))?;
                 history::incident_history(self, &id, upto)
             }

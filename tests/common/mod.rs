@@ -454,7 +454,6 @@ pub fn forge_append(dir: &Path, db: &sled::Db, file: &StatementFile) -> u64 {
         subject: kind,
         owner,
         labels: file.parts.iter().map(|p| p.label.clone()).collect(),
-        incident_id: None,
         incidents: Vec::new(),
         superseded_by: None,
         retracted_by: None,
