@@ -9,7 +9,6 @@
 use crate::checkpoint::Checkpoint;
 use crate::entry::{entry_hash, Entry};
 use crate::hash::Digest;
-use crate::merkle;
 use crate::note::VerifierKey;
 use crate::registry::{Registry, PAYLOAD};
 use crate::rules::{self, MemIndex};
@@ -53,7 +52,7 @@ struct Prepared {
     decoded: Result<(Entry, StatementBody, Digest), String>,
     signature: Result<(), String>,
     /// The stored Merkle leaf of this seq, read ahead.
-    leaf: Result<Option<sled::IVec>, StoreError>,
+    leaf: Result<Option<Vec<u8>>, StoreError>,
     /// Each committed part, in the body's order, read and hashed ahead:
     /// `None` if absent, else whether it matches and, for the payload, its
     /// content. Errors surface where the sequential check reaches them.
@@ -78,8 +77,8 @@ fn read_ahead(
     store: &Store,
     seq_key: u64,
     decoded: &Result<(Entry, StatementBody, Digest), String>,
-) -> (Result<Option<sled::IVec>, StoreError>, Vec<PartReadResult>) {
-    let leaf = store.get(&store::key(store::MERKLE, &merkle::node_key(0, seq_key)));
+) -> (Result<Option<Vec<u8>>, StoreError>, Vec<PartReadResult>) {
+    let leaf = store.merkle_stored(0, seq_key);
     let parts = match decoded {
         Ok((_, body, _)) => body
             .parts
@@ -542,9 +541,7 @@ impl Replay<'_> {
             let h = crate::hash::sha256(&[&[1u8], &l, &r]).0;
             let level = ll + 1;
             let index = n >> level;
-            let stored = self
-                .store
-                .get(&store::key(store::MERKLE, &merkle::node_key(level, index)))?;
+            let stored = self.store.merkle_stored(level, index)?;
             if stored.as_deref() != Some(&h[..]) {
                 return self.fault(
                     n,

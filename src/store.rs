@@ -180,6 +180,15 @@ impl Store {
         }
     }
 
+    /// The stored Merkle node `(level, index)` (a perfect subtree, see
+    /// `merkle`), `None` if absent. Bytes of the wrong length are returned
+    /// as they are: the audit reports them as a wrong node at its entry.
+    pub fn merkle_stored(&self, level: u8, index: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self
+            .get(&key(MERKLE, &crate::merkle::node_key(level, index)))?
+            .map(|v| v.to_vec()))
+    }
+
     /// Seqs of the entries that touched `incident`, in order.
     pub fn touching(&self, incident: &str) -> impl Iterator<Item = Result<u64, StoreError>> {
         let mut prefix = vec![TOUCH];
