@@ -13,6 +13,7 @@ use crate::registry::{GenesisPayload, Registry, RegistryChange, PAYLOAD};
 use crate::rules::{self, Effects, MemIndex, Overlay, RuleError};
 use crate::statement::{BodyError, Draft, Kind, SignatureFault, StatementBody, StatementFile};
 use crate::store::{self, Head, Store, StoreError};
+use crate::treefile::Access;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::fs::File;
@@ -78,6 +79,8 @@ pub enum ArchiveError {
     Locked(PathBuf),
     #[error("{0} is not a temoin archive (no {DB_DIR}/ inside); create one with `temoin init`")]
     NotAnArchive(PathBuf),
+    #[error("{dir} is a temoin archive of format {found:?}, not {:?}: open it with the temoin release that wrote it and export what you need", String::from_utf8_lossy(store::FORMAT_TAG))]
+    OtherFormat { dir: PathBuf, found: String },
     #[error("{0} already exists and is not empty; `temoin init` needs a new directory")]
     AlreadyExists(PathBuf),
     #[error("cannot access {path}: {source}")]
@@ -228,6 +231,28 @@ fn open_db(dir: &Path) -> Result<sled::Db, ArchiveError> {
     }
 }
 
+/// Refuse a directory whose store is not of this format.
+fn check_format(dir: &Path, db: &sled::Db) -> Result<(), ArchiveError> {
+    match db
+        .get(store::key(store::META, b"format"))
+        .map_err(StoreError::from)?
+    {
+        Some(v) if v.as_ref() == store::FORMAT_TAG => Ok(()),
+        Some(v) if v.starts_with(b"temoin-archive-") => Err(ArchiveError::OtherFormat {
+            dir: dir.to_path_buf(),
+            found: String::from_utf8_lossy(&v).into_owned(),
+        }),
+        _ => Err(ArchiveError::NotAnArchive(dir.to_path_buf())),
+    }
+}
+
+/// Make a file just created in `dir` durable: sync the directory entry.
+fn sync_dir(dir: &Path) -> Result<(), ArchiveError> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_err(dir))
+}
+
 impl Archive {
     /// Create a new archive in `dir` with `custodian` as its first custodian.
     /// Generates the archive's checkpoint key (`dir/checkpoint.key`) and
@@ -270,6 +295,8 @@ impl Archive {
             "The archive's checkpoint key: it signs the archive's checkpoints.",
         )?;
         let db = open_db(dir)?;
+        let store = Store::open(db.clone(), dir, Access::Write)?;
+        sync_dir(dir)?;
         db.insert(store::key(store::META, b"format"), store::FORMAT_TAG)
             .map_err(StoreError::from)?;
         db.insert(
@@ -280,7 +307,7 @@ impl Archive {
         db.flush().map_err(StoreError::from)?;
         let mut archive = Archive {
             dir: dir.to_path_buf(),
-            store: Store { db },
+            store,
             config: config.clone(),
             head: Head::default(),
             registry: Registry::default(),
@@ -313,11 +340,8 @@ impl Archive {
         }
         let lock = lock(dir)?;
         let db = open_db(dir)?;
-        let store = Store { db };
-        match store.get(&store::key(store::META, b"format"))? {
-            Some(v) if v.as_ref() == store::FORMAT_TAG => {}
-            _ => return Err(ArchiveError::NotAnArchive(dir.to_path_buf())),
-        }
+        check_format(dir, &db)?;
+        let store = Store::open(db, dir, Access::Write)?;
         let config: Config = store
             .get(&store::key(store::META, b"config"))?
             .and_then(|v| serde_json::from_slice(&v).ok())
@@ -345,11 +369,9 @@ impl Archive {
             return Err(ArchiveError::NotAnArchive(dir.to_path_buf()));
         }
         let lock = lock(dir)?;
-        let store = Store { db: open_db(dir)? };
-        match store.get(&store::key(store::META, b"format"))? {
-            Some(v) if v.as_ref() == store::FORMAT_TAG => {}
-            _ => return Err(ArchiveError::NotAnArchive(dir.to_path_buf())),
-        }
+        let db = open_db(dir)?;
+        check_format(dir, &db)?;
+        let store = Store::open(db, dir, Access::Read)?;
         Ok(AuditView {
             dir: dir.to_path_buf(),
             store,
@@ -595,6 +617,7 @@ impl Archive {
             pending: HashMap::new(),
         };
         let mut size = self.head.size;
+        let mut tree_nodes = Vec::with_capacity(pending.len() * 2 + 64);
         for p in pending {
             batch.insert(
                 &store::seq_key(store::ENTRY, p.entry.seq)[..],
@@ -626,13 +649,10 @@ impl Archive {
             let leaf = entry_hash(&p.entry_bytes);
             let new_nodes = merkle::nodes_completed_by_append(&nodes, size, leaf.0)
                 .map_err(|e| ArchiveError::Store(StoreError::Corrupt(format!("merkle: {e:?}"))))?;
-            for (level, index, h) in new_nodes {
-                batch.insert(
-                    &store::key(store::MERKLE, &merkle::node_key(level, index))[..],
-                    &h[..],
-                );
+            for &(level, index, h) in &new_nodes {
                 nodes.pending.insert((level, index), h);
             }
+            tree_nodes.extend(new_nodes);
             size += 1;
         }
         let last = pending
@@ -660,6 +680,12 @@ impl Archive {
             note.as_bytes(),
         );
         batch.insert(store::key(store::META, b"head"), encoding::encode(&head));
+        // The tree file first: it may hold nodes past the head (cut off at
+        // the next open), never fewer (docs/FORMAT.md §8.1).
+        self.store
+            .tree()
+            .append(self.head.size, &tree_nodes)
+            .map_err(StoreError::from)?;
         self.store.db.apply_batch(batch).map_err(StoreError::from)?;
         // Acknowledge only what is durable.
         self.store.db.flush().map_err(StoreError::from)?;
@@ -827,13 +853,8 @@ impl NodeStore for Store {
 
 impl Store {
     pub fn merkle_node(&self, level: u8, index: u64) -> Result<[u8; 32], StoreError> {
-        let v = self
-            .get(&store::key(store::MERKLE, &merkle::node_key(level, index)))?
-            .ok_or_else(|| {
-                StoreError::Corrupt(format!("Merkle node ({level}, {index}) is missing"))
-            })?;
-        v.as_ref().try_into().map_err(|_| {
-            StoreError::Corrupt(format!("Merkle node ({level}, {index}) is not 32 bytes"))
+        self.tree().node(level, index)?.ok_or_else(|| {
+            StoreError::Corrupt(format!("Merkle node ({level}, {index}) is missing"))
         })
     }
 

@@ -45,6 +45,7 @@ pub mod rules;
 pub mod statement;
 pub mod store;
 pub mod time;
+pub mod treefile;
 
 pub use archive::{Accepted, Archive, ArchiveError, Config, Refusal};
 pub use hash::Digest;

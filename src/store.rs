@@ -26,6 +26,7 @@ use crate::encoding;
 use crate::entry::Entry;
 use crate::hash::Digest;
 use crate::rules::{IncidentInfo, Index, StatementInfo};
+use crate::treefile::{Access, TreeFile};
 use bincode::{Decode, Encode};
 
 pub const ENTRY: u8 = b'E';
@@ -33,7 +34,6 @@ pub const STATEMENT: u8 = b'H';
 pub const INCIDENT: u8 = b'I';
 pub const PART: u8 = b'P';
 pub const REGISTRY: u8 = b'R';
-pub const MERKLE: u8 = b'M';
 pub const CHECKPOINT: u8 = b'C';
 pub const META: u8 = b'X';
 pub const TOUCH: u8 = b'T';
@@ -62,7 +62,7 @@ pub fn touch_key(incident: &str, seq: u64) -> Vec<u8> {
 }
 
 /// Value of `X"format"`: refuse to open a store written by another format.
-pub const FORMAT_TAG: &[u8] = b"temoin-archive-v1";
+pub const FORMAT_TAG: &[u8] = b"temoin-archive-v2";
 
 pub fn key(prefix: u8, rest: &[u8]) -> Vec<u8> {
     let mut k = Vec::with_capacity(1 + rest.len());
@@ -94,28 +94,54 @@ pub enum StoreError {
     Sled(#[from] sled::Error),
     #[error("the store is damaged: {0} (run `temoin verify` to locate the fault)")]
     Corrupt(String),
+    #[error(transparent)]
+    Tree(#[from] crate::treefile::TreeFileError),
 }
 
 /// A stored part: its salt and content.
 pub type StoredPart = ([u8; 32], Vec<u8>);
 
-/// Read access to a sled store.
+/// Read access to an archive's store: the sled database and the tree file.
 #[derive(Clone)]
 pub struct Store {
     pub db: sled::Db,
+    tree: std::sync::Arc<TreeFile>,
 }
 
+/// The tree file's name in an archive directory.
+pub const TREE_FILE: &str = "tree";
+
 impl Store {
+    /// The store of the archive in `dir` whose sled database is `db`,
+    /// opening its tree file (`dir/tree`) for `access`.
+    pub fn open(db: sled::Db, dir: &std::path::Path, access: Access) -> Result<Store, StoreError> {
+        let size = Store::head_of(&db)?.size;
+        let tree = TreeFile::open(&dir.join(TREE_FILE), size, access)?;
+        Ok(Store {
+            db,
+            tree: std::sync::Arc::new(tree),
+        })
+    }
+
+    fn head_of(db: &sled::Db) -> Result<Head, StoreError> {
+        match db.get(key(META, b"head"))? {
+            None => Ok(Head::default()),
+            Some(v) => encoding::decode_canonical(&v, 64, "head")
+                .map_err(|e| StoreError::Corrupt(e.to_string())),
+        }
+    }
+
+    /// The tree file (written by the archive's ingest).
+    pub(crate) fn tree(&self) -> &TreeFile {
+        &self.tree
+    }
+
     pub fn get(&self, k: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
         Ok(self.db.get(k)?)
     }
 
     pub fn head(&self) -> Result<Head, StoreError> {
-        match self.get(&key(META, b"head"))? {
-            None => Ok(Head::default()),
-            Some(v) => encoding::decode_canonical(&v, 64, "head")
-                .map_err(|e| StoreError::Corrupt(e.to_string())),
-        }
+        Store::head_of(&self.db)
     }
 
     pub fn entry_bytes(&self, seq: u64) -> Result<Option<sled::IVec>, StoreError> {
@@ -181,12 +207,9 @@ impl Store {
     }
 
     /// The stored Merkle node `(level, index)` (a perfect subtree, see
-    /// `merkle`), `None` if absent. Bytes of the wrong length are returned
-    /// as they are: the audit reports them as a wrong node at its entry.
+    /// `merkle`), `None` if the tree file does not reach it.
     pub fn merkle_stored(&self, level: u8, index: u64) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self
-            .get(&key(MERKLE, &crate::merkle::node_key(level, index)))?
-            .map(|v| v.to_vec()))
+        Ok(self.tree.node(level, index)?.map(|h| h.to_vec()))
     }
 
     /// Seqs of the entries that touched `incident`, in order.

@@ -269,3 +269,37 @@ fn interrupted_sled_snapshot_does_not_brick_the_archive() {
     std::fs::write(f.dir().join("db/snap.7FFFFFFFFFFFFFFF.generating"), b"torn").unwrap();
     assert_eq!(f.assert_clean().entries, 6);
 }
+
+/// A batch whose tree nodes reached the tree file but whose sled write did
+/// not (the crash window between the two, FORMAT.md §8.1): the nodes past
+/// the head are cut off when the archive is next opened for writing, and
+/// the next batch takes their place.
+#[test]
+fn tree_nodes_of_an_unacknowledged_batch_are_cut_off() {
+    let s = setup();
+    let dir = s.base.tmp.path().join("leftover");
+    copy_dir(&s.base.dir(), &dir);
+    let tree = dir.join(temoin::store::TREE_FILE);
+    let before = std::fs::read(&tree).unwrap();
+    assert_eq!(before.len() as u64, 32 * temoin::treefile::node_count(BASE));
+    let mut with_garbage = before.clone();
+    with_garbage.extend_from_slice(&[0xAB; 32 * 5]);
+    std::fs::write(&tree, &with_garbage).unwrap();
+
+    let mut a = temoin::Archive::open(&dir).expect("opens");
+    assert_eq!(
+        std::fs::read(&tree).unwrap(),
+        before,
+        "cut back to the head"
+    );
+    let f = note(&s.base.keys.ngo, "after the crash");
+    let acc = a.ingest(&f).unwrap().expect("accepted");
+    assert_eq!(acc.seq, BASE);
+    drop(a);
+    assert_eq!(
+        std::fs::metadata(&tree).unwrap().len(),
+        32 * temoin::treefile::node_count(BASE + 1)
+    );
+    let report = audit_dir(&dir).expect("audit clean");
+    assert_eq!(report.entries, BASE + 1);
+}

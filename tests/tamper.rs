@@ -364,3 +364,68 @@ fn replayed_statement_is_detected_when_the_index_is_removed() {
     });
     f.assert_fault(6, "is already in the log at entry 3");
 }
+
+// ------------------------------------------------------- the tree file
+
+/// Flip one bit of node `(level, index)` in the tree file (FORMAT.md §8.1).
+fn flip_tree_node(f: &Fixture, level: u8, index: u64) {
+    use std::os::unix::fs::FileExt;
+    let path = f.dir().join(temoin::store::TREE_FILE);
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&path)
+        .expect("tree file");
+    let offset = 32 * temoin::treefile::position(level, index).expect("position");
+    let mut b = [0u8; 1];
+    file.read_exact_at(&mut b, offset + 7).expect("read");
+    file.write_all_at(&[b[0] ^ 0x10], offset + 7)
+        .expect("write");
+}
+
+#[test]
+fn flipped_merkle_leaf_is_detected_at_its_entry() {
+    let f = fixture();
+    flip_tree_node(&f, 0, 4);
+    f.assert_fault(4, "not to the leaf hash recorded in the tree");
+}
+
+#[test]
+fn flipped_merkle_inner_node_is_detected_at_the_entry_completing_it() {
+    // Node (2, 1) covers entries 4..8: entry 7 completes it.
+    let f = fixture();
+    flip_tree_node(&f, 2, 1);
+    f.assert_fault(
+        7,
+        "the stored Merkle node (level 2, index 1) completed by this entry is wrong or missing",
+    );
+}
+
+#[test]
+fn truncated_tree_file_is_detected_at_the_first_entry_it_lacks() {
+    // Cut right after entry 5's nodes: entry 6's leaf is missing.
+    let f = fixture();
+    let path = f.dir().join(temoin::store::TREE_FILE);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&path)
+        .expect("tree file");
+    file.set_len(32 * temoin::treefile::node_count(6))
+        .expect("truncate");
+    drop(file);
+    f.assert_fault(6, "the entry's Merkle leaf is missing");
+    // A writer refuses to append to it, and says why.
+    let err = temoin::Archive::open(&f.dir()).err().expect("refused");
+    assert!(
+        err.to_string()
+            .contains("Merkle nodes but the archive's 9 entries need 16"),
+        "{err}"
+    );
+}
+
+#[test]
+fn deleted_tree_file_is_detected_at_entry_0() {
+    let f = fixture();
+    std::fs::remove_file(f.dir().join(temoin::store::TREE_FILE)).expect("remove");
+    f.assert_fault(0, "the entry's Merkle leaf is missing");
+}

@@ -171,6 +171,7 @@ fn build() -> Built {
     let mut tree = MemoryStore::new();
     let mut checkpoints = Vec::new();
     let mut nodes_json = Vec::new();
+    let mut tree_file: Vec<u8> = Vec::new();
 
     for seq in 0..specs.len() {
         if specs[seq].kind == Kind::Note {
@@ -266,12 +267,14 @@ fn build() -> Built {
             for i in 0..4u64 {
                 if let Ok(node) = tree.node(l, i) {
                     if !before.contains(&(l, i)) {
-                        nodes_json.push(json!({"level": l, "index": i, "hash": h(&node)}));
-                        rows.push(
-                            json!({"what": format!("M: Merkle node (level {l}, index {i})"),
-                            "key": h(&store::key(store::MERKLE, &merkle::node_key(l, i))),
-                            "value": h(&node)}),
+                        // Level by level is the tree file's post-order
+                        // within one append (docs/FORMAT.md §8.1).
+                        assert_eq!(
+                            temoin::treefile::position(l, i),
+                            Some(nodes_json.len() as u64)
                         );
+                        nodes_json.push(json!({"level": l, "index": i, "hash": h(&node)}));
+                        tree_file.extend_from_slice(&node);
                     }
                 }
             }
@@ -374,6 +377,7 @@ fn build() -> Built {
         },
         "checkpoints": checkpoints,
         "store": rows,
+        "tree_file": h(&tree_file),
         "audit": {"entries": 3, "authors": 2, "parts": 3, "checkpoints": 3, "redacted": []},
     });
     Built { json, note_file }
@@ -534,7 +538,8 @@ fn the_listed_store_rows_pass_the_audit() {
     for row in v["store"].as_array().unwrap() {
         db.insert(unhex(&row["key"]), unhex(&row["value"])).unwrap();
     }
-    let st = store::Store { db };
+    std::fs::write(dir.path().join(store::TREE_FILE), unhex(&v["tree_file"])).unwrap();
+    let st = store::Store::open(db, dir.path(), temoin::treefile::Access::Read).unwrap();
     let report = temoin::audit::audit(&st, &mut |_| {}).unwrap().unwrap();
     let a = &v["audit"];
     assert_eq!(report.entries, a["entries"].as_u64().unwrap());

@@ -19,6 +19,7 @@ use temoin::registry::{EnrollPayload, RevokePayload, Role, PAYLOAD};
 use temoin::rules::StatementInfo;
 use temoin::statement::{Draft, Kind, StatementBody, StatementFile};
 use temoin::store::{self, Head, Store};
+use temoin::treefile::{Access, TreeFile};
 
 /// Origin of every test archive.
 pub const ORIGIN: &str = "temoin.test/archive";
@@ -435,10 +436,26 @@ pub fn forge_replace(dir: &Path, db: &sled::Db, seq: u64, file: &StatementFile) 
     reseal(dir, db);
 }
 
+/// Rewrite the archive's tree file (docs/FORMAT.md §8.1) for `leaves`,
+/// as a forger would.
+pub fn rewrite_tree(dir: &Path, leaves: &[[u8; 32]]) {
+    // A writer opened at size 0 cuts the file to nothing.
+    let tree = TreeFile::open(&dir.join(store::TREE_FILE), 0, Access::Write).expect("tree");
+    let mut mem = merkle::MemoryStore::new();
+    for (n, leaf) in leaves.iter().enumerate() {
+        let nodes = merkle::nodes_completed_by_append(&mem, n as u64, *leaf).expect("nodes");
+        tree.append(n as u64, &nodes).expect("write tree");
+        mem.push(*leaf).expect("push");
+    }
+}
+
 /// A careful forger's addition of `file` after the last entry (at the head's
 /// size, linked to the last entry, received a second later); then [`reseal`].
 pub fn forge_append(dir: &Path, db: &sled::Db, file: &StatementFile) -> u64 {
-    let head = Store { db: db.clone() }.head().expect("head");
+    let head = Store::open(db.clone(), dir, Access::Read)
+        .expect("store")
+        .head()
+        .expect("head");
     put_parts(db, head.size, file);
     let e = Entry {
         seq: head.size,
@@ -490,7 +507,7 @@ fn move_statement_index(db: &sled::Db, old: &Digest, file: &StatementFile) {
 /// only what the authors signed, and the authority of each author at each
 /// seq, can betray the change.
 pub fn reseal(dir: &Path, db: &sled::Db) {
-    let store = Store { db: db.clone() };
+    let store = Store::open(db.clone(), dir, Access::Read).expect("store");
     let mut prev = [0u8; 32];
     let mut leaves = Vec::new();
     let mut last_received = 0;
@@ -508,24 +525,7 @@ pub fn reseal(dir: &Path, db: &sled::Db) {
         leaves.push(prev);
     }
     let n = leaves.len() as u64;
-    for k in db.scan_prefix([store::MERKLE]).keys() {
-        db.remove(k.expect("read")).expect("remove");
-    }
-    for level in 0u8..64 {
-        let width = 1u64 << level;
-        if width > n {
-            break;
-        }
-        for index in 0..n / width {
-            let start = (index * width) as usize;
-            let h = merkle::root_of(&leaves[start..start + width as usize]);
-            db.insert(
-                store::key(store::MERKLE, &merkle::node_key(level, index)),
-                &h[..],
-            )
-            .expect("write");
-        }
-    }
+    rewrite_tree(dir, &leaves);
     let signer = SecretKey::load(&dir.join(CHECKPOINT_KEY_FILE))
         .expect("checkpoint key")
         .note_signer()

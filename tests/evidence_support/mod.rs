@@ -16,6 +16,7 @@ use temoin::note::VerifierKey;
 use temoin::registry::{EnrollPayload, RevokePayload, Role, PAYLOAD};
 use temoin::statement::{Draft, Kind, StatementFile};
 use temoin::store::{self, Head, Store};
+use temoin::treefile::{Access, TreeFile};
 
 pub const ORIGIN: &str = "temoin.test/tombouctou";
 pub const TANGATA: &str = "tangata-2025-11-13";
@@ -405,6 +406,9 @@ pub fn backdate(dir: &Path, seq: u64) {
     let mut prev = [0u8; 32];
     let mut nodes = MapNodes::default();
     let mut last = (prev, 0i64);
+    // The tree file is rewritten from scratch (a writer opened at size 0
+    // cuts it to nothing).
+    let tree = TreeFile::open(&dir.join(store::TREE_FILE), 0, Access::Write).unwrap();
     for n in 0..size {
         let mut e = Entry::from_bytes(&st.entry_bytes(n).unwrap().unwrap()).unwrap();
         if n == seq {
@@ -417,15 +421,11 @@ pub fn backdate(dir: &Path, seq: u64) {
             .insert(store::seq_key(store::ENTRY, n), bytes.clone())
             .unwrap();
         let leaf = entry_hash(&bytes).0;
-        for (level, index, h) in merkle::nodes_completed_by_append(&nodes, n, leaf).unwrap() {
+        let completed = merkle::nodes_completed_by_append(&nodes, n, leaf).unwrap();
+        for &(level, index, h) in &completed {
             nodes.0.insert((level, index), h);
-            st.db
-                .insert(
-                    store::key(store::MERKLE, &merkle::node_key(level, index)),
-                    &h[..],
-                )
-                .unwrap();
         }
+        tree.append(n, &completed).unwrap();
         prev = leaf;
         last = (leaf, e.received_at);
     }

@@ -699,11 +699,6 @@ def main():
         elif prefix == "P":
             check(len(k) == 41 and part_store[k[1:]] == val, "P row: seq || digest -> salt || content")
             check(part_digest(val[:32], val[32:]) == k[9:], "P row digest")
-        elif prefix == "M":
-            check(len(k) == 10, "M key is 10 bytes")
-            level, index = k[1], int.from_bytes(k[2:], "big")
-            lo = index << level
-            check(mth(leaves[lo : lo + (1 << level)]) == val, "M row holds MTH of its range")
         elif prefix == "X":
             name = k[1:].decode()
             if name == "head":
@@ -713,10 +708,26 @@ def main():
                 check(size == len(leaves) and last == leaves[-1], "head: size and last hash")
                 check(last_received == prev_received, "head: last received_at")
             elif name == "format":
-                check(val == b"temoin-archive-v1", "format tag")
+                check(val == b"temoin-archive-v2", "format tag")
         else:
             check(False, f"unexpected row prefix {prefix}")
-    check(seen == set("EPRMCX"), "every evidence and tree prefix present")
+    check(seen == set("EPRCX"), "every evidence prefix present")
+
+    # The tree file (FORMAT.md §8.1): every perfect subtree in post-order,
+    # 32 bytes each; node (level, index) at 2m - popcount(m) + level, where
+    # m = (index + 1) * 2^level - 1 is the last leaf it covers.
+    tree_file = unhex(v["tree_file"])
+    n = len(leaves)
+    check(len(tree_file) == 32 * (2 * n - bin(n).count("1")), "tree file length")
+    for level in range(64):
+        if (1 << level) > n:
+            break
+        for index in range(n >> level):
+            m = (index + 1) * (1 << level) - 1
+            pos = 2 * m - bin(m).count("1") + level
+            lo = index << level
+            check(tree_file[32 * pos : 32 * pos + 32] == mth(leaves[lo : lo + (1 << level)]),
+                  f"tree file node ({level}, {index})")
     check(len(leaves) == v["audit"]["entries"] and len(authors) == v["audit"]["authors"], "audit")
     check(len(part_store) == v["audit"]["parts"], "audit parts")
 

@@ -1,0 +1,293 @@
+//! The Merkle tree's stored nodes: an append-only file, `DIR/tree`
+//! (docs/FORMAT.md §8.1).
+//!
+//! Why a file and not sled rows: an inclusion proof reads about log2(n)
+//! stored nodes. As sled rows, each cold read loaded and deserialised a
+//! whole sled page (387 µs per proof at 1,000,000 entries); here a node is
+//! one 32-byte `pread` at an offset computed from its address. Ingest
+//! appends the nodes each entry completes, which are contiguous at the end
+//! of the file, so a batch is one write.
+//!
+//! Layout: the perfect subtrees `(level, index)` (§5 of FORMAT.md) in
+//! post-order, 32 bytes each, nothing else. The node completed last by
+//! leaf `m` sits right after the leaf itself and its lower ancestors:
+//! `position(level, index) = 2m − popcount(m) + level`, where
+//! `m = (index + 1) · 2^level − 1` is the last leaf it covers. A tree of
+//! `n` leaves has [`node_count`]`(n) = 2n − popcount(n)` nodes.
+//!
+//! Durability: the archive writes a batch's nodes here and syncs the file
+//! *before* the sled batch that moves the head, so the file always holds
+//! at least the head's nodes. A crash in between leaves nodes past the
+//! head's count; they belong to no acknowledged entry and a writer cuts
+//! them off when it opens the archive ([`TreeFile::open`]).
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, ErrorKind};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+/// Bytes per node.
+pub const NODE: u64 = 32;
+
+/// Nodes stored for a tree of `size` leaves: every perfect subtree.
+pub fn node_count(size: u64) -> u64 {
+    // size <= 2^62 in any real archive; saturate rather than overflow.
+    size.saturating_mul(2) - u64::from(size.count_ones())
+}
+
+/// Post-order position of node `(level, index)`; `None` if it cannot exist
+/// in a tree of fewer than 2^63 leaves.
+pub fn position(level: u8, index: u64) -> Option<u64> {
+    let width = 1u64.checked_shl(u32::from(level))?;
+    let last_leaf = index.checked_add(1)?.checked_mul(width)? - 1;
+    let before = last_leaf.checked_mul(2)? - u64::from(last_leaf.count_ones());
+    before.checked_add(u64::from(level))
+}
+
+/// The tree file of an archive (see the module docs).
+#[derive(Debug)]
+pub struct TreeFile {
+    path: PathBuf,
+    /// `None` when the file is absent and was opened read-only (an audit of
+    /// a damaged archive): every node is then missing.
+    file: Option<File>,
+}
+
+/// How an archive opens its tree file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// A writer: creates the file if absent and cuts off nodes past the
+    /// head (left by an interrupted batch).
+    Write,
+    /// A reader (the audit): never changes the file.
+    Read,
+}
+
+impl TreeFile {
+    /// Open the tree file at `path` for an archive of `size` entries.
+    /// A writer fails if the file holds fewer nodes than `size` needs: the
+    /// archive is damaged and must not be appended to (the audit locates
+    /// the fault).
+    pub fn open(path: &Path, size: u64, access: Access) -> Result<TreeFile, TreeFileError> {
+        let file = match access {
+            Access::Write => Some(
+                OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .create(true)
+                    .truncate(false)
+                    .open(path)
+                    .map_err(|e| TreeFileError::io(path, e))?,
+            ),
+            Access::Read => match File::open(path) {
+                Ok(f) => Some(f),
+                Err(e) if e.kind() == ErrorKind::NotFound => None,
+                Err(e) => return Err(TreeFileError::io(path, e)),
+            },
+        };
+        let tree = TreeFile {
+            path: path.to_path_buf(),
+            file,
+        };
+        if access == Access::Write {
+            let have = tree.len_bytes()?;
+            let need = node_count(size) * NODE;
+            if have < need {
+                return Err(TreeFileError::Short {
+                    path: path.to_path_buf(),
+                    have: have / NODE,
+                    need: need / NODE,
+                    size,
+                });
+            }
+            if have > need {
+                tree.file()
+                    .and_then(|f| f.set_len(need).and_then(|()| f.sync_data()))
+                    .map_err(|e| TreeFileError::io(path, e))?;
+            }
+        }
+        Ok(tree)
+    }
+
+    fn file(&self) -> io::Result<&File> {
+        self.file
+            .as_ref()
+            .ok_or_else(|| io::Error::new(ErrorKind::NotFound, "the tree file is absent"))
+    }
+
+    fn len_bytes(&self) -> Result<u64, TreeFileError> {
+        match &self.file {
+            None => Ok(0),
+            Some(f) => f
+                .metadata()
+                .map(|m| m.len())
+                .map_err(|e| TreeFileError::io(&self.path, e)),
+        }
+    }
+
+    /// Stored node `(level, index)`; `None` if the file does not reach it.
+    pub fn node(&self, level: u8, index: u64) -> Result<Option<[u8; 32]>, TreeFileError> {
+        let Some(file) = &self.file else {
+            return Ok(None);
+        };
+        let Some(offset) = position(level, index).and_then(|p| p.checked_mul(NODE)) else {
+            return Ok(None);
+        };
+        let mut buf = [0u8; 32];
+        match file.read_exact_at(&mut buf, offset) {
+            Ok(()) => Ok(Some(buf)),
+            Err(e) if e.kind() == ErrorKind::UnexpectedEof => Ok(None),
+            Err(e) => Err(TreeFileError::io(&self.path, e)),
+        }
+    }
+
+    /// Write `nodes`, the nodes completed by appending leaves to a tree of
+    /// `size` leaves (in the order `merkle::nodes_completed_by_append`
+    /// gives them, leaf by leaf), then sync the file. They go at the end of
+    /// the head's nodes, over anything an interrupted batch left there.
+    pub fn append(&self, size: u64, nodes: &[(u8, u64, [u8; 32])]) -> Result<(), TreeFileError> {
+        let start = node_count(size);
+        let mut buf = Vec::with_capacity(nodes.len() * NODE as usize);
+        for (i, (level, index, hash)) in nodes.iter().enumerate() {
+            if position(*level, *index) != Some(start + i as u64) {
+                return Err(TreeFileError::OutOfOrder {
+                    level: *level,
+                    index: *index,
+                });
+            }
+            buf.extend_from_slice(hash);
+        }
+        let file = self.file().map_err(|e| TreeFileError::io(&self.path, e))?;
+        file.write_all_at(&buf, start * NODE)
+            .and_then(|()| file.sync_data())
+            .map_err(|e| TreeFileError::io(&self.path, e))
+    }
+
+    /// Overwrite node `(level, index)` in place (repair tools and tamper
+    /// tests; an archive never rewrites a node).
+    pub fn put(&self, level: u8, index: u64, hash: &[u8; 32]) -> Result<(), TreeFileError> {
+        let offset = position(level, index)
+            .and_then(|p| p.checked_mul(NODE))
+            .ok_or(TreeFileError::OutOfOrder { level, index })?;
+        let file = self.file().map_err(|e| TreeFileError::io(&self.path, e))?;
+        file.write_all_at(hash, offset)
+            .and_then(|()| file.sync_data())
+            .map_err(|e| TreeFileError::io(&self.path, e))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TreeFileError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error(
+        "{path} holds {have} Merkle nodes but the archive's {size} entries need {need}: the tree file was truncated or replaced (run `temoin verify` to locate the fault)"
+    )]
+    Short {
+        path: PathBuf,
+        have: u64,
+        need: u64,
+        size: u64,
+    },
+    #[error("Merkle node ({level}, {index}) is not the next node of the tree file")]
+    OutOfOrder { level: u8, index: u64 },
+}
+
+impl TreeFileError {
+    fn io(path: &Path, source: io::Error) -> TreeFileError {
+        TreeFileError::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::merkle::{self, MemoryStore, NodeStore};
+
+    #[test]
+    fn positions_are_the_post_order_of_appends() {
+        // Append leaves one by one; the nodes each append completes must
+        // take the next positions, in the order the merkle module gives.
+        let mut tree = MemoryStore::new();
+        let mut next = 0u64;
+        for n in 0..300u64 {
+            let leaf = merkle::leaf_hash(&n.to_be_bytes());
+            for (level, index, _) in merkle::nodes_completed_by_append(&tree, n, leaf).unwrap() {
+                assert_eq!(
+                    position(level, index),
+                    Some(next),
+                    "node ({level}, {index})"
+                );
+                next += 1;
+            }
+            tree.push(leaf).unwrap();
+            assert_eq!(node_count(n + 1), next, "node count at size {}", n + 1);
+        }
+    }
+
+    #[test]
+    fn positions_of_small_trees() {
+        // Leaves 0,1 then their parent; leaves 2,3, parent (1,1), root (2,0).
+        let expect = [(0, 0), (0, 1), (1, 0), (0, 2), (0, 3), (1, 1), (2, 0)];
+        for (p, &(l, i)) in expect.iter().enumerate() {
+            assert_eq!(position(l, i), Some(p as u64));
+        }
+        assert_eq!(node_count(0), 0);
+        assert_eq!(node_count(7), 11);
+        assert_eq!(position(64, 0), None);
+        assert_eq!(position(0, u64::MAX), None);
+    }
+
+    #[test]
+    fn write_read_cut_and_refuse_short() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tree");
+        let mut mem = MemoryStore::new();
+        let tf = TreeFile::open(&path, 0, Access::Write).unwrap();
+        let mut size = 0u64;
+        for n in 0..10u64 {
+            let leaf = merkle::leaf_hash(&[n as u8]);
+            let nodes = merkle::nodes_completed_by_append(&mem, n, leaf).unwrap();
+            tf.append(size, &nodes).unwrap();
+            mem.push(leaf).unwrap();
+            size += 1;
+        }
+        for level in 0..4u8 {
+            for index in 0..(10u64 >> level) {
+                assert_eq!(
+                    tf.node(level, index).unwrap(),
+                    Some(mem.node(level, index).unwrap())
+                );
+            }
+        }
+        assert_eq!(tf.node(0, 10).unwrap(), None, "past the end");
+        // Appending out of order is refused.
+        assert!(matches!(
+            tf.append(size, &[(0, 11, [0; 32])]),
+            Err(TreeFileError::OutOfOrder { .. })
+        ));
+        drop(tf);
+        // A writer opening at a smaller head cuts off the rest...
+        let tf = TreeFile::open(&path, 8, Access::Write).unwrap();
+        assert_eq!(tf.node(0, 8).unwrap(), None);
+        assert_eq!(tf.node(3, 0).unwrap(), Some(mem.node(3, 0).unwrap()));
+        drop(tf);
+        // ...a reader never does, and a writer refuses a short file.
+        let ro = TreeFile::open(&path, 10, Access::Read).unwrap();
+        assert_eq!(ro.node(0, 9).unwrap(), None);
+        assert!(matches!(
+            TreeFile::open(&path, 10, Access::Write),
+            Err(TreeFileError::Short {
+                have: 15,
+                need: 18,
+                ..
+            })
+        ));
+        // An absent file reads as empty for a reader.
+        let gone = TreeFile::open(&dir.path().join("absent"), 5, Access::Read).unwrap();
+        assert_eq!(gone.node(0, 0).unwrap(), None);
+    }
+}
