@@ -618,6 +618,10 @@ impl Archive {
         };
         let mut size = self.head.size;
         let mut tree_nodes = Vec::with_capacity(pending.len() * 2 + 64);
+        let parts_end = self.store.parts_end()?;
+        let mut parts_buf: Vec<u8> = Vec::new();
+        let mut new_locs: HashMap<(u64, Digest), store::PartLoc> = HashMap::new();
+        let mut erasures: Vec<store::PartLoc> = Vec::new();
         for p in pending {
             batch.insert(
                 &store::seq_key(store::ENTRY, p.entry.seq)[..],
@@ -633,7 +637,13 @@ impl Archive {
                 );
             }
             for (d, v) in &p.parts {
-                batch.insert(&store::part_key(p.entry.seq, d)[..], v.as_slice());
+                let loc = store::PartLoc {
+                    offset: parts_end + parts_buf.len() as u64,
+                    len: v.len() as u64,
+                };
+                parts_buf.extend_from_slice(v);
+                batch.insert(&store::part_key(p.entry.seq, d)[..], encoding::encode(&loc));
+                new_locs.insert((p.entry.seq, *d), loc);
             }
             for id in &p.effects.touches {
                 batch.insert(store::touch_key(id, p.entry.seq), &[][..]);
@@ -643,7 +653,20 @@ impl Archive {
             }
             if let Some((target, label)) = &p.effects.redact {
                 if let Some((seq, d)) = self.part_digest_of(target, label, pending)? {
+                    let loc = match new_locs.get(&(seq, d)) {
+                        Some(loc) => Some(*loc),
+                        None => self.store.part_loc(seq, &d)?,
+                    };
                     batch.remove(&store::part_key(seq, &d)[..]);
+                    // The bytes themselves are zeroed once this batch is
+                    // durable; the `Z` row makes that survive a crash.
+                    if let Some(loc) = loc {
+                        batch.insert(
+                            &store::seq_key(store::ERASE, loc.offset)[..],
+                            encoding::encode(&loc.len),
+                        );
+                        erasures.push(loc);
+                    }
                 }
             }
             let leaf = entry_hash(&p.entry_bytes);
@@ -680,8 +703,18 @@ impl Archive {
             note.as_bytes(),
         );
         batch.insert(store::key(store::META, b"head"), encoding::encode(&head));
-        // The tree file first: it may hold nodes past the head (cut off at
-        // the next open), never fewer (docs/FORMAT.md §8.1).
+        // The files first: they may hold bytes past what sled records (cut
+        // off at the next open), never less (docs/FORMAT.md §8.1, §8.2).
+        if !parts_buf.is_empty() {
+            self.store
+                .parts_file()
+                .write_at(&parts_buf, parts_end)
+                .map_err(StoreError::from)?;
+            batch.insert(
+                store::key(store::META, store::PARTS_END),
+                encoding::encode(&(parts_end + parts_buf.len() as u64)),
+            );
+        }
         self.store
             .tree()
             .append(self.head.size, &tree_nodes)
@@ -690,6 +723,12 @@ impl Archive {
         // Acknowledge only what is durable.
         self.store.db.flush().map_err(StoreError::from)?;
         self.head = head;
+        // The batch is durable and acknowledged whatever happens next. If
+        // zeroing erased parts fails here, their `Z` rows stay and the next
+        // open of the archive for writing does it (`Store::open`).
+        if let Err(e) = self.store.erase_parts(&erasures) {
+            eprintln!("temoin: warning: redacted part bytes not yet zeroed ({e}); they will be at the next open of the archive");
+        }
         Ok(())
     }
 

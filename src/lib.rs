@@ -22,6 +22,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod appendfile;
 pub mod archive;
 pub mod audit;
 pub mod bench;

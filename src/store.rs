@@ -22,6 +22,7 @@
 //! (and `C`, signed) are evidence; `H`, `I`, `R`, `M` are derived and the
 //! audit recomputes them.
 
+use crate::appendfile::AppendFile;
 use crate::encoding;
 use crate::entry::Entry;
 use crate::hash::Digest;
@@ -38,6 +39,20 @@ pub const CHECKPOINT: u8 = b'C';
 pub const META: u8 = b'X';
 pub const TOUCH: u8 = b'T';
 pub const VIEW: u8 = b'J';
+/// Parts erased by a redaction order, still to be overwritten with zeros
+/// in the parts file (§8.2): `Z ‖ offset (u64 BE)` → length (u64 LE).
+pub const ERASE: u8 = b'Z';
+
+/// Where a part's `salt ‖ content` lies in the parts file: the value of its
+/// `P` row (bincode: two u64 LE, 16 bytes).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
+pub struct PartLoc {
+    pub offset: u64,
+    pub len: u64,
+}
+
+/// The parts file's name in an archive directory.
+pub const PARTS_FILE: &str = "parts";
 
 /// `P` key: the seq of the entry whose statement commits to the part, then
 /// the part's digest. The digest addresses the content; the seq in front
@@ -63,6 +78,16 @@ pub fn touch_key(incident: &str, seq: u64) -> Vec<u8> {
 
 /// Value of `X"format"`: refuse to open a store written by another format.
 pub const FORMAT_TAG: &[u8] = b"temoin-archive-v2";
+
+/// `X` key of the parts file's committed length (u64 LE).
+pub const PARTS_END: &[u8] = b"parts_end";
+
+fn decode_erase(k: &[u8], v: &[u8]) -> Result<PartLoc, StoreError> {
+    let offset = key_seq(k).ok_or_else(|| StoreError::Corrupt("erase key".into()))?;
+    let len = encoding::decode_canonical(v, 16, "erase length")
+        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok(PartLoc { offset, len })
+}
 
 pub fn key(prefix: u8, rest: &[u8]) -> Vec<u8> {
     let mut k = Vec::with_capacity(1 + rest.len());
@@ -96,16 +121,20 @@ pub enum StoreError {
     Corrupt(String),
     #[error(transparent)]
     Tree(#[from] crate::treefile::TreeFileError),
+    #[error(transparent)]
+    File(#[from] crate::appendfile::AppendFileError),
 }
 
 /// A stored part: its salt and content.
 pub type StoredPart = ([u8; 32], Vec<u8>);
 
-/// Read access to an archive's store: the sled database and the tree file.
+/// Read access to an archive's store: the sled database, the tree file
+/// and the parts file.
 #[derive(Clone)]
 pub struct Store {
     pub db: sled::Db,
     tree: std::sync::Arc<TreeFile>,
+    parts: std::sync::Arc<AppendFile>,
 }
 
 /// The tree file's name in an archive directory.
@@ -114,13 +143,75 @@ pub const TREE_FILE: &str = "tree";
 impl Store {
     /// The store of the archive in `dir` whose sled database is `db`,
     /// opening its tree file (`dir/tree`) for `access`.
+    /// A writer also finishes the erasures a crash interrupted (§8.2).
     pub fn open(db: sled::Db, dir: &std::path::Path, access: Access) -> Result<Store, StoreError> {
         let size = Store::head_of(&db)?.size;
         let tree = TreeFile::open(&dir.join(TREE_FILE), size, access)?;
-        Ok(Store {
+        let parts_end = Store::parts_end_of(&db)?;
+        let parts = AppendFile::open(&dir.join(PARTS_FILE), parts_end, access)?;
+        let store = Store {
             db,
             tree: std::sync::Arc::new(tree),
-        })
+            parts: std::sync::Arc::new(parts),
+        };
+        if access == Access::Write {
+            let pending: Vec<PartLoc> = store
+                .db
+                .scan_prefix([ERASE])
+                .map(|r| {
+                    let (k, v) = r?;
+                    decode_erase(&k, &v)
+                })
+                .collect::<Result<_, StoreError>>()?;
+            store.erase_parts(&pending)?;
+        }
+        Ok(store)
+    }
+
+    fn parts_end_of(db: &sled::Db) -> Result<u64, StoreError> {
+        match db.get(key(META, PARTS_END))? {
+            None => Ok(0),
+            Some(v) => encoding::decode_canonical(&v, 16, "parts end")
+                .map_err(|e| StoreError::Corrupt(e.to_string())),
+        }
+    }
+
+    /// The committed length of the parts file (`X "parts_end"`).
+    pub fn parts_end(&self) -> Result<u64, StoreError> {
+        Store::parts_end_of(&self.db)
+    }
+
+    /// The parts file (written by the archive's ingest).
+    pub(crate) fn parts_file(&self) -> &AppendFile {
+        &self.parts
+    }
+
+    /// Overwrite erased parts with zeros, sync, then drop their `Z` rows:
+    /// after a redaction order is durable, and again at the next open if a
+    /// crash came in between.
+    pub(crate) fn erase_parts(&self, locs: &[PartLoc]) -> Result<(), StoreError> {
+        if locs.is_empty() {
+            return Ok(());
+        }
+        let mut batch = sled::Batch::default();
+        for loc in locs {
+            let zeros = vec![0u8; usize::try_from(loc.len).unwrap_or(0)];
+            self.parts.write_at(&zeros, loc.offset)?;
+            batch.remove(&seq_key(ERASE, loc.offset)[..]);
+        }
+        self.db.apply_batch(batch)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Where part `digest` of entry `seq` lies, if stored.
+    pub fn part_loc(&self, seq: u64, digest: &Digest) -> Result<Option<PartLoc>, StoreError> {
+        match self.get(&part_key(seq, digest))? {
+            None => Ok(None),
+            Some(v) => encoding::decode_canonical(&v, 16, "part location")
+                .map(Some)
+                .map_err(|e| StoreError::Corrupt(format!("part {digest} of entry {seq}: {e}"))),
+        }
     }
 
     fn head_of(db: &sled::Db) -> Result<Head, StoreError> {
@@ -191,19 +282,28 @@ impl Store {
     }
 
     /// `(salt, content)` of the part with `digest` of entry `seq`, `None`
-    /// if absent (never stored, or redacted).
+    /// if absent (never stored, redacted, or past the parts file's end).
     pub fn part(&self, seq: u64, digest: &Digest) -> Result<Option<StoredPart>, StoreError> {
-        match self.get(&part_key(seq, digest))? {
-            None => Ok(None),
-            Some(v) if v.len() >= 32 => {
-                let mut salt = [0u8; 32];
-                salt.copy_from_slice(&v[..32]);
-                Ok(Some((salt, v[32..].to_vec())))
-            }
-            Some(_) => Err(StoreError::Corrupt(format!(
-                "part {digest} is shorter than its salt"
-            ))),
+        let Some(loc) = self.part_loc(seq, digest)? else {
+            return Ok(None);
+        };
+        let len = usize::try_from(loc.len)
+            .ok()
+            .filter(|&n| (32..=crate::statement::MAX_STATEMENT_FILE_BYTES + 32).contains(&n))
+            .ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "part {digest} of entry {seq}: stored length {} is out of range",
+                    loc.len
+                ))
+            })?;
+        let mut v = vec![0u8; len];
+        if !self.parts.read_at(&mut v, loc.offset)? {
+            return Ok(None);
         }
+        let mut salt = [0u8; 32];
+        salt.copy_from_slice(&v[..32]);
+        v.drain(..32);
+        Ok(Some((salt, v)))
     }
 
     /// The stored Merkle node `(level, index)` (a perfect subtree, see

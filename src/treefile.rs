@@ -15,16 +15,12 @@
 //! `m = (index + 1) · 2^level − 1` is the last leaf it covers. A tree of
 //! `n` leaves has [`node_count`]`(n) = 2n − popcount(n)` nodes.
 //!
-//! Durability: the archive writes a batch's nodes here and syncs the file
-//! *before* the sled batch that moves the head, so the file always holds
-//! at least the head's nodes. A crash in between leaves nodes past the
-//! head's count; they belong to no acknowledged entry and a writer cuts
-//! them off when it opens the archive ([`TreeFile::open`]).
+//! Durability: see `appendfile`; the committed length is that of the
+//! head's size, `32 × node_count(size)`.
 
-use std::fs::{File, OpenOptions};
-use std::io::{self, ErrorKind};
-use std::os::unix::fs::FileExt;
-use std::path::{Path, PathBuf};
+pub use crate::appendfile::Access;
+use crate::appendfile::{AppendFile, AppendFileError};
+use std::path::Path;
 
 /// Bytes per node.
 pub const NODE: u64 = 32;
@@ -46,104 +42,40 @@ pub fn position(level: u8, index: u64) -> Option<u64> {
 
 /// The tree file of an archive (see the module docs).
 #[derive(Debug)]
-pub struct TreeFile {
-    path: PathBuf,
-    /// `None` when the file is absent and was opened read-only (an audit of
-    /// a damaged archive): every node is then missing.
-    file: Option<File>,
-}
+pub struct TreeFile(AppendFile);
 
-/// How an archive opens its tree file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Access {
-    /// A writer: creates the file if absent and cuts off nodes past the
-    /// head (left by an interrupted batch).
-    Write,
-    /// A reader (the audit): never changes the file.
-    Read,
+#[derive(Debug, thiserror::Error)]
+pub enum TreeFileError {
+    #[error(transparent)]
+    File(#[from] AppendFileError),
+    #[error("Merkle node ({level}, {index}) is not the next node of the tree file")]
+    OutOfOrder { level: u8, index: u64 },
 }
 
 impl TreeFile {
-    /// Open the tree file at `path` for an archive of `size` entries.
-    /// A writer fails if the file holds fewer nodes than `size` needs: the
-    /// archive is damaged and must not be appended to (the audit locates
-    /// the fault).
+    /// Open the tree file at `path` for an archive of `size` entries
+    /// (a writer refuses a file with fewer nodes than that: see
+    /// [`AppendFile::open`]).
     pub fn open(path: &Path, size: u64, access: Access) -> Result<TreeFile, TreeFileError> {
-        let file = match access {
-            Access::Write => Some(
-                OpenOptions::new()
-                    .read(true)
-                    .write(true)
-                    .create(true)
-                    .truncate(false)
-                    .open(path)
-                    .map_err(|e| TreeFileError::io(path, e))?,
-            ),
-            Access::Read => match File::open(path) {
-                Ok(f) => Some(f),
-                Err(e) if e.kind() == ErrorKind::NotFound => None,
-                Err(e) => return Err(TreeFileError::io(path, e)),
-            },
-        };
-        let tree = TreeFile {
-            path: path.to_path_buf(),
-            file,
-        };
-        if access == Access::Write {
-            let have = tree.len_bytes()?;
-            let need = node_count(size) * NODE;
-            if have < need {
-                return Err(TreeFileError::Short {
-                    path: path.to_path_buf(),
-                    have: have / NODE,
-                    need: need / NODE,
-                    size,
-                });
-            }
-            if have > need {
-                tree.file()
-                    .and_then(|f| f.set_len(need).and_then(|()| f.sync_data()))
-                    .map_err(|e| TreeFileError::io(path, e))?;
-            }
-        }
-        Ok(tree)
-    }
-
-    fn file(&self) -> io::Result<&File> {
-        self.file
-            .as_ref()
-            .ok_or_else(|| io::Error::new(ErrorKind::NotFound, "the tree file is absent"))
-    }
-
-    fn len_bytes(&self) -> Result<u64, TreeFileError> {
-        match &self.file {
-            None => Ok(0),
-            Some(f) => f
-                .metadata()
-                .map(|m| m.len())
-                .map_err(|e| TreeFileError::io(&self.path, e)),
-        }
+        Ok(TreeFile(AppendFile::open(
+            path,
+            node_count(size) * NODE,
+            access,
+        )?))
     }
 
     /// Stored node `(level, index)`; `None` if the file does not reach it.
     pub fn node(&self, level: u8, index: u64) -> Result<Option<[u8; 32]>, TreeFileError> {
-        let Some(file) = &self.file else {
-            return Ok(None);
-        };
         let Some(offset) = position(level, index).and_then(|p| p.checked_mul(NODE)) else {
             return Ok(None);
         };
         let mut buf = [0u8; 32];
-        match file.read_exact_at(&mut buf, offset) {
-            Ok(()) => Ok(Some(buf)),
-            Err(e) if e.kind() == ErrorKind::UnexpectedEof => Ok(None),
-            Err(e) => Err(TreeFileError::io(&self.path, e)),
-        }
+        Ok(self.0.read_at(&mut buf, offset)?.then_some(buf))
     }
 
     /// Write `nodes`, the nodes completed by appending leaves to a tree of
     /// `size` leaves (in the order `merkle::nodes_completed_by_append`
-    /// gives them, leaf by leaf), then sync the file. They go at the end of
+    /// gives them, leaf by leaf), then sync the file. They go right after
     /// the head's nodes, over anything an interrupted batch left there.
     pub fn append(&self, size: u64, nodes: &[(u8, u64, [u8; 32])]) -> Result<(), TreeFileError> {
         let start = node_count(size);
@@ -157,48 +89,7 @@ impl TreeFile {
             }
             buf.extend_from_slice(hash);
         }
-        let file = self.file().map_err(|e| TreeFileError::io(&self.path, e))?;
-        file.write_all_at(&buf, start * NODE)
-            .and_then(|()| file.sync_data())
-            .map_err(|e| TreeFileError::io(&self.path, e))
-    }
-
-    /// Overwrite node `(level, index)` in place (repair tools and tamper
-    /// tests; an archive never rewrites a node).
-    pub fn put(&self, level: u8, index: u64, hash: &[u8; 32]) -> Result<(), TreeFileError> {
-        let offset = position(level, index)
-            .and_then(|p| p.checked_mul(NODE))
-            .ok_or(TreeFileError::OutOfOrder { level, index })?;
-        let file = self.file().map_err(|e| TreeFileError::io(&self.path, e))?;
-        file.write_all_at(hash, offset)
-            .and_then(|()| file.sync_data())
-            .map_err(|e| TreeFileError::io(&self.path, e))
-    }
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum TreeFileError {
-    #[error("{path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
-    #[error(
-        "{path} holds {have} Merkle nodes but the archive's {size} entries need {need}: the tree file was truncated or replaced (run `temoin verify` to locate the fault)"
-    )]
-    Short {
-        path: PathBuf,
-        have: u64,
-        need: u64,
-        size: u64,
-    },
-    #[error("Merkle node ({level}, {index}) is not the next node of the tree file")]
-    OutOfOrder { level: u8, index: u64 },
-}
-
-impl TreeFileError {
-    fn io(path: &Path, source: io::Error) -> TreeFileError {
-        TreeFileError::Io {
-            path: path.to_path_buf(),
-            source,
-        }
+        Ok(self.0.write_at(&buf, start * NODE)?)
     }
 }
 
@@ -280,11 +171,13 @@ mod tests {
         assert_eq!(ro.node(0, 9).unwrap(), None);
         assert!(matches!(
             TreeFile::open(&path, 10, Access::Write),
-            Err(TreeFileError::Short {
-                have: 15,
-                need: 18,
-                ..
-            })
+            Err(TreeFileError::File(
+                crate::appendfile::AppendFileError::Short {
+                    have: 480,
+                    need: 576,
+                    ..
+                }
+            ))
         ));
         // An absent file reads as empty for a reader.
         let gone = TreeFile::open(&dir.path().join("absent"), 5, Access::Read).unwrap();

@@ -119,7 +119,7 @@ fn flipped_part_content_is_detected() {
     // Parts sit outside the entry (content store, keyed by digest): only
     // their salted digest commitment in the signed body covers them.
     let f = fixture();
-    f.tamper(|db| flip_part_byte(db, 4, "text", 2));
+    f.tamper(|db| flip_part_byte(&f.dir(), db, 4, "text", 2));
     f.assert_fault(4, "part \"text\" does not match its commitment");
 }
 
@@ -128,7 +128,7 @@ fn flipped_registry_payload_is_detected_at_its_entry() {
     // The enrolment of the ngo key: the archive cannot even rebuild its
     // registry from it, but `temoin verify` must still run and name it.
     let f = fixture();
-    f.tamper(|db| flip_part_byte(db, 1, "payload", 0));
+    f.tamper(|db| flip_part_byte(&f.dir(), db, 1, "payload", 0));
     f.assert_fault(1, "part \"payload\" does not match its commitment");
 }
 
@@ -418,7 +418,7 @@ fn truncated_tree_file_is_detected_at_the_first_entry_it_lacks() {
     let err = temoin::Archive::open(&f.dir()).err().expect("refused");
     assert!(
         err.to_string()
-            .contains("Merkle nodes but the archive's 9 entries need 16"),
+            .contains("holds 320 bytes but the archive's head says 512 were written"),
         "{err}"
     );
 }

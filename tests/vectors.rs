@@ -172,6 +172,7 @@ fn build() -> Built {
     let mut checkpoints = Vec::new();
     let mut nodes_json = Vec::new();
     let mut tree_file: Vec<u8> = Vec::new();
+    let mut parts_file: Vec<u8> = Vec::new();
 
     for seq in 0..specs.len() {
         if specs[seq].kind == Kind::Note {
@@ -245,12 +246,20 @@ fn build() -> Built {
         rows.push(json!({"what": format!("E: entry {seq}"),
             "key": h(&store::seq_key(store::ENTRY, seq as u64)), "value": h(&eb)}));
         for p in &s.parts {
-            let mut v = p.salt.to_vec();
-            v.extend_from_slice(&p.content);
-            rows.push(
-                json!({"what": format!("P: part {:?} of entry {seq}", p.label),
-                "key": h(&store::part_key(seq as u64, &p.digest())), "value": h(&v)}),
-            );
+            let loc = store::PartLoc {
+                offset: parts_file.len() as u64,
+                len: 32 + p.content.len() as u64,
+            };
+            parts_file.extend_from_slice(&p.salt);
+            parts_file.extend_from_slice(&p.content);
+            rows.push(json!({
+                "what": format!(
+                    "P: part {:?} of entry {seq}, at bytes {}..{} of the parts file",
+                    p.label, loc.offset, loc.offset + loc.len
+                ),
+                "key": h(&store::part_key(seq as u64, &p.digest())),
+                "value": h(&encoding::encode(&loc)),
+            }));
         }
         if s.kind.is_registry() {
             rows.push(
@@ -293,6 +302,9 @@ fn build() -> Built {
         if size == specs.len() as u64 {
             rows.push(json!({"what": "X: head (after the last batch)",
                 "key": h(&store::key(store::META, b"head")), "value": h(&encoding::encode(&head))}));
+            rows.push(json!({"what": "X: committed length of the parts file",
+                "key": h(&store::key(store::META, store::PARTS_END)),
+                "value": h(&encoding::encode(&(parts_file.len() as u64)))}));
             rows.push(json!({"what": "X: format tag",
                 "key": h(&store::key(store::META, b"format")), "value": h(store::FORMAT_TAG)}));
         }
@@ -378,6 +390,7 @@ fn build() -> Built {
         "checkpoints": checkpoints,
         "store": rows,
         "tree_file": h(&tree_file),
+        "parts_file": h(&parts_file),
         "audit": {"entries": 3, "authors": 2, "parts": 3, "checkpoints": 3, "redacted": []},
     });
     Built { json, note_file }
@@ -539,6 +552,7 @@ fn the_listed_store_rows_pass_the_audit() {
         db.insert(unhex(&row["key"]), unhex(&row["value"])).unwrap();
     }
     std::fs::write(dir.path().join(store::TREE_FILE), unhex(&v["tree_file"])).unwrap();
+    std::fs::write(dir.path().join(store::PARTS_FILE), unhex(&v["parts_file"])).unwrap();
     let st = store::Store::open(db, dir.path(), temoin::treefile::Access::Read).unwrap();
     let report = temoin::audit::audit(&st, &mut |_| {}).unwrap().unwrap();
     let a = &v["audit"];

@@ -396,25 +396,55 @@ pub fn swap_entries(db: &sled::Db, a: u64, b: u64) {
     put_entry_bytes(db, b, &ea);
 }
 
-/// Flip a byte of the content of part `label` of entry `seq`.
-pub fn flip_part_byte(db: &sled::Db, seq: u64, label: &str, offset: usize) {
+/// Flip a byte of the content of part `label` of entry `seq` in the parts
+/// file (FORMAT.md §8.2).
+pub fn flip_part_byte(dir: &Path, db: &sled::Db, seq: u64, label: &str, offset: usize) {
+    use std::os::unix::fs::FileExt;
     let e = entry(db, seq);
     let body = StatementBody::decode(&e.statement.body_bytes).expect("body");
     let c = body.part(label).expect("part committed");
-    let k = store::part_key(seq, &temoin::Digest(c.digest));
-    let mut v = db.get(k).expect("read").expect("part stored").to_vec();
-    v[32 + offset] ^= 0x01;
-    db.insert(k, v).expect("write");
+    let v = db
+        .get(store::part_key(seq, &temoin::Digest(c.digest)))
+        .expect("read")
+        .expect("part stored");
+    let loc: store::PartLoc =
+        encoding::decode_canonical(&v, 16, "part location").expect("location");
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(dir.join(store::PARTS_FILE))
+        .expect("parts file");
+    let at = loc.offset + 32 + offset as u64;
+    let mut b = [0u8; 1];
+    file.read_exact_at(&mut b, at).expect("read");
+    file.write_all_at(&[b[0] ^ 0x01], at).expect("write");
 }
 
-/// Store a statement file's parts as those of entry `seq`, as ingest does.
-pub fn put_parts(db: &sled::Db, seq: u64, file: &StatementFile) {
+/// Store a statement file's parts as those of entry `seq`, as ingest does:
+/// appended to the parts file, located by `P` rows, `X "parts_end"` moved.
+pub fn put_parts(dir: &Path, db: &sled::Db, seq: u64, file: &StatementFile) {
+    let end_key = store::key(store::META, store::PARTS_END);
+    let mut end: u64 = db
+        .get(&end_key)
+        .expect("read")
+        .map(|v| encoding::decode_canonical(&v, 16, "parts end").expect("end"))
+        .unwrap_or(0);
+    let parts =
+        temoin::appendfile::AppendFile::open(&dir.join(store::PARTS_FILE), end, Access::Write)
+            .expect("parts file");
     for p in &file.parts {
         let mut v = p.salt.to_vec();
         v.extend_from_slice(&p.content);
-        db.insert(store::part_key(seq, &p.digest()), v)
+        parts.write_at(&v, end).expect("write part");
+        let loc = store::PartLoc {
+            offset: end,
+            len: v.len() as u64,
+        };
+        db.insert(store::part_key(seq, &p.digest()), encoding::encode(&loc))
             .expect("write");
+        end += v.len() as u64;
     }
+    db.insert(end_key, encoding::encode(&end)).expect("write");
 }
 
 /// A careful forger's replacement of entry `seq` by `file`: same seq,
@@ -422,7 +452,7 @@ pub fn put_parts(db: &sled::Db, seq: u64, file: &StatementFile) {
 /// new hash; then everything derived from the log is rewritten ([`reseal`]).
 pub fn forge_replace(dir: &Path, db: &sled::Db, seq: u64, file: &StatementFile) {
     let old = entry(db, seq);
-    put_parts(db, seq, file);
+    put_parts(dir, db, seq, file);
     move_statement_index(db, &old.statement.hash(), file);
     put_entry(
         db,
@@ -456,7 +486,7 @@ pub fn forge_append(dir: &Path, db: &sled::Db, file: &StatementFile) -> u64 {
         .expect("store")
         .head()
         .expect("head");
-    put_parts(db, head.size, file);
+    put_parts(dir, db, head.size, file);
     let e = Entry {
         seq: head.size,
         prev: head.last_hash,

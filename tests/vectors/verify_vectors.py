@@ -678,7 +678,8 @@ def main():
             key_id(cp_name, cp_pub) + sign(seeds["archive"], text.encode())).decode() + "\n",
             "checkpoint signature line reproduced")
 
-    # The sled rows (FORMAT.md §8).
+    # The sled rows (FORMAT.md §8), the parts file (§8.2).
+    parts_file = unhex(v["parts_file"])
     by_seq = {e["seq"]: e for e in v["entries"]}
     last_checkpoint = {c["size"]: c for c in v["checkpoints"]}
     seen = set()
@@ -697,8 +698,14 @@ def main():
         elif prefix == "C":
             check(val.decode() == last_checkpoint[n]["note"], "C row holds the signed note")
         elif prefix == "P":
-            check(len(k) == 41 and part_store[k[1:]] == val, "P row: seq || digest -> salt || content")
-            check(part_digest(val[:32], val[32:]) == k[9:], "P row digest")
+            # FORMAT.md §8.2: the value locates salt || content in the parts file.
+            r = Reader(val)
+            offset, length = r.u64(), r.u64()
+            r.end()
+            stored = parts_file[offset : offset + length]
+            check(len(k) == 41 and len(stored) == length and part_store[k[1:]] == stored,
+                  "P row: seq || digest -> location of salt || content")
+            check(part_digest(stored[:32], stored[32:]) == k[9:], "P row digest")
         elif prefix == "X":
             name = k[1:].decode()
             if name == "head":
@@ -707,6 +714,10 @@ def main():
                 r.end()
                 check(size == len(leaves) and last == leaves[-1], "head: size and last hash")
                 check(last_received == prev_received, "head: last received_at")
+            elif name == "parts_end":
+                r = Reader(val)
+                check(r.u64() == len(parts_file), "parts_end is the parts file's length")
+                r.end()
             elif name == "format":
                 check(val == b"temoin-archive-v2", "format tag")
         else:

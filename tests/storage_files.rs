@@ -1,0 +1,183 @@
+//! The files beside sled (docs/FORMAT.md §8.1, §8.2): the parts file's
+//! crash protocol, the erasure of redacted parts, and damage to the file.
+//!
+//! The standard fixture (see `common::Fixture::standard(6)`):
+//! 0 genesis, 1 enroll ngo, 2 enroll reviewer, 3..8 notes.
+
+mod common;
+
+use common::*;
+use temoin::registry::PAYLOAD;
+use temoin::statement::{Draft, Kind};
+use temoin::store;
+
+const SECRET: &str = "Nom du témoin : Toraghite Walet Innabougor";
+
+/// The standard fixture plus entry 9, a note naming a witness, and entry
+/// 10, the custodian's order erasing that note's text.
+fn redacted_fixture() -> Fixture {
+    let mut f = Fixture::standard(6);
+    let mut a = f.open();
+    let noted = f.push(&mut a, |k| note(&k.ngo, SECRET));
+    assert_eq!(noted.seq, 9);
+    f.push(&mut a, |k| {
+        let p = serde_json::json!({"label": "text", "reason": "Protection du témoin."});
+        Draft::new(Kind::Redaction)
+            .reference(noted.statement_hash)
+            .part(PAYLOAD, serde_json::to_vec(&p).unwrap())
+            .sign(&k.custodian)
+            .unwrap()
+    });
+    f
+}
+
+/// The audit passes (it notes the erased part first, so `assert_clean`'s
+/// "ok:" is not the first line).
+fn clean_with_notes(f: &Fixture) -> temoin::audit::AuditReport {
+    let report = f.audit().expect("audit clean");
+    let (code, stdout, stderr) = f.verify_cli();
+    assert_eq!(code, 0, "{stdout} {stderr}");
+    assert!(stdout.contains("was erased by the redaction order at entry 10"));
+    report
+}
+
+fn parts_file(f: &Fixture) -> Vec<u8> {
+    std::fs::read(f.dir().join(store::PARTS_FILE)).expect("parts file")
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn a_redaction_order_zeroes_the_part_in_the_parts_file() {
+    let plain = Fixture::standard(6);
+    let mut a = plain.open();
+    a.ingest(&note(&plain.keys.ngo, SECRET)).unwrap().unwrap();
+    drop(a);
+    assert!(
+        contains(&parts_file(&plain), SECRET.as_bytes()),
+        "stored first"
+    );
+
+    let f = redacted_fixture();
+    assert!(
+        !contains(&parts_file(&f), SECRET.as_bytes()),
+        "the erased text is gone from the parts file"
+    );
+    let report = clean_with_notes(&f);
+    assert_eq!(report.redacted.len(), 1);
+    assert_eq!((report.redacted[0].seq, report.redacted[0].by_seq), (9, 10));
+    // No erasure is left pending.
+    assert_eq!(f.db().scan_prefix([store::ERASE]).count(), 0);
+}
+
+#[test]
+fn an_erasure_interrupted_by_a_crash_is_finished_at_the_next_open() {
+    use std::os::unix::fs::FileExt;
+    let f = redacted_fixture();
+    // Put the bytes back and the pending `Z` row: the state after a crash
+    // between the redaction's durable batch and the zeroing.
+    let (offset, len) = {
+        let db = f.db();
+        let e = entry(&db, 9);
+        let body = temoin::statement::StatementBody::decode(&e.statement.body_bytes).unwrap();
+        let d = temoin::Digest(body.part("text").unwrap().digest);
+        assert!(
+            db.get(store::part_key(9, &d)).unwrap().is_none(),
+            "row gone"
+        );
+        // The note's part is the last one stored before the order's payload.
+        let end: u64 = temoin::encoding::decode_canonical(
+            &db.get(store::key(store::META, store::PARTS_END))
+                .unwrap()
+                .unwrap(),
+            16,
+            "end",
+        )
+        .unwrap();
+        let order = entry(&db, 10);
+        let ob = temoin::statement::StatementBody::decode(&order.statement.body_bytes).unwrap();
+        let payload_len = 32 + ob.part(PAYLOAD).unwrap().length;
+        let len = 32 + SECRET.len() as u64;
+        let offset = end - payload_len - len;
+        let mut bytes = vec![0u8; 32];
+        bytes.extend_from_slice(SECRET.as_bytes());
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(f.dir().join(store::PARTS_FILE))
+            .unwrap();
+        file.write_all_at(&bytes, offset).unwrap();
+        db.insert(
+            store::seq_key(store::ERASE, offset),
+            temoin::encoding::encode(&len),
+        )
+        .unwrap();
+        db.flush().unwrap();
+        (offset, len)
+    };
+    assert!(contains(&parts_file(&f), SECRET.as_bytes()));
+    drop(f.open());
+    let after = parts_file(&f);
+    assert!(!contains(&after, SECRET.as_bytes()), "zeroed at open");
+    assert!(after[offset as usize..(offset + len) as usize]
+        .iter()
+        .all(|&b| b == 0));
+    assert_eq!(f.db().scan_prefix([store::ERASE]).count(), 0);
+    clean_with_notes(&f);
+}
+
+#[test]
+fn parts_of_an_unacknowledged_batch_are_cut_off() {
+    let f = Fixture::standard(6);
+    let path = f.dir().join(store::PARTS_FILE);
+    let before = std::fs::read(&path).unwrap();
+    let mut with_garbage = before.clone();
+    with_garbage.extend_from_slice(&[0xCD; 500]);
+    std::fs::write(&path, &with_garbage).unwrap();
+    let mut a = f.open();
+    assert_eq!(std::fs::read(&path).unwrap(), before, "cut back");
+    let acc = a
+        .ingest(&note(&f.keys.ngo, "après la panne"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(acc.seq, 9);
+    drop(a);
+    let report = f.assert_clean();
+    assert_eq!(report.entries, 10);
+}
+
+#[test]
+fn a_truncated_parts_file_is_detected_at_the_first_entry_it_lacks() {
+    // Cut inside entry 6's part: the parts of 6, 7 and 8 are lost, and no
+    // redaction order explains them; the first is the fault.
+    let f = Fixture::standard(6);
+    let db = f.db();
+    let e = entry(&db, 6);
+    let body = temoin::statement::StatementBody::decode(&e.statement.body_bytes).unwrap();
+    let d = temoin::Digest(body.part("text").unwrap().digest);
+    let loc: store::PartLoc = temoin::encoding::decode_canonical(
+        &db.get(store::part_key(6, &d)).unwrap().unwrap(),
+        16,
+        "loc",
+    )
+    .unwrap();
+    drop(db);
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(f.dir().join(store::PARTS_FILE))
+        .unwrap();
+    file.set_len(loc.offset + 40).unwrap();
+    drop(file);
+    f.assert_fault(
+        6,
+        "part \"text\" is missing and no redaction order erased it",
+    );
+    let err = temoin::Archive::open(&f.dir())
+        .err()
+        .expect("a writer refuses");
+    assert!(
+        err.to_string().contains("was truncated or replaced"),
+        "{err}"
+    );
+}
