@@ -16,6 +16,7 @@ use crate::statement::{Kind, StatementBody};
 use crate::store::{self, Store, StoreError};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::ControlFlow;
 
 /// What is wrong, and where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -45,21 +46,40 @@ pub struct AuditReport {
     pub redacted: Vec<RedactedPart>,
 }
 
-/// One entry after the order-independent checks.
+/// One entry after the order-independent checks, with everything the
+/// sequential replay would read of the store for it, read ahead.
 struct Prepared {
     seq_key: u64,
     hash: Digest,
-    decoded: Result<(Entry, StatementBody, Digest), String>,
+    decoded: Result<Decoded, String>,
     signature: Result<(), String>,
-    /// The stored Merkle leaf of this seq, read ahead.
-    leaf: Result<Option<Vec<u8>>, StoreError>,
+    /// Whether the stored Merkle leaf of this seq is the entry's hash;
+    /// `None` if it is absent.
+    leaf: Result<Option<bool>, StoreError>,
+    /// The stored Merkle nodes this leaf completes, lowest level first
+    /// (see `nodes_completed`).
+    nodes: Vec<Result<Option<Vec<u8>>, StoreError>>,
     /// Each committed part, in the body's order, read and hashed ahead:
     /// `None` if absent, else whether it matches and, for the payload, its
     /// content. Errors surface where the sequential check reaches them.
     parts: Vec<PartReadResult>,
-    /// The statement index's row for this entry's statement, read ahead for
-    /// the duplicate-copy check.
-    indexed: Result<Option<sled::IVec>, StoreError>,
+    /// The seq named by the statement index's row for this entry's
+    /// statement (`None` if absent or unreadable), for the duplicate-copy
+    /// check.
+    indexed: Result<Option<u64>, StoreError>,
+    /// The checkpoint stored for tree size `seq_key + 1`, if the audit's
+    /// list of checkpoints has one.
+    checkpoint: Option<Result<Option<String>, StoreError>>,
+}
+
+/// What the replay needs of a decoded entry: its own fields and its body
+/// (the body bytes themselves are dropped once hashed and verified).
+struct Decoded {
+    seq: u64,
+    prev: [u8; 32],
+    received_at: i64,
+    body: StatementBody,
+    statement_hash: Digest,
 }
 
 /// A part read ahead: absent, or read (see `PartRead`); or the store failed.
@@ -70,63 +90,95 @@ struct PartRead {
     payload: Option<Vec<u8>>,
 }
 
-/// What the sequential replay would read of the store for this entry, read
-/// (and the parts hashed) on all cores instead. The store is not written
-/// during an audit, so reading ahead sees what reading in turn would.
-fn read_ahead(
-    store: &Store,
-    seq_key: u64,
-    decoded: &Result<(Entry, StatementBody, Digest), String>,
-) -> (Result<Option<Vec<u8>>, StoreError>, Vec<PartReadResult>) {
-    let leaf = store.merkle_stored(0, seq_key);
-    let parts = match decoded {
-        Ok((_, body, _)) => body
-            .parts
-            .iter()
-            .map(|c| {
-                let d = Digest(c.digest);
-                Ok(store.part(seq_key, &d)?.map(|(salt, content)| PartRead {
-                    matches: content.len() as u64 == c.length
-                        && crate::hash::part_digest(&salt, &content) == d,
-                    payload: (c.label == PAYLOAD).then_some(content),
-                }))
-            })
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    (leaf, parts)
+/// The levels of the Merkle nodes that appending leaf `n` completes:
+/// `1..=t` where `t` is the number of trailing one bits of `n` (the
+/// perfect subtrees that leaf `n` closes). The node at level `l` has index
+/// `n >> l`. The replay recomputes exactly these (`append_leaf`), so they
+/// can be read ahead.
+fn nodes_completed(n: u64) -> std::ops::RangeInclusive<u8> {
+    1..=(n.trailing_ones() as u8)
 }
 
-fn prepare(store: &Store, seq_key: u64, bytes: sled::IVec) -> Prepared {
-    let hash = entry_hash(&bytes);
-    let decoded = Entry::from_bytes(&bytes)
-        .map_err(|e| format!("stored bytes are not a valid entry: {e}"))
-        .and_then(|e| {
-            let body = StatementBody::decode(&e.statement.body_bytes)
-                .map_err(|err| format!("statement body: {err}"))?;
-            let sh = e.statement.hash();
-            Ok((e, body, sh))
-        });
-    let signature = match &decoded {
-        Ok((e, body, _)) => e
-            .statement
-            .verify_signature(body)
-            .map_err(|f| format!("signature: {f}")),
-        Err(_) => Ok(()),
+/// Everything about entry `seq_key` that does not depend on the entries
+/// before it: decoding, hashes, the signature, and what the sequential
+/// replay would read of the store for it, read (and the parts hashed) here
+/// instead. The store is not written during an audit, so reading ahead
+/// sees what reading in turn would; a store error is kept and surfaces
+/// where the replay would have met it.
+fn prepare(store: &Store, checkpoints: &BTreeSet<u64>, seq_key: u64, bytes: &[u8]) -> Prepared {
+    let hash = entry_hash(bytes);
+    let mut signature = Ok(());
+    let decoded = match Entry::from_bytes(bytes) {
+        Err(e) => Err(format!("stored bytes are not a valid entry: {e}")),
+        Ok(e) => match StatementBody::decode(&e.statement.body_bytes) {
+            Err(err) => Err(format!("statement body: {err}")),
+            Ok(body) => {
+                signature = e
+                    .statement
+                    .verify_signature(&body)
+                    .map_err(|f| format!("signature: {f}"));
+                Ok(Decoded {
+                    seq: e.seq,
+                    prev: e.prev,
+                    received_at: e.received_at,
+                    statement_hash: e.statement.hash(),
+                    body,
+                })
+            }
+        },
     };
-    let (leaf, parts) = read_ahead(store, seq_key, &decoded);
-    let indexed = match &decoded {
-        Ok((_, _, sh)) => store.get(&store::key(store::STATEMENT, &sh.0)),
-        Err(_) => Ok(None),
+    let leaf = store
+        .merkle_stored(0, seq_key)
+        .map(|l| l.map(|l| l == hash.0));
+    let nodes = nodes_completed(seq_key)
+        .map(|level| store.merkle_stored(level, seq_key >> level))
+        .collect();
+    let (parts, indexed) = match &decoded {
+        Ok(d) => (
+            d.body
+                .parts
+                .iter()
+                .map(|c| {
+                    let digest = Digest(c.digest);
+                    Ok(store
+                        .part(seq_key, &digest)?
+                        .map(|(salt, content)| PartRead {
+                            matches: content.len() as u64 == c.length
+                                && crate::hash::part_digest(&salt, &content) == digest,
+                            payload: (c.label == PAYLOAD).then_some(content),
+                        }))
+                })
+                .collect(),
+            store
+                .get(&store::key(store::STATEMENT, &d.statement_hash.0))
+                .map(|row| {
+                    row.and_then(|v| {
+                        crate::encoding::decode_canonical::<rules::StatementInfo>(
+                            &v,
+                            1 << 20,
+                            "index",
+                        )
+                        .ok()
+                    })
+                    .map(|info| info.seq)
+                }),
+        ),
+        Err(_) => (Vec::new(), Ok(None)),
     };
+    let checkpoint = seq_key
+        .checked_add(1)
+        .filter(|size| checkpoints.contains(size))
+        .map(|size| store.checkpoint_note(size));
     Prepared {
         seq_key,
         hash,
         decoded,
         signature,
         leaf,
+        nodes,
         parts,
         indexed,
+        checkpoint,
     }
 }
 
@@ -135,41 +187,66 @@ fn prepare(store: &Store, seq_key: u64, bytes: sled::IVec) -> Prepared {
 /// a later entry will look it up, so its memory is bounded by the
 /// statements still to be referred to, not by the log. Unreadable entries
 /// are skipped: the replay stops at them anyway.
+///
+/// This is a pass over the log before the replay, but a cheap one: only
+/// the refs are read out of each entry's bytes, in place (`entry_refs`),
+/// with no decoding, allocation or hashing; what it costs is sled's
+/// iteration over the `E` rows. The replay cannot learn this on its own:
+/// a statement may be referred to by any later entry, however far, and
+/// keeping every statement instead (to need no pass) would hold ~0.5 KB
+/// of `StatementInfo` per entry of the log (~500 MB at 1M entries).
 fn last_references(store: &Store) -> HashMap<Digest, u64> {
     let mut last = HashMap::new();
-    let mut iter = store.entries_from(0);
-    loop {
-        let mut raw = Vec::with_capacity(CHUNK);
-        for item in iter.by_ref().take(CHUNK) {
-            match item {
-                Ok(kv) => raw.push(kv),
-                Err(_) => break,
-            }
-        }
-        if raw.is_empty() {
-            break;
-        }
-        let refs = crate::par::map(raw, |(k, b)| {
-            let refs = Entry::from_bytes(&b)
-                .ok()
-                .and_then(|e| StatementBody::decode(&e.statement.body_bytes).ok())
-                .map(|body| body.refs)
-                .unwrap_or_default();
-            (k, refs)
-        });
-        for (k, rs) in refs {
-            for r in rs {
-                last.insert(Digest(r), k);
+    for item in store.entries_from(0) {
+        let Ok((k, b)) = item else { break };
+        if let Some(refs) = entry_refs(&b) {
+            for r in refs.chunks_exact(32) {
+                let mut d = [0u8; 32];
+                d.copy_from_slice(r);
+                last.insert(Digest(d), k);
             }
         }
     }
     last
 }
 
-const CHUNK: usize = 2048;
+/// The refs of the statement in `entry` bytes (32 bytes each, in order),
+/// read in place from the canonical encoding (docs/FORMAT.md §2-§4):
+/// entry = seq u64, prev [32], received_at i64, body_bytes (u64 length,
+/// bytes), signature [64]; body = version u16, id [16], author [32],
+/// created_at i64, kind u32, refs (u64 count, 32 bytes each), parts...
+///
+/// Wherever the entry decodes (`Entry::from_bytes`, `StatementBody::decode`),
+/// this returns exactly its body's refs: the offsets are fixed. Where it
+/// does not, this may return `None` or some bytes: the replay stops at such
+/// an entry, so refs read from it at most keep a statement in memory
+/// longer, never change an answer.
+fn entry_refs(entry: &[u8]) -> Option<&[u8]> {
+    const BODY_LEN_AT: usize = 8 + 32 + 8;
+    const REFS_AT: usize = 2 + 16 + 32 + 8 + 4;
+    let len = u64::from_le_bytes(entry.get(BODY_LEN_AT..BODY_LEN_AT + 8)?.try_into().ok()?);
+    let body = entry.get(BODY_LEN_AT + 8..)?;
+    let body = body.get(..usize::try_from(len).ok()?)?;
+    let count = u64::from_le_bytes(body.get(REFS_AT..REFS_AT + 8)?.try_into().ok()?);
+    let bytes = usize::try_from(count).ok()?.checked_mul(32)?;
+    body.get(REFS_AT + 8..)?.get(..bytes)
+}
+
+/// Entries per unit of work handed to a worker: small enough that a few
+/// units in flight hold little memory and that a fault stops the audit
+/// after little wasted work, large enough that handing them out costs
+/// nothing next to ~40 µs of signature check per entry.
+const CHUNK: usize = 256;
+
+/// Units prepared ahead of the replay, per worker.
+const AHEAD_PER_WORKER: usize = 4;
 
 /// Replay and check the whole archive. `progress` is called with the number
 /// of entries checked so far.
+///
+/// The workers (one per core, see `par::pipeline`) prepare units of
+/// `CHUNK` entries (`prepare`) while this thread replays the units before
+/// them in order (`Replay::check`).
 pub fn audit(
     store: &Store,
     progress: &mut dyn FnMut(u64),
@@ -186,12 +263,11 @@ pub fn audit(
         store,
         registry: Registry::default(),
         index: MemIndex::default(),
-        last_ref: last_references(store),
+        last_ref: None,
         prev_hash: [0u8; 32],
         prev_received: i64::MIN,
         next: 0,
         frontier: Vec::new(),
-        checkpoint_sizes: &checkpoint_sizes,
         checkpoint_key: None,
         authors: BTreeSet::new(),
         report: AuditReport::default(),
@@ -200,15 +276,41 @@ pub fn audit(
         copies: Copies::default(),
     };
 
-    for raw in store.entry_chunks(0, CHUNK) {
-        let raw = raw?;
-        let prepared = crate::par::map(raw, |(k, b)| prepare(store, k, b));
-        for p in prepared {
-            if let Err(f) = st.check(p)? {
-                return Ok(Err(f));
+    let stopped = crate::par::pipeline(
+        store.entry_chunks(0, CHUNK),
+        |raw| {
+            raw.map(|raw| {
+                raw.iter()
+                    .map(|(k, b)| prepare(store, &checkpoint_sizes, *k, b))
+                    .collect::<Vec<_>>()
+            })
+        },
+        crate::par::threads() * AHEAD_PER_WORKER,
+        |prepared| {
+            // The pass over the refs runs here, while the workers prepare
+            // the first units.
+            if st.last_ref.is_none() {
+                st.last_ref = Some(last_references(store));
             }
-        }
-        progress(st.next);
+            let prepared = match prepared {
+                Ok(p) => p,
+                Err(e) => return ControlFlow::Break(Err(e)),
+            };
+            for p in prepared {
+                match st.check(p) {
+                    Ok(Ok(())) => {}
+                    Ok(Err(f)) => return ControlFlow::Break(Ok(f)),
+                    Err(e) => return ControlFlow::Break(Err(e)),
+                }
+            }
+            progress(st.next);
+            ControlFlow::Continue(())
+        },
+    );
+    match stopped {
+        Some(Ok(fault)) => return Ok(Err(fault)),
+        Some(Err(e)) => return Err(e),
+        None => {}
     }
     // A part missing at its entry must have been erased by a later
     // redaction order; any left unexplained is a fault at its entry.
@@ -251,13 +353,13 @@ struct Replay<'a> {
     /// The statements a later entry refers to (see `last_references`),
     /// and every incident.
     index: MemIndex,
-    last_ref: HashMap<Digest, u64>,
+    /// See `last_references`; computed when the first unit is replayed.
+    last_ref: Option<HashMap<Digest, u64>>,
     prev_hash: [u8; 32],
     prev_received: i64,
     next: u64,
     /// Perfect subtrees of the tree so far, largest first: (level, hash).
     frontier: Vec<(u8, [u8; 32])>,
-    checkpoint_sizes: &'a BTreeSet<u64>,
     checkpoint_key: Option<VerifierKey>,
     authors: BTreeSet<[u8; 32]>,
     report: AuditReport,
@@ -286,13 +388,14 @@ struct Copies {
 
 impl Copies {
     /// The seq of an earlier entry holding statement `hash`, found at entry
-    /// `n`; `indexed` is the statement index's row for `hash`, read ahead.
+    /// `n`; `indexed` is the seq that the statement index's row for `hash`
+    /// names, read ahead (`None` if absent or unreadable).
     fn earlier_copy(
         &mut self,
         store: &Store,
         n: u64,
         hash: &Digest,
-        indexed: Result<Option<sled::IVec>, StoreError>,
+        indexed: Result<Option<u64>, StoreError>,
     ) -> Result<Option<u64>, StoreError> {
         if let Some((h, first)) = self.later.remove(&n) {
             if h == *hash {
@@ -302,12 +405,7 @@ impl Copies {
         if let Some(&first) = self.unindexed.get(hash) {
             return Ok(Some(first));
         }
-        let indexed = indexed?
-            .and_then(|v| {
-                crate::encoding::decode_canonical::<rules::StatementInfo>(&v, 1 << 20, "index").ok()
-            })
-            .map(|info| info.seq);
-        match indexed {
+        match indexed? {
             Some(k) if k == n => {}
             Some(k) if Self::holds(store, k, hash)? => {
                 if k < n {
@@ -353,13 +451,13 @@ impl Replay<'_> {
         }
         // An entry moved here from another position: say so, rather than
         // only that its bytes differ from the leaf recorded here.
-        if let Ok((entry, _, _)) = &p.decoded {
-            if entry.seq != n {
+        if let Ok(d) = &p.decoded {
+            if d.seq != n {
                 return self.fault(
                     n,
                     format!(
                         "the entry stored at position {n} says it is entry {} (entries were moved or swapped)",
-                        entry.seq
+                        d.seq
                     ),
                 );
             }
@@ -367,8 +465,8 @@ impl Replay<'_> {
         // The tree recorded each entry's hash when it was appended: a
         // difference means these bytes were altered afterwards.
         match p.leaf? {
-            Some(leaf) if leaf.as_ref() == p.hash.0 => {}
-            Some(_) => {
+            Some(true) => {}
+            Some(false) => {
                 return self.fault(
                     n,
                     format!(
@@ -379,7 +477,13 @@ impl Replay<'_> {
             }
             None => return self.fault(n, "the entry's Merkle leaf is missing"),
         }
-        let (entry, body, statement_hash) = match p.decoded {
+        let Decoded {
+            prev,
+            received_at,
+            body,
+            statement_hash,
+            ..
+        } = match p.decoded {
             Ok(d) => d,
             Err(reason) => return self.fault(n, reason),
         };
@@ -397,23 +501,23 @@ impl Replay<'_> {
                 ),
             );
         }
-        if entry.prev != self.prev_hash {
+        if prev != self.prev_hash {
             return self.fault(
                 n,
                 format!(
                     "prev link {} does not match the hash of entry {} ({})",
-                    Digest(entry.prev).short(),
+                    Digest(prev).short(),
                     n as i128 - 1,
                     Digest(self.prev_hash).short()
                 ),
             );
         }
-        if entry.received_at < self.prev_received {
+        if received_at < self.prev_received {
             return self.fault(
                 n,
                 format!(
                     "received_at {} goes back before the previous entry's {}",
-                    crate::time::format_ms(entry.received_at),
+                    crate::time::format_ms(received_at),
                     crate::time::format_ms(self.prev_received)
                 ),
             );
@@ -435,7 +539,7 @@ impl Replay<'_> {
                             format!("part {:?} does not match its commitment", c.label),
                         );
                     }
-                    if c.label == PAYLOAD {
+                    if content.is_some() {
                         payload = content;
                     }
                     self.report.parts += 1;
@@ -472,37 +576,47 @@ impl Replay<'_> {
             Ok(Err(e)) => return self.fault(n, format!("not authorised when appended: {e}")),
             Err(never) => match never {},
         };
-        if let Some(change) = &fx.registry {
-            self.registry.apply(n, change.clone());
+        // The effects are consumed: moved into the replay's state, not
+        // cloned.
+        let rules::Effects {
+            registry,
+            statements,
+            incidents,
+            redact,
+            ..
+        } = fx;
+        if let Some(change) = registry {
+            self.registry.apply(n, change);
         }
-        if let Some((target, label)) = &fx.redact {
-            self.redacted_parts.insert((*target, label.clone()), n);
-            self.missing_parts.remove(&(*target, label.clone()));
+        if let Some((target, label)) = redact {
+            self.missing_parts.remove(&(target, label.clone()));
             // A part redacted later was present (and checked) until now;
             // a redacted part of an earlier entry shows as redacted here.
-            if let Some(info) = self.index.statements.get(target) {
+            if let Some(info) = self.index.statements.get(&target) {
                 self.report.redacted.push(RedactedPart {
                     seq: info.seq,
                     label: label.clone(),
                     by_seq: n,
                 });
             }
+            self.redacted_parts.insert((target, label), n);
         }
         // Keep a statement only while a later entry refers to it.
-        for (h, info) in &fx.statements {
-            if self.last_ref.get(h).is_some_and(|&last| last > n) {
-                self.index.statements.insert(*h, info.clone());
+        let last_ref = self.last_ref.get_or_insert_with(HashMap::new);
+        for (h, info) in statements {
+            if last_ref.get(&h).is_some_and(|&last| last > n) {
+                self.index.statements.insert(h, info);
             } else {
-                self.index.statements.remove(h);
+                self.index.statements.remove(&h);
             }
         }
         for r in body.refs() {
-            if self.last_ref.get(&r).is_some_and(|&last| last <= n) {
+            if last_ref.get(&r).is_some_and(|&last| last <= n) {
                 self.index.statements.remove(&r);
             }
         }
-        for (id, info) in &fx.incidents {
-            self.index.incidents.insert(id.clone(), info.clone());
+        for (id, info) in incidents {
+            self.index.incidents.insert(id, info);
         }
         if body.kind == Kind::Genesis {
             if let Some(vk) = &self.registry.checkpoint_key {
@@ -511,25 +625,33 @@ impl Replay<'_> {
         }
         self.authors.insert(body.author);
         if self.report.first_received_at.is_none() {
-            self.report.first_received_at = Some(entry.received_at);
+            self.report.first_received_at = Some(received_at);
         }
-        self.report.last_received_at = Some(entry.received_at);
+        self.report.last_received_at = Some(received_at);
         self.prev_hash = p.hash.0;
-        self.prev_received = entry.received_at;
+        self.prev_received = received_at;
 
         // The tree: recompute every completed node and compare it with the
         // stored one, then check any checkpoint issued at this size.
-        if let Err(f) = self.append_leaf(n, p.hash.0)? {
+        if let Err(f) = self.append_leaf(n, p.hash.0, p.nodes)? {
             return Ok(Err(f));
         }
         self.next = n + 1;
-        if self.checkpoint_sizes.contains(&self.next) {
-            return self.check_checkpoint(self.next);
+        match p.checkpoint {
+            Some(note) => self.check_checkpoint(self.next, note?),
+            None => Ok(Ok(())),
         }
-        Ok(Ok(()))
     }
 
-    fn append_leaf(&mut self, n: u64, leaf: [u8; 32]) -> Result<Result<(), Fault>, StoreError> {
+    /// Append leaf `n`; `stored` holds the stored nodes it completes, read
+    /// ahead in the order they are completed (see `nodes_completed`).
+    fn append_leaf(
+        &mut self,
+        n: u64,
+        leaf: [u8; 32],
+        stored: Vec<Result<Option<Vec<u8>>, StoreError>>,
+    ) -> Result<Result<(), Fault>, StoreError> {
+        let mut stored = stored.into_iter();
         self.frontier.push((0, leaf));
         while self.frontier.len() >= 2 {
             let (lr, r) = self.frontier[self.frontier.len() - 1];
@@ -541,7 +663,12 @@ impl Replay<'_> {
             let h = crate::hash::sha256(&[&[1u8], &l, &r]).0;
             let level = ll + 1;
             let index = n >> level;
-            let stored = self.store.merkle_stored(level, index)?;
+            // The frontier of leaves 0..=n completes exactly the nodes of
+            // `nodes_completed(n)`, in this order; read in turn otherwise.
+            let stored = match stored.next() {
+                Some(read) => read?,
+                None => self.store.merkle_stored(level, index)?,
+            };
             if stored.as_deref() != Some(&h[..]) {
                 return self.fault(
                     n,
@@ -564,9 +691,15 @@ impl Replay<'_> {
         r
     }
 
-    fn check_checkpoint(&mut self, size: u64) -> Result<Result<(), Fault>, StoreError> {
+    /// Check the checkpoint `note` stored for tree size `size` (read
+    /// ahead), if there is one.
+    fn check_checkpoint(
+        &mut self,
+        size: u64,
+        note: Option<String>,
+    ) -> Result<Result<(), Fault>, StoreError> {
         let seq = size - 1;
-        let Some(note) = self.store.checkpoint_note(size)? else {
+        let Some(note) = note else {
             return Ok(Ok(()));
         };
         let Some(key) = &self.checkpoint_key else {
