@@ -226,6 +226,16 @@ fn prepare_dir(dir: &Path, force: bool) -> Result<(), DemoError> {
 /// be absent or empty; with `force`, a previous demo archive there is
 /// replaced (and nothing else is: any other content is refused).
 pub fn run(dir: &Path, force: bool) -> Result<DemoReport, DemoError> {
+    run_with_progress(dir, force, &mut |_, _, _| {})
+}
+
+/// [`run`], calling `progress(phase, done, total)` as it ingests the seed's
+/// statements (`"ingest"`) and verifies the archive (`"verify"`).
+pub fn run_with_progress(
+    dir: &Path,
+    force: bool,
+    progress: &mut dyn FnMut(&'static str, u64, u64),
+) -> Result<DemoReport, DemoError> {
     let seed: Seed = serde_json::from_str(SEED_JSON).map_err(|e| DemoError::Seed(e.to_string()))?;
     prepare_dir(dir, force)?;
     let mut keys: HashMap<String, SecretKey> = HashMap::new();
@@ -256,7 +266,9 @@ pub fn run(dir: &Path, force: bool) -> Result<DemoReport, DemoError> {
         author: seed.custodian.clone(),
         statement: genesis.statement.hash(),
     }];
-    for s in seed.steps {
+    let total = seed.steps.len() as u64;
+    for (i, s) in seed.steps.into_iter().enumerate() {
+        progress("ingest", i as u64, total);
         let kind = Kind::from_name(&s.kind).ok_or_else(|| {
             DemoError::Seed(format!("step {:?}: unknown kind {:?}", s.label, s.kind))
         })?;
@@ -290,7 +302,10 @@ pub fn run(dir: &Path, force: bool) -> Result<DemoReport, DemoError> {
             statement: accepted.statement_hash,
         });
     }
-    let audit = audit::audit(archive.store(), &mut |_| {})?.map_err(DemoError::Audit)?;
+    progress("ingest", total, total);
+    let size = archive.size();
+    let audit = audit::audit(archive.store(), &mut |n| progress("verify", n, size))?
+        .map_err(DemoError::Audit)?;
     let p = Projections::new(archive.store());
     let size = p.size()?;
     let incidents = p.summaries(size)?;

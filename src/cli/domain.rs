@@ -70,6 +70,9 @@ pub enum Command {
         force: bool,
         #[arg(long)]
         json: bool,
+        /// No progress bar (there is none either when stderr is not a terminal).
+        #[arg(long, short)]
+        quiet: bool,
     },
 }
 
@@ -256,8 +259,16 @@ pub fn run(cmd: Command) -> CliResult {
             archive,
             force,
             json,
+            quiet,
         } => {
-            let r = temoin::demo::run(&archive, force)?;
+            let bar = progress(0, "demo", quiet || json);
+            let r = temoin::demo::run_with_progress(&archive, force, &mut |phase, done, total| {
+                bar.set_message(phase);
+                bar.set_length(total);
+                bar.set_position(done);
+            });
+            bar.finish_and_clear();
+            let r = r?;
             if json {
                 print_json(&r)?;
             } else {
