@@ -441,6 +441,7 @@ impl Archive {
     pub fn prechecker(&self) -> Prechecker {
         Prechecker {
             config: self.config.clone(),
+            store: self.store.clone(),
         }
     }
 
@@ -705,20 +706,36 @@ impl Archive {
         batch.insert(store::key(store::META, b"head"), encoding::encode(&head));
         // The files first: they may hold bytes past what sled records (cut
         // off at the next open), never less (docs/FORMAT.md §8.1, §8.2).
+        // Each is written and synced on its own thread: the two syncs
+        // overlap instead of adding up.
         if !parts_buf.is_empty() {
-            self.store
-                .parts_file()
-                .write_at(&parts_buf, parts_end)
-                .map_err(StoreError::from)?;
             batch.insert(
                 store::key(store::META, store::PARTS_END),
                 encoding::encode(&(parts_end + parts_buf.len() as u64)),
             );
         }
-        self.store
-            .tree()
-            .append(self.head.size, &tree_nodes)
-            .map_err(StoreError::from)?;
+        let (store_ref, size) = (&self.store, self.head.size);
+        let (parts_done, tree_done) = std::thread::scope(|s| {
+            let parts = s.spawn(|| {
+                if parts_buf.is_empty() {
+                    return Ok(());
+                }
+                store_ref
+                    .parts_file()
+                    .write_at(&parts_buf, parts_end)
+                    .map_err(StoreError::from)
+            });
+            let tree = store_ref
+                .tree()
+                .append(size, &tree_nodes)
+                .map_err(StoreError::from);
+            let parts = parts
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (parts, tree)
+        });
+        parts_done?;
+        tree_done?;
         self.store.db.apply_batch(batch).map_err(StoreError::from)?;
         // Acknowledge only what is durable.
         self.store.db.flush().map_err(StoreError::from)?;
@@ -763,19 +780,40 @@ type PartsToStore = Vec<(Digest, Vec<u8>)>;
 
 /// Checks statement files on their own, on all cores: see
 /// [`Archive::prechecker`].
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Prechecker {
     config: Config,
+    store: Store,
 }
 
 impl Prechecker {
     /// Decode each file, verify its signature (`verify_strict`) and its
     /// parts against their commitments: everything that needs nothing but
     /// the file.
+    ///
+    /// It also reads, and drops, the statement-index rows that the
+    /// sequential checks will look up (the statement itself, for the
+    /// duplicate check, and the statements it refers to): at a million
+    /// entries those rows are scattered over far more pages than sled's
+    /// cache holds, and a miss read on the sequential path stalls the whole
+    /// batch. Read here, on all cores, they are in the cache when needed.
+    /// Only the cache is warmed: the sequential checks read the rows again
+    /// and decide on what they read then, so a batch written in between
+    /// cannot make this stale.
     pub fn check(&self, files: &[StatementFile]) -> PrecheckedBatch {
         let config = &self.config;
         PrecheckedBatch(crate::par::map(files.iter().collect(), |f| {
-            precheck(f, config)
+            let pre = precheck(f, config);
+            let refs = pre
+                .checked
+                .as_ref()
+                .map(|(b, _)| &b.refs[..])
+                .unwrap_or(&[]);
+            for h in std::iter::once(&pre.hash.0).chain(refs) {
+                // A failed read here is read, and reported, again later.
+                let _ = self.store.get(&store::key(store::STATEMENT, h));
+            }
+            pre
         }))
     }
 }
