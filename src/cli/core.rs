@@ -284,6 +284,29 @@ fn report_outcomes(outs: &[(PathBuf, Result<Accepted, Refusal>)], json: bool) ->
     })
 }
 
+/// The statement files of one batch, read and decoded: the decoded ones,
+/// and one slot per file in order (`Some` for a file refused already).
+type ReadBatch = (
+    Vec<StatementFile>,
+    Vec<(PathBuf, Option<Result<Accepted, Refusal>>)>,
+);
+
+fn read_batch(chunk: &[PathBuf]) -> Result<ReadBatch, CliError> {
+    let mut decoded = Vec::new();
+    let mut outcomes = Vec::new();
+    for f in chunk {
+        let bytes = read_file(f, "statement file")?;
+        match StatementFile::from_bytes(&bytes) {
+            Ok(s) => {
+                decoded.push(s);
+                outcomes.push((f.clone(), None));
+            }
+            Err(e) => outcomes.push((f.clone(), Some(Err(Refusal::File(e))))),
+        }
+    }
+    Ok((decoded, outcomes))
+}
+
 fn ingest(
     dir: &Path,
     files: &[PathBuf],
@@ -296,41 +319,49 @@ fn ingest(
     let bar = progress(files.len() as u64, "ingest", quiet || json);
     let mut all = Vec::with_capacity(files.len());
     let mut any_refused = false;
-    for chunk in files.chunks(batch_size) {
-        let mut decoded = Vec::new();
-        let mut outcomes: Vec<(PathBuf, Option<Result<Accepted, Refusal>>)> = Vec::new();
-        for f in chunk {
-            let bytes = read_file(f, "statement file")?;
-            match StatementFile::from_bytes(&bytes) {
-                Ok(s) => {
-                    decoded.push(s);
-                    outcomes.push((f.clone(), None));
+    let prechecker = archive.prechecker();
+    // The next batch is read, decoded and prechecked (signatures, parts) on
+    // another thread while this one is checked against the log and written.
+    std::thread::scope(|s| -> Result<(), CliError> {
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        s.spawn(move || {
+            for chunk in files.chunks(batch_size) {
+                let item = read_batch(chunk).map(|(decoded, outcomes)| {
+                    let pre = prechecker.check(&decoded);
+                    (chunk.len(), decoded, outcomes, pre)
+                });
+                let failed = item.is_err();
+                if tx.send(item).is_err() || failed {
+                    break;
                 }
-                Err(e) => outcomes.push((f.clone(), Some(Err(Refusal::File(e))))),
             }
+        });
+        for item in rx {
+            let (n, decoded, outcomes, pre) = item?;
+            let mut results = archive.ingest_prechecked(&decoded, pre)?.into_iter();
+            let done: Vec<(PathBuf, Result<Accepted, Refusal>)> = outcomes
+                .into_iter()
+                .filter_map(|(f, o)| match o {
+                    Some(r) => Some((f, r)),
+                    None => results.next().map(|r| (f, r)),
+                })
+                .collect();
+            // The batch is durable now: acknowledge it before the next.
+            if let Some(rd) = receipt_dir {
+                let accepted = done.iter().filter_map(|(_, r)| r.as_ref().ok());
+                super::evidence::save_receipts(&archive, rd, accepted)?;
+            }
+            if !json {
+                bar.suspend(|| {
+                    let _ = report_outcomes(&done, false);
+                });
+            }
+            any_refused |= done.iter().any(|(_, r)| r.is_err());
+            bar.inc(n as u64);
+            all.extend(done);
         }
-        let mut results = archive.ingest_batch(&decoded)?.into_iter();
-        let done: Vec<(PathBuf, Result<Accepted, Refusal>)> = outcomes
-            .into_iter()
-            .filter_map(|(f, o)| match o {
-                Some(r) => Some((f, r)),
-                None => results.next().map(|r| (f, r)),
-            })
-            .collect();
-        // The batch is durable now: acknowledge it before reading the next.
-        if let Some(rd) = receipt_dir {
-            let accepted = done.iter().filter_map(|(_, r)| r.as_ref().ok());
-            super::evidence::save_receipts(&archive, rd, accepted)?;
-        }
-        if !json {
-            bar.suspend(|| {
-                let _ = report_outcomes(&done, false);
-            });
-        }
-        any_refused |= done.iter().any(|(_, r)| r.is_err());
-        bar.inc(chunk.len() as u64);
-        all.extend(done);
-    }
+        Ok(())
+    })?;
     bar.finish_and_clear();
     if json {
         report_outcomes(&all, true)?;
