@@ -19,6 +19,7 @@ use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// What is wrong, and where.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -171,16 +172,22 @@ fn prepare(store: &Store, checkpoints: &BTreeSet<u64>, seq_key: u64, bytes: &[u8
 /// statements still to be referred to, not by the log. Unreadable entries
 /// are skipped: the replay stops at them anyway.
 ///
-/// This is a pass over the log before the replay, but a cheap one: only
-/// the refs are read out of each entry's bytes, in place (`entry_refs`),
-/// with no decoding, allocation or hashing; what it costs is sled's
-/// iteration over the `E` rows. The replay cannot learn this on its own:
-/// a statement may be referred to by any later entry, however far, and
-/// keeping every statement instead (to need no pass) would hold ~0.5 KB
-/// of `StatementInfo` per entry of the log (~500 MB at 1M entries).
-fn last_references(store: &Store) -> HashMap<Digest, u64> {
+/// This is a second pass over the log, but a cheap one: only the refs are
+/// read out of each entry's bytes, in place (`entry_refs`), with no
+/// decoding, allocation or hashing; what it costs is sled's iteration over
+/// the `E` rows (~2 µs per entry). And it runs on its own thread alongside
+/// the first `DEFER_REFS` entries of the replay (see `Replay::use_refs`).
+/// The replay cannot learn this on its own: a statement may be referred to
+/// by any later entry, however far, and keeping every statement instead
+/// (to need no pass) would hold ~0.5 KB of `StatementInfo` per entry of
+/// the log (~500 MB at 1M entries). `cancel` stops it early (the replay
+/// stopped at a fault).
+fn last_references(store: &Store, cancel: &AtomicBool) -> HashMap<Digest, u64> {
     let mut last = HashMap::new();
     for item in store.entries_from(0) {
+        if cancel.load(Ordering::Relaxed) {
+            break;
+        }
         let Ok((k, b)) = item else { break };
         if let Some(refs) = entry_refs(&b) {
             for r in refs.chunks_exact(32) {
@@ -221,6 +228,11 @@ fn entry_refs(entry: &[u8]) -> Option<&[u8]> {
 /// nothing next to ~40 µs of signature check per entry.
 const CHUNK: usize = 256;
 
+/// The replay keeps every statement (instead of only those a later entry
+/// refers to) for at most this many entries while the refs pass runs
+/// alongside (~0.5 KB each: a few MB); then it waits for the pass.
+const DEFER_REFS: u64 = 16_384;
+
 /// Units prepared ahead of the replay, per worker.
 const AHEAD_PER_WORKER: usize = 4;
 
@@ -233,6 +245,34 @@ const AHEAD_PER_WORKER: usize = 4;
 pub fn audit(
     store: &Store,
     progress: &mut dyn FnMut(u64),
+) -> Result<Result<AuditReport, Fault>, StoreError> {
+    run(store, progress, Tuning::default())
+}
+
+/// How the audit is cut up; no choice changes the verdict.
+#[derive(Clone, Copy)]
+struct Tuning {
+    chunk: usize,
+    defer_refs: u64,
+    /// Whether the replay takes the refs as soon as the pass is done, or
+    /// only at `defer_refs` (for tests: deterministic).
+    refs_when_done: bool,
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        Tuning {
+            chunk: CHUNK,
+            defer_refs: DEFER_REFS,
+            refs_when_done: true,
+        }
+    }
+}
+
+fn run(
+    store: &Store,
+    progress: &mut dyn FnMut(u64),
+    tuning: Tuning,
 ) -> Result<Result<AuditReport, Fault>, StoreError> {
     let head = store.head()?;
     let checkpoint_sizes: BTreeSet<u64> = store
@@ -259,37 +299,51 @@ pub fn audit(
         copies: Copies::with_capacity(head.size),
     };
 
-    let stopped = crate::par::pipeline(
-        store.entry_chunks(0, CHUNK),
-        |raw| {
-            raw.map(|raw| {
-                raw.iter()
-                    .map(|(k, b)| prepare(store, &checkpoint_sizes, *k, b))
-                    .collect::<Vec<_>>()
-            })
-        },
-        crate::par::threads() * AHEAD_PER_WORKER,
-        |prepared| {
-            // The pass over the refs runs here, while the workers prepare
-            // the first units.
-            if st.last_ref.is_none() {
-                st.last_ref = Some(last_references(store));
-            }
-            let prepared = match prepared {
-                Ok(p) => p,
-                Err(e) => return ControlFlow::Break(Err(e)),
-            };
-            for p in prepared {
-                match st.check(p) {
-                    Ok(Ok(())) => {}
-                    Ok(Err(f)) => return ControlFlow::Break(Ok(f)),
-                    Err(e) => return ControlFlow::Break(Err(e)),
+    let cancel = AtomicBool::new(false);
+    let stopped = std::thread::scope(|s| {
+        let refs = s.spawn(|| last_references(store, &cancel));
+        let mut refs = Some(refs);
+        let stopped = crate::par::pipeline(
+            store.entry_chunks(0, tuning.chunk),
+            |raw| {
+                raw.map(|raw| {
+                    raw.iter()
+                        .map(|(k, b)| prepare(store, &checkpoint_sizes, *k, b))
+                        .collect::<Vec<_>>()
+                })
+            },
+            crate::par::threads() * AHEAD_PER_WORKER,
+            |prepared| {
+                // The refs pass runs alongside the first entries of the
+                // replay; past `DEFER_REFS` entries, wait for it.
+                if refs.as_ref().is_some_and(|h| {
+                    (tuning.refs_when_done && h.is_finished()) || st.next >= tuning.defer_refs
+                }) {
+                    if let Some(h) = refs.take() {
+                        match h.join() {
+                            Ok(last) => st.use_refs(last),
+                            Err(p) => std::panic::resume_unwind(p),
+                        }
+                    }
                 }
-            }
-            progress(st.next);
-            ControlFlow::Continue(())
-        },
-    );
+                let prepared = match prepared {
+                    Ok(p) => p,
+                    Err(e) => return ControlFlow::Break(Err(e)),
+                };
+                for p in prepared {
+                    match st.check(p) {
+                        Ok(Ok(())) => {}
+                        Ok(Err(f)) => return ControlFlow::Break(Ok(f)),
+                        Err(e) => return ControlFlow::Break(Err(e)),
+                    }
+                }
+                progress(st.next);
+                ControlFlow::Continue(())
+            },
+        );
+        cancel.store(true, Ordering::Relaxed);
+        stopped
+    });
     match stopped {
         Some(Ok(fault)) => return Ok(Err(fault)),
         Some(Err(e)) => return Err(e),
@@ -336,7 +390,8 @@ struct Replay<'a> {
     /// The statements a later entry refers to (see `last_references`),
     /// and every incident.
     index: MemIndex,
-    /// See `last_references`; computed when the first unit is replayed.
+    /// See `last_references`; `None` until that pass is done, and then
+    /// every statement is kept (see `use_refs`).
     last_ref: Option<HashMap<Digest, u64>>,
     prev_hash: [u8; 32],
     prev_received: i64,
@@ -447,6 +502,22 @@ impl Hasher for Fingerprint {
 }
 
 impl Replay<'_> {
+    /// Start keeping statements only while a later entry refers to them,
+    /// with `last` from the refs pass. Until now every statement was kept;
+    /// dropping those that no entry from `self.next` on refers to leaves
+    /// exactly the index that applying `last` from entry 0 would have left
+    /// (a statement is in it iff some entry so far gave its info and its
+    /// last reference is after the last entry replayed). Keeping a
+    /// statement longer never changes an answer: the rules only look up
+    /// statements that the entry being checked refers to.
+    fn use_refs(&mut self, last: HashMap<Digest, u64>) {
+        let next = self.next;
+        self.index
+            .statements
+            .retain(|h, _| last.get(h).is_some_and(|&l| l >= next));
+        self.last_ref = Some(last);
+    }
+
     fn fault(&self, seq: u64, reason: impl Into<String>) -> Result<Result<(), Fault>, StoreError> {
         Ok(Err(Fault {
             seq,
@@ -615,18 +686,23 @@ impl Replay<'_> {
             }
             self.redacted_parts.insert((target, label), n);
         }
-        // Keep a statement only while a later entry refers to it.
-        let last_ref = self.last_ref.get_or_insert_with(HashMap::new);
-        for (h, info) in statements {
-            if last_ref.get(&h).is_some_and(|&last| last > n) {
-                self.index.statements.insert(h, info);
-            } else {
-                self.index.statements.remove(&h);
-            }
-        }
-        for r in body.refs() {
-            if last_ref.get(&r).is_some_and(|&last| last <= n) {
-                self.index.statements.remove(&r);
+        // Keep a statement only while a later entry refers to it (every
+        // statement, until the refs pass is done).
+        match &self.last_ref {
+            None => self.index.statements.extend(statements),
+            Some(last_ref) => {
+                for (h, info) in statements {
+                    if last_ref.get(&h).is_some_and(|&last| last > n) {
+                        self.index.statements.insert(h, info);
+                    } else {
+                        self.index.statements.remove(&h);
+                    }
+                }
+                for r in body.refs() {
+                    if last_ref.get(&r).is_some_and(|&last| last <= n) {
+                        self.index.statements.remove(&r);
+                    }
+                }
             }
         }
         for (id, info) in incidents {
@@ -740,5 +816,90 @@ impl Replay<'_> {
         }
         self.report.checkpoints += 1;
         Ok(Ok(()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Taking the refs pass's result at any point of the replay (keeping
+    /// every statement until then) gives the same report: the sweep in
+    /// `use_refs` never drops a statement a later entry refers to.
+    #[test]
+    fn refs_taken_at_any_point_give_the_same_verdict() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("archive");
+        build(&path, 3000);
+        let view = crate::archive::Archive::open_for_audit(&path).expect("open");
+        let store = view.store();
+        let reference = audit(store, &mut |_| {}).unwrap().expect("clean");
+        assert!(reference.entries >= 3000, "{}", reference.entries);
+        for defer_refs in [0, 1, 100, 1000, 2999, 3000, u64::MAX] {
+            for chunk in [1, 64, 256] {
+                let tuning = Tuning {
+                    chunk,
+                    defer_refs,
+                    refs_when_done: false,
+                };
+                let report = run(store, &mut |_| {}, tuning).unwrap();
+                assert_eq!(report.as_ref(), Ok(&reference), "{defer_refs} {chunk}");
+            }
+        }
+    }
+
+    /// An archive of the bench's statements (amendments, retractions,
+    /// annotations...: many refs), of at least `entries` entries.
+    fn build(path: &std::path::Path, entries: usize) {
+        use crate::bench::gen;
+        use crate::registry::{EnrollPayload, Role};
+        use crate::statement::Draft;
+        let authors = 6;
+        let keys = gen::keys(1, authors);
+        let custodian =
+            crate::keys::SecretKey::from_seed("audit-test-custodian", &[7u8; 32]).unwrap();
+        let mut archive = crate::archive::Archive::init(
+            path,
+            crate::archive::Config::new("audit.temoin.example/test"),
+            &custodian,
+            "Custodian",
+        )
+        .unwrap();
+        let cast = gen::cast(authors);
+        let enrol: Vec<_> = keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let role = if cast.reviewers.contains(&i) {
+                    Role::Reviewer
+                } else {
+                    Role::Intermediary
+                };
+                let p = EnrollPayload {
+                    key: k.public().to_hex(),
+                    name: k.name().to_string(),
+                    role,
+                };
+                Draft::new(Kind::Enroll)
+                    .part(PAYLOAD, serde_json::to_vec(&p).unwrap())
+                    .sign(&custodian)
+                    .unwrap()
+            })
+            .collect();
+        archive.ingest_batch(&enrol).unwrap();
+        let mut generator = gen::Generator::new(1, authors);
+        let mut done = 1 + authors;
+        while done < entries {
+            let files: Vec<_> = generator
+                .next_batch(256)
+                .into_iter()
+                .map(|s| s.draft.sign(&keys[s.author]).unwrap())
+                .collect();
+            generator.observe(&files);
+            for out in archive.ingest_batch(&files).unwrap() {
+                out.expect("accepted");
+            }
+            done += files.len();
+        }
     }
 }
