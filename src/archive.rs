@@ -598,10 +598,11 @@ impl Archive {
             .iter()
             .find(|p| p.label == PAYLOAD)
             .map(|p| p.content.as_slice());
-        let effects = match rules::check(registry, overlay, seq, hash, &body, payload)? {
-            Ok(fx) => fx,
-            Err(e) => return Ok(Checked::Refused(e.into())),
-        };
+        let effects =
+            match rules::check_parsed(registry, overlay, seq, hash, &body, payload, pre.parsed)? {
+                Ok(fx) => fx,
+                Err(e) => return Ok(Checked::Refused(e.into())),
+            };
         Ok(Checked::Accept(Box::new(Acceptable {
             body,
             hash,
@@ -825,6 +826,9 @@ pub struct PrecheckedBatch(Vec<Prechecked>);
 struct Prechecked {
     hash: Digest,
     checked: Result<(StatementBody, PartsToStore), Refusal>,
+    /// Its domain payload, parsed (not for registry kinds, whose payloads
+    /// the registry parses).
+    parsed: Option<rules::ParsedPayload>,
 }
 
 fn precheck(file: &StatementFile, config: &Config) -> Prechecked {
@@ -836,9 +840,18 @@ fn precheck(file: &StatementFile, config: &Config) -> Prechecked {
             let parts = check_parts(config, &body, file)?;
             Ok((body, parts))
         });
+    let parsed = match &checked {
+        Ok((body, _)) if !body.kind.is_registry() => file
+            .parts
+            .iter()
+            .find(|p| p.label == PAYLOAD)
+            .map(|p| crate::domain::Payload::parse(body.kind, &p.content)),
+        _ => None,
+    };
     Prechecked {
         hash: st.hash(),
         checked,
+        parsed,
     }
 }
 

@@ -171,6 +171,24 @@ pub fn check<I: Index>(
     body: &StatementBody,
     payload: Option<&[u8]>,
 ) -> Result<Result<Effects, RuleError>, I::Error> {
+    check_parsed(registry, idx, seq, hash, body, payload, None)
+}
+
+/// A domain payload parsed ahead of [`check_parsed`] (ingest parses on all
+/// cores): `Payload::parse(kind, payload)` of the very bytes passed to it.
+pub type ParsedPayload = Result<Option<Payload>, PayloadError>;
+
+/// [`check`], with the payload already parsed when `parsed` is `Some`
+/// (the same verdict: a parse failure is refused where `check` would).
+pub fn check_parsed<I: Index>(
+    registry: &Registry,
+    idx: &I,
+    seq: u64,
+    hash: Digest,
+    body: &StatementBody,
+    payload: Option<&[u8]>,
+    parsed: Option<ParsedPayload>,
+) -> Result<Result<Effects, RuleError>, I::Error> {
     macro_rules! refuse {
         ($e:expr) => {
             return Ok(Err($e.into()))
@@ -245,7 +263,7 @@ pub fn check<I: Index>(
         return Ok(Ok(fx));
     }
 
-    let parsed = tri!(Payload::parse(kind, payload_bytes));
+    let parsed = tri!(parsed.unwrap_or_else(|| Payload::parse(kind, payload_bytes)));
     if let Some(p) = &parsed {
         for id in p.named_incidents() {
             if idx.incident(id)?.is_none() {
