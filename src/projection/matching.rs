@@ -48,6 +48,44 @@ pub fn fold(s: &str) -> String {
     out.nfc().collect()
 }
 
+/// [`fold`], remembered per thread for the last few thousand strings: the
+/// projections fold the same source descriptions and victim names over
+/// and over.
+pub fn fold_cached(s: &str) -> String {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    const MAX: usize = 1 << 14;
+    thread_local! {
+        static MEMO: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
+    }
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'`' && !b.is_ascii_uppercase())
+    {
+        // Printable ASCII without capitals: NFKD, NFC and the case mapping
+        // leave it alone, and its only white space is ' '.
+        let mut out = String::with_capacity(s.len());
+        for w in s.split(' ').filter(|w| !w.is_empty()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(w);
+        }
+        return out;
+    }
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if let Some(f) = m.get(s) {
+            return f.clone();
+        }
+        let f = fold(s);
+        if m.len() >= MAX {
+            m.clear();
+        }
+        m.insert(s.to_string(), f.clone());
+        f
+    })
+}
+
 /// Whether two names are the same name under [`fold`].
 pub fn same_name(a: &str, b: &str) -> bool {
     fold(a) == fold(b)
@@ -62,6 +100,33 @@ pub fn contains(text: &str, query: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fold_cached_is_fold() {
+        for s in [
+            "",
+            " ",
+            "  a  b ",
+            "abc",
+            "ABC",
+            "a`b",
+            "a\u{b}b",
+            "a\tb\n",
+            "Léré",
+            "léré",
+            "Émimalane",
+            "N’Tirikene",
+            "œuvre",
+            "x-y",
+            "a\u{2013}b",
+            "Aɣ",
+            "\u{7f}",
+            "ﬁ",
+        ] {
+            assert_eq!(super::fold_cached(s), super::fold(s), "{s:?}");
+            assert_eq!(super::fold_cached(s), super::fold(s), "{s:?} (remembered)");
+        }
+    }
 
     #[test]
     fn accents_case_and_apostrophes_fold() {

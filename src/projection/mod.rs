@@ -24,12 +24,15 @@
 pub mod history;
 pub mod incident;
 pub mod matching;
+mod rebuild;
 pub mod tally;
 
 pub use history::{History, HistoryStep};
 pub use incident::{
     Figure, FigureSource, Figures, IncidentSummary, IncidentView, TestimonyStatus, TestimonyView,
 };
+#[doc(hidden)]
+pub use rebuild::Tuning;
 pub use tally::{Tally, TallyFilter};
 
 use crate::domain::{valid_incident_id, Payload};
@@ -298,6 +301,14 @@ impl Tracker {
 
     /// The incidents `ev` touches, in the order the rules list them.
     pub fn touches(&mut self, ev: &Event) -> Vec<String> {
+        self.touch_ids(ev)
+            .into_iter()
+            .map(|n| self.names[n as usize].clone())
+            .collect()
+    }
+
+    /// [`Tracker::touches`] as interned numbers (`self.names` indexes).
+    fn touch_ids(&mut self, ev: &Event) -> Vec<u32> {
         let (touched, own): (Vec<u32>, Vec<u32>) = match &ev.payload {
             Some(Payload::Incident(i)) => (vec![], vec![self.intern(&i.id)]),
             Some(Payload::Testimony(t)) => {
@@ -335,9 +346,7 @@ impl Tracker {
             }
             self.speaks_of.insert(ev.hash, dedup.into_boxed_slice());
         }
-        all.into_iter()
-            .map(|n| self.names[n as usize].clone())
-            .collect()
+        all
     }
 }
 
@@ -988,205 +997,5 @@ impl<'a> Projections<'a> {
                 kind,
             }),
         }
-    }
-
-    /// Decode a chunk of stored entries. Payload parts are read in key
-    /// order (seq, then digest: the log's order), so sled reads them
-    /// sequentially, and parsed on all cores.
-    fn decode_chunk(&self, raw: Vec<(u64, sled::IVec)>) -> Result<Vec<Event>> {
-        let mut events = Vec::with_capacity(raw.len());
-        let mut wanted: Vec<(u64, Digest, usize)> = Vec::new();
-        for (seq, bytes) in raw {
-            let (ev, payload) = Event::decode_without_payload(seq, &bytes)?;
-            if let Some(d) = payload {
-                wanted.push((seq, d, events.len()));
-            }
-            events.push(ev);
-        }
-        wanted.sort_unstable();
-        let mut contents = Vec::with_capacity(wanted.len());
-        for (seq, d, i) in wanted {
-            let (_, content) =
-                self.store
-                    .part(seq, &d)?
-                    .ok_or_else(|| ProjectionError::Corrupt {
-                        seq: events[i].seq,
-                        reason: "its payload part is missing".into(),
-                    })?;
-            contents.push((i, events[i].kind, events[i].seq, content));
-        }
-        let parsed = crate::par::map(contents, |(i, kind, seq, content)| {
-            (
-                i,
-                Payload::parse(kind, &content).map_err(|e| ProjectionError::Corrupt {
-                    seq,
-                    reason: e.to_string(),
-                }),
-            )
-        });
-        for (i, p) in parsed {
-            events[i].payload = p?;
-        }
-        Ok(events)
-    }
-
-    /// Replay the whole log and recompute every view from it alone; compare
-    /// with what is stored (the `T` index, the cached summaries, the
-    /// summary-claims index), then store the recomputed summaries.
-    /// `progress` is called with the number of entries replayed so far.
-    pub fn rebuild(&self, progress: &mut dyn FnMut(u64)) -> Result<RebuildReport> {
-        let started = std::time::Instant::now();
-        let size = self.size()?;
-        let mut fold = Projection::new();
-        const CHUNK: usize = 16384;
-        for raw in self.store.entry_chunks(0, CHUNK) {
-            let raw = raw?;
-            for ev in self.decode_chunk(raw)? {
-                if ev.seq != fold.size() {
-                    return Err(ProjectionError::Corrupt {
-                        seq: fold.size(),
-                        reason: format!("the log jumps from entry {} to {}", fold.size(), ev.seq),
-                    });
-                }
-                fold.apply(Arc::new(ev));
-            }
-            progress(fold.size());
-        }
-        if fold.size() != size {
-            return Err(ProjectionError::Corrupt {
-                seq: fold.size(),
-                reason: format!(
-                    "the head says {size} entries, the log holds {}",
-                    fold.size()
-                ),
-            });
-        }
-
-        // The T index against the replay.
-        let mut stored_t: BTreeMap<String, Vec<u64>> = BTreeMap::new();
-        for item in self.store.db.scan_prefix([store::TOUCH]) {
-            let (k, _) = item.map_err(StoreError::from)?;
-            if k.len() < 10 || k[k.len() - 9] != 0 {
-                return Err(StoreError::Corrupt("touch index key".into()).into());
-            }
-            let id = String::from_utf8_lossy(&k[1..k.len() - 9]).into_owned();
-            let mut b = [0u8; 8];
-            b.copy_from_slice(&k[k.len() - 8..]);
-            stored_t.entry(id).or_default().push(u64::from_be_bytes(b));
-        }
-        let mut touch_mismatches = Vec::new();
-        let mut touches = 0u64;
-        let ids: BTreeSet<&String> = stored_t.keys().chain(fold.touched().keys()).collect();
-        for id in ids {
-            let want = fold.touched().get(id).map(Vec::as_slice).unwrap_or(&[]);
-            let have = stored_t.get(id).map(Vec::as_slice).unwrap_or(&[]);
-            touches += have.len() as u64;
-            if want != have {
-                let w: BTreeSet<_> = want.iter().copied().collect();
-                let h: BTreeSet<_> = have.iter().copied().collect();
-                touch_mismatches.push(TouchMismatch {
-                    incident: id.clone(),
-                    missing: w.difference(&h).copied().collect(),
-                    extra: h.difference(&w).copied().collect(),
-                });
-            }
-        }
-
-        // Cached summaries against the recomputed views.
-        let views = fold.views();
-        let mut report = RebuildReport {
-            entries: size,
-            incidents: views.len(),
-            claims: fold.claims.len(),
-            touches,
-            touch_mismatches,
-            views_matched: 0,
-            views_stale: 0,
-            views_missing: 0,
-            views_differing: Vec::new(),
-            views_unknown: Vec::new(),
-            claims_index_ok: true,
-            seconds: 0.0,
-        };
-        let mut stored_views: BTreeMap<String, sled::IVec> = BTreeMap::new();
-        for item in self.store.db.scan_prefix([store::VIEW]) {
-            let (k, v) = item.map_err(StoreError::from)?;
-            if k.as_ref() == CLAIMS_KEY {
-                continue;
-            }
-            stored_views.insert(String::from_utf8_lossy(&k[1..]).into_owned(), v);
-        }
-        let mut batch = sled::Batch::default();
-        let fresh_all = crate::par::map(views.iter().collect(), |(id, view)| {
-            let fresh = CachedSummary {
-                version: CACHE_VERSION,
-                stamp: view.last_seq,
-                summary: view.summary(),
-            };
-            let bytes = serde_json::to_vec(&fresh).ok();
-            (id.clone(), fresh, bytes)
-        });
-        drop(views);
-        for (id, fresh, bytes) in fresh_all {
-            match stored_views.remove(&id) {
-                None => report.views_missing += 1,
-                Some(bytes) => match serde_json::from_slice::<CachedSummary>(&bytes) {
-                    Ok(c) if c.version == CACHE_VERSION && c.stamp < fresh.stamp => {
-                        report.views_stale += 1
-                    }
-                    Ok(c) if c == fresh => report.views_matched += 1,
-                    _ => report.views_differing.push(id.clone()),
-                },
-            }
-            if let Some(bytes) = bytes {
-                batch.insert(view_key(&id), bytes);
-            }
-        }
-        for id in stored_views.keys() {
-            report.views_unknown.push(id.clone());
-            batch.remove(view_key(id));
-        }
-
-        // The summary-claims index.
-        let fresh_idx = ClaimsIndex {
-            version: CACHE_VERSION,
-            scanned: size,
-            claims: fold
-                .claims
-                .iter()
-                .map(|e| (e.seq, e.hash.to_hex()))
-                .collect(),
-            notes: fold.claim_notes.iter().map(|e| e.seq).collect(),
-        };
-        if let Some(v) = self.store.get(CLAIMS_KEY)? {
-            report.claims_index_ok = match serde_json::from_slice::<ClaimsIndex>(&v) {
-                Ok(stored) if stored.version == CACHE_VERSION => {
-                    let n = stored.scanned;
-                    stored.scanned <= size
-                        && stored.claims
-                            == fresh_idx
-                                .claims
-                                .iter()
-                                .filter(|(s, _)| *s < n)
-                                .cloned()
-                                .collect::<Vec<_>>()
-                        && stored.notes
-                            == fresh_idx
-                                .notes
-                                .iter()
-                                .filter(|s| **s < n)
-                                .copied()
-                                .collect::<Vec<_>>()
-                }
-                _ => false,
-            };
-        }
-        if let Ok(bytes) = serde_json::to_vec(&fresh_idx) {
-            batch.insert(CLAIMS_KEY, bytes);
-        }
-        self.store.db.apply_batch(batch).map_err(StoreError::from)?;
-        self.store.db.flush().map_err(StoreError::from)?;
-        report.seconds = started.elapsed().as_secs_f64();
-        Ok(report)
     }
 }

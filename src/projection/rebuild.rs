@@ -1,0 +1,880 @@
+//! `temoin rebuild`: recompute every incident's view from the log alone
+//! and compare it with what is stored, in bounded memory.
+//!
+//! The log is read in chunks; each chunk's entries are decoded, their
+//! payload parts read and parsed on all cores, then folded one at a time,
+//! in seq order, exactly as [`super::Projection::apply`] folds them: the
+//! same touches (the same [`Tracker`]), the same merge groups. What differs
+//! is what is kept: an incident's entries are held only until its group is
+//! *complete*, then its view is built (on all cores, with the other
+//! incidents completed in the same chunk), compared with the cached one and
+//! dropped; only the seqs of its group stay.
+//!
+//! When is a group complete? The stored `T` index says which seq last
+//! touched each incident; a group can only grow by an entry touching one
+//! of its members. So once the fold has passed the last `T` seq of every
+//! current member, the group is complete — if `T` is right. `T` is only a
+//! hint here: if an entry is later added to a group already completed
+//! (which can only happen when `T` lacks a touch, and then the report shows
+//! it), the group is marked dirty and its view is computed again at the end
+//! from its entries, read back by seq. The result never depends on `T`.
+//!
+//! Cached summaries: a missing one is written as soon as its view is built
+//! (one sled batch per chunk); one that exists but differs is rewritten at
+//! the end (its new bytes kept in memory up to a budget, else its view is
+//! recomputed then), so that a dirty group is always compared with the
+//! summary stored before the rebuild. Unlike the rest, those early writes
+//! of missing summaries stay if the rebuild then fails on a damaged log;
+//! each is the view of a complete group, as a later rebuild would write it.
+
+use super::ProjectionError;
+use super::{
+    union_sorted, view_key, CachedSummary, ClaimsIndex, Event, IncidentSummary, Projections,
+    RebuildReport, Result, TouchMismatch, Tracker, CACHE_VERSION, CLAIMS_KEY,
+};
+use crate::domain::Payload;
+use crate::hash::Digest;
+use crate::store::{self, Store, StoreError};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
+use std::sync::Arc;
+
+/// How the rebuild cuts its work; the result does not depend on it (the
+/// tests rebuild with tiny chunks and budgets to exercise every path).
+#[doc(hidden)]
+#[derive(Clone, Copy, Debug)]
+pub struct Tuning {
+    /// Entries read and decoded at once (as `Store::entry_chunks`).
+    pub chunk: usize,
+    /// Bytes of rewritten summaries kept for the end; beyond, their views
+    /// are computed again then.
+    pub pending_budget: usize,
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        Tuning {
+            chunk: 16384,
+            pending_budget: 32 << 20,
+        }
+    }
+}
+
+/// An incident's group of entries.
+enum Group {
+    /// Not complete yet: its entries, in seq order.
+    Live(Vec<Arc<Event>>),
+    /// Complete (its view built), or thought so: the seqs only. `dirty`
+    /// when it grew after all.
+    Done { seqs: Vec<u64>, dirty: bool },
+}
+
+impl Group {
+    fn seqs(&self) -> Vec<u64> {
+        match self {
+            Group::Live(evs) => evs.iter().map(|e| e.seq).collect(),
+            Group::Done { seqs, .. } => seqs.clone(),
+        }
+    }
+}
+
+/// What the rebuild found about an incident's cached summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Class {
+    Missing,
+    Stale,
+    Matched,
+    Differing,
+}
+
+/// What is to be written for an incident's cached summary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Write {
+    Nothing,
+    /// Written during the fold (the summary was missing).
+    Inserted,
+    /// New bytes kept in `pending`.
+    Pending,
+    /// To be recomputed and written at the end.
+    Recompute,
+}
+
+struct Inc {
+    parent: Option<u32>,
+    children: Vec<u32>,
+    opened: bool,
+    /// Seqs of the entries that touched it (the `T` index, recomputed).
+    touched: Vec<u64>,
+    /// The last seq the stored `T` index gives it.
+    hint: Option<u64>,
+    group: Group,
+    class: Option<Class>,
+    write: Write,
+}
+
+/// The fold of [`super::Projection`], keeping only live groups' entries.
+struct Fold<'s> {
+    store: &'s Store,
+    tracker: Tracker,
+    incs: Vec<Inc>,
+    hints: HashMap<String, u64>,
+    /// (deadline, incident): look at it again once the fold is past the deadline.
+    due: BinaryHeap<Reverse<(u64, u32)>>,
+    claims: Vec<(u64, Digest)>,
+    claim_hashes: HashSet<Digest>,
+    claim_notes: Vec<u64>,
+    next: u64,
+}
+
+impl<'s> Fold<'s> {
+    fn sync_ids(&mut self) {
+        while self.incs.len() < self.tracker.names.len() {
+            let n = self.incs.len() as u32;
+            let hint = self.hints.get(&self.tracker.names[n as usize]).copied();
+            self.incs.push(Inc {
+                parent: None,
+                children: Vec::new(),
+                opened: false,
+                touched: Vec::new(),
+                hint,
+                group: Group::Live(Vec::new()),
+                class: None,
+                write: Write::Nothing,
+            });
+            self.due.push(Reverse((hint.unwrap_or(0), n)));
+        }
+    }
+
+    fn id(&self, name: &str) -> u32 {
+        // Every id a payload names is interned by `touch_ids` first.
+        self.tracker.ids[name]
+    }
+
+    /// `Projection::ancestors_or_self`, on interned ids.
+    fn ancestors_or_self(&self, id: u32) -> Vec<u32> {
+        let mut out = vec![id];
+        let mut cur = id;
+        while let Some(p) = self.incs[cur as usize].parent {
+            if out.contains(&p) {
+                break;
+            }
+            out.push(p);
+            cur = p;
+        }
+        out
+    }
+
+    /// Every incident whose ancestors include `id` (itself included).
+    fn members(&self, id: u32) -> Vec<u32> {
+        let mut out = vec![id];
+        let mut i = 0;
+        while i < out.len() {
+            for &c in &self.incs[out[i] as usize].children {
+                if !out.contains(&c) {
+                    out.push(c);
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+
+    /// The entries of `id`'s group (read back from the store if done).
+    fn group_events(&self, id: u32) -> Result<Vec<Arc<Event>>> {
+        match &self.incs[id as usize].group {
+            Group::Live(evs) => Ok(evs.clone()),
+            Group::Done { seqs, .. } => read_events(self.store, seqs),
+        }
+    }
+
+    fn add(&mut self, a: u32, ev: &Arc<Event>) {
+        match &mut self.incs[a as usize].group {
+            Group::Live(g) => {
+                if g.last().is_none_or(|l| l.seq != ev.seq) {
+                    g.push(ev.clone());
+                }
+            }
+            Group::Done { seqs, dirty } => {
+                if seqs.last() != Some(&ev.seq) {
+                    seqs.push(ev.seq);
+                    *dirty = true;
+                }
+            }
+        }
+    }
+
+    /// `Projection::apply`.
+    fn apply(&mut self, ev: Arc<Event>) -> Result<()> {
+        let touches = self.tracker.touch_ids(&ev);
+        self.sync_ids();
+        for &t in &touches {
+            self.incs[t as usize].touched.push(ev.seq);
+        }
+        match &ev.payload {
+            Some(Payload::Incident(i)) => {
+                let n = self.id(&i.id);
+                self.incs[n as usize].opened = true;
+            }
+            Some(Payload::Merge(m)) => {
+                let (from, into) = (self.id(&m.from), self.id(&m.into));
+                let from_events = self.group_events(from)?;
+                for a in self.ancestors_or_self(into) {
+                    if a == from {
+                        continue;
+                    }
+                    match &mut self.incs[a as usize].group {
+                        Group::Live(g) => *g = union_sorted(g, &from_events),
+                        Group::Done { seqs, dirty } => {
+                            let u = union_seqs(seqs, from_events.iter().map(|e| e.seq));
+                            if u != *seqs {
+                                *seqs = u;
+                                *dirty = true;
+                            }
+                        }
+                    }
+                }
+                if from != into {
+                    if let Some(old) = self.incs[from as usize].parent {
+                        self.incs[old as usize].children.retain(|&c| c != from);
+                    }
+                    self.incs[from as usize].parent = Some(into);
+                    self.incs[into as usize].children.push(from);
+                }
+            }
+            Some(Payload::SummaryClaim(_)) => {
+                self.claim_hashes.insert(ev.hash);
+                self.claims.push((ev.seq, ev.hash));
+            }
+            Some(Payload::Annotation(_))
+                if ev
+                    .refs
+                    .first()
+                    .is_some_and(|r| self.claim_hashes.contains(r)) =>
+            {
+                self.claim_notes.push(ev.seq);
+            }
+            _ => {}
+        }
+        let mut affected: Vec<u32> = Vec::new();
+        for &t in &touches {
+            for a in self.ancestors_or_self(t) {
+                if !affected.contains(&a) {
+                    affected.push(a);
+                }
+            }
+        }
+        for a in affected {
+            self.add(a, &ev);
+        }
+        self.next = ev.seq + 1;
+        Ok(())
+    }
+
+    /// Mark done every group that can no longer grow (all of them at the
+    /// end of the log); returns the opened ones with their entries.
+    fn take_complete(&mut self, end: bool) -> Vec<(u32, Vec<Arc<Event>>)> {
+        let mut out = Vec::new();
+        while let Some(&Reverse((deadline, id))) = self.due.peek() {
+            if !end && deadline >= self.next {
+                break;
+            }
+            self.due.pop();
+            if matches!(self.incs[id as usize].group, Group::Done { .. }) {
+                continue;
+            }
+            if !end {
+                let d = self
+                    .members(id)
+                    .iter()
+                    .filter_map(|&m| self.incs[m as usize].hint)
+                    .max()
+                    .unwrap_or(0);
+                if d >= self.next {
+                    self.due.push(Reverse((d, id)));
+                    continue;
+                }
+            }
+            let inc = &mut self.incs[id as usize];
+            let done = Group::Done {
+                seqs: inc.group.seqs(),
+                dirty: false,
+            };
+            if let Group::Live(evs) = std::mem::replace(&mut inc.group, done) {
+                if inc.opened {
+                    out.push((id, evs));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn union_seqs(a: &[u64], b: impl Iterator<Item = u64>) -> Vec<u64> {
+    let mut all: Vec<u64> = a.iter().copied().chain(b).collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+fn read_events(store: &Store, seqs: &[u64]) -> Result<Vec<Arc<Event>>> {
+    seqs.iter()
+        .map(|&s| Event::read(store, s).map(Arc::new))
+        .collect()
+}
+
+/// One entry decoded, its payload read and parsed; the failure, if any,
+/// at the step where it happened (a chunk reports its first decoding
+/// failure, then its first missing payload, then its first bad payload).
+// Most entries are `Ok`: boxing the event would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
+enum Staged {
+    Ok(Event),
+    Decode(ProjectionError),
+    Part(ProjectionError),
+    Parse(ProjectionError),
+}
+
+fn stage(store: &Store, seq: u64, bytes: &[u8]) -> Staged {
+    let (mut ev, payload) = match Event::decode_without_payload(seq, bytes) {
+        Ok(x) => x,
+        Err(e) => return Staged::Decode(e),
+    };
+    if let Some(d) = payload {
+        let content = match store.part(seq, &d) {
+            Ok(Some((_, c))) => c,
+            Ok(None) => {
+                return Staged::Part(ProjectionError::Corrupt {
+                    seq: ev.seq,
+                    reason: "its payload part is missing".into(),
+                })
+            }
+            Err(e) => return Staged::Part(e.into()),
+        };
+        if let Err(e) = ev.set_payload(&content) {
+            return Staged::Parse(e);
+        }
+    }
+    Staged::Ok(ev)
+}
+
+fn decode_chunk(store: &Store, raw: Vec<(u64, sled::IVec)>) -> Result<Vec<Event>> {
+    settle(crate::par::map(raw, |(seq, bytes)| {
+        stage(store, seq, &bytes)
+    }))
+}
+
+/// The chunk's events, or its first failure (see [`Staged`]).
+fn settle(staged: Vec<Staged>) -> Result<Vec<Event>> {
+    let mut first: [Option<ProjectionError>; 3] = [None, None, None];
+    let mut events = Vec::with_capacity(staged.len());
+    for s in staged {
+        let (slot, e) = match s {
+            Staged::Ok(ev) => {
+                events.push(ev);
+                continue;
+            }
+            Staged::Decode(e) => (0, e),
+            Staged::Part(e) => (1, e),
+            Staged::Parse(e) => (2, e),
+        };
+        if first[slot].is_none() {
+            first[slot] = Some(e);
+        }
+    }
+    match first {
+        [Some(e), _, _] | [None, Some(e), _] | [None, None, Some(e)] => Err(e),
+        _ => Ok(events),
+    }
+}
+
+/// Entries read by one worker at a time (from one `entries_from` seek).
+const RUN: u64 = 256;
+
+/// Entries `start..start + n`, read and staged on all cores, each worker
+/// reading runs of consecutive entries; `None` if they are not exactly
+/// those seqs in that order, or a read fails (the caller then reads the
+/// chunk the plain way, which meets the same fault where it always did).
+fn read_by_seq(store: &Store, start: u64, n: u64) -> Option<Vec<Staged>> {
+    let runs: Vec<(u64, u64)> = (0..n.div_ceil(RUN))
+        .map(|i| (start + i * RUN, RUN.min(n - i * RUN)))
+        .collect();
+    let staged = crate::par::map(runs, |(from, len)| {
+        let mut out = Vec::with_capacity(len as usize);
+        for item in store.entries_from(from).take(len as usize) {
+            match item {
+                Ok((seq, bytes)) if seq == from + out.len() as u64 => {
+                    out.push(stage(store, seq, &bytes))
+                }
+                _ => return None,
+            }
+        }
+        (out.len() as u64 == len).then_some(out)
+    });
+    let mut all = Vec::with_capacity(n as usize);
+    for run in staged {
+        all.extend(run?);
+    }
+    Some(all)
+}
+
+type EntryIter<'s> =
+    Box<dyn Iterator<Item = std::result::Result<(u64, sled::IVec), StoreError>> + 's>;
+
+/// The log in the chunks of `Store::entry_chunks(0, chunk)`, decoded on
+/// all cores. While no entry lies past the head, the chunks are read by
+/// seq, on all cores; from the first anomaly on (or from the start if some
+/// entry lies past the head), through one iterator as `entry_chunks` does.
+struct Reader<'s> {
+    store: &'s Store,
+    chunk: usize,
+    size: u64,
+    /// The seq (and position in the log) of the next chunk.
+    next: u64,
+    by_seq: bool,
+    plain: Option<EntryIter<'s>>,
+}
+
+impl<'s> Reader<'s> {
+    fn new(store: &'s Store, size: u64, chunk: usize) -> Reader<'s> {
+        let by_seq = store.entries_from(size).next().is_none();
+        Reader {
+            store,
+            chunk: chunk.max(1),
+            size,
+            next: 0,
+            by_seq,
+            plain: None,
+        }
+    }
+
+    fn next_chunk(&mut self) -> Option<Result<Vec<Event>>> {
+        if self.plain.is_none() {
+            if self.by_seq {
+                if self.next >= self.size {
+                    return None;
+                }
+                let n = (self.chunk as u64).min(self.size - self.next);
+                if let Some(staged) = read_by_seq(self.store, self.next, n) {
+                    self.next += n;
+                    return Some(settle(staged));
+                }
+            }
+            self.plain = Some(Box::new(self.store.entries_from(self.next)));
+        }
+        let it = self.plain.as_mut()?;
+        let raw: std::result::Result<Vec<_>, _> = it.by_ref().take(self.chunk).collect();
+        match raw {
+            Ok(v) if v.is_empty() => None,
+            Ok(v) => Some(decode_chunk(self.store, v)),
+            Err(e) => Some(Err(e.into())),
+        }
+    }
+}
+
+/// A view built and compared with its cached summary.
+struct Built {
+    id: u32,
+    class: Class,
+    /// The new cached summary, when it must be written.
+    bytes: Option<Vec<u8>>,
+    /// Written already (it was missing).
+    inserted: bool,
+}
+
+/// Build `id`'s view from `events`, and compare its summary with the
+/// cached one (`Projections::rebuild` did exactly this, for every view).
+/// `missing`: the cached summary is known to be absent (or was absent
+/// before this rebuild wrote it).
+fn build(
+    store: &Store,
+    name: &str,
+    events: &[Arc<Event>],
+    missing: bool,
+) -> Result<(Class, Option<Vec<u8>>)> {
+    let summary = IncidentSummary::of(name, events);
+    let fresh = CachedSummary {
+        version: CACHE_VERSION,
+        stamp: summary.last_seq,
+        summary,
+    };
+    let bytes = serde_json::to_vec(&fresh).ok();
+    let stored = if missing {
+        None
+    } else {
+        store.get(&view_key(name))?
+    };
+    let class = match &stored {
+        None => Class::Missing,
+        Some(s) if bytes.as_deref() == Some(&s[..]) && floats_round_trip(&fresh) => {
+            debug_assert_eq!(classify(s, &fresh), Class::Matched);
+            Class::Matched
+        }
+        Some(s) => classify(s, &fresh),
+    };
+    let same = matches!((&stored, &bytes), (Some(s), Some(b)) if s[..] == b[..]);
+    Ok((class, if same { None } else { bytes }))
+}
+
+fn classify(stored: &[u8], fresh: &CachedSummary) -> Class {
+    match serde_json::from_slice::<CachedSummary>(stored) {
+        Ok(c) if c.version == CACHE_VERSION && c.stamp < fresh.stamp => Class::Stale,
+        Ok(c) if c == *fresh => Class::Matched,
+        _ => Class::Differing,
+    }
+}
+
+/// Whether parsing back the JSON of `s` gives `s` again: true of every
+/// field but the coordinates (`f64`), which are checked here.
+fn floats_round_trip(s: &CachedSummary) -> bool {
+    let Some(c) = s
+        .summary
+        .incident
+        .as_ref()
+        .and_then(|i| i.place.coordinates)
+    else {
+        return true;
+    };
+    [c.lat, c.lon].iter().all(|x| {
+        serde_json::to_vec(x)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<f64>(&b).ok())
+            == Some(*x)
+    })
+}
+
+/// The stored `T` index: incident → seqs, and the first malformed key's
+/// error (returned once the fold is over, where the old rebuild met it).
+type StoredT = (BTreeMap<String, Vec<u64>>, Option<StoreError>);
+
+fn read_stored_t(store: &Store) -> StoredT {
+    let mut stored_t: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for item in store.db.scan_prefix([store::TOUCH]) {
+        let k = match item {
+            Ok((k, _)) => k,
+            Err(e) => return (stored_t, Some(e.into())),
+        };
+        if k.len() < 10 || k[k.len() - 9] != 0 {
+            return (
+                stored_t,
+                Some(StoreError::Corrupt("touch index key".into())),
+            );
+        }
+        let id = String::from_utf8_lossy(&k[1..k.len() - 9]).into_owned();
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&k[k.len() - 8..]);
+        stored_t.entry(id).or_default().push(u64::from_be_bytes(b));
+    }
+    (stored_t, None)
+}
+
+fn read_cached_ids(store: &Store) -> (Option<BTreeSet<String>>, Option<StoreError>) {
+    let mut ids = BTreeSet::new();
+    for item in store.db.scan_prefix([store::VIEW]).keys() {
+        match item {
+            Ok(k) if k.as_ref() == CLAIMS_KEY => {}
+            Ok(k) => {
+                ids.insert(String::from_utf8_lossy(&k[1..]).into_owned());
+            }
+            Err(e) => return (None, Some(e.into())),
+        }
+    }
+    (Some(ids), None)
+}
+
+impl Projections<'_> {
+    /// Replay the whole log and recompute every view from it alone; compare
+    /// with what is stored (the `T` index, the cached summaries, the
+    /// summary-claims index), then store the recomputed summaries.
+    /// `progress` is called with the number of entries replayed so far.
+    pub fn rebuild(&self, progress: &mut dyn FnMut(u64)) -> Result<RebuildReport> {
+        self.rebuild_tuned(Tuning::default(), progress)
+    }
+
+    /// [`Projections::rebuild`], cut as `tuning` says.
+    #[doc(hidden)]
+    pub fn rebuild_tuned(
+        &self,
+        tuning: Tuning,
+        progress: &mut dyn FnMut(u64),
+    ) -> Result<RebuildReport> {
+        let started = std::time::Instant::now();
+        let store = self.store;
+        let size = self.size()?;
+        // Ids that have a cached summary (the key, as the old scan named
+        // it); `None` if the scan failed (the error is returned after the
+        // fold, where the old rebuild met it; meanwhile each view's cached
+        // summary is read).
+        let (cached_ids, j_error) = read_cached_ids(store);
+        let mut pending: HashMap<u32, Vec<u8>> = HashMap::new();
+        let mut pending_bytes = 0usize;
+
+        // A reader thread decodes the next chunk (on all cores) while this
+        // one folds the last and builds the views it completed.
+        let (fold, stored_t, t_error) = std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Event>>>(0);
+            scope.spawn(move || {
+                let mut reader = Reader::new(store, size, tuning.chunk);
+                while let Some(chunk) = reader.next_chunk() {
+                    let failed = chunk.is_err();
+                    if tx.send(chunk).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            let (stored_t, t_error) = read_stored_t(store);
+            let mut fold = Fold {
+                store,
+                tracker: Tracker::default(),
+                incs: Vec::new(),
+                hints: stored_t
+                    .iter()
+                    .filter_map(|(id, s)| Some((id.clone(), *s.last()?)))
+                    .collect(),
+                due: BinaryHeap::new(),
+                claims: Vec::new(),
+                claim_hashes: HashSet::new(),
+                claim_notes: Vec::new(),
+                next: 0,
+            };
+            loop {
+                let chunk = rx.recv().ok();
+                let end = chunk.is_none();
+                if let Some(events) = chunk {
+                    for ev in events? {
+                        if ev.seq != fold.next {
+                            return Err(ProjectionError::Corrupt {
+                                seq: fold.next,
+                                reason: format!(
+                                    "the log jumps from entry {} to {}",
+                                    fold.next, ev.seq
+                                ),
+                            });
+                        }
+                        fold.apply(Arc::new(ev))?;
+                    }
+                    progress(fold.next);
+                }
+                let complete = fold.take_complete(end);
+                let names = &fold.tracker.names;
+                let cached_ids = &cached_ids;
+                let built = crate::par::map(complete, |(id, events)| -> Result<Built> {
+                    let name = &names[id as usize];
+                    let missing = cached_ids.as_ref().is_some_and(|c| !c.contains(name));
+                    let (class, bytes) = build(store, name, &events, missing)?;
+                    // A missing summary is written at once (see the module
+                    // documentation).
+                    if let (Class::Missing, Some(b)) = (class, &bytes) {
+                        store
+                            .db
+                            .insert(view_key(name), b.as_slice())
+                            .map_err(StoreError::from)?;
+                        return Ok(Built {
+                            id,
+                            class,
+                            bytes: None,
+                            inserted: true,
+                        });
+                    }
+                    Ok(Built {
+                        id,
+                        class,
+                        bytes,
+                        inserted: false,
+                    })
+                });
+                for b in built {
+                    let b = b?;
+                    let inc = &mut fold.incs[b.id as usize];
+                    inc.class = Some(b.class);
+                    if b.inserted {
+                        inc.write = Write::Inserted;
+                    }
+                    let Some(bytes) = b.bytes else { continue };
+                    if pending_bytes + bytes.len() <= tuning.pending_budget {
+                        pending_bytes += bytes.len();
+                        pending.insert(b.id, bytes);
+                        inc.write = Write::Pending;
+                    } else {
+                        inc.write = Write::Recompute;
+                    }
+                }
+                if end {
+                    break;
+                }
+            }
+            Ok((fold, stored_t, t_error))
+        })?;
+        let mut fold = fold;
+        if fold.next != size {
+            return Err(ProjectionError::Corrupt {
+                seq: fold.next,
+                reason: format!("the head says {size} entries, the log holds {}", fold.next),
+            });
+        }
+        if let Some(e) = t_error.or(j_error) {
+            return Err(e.into());
+        }
+        let cached_ids = cached_ids.unwrap_or_default();
+
+        // Views built again: groups that grew after they were thought
+        // complete, and rewrites that did not fit the budget.
+        let redo: Vec<u32> = (0..fold.incs.len() as u32)
+            .filter(|&n| {
+                let inc = &fold.incs[n as usize];
+                let dirty = matches!(inc.group, Group::Done { dirty: true, .. });
+                inc.opened && (dirty || inc.write == Write::Recompute)
+            })
+            .collect();
+        let mut batch = sled::Batch::default();
+        let mut batch_bytes = 0usize;
+        for ids in redo.chunks(64) {
+            let jobs: Vec<(u32, Vec<u64>)> = ids
+                .iter()
+                .map(|&n| (n, fold.incs[n as usize].group.seqs()))
+                .collect();
+            let names = &fold.tracker.names;
+            let built = crate::par::map(jobs, |(n, seqs)| {
+                let name = &names[n as usize];
+                let events = read_events(store, &seqs)?;
+                let missing = !cached_ids.contains(name);
+                build(store, name, &events, missing).map(|(class, bytes)| Built {
+                    id: n,
+                    class,
+                    bytes,
+                    inserted: false,
+                })
+            });
+            for b in built {
+                let b = b?;
+                pending.remove(&b.id);
+                let inc = &mut fold.incs[b.id as usize];
+                inc.class = Some(b.class);
+                let key = view_key(&fold.tracker.names[b.id as usize]);
+                match b.bytes {
+                    Some(bytes) => {
+                        batch_bytes += bytes.len();
+                        batch.insert(key, bytes);
+                    }
+                    // Nothing to write now, but an incomplete view was
+                    // written during the fold: the old rebuild wrote none.
+                    None if inc.write == Write::Inserted => batch.remove(key),
+                    None => {}
+                }
+            }
+            if batch_bytes > tuning.pending_budget {
+                store.db.apply_batch(batch).map_err(StoreError::from)?;
+                batch = sled::Batch::default();
+                batch_bytes = 0;
+            }
+        }
+        for (n, bytes) in pending {
+            batch.insert(view_key(&fold.tracker.names[n as usize]), bytes);
+        }
+
+        // The T index against the replay.
+        let mut touch_mismatches = Vec::new();
+        let mut touches = 0u64;
+        let ours: BTreeMap<&String, &Vec<u64>> = fold
+            .tracker
+            .names
+            .iter()
+            .zip(&fold.incs)
+            .map(|(name, inc)| (name, &inc.touched))
+            .collect();
+        let ids: BTreeSet<&String> = stored_t.keys().chain(ours.keys().copied()).collect();
+        for id in ids {
+            let want = ours.get(id).map(|v| v.as_slice()).unwrap_or(&[]);
+            let have = stored_t.get(id).map(Vec::as_slice).unwrap_or(&[]);
+            touches += have.len() as u64;
+            if want != have {
+                let w: BTreeSet<_> = want.iter().copied().collect();
+                let h: BTreeSet<_> = have.iter().copied().collect();
+                touch_mismatches.push(TouchMismatch {
+                    incident: id.clone(),
+                    missing: w.difference(&h).copied().collect(),
+                    extra: h.difference(&w).copied().collect(),
+                });
+            }
+        }
+
+        // Cached summaries against the recomputed views.
+        let mut report = RebuildReport {
+            entries: size,
+            incidents: 0,
+            claims: fold.claims.len(),
+            touches,
+            touch_mismatches,
+            views_matched: 0,
+            views_stale: 0,
+            views_missing: 0,
+            views_differing: Vec::new(),
+            views_unknown: Vec::new(),
+            claims_index_ok: true,
+            seconds: 0.0,
+        };
+        let mut opened: HashSet<&str> = HashSet::new();
+        for (name, inc) in fold.tracker.names.iter().zip(&fold.incs) {
+            if !inc.opened {
+                continue;
+            }
+            opened.insert(name);
+            report.incidents += 1;
+            match inc.class {
+                Some(Class::Missing) => report.views_missing += 1,
+                Some(Class::Stale) => report.views_stale += 1,
+                Some(Class::Matched) => report.views_matched += 1,
+                Some(Class::Differing) => report.views_differing.push(name.clone()),
+                None => unreachable!("every opened incident's view is built"),
+            }
+        }
+        report.views_differing.sort();
+        for id in &cached_ids {
+            if !opened.contains(id.as_str()) {
+                report.views_unknown.push(id.clone());
+                batch.remove(view_key(id));
+            }
+        }
+
+        // The summary-claims index.
+        let fresh_idx = ClaimsIndex {
+            version: CACHE_VERSION,
+            scanned: size,
+            claims: fold
+                .claims
+                .iter()
+                .map(|(seq, h)| (*seq, h.to_hex()))
+                .collect(),
+            notes: fold.claim_notes.clone(),
+        };
+        if let Some(v) = store.get(CLAIMS_KEY)? {
+            report.claims_index_ok = match serde_json::from_slice::<ClaimsIndex>(&v) {
+                Ok(stored) if stored.version == CACHE_VERSION => {
+                    let n = stored.scanned;
+                    stored.scanned <= size
+                        && stored.claims
+                            == fresh_idx
+                                .claims
+                                .iter()
+                                .filter(|(s, _)| *s < n)
+                                .cloned()
+                                .collect::<Vec<_>>()
+                        && stored.notes
+                            == fresh_idx
+                                .notes
+                                .iter()
+                                .filter(|s| **s < n)
+                                .copied()
+                                .collect::<Vec<_>>()
+                }
+                _ => false,
+            };
+        }
+        if let Ok(bytes) = serde_json::to_vec(&fresh_idx) {
+            batch.insert(CLAIMS_KEY, bytes);
+        }
+        store.db.apply_batch(batch).map_err(StoreError::from)?;
+        store.db.flush().map_err(StoreError::from)?;
+        report.seconds = started.elapsed().as_secs_f64();
+        Ok(report)
+    }
+}
