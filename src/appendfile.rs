@@ -113,6 +113,24 @@ impl AppendFile {
         }
     }
 
+    /// Read from `offset` into `buf` until it is full or the file ends;
+    /// the number of bytes read.
+    pub fn read_upto(&self, buf: &mut [u8], offset: u64) -> Result<usize, AppendFileError> {
+        let Some(file) = &self.file else {
+            return Ok(0);
+        };
+        let mut done = 0;
+        while done < buf.len() {
+            match file.read_at(&mut buf[done..], offset + done as u64) {
+                Ok(0) => break,
+                Ok(n) => done += n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                Err(e) => return Err(self.io(e)),
+            }
+        }
+        Ok(done)
+    }
+
     /// Write `bytes` at `offset` and sync the file's data.
     pub fn write_at(&self, bytes: &[u8], offset: u64) -> Result<(), AppendFileError> {
         let file = self.writable()?;
@@ -136,6 +154,9 @@ mod tests {
         assert!(f.read_at(&mut b, 5).unwrap());
         assert_eq!(&b, b"fgh");
         assert!(!f.read_at(&mut b, 6).unwrap(), "past the end");
+        let mut big = [0u8; 5];
+        assert_eq!(f.read_upto(&mut big, 5).unwrap(), 3);
+        assert_eq!(&big[..3], b"fgh");
         drop(f);
         // A reader never cuts; a writer cuts back to the committed end.
         let r = AppendFile::open(&path, 4, Access::Read).unwrap();

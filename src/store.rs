@@ -281,6 +281,48 @@ impl Store {
         })
     }
 
+    /// The `P` rows of entries `from..to`, in key order (seq, then digest):
+    /// one range scan, for readers of the whole log (the audit), instead
+    /// of one lookup per part. A row that does not decode is an error
+    /// naming its entry.
+    pub fn part_locs(
+        &self,
+        from: u64,
+        to: u64,
+    ) -> impl Iterator<Item = Result<(u64, Digest, PartLoc), StoreError>> {
+        self.db
+            .range(
+                part_key(from, &Digest([0; 32])).to_vec()..part_key(to, &Digest([0; 32])).to_vec(),
+            )
+            .map(|r| {
+                let (k, v) = r?;
+                let (Some(seq), Ok(d)) = (
+                    k.get(1..9)
+                        .and_then(|b| b.try_into().ok())
+                        .map(u64::from_be_bytes),
+                    <[u8; 32]>::try_from(k.get(9..).unwrap_or_default()),
+                ) else {
+                    return Err(StoreError::Corrupt(format!(
+                        "part key {} is malformed",
+                        hex::encode(&k)
+                    )));
+                };
+                let loc = encoding::decode_canonical(&v, 16, "part location").map_err(|e| {
+                    StoreError::Corrupt(format!("part {} of entry {seq}: {e}", Digest(d)))
+                })?;
+                Ok((seq, Digest(d), loc))
+            })
+    }
+
+    /// Up to `len` bytes of the parts file from `offset` (fewer if the file
+    /// ends first): a run of consecutive parts read at once.
+    pub fn parts_bytes(&self, offset: u64, len: usize) -> Result<Vec<u8>, StoreError> {
+        let mut buf = vec![0u8; len];
+        let n = self.parts.read_upto(&mut buf, offset)?;
+        buf.truncate(n);
+        Ok(buf)
+    }
+
     /// `(salt, content)` of the part with `digest` of entry `seq`, `None`
     /// if absent (never stored, redacted, or past the parts file's end).
     pub fn part(&self, seq: u64, digest: &Digest) -> Result<Option<StoredPart>, StoreError> {

@@ -181,3 +181,36 @@ fn a_truncated_parts_file_is_detected_at_the_first_entry_it_lacks() {
         "{err}"
     );
 }
+
+#[test]
+fn part_locs_scans_what_part_loc_finds_one_by_one() {
+    let f = Fixture::standard(6);
+    let a = f.open();
+    let st = a.store();
+    let scanned: Vec<_> = st.part_locs(3, 7).map(|r| r.unwrap()).collect();
+    let mut expect = Vec::new();
+    for seq in 3..7 {
+        let e = st.entry(seq).unwrap().unwrap();
+        let body = temoin::statement::StatementBody::decode(&e.statement.body_bytes).unwrap();
+        let mut digests: Vec<_> = body
+            .parts
+            .iter()
+            .map(|c| temoin::Digest(c.digest))
+            .collect();
+        digests.sort();
+        for d in digests {
+            expect.push((seq, d, st.part_loc(seq, &d).unwrap().unwrap()));
+        }
+    }
+    assert_eq!(scanned.len(), 4, "one text part per note");
+    assert_eq!(scanned, expect);
+    // The parts of 3..7 are contiguous in the file, in log order.
+    let first = scanned[0].2.offset;
+    let last = scanned[3].2;
+    let run = st
+        .parts_bytes(first, (last.offset + last.len - first) as usize)
+        .unwrap();
+    let (salt, content) = st.part(6, &scanned[3].1).unwrap().unwrap();
+    assert_eq!(&run[(last.offset - first) as usize..][..32], &salt);
+    assert_eq!(&run[(last.offset - first + 32) as usize..], &content[..]);
+}
