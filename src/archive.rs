@@ -438,6 +438,8 @@ impl Archive {
     /// What checks a batch's statements on their own (decoding, signature,
     /// parts), apart from the archive: a bulk ingest runs it on the next
     /// batch while this one is written ([`Archive::ingest_prechecked`]).
+    /// It holds a handle on the store (to warm its cache): drop it with the
+    /// archive, or the store stays open and locked in this process.
     pub fn prechecker(&self) -> Prechecker {
         Prechecker {
             config: self.config.clone(),
