@@ -354,6 +354,13 @@ impl Store {
         Ok(self.tree.node(level, index)?.map(|h| h.to_vec()))
     }
 
+    /// The stored Merkle nodes at post-order positions `from..to` of the
+    /// tree file (see `treefile::position`), 32 bytes each, fewer if the
+    /// file ends first: a run of nodes read at once.
+    pub fn merkle_run(&self, from: u64, to: u64) -> Result<Vec<u8>, StoreError> {
+        Ok(self.tree.nodes_bytes(from, to)?)
+    }
+
     /// Seqs of the entries that touched `incident`, in order.
     pub fn touching(&self, incident: &str) -> impl Iterator<Item = Result<u64, StoreError>> {
         let mut prefix = vec![TOUCH];
