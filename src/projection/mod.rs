@@ -276,9 +276,14 @@ pub struct Tracker {
     names: Vec<String>,
     ids: HashMap<String, u32>,
     /// Statement → incidents it speaks of (`StatementInfo::incidents`);
-    /// only statements that speak of some incident are kept.
-    speaks_of: HashMap<Digest, Box<[u32]>>,
+    /// only statements that speak of some incident are kept. Most speak of
+    /// one: its number; otherwise `MULTI |` an index into `multi`.
+    speaks_of: HashMap<Digest, u32>,
+    multi: Vec<Box<[u32]>>,
 }
+
+/// Marks a `Tracker::speaks_of` value as an index into `multi`.
+const MULTI: u32 = 1 << 31;
 
 impl Tracker {
     fn intern(&mut self, id: &str) -> u32 {
@@ -292,11 +297,11 @@ impl Tracker {
     }
 
     fn target(&self, ev: &Event) -> Vec<u32> {
-        ev.refs
-            .first()
-            .and_then(|r| self.speaks_of.get(r))
-            .map(|v| v.to_vec())
-            .unwrap_or_default()
+        match ev.refs.first().and_then(|r| self.speaks_of.get(r)) {
+            None => Vec::new(),
+            Some(&v) if v & MULTI != 0 => self.multi[(v & !MULTI) as usize].to_vec(),
+            Some(&v) => vec![v],
+        }
     }
 
     /// The incidents `ev` touches, in the order the rules list them.
@@ -344,7 +349,13 @@ impl Tracker {
                     dedup.push(n);
                 }
             }
-            self.speaks_of.insert(ev.hash, dedup.into_boxed_slice());
+            let v = if dedup.len() == 1 {
+                dedup[0]
+            } else {
+                self.multi.push(dedup.into_boxed_slice());
+                MULTI | (self.multi.len() - 1) as u32
+            };
+            self.speaks_of.insert(ev.hash, v);
         }
         all
     }

@@ -295,6 +295,7 @@ impl<'s> Fold<'s> {
                 }
             }
             let inc = &mut self.incs[id as usize];
+            inc.touched.shrink_to_fit();
             let done = Group::Done {
                 seqs: inc.group.seqs(),
                 dirty: false,
