@@ -323,6 +323,14 @@ impl Store {
         Ok(buf)
     }
 
+    /// [`Store::parts_bytes`] into a buffer the caller keeps: fills `buf`
+    /// from `offset` until it is full or the file ends; the number of
+    /// bytes read. (A reader of the whole log reuses one buffer rather
+    /// than allocate, and page in, a new one per run.)
+    pub fn parts_bytes_into(&self, buf: &mut [u8], offset: u64) -> Result<usize, StoreError> {
+        Ok(self.parts.read_upto(buf, offset)?)
+    }
+
     /// `(salt, content)` of the part with `digest` of entry `seq`, `None`
     /// if absent (never stored, redacted, or past the parts file's end).
     pub fn part(&self, seq: u64, digest: &Digest) -> Result<Option<StoredPart>, StoreError> {
@@ -410,5 +418,29 @@ impl Index for Store {
                 .map(Some)
                 .map_err(|e| StoreError::Corrupt(e.to_string())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_bytes_into_reads_what_parts_bytes_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = sled::Config::new().temporary(true).open().unwrap();
+        let st = Store::open(db, dir.path(), Access::Write).unwrap();
+        st.parts_file().write_at(b"0123456789", 0).unwrap();
+        let mut buf = [0xffu8; 4];
+        assert_eq!(st.parts_bytes_into(&mut buf, 3).unwrap(), 4);
+        assert_eq!(buf.to_vec(), st.parts_bytes(3, 4).unwrap());
+        let mut buf = [0xffu8; 6];
+        assert_eq!(
+            st.parts_bytes_into(&mut buf, 7).unwrap(),
+            3,
+            "the file ends"
+        );
+        assert_eq!(buf[..3].to_vec(), st.parts_bytes(7, 6).unwrap());
+        assert_eq!(st.parts_bytes_into(&mut buf, 20).unwrap(), 0);
     }
 }
