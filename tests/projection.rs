@@ -681,3 +681,72 @@ fn the_fold_one_entry_at_a_time_equals_the_views_from_the_touch_index() {
         }
     }
 }
+
+/// A payload part's row dropped, damaged, out of range, or pointing past
+/// the parts file's end: the rebuild (which reads a chunk's rows in one
+/// scan and their parts in one read) fails on it exactly as reading that
+/// entry alone does, however it cuts the log.
+#[test]
+fn rebuild_meets_a_damaged_payload_part_as_reading_the_entry_does() {
+    use temoin::projection::Tuning;
+    let f = two_incidents();
+    let mut f = f;
+    for i in 0..6 {
+        f.ok(
+            Who::Ngo,
+            Kind::Testimony,
+            testimony_json(
+                &[A],
+                "eyewitness",
+                &format!("t{i}"),
+                json!([{"incident": A, "dead": i}]),
+            ),
+        );
+    }
+    let store = f.archive.store();
+    let db = &store.db;
+    let seq = f.size() - 3;
+    let rows: Vec<_> = db
+        .scan_prefix(&store::part_key(seq, &temoin::hash::Digest([0; 32]))[..9])
+        .map(|r| r.unwrap())
+        .collect();
+    assert!(!rows.is_empty());
+    let mut loc = [0u8; 16];
+    let end = store.parts_end().unwrap();
+    loc[..8].copy_from_slice(&end.to_le_bytes());
+    loc[8..].copy_from_slice(&64u64.to_le_bytes());
+    let mut huge = [0u8; 16];
+    huge[8..].copy_from_slice(&u64::MAX.to_le_bytes());
+    let damages: Vec<Option<Vec<u8>>> = vec![
+        None,
+        Some(vec![1, 2, 3]),
+        Some(loc.to_vec()),
+        Some(huge.to_vec()),
+    ];
+    for d in damages {
+        for (k, _) in &rows {
+            match &d {
+                None => db.remove(k).unwrap(),
+                Some(v) => db.insert(k, v.as_slice()).unwrap(),
+            };
+        }
+        let want = Event::read(store, seq)
+            .expect_err("the entry reads badly")
+            .to_string();
+        for chunk in [1, 2, 5, 16384] {
+            let tuning = Tuning {
+                chunk,
+                pending_budget: 0,
+            };
+            let got = f
+                .p()
+                .rebuild_tuned(tuning, &mut |_| {})
+                .expect_err("rebuild fails");
+            assert_eq!(got.to_string(), want, "chunks of {chunk}, row {d:?}");
+        }
+        for (k, v) in &rows {
+            db.insert(k, v.clone()).unwrap();
+        }
+        assert!(Event::read(store, seq).is_ok());
+    }
+}

@@ -365,9 +365,10 @@ fn decode_chunk(store: &Store, raw: Vec<(u64, sled::IVec)>) -> Result<Vec<Event>
 }
 
 /// The chunk's events, or its first failure (see [`Staged`]).
-fn settle(staged: Vec<Staged>) -> Result<Vec<Event>> {
+fn settle(staged: impl IntoIterator<Item = Staged>) -> Result<Vec<Event>> {
+    let staged = staged.into_iter();
     let mut first: [Option<ProjectionError>; 3] = [None, None, None];
-    let mut events = Vec::with_capacity(staged.len());
+    let mut events = Vec::with_capacity(staged.size_hint().0);
     for s in staged {
         let (slot, e) = match s {
             Staged::Ok(ev) => {
@@ -388,34 +389,255 @@ fn settle(staged: Vec<Staged>) -> Result<Vec<Event>> {
     }
 }
 
-/// Entries read by one worker at a time (from one `entries_from` seek).
+/// Entries read by one worker at a time (from one `entries_from` seek,
+/// one `part_locs` scan and, usually, one read of the parts file).
 const RUN: u64 = 256;
 
-/// Entries `start..start + n`, read and staged on all cores, each worker
-/// reading runs of consecutive entries; `None` if they are not exactly
-/// those seqs in that order, or a read fails (the caller then reads the
-/// chunk the plain way, which meets the same fault where it always did).
-fn read_by_seq(store: &Store, start: u64, n: u64) -> Option<Vec<Staged>> {
-    let runs: Vec<(u64, u64)> = (0..n.div_ceil(RUN))
-        .map(|i| (start + i * RUN, RUN.min(n - i * RUN)))
-        .collect();
-    let staged = crate::par::map(runs, |(from, len)| {
-        let mut out = Vec::with_capacity(len as usize);
-        for item in store.entries_from(from).take(len as usize) {
-            match item {
-                Ok((seq, bytes)) if seq == from + out.len() as u64 => {
-                    out.push(stage(store, seq, &bytes))
+/// The most bytes of the parts file read at once for a run's payloads;
+/// beyond (large parts between them), each payload is read on its own.
+const MAX_SPAN: u64 = 8 << 20;
+
+/// A decoding worker's buffers, kept from run to run.
+#[derive(Default)]
+struct Bufs {
+    /// Entries of the run awaiting their payload: (index in the run's
+    /// output, payload digest).
+    want: Vec<(usize, Digest)>,
+    /// The run's `P` rows.
+    locs: Vec<(u64, Digest, store::PartLoc)>,
+    /// Where each wanted payload lies: (index in `want`, location).
+    found: Vec<(usize, store::PartLoc)>,
+    /// The run of the parts file its payloads span.
+    span: Vec<u8>,
+}
+
+fn missing_part(seq: u64) -> ProjectionError {
+    ProjectionError::Corrupt {
+        seq,
+        reason: "its payload part is missing".into(),
+    }
+}
+
+/// Entries `from..from + len`, staged as [`stage`] stages each, into
+/// `out`; `false` if they are not exactly those seqs in that order, or a
+/// read of the log fails. The payloads are located with one `part_locs`
+/// scan and read with one read of the region they span (parts of
+/// consecutive entries lie in log order); anything unexpected there (a
+/// row that does not decode, an absurd span) and the entries are staged
+/// part by part, as [`stage`] does, so that the results are the same.
+fn stage_run(store: &Store, from: u64, len: u64, bufs: &mut Bufs, out: &mut Vec<Staged>) -> bool {
+    let base = out.len();
+    bufs.want.clear();
+    for item in store.entries_from(from).take(len as usize) {
+        let seq = from + (out.len() - base) as u64;
+        match item {
+            Ok((s, bytes)) if s == seq => match Event::decode_without_payload(seq, &bytes) {
+                Ok((ev, payload)) => {
+                    if let Some(d) = payload {
+                        bufs.want.push((out.len(), d));
+                    }
+                    out.push(Staged::Ok(ev));
                 }
-                _ => return None,
+                Err(e) => out.push(Staged::Decode(e)),
+            },
+            _ => return false,
+        }
+    }
+    if (out.len() - base) as u64 != len {
+        return false;
+    }
+    if bufs.want.is_empty() {
+        return true;
+    }
+    bufs.locs.clear();
+    let mut scanned = true;
+    for row in store.part_locs(from, from + len) {
+        match row {
+            Ok(r) => bufs.locs.push(r),
+            Err(_) => {
+                scanned = false;
+                break;
             }
         }
-        (out.len() as u64 == len).then_some(out)
-    });
-    let mut all = Vec::with_capacity(n as usize);
-    for run in staged {
-        all.extend(run?);
     }
-    Some(all)
+    let Bufs {
+        want,
+        locs,
+        found,
+        span,
+    } = bufs;
+    if !scanned {
+        for &(i, d) in want.iter() {
+            settle_part(&mut out[i], |seq| {
+                store.part(seq, &d).map(|p| p.map(|(_, c)| c))
+            });
+        }
+        return true;
+    }
+    // Each wanted payload's row; a length out of range is left to
+    // `Store::part`, which names it.
+    found.clear();
+    let (mut lo, mut hi) = (u64::MAX, 0u64);
+    for (w, &(i, d)) in want.iter().enumerate() {
+        let Staged::Ok(ev) = &out[i] else { continue };
+        let seq = ev.seq;
+        let Ok(k) = locs.binary_search_by(|(s, dd, _)| (*s, dd.0).cmp(&(seq, d.0))) else {
+            out[i] = Staged::Part(missing_part(seq));
+            continue;
+        };
+        let loc = locs[k].2;
+        let in_range = (32..=crate::statement::MAX_STATEMENT_FILE_BYTES as u64 + 32)
+            .contains(&loc.len)
+            && loc.offset.checked_add(loc.len).is_some();
+        if !in_range {
+            settle_part(&mut out[i], |seq| {
+                store.part(seq, &d).map(|p| p.map(|(_, c)| c))
+            });
+            continue;
+        }
+        lo = lo.min(loc.offset);
+        hi = hi.max(loc.offset + loc.len);
+        found.push((w, loc));
+    }
+    if found.is_empty() {
+        return true;
+    }
+    let need = hi - lo;
+    let read = if need <= MAX_SPAN {
+        let need = need as usize;
+        if span.len() < need {
+            span.resize(need, 0);
+        }
+        store.parts_bytes_into(&mut span[..need], lo).ok()
+    } else {
+        None
+    };
+    for &(w, loc) in found.iter() {
+        let i = want[w].0;
+        match read {
+            Some(n) => {
+                let (a, b) = (
+                    (loc.offset - lo) as usize,
+                    (loc.offset - lo + loc.len) as usize,
+                );
+                if b <= n {
+                    let content = &span[a + 32..b];
+                    if let Staged::Ok(ev) = &mut out[i] {
+                        if let Err(e) = ev.set_payload(content) {
+                            out[i] = Staged::Parse(e);
+                        }
+                    }
+                } else if let Staged::Ok(ev) = &out[i] {
+                    out[i] = Staged::Part(missing_part(ev.seq));
+                }
+            }
+            // One part at a time, at the location already found.
+            None => settle_part(&mut out[i], |_| {
+                let mut v = vec![0u8; loc.len as usize];
+                let n = store.parts_bytes_into(&mut v, loc.offset)?;
+                if n < v.len() {
+                    return Ok(None);
+                }
+                v.drain(..32);
+                Ok(Some(v))
+            }),
+        }
+    }
+    true
+}
+
+/// Give the staged entry `s` its payload's content, as `read(seq)` finds it.
+fn settle_part(
+    s: &mut Staged,
+    read: impl FnOnce(u64) -> std::result::Result<Option<Vec<u8>>, StoreError>,
+) {
+    let Staged::Ok(ev) = s else { return };
+    let seq = ev.seq;
+    match read(seq) {
+        Ok(Some(content)) => {
+            if let Err(e) = ev.set_payload(&content) {
+                *s = Staged::Parse(e);
+            }
+        }
+        Ok(None) => *s = Staged::Part(missing_part(seq)),
+        Err(e) => *s = Staged::Part(e.into()),
+    }
+}
+
+/// Entries `from..from + len` staged by one worker, run by run; `None`
+/// as [`stage_run`] says.
+fn stage_range(store: &Store, from: u64, len: u64, bufs: &mut Bufs) -> Option<Vec<Staged>> {
+    let mut out = Vec::with_capacity(len as usize);
+    let mut at = from;
+    while at < from + len {
+        let n = RUN.min(from + len - at);
+        if !stage_run(store, at, n, bufs, &mut out) {
+            return None;
+        }
+        at += n;
+    }
+    Some(out)
+}
+
+/// Decoding threads that live as long as the rebuild (their allocations
+/// are reused from chunk to chunk, rather than each chunk's threads
+/// paging in fresh memory).
+struct Workers {
+    jobs: Vec<std::sync::mpsc::SyncSender<(u64, u64)>>,
+    results: Vec<std::sync::mpsc::Receiver<Option<Vec<Staged>>>>,
+}
+
+impl Workers {
+    fn spawn<'scope, 'env>(
+        scope: &'scope std::thread::Scope<'scope, 'env>,
+        store: &'env Store,
+    ) -> Workers {
+        let mut w = Workers {
+            jobs: Vec::new(),
+            results: Vec::new(),
+        };
+        for _ in 0..crate::par::threads().max(1) {
+            let (jtx, jrx) = std::sync::mpsc::sync_channel::<(u64, u64)>(1);
+            let (rtx, rrx) = std::sync::mpsc::sync_channel(1);
+            scope.spawn(move || {
+                let mut bufs = Bufs::default();
+                for (from, len) in jrx {
+                    if rtx.send(stage_range(store, from, len, &mut bufs)).is_err() {
+                        break;
+                    }
+                }
+            });
+            w.jobs.push(jtx);
+            w.results.push(rrx);
+        }
+        w
+    }
+
+    /// Entries `start..start + n`, staged by all workers; `None` if they
+    /// are not exactly those seqs in that order, or a read fails (the
+    /// caller then reads the chunk the plain way, which meets the same
+    /// fault where it always did).
+    fn read_by_seq(&self, start: u64, n: u64) -> Option<Result<Vec<Event>>> {
+        let per = n.div_ceil(self.jobs.len() as u64).max(1);
+        let mut sent = 0;
+        for (k, job) in self.jobs.iter().enumerate() {
+            let from = k as u64 * per;
+            if from >= n {
+                break;
+            }
+            job.send((start + from, per.min(n - from))).ok()?;
+            sent += 1;
+        }
+        let mut parts = Vec::with_capacity(sent);
+        let mut ok = true;
+        for r in &self.results[..sent] {
+            match r.recv() {
+                Ok(Some(p)) => parts.push(p),
+                _ => ok = false,
+            }
+        }
+        ok.then(|| settle(parts.into_iter().flatten()))
+    }
 }
 
 type EntryIter<'s> =
@@ -427,6 +649,7 @@ type EntryIter<'s> =
 /// entry lies past the head), through one iterator as `entry_chunks` does.
 struct Reader<'s> {
     store: &'s Store,
+    workers: Workers,
     chunk: usize,
     size: u64,
     /// The seq (and position in the log) of the next chunk.
@@ -436,10 +659,11 @@ struct Reader<'s> {
 }
 
 impl<'s> Reader<'s> {
-    fn new(store: &'s Store, size: u64, chunk: usize) -> Reader<'s> {
+    fn new(store: &'s Store, workers: Workers, size: u64, chunk: usize) -> Reader<'s> {
         let by_seq = store.entries_from(size).next().is_none();
         Reader {
             store,
+            workers,
             chunk: chunk.max(1),
             size,
             next: 0,
@@ -455,9 +679,9 @@ impl<'s> Reader<'s> {
                     return None;
                 }
                 let n = (self.chunk as u64).min(self.size - self.next);
-                if let Some(staged) = read_by_seq(self.store, self.next, n) {
+                if let Some(events) = self.workers.read_by_seq(self.next, n) {
                     self.next += n;
-                    return Some(settle(staged));
+                    return Some(events);
                 }
             }
             self.plain = Some(Box::new(self.store.entries_from(self.next)));
@@ -614,7 +838,8 @@ impl Projections<'_> {
         let (fold, stored_t, t_error) = std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Event>>>(0);
             scope.spawn(move || {
-                let mut reader = Reader::new(store, size, tuning.chunk);
+                let workers = Workers::spawn(scope, store);
+                let mut reader = Reader::new(store, workers, size, tuning.chunk);
                 while let Some(chunk) = reader.next_chunk() {
                     let failed = chunk.is_err();
                     if tx.send(chunk).is_err() || failed {
