@@ -369,6 +369,13 @@ impl Store {
         Ok(self.tree.nodes_bytes(from, to)?)
     }
 
+    /// [`Store::merkle_run`] into a buffer the caller keeps: the nodes from
+    /// post-order position `from` on, until `buf` is full or the file
+    /// ends; the number of bytes read (whole nodes).
+    pub fn merkle_run_into(&self, buf: &mut [u8], from: u64) -> Result<usize, StoreError> {
+        Ok(self.tree.nodes_bytes_into(buf, from)?)
+    }
+
     /// Seqs of the entries that touched `incident`, in order.
     pub fn touching(&self, incident: &str) -> impl Iterator<Item = Result<u64, StoreError>> {
         let mut prefix = vec![TOUCH];

@@ -89,6 +89,17 @@ impl TreeFile {
         Ok(buf)
     }
 
+    /// [`TreeFile::nodes_bytes`] into a buffer the caller keeps: fills
+    /// `buf` with the bytes from node position `from` on until it is full
+    /// or the file ends; the number of whole nodes' bytes read.
+    pub fn nodes_bytes_into(&self, buf: &mut [u8], from: u64) -> Result<usize, TreeFileError> {
+        let Some(offset) = from.checked_mul(NODE) else {
+            return Ok(0);
+        };
+        let n = self.0.read_upto(buf, offset)?;
+        Ok(n - n % NODE as usize)
+    }
+
     /// Write `nodes`, the nodes completed by appending leaves to a tree of
     /// `size` leaves (in the order `merkle::nodes_completed_by_append`
     /// gives them, leaf by leaf), then sync the file. They go right after
@@ -183,6 +194,15 @@ mod tests {
         assert_eq!(tf.nodes_bytes(3, 5).unwrap(), all[96..160].to_vec());
         assert_eq!(tf.nodes_bytes(17, 40).unwrap(), all[17 * 32..].to_vec());
         assert!(tf.nodes_bytes(18, 40).unwrap().is_empty());
+        let mut buf = [7u8; 100];
+        assert_eq!(tf.nodes_bytes_into(&mut buf[..64], 3).unwrap(), 64);
+        assert_eq!(&buf[..64], &all[96..160]);
+        assert_eq!(
+            tf.nodes_bytes_into(&mut buf, 17).unwrap(),
+            32,
+            "whole nodes"
+        );
+        assert_eq!(&buf[..32], &all[17 * 32..]);
         // Appending out of order is refused.
         assert!(matches!(
             tf.append(size, &[(0, 11, [0; 32])]),
