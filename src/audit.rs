@@ -61,7 +61,7 @@ struct Prepared {
     leaf: Result<Option<bool>, StoreError>,
     /// The stored Merkle nodes this leaf completes, lowest level first
     /// (see `nodes_completed`).
-    nodes: Vec<Result<Option<Vec<u8>>, StoreError>>,
+    nodes: Vec<StoredNode>,
     /// Each committed part, in the body's order, read and hashed ahead:
     /// `None` if absent, else whether it matches and, for the payload, its
     /// content. Errors surface where the sequential check reaches them.
@@ -86,8 +86,15 @@ type PartReadResult = Result<Option<PartRead>, StoreError>;
 
 struct PartRead {
     matches: bool,
-    payload: Option<Vec<u8>>,
+    /// For the `payload` part: its content and, for a domain kind, the
+    /// content parsed (`Payload::parse`, done here on the workers rather
+    /// than by `rules::check` on the replay's thread).
+    payload: Option<(Vec<u8>, Option<rules::ParsedPayload>)>,
 }
+
+/// A stored Merkle node read ahead: `None` if the tree file does not
+/// reach it.
+type StoredNode = Result<Option<[u8; 32]>, StoreError>;
 
 /// The levels of the Merkle nodes that appending leaf `n` completes:
 /// `1..=t` where `t` is the number of trailing one bits of `n` (the
@@ -98,13 +105,42 @@ fn nodes_completed(n: u64) -> std::ops::RangeInclusive<u8> {
     1..=(n.trailing_ones() as u8)
 }
 
-/// Everything about entry `seq_key` that does not depend on the entries
-/// before it: decoding, hashes, the signature, and what the sequential
-/// replay would read of the store for it, read (and the parts hashed) here
+/// Everything about the entries of a unit (`(seq key, bytes)`, in key
+/// order) that does not depend on the entries before it: decoding, hashes,
+/// the signature, and what the sequential replay would read of the store
+/// for them, read (and the parts hashed, the payloads parsed) here
 /// instead. The store is not written during an audit, so reading ahead
 /// sees what reading in turn would; a store error is kept and surfaces
 /// where the replay would have met it.
-fn prepare(store: &Store, checkpoints: &BTreeSet<u64>, seq_key: u64, bytes: &[u8]) -> Prepared {
+///
+/// The unit's store reads are batched: its leaves and the nodes they
+/// complete are one run of the tree file (`read_tree`), its parts' rows
+/// one range scan of `P` and their bytes one run of the parts file
+/// (`read_parts`). Each answers exactly what the one-at-a-time read would
+/// have; where a batch cannot be shown to (a read error, a forged
+/// location), the unit falls back to reading one at a time.
+fn prepare_unit(
+    store: &Store,
+    checkpoints: &BTreeSet<u64>,
+    raw: &[(u64, sled::IVec)],
+) -> Vec<Prepared> {
+    let mut unit: Vec<Prepared> = raw.iter().map(|(k, b)| prepare_entry(*k, b)).collect();
+    read_tree(store, &mut unit);
+    read_parts(store, &mut unit);
+    for p in &mut unit {
+        p.checkpoint = p
+            .seq_key
+            .checked_add(1)
+            .filter(|size| checkpoints.contains(size))
+            .map(|size| store.checkpoint_note(size));
+    }
+    unit
+}
+
+/// What entry `seq_key` is on its own: decoded, hashed, its signature
+/// checked (`verify_strict`). The store reads are left for `read_tree`,
+/// `read_parts` and the checkpoint.
+fn prepare_entry(seq_key: u64, bytes: &[u8]) -> Prepared {
     let hash = entry_hash(bytes);
     let mut signature = Ok(());
     let decoded = match crate::entry::Entry::from_bytes(bytes) {
@@ -126,44 +162,249 @@ fn prepare(store: &Store, checkpoints: &BTreeSet<u64>, seq_key: u64, bytes: &[u8
             }
         },
     };
-    let leaf = store
-        .merkle_stored(0, seq_key)
-        .map(|l| l.map(|l| l == hash.0));
-    let nodes = nodes_completed(seq_key)
-        .map(|level| store.merkle_stored(level, seq_key >> level))
-        .collect();
-    let parts = match &decoded {
-        Ok(d) => d
+    Prepared {
+        seq_key,
+        hash,
+        decoded,
+        signature,
+        leaf: Ok(None),
+        nodes: Vec::new(),
+        parts: Vec::new(),
+        checkpoint: None,
+    }
+}
+
+/// One stored node, read on its own.
+fn node_at(store: &Store, level: u8, index: u64) -> StoredNode {
+    Ok(store
+        .merkle_stored(level, index)?
+        .and_then(|v| <[u8; 32]>::try_from(v.as_slice()).ok()))
+}
+
+/// A unit's leaves and the nodes they complete (`nodes_completed`), read
+/// ahead. In the tree file's post-order these are contiguous, from the
+/// unit's first leaf to the last node its last leaf completes: one read
+/// (`Store::merkle_run`), cut where the file ends, which is where reading
+/// node by node would find them absent. Seq keys far apart (entries
+/// missing: the replay stops at the first gap anyway) or a failed read
+/// fall back to reading node by node.
+fn read_tree(store: &Store, unit: &mut [Prepared]) {
+    let (Some(first), Some(last)) = (unit.first(), unit.last()) else {
+        return;
+    };
+    let from = crate::treefile::position(0, first.seq_key);
+    let to = last.seq_key.checked_add(1).map(crate::treefile::node_count);
+    let span = match (from, to) {
+        (Some(from), Some(to))
+            if last.seq_key - first.seq_key < 4 * unit.len() as u64 + 64 && from <= to =>
+        {
+            usize::try_from(to - from)
+                .ok()
+                .and_then(|n| n.checked_mul(32))
+        }
+        _ => None,
+    };
+    TREE_RUN.with_borrow_mut(|buf| {
+        let run = match (span, from) {
+            (Some(span), Some(from)) => {
+                if buf.len() < span {
+                    buf.resize(span, 0);
+                }
+                store
+                    .merkle_run_into(&mut buf[..span], from)
+                    .ok()
+                    .map(|n| (from, &buf[..n]))
+            }
+            _ => None,
+        };
+        let node = |level: u8, index: u64| -> StoredNode {
+            if let (Some((from, bytes)), Some(p)) = (run, crate::treefile::position(level, index)) {
+                if p >= from && p - from < span.unwrap_or(0) as u64 / 32 {
+                    let at = usize::try_from(p - from).unwrap_or(usize::MAX);
+                    return Ok(at
+                        .checked_mul(32)
+                        .and_then(|at| bytes.get(at..at.checked_add(32)?))
+                        .and_then(|b| <[u8; 32]>::try_from(b).ok()));
+                }
+            }
+            node_at(store, level, index)
+        };
+        for p in unit {
+            let n = p.seq_key;
+            p.leaf = node(0, n).map(|l| l.map(|l| l == p.hash.0));
+            p.nodes = nodes_completed(n)
+                .map(|level| node(level, n >> level))
+                .collect();
+        }
+    });
+}
+
+/// The largest run of the parts file read at once for a unit; beyond it
+/// (huge parts, or forged locations) the parts are read one by one.
+const MAX_PARTS_RUN: u64 = 64 << 20;
+
+/// A unit's committed parts (each decoded entry's, in body order), read
+/// and hashed ahead into `Prepared::parts`.
+///
+/// Only the committed parts are looked at, as reading them one by one
+/// (`Store::part`) would: a `P` row for a digest the body does not commit
+/// to is ignored. The rows come from one range scan of the unit's `P` rows
+/// (`Store::part_locs`); the parts were appended in log order, so the
+/// committed ones lie in one run of the parts file, in order, read at
+/// once (`Store::parts_bytes`; erased parts keep their place, zeroed). A
+/// part whose row is absent, or whose bytes the file does not reach, is
+/// absent (`None`), exactly as `Store::part` says. Whenever the batch
+/// cannot answer exactly that — a row that does not decode, a stored
+/// length out of range (both errors that `Store::part` reports where the
+/// replay meets them), locations not in ascending order, a run longer
+/// than `MAX_PARTS_RUN`, a failed read — the unit is read part by part.
+fn read_parts(store: &Store, unit: &mut [Prepared]) {
+    if let Some(parts) = parts_at_once(store, unit) {
+        for (p, parts) in unit.iter_mut().zip(parts) {
+            p.parts = parts;
+        }
+        return;
+    }
+    for p in unit.iter_mut() {
+        let Ok(d) = &p.decoded else { continue };
+        let kind = d.body.kind;
+        p.parts = d
             .body
             .parts
             .iter()
             .map(|c| {
                 let digest = Digest(c.digest);
                 Ok(store
-                    .part(seq_key, &digest)?
-                    .map(|(salt, content)| PartRead {
-                        matches: content.len() as u64 == c.length
-                            && crate::hash::part_digest(&salt, &content) == digest,
-                        payload: (c.label == PAYLOAD).then_some(content),
-                    }))
+                    .part(p.seq_key, &digest)?
+                    .map(|(salt, content)| part_read(kind, c, &salt, &content)))
             })
-            .collect(),
-        Err(_) => Vec::new(),
-    };
-    let checkpoint = seq_key
-        .checked_add(1)
-        .filter(|size| checkpoints.contains(size))
-        .map(|size| store.checkpoint_note(size));
-    Prepared {
-        seq_key,
-        hash,
-        decoded,
-        signature,
-        leaf,
-        nodes,
-        parts,
-        checkpoint,
+            .collect();
     }
+}
+
+/// A present part checked against its commitment `c` (of a statement of
+/// `kind`), its payload kept and parsed.
+fn part_read(
+    kind: Kind,
+    c: &crate::statement::PartCommitment,
+    salt: &[u8; 32],
+    content: &[u8],
+) -> PartRead {
+    let matches = content.len() as u64 == c.length
+        && crate::hash::part_digest(salt, content) == Digest(c.digest);
+    // The payload the rules will be given, parsed here as `rules::check`
+    // would (registry payloads are parsed by the registry, there). A part
+    // that does not match is a fault before the rules: not parsed.
+    let payload = (c.label == PAYLOAD).then(|| {
+        let parsed =
+            (matches && !kind.is_registry()).then(|| crate::domain::Payload::parse(kind, content));
+        (content.to_vec(), parsed)
+    });
+    PartRead { matches, payload }
+}
+
+thread_local! {
+    /// Each worker's buffer for the runs of the parts file it reads: reused
+    /// from unit to unit (a fresh buffer of a run's size, ~1 MB, is paged
+    /// in and zeroed by the kernel every time the allocator gets it back).
+    static RUN: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// Each worker's buffer for the runs of the tree file it reads.
+    static TREE_RUN: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The largest `RUN` buffer kept from one unit to the next.
+const KEEP_RUN: usize = 8 << 20;
+
+/// `read_parts` in one scan and one read; `None` to read part by part.
+fn parts_at_once(store: &Store, unit: &[Prepared]) -> Option<Vec<Vec<PartReadResult>>> {
+    let (first, last) = (unit.first()?.seq_key, unit.last()?.seq_key);
+    let rows: Vec<(u64, Digest, store::PartLoc)> = store
+        .part_locs(first, last.checked_add(1)?)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    // Each committed part's location (`None`: no row), in log order.
+    let max_len = crate::statement::MAX_STATEMENT_FILE_BYTES as u64 + 32;
+    let mut locs: Vec<Vec<Option<store::PartLoc>>> = Vec::with_capacity(unit.len());
+    let mut run: Option<(u64, u64)> = None;
+    let mut at = 0;
+    for p in unit {
+        let Ok(d) = &p.decoded else {
+            locs.push(Vec::new());
+            continue;
+        };
+        while rows.get(at).is_some_and(|r| r.0 < p.seq_key) {
+            at += 1;
+        }
+        let end = at + rows[at..].iter().take_while(|r| r.0 == p.seq_key).count();
+        let mine = &rows[at..end];
+        let mut entry_locs = Vec::with_capacity(d.body.parts.len());
+        for c in &d.body.parts {
+            let loc = mine.iter().find(|r| r.1 .0 == c.digest).map(|r| r.2);
+            if let Some(loc) = loc {
+                if !(32..=max_len).contains(&loc.len) {
+                    return None;
+                }
+                let end = loc.offset.checked_add(loc.len)?;
+                run = match run {
+                    None => Some((loc.offset, end)),
+                    Some((start, prev_end)) if loc.offset >= prev_end => Some((start, end)),
+                    Some(_) => return None,
+                };
+            }
+            entry_locs.push(loc);
+        }
+        locs.push(entry_locs);
+    }
+    let Some((start, end)) = run else {
+        // No part stored: each committed one is absent.
+        return Some(
+            locs.into_iter()
+                .map(|l| l.into_iter().map(|_| Ok(None)).collect())
+                .collect(),
+        );
+    };
+    if end - start > MAX_PARTS_RUN {
+        return None;
+    }
+    let span = usize::try_from(end - start).ok()?;
+    RUN.with_borrow_mut(|buf| {
+        if buf.len() < span {
+            buf.resize(span, 0);
+        }
+        let read = store.parts_bytes_into(&mut buf[..span], start);
+        let bytes = &buf[..read.ok()?];
+        let parts = unit
+            .iter()
+            .zip(locs)
+            .map(|(p, entry_locs)| {
+                let Ok(d) = &p.decoded else {
+                    return Vec::new();
+                };
+                d.body
+                    .parts
+                    .iter()
+                    .zip(entry_locs)
+                    .map(|(c, loc)| {
+                        let Some(loc) = loc else { return Ok(None) };
+                        // Within the run by construction; `None` where the
+                        // file ends before the part does.
+                        let at = (loc.offset - start) as usize;
+                        let Some(stored) = bytes.get(at..at + loc.len as usize) else {
+                            return Ok(None);
+                        };
+                        let (salt, content) = stored.split_at(32);
+                        let salt: &[u8; 32] = salt.try_into().expect("32 bytes");
+                        Ok(Some(part_read(d.body.kind, c, salt, content)))
+                    })
+                    .collect()
+            })
+            .collect();
+        // Keep a buffer of a usual run's size, not of the largest.
+        if buf.len() > KEEP_RUN {
+            *buf = Vec::new();
+        }
+        Some(parts)
+    })
 }
 
 /// For each statement hash that some entry refers to, the seq of the last
@@ -240,7 +481,7 @@ const AHEAD_PER_WORKER: usize = 4;
 /// of entries checked so far.
 ///
 /// The workers (one per core, see `par::pipeline`) prepare units of
-/// `CHUNK` entries (`prepare`) while this thread replays the units before
+/// `CHUNK` entries (`prepare_unit`) while this thread replays the units before
 /// them in order (`Replay::check`).
 pub fn audit(
     store: &Store,
@@ -305,13 +546,7 @@ fn run(
         let mut refs = Some(refs);
         let stopped = crate::par::pipeline(
             store.entry_chunks(0, tuning.chunk),
-            |raw| {
-                raw.map(|raw| {
-                    raw.iter()
-                        .map(|(k, b)| prepare(store, &checkpoint_sizes, *k, b))
-                        .collect::<Vec<_>>()
-                })
-            },
+            |raw| raw.map(|raw| prepare_unit(store, &checkpoint_sizes, &raw)),
             crate::par::threads() * AHEAD_PER_WORKER,
             |prepared| {
                 // The refs pass runs alongside the first entries of the
@@ -649,13 +884,18 @@ impl Replay<'_> {
                 },
             }
         }
-        let fx = match rules::check(
+        let (payload, parsed) = match payload {
+            Some((bytes, parsed)) => (Some(bytes), parsed),
+            None => (None, None),
+        };
+        let fx = match rules::check_parsed(
             &self.registry,
             &self.index,
             n,
             statement_hash,
             &body,
             payload.as_deref(),
+            parsed,
         ) {
             Ok(Ok(fx)) => fx,
             Ok(Err(e)) => return self.fault(n, format!("not authorised when appended: {e}")),
@@ -739,7 +979,7 @@ impl Replay<'_> {
         &mut self,
         n: u64,
         leaf: [u8; 32],
-        stored: Vec<Result<Option<Vec<u8>>, StoreError>>,
+        stored: Vec<StoredNode>,
     ) -> Result<Result<(), Fault>, StoreError> {
         let mut stored = stored.into_iter();
         self.frontier.push((0, leaf));
@@ -757,9 +997,9 @@ impl Replay<'_> {
             // `nodes_completed(n)`, in this order; read in turn otherwise.
             let stored = match stored.next() {
                 Some(read) => read?,
-                None => self.store.merkle_stored(level, index)?,
+                None => node_at(self.store, level, index)?,
             };
-            if stored.as_deref() != Some(&h[..]) {
+            if stored != Some(h) {
                 return self.fault(
                     n,
                     format!("the stored Merkle node (level {level}, index {index}) completed by this entry is wrong or missing"),
@@ -844,6 +1084,63 @@ mod tests {
                 };
                 let report = run(store, &mut |_| {}, tuning).unwrap();
                 assert_eq!(report.as_ref(), Ok(&reference), "{defer_refs} {chunk}");
+            }
+        }
+    }
+
+    /// The batched reads of a unit (`read_tree`, `parts_at_once`) give
+    /// what reading node by node and part by part gives.
+    #[test]
+    fn batched_reads_match_reads_one_at_a_time() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("archive");
+        build(&path, 1000);
+        let view = crate::archive::Archive::open_for_audit(&path).expect("open");
+        let store = view.store();
+        let summary = |r: &PartReadResult| match r {
+            Ok(Some(p)) => Some((
+                p.matches,
+                p.payload
+                    .as_ref()
+                    .map(|(b, parsed)| (b.clone(), parsed.is_some())),
+            )),
+            Ok(None) => None,
+            Err(e) => panic!("{e}"),
+        };
+        for chunk in [1, 7, 256] {
+            for raw in store.entry_chunks(0, chunk) {
+                let raw = raw.unwrap();
+                let mut unit: Vec<Prepared> =
+                    raw.iter().map(|(k, b)| prepare_entry(*k, b)).collect();
+                read_tree(store, &mut unit);
+                let batched = parts_at_once(store, &unit).expect("no fallback");
+                for (p, parts) in unit.iter().zip(batched) {
+                    let n = p.seq_key;
+                    assert_eq!(*p.leaf.as_ref().unwrap(), Some(true), "leaf {n}");
+                    let nodes: Vec<_> = nodes_completed(n)
+                        .map(|l| node_at(store, l, n >> l).unwrap())
+                        .collect();
+                    let got: Vec<_> = p.nodes.iter().map(|r| *r.as_ref().unwrap()).collect();
+                    assert_eq!(got, nodes, "nodes {n}");
+                    let body = &p.decoded.as_ref().unwrap().body;
+                    let one_by_one: Vec<_> = body
+                        .parts
+                        .iter()
+                        .map(|c| {
+                            store
+                                .part(n, &Digest(c.digest))
+                                .unwrap()
+                                .map(|(salt, content)| part_read(body.kind, c, &salt, &content))
+                        })
+                        .map(Ok)
+                        .collect();
+                    assert_eq!(
+                        parts.iter().map(summary).collect::<Vec<_>>(),
+                        one_by_one.iter().map(summary).collect::<Vec<_>>(),
+                        "parts {n}"
+                    );
+                    assert!(parts.iter().all(|r| summary(r).is_some_and(|s| s.0)));
+                }
             }
         }
     }
