@@ -452,9 +452,6 @@ pub fn run(opts: &Options, host: &mut dyn Host) -> Result<Report, BenchError> {
         host.progress("ingest", done, bulk);
         current = next.zip(next_pre);
     }
-    // It holds a handle on the store, which must be gone before a child
-    // process opens the archive.
-    drop(prechecker);
     phases.end("ingest");
     report.ingest_per_s = bulk as f64 / secs(ingest_time);
     report.generate_s = gen_time.as_secs_f64();
