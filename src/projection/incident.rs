@@ -680,42 +680,13 @@ impl<'a> Builder<'a> {
 
     /// [`Builder::figures`] of the active testimonies.
     fn figures_of(&self, active: &[ActiveTestimony]) -> Figures {
-        let mut per: [(Vec<FigureSource>, Vec<String>); 5] = Default::default();
-        for a in active {
-            let source = &a.t.source;
-            let key = if source.description.trim().is_empty() {
-                format!("testimony:{}", a.first.to_hex())
-            } else {
-                format!("{:?}:{}", source.relation, fold(&source.description))
-            };
-            for c in
-                a.t.claims
-                    .iter()
-                    .filter(|c| self.members.contains(&c.incident))
-            {
-                let counts = [c.dead, c.injured, c.missing, c.women_dead, c.children_dead];
-                for (slot, count) in per.iter_mut().zip(counts) {
-                    if let Some(count) = count {
-                        slot.0.push(FigureSource {
-                            incident: c.incident.clone(),
-                            count,
-                            source: a.current.clone(),
-                            relation: source.relation,
-                            description: source.description.clone(),
-                        });
-                        slot.1.push(key.clone());
-                    }
-                }
-            }
-        }
-        let [dead, injured, missing, women, children] = per;
-        Figures {
-            dead: Figure::from_sources(dead.0, &dead.1),
-            injured: Figure::from_sources(injured.0, &injured.1),
-            missing: Figure::from_sources(missing.0, &missing.1),
-            women_dead: Figure::from_sources(women.0, &women.1),
-            children_dead: Figure::from_sources(children.0, &children.1),
-        }
+        figures_from(
+            &self.members,
+            active.iter().map(|a| {
+                let key = source_key(&a.t.source, &a.first);
+                (key, &a.t.source, &a.t.claims[..], &a.current)
+            }),
+        )
     }
 
     /// How many victims [`Builder::victims`] would give.
@@ -859,48 +830,14 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// Independent-source key: the folded source description with its
-    /// relation; a testimony that describes no source is a source of its own.
-    fn source_key(t: &TestimonyView) -> String {
-        if t.source.description.trim().is_empty() {
-            format!("testimony:{}", t.versions[0].source.statement.to_hex())
-        } else {
-            format!("{:?}:{}", t.source.relation, fold(&t.source.description))
-        }
-    }
-
     fn figures(&self, testimonies: &[TestimonyView]) -> Figures {
-        let mut per: [(Vec<FigureSource>, Vec<String>); 5] = Default::default();
-        for t in testimonies.iter().filter(|t| t.is_active()) {
-            let key = Self::source_key(t);
-            for c in t
-                .claims
-                .iter()
-                .filter(|c| self.members.contains(&c.incident))
-            {
-                let counts = [c.dead, c.injured, c.missing, c.women_dead, c.children_dead];
-                for (slot, count) in per.iter_mut().zip(counts) {
-                    if let Some(count) = count {
-                        slot.0.push(FigureSource {
-                            incident: c.incident.clone(),
-                            count,
-                            source: t.current.clone(),
-                            relation: t.source.relation,
-                            description: t.source.description.clone(),
-                        });
-                        slot.1.push(key.clone());
-                    }
-                }
-            }
-        }
-        let [dead, injured, missing, women, children] = per;
-        Figures {
-            dead: Figure::from_sources(dead.0, &dead.1),
-            injured: Figure::from_sources(injured.0, &injured.1),
-            missing: Figure::from_sources(missing.0, &missing.1),
-            women_dead: Figure::from_sources(women.0, &women.1),
-            children_dead: Figure::from_sources(children.0, &children.1),
-        }
+        figures_from(
+            &self.members,
+            testimonies.iter().filter(|t| t.is_active()).map(|t| {
+                let key = source_key(&t.source, &t.versions[0].source.statement);
+                (key, &t.source, &t.claims[..], &t.current)
+            }),
+        )
     }
 
     fn victims(&self, testimonies: &[TestimonyView]) -> Vec<VictimView> {
@@ -1007,4 +944,58 @@ pub fn count_display(c: Count) -> String {
 /// Whether a part label is the statement's payload (never redactable).
 pub fn is_payload(label: &str) -> bool {
     label == PAYLOAD
+}
+
+/// Independent-source key: the folded source description with its
+/// relation; a testimony that describes no source is a source of its own
+/// (`first`: its first version's statement hash).
+fn source_key(source: &crate::domain::Source, first: &Digest) -> String {
+    if source.description.trim().is_empty() {
+        format!("testimony:{}", first.to_hex())
+    } else {
+        format!("{:?}:{}", source.relation, fold(&source.description))
+    }
+}
+
+/// The figures of an incident whose members are `members`, from its active
+/// testimonies: (independent-source key, source, claims, version cited).
+/// One fold for the full view and for the summary, so that they cannot
+/// disagree.
+fn figures_from<'a>(
+    members: &BTreeSet<String>,
+    active: impl Iterator<
+        Item = (
+            String,
+            &'a crate::domain::Source,
+            &'a [Claims],
+            &'a SourceRef,
+        ),
+    >,
+) -> Figures {
+    let mut per: [(Vec<FigureSource>, Vec<String>); 5] = Default::default();
+    for (key, source, claims, current) in active {
+        for c in claims.iter().filter(|c| members.contains(&c.incident)) {
+            let counts = [c.dead, c.injured, c.missing, c.women_dead, c.children_dead];
+            for (slot, count) in per.iter_mut().zip(counts) {
+                if let Some(count) = count {
+                    slot.0.push(FigureSource {
+                        incident: c.incident.clone(),
+                        count,
+                        source: current.clone(),
+                        relation: source.relation,
+                        description: source.description.clone(),
+                    });
+                    slot.1.push(key.clone());
+                }
+            }
+        }
+    }
+    let [dead, injured, missing, women, children] = per;
+    Figures {
+        dead: Figure::from_sources(dead.0, &dead.1),
+        injured: Figure::from_sources(injured.0, &injured.1),
+        missing: Figure::from_sources(missing.0, &missing.1),
+        women_dead: Figure::from_sources(women.0, &women.1),
+        children_dead: Figure::from_sources(children.0, &children.1),
+    }
 }
