@@ -781,7 +781,7 @@ impl Archive {
     }
 }
 
-/// Parts to write to the content store: digest, then salt ‖ content.
+/// Parts to write to the parts file: digest, then salt ‖ content.
 type PartsToStore = Vec<(Digest, Vec<u8>)>;
 
 /// Checks statement files on their own, on all cores: see

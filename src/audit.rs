@@ -638,7 +638,7 @@ struct Replay<'a> {
     report: AuditReport,
     /// (statement hash, label) -> seq of the redaction order.
     redacted_parts: BTreeMap<(Digest, String), u64>,
-    /// (statement hash, label) -> seq: parts absent from the content store,
+    /// (statement hash, label) -> seq: parts absent from the store (no `P` row, or beyond the parts file),
     /// not (yet) explained by a redaction order. A redaction order always
     /// comes after the statement it erases from, so this is settled only
     /// at the end of the log.

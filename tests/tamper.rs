@@ -116,7 +116,7 @@ fn flipped_signature_byte_is_detected_by_verify_strict_after_resealing() {
 
 #[test]
 fn flipped_part_content_is_detected() {
-    // Parts sit outside the entry (content store, keyed by digest): only
+    // Parts sit outside the entry (in the parts file, FORMAT.md §8.2): only
     // their salted digest commitment in the signed body covers them.
     let f = fixture();
     f.tamper(|db| flip_part_byte(&f.dir(), db, 4, "text", 2));
