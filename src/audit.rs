@@ -1149,8 +1149,6 @@ mod tests {
     /// annotations...: many refs), of at least `entries` entries.
     fn build(path: &std::path::Path, entries: usize) {
         use crate::bench::gen;
-        use crate::registry::{EnrollPayload, Role};
-        use crate::statement::Draft;
         let authors = 6;
         let keys = gen::keys(1, authors);
         let custodian =
@@ -1162,27 +1160,7 @@ mod tests {
             "Custodian",
         )
         .unwrap();
-        let cast = gen::cast(authors);
-        let enrol: Vec<_> = keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| {
-                let role = if cast.reviewers.contains(&i) {
-                    Role::Reviewer
-                } else {
-                    Role::Intermediary
-                };
-                let p = EnrollPayload {
-                    key: k.public().to_hex(),
-                    name: k.name().to_string(),
-                    role,
-                };
-                Draft::new(Kind::Enroll)
-                    .part(PAYLOAD, serde_json::to_vec(&p).unwrap())
-                    .sign(&custodian)
-                    .unwrap()
-            })
-            .collect();
+        let enrol = gen::enrolments(&keys, &custodian).unwrap();
         archive.ingest_batch(&enrol).unwrap();
         let mut generator = gen::Generator::new(1, authors);
         let mut done = 1 + authors;

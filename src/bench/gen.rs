@@ -21,7 +21,7 @@ use crate::domain::{
 };
 use crate::hash::Digest;
 use crate::keys::SecretKey;
-use crate::registry::PAYLOAD;
+use crate::registry::{self, EnrollPayload, PAYLOAD};
 use crate::statement::{Draft, Kind, Part, StatementFile};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -77,6 +77,33 @@ pub fn keys(seed: u64, authors: usize) -> Vec<SecretKey> {
             rng.fill(&mut s);
             SecretKey::from_seed(&format!("bench-author-{i}"), &s)
                 .expect("generated key names are valid")
+        })
+        .collect()
+}
+
+/// The custodian's enrolments of the run's `keys`: reviewers as
+/// [`cast`] picks them, everyone else an intermediary.
+pub fn enrolments(
+    keys: &[SecretKey],
+    custodian: &SecretKey,
+) -> Result<Vec<StatementFile>, crate::statement::BodyError> {
+    let cast = cast(keys.len());
+    keys.iter()
+        .enumerate()
+        .map(|(i, k)| {
+            let role = if cast.reviewers.contains(&i) {
+                registry::Role::Reviewer
+            } else {
+                registry::Role::Intermediary
+            };
+            let p = EnrollPayload {
+                key: k.public().to_hex(),
+                name: k.name().to_string(),
+                role,
+            };
+            Draft::new(Kind::Enroll)
+                .part(PAYLOAD, serde_json::to_vec(&p).unwrap_or_default())
+                .sign(custodian)
         })
         .collect()
 }

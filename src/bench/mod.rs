@@ -19,8 +19,7 @@ pub mod gen;
 
 use crate::archive::{Archive, ArchiveError, Config};
 use crate::keys::SecretKey;
-use crate::registry::{EnrollPayload, Role, PAYLOAD};
-use crate::statement::{Draft, Kind, SignedStatement, StatementBody, StatementFile};
+use crate::statement::{SignedStatement, StatementBody, StatementFile};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -360,27 +359,8 @@ pub fn run(opts: &Options, host: &mut dyn Host) -> Result<Report, BenchError> {
         &custodian,
         "Bench custodian",
     )?;
-    let cast = gen::cast(authors);
-    let enrolments: Vec<StatementFile> = keys
-        .iter()
-        .enumerate()
-        .map(|(i, k)| {
-            let role = if cast.reviewers.contains(&i) {
-                Role::Reviewer
-            } else {
-                Role::Intermediary
-            };
-            let p = EnrollPayload {
-                key: k.public().to_hex(),
-                name: k.name().to_string(),
-                role,
-            };
-            Draft::new(Kind::Enroll)
-                .part(PAYLOAD, serde_json::to_vec(&p).unwrap_or_default())
-                .sign(&custodian)
-                .map_err(|e| BenchError::Setup(e.to_string()))
-        })
-        .collect::<Result<_, _>>()?;
+    let enrolments =
+        gen::enrolments(&keys, &custodian).map_err(|e| BenchError::Setup(e.to_string()))?;
     check_outcomes(archive.ingest_batch(&enrolments)?, 1)?;
 
     // The rest: bulk, then one at a time.
