@@ -184,7 +184,7 @@ fn node_at(store: &Store, level: u8, index: u64) -> StoredNode {
 /// A unit's leaves and the nodes they complete (`nodes_completed`), read
 /// ahead. In the tree file's post-order these are contiguous, from the
 /// unit's first leaf to the last node its last leaf completes: one read
-/// (`Store::merkle_run`), cut where the file ends, which is where reading
+/// (`Store::merkle_run_into`), cut where the file ends, which is where reading
 /// node by node would find them absent. Seq keys far apart (entries
 /// missing: the replay stops at the first gap anyway) or a failed read
 /// fall back to reading node by node.
@@ -251,7 +251,7 @@ const MAX_PARTS_RUN: u64 = 64 << 20;
 /// to is ignored. The rows come from one range scan of the unit's `P` rows
 /// (`Store::part_locs`); the parts were appended in log order, so the
 /// committed ones lie in one run of the parts file, in order, read at
-/// once (`Store::parts_bytes`; erased parts keep their place, zeroed). A
+/// once (`Store::parts_bytes_into`; erased parts keep their place, zeroed). A
 /// part whose row is absent, or whose bytes the file does not reach, is
 /// absent (`None`), exactly as `Store::part` says. Whenever the batch
 /// cannot answer exactly that — a row that does not decode, a stored

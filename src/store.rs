@@ -314,19 +314,11 @@ impl Store {
             })
     }
 
-    /// Up to `len` bytes of the parts file from `offset` (fewer if the file
-    /// ends first): a run of consecutive parts read at once.
-    pub fn parts_bytes(&self, offset: u64, len: usize) -> Result<Vec<u8>, StoreError> {
-        let mut buf = vec![0u8; len];
-        let n = self.parts.read_upto(&mut buf, offset)?;
-        buf.truncate(n);
-        Ok(buf)
-    }
-
-    /// [`Store::parts_bytes`] into a buffer the caller keeps: fills `buf`
-    /// from `offset` until it is full or the file ends; the number of
-    /// bytes read. (A reader of the whole log reuses one buffer rather
-    /// than allocate, and page in, a new one per run.)
+    /// A run of consecutive parts of the parts file read at once, into a
+    /// buffer the caller keeps: fills `buf` from `offset` until it is full
+    /// or the file ends; the number of bytes read. (A reader of the whole
+    /// log reuses one buffer rather than allocate, and page in, a new one
+    /// per run.)
     pub fn parts_bytes_into(&self, buf: &mut [u8], offset: u64) -> Result<usize, StoreError> {
         Ok(self.parts.read_upto(buf, offset)?)
     }
@@ -362,16 +354,9 @@ impl Store {
         Ok(self.tree.node(level, index)?.map(|h| h.to_vec()))
     }
 
-    /// The stored Merkle nodes at post-order positions `from..to` of the
-    /// tree file (see `treefile::position`), 32 bytes each, fewer if the
-    /// file ends first: a run of nodes read at once.
-    pub fn merkle_run(&self, from: u64, to: u64) -> Result<Vec<u8>, StoreError> {
-        Ok(self.tree.nodes_bytes(from, to)?)
-    }
-
-    /// [`Store::merkle_run`] into a buffer the caller keeps: the nodes from
-    /// post-order position `from` on, until `buf` is full or the file
-    /// ends; the number of bytes read (whole nodes).
+    /// A run of consecutive tree nodes into a buffer the caller keeps: the
+    /// nodes from post-order position `from` on, until `buf` is full or the
+    /// file ends; the number of bytes read (whole nodes).
     pub fn merkle_run_into(&self, buf: &mut [u8], from: u64) -> Result<usize, StoreError> {
         Ok(self.tree.nodes_bytes_into(buf, from)?)
     }
@@ -433,21 +418,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parts_bytes_into_reads_what_parts_bytes_reads() {
+    fn parts_bytes_into_reads_the_file_until_it_ends() {
         let dir = tempfile::tempdir().unwrap();
         let db = sled::Config::new().temporary(true).open().unwrap();
         let st = Store::open(db, dir.path(), Access::Write).unwrap();
         st.parts_file().write_at(b"0123456789", 0).unwrap();
         let mut buf = [0xffu8; 4];
         assert_eq!(st.parts_bytes_into(&mut buf, 3).unwrap(), 4);
-        assert_eq!(buf.to_vec(), st.parts_bytes(3, 4).unwrap());
+        assert_eq!(&buf, b"3456");
         let mut buf = [0xffu8; 6];
         assert_eq!(
             st.parts_bytes_into(&mut buf, 7).unwrap(),
             3,
             "the file ends"
         );
-        assert_eq!(buf[..3].to_vec(), st.parts_bytes(7, 6).unwrap());
+        assert_eq!(&buf[..3], b"789");
         assert_eq!(st.parts_bytes_into(&mut buf, 20).unwrap(), 0);
     }
 }

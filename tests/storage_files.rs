@@ -207,9 +207,8 @@ fn part_locs_scans_what_part_loc_finds_one_by_one() {
     // The parts of 3..7 are contiguous in the file, in log order.
     let first = scanned[0].2.offset;
     let last = scanned[3].2;
-    let run = st
-        .parts_bytes(first, (last.offset + last.len - first) as usize)
-        .unwrap();
+    let mut run = vec![0u8; (last.offset + last.len - first) as usize];
+    assert_eq!(st.parts_bytes_into(&mut run, first).unwrap(), run.len());
     let (salt, content) = st.part(6, &scanned[3].1).unwrap().unwrap();
     assert_eq!(&run[(last.offset - first) as usize..][..32], &salt);
     assert_eq!(&run[(last.offset - first + 32) as usize..], &content[..]);
