@@ -323,7 +323,6 @@ fn parts_at_once(store: &Store, unit: &[Prepared]) -> Option<Vec<Vec<PartReadRes
         .collect::<Result<_, _>>()
         .ok()?;
     // Each committed part's location (`None`: no row), in log order.
-    let max_len = crate::statement::MAX_STATEMENT_FILE_BYTES as u64 + 32;
     let mut locs: Vec<Vec<Option<store::PartLoc>>> = Vec::with_capacity(unit.len());
     let mut run: Option<(u64, u64)> = None;
     let mut at = 0;
@@ -341,7 +340,7 @@ fn parts_at_once(store: &Store, unit: &[Prepared]) -> Option<Vec<Vec<PartReadRes
         for c in &d.body.parts {
             let loc = mine.iter().find(|r| r.1 .0 == c.digest).map(|r| r.2);
             if let Some(loc) = loc {
-                if !(32..=max_len).contains(&loc.len) {
+                if !loc.len_in_range() {
                     return None;
                 }
                 let end = loc.offset.checked_add(loc.len)?;

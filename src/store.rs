@@ -51,6 +51,15 @@ pub struct PartLoc {
     pub len: u64,
 }
 
+impl PartLoc {
+    /// Whether `len` is a length a stored part can have: its 32-byte salt
+    /// and at most a statement file's worth of content. Readers refuse any
+    /// other (a damaged row) rather than allocate it.
+    pub fn len_in_range(&self) -> bool {
+        (32..=crate::statement::MAX_STATEMENT_FILE_BYTES as u64 + 32).contains(&self.len)
+    }
+}
+
 /// The parts file's name in an archive directory.
 pub const PARTS_FILE: &str = "parts";
 
@@ -331,7 +340,7 @@ impl Store {
         };
         let len = usize::try_from(loc.len)
             .ok()
-            .filter(|&n| (32..=crate::statement::MAX_STATEMENT_FILE_BYTES + 32).contains(&n))
+            .filter(|_| loc.len_in_range())
             .ok_or_else(|| {
                 StoreError::Corrupt(format!(
                     "part {digest} of entry {seq}: stored length {} is out of range",

@@ -486,9 +486,7 @@ fn stage_run(store: &Store, from: u64, len: u64, bufs: &mut Bufs, out: &mut Vec<
             continue;
         };
         let loc = locs[k].2;
-        let in_range = (32..=crate::statement::MAX_STATEMENT_FILE_BYTES as u64 + 32)
-            .contains(&loc.len)
-            && loc.offset.checked_add(loc.len).is_some();
+        let in_range = loc.len_in_range() && loc.offset.checked_add(loc.len).is_some();
         if !in_range {
             settle_part(&mut out[i], |seq| {
                 store.part(seq, &d).map(|p| p.map(|(_, c)| c))
