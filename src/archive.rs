@@ -627,7 +627,9 @@ impl Archive {
         let mut tree_nodes = Vec::with_capacity(pending.len() * 2 + 64);
         let parts_end = self.store.parts_end()?;
         let mut parts_buf: Vec<u8> = Vec::new();
-        let mut new_locs: HashMap<(u64, Digest), store::PartLoc> = HashMap::new();
+        // The `P` rows this batch writes or changes, by seq (a redaction
+        // may target a part of this batch or of the log).
+        let mut part_rows: HashMap<u64, store::PartRow> = HashMap::new();
         let mut erasures: Vec<store::PartLoc> = Vec::new();
         for p in pending {
             batch.insert(
@@ -643,14 +645,26 @@ impl Archive {
                     encoding::encode(info),
                 );
             }
+            let mut row: store::PartRow = Vec::with_capacity(p.parts.len());
             for (d, v) in &p.parts {
+                // Two commitments with one digest have one salt and one
+                // content: stored once.
+                if row.iter().any(|(e, _)| *e == d.0) {
+                    continue;
+                }
                 let loc = store::PartLoc {
                     offset: parts_end + parts_buf.len() as u64,
                     len: v.len() as u64,
                 };
                 parts_buf.extend_from_slice(v);
-                batch.insert(&store::part_key(p.entry.seq, d)[..], encoding::encode(&loc));
-                new_locs.insert((p.entry.seq, *d), loc);
+                row.push((d.0, loc));
+            }
+            if !row.is_empty() {
+                batch.insert(
+                    &store::seq_key(store::PART, p.entry.seq)[..],
+                    encoding::encode(&row),
+                );
+                part_rows.insert(p.entry.seq, row);
             }
             for id in &p.effects.touches {
                 batch.insert(store::touch_key(id, p.entry.seq), &[][..]);
@@ -660,14 +674,22 @@ impl Archive {
             }
             if let Some((target, label)) = &p.effects.redact {
                 if let Some((seq, d)) = self.part_digest_of(target, label, pending)? {
-                    let loc = match new_locs.get(&(seq, d)) {
-                        Some(loc) => Some(*loc),
-                        None => self.store.part_loc(seq, &d)?,
+                    let row = match part_rows.entry(seq) {
+                        std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                        std::collections::hash_map::Entry::Vacant(v) => {
+                            v.insert(self.store.part_row(seq)?)
+                        }
                     };
-                    batch.remove(&store::part_key(seq, &d)[..]);
-                    // The bytes themselves are zeroed once this batch is
-                    // durable; the `Z` row makes that survive a crash.
-                    if let Some(loc) = loc {
+                    if let Some(i) = row.iter().position(|(e, _)| *e == d.0) {
+                        let (_, loc) = row.remove(i);
+                        let key = store::seq_key(store::PART, seq);
+                        if row.is_empty() {
+                            batch.remove(&key[..]);
+                        } else {
+                            batch.insert(&key[..], encoding::encode(&*row));
+                        }
+                        // The bytes themselves are zeroed once this batch
+                        // is durable; the `Z` row makes that survive a crash.
                         batch.insert(
                             &store::seq_key(store::ERASE, loc.offset)[..],
                             encoding::encode(&loc.len),

@@ -10,7 +10,7 @@
 //! | `E` | seq (u64 BE) | entry bytes, verbatim |
 //! | `H` | statement hash | `StatementInfo` (index, derived) |
 //! | `I` | incident id (UTF-8) | `IncidentInfo` (index, derived) |
-//! | `P` | seq (u64 BE) ‖ part digest | salt (32 bytes) ‖ content |
+//! | `P` | seq (u64 BE) | where the entry's stored parts lie in the parts file |
 //! | `R` | seq (u64 BE) | empty: seqs of registry statements |
 //! | `M` | level (u8) ‖ index (u64 BE) | Merkle node hash (32 bytes) |
 //! | `C` | tree size (u64 BE) | signed checkpoint note (UTF-8) |
@@ -43,8 +43,8 @@ pub const VIEW: u8 = b'J';
 /// in the parts file (§8.2): `Z ‖ offset (u64 BE)` → length (u64 LE).
 pub const ERASE: u8 = b'Z';
 
-/// Where a part's `salt ‖ content` lies in the parts file: the value of its
-/// `P` row (bincode: two u64 LE, 16 bytes).
+/// Where a part's `salt ‖ content` lies in the parts file (bincode: two
+/// u64 LE, 16 bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct PartLoc {
     pub offset: u64,
@@ -60,20 +60,34 @@ impl PartLoc {
     }
 }
 
+/// The value of an entry's `P` row: each stored part of the entry, by
+/// digest, with its location (§8.2). One row per entry rather than one per
+/// part: sled's cost is per row, and an entry has 2–3 parts on average.
+pub type PartRow = Vec<([u8; 32], PartLoc)>;
+
+/// The largest `P` value: one record per part a statement may commit to.
+const MAX_PART_ROW_BYTES: usize = 8 + crate::statement::MAX_PARTS * 48;
+
+/// Decode the `P` row of entry `seq`: canonical, at most `MAX_PARTS`
+/// records, no digest twice.
+pub fn decode_part_row(seq: u64, v: &[u8]) -> Result<PartRow, StoreError> {
+    let row: PartRow = encoding::decode_canonical(v, MAX_PART_ROW_BYTES, "part locations")
+        .map_err(|e| StoreError::Corrupt(format!("the part locations of entry {seq}: {e}")))?;
+    let distinct = row
+        .iter()
+        .enumerate()
+        .all(|(i, (d, _))| row[..i].iter().all(|(e, _)| e != d));
+    if row.len() > crate::statement::MAX_PARTS || !distinct {
+        return Err(StoreError::Corrupt(format!(
+            "the part locations of entry {seq} list {} parts, or one twice",
+            row.len()
+        )));
+    }
+    Ok(row)
+}
+
 /// The parts file's name in an archive directory.
 pub const PARTS_FILE: &str = "parts";
-
-/// `P` key: the seq of the entry whose statement commits to the part, then
-/// the part's digest. The digest addresses the content; the seq in front
-/// keeps each entry's parts next to each other and in log order, so the
-/// audit and the rebuild read them sequentially rather than at random.
-pub fn part_key(seq: u64, digest: &Digest) -> [u8; 41] {
-    let mut k = [0u8; 41];
-    k[0] = PART;
-    k[1..9].copy_from_slice(&seq.to_be_bytes());
-    k[9..].copy_from_slice(&digest.0);
-    k
-}
 
 /// `T` key: incident id, a NUL (ids never contain one), the seq.
 pub fn touch_key(incident: &str, seq: u64) -> Vec<u8> {
@@ -86,7 +100,7 @@ pub fn touch_key(incident: &str, seq: u64) -> Vec<u8> {
 }
 
 /// Value of `X"format"`: refuse to open a store written by another format.
-pub const FORMAT_TAG: &[u8] = b"temoin-archive-v2";
+pub const FORMAT_TAG: &[u8] = b"temoin-archive-v3";
 
 /// `X` key of the parts file's committed length (u64 LE).
 pub const PARTS_END: &[u8] = b"parts_end";
@@ -213,14 +227,22 @@ impl Store {
         Ok(())
     }
 
+    /// The stored parts of entry `seq` and where they lie (its `P` row;
+    /// empty if none is stored).
+    pub fn part_row(&self, seq: u64) -> Result<PartRow, StoreError> {
+        match self.get(&seq_key(PART, seq))? {
+            None => Ok(Vec::new()),
+            Some(v) => decode_part_row(seq, &v),
+        }
+    }
+
     /// Where part `digest` of entry `seq` lies, if stored.
     pub fn part_loc(&self, seq: u64, digest: &Digest) -> Result<Option<PartLoc>, StoreError> {
-        match self.get(&part_key(seq, digest))? {
-            None => Ok(None),
-            Some(v) => encoding::decode_canonical(&v, 16, "part location")
-                .map(Some)
-                .map_err(|e| StoreError::Corrupt(format!("part {digest} of entry {seq}: {e}"))),
-        }
+        Ok(self
+            .part_row(seq)?
+            .into_iter()
+            .find(|(d, _)| *d == digest.0)
+            .map(|(_, loc)| loc))
     }
 
     fn head_of(db: &sled::Db) -> Result<Head, StoreError> {
@@ -290,36 +312,32 @@ impl Store {
         })
     }
 
-    /// The `P` rows of entries `from..to`, in key order (seq, then digest):
-    /// one range scan, for readers of the whole log (the audit), instead
-    /// of one lookup per part. A row that does not decode is an error
-    /// naming its entry.
+    /// The stored parts of entries `from..to`, in log order (seq, then the
+    /// row's order): one range scan of their `P` rows, for readers of the
+    /// whole log (the audit, the rebuild), instead of one lookup per entry.
+    /// A row that does not decode is an error naming its entry.
     pub fn part_locs(
         &self,
         from: u64,
         to: u64,
     ) -> impl Iterator<Item = Result<(u64, Digest, PartLoc), StoreError>> {
         self.db
-            .range(
-                part_key(from, &Digest([0; 32])).to_vec()..part_key(to, &Digest([0; 32])).to_vec(),
-            )
-            .map(|r| {
-                let (k, v) = r?;
-                let (Some(seq), Ok(d)) = (
-                    k.get(1..9)
-                        .and_then(|b| b.try_into().ok())
-                        .map(u64::from_be_bytes),
-                    <[u8; 32]>::try_from(k.get(9..).unwrap_or_default()),
-                ) else {
-                    return Err(StoreError::Corrupt(format!(
-                        "part key {} is malformed",
-                        hex::encode(&k)
-                    )));
+            .range(seq_key(PART, from)..seq_key(PART, to))
+            .flat_map(|r| {
+                let row = r.map_err(StoreError::from).and_then(|(k, v)| {
+                    let seq = key_seq(&k).ok_or_else(|| {
+                        StoreError::Corrupt(format!("part key {} is malformed", hex::encode(&k)))
+                    })?;
+                    Ok((seq, decode_part_row(seq, &v)?))
+                });
+                let items: Vec<Result<(u64, Digest, PartLoc), StoreError>> = match row {
+                    Ok((seq, row)) => row
+                        .into_iter()
+                        .map(|(d, loc)| Ok((seq, Digest(d), loc)))
+                        .collect(),
+                    Err(e) => vec![Err(e)],
                 };
-                let loc = encoding::decode_canonical(&v, 16, "part location").map_err(|e| {
-                    StoreError::Corrupt(format!("part {} of entry {seq}: {e}", Digest(d)))
-                })?;
-                Ok((seq, Digest(d), loc))
+                items
             })
     }
 
@@ -425,6 +443,39 @@ impl Index for Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn loc(offset: u64) -> PartLoc {
+        PartLoc { offset, len: 40 }
+    }
+
+    #[test]
+    fn a_part_row_is_a_count_then_digest_offset_length_records() {
+        let row: PartRow = vec![([1; 32], loc(0)), ([2; 32], loc(40))];
+        let bytes = encoding::encode(&row);
+        assert_eq!(bytes.len(), 8 + 2 * 48);
+        assert_eq!(bytes[..8], 2u64.to_le_bytes());
+        assert_eq!(bytes[8..40], [1; 32]);
+        assert_eq!(bytes[40..48], 0u64.to_le_bytes());
+        assert_eq!(bytes[48..56], 40u64.to_le_bytes());
+        assert_eq!(bytes[56..88], [2; 32]);
+        assert_eq!(decode_part_row(7, &bytes).unwrap(), row);
+    }
+
+    #[test]
+    fn a_part_row_with_a_digest_twice_too_many_records_or_trailing_bytes_is_refused() {
+        let twice: PartRow = vec![([1; 32], loc(0)), ([1; 32], loc(40))];
+        let err = decode_part_row(7, &encoding::encode(&twice)).unwrap_err();
+        assert!(err.to_string().contains("entry 7"), "{err}");
+        let many: PartRow = (0..=crate::statement::MAX_PARTS as u64)
+            .map(|i| ([i as u8; 32], loc(40 * i)))
+            .collect();
+        assert!(decode_part_row(7, &encoding::encode(&many)).is_err());
+        let ok: PartRow = vec![([1; 32], loc(0))];
+        let mut trailing = encoding::encode(&ok);
+        trailing.push(0);
+        assert!(decode_part_row(7, &trailing).is_err());
+        assert!(decode_part_row(7, &[1, 2, 3]).is_err());
+    }
 
     #[test]
     fn parts_bytes_into_reads_the_file_until_it_ends() {

@@ -706,30 +706,33 @@ fn rebuild_meets_a_damaged_payload_part_as_reading_the_entry_does() {
     let store = f.archive.store();
     let db = &store.db;
     let seq = f.size() - 3;
-    let rows: Vec<_> = db
-        .scan_prefix(&store::part_key(seq, &temoin::hash::Digest([0; 32]))[..9])
-        .map(|r| r.unwrap())
-        .collect();
-    assert!(!rows.is_empty());
-    let mut loc = [0u8; 16];
+    let key = store::seq_key(store::PART, seq);
+    let stored = db.get(key).unwrap().expect("the entry has parts");
+    let row = store::decode_part_row(seq, &stored).unwrap();
+    assert!(!row.is_empty());
     let end = store.parts_end().unwrap();
-    loc[..8].copy_from_slice(&end.to_le_bytes());
-    loc[8..].copy_from_slice(&64u64.to_le_bytes());
-    let mut huge = [0u8; 16];
-    huge[8..].copy_from_slice(&u64::MAX.to_le_bytes());
+    // Every location of the row replaced by `loc`.
+    let with = |loc: store::PartLoc| -> Vec<u8> {
+        let r: store::PartRow = row.iter().map(|(d, _)| (*d, loc)).collect();
+        temoin::encoding::encode(&r)
+    };
     let damages: Vec<Option<Vec<u8>>> = vec![
         None,
         Some(vec![1, 2, 3]),
-        Some(loc.to_vec()),
-        Some(huge.to_vec()),
+        Some(with(store::PartLoc {
+            offset: end,
+            len: 64,
+        })),
+        Some(with(store::PartLoc {
+            offset: 0,
+            len: u64::MAX,
+        })),
     ];
     for d in damages {
-        for (k, _) in &rows {
-            match &d {
-                None => db.remove(k).unwrap(),
-                Some(v) => db.insert(k, v.as_slice()).unwrap(),
-            };
-        }
+        match &d {
+            None => db.remove(key).unwrap(),
+            Some(v) => db.insert(key, v.as_slice()).unwrap(),
+        };
         let want = Event::read(store, seq)
             .expect_err("the entry reads badly")
             .to_string();
@@ -744,9 +747,7 @@ fn rebuild_meets_a_damaged_payload_part_as_reading_the_entry_does() {
                 .expect_err("rebuild fails");
             assert_eq!(got.to_string(), want, "chunks of {chunk}, row {d:?}");
         }
-        for (k, v) in &rows {
-            db.insert(k, v.clone()).unwrap();
-        }
+        db.insert(key, stored.clone()).unwrap();
         assert!(Event::read(store, seq).is_ok());
     }
 }

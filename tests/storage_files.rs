@@ -83,10 +83,7 @@ fn an_erasure_interrupted_by_a_crash_is_finished_at_the_next_open() {
         let e = entry(&db, 9);
         let body = temoin::statement::StatementBody::decode(&e.statement.body_bytes).unwrap();
         let d = temoin::Digest(body.part("text").unwrap().digest);
-        assert!(
-            db.get(store::part_key(9, &d)).unwrap().is_none(),
-            "row gone"
-        );
+        assert!(part_loc(&db, 9, &d.0).is_none(), "row gone");
         // The note's part is the last one stored before the order's payload.
         let end: u64 = temoin::encoding::decode_canonical(
             &db.get(store::key(store::META, store::PARTS_END))
@@ -156,12 +153,7 @@ fn a_truncated_parts_file_is_detected_at_the_first_entry_it_lacks() {
     let e = entry(&db, 6);
     let body = temoin::statement::StatementBody::decode(&e.statement.body_bytes).unwrap();
     let d = temoin::Digest(body.part("text").unwrap().digest);
-    let loc: store::PartLoc = temoin::encoding::decode_canonical(
-        &db.get(store::part_key(6, &d)).unwrap().unwrap(),
-        16,
-        "loc",
-    )
-    .unwrap();
+    let loc = part_loc(&db, 6, &d.0).expect("stored");
     drop(db);
     let file = std::fs::OpenOptions::new()
         .write(true)
@@ -212,4 +204,82 @@ fn part_locs_scans_what_part_loc_finds_one_by_one() {
     let (salt, content) = st.part(6, &scanned[3].1).unwrap().unwrap();
     assert_eq!(&run[(last.offset - first) as usize..][..32], &salt);
     assert_eq!(&run[(last.offset - first + 32) as usize..], &content[..]);
+}
+
+/// A redaction order in the same batch as the note it erases a part of:
+/// the note's `P` row keeps its other part, the erased one's bytes are
+/// zeroed, and the audit notes the erasure.
+#[test]
+fn a_redaction_in_the_batch_of_its_target_keeps_the_targets_other_parts() {
+    const PUBLIC: &str = "Annexe publique : carte du campement.";
+    let f = Fixture::standard(6);
+    let mut a = f.open();
+    let k = &f.keys;
+    let noted = Draft::new(Kind::Note)
+        .part("text", SECRET)
+        .part("annex", PUBLIC)
+        .sign(&k.ngo)
+        .unwrap();
+    let order = Draft::new(Kind::Redaction)
+        .reference(noted.statement.hash())
+        .part(
+            PAYLOAD,
+            serde_json::to_vec(&serde_json::json!({"label": "text", "reason": "Protection."}))
+                .unwrap(),
+        )
+        .sign(&k.custodian)
+        .unwrap();
+    let out = a.ingest_batch(&[noted.clone(), order]).unwrap();
+    let seqs: Vec<u64> = out.iter().map(|r| r.as_ref().unwrap().seq).collect();
+    assert_eq!(seqs, [9, 10]);
+    let body = temoin::statement::StatementBody::decode(&noted.statement.body_bytes).unwrap();
+    let (text, annex) = (
+        body.part("text").unwrap().digest,
+        body.part("annex").unwrap().digest,
+    );
+    let (_, content) = a
+        .store()
+        .part(9, &temoin::Digest(annex))
+        .unwrap()
+        .expect("the other part is still stored");
+    assert_eq!(content, PUBLIC.as_bytes());
+    assert!(a.store().part(9, &temoin::Digest(text)).unwrap().is_none());
+    let row = a.store().part_row(9).unwrap();
+    assert_eq!(row.len(), 1, "the row lists only the annex");
+    assert_eq!(row[0].0, annex);
+    drop(a);
+    assert!(!contains(&parts_file(&f), SECRET.as_bytes()));
+    assert!(contains(&parts_file(&f), PUBLIC.as_bytes()));
+    let report = f.audit().expect("audit clean");
+    assert_eq!(report.redacted.len(), 1);
+    assert_eq!((report.redacted[0].seq, report.redacted[0].by_seq), (9, 10));
+}
+
+/// An archive written by an earlier storage format (here v2, one `P` row
+/// per part) is refused by name, for writing and for the audit, and left
+/// as it was.
+#[test]
+fn an_archive_of_an_earlier_storage_format_is_refused_by_name() {
+    let f = Fixture::standard(1);
+    let format_key = store::key(store::META, b"format");
+    {
+        let db = f.db();
+        db.insert(&format_key, &b"temoin-archive-v2"[..]).unwrap();
+        db.flush().unwrap();
+    }
+    let err = temoin::archive::Archive::open(&f.dir())
+        .err()
+        .expect("refused");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("\"temoin-archive-v2\"") && msg.contains("temoin-archive-v3"),
+        "{msg}"
+    );
+    assert!(temoin::archive::Archive::open_for_audit(&f.dir()).is_err());
+    let db = f.db();
+    assert_eq!(
+        db.get(&format_key).unwrap().as_deref(),
+        Some(&b"temoin-archive-v2"[..]),
+        "the archive is left as it was"
+    );
 }

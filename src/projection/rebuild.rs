@@ -481,11 +481,13 @@ fn stage_run(store: &Store, from: u64, len: u64, bufs: &mut Bufs, out: &mut Vec<
     for (w, &(i, d)) in want.iter().enumerate() {
         let Staged::Ok(ev) = &out[i] else { continue };
         let seq = ev.seq;
-        let Ok(k) = locs.binary_search_by(|(s, dd, _)| (*s, dd.0).cmp(&(seq, d.0))) else {
+        // The rows come in seq order; within an entry's row, in its order.
+        let first = locs.partition_point(|(s, _, _)| *s < seq);
+        let mine = locs[first..].iter().take_while(|(s, _, _)| *s == seq);
+        let Some(&(_, _, loc)) = mine.clone().find(|(_, dd, _)| *dd == d) else {
             out[i] = Staged::Part(missing_part(seq));
             continue;
         };
-        let loc = locs[k].2;
         let in_range = loc.len_in_range() && loc.offset.checked_add(loc.len).is_some();
         if !in_range {
             settle_part(&mut out[i], |seq| {

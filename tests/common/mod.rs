@@ -396,6 +396,13 @@ pub fn swap_entries(db: &sled::Db, a: u64, b: u64) {
     put_entry_bytes(db, b, &ea);
 }
 
+/// Where part `digest` of entry `seq` lies, from its `P` row.
+pub fn part_loc(db: &sled::Db, seq: u64, digest: &[u8; 32]) -> Option<store::PartLoc> {
+    let v = db.get(store::seq_key(store::PART, seq)).expect("read")?;
+    let row = store::decode_part_row(seq, &v).expect("part locations");
+    row.iter().find(|(d, _)| d == digest).map(|(_, loc)| *loc)
+}
+
 /// Flip a byte of the content of part `label` of entry `seq` in the parts
 /// file (FORMAT.md §8.2).
 pub fn flip_part_byte(dir: &Path, db: &sled::Db, seq: u64, label: &str, offset: usize) {
@@ -403,12 +410,7 @@ pub fn flip_part_byte(dir: &Path, db: &sled::Db, seq: u64, label: &str, offset: 
     let e = entry(db, seq);
     let body = StatementBody::decode(&e.statement.body_bytes).expect("body");
     let c = body.part(label).expect("part committed");
-    let v = db
-        .get(store::part_key(seq, &temoin::Digest(c.digest)))
-        .expect("read")
-        .expect("part stored");
-    let loc: store::PartLoc =
-        encoding::decode_canonical(&v, 16, "part location").expect("location");
+    let loc = part_loc(db, seq, &c.digest).expect("part stored");
     let file = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
@@ -421,7 +423,8 @@ pub fn flip_part_byte(dir: &Path, db: &sled::Db, seq: u64, label: &str, offset: 
 }
 
 /// Store a statement file's parts as those of entry `seq`, as ingest does:
-/// appended to the parts file, located by `P` rows, `X "parts_end"` moved.
+/// appended to the parts file, located by its `P` row (which it replaces),
+/// `X "parts_end"` moved.
 pub fn put_parts(dir: &Path, db: &sled::Db, seq: u64, file: &StatementFile) {
     let end_key = store::key(store::META, store::PARTS_END);
     let mut end: u64 = db
@@ -432,6 +435,7 @@ pub fn put_parts(dir: &Path, db: &sled::Db, seq: u64, file: &StatementFile) {
     let parts =
         temoin::appendfile::AppendFile::open(&dir.join(store::PARTS_FILE), end, Access::Write)
             .expect("parts file");
+    let mut row: store::PartRow = Vec::new();
     for p in &file.parts {
         let mut v = p.salt.to_vec();
         v.extend_from_slice(&p.content);
@@ -440,10 +444,11 @@ pub fn put_parts(dir: &Path, db: &sled::Db, seq: u64, file: &StatementFile) {
             offset: end,
             len: v.len() as u64,
         };
-        db.insert(store::part_key(seq, &p.digest()), encoding::encode(&loc))
-            .expect("write");
+        row.push((p.digest().0, loc));
         end += v.len() as u64;
     }
+    db.insert(store::seq_key(store::PART, seq), encoding::encode(&row))
+        .expect("write");
     db.insert(end_key, encoding::encode(&end)).expect("write");
 }
 

@@ -683,11 +683,12 @@ def main():
     by_seq = {e["seq"]: e for e in v["entries"]}
     last_checkpoint = {c["size"]: c for c in v["checkpoints"]}
     seen = set()
+    listed = set()
     for row in v["store"]:
         k, val = unhex(row["key"]), unhex(row["value"])
         prefix = chr(k[0])
         seen.add(prefix)
-        if prefix in "ERC":
+        if prefix in "ERCP":
             check(len(k) == 9, "seq key is 9 bytes")
             n = int.from_bytes(k[1:], "big")
         if prefix == "E":
@@ -698,14 +699,23 @@ def main():
         elif prefix == "C":
             check(val.decode() == last_checkpoint[n]["note"], "C row holds the signed note")
         elif prefix == "P":
-            # FORMAT.md §8.2: the value locates salt || content in the parts file.
+            # FORMAT.md §8.2: the entry's stored parts, each digest ->
+            # location of salt || content in the parts file.
             r = Reader(val)
-            offset, length = r.u64(), r.u64()
+            count = r.u64()
+            committed = {unhex(p["digest"]) for p in by_seq[n]["statement"]["parts"]}
+            digests = []
+            for _ in range(count):
+                d, offset, length = r.take(32), r.u64(), r.u64()
+                stored = parts_file[offset : offset + length]
+                check(len(stored) == length and part_store[k[1:9] + d] == stored,
+                      "P row: digest -> location of salt || content")
+                check(part_digest(stored[:32], stored[32:]) == d, "P row digest")
+                digests.append(d)
+                listed.add(k[1:9] + d)
             r.end()
-            stored = parts_file[offset : offset + length]
-            check(len(k) == 41 and len(stored) == length and part_store[k[1:]] == stored,
-                  "P row: seq || digest -> location of salt || content")
-            check(part_digest(stored[:32], stored[32:]) == k[9:], "P row digest")
+            check(len(set(digests)) == count and set(digests) <= committed,
+                  "P row lists distinct committed digests")
         elif prefix == "X":
             name = k[1:].decode()
             if name == "head":
@@ -719,10 +729,11 @@ def main():
                 check(r.u64() == len(parts_file), "parts_end is the parts file's length")
                 r.end()
             elif name == "format":
-                check(val == b"temoin-archive-v2", "format tag")
+                check(val == b"temoin-archive-v3", "format tag")
         else:
             check(False, f"unexpected row prefix {prefix}")
     check(seen == set("EPRCX"), "every evidence prefix present")
+    check(listed == set(part_store), "the P rows locate every stored part")
 
     # The tree file (FORMAT.md §8.1): every perfect subtree in post-order,
     # 32 bytes each; node (level, index) at 2m - popcount(m) + level, where
