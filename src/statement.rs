@@ -8,8 +8,8 @@
 use crate::encoding::{self, DecodeError, MAX_BODY_BYTES};
 use crate::hash::{part_digest, sha256, Digest};
 use crate::keys::{PublicKey, SecretKey};
+use crate::sigverify::StrictKey;
 use bincode::{Decode, Encode};
-use ed25519_dalek::Signature;
 use rand::RngCore;
 use std::fmt;
 
@@ -241,13 +241,14 @@ impl SignedStatement {
         m
     }
 
-    /// Check the signature with `verify_strict` against the body's author.
-    /// Weak (small-order) keys are refused before any curve arithmetic.
+    /// Check the signature against the body's author, with the verdict of
+    /// `verify_strict` (see [`crate::sigverify`]). Weak (small-order) keys
+    /// are refused before any curve arithmetic.
     pub fn verify_signature(&self, body: &StatementBody) -> Result<(), SignatureFault> {
         let key = author_key(&body.author)?;
-        let sig = Signature::from_bytes(&self.signature);
-        key.verify_strict(&Self::signed_message(&self.body_bytes), &sig)
-            .map_err(|_| SignatureFault::Invalid)
+        key.verify_strict(&[STATEMENT_DOMAIN, &self.body_bytes], &self.signature)
+            .then_some(())
+            .ok_or(SignatureFault::Invalid)
     }
 }
 
@@ -257,7 +258,7 @@ const KEY_CACHE_MAX: usize = 4096;
 thread_local! {
     /// Author key bytes -> the verdict of `parse_author_key` on them.
     static KEY_CACHE: std::cell::RefCell<
-        std::collections::HashMap<[u8; 32], Result<ed25519_dalek::VerifyingKey, SignatureFault>>,
+        std::collections::HashMap<[u8; 32], Result<StrictKey, SignatureFault>>,
     > = std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
@@ -265,7 +266,7 @@ thread_local! {
 /// point. Parsing costs two point decompressions and a compression (a
 /// fifth of a verification), so each thread keeps the verdicts of the
 /// keys it has seen: a pure function of the 32 bytes, cached.
-fn author_key(bytes: &[u8; 32]) -> Result<ed25519_dalek::VerifyingKey, SignatureFault> {
+fn author_key(bytes: &[u8; 32]) -> Result<StrictKey, SignatureFault> {
     KEY_CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if let Some(v) = c.get(bytes) {
@@ -280,12 +281,12 @@ fn author_key(bytes: &[u8; 32]) -> Result<ed25519_dalek::VerifyingKey, Signature
     })
 }
 
-fn parse_author_key(bytes: &[u8; 32]) -> Result<ed25519_dalek::VerifyingKey, SignatureFault> {
+fn parse_author_key(bytes: &[u8; 32]) -> Result<StrictKey, SignatureFault> {
     let key = PublicKey::from_bytes(bytes).map_err(|_| SignatureFault::BadKey)?;
     if key.is_weak() {
         return Err(SignatureFault::WeakKey);
     }
-    Ok(key.verifying_key())
+    StrictKey::new(&key.verifying_key()).ok_or(SignatureFault::WeakKey)
 }
 
 /// Why a signature does not verify.

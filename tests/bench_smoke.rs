@@ -8,6 +8,7 @@ use std::process::Command;
 const FIGURES: &[&str] = &[
     "raw_verify_strict_per_s",
     "raw_sign_per_s",
+    "raw_sigverify_per_s",
     "ingest_per_s",
     "ingest_one_ms_p50",
     "ingest_one_ms_p99",
