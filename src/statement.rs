@@ -245,10 +245,11 @@ impl SignedStatement {
     /// `verify_strict` (see [`crate::sigverify`]). Weak (small-order) keys
     /// are refused before any curve arithmetic.
     pub fn verify_signature(&self, body: &StatementBody) -> Result<(), SignatureFault> {
-        let key = author_key(&body.author)?;
-        key.verify_strict(&[STATEMENT_DOMAIN, &self.body_bytes], &self.signature)
-            .then_some(())
-            .ok_or(SignatureFault::Invalid)
+        with_author_key(&body.author, |key| {
+            key.verify_strict(&[STATEMENT_DOMAIN, &self.body_bytes], &self.signature)
+        })?
+        .then_some(())
+        .ok_or(SignatureFault::Invalid)
     }
 }
 
@@ -266,18 +267,17 @@ thread_local! {
 /// point. Parsing costs two point decompressions and a compression (a
 /// fifth of a verification), so each thread keeps the verdicts of the
 /// keys it has seen: a pure function of the 32 bytes, cached.
-fn author_key(bytes: &[u8; 32]) -> Result<StrictKey, SignatureFault> {
+fn with_author_key<T>(
+    bytes: &[u8; 32],
+    f: impl FnOnce(&StrictKey) -> T,
+) -> Result<T, SignatureFault> {
     KEY_CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        if let Some(v) = c.get(bytes) {
-            return *v;
-        }
-        if c.len() >= KEY_CACHE_MAX {
+        if c.len() >= KEY_CACHE_MAX && !c.contains_key(bytes) {
             c.clear();
         }
-        let v = parse_author_key(bytes);
-        c.insert(*bytes, v);
-        v
+        let v = c.entry(*bytes).or_insert_with(|| parse_author_key(bytes));
+        v.as_ref().map(f).map_err(|e| *e)
     })
 }
 
@@ -286,7 +286,7 @@ fn parse_author_key(bytes: &[u8; 32]) -> Result<StrictKey, SignatureFault> {
     if key.is_weak() {
         return Err(SignatureFault::WeakKey);
     }
-    StrictKey::new(&key.verifying_key()).ok_or(SignatureFault::WeakKey)
+    StrictKey::with_table(&key.verifying_key()).ok_or(SignatureFault::WeakKey)
 }
 
 /// Why a signature does not verify.

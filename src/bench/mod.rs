@@ -562,7 +562,7 @@ fn measure_floor(keys: &[SecretKey], sample: &[StatementFile], report: &mut Repo
     let n = items.len().max(1) as f64;
     let strict: Vec<Option<crate::sigverify::StrictKey>> = items
         .iter()
-        .map(|(vk, ..)| crate::sigverify::StrictKey::new(vk))
+        .map(|(vk, ..)| crate::sigverify::StrictKey::with_table(vk))
         .collect();
     // Best of three rounds, the two verifiers interleaved: one short
     // window is at the mercy of whatever else the machine does, and the
@@ -579,7 +579,9 @@ fn measure_floor(keys: &[SecretKey], sample: &[StatementFile], report: &mut Repo
         let t = Instant::now();
         let mut ok = 0usize;
         for ((_, m, s, _), k) in items.iter().zip(&strict) {
-            ok += k.is_some_and(|k| k.verify_strict(&[m], &s.to_bytes())) as usize;
+            ok += k
+                .as_ref()
+                .is_some_and(|k| k.verify_strict(&[m], &s.to_bytes())) as usize;
         }
         ours = ours.max(n / secs(t.elapsed()));
         debug_assert_eq!(ok, items.len());
