@@ -1,9 +1,12 @@
-//! The sled store (docs/FORMAT.md §8).
+//! The store (docs/FORMAT.md §8): a sled database and two append-only
+//! files beside it, `tree` (the Merkle tree's nodes, §8.1) and `parts`
+//! (the parts' salts and contents, §8.2).
 //!
-//! Everything lives in sled's default tree under one-byte key prefixes, so
-//! that one `apply_batch` writes an ingest batch — entries, parts, indexes,
-//! tree nodes, checkpoint and head — atomically: after a crash the store
-//! holds all of a batch or none of it.
+//! In sled, everything lives in the default tree under one-byte key
+//! prefixes, so that one `apply_batch` writes an ingest batch's rows —
+//! entries, part locations, indexes, checkpoint and head — atomically:
+//! after a crash sled holds all of a batch or none of it, and the files
+//! (written and synced first) at least the bytes it refers to.
 //!
 //! | prefix | key | value |
 //! |---|---|---|
@@ -11,16 +14,17 @@
 //! | `H` | statement hash | `StatementInfo` (index, derived) |
 //! | `I` | incident id (UTF-8) | `IncidentInfo` (index, derived) |
 //! | `P` | seq (u64 BE) | where the entry's stored parts lie in the parts file |
+//! | `Z` | offset (u64 BE) | length: parts file bytes still to be zeroed |
 //! | `R` | seq (u64 BE) | empty: seqs of registry statements |
-//! | `M` | level (u8) ‖ index (u64 BE) | Merkle node hash (32 bytes) |
 //! | `C` | tree size (u64 BE) | signed checkpoint note (UTF-8) |
 //! | `T` | incident id ‖ 0x00 ‖ seq (u64 BE) | empty: entries touching an incident |
 //! | `J` | incident id, or `\0claims` | cached incident summary, summary-claim index (derived; see docs/DOMAIN.md) |
-//! | `X` | name | archive metadata: `head`, `config`, `format` |
+//! | `X` | name | archive metadata: `head`, `parts_end`, `config`, `format` |
 //!
 //! Big-endian seqs make sled's byte order the log's order. Only `E` and `P`
-//! (and `C`, signed) are evidence; `H`, `I`, `R`, `M` are derived and the
-//! audit recomputes them.
+//! with the bytes they locate (and `C`, signed) are evidence; `H`, `I`,
+//! `R` and the tree file are derived and the audit recomputes them; `T`
+//! and `J` are derived too, and `temoin rebuild` checks them.
 
 use crate::appendfile::AppendFile;
 use crate::encoding;
