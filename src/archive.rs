@@ -11,6 +11,7 @@ use crate::keys::{KeyError, PublicKey, SecretKey};
 use crate::merkle::{self, NodeStore};
 use crate::registry::{GenesisPayload, Registry, RegistryChange, PAYLOAD};
 use crate::rules::{self, Effects, MemIndex, Overlay, RuleError};
+use crate::seen::SeenStatements;
 use crate::statement::{BodyError, Draft, Kind, SignatureFault, StatementBody, StatementFile};
 use crate::store::{self, Head, Store, StoreError};
 use crate::treefile::Access;
@@ -123,6 +124,8 @@ struct Pending {
 
 /// An open archive, holding its lock until dropped.
 pub struct Archive {
+    /// First, so that it is dropped first: its scan thread holds the store.
+    seen: SeenStatements,
     dir: PathBuf,
     store: Store,
     config: Config,
@@ -312,6 +315,7 @@ impl Archive {
         .map_err(StoreError::from)?;
         db.flush().map_err(StoreError::from)?;
         let mut archive = Archive {
+            seen: SeenStatements::empty(),
             dir: dir.to_path_buf(),
             store,
             config: config.clone(),
@@ -356,6 +360,7 @@ impl Archive {
         let head = store.head()?;
         let registry = load_registry(&store)?;
         Ok(Archive {
+            seen: SeenStatements::scan(&store),
             dir: dir.to_path_buf(),
             store,
             config,
@@ -394,6 +399,13 @@ impl Archive {
     pub fn config(&self) -> &Config {
         &self.config
     }
+    /// Whether the writer knows every statement of the log in memory (the
+    /// scan started at open is done): for tests.
+    #[doc(hidden)]
+    pub fn knows_every_statement(&self) -> bool {
+        self.seen.is_ready()
+    }
+
     pub fn head(&self) -> Head {
         self.head
     }
@@ -543,6 +555,7 @@ impl Archive {
             return Ok(outcomes);
         }
         self.write(&pending, received_at)?;
+        self.seen.insert(pending.iter().map(|p| &p.hash));
         self.registry = registry;
         Ok(outcomes)
     }
@@ -572,7 +585,13 @@ impl Archive {
                 duplicate: true,
             }));
         }
-        if let Some(info) = rules::Index::statement(&self.store, &hash)? {
+        // The store is asked only if the statement may be there (`seen`).
+        let logged = if self.seen.may_hold(&hash) {
+            rules::Index::statement(&self.store, &hash)?
+        } else {
+            None
+        };
+        if let Some(info) = logged {
             let entry = self.store.entry_bytes(info.seq)?.ok_or_else(|| {
                 StoreError::Corrupt(format!("index names missing entry {}", info.seq))
             })?;

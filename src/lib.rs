@@ -43,6 +43,7 @@ pub mod receipt;
 pub mod registry;
 pub mod report;
 pub mod rules;
+pub mod seen;
 pub mod sigverify;
 pub mod statement;
 pub mod store;

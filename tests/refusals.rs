@@ -648,6 +648,40 @@ fn duplicate_returns_the_existing_entry() {
     s.finish();
 }
 
+/// A writer reopening the archive learns the log's statements on a thread
+/// of its own (`seen`); before and after it has, a statement of the log is
+/// acknowledged as a duplicate, never appended again.
+#[test]
+fn a_duplicate_is_found_after_reopening_before_and_after_the_writer_knows_the_log() {
+    let mut s = setup();
+    let file = note(&s.f.keys.ngo, "sent before the archive was reopened");
+    let first = accept(&mut s.a, &file);
+    let Setup { f, a, revoked } = s;
+    drop(a);
+    let mut a = f.open();
+    // Whether or not the scan is done yet.
+    let early = a.ingest(&file).unwrap().unwrap();
+    assert!(early.duplicate && early.seq == first.seq);
+    let mut waited = 0;
+    while !a.knows_every_statement() {
+        assert!(waited < 5000, "the scan of the statement index did not end");
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        waited += 1;
+    }
+    let before = snapshot(&a);
+    let again = a.ingest(&file).unwrap().unwrap();
+    assert!(again.duplicate);
+    assert_eq!(
+        (again.seq, again.entry_hash, again.received_at),
+        (first.seq, first.entry_hash, first.received_at)
+    );
+    assert_eq!(snapshot(&a), before, "a duplicate changed the archive");
+    // A new statement is still new.
+    let fresh = accept(&mut a, &note(&f.keys.ngo, "new after the scan"));
+    assert_eq!(fresh.seq, first.seq + 1);
+    Setup { f, a, revoked }.finish();
+}
+
 #[test]
 fn refusals_in_a_batch_leave_the_accepted_statements() {
     let mut s = setup();
