@@ -124,8 +124,10 @@ struct Pending {
 
 /// An open archive, holding its lock until dropped.
 pub struct Archive {
-    /// First, so that it is dropped first: its scan thread holds the store.
-    seen: SeenStatements,
+    /// The statements of the log, for the writer (`seen`): started at the
+    /// first ingest, so that readers never scan. First, so that it is
+    /// dropped first: its scan thread holds the store.
+    seen: Option<SeenStatements>,
     dir: PathBuf,
     store: Store,
     config: Config,
@@ -315,7 +317,7 @@ impl Archive {
         .map_err(StoreError::from)?;
         db.flush().map_err(StoreError::from)?;
         let mut archive = Archive {
-            seen: SeenStatements::empty(),
+            seen: Some(SeenStatements::empty()),
             dir: dir.to_path_buf(),
             store,
             config: config.clone(),
@@ -360,7 +362,7 @@ impl Archive {
         let head = store.head()?;
         let registry = load_registry(&store)?;
         Ok(Archive {
-            seen: SeenStatements::scan(&store),
+            seen: None,
             dir: dir.to_path_buf(),
             store,
             config,
@@ -400,10 +402,10 @@ impl Archive {
         &self.config
     }
     /// Whether the writer knows every statement of the log in memory (the
-    /// scan started at open is done): for tests.
+    /// scan started by its first ingest is done): for tests.
     #[doc(hidden)]
     pub fn knows_every_statement(&self) -> bool {
-        self.seen.is_ready()
+        self.seen.as_ref().is_some_and(SeenStatements::is_ready)
     }
 
     pub fn head(&self) -> Head {
@@ -482,6 +484,9 @@ impl Archive {
         } else {
             self.prechecker().check(files).0
         };
+        if self.seen.is_none() {
+            self.seen = Some(SeenStatements::scan(&self.store));
+        }
         let now = crate::time::now_ms();
         let received_at = now.max(self.head.last_received_at);
         let mut registry = self.registry.clone();
@@ -555,7 +560,9 @@ impl Archive {
             return Ok(outcomes);
         }
         self.write(&pending, received_at)?;
-        self.seen.insert(pending.iter().map(|p| &p.hash));
+        if let Some(seen) = &self.seen {
+            seen.insert(pending.iter().map(|p| &p.hash));
+        }
         self.registry = registry;
         Ok(outcomes)
     }
@@ -586,7 +593,7 @@ impl Archive {
             }));
         }
         // The store is asked only if the statement may be there (`seen`).
-        let logged = if self.seen.may_hold(&hash) {
+        let logged = if self.seen.as_ref().is_none_or(|s| s.may_hold(&hash)) {
             rules::Index::statement(&self.store, &hash)?
         } else {
             None

@@ -14,8 +14,8 @@
 //! duplicate) is settled by the store lookup as before, so the verdicts do
 //! not depend on it. It must never miss a statement the log holds, so it is
 //! filled from two sides:
-//! - a thread started when the archive is opened scans the `H` keys that
-//!   exist then (every key present before the scan starts is returned by
+//! - a thread started by the writer's first ingest (readers never scan)
+//!   scans the `H` keys that exist then (every key present before the scan starts is returned by
 //!   sled's iterator, whatever is inserted meanwhile);
 //! - the writer adds each statement it appends.
 //!

@@ -659,7 +659,8 @@ fn a_duplicate_is_found_after_reopening_before_and_after_the_writer_knows_the_lo
     let Setup { f, a, revoked } = s;
     drop(a);
     let mut a = f.open();
-    // Whether or not the scan is done yet.
+    assert!(!a.knows_every_statement(), "a reader never scans");
+    // The first ingest starts the scan; done or not, a duplicate is found.
     let early = a.ingest(&file).unwrap().unwrap();
     assert!(early.duplicate && early.seq == first.seq);
     let mut waited = 0;
