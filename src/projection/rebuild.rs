@@ -773,23 +773,49 @@ type StoredT = (BTreeMap<String, Vec<u64>>, Option<StoreError>);
 
 fn read_stored_t(store: &Store) -> StoredT {
     let mut stored_t: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    // Keys are sorted, so an incident's rows come one after the other:
+    // they are gathered here, and the incident named once per run of rows
+    // rather than once per row (a `String` each, for ~1 row per entry).
+    let mut run: Option<(sled::IVec, Vec<u64>)> = None;
+    let mut error = None;
     for item in store.db.scan_prefix([store::TOUCH]) {
         let k = match item {
             Ok((k, _)) => k,
-            Err(e) => return (stored_t, Some(e.into())),
+            Err(e) => {
+                error = Some(e.into());
+                break;
+            }
         };
         if k.len() < 10 || k[k.len() - 9] != 0 {
-            return (
-                stored_t,
-                Some(StoreError::Corrupt("touch index key".into())),
-            );
+            error = Some(StoreError::Corrupt("touch index key".into()));
+            break;
         }
-        let id = String::from_utf8_lossy(&k[1..k.len() - 9]).into_owned();
         let mut b = [0u8; 8];
         b.copy_from_slice(&k[k.len() - 8..]);
-        stored_t.entry(id).or_default().push(u64::from_be_bytes(b));
+        let seq = u64::from_be_bytes(b);
+        let id = &k[1..k.len() - 9];
+        match &mut run {
+            Some((run_id, seqs)) if run_id[1..run_id.len() - 9] == *id => seqs.push(seq),
+            _ => {
+                if let Some((run_id, seqs)) = run.replace((k.clone(), vec![seq])) {
+                    add_t_run(&mut stored_t, &run_id, seqs);
+                }
+            }
+        }
     }
-    (stored_t, None)
+    if let Some((run_id, seqs)) = run {
+        add_t_run(&mut stored_t, &run_id, seqs);
+    }
+    (stored_t, error)
+}
+
+/// Add the seqs of one run of `T` rows (`key`: the run's first key).
+fn add_t_run(stored_t: &mut BTreeMap<String, Vec<u64>>, key: &[u8], seqs: Vec<u64>) {
+    let id = String::from_utf8_lossy(&key[1..key.len() - 9]).into_owned();
+    // Two runs can only name the same incident if its name is not valid
+    // UTF-8 (the lossy conversion merges names): keep every seq, as the
+    // row-by-row reading did.
+    stored_t.entry(id).or_default().extend(seqs);
 }
 
 fn read_cached_ids(store: &Store) -> (Option<BTreeSet<String>>, Option<StoreError>) {
