@@ -709,20 +709,25 @@ struct Built {
 /// Build `id`'s view from `events`, and compare its summary with the
 /// cached one (`Projections::rebuild` did exactly this, for every view).
 /// `missing`: the cached summary is known to be absent (or was absent
-/// before this rebuild wrote it).
+/// before this rebuild wrote it). The summary is serialised into `buf`
+/// (one buffer per thread, reused from view to view: summaries run to tens
+/// of KB); `true` when those bytes must be written.
 fn build(
     store: &Store,
     name: &str,
     events: &[Arc<Event>],
     missing: bool,
-) -> Result<(Class, Option<Vec<u8>>)> {
+    buf: &mut Vec<u8>,
+) -> Result<(Class, bool)> {
     let summary = IncidentSummary::of(name, events);
     let fresh = CachedSummary {
         version: CACHE_VERSION,
         stamp: summary.last_seq,
         summary,
     };
-    let bytes = serde_json::to_vec(&fresh).ok();
+    buf.clear();
+    let serialised = serde_json::to_writer(&mut *buf, &fresh).is_ok();
+    let bytes = serialised.then_some(buf.as_slice());
     let stored = if missing {
         None
     } else {
@@ -730,14 +735,14 @@ fn build(
     };
     let class = match &stored {
         None => Class::Missing,
-        Some(s) if bytes.as_deref() == Some(&s[..]) && floats_round_trip(&fresh) => {
+        Some(s) if bytes == Some(&s[..]) && floats_round_trip(&fresh) => {
             debug_assert_eq!(classify(s, &fresh), Class::Matched);
             Class::Matched
         }
         Some(s) => classify(s, &fresh),
     };
-    let same = matches!((&stored, &bytes), (Some(s), Some(b)) if s[..] == b[..]);
-    Ok((class, if same { None } else { bytes }))
+    let same = matches!((&stored, bytes), (Some(s), Some(b)) if s[..] == *b);
+    Ok((class, serialised && !same))
 }
 
 fn classify(stored: &[u8], fresh: &CachedSummary) -> Class {
@@ -909,31 +914,35 @@ impl Projections<'_> {
                 let complete = fold.take_complete(end);
                 let names = &fold.tracker.names;
                 let cached_ids = &cached_ids;
-                let built = crate::par::map(complete, |(id, events)| -> Result<Built> {
-                    let name = &names[id as usize];
-                    let missing = cached_ids.as_ref().is_some_and(|c| !c.contains(name));
-                    let (class, bytes) = build(store, name, &events, missing)?;
-                    // A missing summary is written at once (see the module
-                    // documentation).
-                    if let (Class::Missing, Some(b)) = (class, &bytes) {
-                        store
-                            .db
-                            .insert(view_key(name), b.as_slice())
-                            .map_err(StoreError::from)?;
-                        return Ok(Built {
+                let built = crate::par::map_with(
+                    complete,
+                    Vec::new,
+                    |buf, (id, events)| -> Result<Built> {
+                        let name = &names[id as usize];
+                        let missing = cached_ids.as_ref().is_some_and(|c| !c.contains(name));
+                        let (class, write) = build(store, name, &events, missing, buf)?;
+                        // A missing summary is written at once (see the module
+                        // documentation).
+                        if class == Class::Missing && write {
+                            store
+                                .db
+                                .insert(view_key(name), buf.as_slice())
+                                .map_err(StoreError::from)?;
+                            return Ok(Built {
+                                id,
+                                class,
+                                bytes: None,
+                                inserted: true,
+                            });
+                        }
+                        Ok(Built {
                             id,
                             class,
-                            bytes: None,
-                            inserted: true,
-                        });
-                    }
-                    Ok(Built {
-                        id,
-                        class,
-                        bytes,
-                        inserted: false,
-                    })
-                });
+                            bytes: write.then(|| buf.clone()),
+                            inserted: false,
+                        })
+                    },
+                );
                 for b in built {
                     let b = b?;
                     let inc = &mut fold.incs[b.id as usize];
@@ -985,14 +994,14 @@ impl Projections<'_> {
                 .map(|&n| (n, fold.incs[n as usize].group.seqs()))
                 .collect();
             let names = &fold.tracker.names;
-            let built = crate::par::map(jobs, |(n, seqs)| {
+            let built = crate::par::map_with(jobs, Vec::new, |buf, (n, seqs)| {
                 let name = &names[n as usize];
                 let events = read_events(store, &seqs)?;
                 let missing = !cached_ids.contains(name);
-                build(store, name, &events, missing).map(|(class, bytes)| Built {
+                build(store, name, &events, missing, buf).map(|(class, write)| Built {
                     id: n,
                     class,
-                    bytes,
+                    bytes: write.then(|| buf.clone()),
                     inserted: false,
                 })
             });
