@@ -328,11 +328,28 @@ fn read_events(store: &Store, seqs: &[u64]) -> Result<Vec<Arc<Event>>> {
 /// failure, then its first missing payload, then its first bad payload).
 // Most entries are `Ok`: boxing the event would cost an allocation each.
 #[allow(clippy::large_enum_variant)]
-enum Staged {
-    Ok(Event),
+enum Staged<T = Event> {
+    Ok(T),
     Decode(ProjectionError),
     Part(ProjectionError),
     Parse(ProjectionError),
+}
+
+/// An entry staged and shared, as the fold keeps it.
+type Shared = Staged<Arc<Event>>;
+
+impl Staged {
+    /// The event behind an `Arc`, made on the decoding threads rather than
+    /// by the fold (one thread), and a few bytes to move instead of the
+    /// whole event from vector to vector.
+    fn shared(self) -> Shared {
+        match self {
+            Staged::Ok(ev) => Staged::Ok(Arc::new(ev)),
+            Staged::Decode(e) => Staged::Decode(e),
+            Staged::Part(e) => Staged::Part(e),
+            Staged::Parse(e) => Staged::Parse(e),
+        }
+    }
 }
 
 fn stage(store: &Store, seq: u64, bytes: &[u8]) -> Staged {
@@ -358,14 +375,14 @@ fn stage(store: &Store, seq: u64, bytes: &[u8]) -> Staged {
     Staged::Ok(ev)
 }
 
-fn decode_chunk(store: &Store, raw: Vec<(u64, sled::IVec)>) -> Result<Vec<Event>> {
+fn decode_chunk(store: &Store, raw: Vec<(u64, sled::IVec)>) -> Result<Vec<Arc<Event>>> {
     settle(crate::par::map(raw, |(seq, bytes)| {
-        stage(store, seq, &bytes)
+        stage(store, seq, &bytes).shared()
     }))
 }
 
 /// The chunk's events, or its first failure (see [`Staged`]).
-fn settle(staged: impl IntoIterator<Item = Staged>) -> Result<Vec<Event>> {
+fn settle<T>(staged: impl IntoIterator<Item = Staged<T>>) -> Result<Vec<T>> {
     let staged = staged.into_iter();
     let mut first: [Option<ProjectionError>; 3] = [None, None, None];
     let mut events = Vec::with_capacity(staged.size_hint().0);
@@ -409,6 +426,8 @@ struct Bufs {
     found: Vec<(usize, store::PartLoc)>,
     /// The run of the parts file its payloads span.
     span: Vec<u8>,
+    /// The run's entries, staged.
+    run: Vec<Staged>,
 }
 
 fn missing_part(seq: u64) -> ProjectionError {
@@ -418,14 +437,33 @@ fn missing_part(seq: u64) -> ProjectionError {
     }
 }
 
-/// Entries `from..from + len`, staged as [`stage`] stages each, into
-/// `out`; `false` if they are not exactly those seqs in that order, or a
+/// Entries `from..from + len`, staged as [`stage`] stages each, then
+/// shared, onto `out`; `false` (and nothing added) if they are not exactly those seqs in that order, or a
 /// read of the log fails. The payloads are located with one `part_locs`
 /// scan and read with one read of the region they span (parts of
 /// consecutive entries lie in log order); anything unexpected there (a
 /// row that does not decode, an absurd span) and the entries are staged
 /// part by part, as [`stage`] does, so that the results are the same.
-fn stage_run(store: &Store, from: u64, len: u64, bufs: &mut Bufs, out: &mut Vec<Staged>) -> bool {
+fn stage_run(store: &Store, from: u64, len: u64, bufs: &mut Bufs, out: &mut Vec<Shared>) -> bool {
+    let mut run = std::mem::take(&mut bufs.run);
+    run.clear();
+    let staged = stage_run_into(store, from, len, bufs, &mut run);
+    if staged {
+        out.extend(run.drain(..).map(Staged::shared));
+    }
+    bufs.run = run;
+    staged
+}
+
+/// [`stage_run`], onto `out` (the worker's buffer for the run), the events
+/// not yet shared.
+fn stage_run_into(
+    store: &Store,
+    from: u64,
+    len: u64,
+    bufs: &mut Bufs,
+    out: &mut Vec<Staged>,
+) -> bool {
     let base = out.len();
     bufs.want.clear();
     for item in store.entries_from(from).take(len as usize) {
@@ -465,6 +503,7 @@ fn stage_run(store: &Store, from: u64, len: u64, bufs: &mut Bufs, out: &mut Vec<
         locs,
         found,
         span,
+        ..
     } = bufs;
     if !scanned {
         for &(i, d) in want.iter() {
@@ -566,7 +605,7 @@ fn settle_part(
 
 /// Entries `from..from + len` staged by one worker, run by run; `None`
 /// as [`stage_run`] says.
-fn stage_range(store: &Store, from: u64, len: u64, bufs: &mut Bufs) -> Option<Vec<Staged>> {
+fn stage_range(store: &Store, from: u64, len: u64, bufs: &mut Bufs) -> Option<Vec<Shared>> {
     let mut out = Vec::with_capacity(len as usize);
     let mut at = from;
     while at < from + len {
@@ -584,7 +623,7 @@ fn stage_range(store: &Store, from: u64, len: u64, bufs: &mut Bufs) -> Option<Ve
 /// paging in fresh memory).
 struct Workers {
     jobs: Vec<std::sync::mpsc::SyncSender<(u64, u64)>>,
-    results: Vec<std::sync::mpsc::Receiver<Option<Vec<Staged>>>>,
+    results: Vec<std::sync::mpsc::Receiver<Option<Vec<Shared>>>>,
 }
 
 impl Workers {
@@ -617,7 +656,7 @@ impl Workers {
     /// are not exactly those seqs in that order, or a read fails (the
     /// caller then reads the chunk the plain way, which meets the same
     /// fault where it always did).
-    fn read_by_seq(&self, start: u64, n: u64) -> Option<Result<Vec<Event>>> {
+    fn read_by_seq(&self, start: u64, n: u64) -> Option<Result<Vec<Arc<Event>>>> {
         let per = n.div_ceil(self.jobs.len() as u64).max(1);
         let mut sent = 0;
         for (k, job) in self.jobs.iter().enumerate() {
@@ -672,7 +711,7 @@ impl<'s> Reader<'s> {
         }
     }
 
-    fn next_chunk(&mut self) -> Option<Result<Vec<Event>>> {
+    fn next_chunk(&mut self) -> Option<Result<Vec<Arc<Event>>>> {
         if self.plain.is_none() {
             if self.by_seq {
                 if self.next >= self.size {
@@ -867,7 +906,7 @@ impl Projections<'_> {
         // A reader thread decodes the next chunk (on all cores) while this
         // one folds the last and builds the views it completed.
         let (fold, stored_t, t_error) = std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Event>>>(0);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Arc<Event>>>>(0);
             scope.spawn(move || {
                 let workers = Workers::spawn(scope, store);
                 let mut reader = Reader::new(store, workers, size, tuning.chunk);
@@ -907,7 +946,7 @@ impl Projections<'_> {
                                 ),
                             });
                         }
-                        fold.apply(Arc::new(ev))?;
+                        fold.apply(ev)?;
                     }
                     progress(fold.next);
                 }
