@@ -16,6 +16,7 @@ use crate::domain::{
 use crate::hash::Digest;
 use crate::registry::PAYLOAD;
 use serde::{Deserialize, Serialize};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
@@ -694,40 +695,46 @@ impl<'a> Builder<'a> {
     fn victims(&self, testimonies: &[TestimonyView]) -> Vec<VictimView> {
         // Key: folded name and its occurrence within one claims block, so
         // that two different victims of the same name in one account stay two.
-        let mut order: Vec<(String, usize)> = Vec::new();
-        let mut groups: HashMap<(String, usize), Vec<VictimMention>> = HashMap::new();
+        // Groups in the order their keys first appear.
+        let mut groups: Vec<Vec<VictimMention>> = Vec::new();
+        let mut group_of: HashMap<(String, usize), usize> = HashMap::new();
         for t in testimonies.iter().filter(|t| t.is_active()) {
             for c in t
                 .claims
                 .iter()
                 .filter(|c| self.members.contains(&c.incident))
             {
-                let mut seen: HashMap<String, usize> = HashMap::new();
+                // The block's names so far, each with its count: a block
+                // names a handful of victims, a list is cheaper than a map.
+                let mut seen: Vec<(String, usize)> = Vec::new();
                 for v in &c.victims {
                     let name = fold(&v.name);
-                    let n = seen.entry(name.clone()).or_insert(0);
-                    let key = (name, *n);
-                    *n += 1;
+                    let n = match seen.iter_mut().find(|(s, _)| *s == name) {
+                        Some((_, n)) => {
+                            *n += 1;
+                            *n - 1
+                        }
+                        None => {
+                            seen.push((name.clone(), 1));
+                            0
+                        }
+                    };
                     let mention = VictimMention {
                         source: t.current.clone(),
                         incident: c.incident.clone(),
                         victim: v.clone(),
                     };
-                    match groups.get_mut(&key) {
-                        Some(g) => g.push(mention),
-                        None => {
-                            order.push(key.clone());
-                            groups.insert(key, vec![mention]);
+                    match group_of.entry((name, n)) {
+                        Entry::Occupied(g) => groups[*g.get()].push(mention),
+                        Entry::Vacant(g) => {
+                            g.insert(groups.len());
+                            groups.push(vec![mention]);
                         }
                     }
                 }
             }
         }
-        order
-            .into_iter()
-            .filter_map(|k| groups.remove(&k))
-            .map(merge_victim)
-            .collect()
+        groups.into_iter().map(merge_victim).collect()
     }
 }
 
@@ -739,24 +746,23 @@ fn merge_victim(mentions: Vec<VictimMention>) -> VictimView {
             spellings.push(m.victim.name.clone());
         }
     }
-    let sexes: BTreeSet<_> = mentions
-        .iter()
-        .map(|m| m.victim.sex)
-        .filter(|s| *s != Sex::Unknown)
-        .map(|s| format!("{s:?}"))
-        .collect();
+    // The distinct sexes given (but unknown) and statuses, in order.
+    let mut sexes: Vec<Sex> = Vec::new();
+    let mut statuses: Vec<VictimStatus> = Vec::new();
+    for m in &mentions {
+        let (sex, status) = (m.victim.sex, m.victim.status);
+        if sex != Sex::Unknown && !sexes.contains(&sex) {
+            sexes.push(sex);
+        }
+        if !statuses.contains(&status) {
+            statuses.push(status);
+        }
+    }
     let sex = match sexes.len() {
         0 => Some(Sex::Unknown),
-        1 => mentions
-            .iter()
-            .map(|m| m.victim.sex)
-            .find(|s| *s != Sex::Unknown),
+        1 => sexes.first().copied(),
         _ => None,
     };
-    let statuses: BTreeSet<_> = mentions
-        .iter()
-        .map(|m| format!("{:?}", m.victim.status))
-        .collect();
     let status = (statuses.len() == 1).then(|| mentions[0].victim.status);
     let ages: Vec<Count> = mentions.iter().filter_map(|m| m.victim.age).collect();
     let age = if ages.is_empty() {
@@ -846,5 +852,80 @@ fn figures_from<'a>(
         missing: Figure::from_sources(missing.0, &missing.1),
         women_dead: Figure::from_sources(women.0, &women.1),
         children_dead: Figure::from_sources(children.0, &children.1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{merge_victim, VictimMention};
+    use crate::domain::{Count, Sex, Victim, VictimStatus};
+    use crate::hash::Digest;
+    use crate::projection::SourceRef;
+
+    fn mention(name: &str, sex: Sex, status: VictimStatus, age: Option<Count>) -> VictimMention {
+        VictimMention {
+            source: SourceRef {
+                seq: 1,
+                statement: Digest([1; 32]),
+                author: "a".into(),
+            },
+            incident: "i".into(),
+            victim: Victim {
+                name: name.into(),
+                sex,
+                age,
+                status,
+                relation: None,
+            },
+        }
+    }
+
+    #[test]
+    fn a_victim_merged_from_mentions_keeps_only_what_they_agree_on() {
+        use Sex::*;
+        use VictimStatus::*;
+        let v = merge_victim(vec![
+            mention("Ag", Unknown, Dead, None),
+            mention("AG", Unknown, Dead, None),
+            mention("Ag", Unknown, Dead, None),
+        ]);
+        assert_eq!(v.name, "Ag");
+        assert_eq!(v.spellings, ["Ag", "AG"]);
+        assert_eq!(
+            (v.sex, v.status, v.age, v.conflict),
+            (Some(Unknown), Some(Dead), None, false)
+        );
+
+        let v = merge_victim(vec![
+            mention("x", Unknown, Dead, Some(Count::Exact(3))),
+            mention("x", Male, Dead, Some(Count::Range { min: 2, max: 4 })),
+            mention("x", Male, Dead, None),
+        ]);
+        assert_eq!(
+            (v.sex, v.status, v.conflict),
+            (Some(Male), Some(Dead), false)
+        );
+        assert_eq!(v.age, Some(Count::Range { min: 2, max: 4 }));
+
+        let v = merge_victim(vec![
+            mention("x", Female, Dead, None),
+            mention("x", Unknown, Dead, None),
+            mention("x", Male, Dead, None),
+        ]);
+        assert_eq!((v.sex, v.status, v.conflict), (None, Some(Dead), true));
+
+        let v = merge_victim(vec![
+            mention("x", Female, Missing, None),
+            mention("x", Female, Injured, None),
+            mention("x", Female, Missing, None),
+        ]);
+        assert_eq!((v.sex, v.status, v.conflict), (Some(Female), None, true));
+
+        let v = merge_victim(vec![
+            mention("x", Female, Dead, Some(Count::Exact(3))),
+            mention("x", Female, Dead, Some(Count::Exact(5))),
+        ]);
+        assert!(v.conflict);
+        assert_eq!(v.age, Some(Count::Range { min: 3, max: 5 }));
     }
 }
