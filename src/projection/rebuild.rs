@@ -54,7 +54,11 @@ pub struct Tuning {
 impl Default for Tuning {
     fn default() -> Tuning {
         Tuning {
-            chunk: 16384,
+            // Groups are found complete, and their entries dropped, at the
+            // end of a chunk: small chunks keep fewer entries alive (peak
+            // RSS at 100k entries: 275 MB with 16384, 223 MB with 2048), at
+            // the same speed as long as the reader stays READ_AHEAD ahead.
+            chunk: 2048,
             pending_budget: 32 << 20,
         }
     }
@@ -405,6 +409,12 @@ fn settle<T>(staged: impl IntoIterator<Item = Staged<T>>) -> Result<Vec<T>> {
         _ => Ok(events),
     }
 }
+
+/// Entries decoded ahead of the fold, in whole chunks waiting for it: the
+/// fold builds the views a chunk completes in bursts, and the decoding
+/// threads run on meanwhile instead of waiting for it (at 100k entries,
+/// chunks of 4096 took ~8 % longer with none waiting than with three).
+const READ_AHEAD: usize = 12_288;
 
 /// Entries read by one worker at a time (from one `entries_from` seek,
 /// one `part_locs` scan and, usually, one read of the parts file).
@@ -903,10 +913,11 @@ impl Projections<'_> {
         let mut pending: HashMap<u32, Vec<u8>> = HashMap::new();
         let mut pending_bytes = 0usize;
 
-        // A reader thread decodes the next chunk (on all cores) while this
+        // A reader thread decodes the next chunks (on all cores) while this
         // one folds the last and builds the views it completed.
         let (fold, stored_t, t_error) = std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Arc<Event>>>>(0);
+            let ahead = READ_AHEAD / tuning.chunk.max(1);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Vec<Arc<Event>>>>(ahead);
             scope.spawn(move || {
                 let workers = Workers::spawn(scope, store);
                 let mut reader = Reader::new(store, workers, size, tuning.chunk);
