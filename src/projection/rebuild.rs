@@ -448,12 +448,13 @@ fn missing_part(seq: u64) -> ProjectionError {
 }
 
 /// Entries `from..from + len`, staged as [`stage`] stages each, then
-/// shared, onto `out`; `false` (and nothing added) if they are not exactly those seqs in that order, or a
-/// read of the log fails. The payloads are located with one `part_locs`
-/// scan and read with one read of the region they span (parts of
-/// consecutive entries lie in log order); anything unexpected there (a
-/// row that does not decode, an absurd span) and the entries are staged
-/// part by part, as [`stage`] does, so that the results are the same.
+/// shared, onto `out`; `false` (and nothing added) if they are not exactly
+/// those seqs in that order, or a read of the log fails. The payloads are
+/// located with one `part_locs` scan and read with one read of the region
+/// they span (parts of consecutive entries lie in log order); anything
+/// unexpected there (a row that does not decode, an absurd span) and the
+/// entries are staged part by part, as [`stage`] does, so that the results
+/// are the same.
 fn stage_run(store: &Store, from: u64, len: u64, bufs: &mut Bufs, out: &mut Vec<Shared>) -> bool {
     let mut run = std::mem::take(&mut bufs.run);
     run.clear();
