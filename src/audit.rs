@@ -17,7 +17,6 @@ use crate::store::{self, Store, StoreError};
 use serde::Serialize;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -662,7 +661,7 @@ struct Replay<'a> {
 #[derive(Default)]
 struct Copies {
     /// Fingerprint -> seq of the first entry with that fingerprint.
-    first: HashMap<u64, u64, BuildHasherDefault<Fingerprint>>,
+    first: HashMap<u64, u64, crate::hash::Fingerprints>,
     /// Statements whose fingerprint an entry with another statement took
     /// first -> their first seq.
     collided: HashMap<Digest, u64>,
@@ -687,9 +686,7 @@ impl Copies {
         n: u64,
         hash: &Digest,
     ) -> Result<Option<u64>, StoreError> {
-        let mut fp = [0u8; 8];
-        fp.copy_from_slice(&hash.0[..8]);
-        let k = match self.first.entry(u64::from_le_bytes(fp)) {
+        let k = match self.first.entry(hash.fingerprint()) {
             Entry::Vacant(v) => {
                 v.insert(n);
                 return Ok(None);
@@ -714,24 +711,6 @@ impl Copies {
             .entry_bytes(seq)?
             .and_then(|b| crate::entry::Entry::from_bytes(&b).ok())
             .is_some_and(|e| e.statement.hash() == *hash))
-    }
-}
-
-/// The identity hash of a fingerprint, already uniformly distributed.
-#[derive(Default)]
-struct Fingerprint(u64);
-
-impl Hasher for Fingerprint {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(b);
-        }
-    }
-    fn write_u64(&mut self, v: u64) {
-        self.0 = v;
     }
 }
 

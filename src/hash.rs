@@ -36,7 +36,40 @@ impl Digest {
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
+
+    /// The first 8 bytes, as a number: a fingerprint of the digest for
+    /// in-memory sets and maps (a SHA-256 output's bytes are uniformly
+    /// spread, so it needs no further hashing: see [`FingerprintHasher`]).
+    pub fn fingerprint(&self) -> u64 {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(&self.0[..8]);
+        u64::from_le_bytes(b)
+    }
 }
+
+/// The hasher of maps keyed by [`Digest::fingerprint`]: the fingerprint is
+/// already uniformly spread, so it is its own hash.
+#[derive(Default)]
+pub struct FingerprintHasher(u64);
+
+impl std::hash::Hasher for FingerprintHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is meant; fold anything else in, so that the
+        // hasher is correct for any key.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = v;
+    }
+}
+
+/// `BuildHasher` of maps keyed by [`Digest::fingerprint`].
+pub type Fingerprints = std::hash::BuildHasherDefault<FingerprintHasher>;
 
 impl fmt::Display for Digest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -26,38 +26,10 @@
 use crate::hash::Digest;
 use crate::store::{self, Store};
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-/// Statement hashes are SHA-256 outputs: their first 8 bytes are already
-/// uniformly spread, so the set uses them as the hash as they are.
-#[derive(Default)]
-struct Passthrough(u64);
-
-impl Hasher for Passthrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is used (the set holds u64s); fold anything
-        // else in, so that the hasher is correct for any input.
-        for &b in bytes {
-            self.0 = self.0.rotate_left(8) ^ b as u64;
-        }
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
-type Fingerprints = HashSet<u64, BuildHasherDefault<Passthrough>>;
-
-fn fingerprint(hash: &[u8; 32]) -> u64 {
-    let mut b = [0u8; 8];
-    b.copy_from_slice(&hash[..8]);
-    u64::from_le_bytes(b)
-}
+type Fingerprints = HashSet<u64, crate::hash::Fingerprints>;
 
 enum State {
     /// The scan is running; what the writer appends meanwhile.
@@ -103,7 +75,7 @@ impl SeenStatements {
                         Ok(k) => {
                             if let Some(h) = k.get(1..).and_then(|h| <&[u8; 32]>::try_from(h).ok())
                             {
-                                found.insert(fingerprint(h));
+                                found.insert(Digest(*h).fingerprint());
                             }
                         }
                         Err(_) => {
@@ -137,7 +109,7 @@ impl SeenStatements {
     /// `false` only if the log certainly does not hold `hash`.
     pub fn may_hold(&self, hash: &Digest) -> bool {
         match &*lock(&self.state) {
-            State::Ready(set) => set.contains(&fingerprint(&hash.0)),
+            State::Ready(set) => set.contains(&hash.fingerprint()),
             State::Scanning(_) | State::Failed => true,
         }
     }
@@ -146,7 +118,7 @@ impl SeenStatements {
     pub fn insert<'a>(&self, hashes: impl IntoIterator<Item = &'a Digest>) {
         match &mut *lock(&self.state) {
             State::Ready(set) | State::Scanning(set) => {
-                set.extend(hashes.into_iter().map(|h| fingerprint(&h.0)))
+                set.extend(hashes.into_iter().map(Digest::fingerprint))
             }
             State::Failed => {}
         }
