@@ -15,8 +15,9 @@
 //! not depend on it. It must never miss a statement the log holds, so it is
 //! filled from two sides:
 //! - a thread started by the writer's first ingest (readers never scan)
-//!   scans the `H` keys that exist then (every key present before the scan starts is returned by
-//!   sled's iterator, whatever is inserted meanwhile);
+//!   scans the `H` keys that exist then (`H` keys are never removed, and
+//!   sled's iterator finds each next key by seeking past the last one it
+//!   returned, so concurrent inserts and node splits do not hide any);
 //! - the writer adds each statement it appends.
 //!
 //! Until the scan is done, every answer is "maybe": a writer that appends a

@@ -61,7 +61,7 @@ pub struct StrictKey {
 
 /// How many keys get a [`FixedBase`] table (~680 KB each) in a process:
 /// the first ones seen; any further key verifies without one (dalek's
-/// double-scalar multiplication), at the cost of ~20 % more time.
+/// double-scalar multiplication): 32 µs instead of 17 µs.
 const MAX_TABLES: usize = 64;
 
 impl StrictKey {
