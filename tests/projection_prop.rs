@@ -211,6 +211,99 @@ fn claims_of(incs: &[usize], dead: &[Option<(u32, u32)>]) -> BTreeMap<String, Op
         .collect()
 }
 
+/// The statement `op` asks for (who signs, kind, composer input), given
+/// the statements ingested so far; `None` for `Look`, or when it has
+/// nothing to act on yet.
+fn op_input(
+    op: &Op,
+    testimonies: &[Digest],
+    all: &[Digest],
+    records: &BTreeMap<usize, Digest>,
+) -> Option<(Who, Kind, Value)> {
+    let pick = |v: &[Digest], n: usize| v.get(n % v.len().max(1)).copied();
+    Some(match op {
+        Op::Look => return None,
+        Op::Open { inc } => (
+            Who::Journalist,
+            Kind::Incident,
+            incident_json(IDS[*inc], IDS[*inc], "2025-11-01"),
+        ),
+        Op::Testify {
+            by,
+            incs,
+            dead,
+            victims,
+        } => {
+            let mut t = testimony(incs, dead, victims);
+            t["text"] = json!("récit");
+            t["witness"] = json!({"nom": "X"});
+            (who(*by), Kind::Testimony, t)
+        }
+        Op::Amend {
+            by,
+            target,
+            incs,
+            dead,
+        } => {
+            let t = pick(testimonies, *target)?;
+            let deads = vec![*dead; incs.len()];
+            (
+                who(*by),
+                Kind::Amendment,
+                json!({"amends": t.to_hex(), "reason": "r", "text": "récit corrigé",
+                       "testimony": testimony(incs, &deads, &[])}),
+            )
+        }
+        Op::AmendIncident { by, inc, day } => {
+            let r = records.get(inc)?;
+            let mut i = incident_json(IDS[*inc], IDS[*inc], &format!("2025-10-{day:02}"));
+            i["title"] = json!(format!("titre {day}"));
+            (
+                who(*by),
+                Kind::Amendment,
+                json!({"amends": r.to_hex(), "reason": "date", "incident": i}),
+            )
+        }
+        Op::Retract { by, target } => {
+            let t = pick(testimonies, *target)?;
+            (
+                who(*by),
+                Kind::Retraction,
+                json!({"retracts": t.to_hex(), "reason": "r"}),
+            )
+        }
+        Op::Annotate { by, target } => {
+            let t = pick(all, *target)?;
+            (
+                who(*by),
+                Kind::Annotation,
+                json!({"on": t.to_hex(), "stance": "note", "text": "vu"}),
+            )
+        }
+        Op::Merge { by, from, into } => (
+            who(*by),
+            Kind::Merge,
+            json!({"from": IDS[*from], "into": IDS[*into], "reason": "même événement"}),
+        ),
+        Op::Claim { incs, dead } => (
+            Who::Journalist,
+            Kind::SummaryClaim,
+            json!({"source": {"relation": "press", "description": "p"}, "text": "bilan",
+                   "from": "2025-10-01", "to": "2025-11-30",
+                   "incidents": incs.iter().map(|&i| IDS[i]).collect::<BTreeSet<_>>(),
+                   "figures": {"dead": dead}}),
+        ),
+        Op::Redact { by, target } => {
+            let t = pick(testimonies, *target)?;
+            (
+                who(*by),
+                Kind::Redaction,
+                json!({"statement": t.to_hex(), "label": "witness", "reason": "protection"}),
+            )
+        }
+    })
+}
+
 fn run(ops: Vec<Op>) {
     let mut f = Fx::new();
     let mut files: Vec<StatementFile> = Vec::new();
@@ -225,102 +318,13 @@ fn run(ops: Vec<Op>) {
         ops.insert(0, Op::Open { inc });
     }
     for op in ops {
-        let (w, kind, input): (Who, Kind, Value) = match &op {
-            Op::Look => {
-                f.p().summaries(f.size()).expect("summaries");
-                looks += 1;
-                continue;
-            }
-            Op::Open { inc } => (
-                Who::Journalist,
-                Kind::Incident,
-                incident_json(IDS[*inc], IDS[*inc], "2025-11-01"),
-            ),
-            Op::Testify {
-                by,
-                incs,
-                dead,
-                victims,
-            } => {
-                let mut t = testimony(incs, dead, victims);
-                t["text"] = json!("récit");
-                t["witness"] = json!({"nom": "X"});
-                (who(*by), Kind::Testimony, t)
-            }
-            Op::Amend {
-                by,
-                target,
-                incs,
-                dead,
-            } => {
-                if testimonies.is_empty() {
-                    continue;
-                }
-                let t = testimonies[target % testimonies.len()];
-                let deads = vec![*dead; incs.len()];
-                (
-                    who(*by),
-                    Kind::Amendment,
-                    json!({"amends": t.to_hex(), "reason": "r", "text": "récit corrigé",
-                           "testimony": testimony(incs, &deads, &[])}),
-                )
-            }
-            Op::AmendIncident { by, inc, day } => {
-                let Some(r) = records.get(inc) else { continue };
-                let mut i = incident_json(IDS[*inc], IDS[*inc], &format!("2025-10-{day:02}"));
-                i["title"] = json!(format!("titre {day}"));
-                (
-                    who(*by),
-                    Kind::Amendment,
-                    json!({"amends": r.to_hex(), "reason": "date", "incident": i}),
-                )
-            }
-            Op::Retract { by, target } => {
-                if testimonies.is_empty() {
-                    continue;
-                }
-                let t = testimonies[target % testimonies.len()];
-                (
-                    who(*by),
-                    Kind::Retraction,
-                    json!({"retracts": t.to_hex(), "reason": "r"}),
-                )
-            }
-            Op::Annotate { by, target } => {
-                if all.is_empty() {
-                    continue;
-                }
-                let t = all[target % all.len()];
-                (
-                    who(*by),
-                    Kind::Annotation,
-                    json!({"on": t.to_hex(), "stance": "note", "text": "vu"}),
-                )
-            }
-            Op::Merge { by, from, into } => (
-                who(*by),
-                Kind::Merge,
-                json!({"from": IDS[*from], "into": IDS[*into], "reason": "même événement"}),
-            ),
-            Op::Claim { incs, dead } => (
-                Who::Journalist,
-                Kind::SummaryClaim,
-                json!({"source": {"relation": "press", "description": "p"}, "text": "bilan",
-                       "from": "2025-10-01", "to": "2025-11-30",
-                       "incidents": incs.iter().map(|&i| IDS[i]).collect::<BTreeSet<_>>(),
-                       "figures": {"dead": dead}}),
-            ),
-            Op::Redact { by, target } => {
-                if testimonies.is_empty() {
-                    continue;
-                }
-                let t = testimonies[target % testimonies.len()];
-                (
-                    who(*by),
-                    Kind::Redaction,
-                    json!({"statement": t.to_hex(), "label": "witness", "reason": "protection"}),
-                )
-            }
+        if let Op::Look = op {
+            f.p().summaries(f.size()).expect("summaries");
+            looks += 1;
+            continue;
+        }
+        let Some((w, kind, input)) = op_input(&op, &testimonies, &all, &records) else {
+            continue;
         };
         // Compose refuses some inputs before signing (e.g. merge into itself).
         let Ok(draft) =
@@ -468,98 +472,12 @@ fn ingest_ops(ops: Vec<Op>) -> Fx {
         ops.insert(0, Op::Open { inc });
     }
     for op in ops {
-        let pick = |v: &[Digest], n: usize| v.get(n % v.len().max(1)).copied();
-        let (w, kind, input): (Who, Kind, Value) = match &op {
-            Op::Look => {
-                f.p().summaries(f.size()).expect("summaries");
-                continue;
-            }
-            Op::Open { inc } => (
-                Who::Journalist,
-                Kind::Incident,
-                incident_json(IDS[*inc], IDS[*inc], "2025-11-01"),
-            ),
-            Op::Testify {
-                by,
-                incs,
-                dead,
-                victims,
-            } => {
-                let mut t = testimony(incs, dead, victims);
-                t["text"] = json!("récit");
-                t["witness"] = json!({"nom": "X"});
-                (who(*by), Kind::Testimony, t)
-            }
-            Op::Amend {
-                by,
-                target,
-                incs,
-                dead,
-            } => {
-                let Some(t) = pick(&testimonies, *target) else {
-                    continue;
-                };
-                let deads = vec![*dead; incs.len()];
-                (
-                    who(*by),
-                    Kind::Amendment,
-                    json!({"amends": t.to_hex(), "reason": "r", "text": "récit corrigé",
-                           "testimony": testimony(incs, &deads, &[])}),
-                )
-            }
-            Op::AmendIncident { by, inc, day } => {
-                let Some(r) = records.get(inc) else { continue };
-                let mut i = incident_json(IDS[*inc], IDS[*inc], &format!("2025-10-{day:02}"));
-                i["title"] = json!(format!("titre {day}"));
-                (
-                    who(*by),
-                    Kind::Amendment,
-                    json!({"amends": r.to_hex(), "reason": "date", "incident": i}),
-                )
-            }
-            Op::Retract { by, target } => {
-                let Some(t) = pick(&testimonies, *target) else {
-                    continue;
-                };
-                (
-                    who(*by),
-                    Kind::Retraction,
-                    json!({"retracts": t.to_hex(), "reason": "r"}),
-                )
-            }
-            Op::Annotate { by, target } => {
-                let Some(t) = pick(&all, *target) else {
-                    continue;
-                };
-                (
-                    who(*by),
-                    Kind::Annotation,
-                    json!({"on": t.to_hex(), "stance": "note", "text": "vu"}),
-                )
-            }
-            Op::Merge { by, from, into } => (
-                who(*by),
-                Kind::Merge,
-                json!({"from": IDS[*from], "into": IDS[*into], "reason": "même événement"}),
-            ),
-            Op::Claim { incs, dead } => (
-                Who::Journalist,
-                Kind::SummaryClaim,
-                json!({"source": {"relation": "press", "description": "p"}, "text": "bilan",
-                       "from": "2025-10-01", "to": "2025-11-30",
-                       "incidents": incs.iter().map(|&i| IDS[i]).collect::<BTreeSet<_>>(),
-                       "figures": {"dead": dead}}),
-            ),
-            Op::Redact { by, target } => {
-                let Some(t) = pick(&testimonies, *target) else {
-                    continue;
-                };
-                (
-                    who(*by),
-                    Kind::Redaction,
-                    json!({"statement": t.to_hex(), "label": "witness", "reason": "protection"}),
-                )
-            }
+        if let Op::Look = op {
+            f.p().summaries(f.size()).expect("summaries");
+            continue;
+        }
+        let Some((w, kind, input)) = op_input(&op, &testimonies, &all, &records) else {
+            continue;
         };
         let Ok(draft) =
             temoin::compose::draft_from_json(kind, &serde_json::to_vec(&input).unwrap())
