@@ -126,9 +126,9 @@ impl StrictKey {
     /// Whether `signature` verifies over the message `parts` (concatenated,
     /// hashed in place) with `verify_strict`'s verdict.
     pub fn verify_strict(&self, parts: &[&[u8]], signature: &[u8; 64]) -> bool {
-        let (r_bytes, s_bytes) = signature.split_at(32);
-        let r_bytes: [u8; 32] = r_bytes.try_into().expect("32 bytes");
-        let s_bytes: [u8; 32] = s_bytes.try_into().expect("32 bytes");
+        let (mut r_bytes, mut s_bytes) = ([0u8; 32], [0u8; 32]);
+        r_bytes.copy_from_slice(&signature[..32]);
+        s_bytes.copy_from_slice(&signature[32..]);
         // 1. A canonical s.
         let Some(s) = Option::<Scalar>::from(Scalar::from_canonical_bytes(s_bytes)) else {
             return false;

@@ -689,8 +689,7 @@ fn the_fold_one_entry_at_a_time_equals_the_views_from_the_touch_index() {
 #[test]
 fn rebuild_meets_a_damaged_payload_part_as_reading_the_entry_does() {
     use temoin::projection::Tuning;
-    let f = two_incidents();
-    let mut f = f;
+    let mut f = two_incidents();
     for i in 0..6 {
         f.ok(
             Who::Ngo,
