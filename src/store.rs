@@ -334,14 +334,17 @@ impl Store {
                     })?;
                     Ok((seq, decode_part_row(seq, &v)?))
                 });
-                let items: Vec<Result<(u64, Digest, PartLoc), StoreError>> = match row {
-                    Ok((seq, row)) => row
-                        .into_iter()
-                        .map(|(d, loc)| Ok((seq, Digest(d), loc)))
-                        .collect(),
-                    Err(e) => vec![Err(e)],
+                // The row's records, or its error, without a second vector.
+                let (row, err) = match row {
+                    Ok(r) => (Some(r), None),
+                    Err(e) => (None, Some(Err(e))),
                 };
-                items
+                row.into_iter()
+                    .flat_map(|(seq, row)| {
+                        row.into_iter()
+                            .map(move |(d, loc)| Ok((seq, Digest(d), loc)))
+                    })
+                    .chain(err)
             })
     }
 
