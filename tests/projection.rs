@@ -642,6 +642,30 @@ fn cache_is_refreshed_and_rebuild_checks_what_is_stored() {
     assert_eq!(r.touch_mismatches.len(), 1);
     assert_eq!(r.touch_mismatches[0].missing, vec![size - 1]);
     assert!(!r.matched());
+    db.insert(store::touch_key(A, size - 1), &[]).unwrap();
+    assert!(f.p().rebuild(&mut |_| {}).unwrap().matched());
+
+    use temoin::projection::Tuning;
+    // A cached summary of an incident the log does not have is reported
+    // and removed, whether the rebuild meets the cached ids in one chunk
+    // or along a fold of one-entry chunks.
+    for chunk in [Tuning::default().chunk, 1] {
+        let ghost = store::key(store::VIEW, b"inc-ghost");
+        db.insert(&ghost, &b"{}"[..]).unwrap();
+        let tuning = Tuning {
+            chunk,
+            ..Default::default()
+        };
+        let r = f.p().rebuild_tuned(tuning, &mut |_| {}).unwrap();
+        assert_eq!(
+            r.views_unknown,
+            vec!["inc-ghost".to_string()],
+            "chunk {chunk}"
+        );
+        assert_eq!(r.views_matched, 2, "chunk {chunk}");
+        assert!(!r.matched());
+        assert!(db.get(&ghost).unwrap().is_none());
+    }
 }
 
 #[test]

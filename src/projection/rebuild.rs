@@ -873,18 +873,69 @@ fn add_t_run(stored_t: &mut BTreeMap<String, Vec<u64>>, key: &[u8], seqs: Vec<u6
     stored_t.entry(id).or_default().extend(seqs);
 }
 
-fn read_cached_ids(store: &Store) -> (Option<BTreeSet<String>>, Option<StoreError>) {
-    let mut ids = BTreeSet::new();
-    for item in store.db.scan_prefix([store::VIEW]).keys() {
-        match item {
-            Ok(k) if k.as_ref() == CLAIMS_KEY => {}
-            Ok(k) => {
-                ids.insert(String::from_utf8_lossy(&k[1..]).into_owned());
-            }
-            Err(e) => return (None, Some(e.into())),
+/// The ids that have a cached summary, gathered a few keys at a time while
+/// the fold runs (see [`CachedIds::advance`]).
+struct CachedIds {
+    iter: sled::Iter,
+    ids: BTreeSet<String>,
+    error: Option<StoreError>,
+    done: bool,
+}
+
+/// Cached summaries looked at per chunk folded.
+///
+/// Why not all at once: sled's cache counts an access only when 64 have
+/// queued in the page's shard (of 256), so a burst of reads touching a
+/// thousand pages evicts none of them. The summaries are big (~40 KB, ~400
+/// MB in all at 1M entries), and scanning them before the fold kept all of
+/// them resident: the rebuild's peak went from 180 MB (sled opened) to 560
+/// MB before its first entry. Scanned along the fold, their pages queue
+/// among the log's and are evicted with them.
+const CACHED_IDS_PER_CHUNK: usize = 64;
+
+impl CachedIds {
+    fn new(store: &Store) -> CachedIds {
+        CachedIds {
+            iter: store.db.scan_prefix([store::VIEW]),
+            ids: BTreeSet::new(),
+            error: None,
+            done: false,
         }
     }
-    (Some(ids), None)
+
+    /// Look at up to `n` more keys.
+    fn advance(&mut self, n: usize) {
+        for _ in 0..n {
+            if self.done {
+                return;
+            }
+            match self.iter.next() {
+                None => self.done = true,
+                Some(Ok((k, _))) if k.as_ref() == CLAIMS_KEY => {}
+                Some(Ok((k, _))) => {
+                    self.ids
+                        .insert(String::from_utf8_lossy(&k[1..]).into_owned());
+                }
+                Some(Err(e)) => {
+                    self.error = Some(e.into());
+                    self.done = true;
+                }
+            }
+        }
+    }
+
+    /// Every id (keys inserted since the scan began may be among them:
+    /// those are summaries the rebuild wrote, of incidents the log has),
+    /// or the scan's error.
+    fn finish(mut self) -> std::result::Result<BTreeSet<String>, StoreError> {
+        while !self.done {
+            self.advance(usize::MAX);
+        }
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(self.ids),
+        }
+    }
 }
 
 impl Projections<'_> {
@@ -906,11 +957,12 @@ impl Projections<'_> {
         let started = std::time::Instant::now();
         let store = self.store;
         let size = self.size()?;
-        // Ids that have a cached summary (the key, as the old scan named
-        // it); `None` if the scan failed (the error is returned after the
-        // fold, where the old rebuild met it; meanwhile each view's cached
-        // summary is read).
-        let (cached_ids, j_error) = read_cached_ids(store);
+        // Ids that have a cached summary, gathered along the fold (an error
+        // is returned after it, where the old rebuild met it). Meanwhile
+        // each view's cached summary is read when the view is built: a
+        // missing one is written then, and remembered as missing
+        // (`Class::Missing`) for a second build.
+        let mut cached_ids = CachedIds::new(store);
         let mut pending: HashMap<u32, Vec<u8>> = HashMap::new();
         let mut pending_bytes = 0usize;
 
@@ -961,17 +1013,16 @@ impl Projections<'_> {
                         fold.apply(ev)?;
                     }
                     progress(fold.next);
+                    cached_ids.advance(CACHED_IDS_PER_CHUNK);
                 }
                 let complete = fold.take_complete(end);
                 let names = &fold.tracker.names;
-                let cached_ids = &cached_ids;
                 let built = crate::par::map_with(
                     complete,
                     Vec::new,
                     |buf, (id, events)| -> Result<Built> {
                         let name = &names[id as usize];
-                        let missing = cached_ids.as_ref().is_some_and(|c| !c.contains(name));
-                        let (class, write) = build(store, name, &events, missing, buf)?;
+                        let (class, write) = build(store, name, &events, false, buf)?;
                         // A missing summary is written at once (see the module
                         // documentation).
                         if class == Class::Missing && write {
@@ -1023,10 +1074,10 @@ impl Projections<'_> {
                 reason: format!("the head says {size} entries, the log holds {}", fold.next),
             });
         }
-        if let Some(e) = t_error.or(j_error) {
+        if let Some(e) = t_error {
             return Err(e.into());
         }
-        let cached_ids = cached_ids.unwrap_or_default();
+        let cached_ids = cached_ids.finish()?;
 
         // Views built again: groups that grew after they were thought
         // complete, and rewrites that did not fit the budget.
@@ -1040,15 +1091,19 @@ impl Projections<'_> {
         let mut batch = sled::Batch::default();
         let mut batch_bytes = 0usize;
         for ids in redo.chunks(64) {
-            let jobs: Vec<(u32, Vec<u64>)> = ids
+            // (incident, its group's seqs, whether its summary was missing
+            // before the rebuild: the fold may have written one since).
+            let jobs: Vec<(u32, Vec<u64>, bool)> = ids
                 .iter()
-                .map(|&n| (n, fold.incs[n as usize].group.seqs()))
+                .map(|&n| {
+                    let inc = &fold.incs[n as usize];
+                    (n, inc.group.seqs(), inc.class == Some(Class::Missing))
+                })
                 .collect();
             let names = &fold.tracker.names;
-            let built = crate::par::map_with(jobs, Vec::new, |buf, (n, seqs)| {
+            let built = crate::par::map_with(jobs, Vec::new, |buf, (n, seqs, missing)| {
                 let name = &names[n as usize];
                 let events = read_events(store, &seqs)?;
-                let missing = !cached_ids.contains(name);
                 build(store, name, &events, missing, buf).map(|(class, write)| Built {
                     id: n,
                     class,
