@@ -134,6 +134,10 @@ pub struct Archive {
     head: Head,
     registry: Registry,
     checkpoint_key: SecretKey,
+    /// Time spent in sled's `apply_batch` and `flush` by this handle's
+    /// ingests, for the bench (`ingest_sled_us`): the part of the writer's
+    /// work that is the store's.
+    sled_write_time: std::time::Duration,
     _lock: File,
 }
 
@@ -324,6 +328,7 @@ impl Archive {
             head: Head::default(),
             registry: Registry::default(),
             checkpoint_key,
+            sled_write_time: std::time::Duration::ZERO,
             _lock: lock,
         };
         let genesis = GenesisPayload {
@@ -369,6 +374,7 @@ impl Archive {
             head,
             registry,
             checkpoint_key,
+            sled_write_time: std::time::Duration::ZERO,
             _lock: lock,
         })
     }
@@ -400,6 +406,13 @@ impl Archive {
     }
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Time this handle's ingests have spent in sled's `apply_batch` and
+    /// `flush` (for the bench).
+    #[doc(hidden)]
+    pub fn sled_write_time(&self) -> std::time::Duration {
+        self.sled_write_time
     }
     /// Whether the writer knows every statement of the log in memory (the
     /// scan started by its first ingest is done): for tests.
@@ -790,9 +803,11 @@ impl Archive {
         });
         parts_done?;
         tree_done?;
+        let sled_started = std::time::Instant::now();
         self.store.db.apply_batch(batch).map_err(StoreError::from)?;
         // Acknowledge only what is durable.
         self.store.db.flush().map_err(StoreError::from)?;
+        self.sled_write_time += sled_started.elapsed();
         self.head = head;
         // The batch is durable and acknowledged whatever happens next. If
         // zeroing erased parts fails here, their `Z` rows stay and the next

@@ -10,6 +10,8 @@ const FIGURES: &[&str] = &[
     "raw_sign_per_s",
     "raw_sigverify_per_s",
     "ingest_per_s",
+    "ingest_writer_us",
+    "ingest_sled_us",
     "ingest_one_ms_p50",
     "ingest_one_ms_p99",
     "audit_per_s",
@@ -71,6 +73,12 @@ fn bench_smoke_json_has_every_figure() {
             assert!(n.is_finite() && n > 0.0, "{f} = {n}");
         }
     }
+    // sled's share of the writer's time is part of it.
+    let (writer, sled) = (&v["ingest_writer_us"], &v["ingest_sled_us"]);
+    assert!(
+        sled.as_f64() <= writer.as_f64(),
+        "sled {sled} > writer {writer}"
+    );
     let phases = v["peak_rss_mb_by_phase"].as_object().expect("phases");
     assert!(phases.contains_key("ingest") && phases.contains_key("audit"));
     // The archive it built is kept with --dir, and verifies.

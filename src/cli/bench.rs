@@ -162,6 +162,11 @@ fn print_table(r: &Report) {
             format!("ratio {:.2} (target ≥ 0.75)", r.ingest_ratio),
         ],
         vec![
+            "ingest_writer_us / ingest_sled_us".into(),
+            format!("{:.1} / {:.1}", r.ingest_writer_us, r.ingest_sled_us),
+            "µs per entry: the writer, and of it sled's apply_batch + flush".into(),
+        ],
+        vec![
             "ingest_one_ms_p50/p99".into(),
             format!("{:.2} / {:.2}", r.ingest_one_ms_p50, r.ingest_one_ms_p99),
             "".into(),
