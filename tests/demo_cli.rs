@@ -93,6 +93,14 @@ fn reading_commands_with_json_and_as_of() {
         })
         .collect();
     assert!(dead.contains(&("zouera-2025-07-08".into(), 4)));
+    // Printed one incident at a time, it is exactly the pretty JSON of the
+    // whole value, with some incidents and with none.
+    for (args, empty) in [(&[][..], false), (&["--as-of", "0"][..], true)] {
+        let raw = ok(&[&["incident", "list", "--archive", d, "--json"][..], args].concat());
+        let value: serde_json::Value = serde_json::from_str(&raw).unwrap();
+        assert_eq!(raw, serde_json::to_string_pretty(&value).unwrap() + "\n");
+        assert_eq!(value["incidents"].as_array().unwrap().is_empty(), empty);
+    }
 
     // As of entry 8, no testimony yet: no figures.
     let early = json(&["incident", "list", "--archive", d, "--as-of", "8", "--json"]);

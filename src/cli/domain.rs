@@ -131,12 +131,19 @@ pub fn run(cmd: Command) -> CliResult {
             let a = Archive::open(&archive.archive)?;
             let p = Projections::new(a.store());
             let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
-            let list = p.summaries(upto)?;
+            // One summary at a time: a large archive's summaries do not
+            // all fit in memory at once (~40 KB each).
             if json {
-                print_json(&serde_json::json!({"as_of": upto as i128 - 1, "incidents": list}))?;
+                print_incidents_json(&p, upto)?;
             } else {
-                println!("{}", as_of_line(&p, upto)?);
-                print_incidents(&list);
+                let line = as_of_line(&p, upto)?;
+                let mut rows = Vec::new();
+                p.for_each_summary(upto, |s| {
+                    rows.push(incident_row(&s));
+                    Ok(())
+                })?;
+                println!("{line}");
+                print_incident_rows(rows);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -346,44 +353,97 @@ fn when_short(w: &temoin::domain::When) -> String {
     s
 }
 
-fn print_incidents(list: &[IncidentSummary]) {
-    let mut rows: Vec<(String, Vec<String>)> = Vec::new();
-    for s in list {
-        let (date, place, title) = match &s.incident {
-            Some(i) => (when_short(&i.when), short_place(i), i.title.clone()),
-            None => ("?".into(), "?".into(), String::new()),
-        };
-        let _ = title;
-        let f = &s.figures;
-        let status = match &s.merged_into {
-            Some(into) => format!("merged into {into}"),
-            None if s.members.len() > 1 => format!("includes {}", s.members[1..].join(", ")),
-            None => String::new(),
-        };
-        rows.push((
-            date.clone(),
-            vec![
-                s.id.clone(),
-                date,
-                place,
-                fig(f.dead.as_ref()),
-                fig(f.injured.as_ref()),
-                fig(f.missing.as_ref()),
-                fig(f.women_dead.as_ref()),
-                fig(f.children_dead.as_ref()),
-                f.dead
-                    .as_ref()
-                    .map_or("—".into(), |d| d.sources.to_string()),
-                if s.retracted > 0 {
-                    format!("{} (+{} retracted)", s.testimonies, s.retracted)
-                } else {
-                    s.testimonies.to_string()
-                },
-                s.victims.to_string(),
-                status,
-            ],
-        ));
+/// `incident list --json`: the same JSON as `print_json` of
+/// `{"as_of": …, "incidents": […]}` as a `serde_json::Value` (keys sorted,
+/// two-space indents), printed one incident at a time.
+fn print_incidents_json(p: &Projections<'_>, upto: u64) -> Result<(), CliError> {
+    use std::io::Write;
+    let cannot = |e: &dyn std::fmt::Display| CliError::failed(format!("cannot print JSON: {e}"));
+    // Buffered: stdout alone writes each line (~700 MB of them at 1M
+    // entries) with its own system call.
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    write!(
+        out,
+        "{{\n  \"as_of\": {},\n  \"incidents\": ",
+        upto as i128 - 1
+    )
+    .map_err(|e| cannot(&e))?;
+    let mut printed = 0usize;
+    let mut failed = None;
+    p.for_each_summary(upto, |s| {
+        if failed.is_some() {
+            return Ok(());
+        }
+        let written = serde_json::to_value(&s)
+            .and_then(|v| serde_json::to_string_pretty(&v))
+            .map_err(|e| cannot(&e))
+            .and_then(|text| {
+                let mut w = || -> std::io::Result<()> {
+                    out.write_all(if printed == 0 { b"[\n" } else { b",\n" })?;
+                    for (i, line) in text.lines().enumerate() {
+                        write!(out, "{}    {line}", if i == 0 { "" } else { "\n" })?;
+                    }
+                    Ok(())
+                };
+                w().map_err(|e| cannot(&e))
+            });
+        match written {
+            Ok(()) => printed += 1,
+            Err(e) => failed = Some(e),
+        }
+        Ok(())
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
     }
+    writeln!(out, "{}\n}}", if printed == 0 { "[]" } else { "\n  ]" })
+        .and_then(|()| out.flush())
+        .map_err(|e| cannot(&e))
+}
+
+fn print_incidents(list: &[IncidentSummary]) {
+    print_incident_rows(list.iter().map(incident_row).collect());
+}
+
+/// An incident's line in `incident list`: its sort key (the date) and cells.
+fn incident_row(s: &IncidentSummary) -> (String, Vec<String>) {
+    let (date, place) = match &s.incident {
+        Some(i) => (when_short(&i.when), short_place(i)),
+        None => ("?".into(), "?".into()),
+    };
+    let f = &s.figures;
+    let status = match &s.merged_into {
+        Some(into) => format!("merged into {into}"),
+        None if s.members.len() > 1 => format!("includes {}", s.members[1..].join(", ")),
+        None => String::new(),
+    };
+    (
+        date.clone(),
+        vec![
+            s.id.clone(),
+            date,
+            place,
+            fig(f.dead.as_ref()),
+            fig(f.injured.as_ref()),
+            fig(f.missing.as_ref()),
+            fig(f.women_dead.as_ref()),
+            fig(f.children_dead.as_ref()),
+            f.dead
+                .as_ref()
+                .map_or("—".into(), |d| d.sources.to_string()),
+            if s.retracted > 0 {
+                format!("{} (+{} retracted)", s.testimonies, s.retracted)
+            } else {
+                s.testimonies.to_string()
+            },
+            s.victims.to_string(),
+            status,
+        ],
+    )
+}
+
+fn print_incident_rows(mut rows: Vec<(String, Vec<String>)>) {
+    let count = rows.len();
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     let rows: Vec<Vec<String>> = rows.into_iter().map(|r| r.1).collect();
     table(
@@ -405,7 +465,7 @@ fn print_incidents(list: &[IncidentSummary]) {
     );
     println!(
         "{} incidents. Figures are the range the sources give; ⚠ = sources disagree; \"sources\" = independent sources of the dead figure; ~ = estimated date.",
-        list.len()
+        count
     );
 }
 
