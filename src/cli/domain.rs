@@ -140,7 +140,7 @@ pub fn run(cmd: Command) -> CliResult {
                 let mut rows = Vec::new();
                 p.for_each_summary(upto, |s| {
                     rows.push(incident_row(&s));
-                    Ok(())
+                    Ok::<(), CliError>(())
                 })?;
                 println!("{line}");
                 print_incident_rows(rows);
@@ -358,7 +358,9 @@ fn when_short(w: &temoin::domain::When) -> String {
 /// two-space indents), printed one incident at a time.
 fn print_incidents_json(p: &Projections<'_>, upto: u64) -> Result<(), CliError> {
     use std::io::Write;
-    let cannot = |e: &dyn std::fmt::Display| CliError::failed(format!("cannot print JSON: {e}"));
+    fn cannot(e: impl std::fmt::Display) -> CliError {
+        CliError::failed(format!("cannot print JSON: {e}"))
+    }
     // Buffered: stdout alone writes each line (~700 MB of them at 1M
     // entries) with its own system call.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -367,38 +369,21 @@ fn print_incidents_json(p: &Projections<'_>, upto: u64) -> Result<(), CliError> 
         "{{\n  \"as_of\": {},\n  \"incidents\": ",
         upto as i128 - 1
     )
-    .map_err(|e| cannot(&e))?;
+    .map_err(cannot)?;
     let mut printed = 0usize;
-    let mut failed = None;
     p.for_each_summary(upto, |s| {
-        if failed.is_some() {
-            return Ok(());
+        let value = serde_json::to_value(&s).map_err(cannot)?;
+        let text = serde_json::to_string_pretty(&value).map_err(cannot)?;
+        out.write_all(if printed == 0 { b"[\n" } else { b",\n" })
+            .map_err(cannot)?;
+        for (i, line) in text.lines().enumerate() {
+            write!(out, "{}    {line}", if i == 0 { "" } else { "\n" }).map_err(cannot)?;
         }
-        let written = serde_json::to_value(&s)
-            .and_then(|v| serde_json::to_string_pretty(&v))
-            .map_err(|e| cannot(&e))
-            .and_then(|text| {
-                let mut w = || -> std::io::Result<()> {
-                    out.write_all(if printed == 0 { b"[\n" } else { b",\n" })?;
-                    for (i, line) in text.lines().enumerate() {
-                        write!(out, "{}    {line}", if i == 0 { "" } else { "\n" })?;
-                    }
-                    Ok(())
-                };
-                w().map_err(|e| cannot(&e))
-            });
-        match written {
-            Ok(()) => printed += 1,
-            Err(e) => failed = Some(e),
-        }
-        Ok(())
+        printed += 1;
+        Ok::<(), CliError>(())
     })?;
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    writeln!(out, "{}\n}}", if printed == 0 { "[]" } else { "\n  ]" })
-        .and_then(|()| out.flush())
-        .map_err(|e| cannot(&e))
+    writeln!(out, "{}\n}}", if printed == 0 { "[]" } else { "\n  ]" }).map_err(cannot)?;
+    out.flush().map_err(cannot)
 }
 
 fn print_incidents(list: &[IncidentSummary]) {

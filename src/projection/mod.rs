@@ -784,7 +784,7 @@ impl<'a> Projections<'a> {
         }
         let size = self.size()?;
         let mut hits = Vec::new();
-        self.for_each_summary(size, |s| {
+        self.for_each_summary::<ProjectionError>(size, |s| {
             let Some(i) = &s.incident else { return Ok(()) };
             let names = [&i.place.name, &i.title, &s.id];
             if names.iter().any(|n| matching::same_name(n, query))
@@ -857,7 +857,7 @@ impl<'a> Projections<'a> {
     /// Current summaries come from the cache when it is up to date.
     pub fn summaries(&self, upto: u64) -> Result<Vec<IncidentSummary>> {
         let mut out = Vec::new();
-        self.for_each_summary(upto, |s| {
+        self.for_each_summary::<ProjectionError>(upto, |s| {
             out.push(s);
             Ok(())
         })?;
@@ -867,12 +867,13 @@ impl<'a> Projections<'a> {
     /// [`Projections::summaries`], handed to `each` one at a time, in the
     /// same order, so that a caller that prints them need not hold them
     /// all (~40 KB each: 9,963 incidents of a 1M-entry archive are ~400 MB
-    /// of JSON). Stops at `each`'s first error.
-    pub fn for_each_summary(
+    /// of JSON). Stops at the first error, the projection's or `each`'s
+    /// (any error a `ProjectionError` converts into, such as a printer's).
+    pub fn for_each_summary<E: From<ProjectionError>>(
         &self,
         upto: u64,
-        mut each: impl FnMut(IncidentSummary) -> Result<()>,
-    ) -> Result<()> {
+        mut each: impl FnMut(IncidentSummary) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
         let current = upto >= self.size()?;
         for id in self.incident_ids(upto)? {
             if current && self.cache {

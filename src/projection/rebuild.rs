@@ -928,9 +928,7 @@ impl CachedIds {
     /// those are summaries the rebuild wrote, of incidents the log has),
     /// or the scan's error.
     fn finish(mut self) -> std::result::Result<BTreeSet<String>, StoreError> {
-        while !self.done {
-            self.advance(usize::MAX);
-        }
+        self.advance(usize::MAX);
         match self.error {
             Some(e) => Err(e),
             None => Ok(self.ids),
