@@ -33,7 +33,7 @@ use crate::merkle::{self, Hash};
 use crate::note::VerifierKey;
 use crate::receipt::{proof_to_hex, MAX_PROOF_HASHES};
 use crate::registry::{Registry, RegistryChange, Role, PAYLOAD};
-use crate::rules::Index;
+use crate::rules::{self, IncidentInfo, Index, MemIndex, RuleError, StatementInfo};
 use crate::statement::{Kind, StatementBody};
 use crate::store::{Store, StoreError};
 use base64::engine::general_purpose::STANDARD as B64;
@@ -323,6 +323,9 @@ pub enum FaultKind {
     Projection,
     /// The bundle does not hold what its scope says.
     Scope,
+    /// The statement breaks a rule the archive applies at ingest (FORMAT.md
+    /// §3, §10): it could not have been appended.
+    Rules,
 }
 
 impl FaultKind {
@@ -343,6 +346,7 @@ impl FaultKind {
             FaultKind::Authors => "authors",
             FaultKind::Projection => "projection",
             FaultKind::Scope => "scope",
+            FaultKind::Rules => "rules",
         }
     }
 }
@@ -497,6 +501,23 @@ pub struct Verdict {
     pub projection: Option<Value>,
     /// Labels withheld at export.
     pub withheld_labels: Vec<String>,
+    /// What the rules needed and this (partial) bundle does not hold
+    /// (FORMAT.md §12.6): neither a fault nor established.
+    pub not_established: Vec<NotEstablished>,
+}
+
+/// A rule a partial bundle cannot decide for one entry, because the
+/// evidence is elsewhere in the log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NotEstablished {
+    pub seq: u64,
+    pub what: String,
+}
+
+impl fmt::Display for NotEstablished {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "entry {}: {}", self.seq, self.what)
+    }
 }
 
 impl Verdict {
@@ -624,6 +645,7 @@ pub fn verify(bundle: &Bundle, archive_key: &VerifierKey) -> Verdict {
         authors: Vec::new(),
         projection: None,
         withheld_labels: bundle.withheld_labels.clone(),
+        not_established: Vec::new(),
     };
     if bundle.format != BUNDLE_FORMAT {
         faults.push(fault(
@@ -748,6 +770,9 @@ pub fn verify(bundle: &Bundle, archive_key: &VerifierKey) -> Verdict {
 
     // Authority, replayed from the registry entries in the bundle.
     let registry = replay_authority(&mut checked, &checkpoint, archive_key, &mut faults);
+
+    // The rules of ingest, by the same engine.
+    verdict.not_established = check_rules(&mut checked, &bundle.scope, &mut faults);
 
     // The scope.
     match &bundle.scope {
@@ -1330,6 +1355,140 @@ fn replay_authority(
         c.authorised_as = Some((name, role));
     }
     registry
+}
+
+/// Apply the rules of ingest (`rules::check`, the engine ingest and the
+/// audit use) to the entries in seq order, against a registry and an index
+/// replayed from the bundle's own entries (FORMAT.md §12.6 step 7).
+///
+/// A whole-log bundle holds the whole log, so every refusal is a fault. A
+/// partial bundle holds every registry entry and every statement its
+/// entries refer to (§12.3), so every rule is decided from its entries
+/// except what only the rest of the log can show: an incident it names but
+/// whose opening record it does not hold is reported as not established and
+/// taken as opened outside the bundle. An entry that already has a fault is
+/// still replayed (so that later entries are judged against it), but its
+/// refusal is not reported twice.
+fn check_rules(
+    checked: &mut [CheckedEntry],
+    scope: &Scope,
+    faults: &mut Faults,
+) -> Vec<NotEstablished> {
+    let whole = *scope == Scope::All;
+    let mut not_established = Vec::new();
+    let position: HashMap<Digest, u64> = checked
+        .iter()
+        .rev()
+        .map(|c| (c.statement_hash, c.seq))
+        .collect();
+    let opened_by: HashMap<String, u64> = checked
+        .iter()
+        .rev()
+        .filter_map(|c| match c.payload() {
+            Some(Payload::Incident(i)) => Some((i.id, c.seq)),
+            _ => None,
+        })
+        .collect();
+    let mut registry = Registry::default();
+    let mut index = MemIndex::default();
+    for c in checked.iter_mut() {
+        let (seq, hash) = (c.seq, c.statement_hash);
+        if let Some(first) = index.statements.get(&hash) {
+            c.ok = false;
+            faults.at(
+                seq,
+                FaultKind::Rules,
+                format!(
+                    "statement {} is already entry {}: a statement is never appended twice",
+                    hash.short(),
+                    first.seq
+                ),
+            );
+            continue;
+        }
+        let payload = c.parts.get(PAYLOAD).map(Vec::as_slice);
+        let refusal = loop {
+            let verdict = match rules::check(&registry, &index, seq, hash, &c.body, payload) {
+                Ok(v) => v,
+                Err(never) => match never {},
+            };
+            match verdict {
+                Ok(fx) => {
+                    if let Some(change) = fx.registry.clone() {
+                        registry.apply(seq, change);
+                    }
+                    index.apply(&fx);
+                    break None;
+                }
+                Err(RuleError::UnknownIncident(id)) if !whole && !opened_by.contains_key(&id) => {
+                    not_established.push(NotEstablished {
+                        seq,
+                        what: format!(
+                            "it names incident {id:?}, whose opening record is not in this bundle: \
+                             that it was opened before entry {seq} is not established by this bundle"
+                        ),
+                    });
+                    // Taken as opened outside the bundle; its record is unknown.
+                    index.incidents.insert(
+                        id,
+                        IncidentInfo {
+                            opened_at: 0,
+                            record: [0; 32],
+                            merged_into: None,
+                        },
+                    );
+                }
+                Err(e) => break Some(e),
+            }
+        };
+        let Some(e) = refusal else { continue };
+        // Later entries that refer to this one are judged against what it
+        // says of itself.
+        index.statements.insert(
+            hash,
+            StatementInfo {
+                seq,
+                kind: c.body.kind,
+                subject: c.body.kind,
+                owner: c.body.author,
+                labels: c.body.parts.iter().map(|p| p.label.clone()).collect(),
+                incidents: Vec::new(),
+                superseded_by: None,
+                retracted_by: None,
+                redacted: Vec::new(),
+            },
+        );
+        if !c.ok {
+            continue;
+        }
+        c.ok = false;
+        let reason = match &e {
+            RuleError::UnknownRef(r) => match position.get(r) {
+                Some(&at) if at >= seq => format!(
+                    "it refers to statement {}, which is entry {at}: a ref names an earlier entry",
+                    r.short()
+                ),
+                _ if !whole => format!(
+                    "it refers to statement {}, which is not in this bundle, though a bundle holds every statement its entries refer to",
+                    r.short()
+                ),
+                _ => e.to_string(),
+            },
+            RuleError::UnknownIncident(id) => match opened_by.get(id) {
+                Some(&at) => format!(
+                    "it names incident {id:?}, which is opened only later, by entry {at}"
+                ),
+                None => e.to_string(),
+            },
+            _ => e.to_string(),
+        };
+        faults.at(
+            seq,
+            FaultKind::Rules,
+            format!("the archive would have refused it: {reason}"),
+        );
+    }
+    not_established
 }
 
 fn seq_list(seqs: &[u64]) -> String {

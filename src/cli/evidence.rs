@@ -542,9 +542,12 @@ fn print_verdict(v: &Verdict) {
             }
         );
     }
+    for n in &v.not_established {
+        println!("not established by this bundle: {n}");
+    }
     if v.ok() {
         println!(
-            "VERIFIED: {} entries, {} authors; signatures, part digests, decoded forms, inclusion proofs, hash chain, authority and projection all check",
+            "VERIFIED: {} entries, {} authors; signatures, part digests, decoded forms, inclusion proofs, hash chain, authority, the rules of ingest and projection all check",
             v.entries.len(),
             v.authors.len()
         );
@@ -578,6 +581,7 @@ fn verify_bundle(path: &Path, key: &str, json: bool) -> CliResult {
             "authors": v.authors,
             "withheld": v.absent_parts().iter().map(|(s, a)| serde_json::json!({"seq": s, "label": a.label, "why": a.why, "by_seq": a.by_seq})).collect::<Vec<_>>(),
             "faults": v.faults,
+            "not_established": v.not_established,
         }))?;
     } else {
         print_verdict(&v);

@@ -783,6 +783,365 @@ def main():
         check(True, "")
 
     print(f"ok: {CHECKS} checks passed on tests/vectors/v1-note.json")
+    check_bundle_vectors()
+
+
+# --------------------------------------------------------------------------
+# Evidence bundles (FORMAT.md §12): tests/vectors/bundles/, each with the
+# verdict §12.6 gives it. The projection (step 9) is not recomputed here.
+# --------------------------------------------------------------------------
+class Fault(Exception):
+    def __init__(self, kind, what):
+        super().__init__(what)
+        self.kind, self.what = kind, what
+
+
+def need(cond, kind, what):
+    if not cond:
+        raise Fault(kind, what)
+
+
+def b64(s):
+    raw = base64.b64decode(s, validate=True)
+    need(base64.b64encode(raw).decode() == s, "entry bytes", "canonical base64")
+    return raw
+
+
+def open_note_quiet(note, name, pub):
+    """The signed note's text if a signature by (name, pub) verifies, else None."""
+    if "\n\n" not in note or not note.endswith("\n"):
+        return None
+    split = note.rindex("\n\n")
+    text, sigs = note[: split + 1], note[split + 2 :]
+    for line in sigs[:-1].split("\n"):
+        if not line.startswith("\u2014 ") or line.count(" ") != 2:
+            return None
+        who, sig = line[2:].split(" ")
+        try:
+            raw = base64.b64decode(sig, validate=True)
+        except ValueError:
+            return None
+        if who == name and raw[:4] == key_id(name, pub) and len(raw) == 68 \
+                and verify_strict(pub, text.encode(), raw[4:]):
+            return text
+    return None
+
+
+def utc(ms):
+    import datetime
+    t = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=ms // 1000)
+    return t.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def payload_json(content):
+    """A payload is a JSON object with no member twice (FORMAT.md §10)."""
+    def no_duplicates(pairs):
+        keys = [k for k, _ in pairs]
+        need(len(keys) == len(set(keys)), "rules", "payload")
+        return dict(pairs)
+    try:
+        obj = json.loads(content.decode("utf-8"), object_pairs_hook=no_duplicates)
+    except (UnicodeDecodeError, ValueError) as e:
+        raise Fault("rules", "payload")
+    need(isinstance(obj, dict), "rules", "payload")
+    return obj
+
+
+def check_bundle_entry(be, n, root):
+    """§12.6 step 3, one entry on its own: (entry, body, statement hash, parts)."""
+    seq = be["seq"]
+    eb = b64(be["entry"])
+    try:
+        entry = parse_entry(eb)
+        body = parse_body(entry["statement"]["body_bytes"])
+    except Malformed as e:
+        raise Fault("entry bytes", str(e))
+    need(entry["seq"] == seq, "entry bytes", "the bytes say another seq")
+    eh = sha256(b"\x00", eb)
+    sh = sha256(encode_signed_statement(entry["statement"]))
+    need(be["entry_hash"] == eh.hex() and be["statement_hash"] == sh.hex(), "hash", "hashes")
+    need(valid_public_key(body["author"]) and verify_strict(
+        body["author"], STATEMENT_DOMAIN + entry["statement"]["body_bytes"],
+        entry["statement"]["signature"]), "signature", "the author's signature")
+    decoded = {
+        "seq": seq, "prev": entry["prev"].hex(), "received_at": entry["received_at"],
+        "received_at_utc": utc(entry["received_at"]),
+        "statement": {
+            "version": body["version"], "id": body["id"].hex(), "author": body["author"].hex(),
+            "created_at": body["created_at"], "created_at_utc": utc(body["created_at"]),
+            "kind": body["kind"], "refs": [r.hex() for r in body["refs"]],
+            "parts": [{"label": c["label"], "digest": c["digest"].hex(), "length": c["length"]}
+                      for c in body["parts"]],
+            "signature": entry["statement"]["signature"].hex()}}
+    need(be["decoded"] == decoded, "decoded form", "decoded form")
+    proof = [unhex(h) for h in be["inclusion_proof"]]
+    need(verify_inclusion(eh, seq, n, proof, root), "inclusion proof", "inclusion proof")
+    committed = {c["label"]: c for c in body["parts"]}
+    parts = {}
+    for p in be["parts"]:
+        c = committed.get(p["label"])
+        need(c is not None and p["label"] not in parts, "part", "part not committed, or twice")
+        salt, content = b64(p["salt"]), b64(p["content"])
+        need(len(salt) == 32 and len(content) == c["length"]
+             and part_digest(salt, content) == c["digest"], "part", "part digest")
+        if "text" in p:
+            need(content.decode("utf-8") == p["text"], "decoded form", "part text")
+        parts[p["label"]] = content
+    absent = {a["label"]: a for a in be.get("absent", [])}
+    for label in committed:
+        need(label in parts or label in absent, "missing part", f"part {label} unaccounted")
+    for label in absent:
+        need(label in committed and label not in parts, "missing part", "absent, not committed")
+    return {"seq": seq, "entry": entry, "body": body, "hash": sh, "entry_hash": eh,
+            "parts": parts, "absent": absent, "faults": []}
+
+
+def authority_pass(entries, origin, archive_vkey):
+    """§12.6 step 6: the registry replayed from the bundle's registry entries."""
+    keys = {}
+    owners = {}
+    for c in entries:
+        seq, body, kind = c["seq"], c["body"], c["body"]["kind"]
+        author = body["author"]
+        try:
+            need(seq != 0 or kind == "genesis", "registry", "entry0-genesis")
+            if kind == "genesis":
+                need(not keys, "authority", "authorised")
+                role = "custodian"
+            else:
+                rec = keys.get(author)
+                need(rec is not None and rec["revoked_at"] is None
+                     and kind in MAY_SIGN[rec["role"]], "authority", "authorised")
+                role = rec["role"]
+            if kind in ("genesis", "enroll", "revoke"):
+                need("payload" in c["parts"], "registry", "registry-payload")
+                p = payload_json(c["parts"]["payload"])
+                if kind == "genesis":
+                    need(set(p) == {"origin", "custodian_name", "checkpoint_key"}, "registry", "registry-payload")
+                    need(p["origin"] == origin and p["checkpoint_key"] == archive_vkey,
+                         "registry", "genesis-key")
+                    keys[author] = {"role": "custodian", "revoked_at": None}
+                elif kind == "enroll":
+                    need(set(p) == {"key", "name", "role"} and p["role"] in MAY_SIGN, "registry", "registry-payload")
+                    key = bytes.fromhex(p["key"])
+                    need(key not in keys, "registry", "registry-change")
+                    keys[key] = {"role": p["role"], "revoked_at": None}
+                else:
+                    need(set(p) == {"key", "reason", "effective_at"}, "registry", "registry-payload")
+                    rec = keys.get(bytes.fromhex(p["key"]))
+                    need(rec is not None and rec["revoked_at"] is None, "registry", "registry-change")
+                    active = [r for r in keys.values()
+                              if r["role"] == "custodian" and r["revoked_at"] is None]
+                    need(rec["role"] != "custodian" or len(active) > 1, "registry", "registry-change")
+                    rec["revoked_at"] = seq
+            elif kind in ("amendment", "retraction"):
+                if body["refs"] and body["refs"][0] in owners:
+                    owner = owners[body["refs"][0]]
+                    need(owner == author or role == "custodian", "authority", "owner")
+                    owners[c["hash"]] = owner
+            else:
+                owners[c["hash"]] = author
+            c["role"] = role
+        except Fault as f:
+            c["faults"].append((f.kind, f.what))
+
+
+def rules_pass(entries, whole):
+    """§12.6 step 7: the rules of §10 against a state built from the bundle."""
+    st, inc, not_established = {}, {}, []
+    position = {}
+    opened_by = {}
+    for c in reversed(entries):
+        position[c["hash"]] = c["seq"]
+        try:
+            if c["body"]["kind"] == "incident":
+                opened_by[payload_json(c["parts"]["payload"])["id"]] = c["seq"]
+        except (Fault, KeyError, TypeError):
+            pass
+    for c in entries:
+        seq, body, h = c["seq"], c["body"], c["hash"]
+        kind, refs = body["kind"], body["refs"]
+        labels = [p["label"] for p in body["parts"]]
+        if h in st:
+            c["faults"].append(("rules", "once"))
+            continue
+        info = {"seq": seq, "kind": kind, "subject": kind, "owner": body["author"],
+                "labels": labels, "incidents": [], "superseded_by": None,
+                "retracted_by": None, "redacted": []}
+        updates = []
+        try:
+            need(kind == "note" or "payload" in labels, "rules", "missing-part")
+            need(kind != "note" or "text" in labels, "rules", "missing-part")
+            need(kind != "genesis" or not refs, "rules", "genesis-refs")
+            for r in refs:
+                later = position.get(r, -1) >= seq
+                need(r in st, "rules", "ref-later" if later else "ref-unknown")
+            if kind in ("genesis", "enroll", "revoke", "note"):
+                pass
+            else:
+                need("payload" in c["parts"], "rules", "missing-part")
+                p = payload_json(c["parts"]["payload"])
+                named = []
+                if kind == "testimony":
+                    named = p["incidents"]
+                elif kind == "amendment" and "testimony" in p:
+                    named = p["testimony"]["incidents"]
+                elif kind == "merge":
+                    named = [p["from"], p["into"]]
+                elif kind == "summary-claim":
+                    named = p.get("incidents", [])
+                for i in named:
+                    if i not in inc:
+                        need(not whole and i not in opened_by, "rules", "named-incident")
+                        not_established.append(seq)
+                        inc[i] = {"merged_into": None}
+
+                def target():
+                    need(len(refs) == 1, "rules", "ref-count")
+                    return refs[0], st[refs[0]]
+
+                def owned(t):
+                    need(t["owner"] == body["author"] or c.get("role") == "custodian",
+                         "rules", "owner")
+                if kind == "incident":
+                    need(p["id"] not in inc, "rules", "incident-taken")
+                    inc[p["id"]] = {"merged_into": None}
+                    info["incidents"] = [p["id"]]
+                elif kind == "testimony":
+                    need("text" in labels, "rules", "missing-part")
+                    info["incidents"] = p["incidents"]
+                elif kind == "amendment":
+                    th, t = target()
+                    subject = "testimony" if "testimony" in p else "incident"
+                    need(t["subject"] == subject, "rules", "target")
+                    need(t["superseded_by"] is None, "rules", "superseded")
+                    need(t["retracted_by"] is None, "rules", "retracted")
+                    owned(t)
+                    if subject == "testimony":
+                        need("text" in labels, "rules", "missing-part")
+                        info["incidents"] = p["testimony"]["incidents"]
+                    else:
+                        need(t["incidents"][:1] == [p["incident"]["id"]], "rules", "incident-id")
+                        info["incidents"] = t["incidents"]
+                    info["subject"], info["owner"] = subject, t["owner"]
+                    updates.append((th, "superseded_by", h))
+                elif kind == "retraction":
+                    th, t = target()
+                    need(t["subject"] == "testimony", "rules", "target")
+                    need(t["retracted_by"] is None, "rules", "retracted")
+                    need(t["superseded_by"] is None, "rules", "superseded")
+                    owned(t)
+                    updates.append((th, "retracted_by", h))
+                elif kind == "annotation":
+                    target()
+                elif kind == "merge":
+                    for i in (p["from"], p["into"]):
+                        need(inc[i]["merged_into"] is None, "rules", "merged")
+                    inc[p["from"]]["merged_into"] = p["into"]
+                    info["incidents"] = [p["into"], p["from"]]
+                elif kind == "summary-claim":
+                    info["incidents"] = p.get("incidents", [])
+                elif kind == "redaction":
+                    th, t = target()
+                    need(p["label"] != "payload", "rules", "payload")
+                    need(t["kind"] not in ("genesis", "enroll", "revoke"), "rules", "redact-registry")
+                    need(p["label"] in t["labels"], "rules", "redact-label")
+                    need(p["label"] not in t["redacted"], "rules", "redacted")
+                    updates.append((th, "redacted", p["label"]))
+        except (Fault, KeyError, TypeError) as f:
+            if not c["faults"]:
+                c["faults"].append((f.kind, f.what) if isinstance(f, Fault) else ("rules", "payload"))
+            st[h] = info
+            continue
+        for th, field, value in updates:
+            if field == "redacted":
+                st[th]["redacted"].append(value)
+            else:
+                st[th][field] = value
+        st[h] = info
+    return not_established
+
+
+def verify_bundle(b, archive_vkey):
+    """FORMAT.md §12.6 steps 1-8. Returns ({seq: [fault kinds]}, not established seqs)."""
+    check(b["format"] == "temoin-bundle/v1" and "payload" not in b["withheld_labels"], "format")
+    name, pub = parse_vkey(archive_vkey)
+    text = open_note_quiet(b["checkpoint"], name, pub)
+    check(text is not None, "the checkpoint verifies with the archive key")
+    origin, n, root = parse_checkpoint(text)
+    check(origin == b["origin"] == name, "bundle origin is the checkpoint's")
+    seqs = [e["seq"] for e in b["entries"]]
+    check(seqs == sorted(set(seqs)), "entries in strictly increasing seq")
+    entries, faults = [], {}
+    for be in b["entries"]:
+        try:
+            entries.append(check_bundle_entry(be, n, root))
+        except Fault as f:
+            faults.setdefault(be["seq"], []).append((f.kind, f.what))
+    by_seq = {c["seq"]: c for c in entries}
+    last_received = None
+    for c in entries:
+        seq = c["seq"]
+        prev = bytes(32) if seq == 0 else by_seq[seq - 1]["entry_hash"] if seq - 1 in by_seq else None
+        if prev is not None and c["entry"]["prev"] != prev:
+            c["faults"].append(("hash chain", "prev"))
+        if last_received is not None and c["entry"]["received_at"] < last_received:
+            c["faults"].append(("hash chain", "received_at"))
+        last_received = c["entry"]["received_at"]
+    # Absent parts (§12.2): withheld by label, or erased by an included order.
+    orders = {}
+    for c in entries:
+        if c["body"]["kind"] == "redaction" and "payload" in c["parts"] and c["body"]["refs"]:
+            try:
+                orders[c["seq"]] = (c["body"]["refs"][0], payload_json(c["parts"]["payload"])["label"])
+            except (Fault, KeyError):
+                pass
+    for c in entries:
+        for label, a in c["absent"].items():
+            if a["why"] == "withheld":
+                ok = (label in b["withheld_labels"] and label != "payload"
+                      and c["body"]["kind"] not in ("genesis", "enroll", "revoke"))
+            else:
+                ok = a["why"] == "redacted" and orders.get(a.get("by_seq")) == (c["hash"], label)
+            if not ok:
+                c["faults"].append(("missing part", "absent"))
+    check(entries and entries[0]["seq"] == 0, "entry 0 is in the bundle")
+    authority_pass(entries, origin, archive_vkey)
+    not_established = rules_pass(entries, b["scope"] == "all")
+    scope = b["scope"]
+    if scope == "all":
+        check(seqs == list(range(n)), "an \"all\" bundle holds every entry")
+    elif "statement" in scope:
+        check(any(c["hash"].hex() == scope["statement"] for c in entries), "holds its statement")
+    for c in entries:
+        if c["faults"]:
+            faults.setdefault(c["seq"], []).extend(c["faults"])
+    return faults, not_established
+
+
+def check_bundle_vectors():
+    d = os.path.join(HERE, "bundles")
+    index = json.load(open(os.path.join(d, "index.json"), encoding="utf-8"))
+    v1 = json.load(open(os.path.join(HERE, "v1-note.json"), encoding="utf-8"))
+    check(index["archive_key"] == v1["keys"]["archive"]["vkey"], "bundles use the vector archive key")
+    listed = set()
+    for vec in index["vectors"]:
+        listed.add(vec["file"])
+        b = json.load(open(os.path.join(d, vec["file"]), encoding="utf-8"))
+        faults, not_established = verify_bundle(b, index["archive_key"])
+        want = vec["expect"]
+        if want["verified"]:
+            check(not faults, f"{vec['file']}: verifies (faults at {sorted(faults)})")
+            check(not_established == want["not_established"],
+                  f"{vec['file']}: not established at {not_established}")
+        else:
+            check(faults, f"{vec['file']}: refused")
+            first = min(faults)
+            got = {"entry": first, "kind": faults[first][0][0], "rule": faults[first][0][1]}
+            check(got == want["first_fault"], f"{vec['file']}: first fault {got}, want {want['first_fault']}")
+    on_disk = {f for f in os.listdir(d) if f.endswith(".bundle.json")}
+    check(on_disk == listed, "every bundle file is a listed vector")
+    print(f"ok: {len(listed)} bundle vectors get their verdicts")
 
 
 # --------------------------------------------------------------------------

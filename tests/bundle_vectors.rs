@@ -1,0 +1,1155 @@
+//! Bundle vectors (docs/FORMAT.md §12.6, `tests/vectors/bundles/`): evidence
+//! bundles of a small log, one honest and one per forgery of the rules of
+//! ingest, each with the verdict every verifier must give it.
+//!
+//! The forger is an operator: it holds the archive's checkpoint key (the
+//! vector archive's demo key) and statements signed by enrolled authors, but
+//! could not get them appended, since ingest refuses them. So it builds the
+//! log it wants, re-signs a checkpoint over it and re-runs the projection,
+//! and hands out the bundle. Only the rules can catch it.
+//!
+//! The generator below builds every bundle from fixed seeds, salts, ids and
+//! times, so the files are reproducible; this test asserts that the files
+//! are exactly what it builds and that `bundle::verify` gives each its
+//! verdict. `tests/vectors/verify_vectors.py` gives each the same verdict
+//! from FORMAT.md alone. Rewrite the files after a deliberate change with
+//! `TEMOIN_WRITE_VECTORS=1 cargo test --test bundle_vectors`.
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine as _;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use temoin::bundle::{
+    self, AbsentPart, Bundle, BundleEntry, BundlePart, DecodedEntry, Scope, Verdict,
+};
+use temoin::checkpoint::Checkpoint;
+use temoin::entry::{entry_hash, Entry};
+use temoin::hash::{sha256, Digest};
+use temoin::keys::SecretKey;
+use temoin::merkle::{self, MemoryStore};
+use temoin::note::VerifierKey;
+use temoin::receipt::proof_to_hex;
+use temoin::registry::{EnrollPayload, GenesisPayload, RevokePayload, Role, PAYLOAD};
+use temoin::statement::{Draft, Kind, Part, StatementBody, StatementFile};
+
+/// The vector archive (tests/vectors/v1-note.json).
+const ORIGIN: &str = "temoin.example/vectors";
+const TANGATA: &str = "tangata-2025-11-13";
+const EMIMALANE: &str = "emimalane-2025-10-24";
+const T0: i64 = 1_763_000_000_000;
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/bundles")
+}
+
+/// The demo keys of the vectors: seed SHA-256("temoin DEMO ONLY key: " || name).
+fn demo_key(key_name: &str, seed_of: &str) -> SecretKey {
+    let seed = sha256(&[b"temoin DEMO ONLY key: ", seed_of.as_bytes()]).0;
+    SecretKey::from_seed(key_name, &seed).unwrap()
+}
+
+struct Keys {
+    custodian: SecretKey,
+    journalist: SecretKey,
+    reviewer: SecretKey,
+    ngo: SecretKey,
+    stranger: SecretKey,
+    archive: SecretKey,
+}
+
+fn keys() -> Keys {
+    Keys {
+        custodian: demo_key("demo-custodian", "demo-custodian"),
+        journalist: demo_key("demo-journalist", "demo-journalist"),
+        reviewer: demo_key("demo-reviewer", "demo-reviewer"),
+        ngo: demo_key("demo-ngo", "demo-ngo"),
+        stranger: demo_key("demo-stranger", "demo-stranger"),
+        archive: demo_key(ORIGIN, "demo-archive"),
+    }
+}
+
+/// Sign a statement with id, time and salts fixed by `name`.
+fn sign(
+    name: &str,
+    key: &SecretKey,
+    kind: Kind,
+    refs: &[Digest],
+    parts: &[(&str, Vec<u8>)],
+) -> StatementFile {
+    let mut d = Draft::new(kind);
+    d.id = Some(
+        sha256(&[b"id ", name.as_bytes()]).0[..16]
+            .try_into()
+            .unwrap(),
+    );
+    d.created_at = Some(T0 - 3_600_000);
+    d.refs = refs.to_vec();
+    d.parts = parts
+        .iter()
+        .map(|(label, content)| Part {
+            label: label.to_string(),
+            salt: sha256(&[b"salt ", name.as_bytes(), b" ", label.as_bytes()]).0,
+            content: content.clone(),
+        })
+        .collect();
+    d.sign(key).unwrap()
+}
+
+fn payload(v: Value) -> (&'static str, Vec<u8>) {
+    (PAYLOAD, serde_json::to_vec(&v).unwrap())
+}
+
+fn text(t: &str) -> (&'static str, Vec<u8>) {
+    ("text", t.as_bytes().to_vec())
+}
+
+fn hash(f: &StatementFile) -> Digest {
+    f.statement.hash()
+}
+
+fn incident_json(id: &str) -> Value {
+    json!({"id": id, "title": "Frappe de drone", "type": "drone_strike",
+           "place": {"name": "Tangata", "region": "Tombouctou", "country": "ML"},
+           "when": {"start": "2025-11-13", "precision": "exact"}})
+}
+
+fn testimony_json(incidents: &[&str], dead: u32) -> Value {
+    json!({"incidents": incidents, "source": {"relation": "local_notable"}, "language": "fr",
+           "claims": [{"incident": incidents[0], "dead": dead}]})
+}
+
+/// The honest log, by name, in seq order.
+struct Log {
+    k: Keys,
+    /// (name, statement, parts erased by redaction: label -> order's seq)
+    items: Vec<(String, StatementFile)>,
+}
+
+impl Log {
+    fn base() -> Log {
+        let k = keys();
+        let mut log = Log {
+            k,
+            items: Vec::new(),
+        };
+        let k = &log.k;
+        let genesis = sign(
+            "genesis",
+            &k.custodian,
+            Kind::Genesis,
+            &[],
+            &[payload(
+                serde_json::to_value(GenesisPayload {
+                    origin: ORIGIN.into(),
+                    custodian_name: "Dépositaire (démo)".into(),
+                    checkpoint_key: k.archive.vkey().unwrap(),
+                })
+                .unwrap(),
+            )],
+        );
+        let enroll_j = enroll("enroll-journalist", k, &k.journalist, Role::Intermediary);
+        let enroll_r = enroll("enroll-reviewer", k, &k.reviewer, Role::Reviewer);
+        let incident = sign(
+            "incident",
+            &k.journalist,
+            Kind::Incident,
+            &[],
+            &[payload(incident_json(TANGATA))],
+        );
+        let t1 = sign(
+            "t1",
+            &k.journalist,
+            Kind::Testimony,
+            &[],
+            &[
+                payload(testimony_json(&[TANGATA], 7)),
+                text("Sept morts."),
+                ("witness", b"Fadimata".to_vec()),
+            ],
+        );
+        let a1 = sign(
+            "a1",
+            &k.journalist,
+            Kind::Amendment,
+            &[hash(&t1)],
+            &[
+                payload(json!({"reason": "précision", "testimony": testimony_json(&[TANGATA], 8)})),
+                text("Huit morts."),
+            ],
+        );
+        let annotation = sign(
+            "annotation",
+            &k.reviewer,
+            Kind::Annotation,
+            &[hash(&a1)],
+            &[payload(json!({"stance": "corroborates", "text": "Vu."}))],
+        );
+        let incident2 = sign(
+            "incident2",
+            &k.journalist,
+            Kind::Incident,
+            &[],
+            &[payload(incident_json(EMIMALANE))],
+        );
+        let t2 = sign(
+            "t2",
+            &k.journalist,
+            Kind::Testimony,
+            &[],
+            &[
+                payload(testimony_json(&[TANGATA, EMIMALANE], 3)),
+                text("Trois morts."),
+            ],
+        );
+        let redaction = sign(
+            "redaction",
+            &k.custodian,
+            Kind::Redaction,
+            &[hash(&t1)],
+            &[payload(json!({"label": "witness", "reason": "protection"}))],
+        );
+        let note = sign("note", &k.reviewer, Kind::Note, &[], &[text("Relu.")]);
+        for (n, f) in [
+            ("genesis", genesis),
+            ("enroll-journalist", enroll_j),
+            ("enroll-reviewer", enroll_r),
+            ("incident", incident),
+            ("t1", t1),
+            ("a1", a1),
+            ("annotation", annotation),
+            ("incident2", incident2),
+            ("t2", t2),
+            ("redaction", redaction),
+            ("note", note),
+        ] {
+            log.items.push((n.to_string(), f));
+        }
+        log
+    }
+
+    fn get(&self, name: &str) -> &StatementFile {
+        &self.items.iter().find(|(n, _)| n == name).unwrap().1
+    }
+
+    fn seq(&self, name: &str) -> u64 {
+        self.items.iter().position(|(n, _)| n == name).unwrap() as u64
+    }
+
+    fn push(mut self, name: &str, f: StatementFile) -> Log {
+        self.items.push((name.to_string(), f));
+        self
+    }
+}
+
+fn enroll(name: &str, k: &Keys, who: &SecretKey, role: Role) -> StatementFile {
+    sign(
+        name,
+        &k.custodian,
+        Kind::Enroll,
+        &[],
+        &[payload(
+            serde_json::to_value(EnrollPayload {
+                key: who.public().to_hex(),
+                name: who.name().to_string(),
+                role,
+            })
+            .unwrap(),
+        )],
+    )
+}
+
+/// The bundle of `seqs` (every entry if `None`) of `log`, against a
+/// checkpoint of the whole log signed with the archive key, with the authors
+/// and projection the verifier recomputes filled in (as a forger would).
+fn build(log: &Log, scope: Scope, seqs: Option<&[u64]>) -> Bundle {
+    // Parts erased in the archive: the target of each redaction order.
+    let mut erased: BTreeMap<(Digest, String), u64> = BTreeMap::new();
+    for (seq, (_, f)) in log.items.iter().enumerate() {
+        let body = StatementBody::decode(&f.statement.body_bytes).unwrap();
+        if body.kind == Kind::Redaction {
+            let p: Value = serde_json::from_slice(&f.parts[0].content).unwrap();
+            let label = p["label"].as_str().unwrap().to_string();
+            erased
+                .entry((Digest(body.refs[0]), label))
+                .or_insert(seq as u64);
+        }
+    }
+    let mut prev = [0u8; 32];
+    let mut tree = MemoryStore::new();
+    let mut all = Vec::new();
+    for (seq, (_, f)) in log.items.iter().enumerate() {
+        let entry = Entry {
+            seq: seq as u64,
+            prev,
+            received_at: T0 + seq as i64 * 60_000,
+            statement: f.statement.clone(),
+        };
+        let bytes = entry.to_bytes();
+        prev = entry_hash(&bytes).0;
+        tree.push(prev).unwrap();
+        all.push((entry, bytes, f));
+    }
+    let size = all.len() as u64;
+    let root = merkle::root_at(&tree, size).unwrap();
+    let checkpoint = Checkpoint::new(ORIGIN, size, root)
+        .sign(&log.k.archive.note_signer().unwrap())
+        .unwrap();
+    let mut entries = Vec::new();
+    for (entry, bytes, f) in &all {
+        if seqs.is_some_and(|s| !s.contains(&entry.seq)) {
+            continue;
+        }
+        let body = StatementBody::decode(&entry.statement.body_bytes).unwrap();
+        let h = entry.statement.hash();
+        let mut parts = Vec::new();
+        let mut absent = Vec::new();
+        for p in &f.parts {
+            match erased.get(&(h, p.label.clone())) {
+                Some(&by) if p.label != PAYLOAD => absent.push(AbsentPart {
+                    label: p.label.clone(),
+                    why: bundle::REDACTED.into(),
+                    by_seq: Some(by),
+                }),
+                _ => parts.push(BundlePart {
+                    label: p.label.clone(),
+                    salt: B64.encode(p.salt),
+                    content: B64.encode(&p.content),
+                    text: String::from_utf8(p.content.clone()).ok(),
+                }),
+            }
+        }
+        entries.push(BundleEntry {
+            seq: entry.seq,
+            entry: B64.encode(bytes),
+            entry_hash: entry_hash(bytes).to_hex(),
+            statement_hash: h.to_hex(),
+            inclusion_proof: proof_to_hex(
+                &merkle::inclusion_proof(&tree, entry.seq, size).unwrap(),
+            ),
+            decoded: DecodedEntry::of(entry, &body),
+            parts,
+            absent,
+        });
+    }
+    let mut b = Bundle {
+        format: bundle::BUNDLE_FORMAT.into(),
+        about: bundle::ABOUT.into(),
+        origin: ORIGIN.into(),
+        exported_at: "2025-11-20T00:00:00Z".into(),
+        scope,
+        checkpoint,
+        withheld_labels: Vec::new(),
+        entries,
+        authors: Vec::new(),
+        projection_format: bundle::PROJECTION_FORMAT.into(),
+        projection: Value::Null,
+    };
+    let v = bundle::verify(&b, &archive_vkey(log));
+    b.authors = v.authors;
+    b.projection = v.projection.unwrap_or(Value::Null);
+    b
+}
+
+fn archive_vkey(log: &Log) -> VerifierKey {
+    VerifierKey::parse(&log.k.archive.vkey().unwrap()).unwrap()
+}
+
+/// What a verifier must say of a vector.
+#[derive(Clone, Debug, PartialEq)]
+enum Expect {
+    /// Verified; the seqs of the entries with a rule not established.
+    Verified(Vec<u64>),
+    /// Refused: the first entry with a fault, that fault's kind, and the
+    /// rule it breaks (see `rule_of`).
+    Refused(u64, &'static str, &'static str),
+}
+
+struct Vector {
+    name: &'static str,
+    about: &'static str,
+    bundle: Bundle,
+    expect: Expect,
+}
+
+/// Every vector. Forged statements are appended after the honest log
+/// (entries 0..=10) unless said otherwise.
+fn vectors() -> Vec<Vector> {
+    let mut out = Vec::new();
+    let base = Log::base();
+    let k = keys();
+    let n = base.items.len() as u64; // the first forged entry's seq
+    let mut add = |name, about, bundle, expect| {
+        out.push(Vector {
+            name,
+            about,
+            bundle,
+            expect,
+        })
+    };
+
+    // Honest bundles.
+    add(
+        "all-verified",
+        "the whole honest log: genesis, enrolments, two incidents, testimonies, an amendment, an annotation, a redaction, a note",
+        build(&base, Scope::All, None),
+        Expect::Verified(vec![]),
+    );
+    let inc_seqs: Vec<u64> = [
+        "genesis",
+        "enroll-journalist",
+        "enroll-reviewer",
+        "incident",
+        "t1",
+        "a1",
+        "annotation",
+        "t2",
+        "redaction",
+    ]
+    .iter()
+    .map(|s| base.seq(s))
+    .collect();
+    add(
+        "incident-verified",
+        "an honest incident bundle: t2 also names an incident whose record it does not hold (not established)",
+        build(&base, Scope::Incident(TANGATA.into()), Some(&inc_seqs)),
+        Expect::Verified(vec![base.seq("t2")]),
+    );
+    let a1 = hash(base.get("a1"));
+    let st_seqs: Vec<u64> = [
+        "genesis",
+        "enroll-journalist",
+        "enroll-reviewer",
+        "t1",
+        "a1",
+        "redaction",
+    ]
+    .iter()
+    .map(|s| base.seq(s))
+    .collect();
+    add(
+        "statement-verified",
+        "an honest statement bundle of the amendment, with the testimony it amends: the incident they name is opened outside it (not established)",
+        build(&base, Scope::Statement(a1.to_hex()), Some(&st_seqs)),
+        Expect::Verified(vec![base.seq("t1")]),
+    );
+
+    // The forgeries of issue 11.
+    let t1 = base.get("t1").clone();
+    let log = Log::base().push("t1-again", t1.clone());
+    add(
+        "all-statement-twice",
+        "a testimony appended a second time (it would count twice)",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "once"),
+    );
+    let later = sign("later", &k.reviewer, Kind::Note, &[], &[text("Plus tard.")]);
+    let log = Log::base()
+        .push(
+            "ref-later",
+            sign(
+                "ref-later",
+                &k.reviewer,
+                Kind::Annotation,
+                &[hash(&later)],
+                &[payload(json!({"stance": "note", "text": "?"}))],
+            ),
+        )
+        .push("later", later);
+    add(
+        "all-ref-to-later-entry",
+        "an annotation whose ref names the entry after it",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "ref-later"),
+    );
+    let nowhere = sign("nowhere", &k.reviewer, Kind::Note, &[], &[text("Absent.")]);
+    let log = Log::base().push(
+        "ref-unknown",
+        sign(
+            "ref-unknown",
+            &k.reviewer,
+            Kind::Annotation,
+            &[hash(&nowhere)],
+            &[payload(json!({"stance": "note", "text": "?"}))],
+        ),
+    );
+    add(
+        "all-ref-not-in-log",
+        "an annotation of a statement that is not in the log",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "ref-unknown"),
+    );
+    let mut log = Log::base();
+    let genesis_p = log.get("genesis").parts[0].content.clone();
+    log.items[0].1 = sign(
+        "genesis-ref",
+        &k.custodian,
+        Kind::Genesis,
+        &[hash(&nowhere)],
+        &[(PAYLOAD, genesis_p)],
+    );
+    add(
+        "all-genesis-with-ref",
+        "a genesis statement that refers to another statement",
+        build(&log, Scope::All, None),
+        Expect::Refused(0, "rules", "genesis-refs"),
+    );
+    let log = Log::base().push(
+        "note-no-text",
+        sign(
+            "note-no-text",
+            &k.reviewer,
+            Kind::Note,
+            &[],
+            &[("body", b"Sans texte.".to_vec())],
+        ),
+    );
+    add(
+        "all-note-without-text",
+        "a note that commits no text part",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "missing-part"),
+    );
+    let amend = |name: &str, key: &SecretKey, refs: &[Digest], dead: u32| {
+        sign(
+            name,
+            key,
+            Kind::Amendment,
+            refs,
+            &[
+                payload(json!({"reason": "autre", "testimony": testimony_json(&[TANGATA], dead)})),
+                text("Autre version."),
+            ],
+        )
+    };
+    let log = Log::base().push(
+        "amend-old",
+        amend("amend-old", &k.journalist, &[hash(&t1)], 20),
+    );
+    add(
+        "all-amend-superseded",
+        "an amendment of a version already superseded",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "superseded"),
+    );
+    let incident_h = hash(base.get("incident"));
+    let log = Log::base().push(
+        "amend-two-refs",
+        amend("amend-two-refs", &k.journalist, &[a1, incident_h], 20),
+    );
+    add(
+        "all-amend-two-refs",
+        "an amendment with two refs",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "ref-count"),
+    );
+    let redact = |name: &str, of: Digest, label: &str| {
+        sign(
+            name,
+            &k.custodian,
+            Kind::Redaction,
+            &[of],
+            &[payload(json!({"label": label, "reason": "protection"}))],
+        )
+    };
+    let log = Log::base().push("re-redact", redact("re-redact", hash(&t1), "witness"));
+    add(
+        "all-redact-redacted",
+        "a redaction order of a part already erased",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "redacted"),
+    );
+    let retract = |name: &str, key: &SecretKey, of: Digest| {
+        sign(
+            name,
+            key,
+            Kind::Retraction,
+            &[of],
+            &[payload(json!({"reason": "retiré"}))],
+        )
+    };
+    let log = Log::base().push(
+        "retract-incident",
+        retract("retract-incident", &k.journalist, incident_h),
+    );
+    add(
+        "all-retract-incident",
+        "a retraction of an incident record (only testimonies are retracted)",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "target"),
+    );
+    let log = Log::base().push(
+        "testimony-no-text",
+        sign(
+            "testimony-no-text",
+            &k.journalist,
+            Kind::Testimony,
+            &[],
+            &[payload(testimony_json(&[TANGATA], 50))],
+        ),
+    );
+    add(
+        "all-testimony-without-text",
+        "a testimony that commits no text part",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "missing-part"),
+    );
+
+    // One per remaining rule of FORMAT.md §10.
+    let mut log = Log::base();
+    log.items.swap(0, 1);
+    add(
+        "all-entry0-not-genesis",
+        "entry 0 is an enrolment, not the genesis",
+        build(&log, Scope::All, None),
+        Expect::Refused(0, "registry", "entry0-genesis"),
+    );
+    let log = Log::base().push(
+        "unenrolled",
+        sign("unenrolled", &k.stranger, Kind::Note, &[], &[text("Qui ?")]),
+    );
+    add(
+        "all-unenrolled-author",
+        "a note signed by a key that was never enrolled",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "authority", "authorised"),
+    );
+    let log = Log::base().push(
+        "reviewer-testimony",
+        sign(
+            "reviewer-testimony",
+            &k.reviewer,
+            Kind::Testimony,
+            &[],
+            &[payload(testimony_json(&[TANGATA], 9)), text("Neuf.")],
+        ),
+    );
+    add(
+        "all-role-may-not-sign",
+        "a testimony signed by a reviewer (reviewers annotate, merge and write notes)",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "authority", "authorised"),
+    );
+    let revoke = sign(
+        "revoke-journalist",
+        &k.custodian,
+        Kind::Revoke,
+        &[],
+        &[payload(
+            serde_json::to_value(RevokePayload {
+                key: k.journalist.public().to_hex(),
+                reason: "clé perdue".into(),
+                effective_at: T0,
+            })
+            .unwrap(),
+        )],
+    );
+    let log = Log::base().push("revoke", revoke).push(
+        "after-revoke",
+        sign(
+            "after-revoke",
+            &k.journalist,
+            Kind::Note,
+            &[],
+            &[text("Encore.")],
+        ),
+    );
+    add(
+        "all-revoked-author",
+        "a note by a key after its revocation",
+        build(&log, Scope::All, None),
+        Expect::Refused(n + 1, "authority", "authorised"),
+    );
+    let log = Log::base().push(
+        "enroll-again",
+        enroll("enroll-again", &k, &k.journalist, Role::Custodian),
+    );
+    add(
+        "all-enrolled-twice",
+        "a key enrolled a second time",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "registry", "registry-change"),
+    );
+    let log = Log::base().push(
+        "incident-no-payload",
+        sign(
+            "incident-no-payload",
+            &k.journalist,
+            Kind::Incident,
+            &[],
+            &[text("Sans payload.")],
+        ),
+    );
+    add(
+        "all-missing-payload",
+        "an incident that commits no payload part",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "missing-part"),
+    );
+    let log = Log::base().push(
+        "unknown-incident",
+        sign(
+            "unknown-incident",
+            &k.journalist,
+            Kind::Testimony,
+            &[],
+            &[
+                payload(testimony_json(&["nulle-part"], 4)),
+                text("Ailleurs."),
+            ],
+        ),
+    );
+    add(
+        "all-unknown-incident",
+        "a testimony naming an incident never opened",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "named-incident"),
+    );
+    let log = Log::base().push(
+        "incident-again",
+        sign(
+            "incident-again",
+            &k.journalist,
+            Kind::Incident,
+            &[],
+            &[payload(incident_json(TANGATA))],
+        ),
+    );
+    add(
+        "all-incident-opened-twice",
+        "an incident id opened a second time",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "incident-taken"),
+    );
+    let log = Log::base().push(
+        "amend-wrong-target",
+        amend("amend-wrong-target", &k.journalist, &[incident_h], 5),
+    );
+    add(
+        "all-amend-wrong-target",
+        "a testimony amendment whose target is an incident record",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "target"),
+    );
+    let log = Log::base()
+        .push("retract-a1", retract("retract-a1", &k.journalist, a1))
+        .push(
+            "amend-retracted",
+            amend("amend-retracted", &k.journalist, &[a1], 5),
+        );
+    add(
+        "all-amend-retracted",
+        "an amendment of a retracted testimony",
+        build(&log, Scope::All, None),
+        Expect::Refused(n + 1, "rules", "retracted"),
+    );
+    let log = Log::base()
+        .push(
+            "enroll-ngo",
+            enroll("enroll-ngo", &k, &k.ngo, Role::Intermediary),
+        )
+        .push(
+            "amend-not-owner",
+            amend("amend-not-owner", &k.ngo, &[a1], 5),
+        );
+    add(
+        "all-amend-not-owner",
+        "an amendment by an intermediary who is not the record's author",
+        build(&log, Scope::All, None),
+        Expect::Refused(n + 1, "authority", "owner"),
+    );
+    let log = Log::base().push(
+        "incident-id-changed",
+        sign(
+            "incident-id-changed",
+            &k.journalist,
+            Kind::Amendment,
+            &[incident_h],
+            &[payload(
+                json!({"reason": "renommé", "incident": incident_json("autre-id")}),
+            )],
+        ),
+    );
+    add(
+        "all-incident-id-changed",
+        "an incident amendment that changes the incident's id",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "incident-id"),
+    );
+    let log = Log::base()
+        .push("retract-a1", retract("retract-a1", &k.journalist, a1))
+        .push("retract-again", retract("retract-again", &k.journalist, a1));
+    add(
+        "all-retract-twice",
+        "a testimony retracted twice",
+        build(&log, Scope::All, None),
+        Expect::Refused(n + 1, "rules", "retracted"),
+    );
+    let log = Log::base().push(
+        "retract-superseded",
+        retract("retract-superseded", &k.journalist, hash(&t1)),
+    );
+    add(
+        "all-retract-superseded",
+        "a retraction of a superseded version",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "superseded"),
+    );
+    let log = Log::base().push(
+        "annotation-no-ref",
+        sign(
+            "annotation-no-ref",
+            &k.reviewer,
+            Kind::Annotation,
+            &[],
+            &[payload(json!({"stance": "note", "text": "De quoi ?"}))],
+        ),
+    );
+    add(
+        "all-annotation-without-ref",
+        "an annotation with no ref",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "ref-count"),
+    );
+    let merge = |name: &str| {
+        sign(
+            name,
+            &k.reviewer,
+            Kind::Merge,
+            &[],
+            &[payload(
+                json!({"from": EMIMALANE, "into": TANGATA, "reason": "même frappe"}),
+            )],
+        )
+    };
+    let log = Log::base()
+        .push("merge", merge("merge"))
+        .push("merge-again", merge("merge-again"));
+    add(
+        "all-merged-twice",
+        "an incident merged when it is already merged",
+        build(&log, Scope::All, None),
+        Expect::Refused(n + 1, "rules", "merged"),
+    );
+    let enroll_h = hash(base.get("enroll-journalist"));
+    let log = Log::base().push(
+        "redact-registry",
+        redact("redact-registry", enroll_h, "witness"),
+    );
+    add(
+        "all-redact-registry",
+        "a redaction order on a registry statement",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "redact-registry"),
+    );
+    let log = Log::base().push(
+        "redact-no-part",
+        redact("redact-no-part", incident_h, "witness"),
+    );
+    add(
+        "all-redact-no-such-part",
+        "a redaction order of a part the target does not commit",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "redact-label"),
+    );
+    let log = Log::base().push(
+        "redact-payload",
+        redact("redact-payload", hash(base.get("t2")), PAYLOAD),
+    );
+    add(
+        "all-redact-payload",
+        "a redaction order of a payload",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "payload"),
+    );
+
+    // Partial bundles: what they hold is enough to refuse these.
+    let with = |extra: &[u64]| -> Vec<u64> {
+        let mut s = inc_seqs.clone();
+        s.extend_from_slice(extra);
+        s
+    };
+    let log = Log::base().push("t1-again", t1.clone());
+    add(
+        "incident-statement-twice",
+        "an incident bundle holding a testimony appended twice",
+        build(&log, Scope::Incident(TANGATA.into()), Some(&with(&[n]))),
+        Expect::Refused(n, "rules", "once"),
+    );
+    let later = sign("later", &k.reviewer, Kind::Note, &[], &[text("Plus tard.")]);
+    let log = Log::base()
+        .push(
+            "ref-later",
+            sign(
+                "ref-later",
+                &k.journalist,
+                Kind::Amendment,
+                &[a1],
+                &[
+                    payload(json!({"reason": "x", "testimony": testimony_json(&[TANGATA], 9)})),
+                    text("Neuf."),
+                ],
+            ),
+        )
+        .push("later", later);
+    // An amendment whose only ref is fine, then one that refers to a later entry.
+    let later2 = sign("later2", &k.journalist, Kind::Note, &[], &[text("Après.")]);
+    let log = log
+        .push(
+            "annotation-later",
+            sign(
+                "annotation-later",
+                &k.reviewer,
+                Kind::Annotation,
+                &[hash(&later2)],
+                &[payload(json!({"stance": "note", "text": "?"}))],
+            ),
+        )
+        .push("later2", later2);
+    add(
+        "incident-ref-to-later-entry",
+        "an incident bundle with an annotation whose ref names a later entry of the bundle",
+        build(
+            &log,
+            Scope::Incident(TANGATA.into()),
+            Some(&with(&[n, n + 2, n + 3])),
+        ),
+        Expect::Refused(n + 2, "rules", "ref-later"),
+    );
+    let without_t1: Vec<u64> = inc_seqs
+        .iter()
+        .copied()
+        .filter(|&s| s != base.seq("t1"))
+        .collect();
+    add(
+        "incident-ref-target-left-out",
+        "an incident bundle that leaves out the testimony its amendment refers to",
+        build(&base, Scope::Incident(TANGATA.into()), Some(&without_t1)),
+        Expect::Refused(base.seq("a1"), "rules", "ref-unknown"),
+    );
+    let log = Log::base().push(
+        "note-no-text",
+        sign(
+            "note-no-text",
+            &k.reviewer,
+            Kind::Note,
+            &[],
+            &[("body", b"Sans texte.".to_vec())],
+        ),
+    );
+    add(
+        "incident-note-without-text",
+        "an incident bundle holding a note with no text part",
+        build(&log, Scope::Incident(TANGATA.into()), Some(&with(&[n]))),
+        Expect::Refused(n, "rules", "missing-part"),
+    );
+    out
+}
+
+/// The verdict a verifier gave, in the vectors' terms.
+fn verdict_of(v: &Verdict) -> Result<Expect, String> {
+    if v.ok() {
+        return Ok(Expect::Verified(
+            v.not_established.iter().map(|n| n.seq).collect(),
+        ));
+    }
+    let Some(first) = v
+        .faults
+        .iter()
+        .filter_map(|f| match f.at {
+            bundle::Location::Entry(s) => Some((s, f)),
+            _ => None,
+        })
+        .min_by_key(|(s, _)| *s)
+    else {
+        return Err(format!("refused, but at no entry: {:#?}", v.faults));
+    };
+    // Beyond the entries, only the projection may fail: a forgery the
+    // projection cannot even fold (a record without its payload) is caught
+    // there too.
+    if let Some(f) = v.faults.iter().find(|f| {
+        !matches!(
+            f.at,
+            bundle::Location::Entry(_) | bundle::Location::Projection
+        )
+    }) {
+        return Err(format!("a fault outside the entries: {f}"));
+    }
+    let kind = match first.1.kind.name() {
+        "rules" => "rules",
+        "authority" => "authority",
+        "registry" => "registry",
+        other => return Err(format!("unexpected fault kind {other}: {}", first.1)),
+    };
+    let rule = rule_of(&first.1.reason)
+        .ok_or_else(|| format!("no rule name for the fault {}", first.1))?;
+    Ok(Expect::Refused(first.0, kind, rule))
+}
+
+/// The short name the vectors give the rule a fault reason breaks.
+fn rule_of(reason: &str) -> Option<&'static str> {
+    const NAMES: &[(&str, &str)] = &[
+        ("is never appended twice", "once"),
+        ("a ref names an earlier entry", "ref-later"),
+        ("which is not in the log", "ref-unknown"),
+        ("which is not in this bundle", "ref-unknown"),
+        ("genesis statement cannot refer", "genesis-refs"),
+        ("needs a part labelled", "missing-part"),
+        ("payload is invalid", "payload"),
+        ("not valid JSON of its kind", "payload"),
+        ("entry 0 must be the genesis", "entry0-genesis"),
+        ("was not authorised at entry", "authorised"),
+        ("registry change was not allowed", "registry-change"),
+        ("only its author or a custodian", "owner"),
+        ("which is not in the archive", "named-incident"),
+        ("opened only later", "named-incident"),
+        ("is already taken", "incident-taken"),
+        ("applies to", "target"),
+        ("ref(s), this one has", "ref-count"),
+        ("already superseded", "superseded"),
+        ("already retracted", "retracted"),
+        ("cannot change its id", "incident-id"),
+        ("already merged", "merged"),
+        ("registry statements cannot be redacted", "redact-registry"),
+        ("no part labelled", "redact-label"),
+        ("already redacted", "redacted"),
+    ];
+    NAMES
+        .iter()
+        .find(|(phrase, _)| reason.contains(phrase))
+        .map(|(_, name)| *name)
+}
+
+fn expect_json(e: &Expect) -> Value {
+    match e {
+        Expect::Verified(seqs) => json!({"verified": true, "not_established": seqs}),
+        Expect::Refused(seq, kind, rule) => {
+            json!({"verified": false, "first_fault": {"entry": seq, "kind": kind, "rule": rule}})
+        }
+    }
+}
+
+#[test]
+fn every_bundle_vector_gets_its_verdict_and_the_files_are_what_the_generator_builds() {
+    let vs = vectors();
+    let key = archive_vkey(&Log::base());
+    let mut index = Vec::new();
+    let mut wrong = Vec::new();
+    for v in &vs {
+        let got = verdict_of(&bundle::verify(&v.bundle, &key));
+        if got.as_ref() != Ok(&v.expect) {
+            let faults: Vec<String> = bundle::verify(&v.bundle, &key)
+                .faults
+                .iter()
+                .map(|f| f.to_string())
+                .collect();
+            wrong.push(format!(
+                "{}: expected {:?}, got {:?}; faults: {faults:#?}",
+                v.name, v.expect, got
+            ));
+        }
+        index.push(json!({
+            "file": format!("{}.bundle.json", v.name),
+            "about": v.about,
+            "expect": expect_json(&v.expect),
+        }));
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    let index = json!({
+        "about": "Evidence bundles of a small log, each with the verdict a verifier of docs/FORMAT.md §12.6 must give it: \
+                  verified (with the entries for which a rule is not established by a partial bundle), or refused \
+                  (the lowest entry with a fault and that fault's kind). The forged ones carry a checkpoint re-signed \
+                  with the vector archive's demo key and a recomputed projection, as an operator could make them. \
+                  Built by tests/bundle_vectors.rs; checked by it and by tests/vectors/verify_vectors.py.",
+        "archive_key": Log::base().k.archive.vkey().unwrap(),
+        "vectors": index,
+    });
+    let files: Vec<(String, String)> = vs
+        .iter()
+        .map(|v| (format!("{}.bundle.json", v.name), v.bundle.to_json() + "\n"))
+        .chain([(
+            "index.json".to_string(),
+            serde_json::to_string_pretty(&index).unwrap() + "\n",
+        )])
+        .collect();
+    if std::env::var_os("TEMOIN_WRITE_VECTORS").is_some() {
+        std::fs::create_dir_all(dir()).unwrap();
+        for (name, text) in &files {
+            std::fs::write(dir().join(name), text).unwrap();
+        }
+    }
+    for (name, text) in &files {
+        let on_disk = std::fs::read_to_string(dir().join(name)).unwrap_or_else(|e| {
+            panic!("tests/vectors/bundles/{name}: {e} (write it with TEMOIN_WRITE_VECTORS=1)")
+        });
+        assert!(
+            on_disk == *text,
+            "tests/vectors/bundles/{name} is not what the generator builds (rewrite with TEMOIN_WRITE_VECTORS=1 after a deliberate change)"
+        );
+        // What is on disk verifies the same once read back.
+        if name != "index.json" {
+            let b = Bundle::from_json(on_disk.as_bytes()).unwrap();
+            let v = vs
+                .iter()
+                .find(|v| format!("{}.bundle.json", v.name) == *name)
+                .unwrap();
+            assert_eq!(
+                verdict_of(&bundle::verify(&b, &key)).as_ref(),
+                Ok(&v.expect),
+                "{name}"
+            );
+        }
+    }
+}
+
+/// `temoin verify-bundle` on the vector files: a forgery is refused (exit 1)
+/// naming its entry and rule; what a partial bundle cannot establish is
+/// said, in text and in `--json`, without failing it.
+#[test]
+fn verify_bundle_names_the_broken_rule_and_what_is_not_established() {
+    let key = Log::base().k.archive.vkey().unwrap();
+    let run = |file: &str, json: bool| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_temoin"));
+        cmd.arg("verify-bundle")
+            .arg(dir().join(file))
+            .args(["--archive-key", &key]);
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, out, err) = run("all-statement-twice.bundle.json", false);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        err.contains("entry 11: rules: statement")
+            && err.contains("is already entry 4: a statement is never appended twice"),
+        "{err}"
+    );
+    let (code, out, err) = run("all-ref-to-later-entry.bundle.json", false);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        err.contains("entry 11: rules: the archive would have refused it: it refers to statement")
+            && err.contains("which is entry 12: a ref names an earlier entry"),
+        "{err}"
+    );
+    let (code, out, err) = run("incident-verified.bundle.json", false);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains(&format!(
+            "not established by this bundle: entry 8: it names incident \"{EMIMALANE}\", whose opening record is not in this bundle"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("VERIFIED"), "{out}");
+    let (code, out, _) = run("incident-verified.bundle.json", true);
+    assert_eq!(code, Some(0));
+    let j: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(j["ok"], true);
+    assert_eq!(j["not_established"][0]["seq"], 8);
+    assert_eq!(j["not_established"].as_array().map(Vec::len), Some(1));
+}
