@@ -114,6 +114,19 @@ fn incident_json(id: &str) -> Value {
            "when": {"start": "2025-11-13", "precision": "exact"}})
 }
 
+/// A testimony with a described source and several figures, one a range.
+fn described_testimony_json(
+    incidents: &[&str],
+    dead: u32,
+    relation: &str,
+    description: &str,
+) -> Value {
+    json!({"incidents": incidents, "source": {"relation": relation, "description": description},
+           "language": "fr",
+           "claims": [{"incident": incidents[0], "dead": dead, "children_dead": 5,
+                       "injured": {"min": 2, "max": 4}}]})
+}
+
 fn testimony_json(incidents: &[&str], dead: u32) -> Value {
     json!({"incidents": incidents, "source": {"relation": "local_notable"}, "language": "fr",
            "claims": [{"incident": incidents[0], "dead": dead}]})
@@ -163,7 +176,12 @@ impl Log {
             Kind::Testimony,
             &[],
             &[
-                payload(testimony_json(&[TANGATA], 7)),
+                payload(described_testimony_json(
+                    &[TANGATA],
+                    7,
+                    "local_notable",
+                    "notable de Tin-Aïcha",
+                )),
                 text("Sept morts."),
                 ("witness", b"Fadimata".to_vec()),
             ],
@@ -174,7 +192,14 @@ impl Log {
             Kind::Amendment,
             &[hash(&t1)],
             &[
-                payload(json!({"reason": "précision", "testimony": testimony_json(&[TANGATA], 8)})),
+                payload(
+                    json!({"reason": "précision", "testimony": described_testimony_json(
+                        &[TANGATA],
+                        8,
+                        "local_notable",
+                        "Notable de  Tin-Aicha",
+                    )}),
+                ),
                 text("Huit morts."),
             ],
         );
@@ -198,7 +223,12 @@ impl Log {
             Kind::Testimony,
             &[],
             &[
-                payload(testimony_json(&[TANGATA, EMIMALANE], 3)),
+                payload(described_testimony_json(
+                    &[TANGATA, EMIMALANE],
+                    3,
+                    "press",
+                    "Le Méridional",
+                )),
                 text("Trois morts."),
             ],
         );
@@ -210,6 +240,22 @@ impl Log {
             &[payload(json!({"label": "witness", "reason": "protection"}))],
         );
         let note = sign("note", &k.reviewer, Kind::Note, &[], &[text("Relu.")]);
+        // The same source as a1's once folded: one independent source.
+        let t3 = sign(
+            "t3",
+            &k.journalist,
+            Kind::Testimony,
+            &[],
+            &[
+                payload(described_testimony_json(
+                    &[TANGATA],
+                    6,
+                    "local_notable",
+                    "NOTABLE de Tin‑Aïcha",
+                )),
+                text("Six morts."),
+            ],
+        );
         for (n, f) in [
             ("genesis", genesis),
             ("enroll-journalist", enroll_j),
@@ -222,6 +268,7 @@ impl Log {
             ("t2", t2),
             ("redaction", redaction),
             ("note", note),
+            ("t3", t3),
         ] {
             log.items.push((n.to_string(), f));
         }
@@ -373,7 +420,7 @@ struct Vector {
 }
 
 /// Every vector. Forged statements are appended after the honest log
-/// (entries 0..=10) unless said otherwise.
+/// (entries 0..=11) unless said otherwise.
 fn vectors() -> Vec<Vector> {
     let mut out = Vec::new();
     let base = Log::base();
@@ -405,6 +452,7 @@ fn vectors() -> Vec<Vector> {
         "annotation",
         "t2",
         "redaction",
+        "t3",
     ]
     .iter()
     .map(|s| base.seq(s))
@@ -1126,15 +1174,15 @@ fn verify_bundle_names_the_broken_rule_and_what_is_not_established() {
     let (code, out, err) = run("all-statement-twice.bundle.json", false);
     assert_eq!(code, Some(1), "{out}{err}");
     assert!(
-        err.contains("entry 11: rules: statement")
+        err.contains("entry 12: rules: statement")
             && err.contains("is already entry 4: a statement is never appended twice"),
         "{err}"
     );
     let (code, out, err) = run("all-ref-to-later-entry.bundle.json", false);
     assert_eq!(code, Some(1), "{out}{err}");
     assert!(
-        err.contains("entry 11: rules: the archive would have refused it: it refers to statement")
-            && err.contains("which is entry 12: a ref names an earlier entry"),
+        err.contains("entry 12: rules: the archive would have refused it: it refers to statement")
+            && err.contains("which is entry 13: a ref names an earlier entry"),
         "{err}"
     );
     let (code, out, err) = run("incident-verified.bundle.json", false);

@@ -1116,7 +1116,149 @@ def verify_bundle(b, archive_vkey):
     for c in entries:
         if c["faults"]:
             faults.setdefault(c["seq"], []).extend(c["faults"])
-    return faults, not_established
+    return faults, not_established, entries
+
+
+def fold(s):
+    """The matching key of a name (docs/DOMAIN.md §5)."""
+    import unicodedata
+    out, pending = [], False
+    for c in unicodedata.normalize("NFKD", s):
+        if unicodedata.category(c) in ("Mn", "Mc", "Me"):
+            continue
+        if c in WHITE_SPACE:
+            pending = bool(out)
+            continue
+        if pending:
+            out.append(" ")
+            pending = False
+        if c in "\u2019\u2018\u02bc\u00b4`":
+            out.append("'")
+        elif "\u2010" <= c <= "\u2015":
+            out.append("-")
+        elif c in "œŒ":
+            out.append("oe")
+        elif c in "æÆ":
+            out.append("ae")
+        elif c in "ßẞ":
+            out.append("ss")
+        else:
+            out.append(c.lower())
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+FIGURES = ["dead", "injured", "missing", "women_dead", "children_dead"]
+
+
+def project_figures(entries, x):
+    """FORMAT.md §12.5.2: the figures of incident x from the bundle's entries."""
+    pl = {}
+    for c in entries:
+        if c["body"]["kind"] not in ("genesis", "enroll", "revoke", "note"):
+            pl[c["hash"]] = payload_json(c["parts"]["payload"])
+    by_hash = {c["hash"]: c for c in entries}
+
+    def speaks(c):
+        kind, p = c["body"]["kind"], pl.get(c["hash"], {})
+        if kind == "incident":
+            return [p["id"]]
+        if kind == "testimony":
+            return p["incidents"]
+        if kind == "amendment":
+            return p["testimony"]["incidents"] if "testimony" in p else [p["incident"]["id"]]
+        if kind == "merge":
+            return [p["into"], p["from"]]
+        if kind == "summary-claim":
+            return p.get("incidents", [])
+        return []
+
+    def touches(c):
+        t = list(speaks(c))
+        refs = c["body"]["refs"]
+        if c["body"]["kind"] in ("amendment", "retraction", "annotation", "redaction") \
+                and refs and refs[0] in by_hash:
+            t += speaks(by_hash[refs[0]])
+        return t
+
+    members = {x}
+    grew = True
+    while grew:
+        grew = False
+        for c in entries:
+            if c["body"]["kind"] == "merge":
+                p = pl[c["hash"]]
+                if p["into"] in members and p["from"] not in members:
+                    members.add(p["from"])
+                    grew = True
+    group = [c for c in entries if set(touches(c)) & members]
+
+    def subject(c):
+        kind, p = c["body"]["kind"], pl.get(c["hash"], {})
+        if kind == "testimony" or (kind == "amendment" and "testimony" in p):
+            return "testimony"
+        if kind == "incident" or (kind == "amendment" and "incident" in p):
+            return "record"
+        return None
+
+    index = {c["hash"]: i for i, c in enumerate(group)}
+    root, chains = list(range(len(group))), {}
+    for i, c in enumerate(group):
+        if subject(c) is None:
+            continue
+        if c["body"]["kind"] == "amendment" and c["body"]["refs"]:
+            j = index.get(c["body"]["refs"][0])
+            if j is not None and j < i and subject(group[j]) == subject(c):
+                root[i] = root[j]
+        chains.setdefault(root[i], []).append(i)
+    retracted = {c["body"]["refs"][0] for c in group
+                 if c["body"]["kind"] == "retraction" and c["body"]["refs"]}
+    per = {f: [] for f in FIGURES}
+    keys = {f: [] for f in FIGURES}
+    for r in sorted(chains):
+        chain = [group[i] for i in chains[r]]
+        if subject(chain[0]) != "testimony":
+            continue
+        last = chain[-1]
+        p = pl[last["hash"]]
+        t = p["testimony"] if last["body"]["kind"] == "amendment" else p
+        if last["hash"] in retracted or not set(t["incidents"]) & members:
+            continue
+        src = t["source"]
+        desc = src.get("description", "")
+        if desc.strip(WHITE_SPACE) == "":
+            key = "testimony:" + chain[0]["hash"].hex()
+        else:
+            key = src["relation"] + ":" + fold(desc)
+        ref = {"seq": last["seq"], "statement": last["hash"].hex(), "author": last["body"]["author"].hex()}
+        for block in t.get("claims", []):
+            if block["incident"] not in members:
+                continue
+            for f in FIGURES:
+                if f in block:
+                    item = {"incident": block["incident"], "count": block[f], "source": ref,
+                            "relation": src["relation"]}
+                    if desc:
+                        item["description"] = desc
+                    per[f].append(item)
+                    keys[f].append(key)
+
+    def lo(n):
+        return n["min"] if isinstance(n, dict) else n
+
+    def hi(n):
+        return n["max"] if isinstance(n, dict) else n
+    out = {}
+    for f in FIGURES:
+        items = per[f]
+        if not items:
+            continue
+        counts = [i["count"] for i in items]
+        out[f] = {"min": min(map(lo, counts)), "max": max(map(hi, counts)),
+                  "conflict": max(map(lo, counts)) > min(map(hi, counts)),
+                  "sources": len(set(keys[f])),
+                  "authors": len({i["source"]["author"] for i in items}),
+                  "per_source": items}
+    return out
 
 
 def check_bundle_vectors():
@@ -1125,15 +1267,21 @@ def check_bundle_vectors():
     v1 = json.load(open(os.path.join(HERE, "v1-note.json"), encoding="utf-8"))
     check(index["archive_key"] == v1["keys"]["archive"]["vkey"], "bundles use the vector archive key")
     listed = set()
+    figures_checked = []
     for vec in index["vectors"]:
         listed.add(vec["file"])
         b = json.load(open(os.path.join(d, vec["file"]), encoding="utf-8"))
-        faults, not_established = verify_bundle(b, index["archive_key"])
+        faults, not_established, entries = verify_bundle(b, index["archive_key"])
         want = vec["expect"]
         if want["verified"]:
             check(not faults, f"{vec['file']}: verifies (faults at {sorted(faults)})")
             check(not_established == want["not_established"],
                   f"{vec['file']}: not established at {not_established}")
+            for x, view in b["projection"].items():
+                if view is not None:
+                    figures_checked.append(x)
+                    check(project_figures(entries, x) == view["figures"],
+                          f"{vec['file']}: the figures of {x} recomputed from FORMAT.md §12.5.2")
         else:
             check(faults, f"{vec['file']}: refused")
             first = min(faults)
@@ -1141,7 +1289,15 @@ def check_bundle_vectors():
             check(got == want["first_fault"], f"{vec['file']}: first fault {got}, want {want['first_fault']}")
     on_disk = {f for f in os.listdir(d) if f.endswith(".bundle.json")}
     check(on_disk == listed, "every bundle file is a listed vector")
-    print(f"ok: {len(listed)} bundle vectors get their verdicts")
+    check(len(figures_checked) >= 3, "figures recomputed for the honest bundles")
+    # The comparison is not vacuous: one source less is seen.
+    b = json.load(open(os.path.join(d, "all-verified.bundle.json"), encoding="utf-8"))
+    _, _, entries = verify_bundle(b, index["archive_key"])
+    tampered = json.loads(json.dumps(b["projection"]["tangata-2025-11-13"]["figures"]))
+    tampered["dead"]["sources"] -= 1
+    check(project_figures(entries, "tangata-2025-11-13") != tampered, "a changed figure differs")
+    print(f"ok: {len(listed)} bundle vectors get their verdicts; "
+          f"figures of {len(figures_checked)} projections recomputed")
 
 
 # --------------------------------------------------------------------------
