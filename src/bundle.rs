@@ -1384,6 +1384,7 @@ fn check_rules(
     let opened_by: HashMap<String, u64> = checked
         .iter()
         .rev()
+        .filter(|c| c.body.kind == Kind::Incident)
         .filter_map(|c| match c.payload() {
             Some(Payload::Incident(i)) => Some((i.id, c.seq)),
             _ => None,

@@ -894,6 +894,8 @@ fn blocks(v: &Verdict) -> Vec<Block> {
         ));
     }
 
+    not_established_blocks(&mut out, v);
+
     // The incident.
     out.push(Block::H2("The incident as projected".into()));
     if let Some(i) = incident_record(v) {
@@ -952,6 +954,25 @@ fn blocks(v: &Verdict) -> Vec<Block> {
         "Limits: a bundle proves that each entry it holds is in the archive's log, unaltered, at the stated position, signed by an author authorised at that time. It does not prove that the archive holds no other statement about the incident; a full audit of a copy of the archive (`temoin verify`) does. Times claimed by authors are their own; times of receipt are the archive's.".into(),
     ));
     out
+}
+
+/// What the rules needed from the rest of the log (FORMAT.md §12.6 step 7):
+/// said, so that a reader does not take it as proven.
+fn not_established_blocks(out: &mut Vec<Block>, v: &Verdict) {
+    if v.not_established.is_empty() {
+        return;
+    }
+    out.push(Block::H2("Not established by this bundle".into()));
+    out.push(Block::Para(
+        "Every rule the archive applies at ingest was checked against the entries of this bundle. These depend on entries of the log that the bundle does not hold, so the bundle neither proves nor disproves them; a full audit of a copy of the archive (`temoin verify`) decides them.".into(),
+    ));
+    out.push(Block::Table(
+        ["entry", "what"].map(String::from).to_vec(),
+        v.not_established
+            .iter()
+            .map(|n| vec![plain(n.seq.to_string()), plain(n.what.clone())])
+            .collect(),
+    ));
 }
 
 fn registry_summary(e: &CheckedEntry) -> String {

@@ -1201,3 +1201,30 @@ fn verify_bundle_names_the_broken_rule_and_what_is_not_established() {
     assert_eq!(j["not_established"][0]["seq"], 8);
     assert_eq!(j["not_established"].as_array().map(Vec::len), Some(1));
 }
+
+/// The chain-of-custody report of a partial bundle says what the bundle
+/// does not establish, with the entry; a whole-log bundle's has no such
+/// section.
+#[test]
+fn the_report_says_what_a_partial_bundle_does_not_establish() {
+    let key = archive_vkey(&Log::base());
+    let read = |file: &str| {
+        let text = std::fs::read(dir().join(file)).unwrap();
+        bundle::verify(&Bundle::from_json(&text).unwrap(), &key)
+    };
+    let v = read("incident-verified.bundle.json");
+    assert!(v.ok());
+    let md = temoin::report::markdown(&v);
+    let at = md
+        .find("Not established by this bundle")
+        .unwrap_or_else(|| panic!("{md}"));
+    assert!(
+        md[at..].contains(&format!("it names incident \"{EMIMALANE}\"")),
+        "{md}"
+    );
+    let html = temoin::report::html(&v);
+    assert!(html.contains("Not established by this bundle"));
+    let all = read("all-verified.bundle.json");
+    assert!(all.ok());
+    assert!(!temoin::report::markdown(&all).contains("Not established by this bundle"));
+}
