@@ -911,6 +911,102 @@ fn vectors() -> Vec<Vector> {
         Expect::Refused(n, "rules", "payload"),
     );
 
+    let log = Log::base().push(
+        "late-genesis",
+        sign(
+            "late-genesis",
+            &k.custodian,
+            Kind::Genesis,
+            &[],
+            &[(PAYLOAD, base.get("genesis").parts[0].content.clone())],
+        ),
+    );
+    add(
+        "all-late-genesis",
+        "a second genesis statement, after entry 0",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "authority", "authorised"),
+    );
+    let log = Log::base().push(
+        "revoke-custodian",
+        sign(
+            "revoke-custodian",
+            &k.custodian,
+            Kind::Revoke,
+            &[],
+            &[payload(
+                serde_json::to_value(RevokePayload {
+                    key: k.custodian.public().to_hex(),
+                    reason: "départ".into(),
+                    effective_at: T0,
+                })
+                .unwrap(),
+            )],
+        ),
+    );
+    add(
+        "all-revoke-last-custodian",
+        "the revocation of the last active custodian",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "registry", "registry-change"),
+    );
+    let log = Log::base().push(
+        "merge-unknown",
+        sign(
+            "merge-unknown",
+            &k.reviewer,
+            Kind::Merge,
+            &[],
+            &[payload(
+                json!({"from": "nulle-part", "into": TANGATA, "reason": "même frappe"}),
+            )],
+        ),
+    );
+    add(
+        "all-merge-unknown-incident",
+        "a merge of an incident never opened",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "named-incident"),
+    );
+    let log = Log::base().push(
+        "claim-unknown",
+        sign(
+            "claim-unknown",
+            &k.journalist,
+            Kind::SummaryClaim,
+            &[],
+            &[payload(json!({
+                "source": {"relation": "press", "description": "Le Méridional"},
+                "text": "23 civils tués en trois semaines.",
+                "from": "2025-10-24", "to": "2025-11-14",
+                "incidents": [TANGATA, "nulle-part"],
+                "figures": {"dead": 23}
+            }))],
+        ),
+    );
+    add(
+        "all-summary-claim-unknown-incident",
+        "a summary claim naming an incident never opened",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "rules", "named-incident"),
+    );
+    let log = Log::base().push(
+        "redaction-by-intermediary",
+        sign(
+            "redaction-by-intermediary",
+            &k.journalist,
+            Kind::Redaction,
+            &[hash(base.get("t2"))],
+            &[payload(json!({"label": "text", "reason": "protection"}))],
+        ),
+    );
+    add(
+        "all-redaction-by-intermediary",
+        "a redaction order signed by an intermediary (custodians only)",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "authority", "authorised"),
+    );
+
     // Partial bundles: what they hold is enough to refuse these.
     let with = |extra: &[u64]| -> Vec<u64> {
         let mut s = inc_seqs.clone();
