@@ -42,7 +42,25 @@ enum Command {
     Evidence(cli::evidence::Command),
 }
 
+/// A closed standard output (`temoin log | head -1`, once `head` has
+/// read its line) ends the process at the next write, as it does git, cat
+/// and every filter: the kernel's SIGPIPE, which Rust sets to be ignored
+/// before `main`, so that `println!` would panic instead (exit 101). One
+/// setting covers every command and every write. Nothing is lost by
+/// ending there: temoin acknowledges a write only once it is durable, so
+/// the archive is as after an interrupt (Ctrl-C), and a command dies only
+/// when something is printed, after the work the line reports.
+fn restore_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first in `main`, before any thread exists; SIG_DFL is
+    // a valid disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    restore_sigpipe();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Core(c) => cli::core::run(c),
