@@ -305,10 +305,12 @@ impl Archive {
         let lock = lock(dir)?;
         let checkpoint_key =
             SecretKey::from_seed(&config.origin, checkpoint_key.signing_key().as_bytes())?;
-        checkpoint_key.save(
-            &dir.join(CHECKPOINT_KEY_FILE),
-            "The archive's checkpoint key: it signs the archive's checkpoints.",
-        )?;
+        let comment = if crate::demo::is_demo_key(&checkpoint_key.public()) {
+            "The archive's checkpoint key: it signs the archive's checkpoints.\nDEMO ONLY - never use for real testimony."
+        } else {
+            "The archive's checkpoint key: it signs the archive's checkpoints."
+        };
+        checkpoint_key.save(&dir.join(CHECKPOINT_KEY_FILE), comment)?;
         let db = open_db(dir)?;
         let store = Store::open(db.clone(), dir, Access::Write)?;
         sync_dir(dir)?;
@@ -464,8 +466,8 @@ impl Archive {
         &mut self,
         files: &[StatementFile],
     ) -> Result<Vec<Result<Accepted, Refusal>>, ArchiveError> {
-        let pre = self.prechecker().check(files);
-        self.ingest_prechecked(files, pre)
+        let checks = self.prechecker().check_each(files);
+        self.ingest_checked(files, checks)
     }
 
     /// What checks a batch's statements on their own (decoding, signature,
@@ -477,26 +479,23 @@ impl Archive {
         }
     }
 
-    /// [`Archive::ingest_batch`] of `files` already checked by
-    /// [`Prechecker::check`]. The outcome is the same as `ingest_batch`'s:
-    /// a precheck that is not of these very files (by statement hash, in
-    /// order) is not trusted, and the files are checked again.
+    /// [`Archive::ingest_batch`] of the files [`Prechecker::check`] took
+    /// and checked. The batch holds the files themselves with their
+    /// checks, so a check is only ever used for the very file it was made
+    /// of: its parts included, which the statement hash does not cover.
     pub fn ingest_prechecked(
         &mut self,
-        files: &[StatementFile],
-        pre: PrecheckedBatch,
+        batch: PrecheckedBatch,
     ) -> Result<Vec<Result<Accepted, Refusal>>, ArchiveError> {
-        let prechecked = if pre.0.len() == files.len()
-            && pre
-                .0
-                .iter()
-                .zip(files)
-                .all(|(p, f)| p.hash == f.statement.hash())
-        {
-            pre.0
-        } else {
-            self.prechecker().check(files).0
-        };
+        let PrecheckedBatch { files, checks } = batch;
+        self.ingest_checked(&files, checks)
+    }
+
+    fn ingest_checked(
+        &mut self,
+        files: &[StatementFile],
+        prechecked: Vec<Prechecked>,
+    ) -> Result<Vec<Result<Accepted, Refusal>>, ArchiveError> {
         if self.seen.is_none() {
             self.seen = Some(SeenStatements::scan(&self.store));
         }
@@ -864,16 +863,35 @@ impl Prechecker {
     /// here made ingest slower (12,900–14,600/s against 16,700–17,200/s
     /// without), as the page-ins compete with the signature checks for
     /// the cores.
-    pub fn check(&self, files: &[StatementFile]) -> PrecheckedBatch {
+    pub fn check(&self, files: Vec<StatementFile>) -> PrecheckedBatch {
+        let checks = self.check_each(&files);
+        PrecheckedBatch { files, checks }
+    }
+
+    fn check_each(&self, files: &[StatementFile]) -> Vec<Prechecked> {
         let config = &self.config;
-        PrecheckedBatch(crate::par::map(files.iter().collect(), |f| {
-            precheck(f, config)
-        }))
+        crate::par::map(files.iter().collect(), |f| precheck(f, config))
     }
 }
 
-/// The result of [`Prechecker::check`], for [`Archive::ingest_prechecked`].
-pub struct PrecheckedBatch(Vec<Prechecked>);
+/// The files [`Prechecker::check`] took, each with its check, for
+/// [`Archive::ingest_prechecked`].
+pub struct PrecheckedBatch {
+    files: Vec<StatementFile>,
+    checks: Vec<Prechecked>,
+}
+
+impl PrecheckedBatch {
+    pub fn files(&self) -> &[StatementFile] {
+        &self.files
+    }
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
 
 /// What can be checked of a statement file without the archive's state.
 struct Prechecked {
@@ -948,6 +966,12 @@ fn check_parts(
             return Err(Refusal::PartMismatch {
                 label: c.label.clone(),
                 what: "its salted digest differs from the committed digest",
+            });
+        }
+        if crate::domain::text_part_fault(&c.label, &part.content).is_some() {
+            return Err(Refusal::PartMismatch {
+                label: c.label.clone(),
+                what: "it is a text part and its content is not UTF-8",
             });
         }
         let mut v = Vec::with_capacity(32 + part.content.len());

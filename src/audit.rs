@@ -85,6 +85,8 @@ type PartReadResult = Result<Option<PartRead>, StoreError>;
 
 struct PartRead {
     matches: bool,
+    /// A text part that is not UTF-8 (`domain::text_part_fault`).
+    not_text: Option<String>,
     /// For the `payload` part: its content and, for a domain kind, the
     /// content parsed (`Payload::parse`, done here on the workers rather
     /// than by `rules::check` on the replay's thread).
@@ -299,7 +301,12 @@ fn part_read(
             (matches && !kind.is_registry()).then(|| crate::domain::Payload::parse(kind, content));
         (content.to_vec(), parsed)
     });
-    PartRead { matches, payload }
+    let not_text = crate::domain::text_part_fault(&c.label, content);
+    PartRead {
+        matches,
+        not_text,
+        payload,
+    }
 }
 
 thread_local! {
@@ -829,6 +836,7 @@ impl Replay<'_> {
             match read? {
                 Some(PartRead {
                     matches,
+                    not_text,
                     payload: content,
                 }) => {
                     if !matches {
@@ -836,6 +844,9 @@ impl Replay<'_> {
                             n,
                             format!("part {:?} does not match its commitment", c.label),
                         );
+                    }
+                    if let Some(reason) = not_text {
+                        return self.fault(n, reason);
                     }
                     if content.is_some() {
                         payload = content;

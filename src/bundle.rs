@@ -426,7 +426,7 @@ impl Bundle {
                 ))
             }
         }
-        serde_json::from_slice(bytes).map_err(|e| {
+        crate::json::from_slice(bytes).map_err(|e| {
             fault(
                 Location::Bundle,
                 FaultKind::Format,
@@ -1086,6 +1086,10 @@ fn check_entry(
             );
             continue;
         }
+        if let Some(reason) = crate::domain::text_part_fault(&p.label, &content) {
+            bad(faults, FaultKind::Part, reason);
+            continue;
+        }
         if let Some(t) = &p.text {
             if std::str::from_utf8(&content).ok() != Some(t.as_str()) {
                 bad(
@@ -1183,7 +1187,14 @@ fn check_absences(checked: &mut [CheckedEntry], bundle: &Bundle, faults: &mut Fa
                             a.label
                         ))
                     } else {
-                        None
+                        redactions
+                            .iter()
+                            .find_map(|(by, (t, l))| {
+                                (*t == c.statement_hash && *l == a.label).then_some(*by)
+                            })
+                            .map(|by| format!(
+                                "declared withheld, but the redaction order at entry {by} erased it: it must be declared redacted by {by}"
+                            ))
                     }
                 }
                 REDACTED => match a.by_seq {
@@ -1690,15 +1701,16 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
         let mut parts = Vec::new();
         let mut absent = Vec::new();
         for c in &body.parts {
-            if !body.kind.is_registry() && opts.withhold.contains(&c.label) {
-                absent.push(AbsentPart {
+            // A part erased by a redaction order is `redacted` even when its
+            // label is withheld: erased for good and left out for now are
+            // different facts, and a report must not confuse them.
+            let withhold = !body.kind.is_registry() && opts.withhold.contains(&c.label);
+            match store.part(seq, &Digest(c.digest))? {
+                Some(_) if withhold => absent.push(AbsentPart {
                     label: c.label.clone(),
                     why: WITHHELD.into(),
                     by_seq: None,
-                });
-                continue;
-            }
-            match store.part(seq, &Digest(c.digest))? {
+                }),
                 Some((salt, content)) => {
                     if seq == 0 && c.label == PAYLOAD {
                         if let Ok(Some(RegistryChange::Genesis { payload, .. })) =

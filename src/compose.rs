@@ -41,7 +41,8 @@ fn take_ref(obj: &mut Map<String, Value>, field: &'static str) -> Result<Digest,
         reason: "missing: give the statement hash (64 hex digits) it applies to".into(),
     })?;
     v.as_str()
-        .and_then(Digest::from_hex)
+        .map(|s| s.trim().to_ascii_lowercase())
+        .and_then(|s| Digest::from_hex(&s))
         .ok_or(ComposeError::Field {
             field,
             reason: "must be a statement hash, 64 hex digits".into(),
@@ -68,7 +69,7 @@ fn take_text_part(
 /// Build the draft of a `kind` statement from the author's JSON text.
 pub fn draft_from_json(kind: Kind, input: &[u8]) -> Result<Draft, ComposeError> {
     let value: Value =
-        serde_json::from_slice(input).map_err(|e| ComposeError::Json(e.to_string()))?;
+        crate::json::from_slice(input).map_err(|e| ComposeError::Json(e.to_string()))?;
     let Value::Object(mut obj) = value else {
         return Err(ComposeError::NotAnObject);
     };

@@ -88,6 +88,14 @@ impl From<ArchiveError> for DemoError {
 }
 
 /// A demo key, from the key files compiled into the binary.
+/// Whether `public` is one of the demo keys, whose seeds are public: a
+/// file holding it must say DEMO ONLY (keys/README.md).
+pub fn is_demo_key(public: &crate::keys::PublicKey) -> bool {
+    DEMO_KEYS
+        .iter()
+        .any(|(name, _)| key(name).is_ok_and(|k| k.public() == *public))
+}
+
 pub fn key(name: &str) -> Result<SecretKey, DemoError> {
     let text = DEMO_KEYS
         .iter()

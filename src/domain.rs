@@ -14,6 +14,24 @@ use serde::{Deserialize, Serialize};
 pub const TEXT: &str = "text";
 /// Label of a testimony's optional translation.
 pub const TRANSLATION: &str = "translation";
+/// Labels of the parts whose content is text: UTF-8, or the statement is
+/// refused (docs/FORMAT.md §10).
+pub const TEXT_LABELS: [&str; 2] = [TEXT, TRANSLATION];
+
+/// Why a part's content is not what its label declares, if it is not:
+/// a text part (`TEXT_LABELS`) must be UTF-8.
+pub fn text_part_fault(label: &str, content: &[u8]) -> Option<String> {
+    if !TEXT_LABELS.contains(&label) {
+        return None;
+    }
+    std::str::from_utf8(content).err().map(|e| {
+        format!(
+            "part {label:?} is text and must be UTF-8, but its byte {} is not ({e})",
+            e.valid_up_to()
+        )
+    })
+}
+
 /// Label of the witness's identity: kept apart so it can be withheld from
 /// a bundle or redacted without touching anything else.
 pub const WITNESS: &str = "witness";

@@ -27,9 +27,14 @@ impl Digest {
     }
 
     /// Parse 64 hex digits.
+    /// Exactly 64 lowercase hex digits, the one form the formats use
+    /// (docs/FORMAT.md §1); what a person types is lowercased first.
     pub fn from_hex(s: &str) -> Option<Digest> {
+        if s.len() != 64 || !s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return None;
+        }
         let mut out = [0u8; 32];
-        hex::decode_to_slice(s.trim(), &mut out).ok()?;
+        hex::decode_to_slice(s, &mut out).ok()?;
         Some(Digest(out))
     }
 

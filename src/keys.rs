@@ -16,6 +16,7 @@ use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use zeroize::{Zeroize as _, Zeroizing};
 
 thread_local! {
     /// Key bytes -> whether `is_canonical_point` holds (see `PublicKey::from_bytes`).
@@ -88,10 +89,10 @@ impl PublicKey {
         hex::encode(&self.0[..6])
     }
 
-    /// Parse 64 hex digits or a C2SP vkey.
+    /// Parse 64 lowercase hex digits (as payloads write keys) or a C2SP vkey.
     pub fn parse(s: &str) -> Result<PublicKey, KeyError> {
         let s = s.trim();
-        if s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        if s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
             let mut b = [0u8; 32];
             hex::decode_to_slice(s, &mut b).map_err(|_| KeyError::NotAPoint)?;
             return PublicKey::from_bytes(&b);
@@ -208,14 +209,17 @@ impl SecretKey {
     }
 
     /// The secret key file's text, with `comment` lines above the key.
-    pub fn to_file_text(&self, comment: &str) -> Result<String, KeyError> {
-        let mut out = String::new();
+    pub fn to_file_text(&self, comment: &str) -> Result<Zeroizing<String>, KeyError> {
+        let skey = self.note_signer()?.to_skey_string();
+        // Sized once, so that no reallocation leaves a copy of the key behind.
+        let cap = comment.len() + 3 * comment.lines().count() + skey.len() + 1;
+        let mut out = Zeroizing::new(String::with_capacity(cap));
         for c in comment.lines() {
             out.push_str("# ");
             out.push_str(c);
             out.push('\n');
         }
-        out.push_str(&self.note_signer()?.to_skey_string());
+        out.push_str(&skey);
         out.push('\n');
         Ok(out)
     }
@@ -232,9 +236,28 @@ impl SecretKey {
         Ok(out)
     }
 
-    /// Read a secret key file.
+    /// Read a secret key file. Like ssh, refuse one that others may read
+    /// or write (any group or other permission bit): its key may be in
+    /// other hands. Demo keys, whose seeds are public, are exempt.
     pub fn load(path: &Path) -> Result<SecretKey, KeyError> {
         let text = read_key_file(path)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(path)
+                .map_err(|e| KeyError::Io {
+                    path: path.into(),
+                    source: e,
+                })?
+                .permissions()
+                .mode();
+            if mode & 0o077 != 0 && is_secret_key_text(&text) && !is_demo_key_text(&text) {
+                return Err(KeyError::Exposed {
+                    path: path.into(),
+                    mode: mode & 0o777,
+                });
+            }
+        }
         SecretKey::parse_file(&text).map_err(|e| e.at(path))
     }
 
@@ -276,12 +299,10 @@ pub struct NamedPublicKey {
 
 impl NamedPublicKey {
     pub fn parse_file(text: &str) -> Result<NamedPublicKey, KeyError> {
-        let line = key_line(text)?;
-        if line.starts_with("PRIVATE+KEY+") {
-            return Err(KeyError::Format {
-                reason: "this is a secret key; pass the public key (.pub) instead".into(),
-            });
+        if is_secret_key_text(text) {
+            return Err(KeyError::SecretGiven);
         }
+        let line = key_line(text)?;
         let v = VerifierKey::parse(line).map_err(|e| KeyError::Format {
             reason: e.to_string(),
         })?;
@@ -293,6 +314,10 @@ impl NamedPublicKey {
 
     /// Read a public key file, or accept the argument itself as a vkey or hex key.
     pub fn load_or_parse(arg: &str) -> Result<NamedPublicKey, KeyError> {
+        // Before anything that could echo the argument.
+        if is_secret_key_text(arg) {
+            return Err(KeyError::SecretGiven);
+        }
         let path = Path::new(arg);
         if path.exists() {
             let text = read_key_file(path)?;
@@ -304,12 +329,47 @@ impl NamedPublicKey {
                 key: PublicKey(v.public_key().to_bytes()),
             });
         }
-        let key = PublicKey::parse(arg).map_err(|_| KeyError::NotFound { path: arg.into() })?;
+        let trimmed = arg.trim();
+        let typed = if trimmed.len() == 64 && trimmed.bytes().all(|b| b.is_ascii_hexdigit()) {
+            trimmed.to_ascii_lowercase()
+        } else {
+            trimmed.to_string()
+        };
+        let key = PublicKey::parse(&typed).map_err(|_| KeyError::NotFound { path: arg.into() })?;
         Ok(NamedPublicKey {
             name: key.short(),
             key,
         })
     }
+}
+
+/// Read a public key file holding a C2SP vkey (exactly one key line).
+pub fn load_vkey_file(path: &Path) -> Result<VerifierKey, KeyError> {
+    let text = read_key_file(path)?;
+    if is_secret_key_text(&text) {
+        return Err(KeyError::SecretGiven);
+    }
+    let line = key_line(&text).map_err(|e| e.at(path))?;
+    VerifierKey::parse(line).map_err(|e| {
+        KeyError::Format {
+            reason: e.to_string(),
+        }
+        .at(path)
+    })
+}
+
+/// Whether `text` holds a secret key line (`PRIVATE+KEY+…`). Checked
+/// before any message could quote it: a secret key is never printed.
+pub fn is_secret_key_text(text: &str) -> bool {
+    text.contains("PRIVATE+KEY+")
+}
+
+/// Whether a key file carries the `DEMO ONLY` comment of the demo keys
+/// (keys/README.md), whose seeds are public.
+fn is_demo_key_text(text: &str) -> bool {
+    text.lines()
+        .map(str::trim)
+        .any(|l| l.starts_with('#') && l.contains("DEMO ONLY"))
 }
 
 fn key_line(text: &str) -> Result<&str, KeyError> {
@@ -328,8 +388,9 @@ fn key_line(text: &str) -> Result<&str, KeyError> {
     Ok(line)
 }
 
-fn read_key_file(path: &Path) -> Result<String, KeyError> {
-    let bytes = std::fs::read(path).map_err(|e| {
+/// A key file's text, wiped from memory when dropped.
+fn read_key_file(path: &Path) -> Result<Zeroizing<String>, KeyError> {
+    let mut bytes = std::fs::read(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             KeyError::NotFound { path: path.into() }
         } else {
@@ -340,13 +401,20 @@ fn read_key_file(path: &Path) -> Result<String, KeyError> {
         }
     })?;
     if bytes.len() > 64 * 1024 {
+        bytes.zeroize();
         return Err(KeyError::Format {
             reason: format!("{} is too large to be a key file", path.display()),
         });
     }
-    String::from_utf8(bytes).map_err(|_| KeyError::Format {
-        reason: format!("{} is not UTF-8 text", path.display()),
-    })
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Zeroizing::new(text)),
+        Err(e) => {
+            e.into_bytes().zeroize();
+            Err(KeyError::Format {
+                reason: format!("{} is not UTF-8 text", path.display()),
+            })
+        }
+    }
 }
 
 /// Create `path` with `mode`, failing if it exists: a key is never
@@ -404,6 +472,10 @@ pub enum KeyError {
     BadName { name: String },
     #[error("the key is not a valid Ed25519 public key")]
     NotAPoint,
+    #[error("this is a SECRET key (a PRIVATE+KEY+ line, not shown here); pass the public key (the .pub file, or its vkey) instead, and keep the secret key private")]
+    SecretGiven,
+    #[error("secret key file {path} has mode {mode:03o}: others may read or change it, so the key may no longer be secret. Make it private with `chmod 600 {path}` (and replace the key if others could have copied it)")]
+    Exposed { path: PathBuf, mode: u32 },
 }
 
 impl KeyError {

@@ -34,6 +34,7 @@ pub mod domain;
 pub mod encoding;
 pub mod entry;
 pub mod hash;
+pub mod json;
 pub mod keys;
 pub mod merkle;
 pub mod note;

@@ -56,7 +56,7 @@ pub enum ReceiptError {
 fn hex32(s: &str, what: &str) -> Result<Hash, ReceiptError> {
     Digest::from_hex(s)
         .map(|d| d.0)
-        .ok_or_else(|| ReceiptError::Format(format!("{what} is not 64 hex digits")))
+        .ok_or_else(|| ReceiptError::Format(format!("{what} is not 64 lowercase hex digits")))
 }
 
 /// Hex list of proof hashes.
@@ -99,7 +99,7 @@ impl Receipt {
 
     pub fn from_json(bytes: &[u8]) -> Result<Receipt, ReceiptError> {
         let r: Receipt =
-            serde_json::from_slice(bytes).map_err(|e| ReceiptError::Format(e.to_string()))?;
+            crate::json::from_slice(bytes).map_err(|e| ReceiptError::Format(e.to_string()))?;
         if r.format != RECEIPT_FORMAT {
             return Err(ReceiptError::Format(format!(
                 "format {:?}, expected {RECEIPT_FORMAT:?}",
@@ -230,7 +230,7 @@ impl ConsistencyProof {
     }
 
     pub fn from_json(bytes: &[u8]) -> Result<ConsistencyProof, ReceiptError> {
-        let p: ConsistencyProof = serde_json::from_slice(bytes)
+        let p: ConsistencyProof = crate::json::from_slice(bytes)
             .map_err(|e| ReceiptError::Format(format!("not a consistency proof: {e}")))?;
         if p.format != CONSISTENCY_FORMAT {
             return Err(ReceiptError::Format(format!(
@@ -248,6 +248,30 @@ impl ConsistencyProof {
     /// The proof hashes, checked for count and shape.
     pub fn hashes(&self) -> Result<Vec<Hash>, ReceiptError> {
         bounded_proof(&self.proof)
+    }
+
+    /// The file's `checkpoint`, verified with the archive key: it must be
+    /// the archive's signed checkpoint of tree size `new_size`. `None` if
+    /// the file holds none.
+    pub fn signed_checkpoint(
+        &self,
+        archive_key: &VerifierKey,
+    ) -> Result<Option<Checkpoint>, ReceiptError> {
+        let Some(note) = &self.checkpoint else {
+            return Ok(None);
+        };
+        let cp = Checkpoint::open(note, archive_key).map_err(|e| {
+            ReceiptError::Format(format!(
+                "the proof file's checkpoint does not verify with the archive key ({e}): the file is damaged or not from this archive"
+            ))
+        })?;
+        if cp.size != self.new_size {
+            return Err(ReceiptError::Format(format!(
+                "the proof file's checkpoint has tree size {}, its new_size is {}",
+                cp.size, self.new_size
+            )));
+        }
+        Ok(Some(cp))
     }
 }
 
@@ -289,6 +313,16 @@ pub enum HistoryError {
     },
     #[error("bad proof: {0}")]
     Proof(String),
+    /// The proof does not lead from OLD to NEW. A proof is not signed, so
+    /// this proves nothing about the history either way.
+    #[error("NOT PROVEN: the consistency proof does not lead from OLD (size {old_size}, root {old_root}) to NEW (size {new_size}, root {new_root}): {reason}. A proof is not signed: a damaged or wrong proof fails the same way as a rewritten log, so this failure proves nothing either way. Get a fresh proof (`temoin consistency-proof --old {old_size} --new {new_size}`), or check against the archive with --archive DIR.")]
+    ProofFails {
+        old_size: u64,
+        old_root: String,
+        new_size: u64,
+        new_root: String,
+        reason: String,
+    },
     /// The archive key signed two checkpoints that cannot both be true.
     #[error("LOG REWRITTEN: the archive key signed checkpoint OLD (size {old_size}, root {old_root}) and checkpoint NEW (size {new_size}, root {new_root}), and NEW's tree does not contain OLD's: {reason}. Keep both signed checkpoints: together they prove the archive's history was changed.")]
     Rewritten {
@@ -301,8 +335,10 @@ pub enum HistoryError {
 }
 
 /// Check that checkpoint note `new` extends checkpoint note `old`, both
-/// signed by `archive_key`, with a consistency proof. A proof that does not
-/// connect two validly signed checkpoints is reported as a rewrite.
+/// signed by `archive_key`, with a consistency proof. Two signed
+/// checkpoints of one tree size with different roots prove a rewrite on
+/// their own; a proof that does not connect two signed checkpoints proves
+/// nothing ([`HistoryError::ProofFails`]), since anyone can damage a proof.
 pub fn check_history(
     old_note: &str,
     new_note: &str,
@@ -329,9 +365,18 @@ pub fn check_history(
             new: new.size,
         });
     }
+    if old.size == new.size && old.root != new.root {
+        return Err(HistoryError::Rewritten {
+            old_size: old.size,
+            old_root: hex::encode(old.root),
+            new_size: new.size,
+            new_root: hex::encode(new.root),
+            reason: "two different trees of the same size".into(),
+        });
+    }
     match merkle::verify_consistency(old.size, new.size, &old.root, &new.root, proof) {
         Ok(()) => Ok((old, new)),
-        Err(e) => Err(HistoryError::Rewritten {
+        Err(e) => Err(HistoryError::ProofFails {
             old_size: old.size,
             old_root: hex::encode(old.root),
             new_size: new.size,
@@ -355,6 +400,17 @@ impl Receipt {
         let receipt = self.verify(archive_key)?;
         let later = Checkpoint::open(later_note, archive_key)
             .map_err(|e| ReceiptError::Consistency(format!("later checkpoint: {e}")))?;
+        if let Some(cp) = proof.signed_checkpoint(archive_key)? {
+            if cp.root != later.root {
+                return Err(ReceiptError::Consistency(format!(
+                    "the proof file's checkpoint (size {}, root {}) is not the later checkpoint (size {}, root {})",
+                    cp.size,
+                    hex::encode(cp.root),
+                    later.size,
+                    hex::encode(later.root)
+                )));
+            }
+        }
         if proof.old_size != receipt.checkpoint.size || proof.new_size != later.size {
             return Err(ReceiptError::Consistency(format!(
                 "the proof is for tree sizes {} -> {}, but the receipt's checkpoint has size {} and the later one {}",

@@ -422,7 +422,7 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(
     kind: Kind,
     bytes: &[u8],
 ) -> Result<T, PayloadError> {
-    serde_json::from_slice(bytes).map_err(|e| PayloadError::Json {
+    crate::json::from_slice(bytes).map_err(|e| PayloadError::Json {
         kind,
         reason: e.to_string(),
     })

@@ -123,7 +123,7 @@ fn absent_line(a: &AbsentPart) -> String {
             None => "erased in the archive".into(),
         }
     } else {
-        "withheld from this bundle at export".into()
+        "withheld from this bundle at export (still in the archive)".into()
     }
 }
 
@@ -872,9 +872,16 @@ fn blocks(v: &Verdict) -> Vec<Block> {
             "Every part of every entry is included in this bundle.".into(),
         ));
     } else {
-        out.push(Block::Para(
-            "These parts are committed in their authors' signed statements (the digest and length are signed), but their content is not in this bundle. The signatures and proofs verify without them; their content can be disclosed later and checked against the digest.".into(),
-        ));
+        let withheld = absent.iter().any(|(_, a)| a.why != REDACTED);
+        let erased = absent.iter().any(|(_, a)| a.why == REDACTED);
+        let mut text = "These parts are committed in their authors' signed statements (the digest and length are signed), but their content is not in this bundle. The signatures and proofs verify without them.".to_string();
+        if withheld {
+            text.push_str(" A part withheld at export is still in the archive: its content can be disclosed later and checked against the digest.");
+        }
+        if erased {
+            text.push_str(" A part erased by a redaction order is gone from the archive for good: its content cannot be disclosed from it.");
+        }
+        out.push(Block::Para(text));
         out.push(Block::Table(
             ["entry", "part", "why"].map(String::from).to_vec(),
             absent

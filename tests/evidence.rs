@@ -198,18 +198,20 @@ fn a_rewritten_log_is_caught_by_consistency_with_an_earlier_checkpoint() {
     assert_eq!(report.entries, 12);
 
     // But the checkpoint kept from before does not fit the new history.
+    // The rewritten archive's proof does not connect them; a proof is not
+    // signed, so that alone proves nothing...
     let (size, new) = st.latest_checkpoint().unwrap().unwrap();
     let proof = st.consistency_proof(7, size).unwrap();
     match receipt::check_history(&old, &new, &key, &proof) {
-        Err(HistoryError::Rewritten {
+        Err(HistoryError::ProofFails {
             old_size: 7,
             new_size: 12,
             ..
         }) => {}
         other => panic!("rewrite not caught: {other:?}"),
     }
-    // The re-signed checkpoint at the same size differs from the kept one:
-    // two signed, contradictory checkpoints.
+    // ...but the re-signed checkpoint at the same size differs from the
+    // kept one: two signed, contradictory checkpoints prove it.
     let resigned = st.checkpoint_note(7).unwrap().unwrap();
     assert_ne!(resigned, old);
     assert!(matches!(

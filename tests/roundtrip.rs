@@ -161,7 +161,7 @@ fn key_files_round_trip() {
         "{err}"
     );
     let err = NamedPublicKey::parse_file(&std::fs::read_to_string(&path).unwrap()).unwrap_err();
-    assert!(err.to_string().contains("this is a secret key"), "{err}");
+    assert!(err.to_string().contains("this is a SECRET key"), "{err}");
 }
 
 #[test]

@@ -423,17 +423,18 @@ pub fn run(opts: &Options, host: &mut dyn Host) -> Result<Report, BenchError> {
     host.progress("ingest", 0, bulk);
     let mut current = next_batch(&mut ready, &mut produced)?.map(|f| {
         let t = Instant::now();
-        let pre = prechecker.check(&f);
+        let pre = prechecker.check(f);
         ingest_time += t.elapsed();
-        (f, pre)
+        pre
     });
-    while let Some((files, pre)) = current.take() {
+    while let Some(pre) = current.take() {
         let next = next_batch(&mut ready, &mut produced)?;
+        let batch_len = pre.len() as u64;
         let t = Instant::now();
         let (outs, next_pre) = std::thread::scope(|s| {
-            let h = next.as_ref().map(|nf| s.spawn(|| prechecker.check(nf)));
+            let h = next.map(|nf| s.spawn(|| prechecker.check(nf)));
             let w = Instant::now();
-            let outs = archive.ingest_prechecked(&files, pre);
+            let outs = archive.ingest_prechecked(pre);
             writer_time += w.elapsed();
             let next_pre = h.map(|h| match h.join() {
                 Ok(p) => p,
@@ -443,9 +444,9 @@ pub fn run(opts: &Options, host: &mut dyn Host) -> Result<Report, BenchError> {
         });
         ingest_time += t.elapsed();
         check_outcomes(outs?, fixed + done)?;
-        done += files.len() as u64;
+        done += batch_len;
         host.progress("ingest", done, bulk);
-        current = next.zip(next_pre);
+        current = next_pre;
     }
     phases.end("ingest");
     report.ingest_per_s = bulk as f64 / secs(ingest_time);

@@ -327,8 +327,8 @@ fn ingest(
         s.spawn(move || {
             for chunk in files.chunks(batch_size) {
                 let item = read_batch(chunk).map(|(decoded, outcomes)| {
-                    let pre = prechecker.check(&decoded);
-                    (chunk.len(), decoded, outcomes, pre)
+                    let pre = prechecker.check(decoded);
+                    (chunk.len(), outcomes, pre)
                 });
                 let failed = item.is_err();
                 if tx.send(item).is_err() || failed {
@@ -337,8 +337,8 @@ fn ingest(
             }
         });
         for item in rx {
-            let (n, decoded, outcomes, pre) = item?;
-            let mut results = archive.ingest_prechecked(&decoded, pre)?.into_iter();
+            let (n, outcomes, pre) = item?;
+            let mut results = archive.ingest_prechecked(pre)?.into_iter();
             let done: Vec<(PathBuf, Result<Accepted, Refusal>)> = outcomes
                 .into_iter()
                 .filter_map(|(f, o)| match o {

@@ -226,7 +226,7 @@ fn read_small(path: &Path, what: &str) -> Result<Vec<u8>, CliError> {
         .map_err(|e| CliError::usage(format!("cannot read {what} {}: {e}", path.display())))?
         .len();
     if len > MAX_RECEIPT_FILE_BYTES {
-        return Err(CliError::usage(format!(
+        return Err(CliError::failed(format!(
             "{what} {} is {len} bytes; that is not a {what} (limit {MAX_RECEIPT_FILE_BYTES})",
             path.display()
         )));
@@ -236,37 +236,31 @@ fn read_small(path: &Path, what: &str) -> Result<Vec<u8>, CliError> {
 
 fn read_text(path: &Path, what: &str) -> Result<String, CliError> {
     String::from_utf8(read_small(path, what)?)
-        .map_err(|_| CliError::usage(format!("{what} {} is not UTF-8 text", path.display())))
+        .map_err(|_| CliError::failed(format!("{what} {} is not UTF-8 text", path.display())))
 }
 
-/// `--archive-key`: a vkey, or a file whose first vkey line is used
+/// `--archive-key`: a vkey, or a public key file holding exactly one
 /// (comment lines starting with '#' are skipped, as in `.pub` files).
 pub fn parse_archive_key(arg: &str) -> Result<VerifierKey, CliError> {
+    const WHICH: &str = "--archive-key takes the archive's checkpoint vkey, as `temoin key list` shows it (name+keyid+base64)";
+    // Checked first: no message below may quote a secret key.
+    if temoin::keys::is_secret_key_text(arg) {
+        return Err(CliError::usage(format!(
+            "{}; {WHICH}",
+            temoin::keys::KeyError::SecretGiven
+        )));
+    }
     let direct = VerifierKey::parse(arg.trim());
     if let Ok(k) = direct {
         return Ok(k);
     }
     let path = Path::new(arg);
     if path.is_file() {
-        let text = read_text(path, "archive key file")?;
-        for line in text.lines().map(str::trim) {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
-            }
-            return VerifierKey::parse(line).map_err(|e| {
-                CliError::usage(format!(
-                    "{}: {e}; --archive-key takes the archive's checkpoint vkey, as `temoin key list` shows it",
-                    path.display()
-                ))
-            });
-        }
-        return Err(CliError::usage(format!(
-            "{} holds no key line",
-            path.display()
-        )));
+        return temoin::keys::load_vkey_file(path)
+            .map_err(|e| CliError::usage(format!("{e}; {WHICH}")));
     }
     Err(CliError::usage(format!(
-        "--archive-key {arg:?} is neither a vkey nor a file ({}); give the archive's checkpoint vkey, as `temoin key list` shows it (name+keyid+base64)",
+        "--archive-key {arg:?} is neither a vkey nor a file ({}); {WHICH}",
         direct.err().map(|e| e.to_string()).unwrap_or_default()
     )))
 }
@@ -350,9 +344,8 @@ fn consistency_proof(dir: &Path, old: u64, new: Option<u64>, out: Option<&Path>)
 
 fn get_receipt(dir: &Path, statement: &str, out: Option<&Path>) -> CliResult {
     use temoin::rules::Index as _;
-    let hash = temoin::Digest::from_hex(statement)
-        .filter(|_| statement.trim().len() == 64)
-        .ok_or_else(|| {
+    let hash =
+        temoin::Digest::from_hex(&statement.trim().to_ascii_lowercase()).ok_or_else(|| {
             CliError::usage(format!(
                 "{statement:?} is not a statement hash (64 hex digits)"
             ))
@@ -384,16 +377,16 @@ fn verify_receipt(
 ) -> CliResult {
     let key = parse_archive_key(key)?;
     let r = Receipt::from_json(&read_small(path, "receipt")?)
-        .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
+        .map_err(|e| CliError::failed(format!("{}: {e}", path.display())))?;
     let (verified, later_cp) = match (later, proof, archive) {
         (_, Some(proof_path), _) => {
             let proof = ConsistencyProof::from_json(&read_small(proof_path, "consistency proof")?)
-                .map_err(|e| CliError::usage(format!("{}: {e}", proof_path.display())))?;
+                .map_err(|e| CliError::failed(format!("{}: {e}", proof_path.display())))?;
             let note = match (later, &proof.checkpoint) {
                 (Some(p), _) => read_text(p, "checkpoint")?,
                 (None, Some(n)) => n.clone(),
                 (None, None) => {
-                    return Err(CliError::usage(
+                    return Err(CliError::failed(
                         "the consistency proof file holds no checkpoint: give the later one with --checkpoint",
                     ))
                 }
@@ -676,14 +669,29 @@ fn verify_consistency(
     let proof = match (&opened_archive, proof_file) {
         (_, Some(p)) => {
             let f = ConsistencyProof::from_json(&read_small(p, "consistency proof")?)
-                .map_err(|e| CliError::usage(format!("{}: {e}", p.display())))?;
+                .map_err(|e| CliError::failed(format!("{}: {e}", p.display())))?;
             if f.old_size != o.size || f.new_size != n.size {
-                return Err(CliError::usage(format!(
+                return Err(CliError::failed(format!(
                     "the proof is for sizes {} -> {}, the checkpoints are {} -> {}",
                     f.old_size, f.new_size, o.size, n.size
                 )));
             }
-            f.hashes().map_err(|e| CliError::usage(e.to_string()))?
+            let signed = f
+                .signed_checkpoint(&key)
+                .map_err(|e| CliError::failed(format!("{}: {e}", p.display())))?;
+            // The file's checkpoint is signed: of NEW's size, it must be NEW,
+            // or the two signed notes together prove a rewrite.
+            if let (Some(cp), Some(note)) = (signed, &f.checkpoint) {
+                if cp.root != n.root {
+                    let e = receipt::check_history(note, &new_note, &key, &[])
+                        .err()
+                        .map(|e| e.to_string())
+                        .unwrap_or_default();
+                    return history_failed(e, json);
+                }
+            }
+            f.hashes()
+                .map_err(|e| CliError::failed(format!("{}: {e}", p.display())))?
         }
         (Some(a), None) => {
             if o.size > n.size {
@@ -725,16 +733,22 @@ fn verify_consistency(
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            let mut msg = e.to_string();
-            if let (Some(a), receipt::HistoryError::Rewritten { .. }) = (&opened_archive, &e) {
-                msg.push_str(&archive_diagnosis(a, &o, &n));
-            }
-            if json {
-                print_json(&serde_json::json!({"ok": false, "error": msg}))?;
-            }
-            Err(CliError::failed(msg))
+            let msg = match (&opened_archive, &e) {
+                (Some(a), receipt::HistoryError::ProofFails { .. }) => {
+                    archive_diagnosis(a, &o, &n).unwrap_or_else(|| e.to_string())
+                }
+                _ => e.to_string(),
+            };
+            history_failed(msg, json)
         }
     }
+}
+
+fn history_failed(msg: String, json: bool) -> CliResult {
+    if json {
+        print_json(&serde_json::json!({"ok": false, "error": msg}))?;
+    }
+    Err(CliError::failed(msg))
 }
 
 fn unreachable_usage() -> Result<Vec<[u8; 32]>, CliError> {
@@ -743,22 +757,32 @@ fn unreachable_usage() -> Result<Vec<[u8; 32]>, CliError> {
     ))
 }
 
-/// Which of the two checkpoints the archive's present tree agrees with.
-fn archive_diagnosis(a: &Archive, old: &Checkpoint, new: &Checkpoint) -> String {
+/// What the archive's present tree shows when its consistency proof does
+/// not connect OLD to NEW. Only a tree that matches NEW but not OLD shows
+/// that NEW's tree does not contain OLD's; otherwise the archive is not
+/// NEW's log and its proof says nothing about the two checkpoints.
+fn archive_diagnosis(a: &Archive, old: &Checkpoint, new: &Checkpoint) -> Option<String> {
     let agrees = |cp: &Checkpoint| {
         a.store()
             .root_at(cp.size)
             .map(|r| r == cp.root)
             .unwrap_or(false)
     };
+    let (o, n) = (hex::encode(old.root), hex::encode(new.root));
     match (agrees(old), agrees(new)) {
-        (false, true) => format!(
-            " The archive's present tree matches NEW but not OLD: its first {} entries are not those it signed in OLD.",
-            old.size
-        ),
-        (true, false) => " The archive's present tree matches OLD but not NEW: NEW comes from another (forked) copy of the log.".into(),
-        (false, false) => " The archive's present tree matches neither checkpoint.".into(),
-        (true, true) => String::new(),
+        (false, true) => Some(format!(
+            "LOG REWRITTEN: the archive key signed checkpoint OLD (size {}, root {o}) and checkpoint NEW (size {}, root {n}); the archive's present tree matches NEW but not OLD: its first {} entries are not those it signed in OLD. Keep both signed checkpoints and a copy of the archive (check its tree with `temoin verify`): together they prove the archive's history was changed.",
+            old.size, new.size, old.size
+        )),
+        (true, false) => Some(format!(
+            "NOT PROVEN: the archive's present tree matches OLD (size {}, root {o}) but not NEW (size {}, root {n}), so it cannot connect them: NEW is not of this copy of the log (another copy, or this one lost or changed entries). Check NEW against the archive it came from.",
+            old.size, new.size
+        )),
+        (false, false) => Some(format!(
+            "NOT PROVEN: the archive's present tree matches neither OLD (size {}, root {o}) nor NEW (size {}, root {n}), so it cannot connect them; this archive's log is not the one its key signed in these checkpoints.",
+            old.size, new.size
+        )),
+        (true, true) => None,
     }
 }
 

@@ -465,6 +465,25 @@ def strict_json(content, fields):
     return obj
 
 
+def text_part(label, content):
+    """FORMAT.md §10: a part labelled text or translation is UTF-8 text."""
+    if label in ("text", "translation"):
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            check(False, f"part {label} is UTF-8 text")
+
+
+def refused(f, what):
+    """Check that f() is refused (a failed check or a malformed input)."""
+    try:
+        f()
+    except (SystemExit, Malformed, ValueError):
+        check(True, "")
+        return
+    check(False, f"{what} refused")
+
+
 def payload_key(s):
     check(len(s) == 64 and all(c in "0123456789abcdef" for c in s), "key is 64 lowercase hex")
     key = bytes.fromhex(s)
@@ -599,6 +618,7 @@ def main():
             check(c["digest"] == part_digest(salt, content), f"entry {seq}: part digest")
             check(c["digest"].hex() == p["digest"], f"entry {seq}: part digest value")
             check(content.decode("utf-8") == p["content_text"], "part text")
+            text_part(c["label"], content)
             contents[c["label"]] = content
             part_store[seq.to_bytes(8, "big") + c["digest"]] = salt + content
 
@@ -781,6 +801,22 @@ def main():
         check(False, "upper-case label refused")
     except Malformed:
         check(True, "")
+
+    # What the spec refuses (FORMAT.md §1, §7, §10).
+    g = v["entries"][0]["statement"]["parts"][0]
+    check(g["label"] == "payload", "genesis part 0 is its payload")
+    gp = unhex(g["content"])
+    genesis_fields = {"origin": str, "custodian_name": str, "checkpoint_key": str}
+    strict_json(gp, genesis_fields)
+    refused(lambda: strict_json(gp.replace(b"{", b'{"origin": "ailleurs", ', 1), genesis_fields),
+            "a payload member given twice")
+    payload_key(pubs["journalist"].hex())
+    refused(lambda: payload_key(pubs["journalist"].hex().upper()), "an upper-case hex key")
+    jv = v["keys"]["journalist"]["vkey"]
+    name_, kid, b64 = jv.split("+", 2)
+    refused(lambda: parse_vkey(f"{name_}+{kid.upper()}+{b64}"), "an upper-case key ID")
+    text_part("text", "Café".encode("utf-8"))
+    refused(lambda: text_part("text", b"Caf\xe9"), "a text part that is not UTF-8")
 
     print(f"ok: {CHECKS} checks passed on tests/vectors/v1-note.json")
     check_bundle_vectors()
