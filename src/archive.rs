@@ -99,6 +99,14 @@ pub enum ArchiveError {
     BadOrigin(String),
     #[error("checkpoint: {0}")]
     Checkpoint(String),
+    #[error("{path} holds checkpoint key {found:?}, not the key the archive's genesis names ({expected:?}): the archive signs checkpoints only with its own key; restore its checkpoint.key from a backup")]
+    WrongCheckpointKey {
+        path: PathBuf,
+        found: String,
+        expected: String,
+    },
+    #[error("the archive's stored state does not match its log: {0}; nothing was written (run `temoin verify` to locate the fault, then restore the archive from a backup)")]
+    Inconsistent(String),
 }
 
 /// What ingest says of an accepted statement.
@@ -241,22 +249,35 @@ fn open_db(dir: &Path) -> Result<sled::Db, ArchiveError> {
             Err(sled::Error::Io(e)) if e.to_string().starts_with("could not acquire lock") => {
                 return Err(ArchiveError::Locked(dir.to_path_buf()))
             }
-            other => return other.map_err(|e| ArchiveError::Store(StoreError::Sled(e))),
+            other => {
+                return other.map_err(|e| {
+                    ArchiveError::Store(store::unreadable(
+                        "its opening (sled's recovery of its log)".into(),
+                        e,
+                    ))
+                })
+            }
         }
     }
 }
 
 /// Refuse a directory whose store is not of this format.
 fn check_format(dir: &Path, db: &sled::Db) -> Result<(), ArchiveError> {
+    let k = store::key(store::META, b"format");
     match db
-        .get(store::key(store::META, b"format"))
-        .map_err(StoreError::from)?
+        .get(&k)
+        .map_err(|e| store::unreadable(store::describe_key(&k), e))?
     {
         Some(v) if v.as_ref() == store::FORMAT_TAG => Ok(()),
         Some(v) if v.starts_with(b"temoin-archive-") => Err(ArchiveError::OtherFormat {
             dir: dir.to_path_buf(),
             found: String::from_utf8_lossy(&v).into_owned(),
         }),
+        // A store with rows but no readable tag lost it behind our back.
+        _ if db.first().ok().flatten().is_some() => Err(ArchiveError::Inconsistent(format!(
+            "row X \"format\" should hold {:?}; it is missing or holds something else",
+            String::from_utf8_lossy(store::FORMAT_TAG)
+        ))),
         _ => Err(ArchiveError::NotAnArchive(dir.to_path_buf())),
     }
 }
@@ -360,14 +381,40 @@ impl Archive {
         let lock = lock(dir)?;
         let db = open_db(dir)?;
         check_format(dir, &db)?;
+        // Before the files are opened for writing: a writer cuts them at
+        // the lengths the head and `parts_end` give.
+        crate::derived::check_committed(&db).map_err(ArchiveError::Inconsistent)?;
         let store = Store::open(db, dir, Access::Write)?;
         let config: Config = store
             .get(&store::key(store::META, b"config"))?
             .and_then(|v| serde_json::from_slice(&v).ok())
-            .ok_or_else(|| StoreError::Corrupt("archive config is missing or unreadable".into()))?;
-        let checkpoint_key = SecretKey::load(&dir.join(CHECKPOINT_KEY_FILE))?;
+            .ok_or_else(|| {
+                ArchiveError::Inconsistent("row X \"config\" is missing or unreadable".into())
+            })?;
+        let key_path = dir.join(CHECKPOINT_KEY_FILE);
+        let checkpoint_key = SecretKey::load(&key_path)?;
+        let genesis = crate::derived::genesis(&store)?;
+        if genesis.origin.as_deref() != Some(config.origin.as_str()) {
+            return Err(ArchiveError::Inconsistent(format!(
+                "row X \"config\" names origin {:?}, but the genesis names {:?}",
+                config.origin, genesis.origin
+            )));
+        }
+        let vkey = checkpoint_key.vkey()?;
+        if genesis.checkpoint_key.as_deref() != Some(vkey.as_str()) {
+            return Err(ArchiveError::WrongCheckpointKey {
+                path: key_path,
+                found: vkey,
+                expected: genesis.checkpoint_key.unwrap_or_default(),
+            });
+        }
         let head = store.head()?;
         let registry = load_registry(&store)?;
+        if registry.checkpoint_key != genesis.checkpoint_key {
+            return Err(ArchiveError::Inconsistent(
+                "registry row R 0 (the genesis) is missing".into(),
+            ));
+        }
         Ok(Archive {
             seen: None,
             dir: dir.to_path_buf(),
@@ -1094,24 +1141,33 @@ fn load_registry(store: &Store) -> Result<Registry, ArchiveError> {
     let mut reg = Registry::default();
     for seq in store.registry_seqs() {
         let seq = seq?;
-        let entry = store
-            .entry(seq)?
-            .ok_or_else(|| StoreError::Corrupt(format!("registry entry {seq} is missing")))?;
-        let body = StatementBody::decode(&entry.statement.body_bytes)
-            .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-        let payload = body
-            .part(PAYLOAD)
-            .map(|c| Digest(c.digest))
-            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} has no payload")))?;
-        let (_, content) = store.part(seq, &payload)?.ok_or_else(|| {
-            StoreError::Corrupt(format!("payload of registry entry {seq} is missing"))
-        })?;
-        let author = PublicKey::from_bytes(&body.author)?;
-        let change = RegistryChange::from_payload(body.kind, author, &content)
-            .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-        if let Some(c) = change {
+        if let Some(c) = registry_change_at(store, seq)? {
             reg.apply(seq, c);
         }
     }
     Ok(reg)
+}
+
+/// The registry change of the registry statement at entry `seq`, read from
+/// the entry and its payload.
+pub(crate) fn registry_change_at(
+    store: &Store,
+    seq: u64,
+) -> Result<Option<RegistryChange>, StoreError> {
+    let entry = store
+        .entry(seq)?
+        .ok_or_else(|| StoreError::Corrupt(format!("registry entry {seq} is missing")))?;
+    let body = StatementBody::decode(&entry.statement.body_bytes)
+        .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+    let payload = body
+        .part(PAYLOAD)
+        .map(|c| Digest(c.digest))
+        .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} has no payload")))?;
+    let (_, content) = store.part(seq, &payload)?.ok_or_else(|| {
+        StoreError::Corrupt(format!("payload of registry entry {seq} is missing"))
+    })?;
+    let author = PublicKey::from_bytes(&body.author)
+        .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+    RegistryChange::from_payload(body.kind, author, &content)
+        .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))
 }

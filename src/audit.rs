@@ -7,11 +7,12 @@
 //! the verdict is exactly that of `verify_strict` on every entry.
 
 use crate::checkpoint::Checkpoint;
+use crate::derived::{self, DerivedRows, RowFault};
 use crate::entry::entry_hash;
 use crate::hash::Digest;
 use crate::note::VerifierKey;
 use crate::registry::{Registry, PAYLOAD};
-use crate::rules::{self, MemIndex};
+use crate::rules::{self, MemIndex, StatementInfo};
 use crate::statement::{Kind, StatementBody};
 use crate::store::{self, Store, StoreError};
 use serde::Serialize;
@@ -520,13 +521,36 @@ fn run(
     progress: &mut dyn FnMut(u64),
     tuning: Tuning,
 ) -> Result<Result<AuditReport, Fault>, StoreError> {
+    Ok(replay(store, progress, tuning, None)?.map(|(report, _)| report))
+}
+
+/// What the statement-index row of `hash` should hold: the replay again,
+/// keeping that one row (only run to name a row found wrong).
+fn expected_statement_row(
+    store: &Store,
+    hash: Digest,
+) -> Result<Option<StatementInfo>, StoreError> {
+    Ok(replay(store, &mut |_| {}, Tuning::default(), Some(hash))?
+        .ok()
+        .and_then(|(_, info)| info))
+}
+
+/// The audit; with `wanted`, only the replay (no check of the derived
+/// rows), keeping the final statement-index row of `wanted`.
+fn replay(
+    store: &Store,
+    progress: &mut dyn FnMut(u64),
+    tuning: Tuning,
+    wanted: Option<Digest>,
+) -> Result<Result<(AuditReport, Option<StatementInfo>), Fault>, StoreError> {
     let head = store.head()?;
-    let checkpoint_sizes: BTreeSet<u64> = store
-        .db
-        .scan_prefix([store::CHECKPOINT])
-        .keys()
-        .filter_map(|k| k.ok().and_then(|k| store::key_seq(&k)))
-        .collect();
+    let mut checkpoint_sizes = BTreeSet::new();
+    for k in store.db.scan_prefix([store::CHECKPOINT]).keys() {
+        let k = k.map_err(|e| store::unreadable("the checkpoint rows (C)".into(), e))?;
+        if let Some(size) = store::key_seq(&k) {
+            checkpoint_sizes.insert(size);
+        }
+    }
 
     let mut st = Replay {
         store,
@@ -543,6 +567,8 @@ fn run(
         redacted_parts: BTreeMap::new(),
         missing_parts: BTreeMap::new(),
         copies: Copies::with_capacity(head.size),
+        derived: DerivedRows::with_capacity(if wanted.is_some() { 0 } else { head.size }),
+        wanted: wanted.map(|h| (h, None)),
     };
 
     let cancel = AtomicBool::new(false);
@@ -601,15 +627,32 @@ fn run(
         return Ok(Err(Fault {
             seq: st.next.min(head.size),
             reason: format!(
-                "the archive's head says {} entries but the log holds {} (entries were removed or added behind its back)",
+                "the archive's head (row X \"head\") says {} entries but the log holds {} (entries were removed or added behind its back)",
                 head.size, st.next
             ),
+        }));
+    }
+    if st.next == 0 {
+        return Ok(Err(Fault {
+            seq: 0,
+            reason: "entry 0 (the genesis) is missing: the log is empty (every archive begins with its genesis)".into(),
         }));
     }
     if head.last_hash != st.prev_hash {
         return Ok(Err(Fault {
             seq: st.next.saturating_sub(1),
-            reason: "the last entry's hash differs from the one recorded in the head".into(),
+            reason:
+                "the last entry's hash differs from the one recorded in the head (row X \"head\")"
+                    .into(),
+        }));
+    }
+    if head.last_received_at != st.prev_received {
+        return Ok(Err(Fault {
+            seq: st.next - 1,
+            reason: format!(
+                "row X \"head\" says the last entry was received at {}, but it was received at {} (the writer dates new entries from the head)",
+                head.last_received_at, st.prev_received
+            ),
         }));
     }
     if let Some(&extra) = checkpoint_sizes.range(st.next + 1..).next() {
@@ -618,10 +661,38 @@ fn run(
             reason: format!("a checkpoint claims tree size {extra}, beyond the log's end"),
         }));
     }
+    if let Some((_, info)) = st.wanted {
+        return Ok(Ok((AuditReport::default(), info)));
+    }
+    // The rows the writer relies on (see `derived`).
+    let end = st.next;
+    if let Some(fault) = derived::check_config(store, st.registry.origin.as_deref())? {
+        return Ok(Err(fault));
+    }
+    if let Some(fault) = derived::check_parts_end(store, end)? {
+        return Ok(Err(fault));
+    }
+    match st.derived.check(store, &st.index.incidents, end)? {
+        None => {}
+        Some(RowFault::Fault(f)) => return Ok(Err(f)),
+        Some(RowFault::Statement { hash, seq, stored }) => {
+            let expected = expected_statement_row(store, hash)?.ok_or_else(|| {
+                StoreError::Corrupt(format!(
+                    "the replay derives no statement-index row for {hash}"
+                ))
+            })?;
+            return Ok(Err(RowFault::statement_fault(
+                &hash,
+                seq,
+                stored.as_deref(),
+                &expected,
+            )));
+        }
+    }
     let mut report = st.report;
     report.entries = st.next;
     report.authors = st.authors.len();
-    Ok(Ok(report))
+    Ok(Ok((report, None)))
 }
 
 struct Replay<'a> {
@@ -649,6 +720,10 @@ struct Replay<'a> {
     /// at the end of the log.
     missing_parts: BTreeMap<(Digest, String), u64>,
     copies: Copies,
+    /// The rows the writer relies on, as the log derives them.
+    derived: DerivedRows,
+    /// A statement whose final index row to keep, and that row.
+    wanted: Option<(Digest, Option<StatementInfo>)>,
 }
 
 /// Finds a statement appended twice, at its second copy: every statement
@@ -901,6 +976,14 @@ impl Replay<'_> {
         } = fx;
         if let Some(change) = registry {
             self.registry.apply(n, change);
+            self.derived.registry.push(n);
+        }
+        for (h, info) in &statements {
+            match &mut self.wanted {
+                None => self.derived.statement(h, info),
+                Some((w, kept)) if w == h => *kept = Some(info.clone()),
+                Some(_) => {}
+            }
         }
         if let Some((target, label)) = redact {
             self.missing_parts.remove(&(target, label.clone()));

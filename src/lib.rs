@@ -30,6 +30,7 @@ pub mod bundle;
 pub mod checkpoint;
 pub mod compose;
 pub mod demo;
+pub mod derived;
 pub mod domain;
 pub mod encoding;
 pub mod entry;

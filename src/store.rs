@@ -144,6 +144,8 @@ pub struct Head {
 pub enum StoreError {
     #[error("storage error: {0}")]
     Sled(#[from] sled::Error),
+    #[error("sled's database (db/db) could not be read at {what}: {source}; the file is damaged: restore the archive from a backup")]
+    Unreadable { what: String, source: sled::Error },
     #[error("the store is damaged: {0} (run `temoin verify` to locate the fault)")]
     Corrupt(String),
     #[error(transparent)]
@@ -196,7 +198,10 @@ impl Store {
     }
 
     fn parts_end_of(db: &sled::Db) -> Result<u64, StoreError> {
-        match db.get(key(META, PARTS_END))? {
+        match db
+            .get(key(META, PARTS_END))
+            .map_err(|e| unreadable(describe_key(&key(META, PARTS_END)), e))?
+        {
             None => Ok(0),
             Some(v) => encoding::decode_canonical(&v, 16, "parts end")
                 .map_err(|e| StoreError::Corrupt(e.to_string())),
@@ -250,7 +255,10 @@ impl Store {
     }
 
     fn head_of(db: &sled::Db) -> Result<Head, StoreError> {
-        match db.get(key(META, b"head"))? {
+        match db
+            .get(key(META, b"head"))
+            .map_err(|e| unreadable(describe_key(&key(META, b"head")), e))?
+        {
             None => Ok(Head::default()),
             Some(v) => encoding::decode_canonical(&v, 64, "head")
                 .map_err(|e| StoreError::Corrupt(e.to_string())),
@@ -263,7 +271,7 @@ impl Store {
     }
 
     pub fn get(&self, k: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
-        Ok(self.db.get(k)?)
+        self.db.get(k).map_err(|e| unreadable(describe_key(k), e))
     }
 
     pub fn head(&self) -> Result<Head, StoreError> {
@@ -288,13 +296,21 @@ impl Store {
         &self,
         from: u64,
     ) -> impl Iterator<Item = Result<(u64, sled::IVec), StoreError>> {
+        let mut last = None;
         self.db
             .range(seq_key(ENTRY, from).to_vec()..vec![ENTRY + 1])
-            .map(|r| {
-                let (k, v) = r?;
+            .map(move |r| {
+                let (k, v) = r.map_err(|e| {
+                    let what = match last {
+                        None => format!("the entry rows (E) from entry {from} on"),
+                        Some(l) => format!("the entry rows (E) after entry {l}"),
+                    };
+                    unreadable(what, e)
+                })?;
                 let seq = key_seq(&k).ok_or_else(|| {
                     StoreError::Corrupt(format!("entry key {} is malformed", hex::encode(&k)))
                 })?;
+                last = Some(seq);
                 Ok((seq, v))
             })
     }
@@ -327,13 +343,23 @@ impl Store {
     ) -> impl Iterator<Item = Result<(u64, Digest, PartLoc), StoreError>> {
         self.db
             .range(seq_key(PART, from)..seq_key(PART, to))
-            .flat_map(|r| {
-                let row = r.map_err(StoreError::from).and_then(|(k, v)| {
-                    let seq = key_seq(&k).ok_or_else(|| {
-                        StoreError::Corrupt(format!("part key {} is malformed", hex::encode(&k)))
-                    })?;
-                    Ok((seq, decode_part_row(seq, &v)?))
-                });
+            .flat_map(move |r| {
+                let row = r
+                    .map_err(|e| {
+                        unreadable(
+                            format!("the part-location rows (P) of entries {from}..{to}"),
+                            e,
+                        )
+                    })
+                    .and_then(|(k, v)| {
+                        let seq = key_seq(&k).ok_or_else(|| {
+                            StoreError::Corrupt(format!(
+                                "part key {} is malformed",
+                                hex::encode(&k)
+                            ))
+                        })?;
+                        Ok((seq, decode_part_row(seq, &v)?))
+                    });
                 // The row's records, or its error, without a second vector.
                 let (row, err) = match row {
                     Ok(r) => (Some(r), None),
@@ -416,6 +442,28 @@ impl Store {
             let (k, _) = r?;
             key_seq(&k).ok_or_else(|| StoreError::Corrupt("registry index key".into()))
         })
+    }
+}
+
+/// A sled error met while reading `what`.
+pub fn unreadable(what: String, source: sled::Error) -> StoreError {
+    StoreError::Unreadable { what, source }
+}
+
+/// A row's key in words, for errors: its prefix and what follows.
+pub fn describe_key(k: &[u8]) -> String {
+    let rest = k.get(1..).unwrap_or_default();
+    match (k.first(), key_seq(k)) {
+        (Some(&ENTRY), Some(s)) => format!("row E {s} (entry {s})"),
+        (Some(&PART), Some(s)) => format!("row P {s} (the part locations of entry {s})"),
+        (Some(&CHECKPOINT), Some(s)) => format!("row C {s} (the checkpoint at size {s})"),
+        (Some(&REGISTRY), Some(s)) => format!("row R {s}"),
+        (Some(&ERASE), Some(s)) => format!("row Z {s}"),
+        (Some(&META), _) => format!("row X {:?}", String::from_utf8_lossy(rest)),
+        (Some(&INCIDENT), _) => format!("row I {:?}", String::from_utf8_lossy(rest)),
+        (Some(&VIEW), _) => format!("row J {:?}", String::from_utf8_lossy(rest)),
+        (Some(&p), _) => format!("row {} {}", p as char, hex::encode(rest)),
+        (None, _) => "an empty key".into(),
     }
 }
 

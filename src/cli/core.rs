@@ -92,6 +92,11 @@ pub enum Command {
         json: bool,
         #[arg(long, short)]
         quiet: bool,
+        /// Give up on a store that answers nothing for this many seconds
+        /// (sled can loop forever on a damaged db/db), with a verdict
+        /// naming what could not be read.
+        #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+        stall_timeout: u64,
     },
 }
 
@@ -214,7 +219,8 @@ pub fn run(cmd: Command) -> CliResult {
             archive,
             json,
             quiet,
-        } => verify(&archive.archive, json, quiet),
+            stall_timeout,
+        } => verify(&archive.archive, json, quiet, stall_timeout),
     }
 }
 
@@ -448,15 +454,79 @@ fn log(dir: &Path, json: bool) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify(dir: &Path, json: bool, quiet: bool) -> CliResult {
-    // Not `Archive::open`: it loads the registry, which a damaged archive
-    // may not yield; the audit replays everything itself.
-    let archive = Archive::open_for_audit(dir)?;
-    let size = archive.store().head().map(|h| h.size).unwrap_or(0);
-    let bar = progress(size, "verify", quiet || json);
+/// What the audit's thread tells `verify`.
+enum AuditMsg {
+    /// Entries checked so far.
+    Progress(u64),
+    Done(Result<Result<audit::AuditReport, audit::Fault>, CliError>),
+}
+
+/// The audit, on a thread of its own, so that a store that never answers
+/// (sled 0.34 can retry forever on a damaged `db/db`) still gets a
+/// verdict: if the audit reports no progress for `stall_timeout` seconds,
+/// `verify` gives up and says what it was reading. The deadline is on
+/// progress, not on the whole audit: a healthy audit reports every few
+/// hundred entries. With `--json`, a verdict is always printed, whatever
+/// the failure.
+fn verify(dir: &Path, json: bool, quiet: bool, stall_timeout: u64) -> CliResult {
     let started = std::time::Instant::now();
-    let verdict = audit::audit(archive.store(), &mut |n| bar.set_position(n))?;
-    bar.finish_and_clear();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let path = dir.to_path_buf();
+    let worker = std::thread::Builder::new()
+        .name("temoin-audit".into())
+        .spawn(move || {
+            let progress = tx.clone();
+            let verdict = audit_archive(&path, &mut |n| {
+                let _ = progress.send(AuditMsg::Progress(n));
+            });
+            let _ = tx.send(AuditMsg::Done(verdict));
+        });
+    let outcome = match worker {
+        Err(e) => Err(CliError::failed(format!("cannot start the audit: {e}"))),
+        Ok(_) => {
+            let bar = progress(0, "verify", quiet || json);
+            let mut checked: Option<u64> = None;
+            let stall = std::time::Duration::from_secs(stall_timeout.max(1));
+            loop {
+                match rx.recv_timeout(stall) {
+                    Ok(AuditMsg::Progress(n)) => {
+                        checked = Some(n);
+                        bar.set_position(n);
+                    }
+                    Ok(AuditMsg::Done(v)) => break v,
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                        let at = match checked {
+                            None => "while opening it or reading its first entries".to_string(),
+                            Some(n) => format!(
+                                "after {n} entries were checked, while reading entry {n} and after, or the rows derived from the log"
+                            ),
+                        };
+                        break Err(CliError::failed(format!(
+                            "the store did not answer for {stall_timeout} s {at}: sled's database {} is damaged (sled retries a damaged page forever); restore the archive from a backup",
+                            dir.join("db").join("db").display()
+                        )));
+                    }
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                        break Err(CliError::failed(
+                            "the audit stopped without a verdict (its thread panicked)",
+                        ))
+                    }
+                }
+            }
+        }
+    };
+    let verdict = match outcome {
+        Ok(v) => v,
+        Err(e) => {
+            if json {
+                print_json(&serde_json::json!({"ok": false, "error": e.message}))?;
+            }
+            return Err(CliError {
+                code: e.code,
+                message: format!("verification FAILED: {}", e.message),
+            });
+        }
+    };
     match verdict {
         Ok(report) => {
             if json {
@@ -487,6 +557,25 @@ fn verify(dir: &Path, json: bool, quiet: bool) -> CliResult {
             }
             Err(CliError::failed(format!("verification FAILED at {fault}")))
         }
+    }
+}
+
+/// Open the archive for the audit and run it, then check its checkpoint
+/// key file against the genesis.
+fn audit_archive(
+    dir: &Path,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Result<audit::AuditReport, audit::Fault>, CliError> {
+    // Not `Archive::open`: it loads the registry, which a damaged archive
+    // may not yield; the audit replays everything itself.
+    let archive = Archive::open_for_audit(dir)?;
+    let report = match audit::audit(archive.store(), progress)? {
+        Ok(r) => r,
+        Err(f) => return Ok(Err(f)),
+    };
+    match temoin::derived::check_key_file(dir, archive.store())? {
+        Some(f) => Ok(Err(f)),
+        None => Ok(Ok(report)),
     }
 }
 

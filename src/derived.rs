@@ -1,0 +1,516 @@
+//! The rows of the store that are derived from the log and that the writer
+//! relies on (docs/FORMAT.md §8, §9): checked by the audit against what its
+//! replay of the log derives, and checked in part by the writer when it
+//! opens the archive.
+//!
+//! The writer decides what to append from the statement index (`H`: is a
+//! statement already in the log, who owns a record, was it superseded,
+//! retracted, redacted), the incident index (`I`: is an id taken), the
+//! registry's seqs (`R`: which keys are enrolled or revoked) and the head,
+//! `parts_end` and config (`X`). A row deleted or altered behind the
+//! writer's back would make it acknowledge what the audit rejects, so:
+//! - the audit compares every `H`, `I` and `R` row, and `X "head"`,
+//!   `X "parts_end"` and `X "config"`, with what its replay derives, and
+//!   names the first row that differs and what it should hold
+//!   ([`DerivedRows::check`]);
+//! - the writer, at open, checks what it can cheaply ([`check_writer_state`]):
+//!   the head against the last entry, `parts_end` against the last stored
+//!   parts, the config's origin and the checkpoint key against the genesis.
+//!   Rebuilding `H`, `I` or `R` at every open would cost a scan of the log;
+//!   `temoin verify` checks them.
+
+use crate::audit::Fault;
+use crate::encoding;
+use crate::hash::Digest;
+use crate::rules::{IncidentInfo, StatementInfo};
+use crate::store::{self, Store, StoreError};
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasher, Hasher};
+
+/// What the replay derives of the rows the writer relies on.
+///
+/// Statement-index rows are kept as a 64-bit digest of their value (16
+/// bytes per statement with the seq, against ~0.5 KB for the value): the
+/// digest is keyed at random for each audit (`RandomState`), so a forger
+/// cannot make an altered row hash like the true one. The first row that
+/// differs is then located exactly by a second replay
+/// ([`crate::audit`]'s `expected_statement_row`), which is only run on a
+/// fault.
+pub struct DerivedRows {
+    keyed: std::collections::hash_map::RandomState,
+    /// Statement fingerprint -> (seq of the statement, digest of its row).
+    statements: HashMap<u64, (u64, u64), crate::hash::Fingerprints>,
+    /// Statements whose fingerprint another statement took first.
+    collided: HashMap<Digest, (u64, u64)>,
+    /// Seqs of the registry statements, in order.
+    pub registry: Vec<u64>,
+}
+
+impl DerivedRows {
+    pub fn with_capacity(n: u64) -> DerivedRows {
+        let n = usize::try_from(n.min(1 << 22)).unwrap_or(0);
+        DerivedRows {
+            keyed: Default::default(),
+            statements: HashMap::with_capacity_and_hasher(n, Default::default()),
+            collided: HashMap::new(),
+            registry: Vec::new(),
+        }
+    }
+
+    fn digest(&self, value: &[u8]) -> u64 {
+        let mut h = self.keyed.build_hasher();
+        h.write(value);
+        h.finish()
+    }
+
+    /// The row of statement `hash` is now `info` (the writer writes each
+    /// statement's row when it is appended, and again when a later
+    /// statement amends, retracts or redacts it).
+    pub fn statement(&mut self, hash: &Digest, info: &StatementInfo) {
+        let d = self.digest(&encoding::encode(info));
+        match self.statements.entry(hash.fingerprint()) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert((info.seq, d));
+            }
+            // One seq holds one statement: the same fingerprint at the
+            // same seq is the same statement.
+            std::collections::hash_map::Entry::Occupied(mut o) if o.get().0 == info.seq => {
+                o.insert((info.seq, d));
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                self.collided.insert(*hash, (info.seq, d));
+            }
+        }
+    }
+
+    /// Compare the stored `H`, `I` and `R` rows with those derived.
+    /// `incidents` is the replay's final incident index; `end` the log's
+    /// size (the seq named by a fault about a row that belongs to no
+    /// entry). A mismatch of an `H` row is returned as [`RowFault::Statement`]
+    /// for the caller to locate what it should hold.
+    pub fn check(
+        mut self,
+        store: &Store,
+        incidents: &HashMap<String, IncidentInfo>,
+        end: u64,
+    ) -> Result<Option<RowFault>, StoreError> {
+        if let Some(f) = check_registry_rows(store, &self.registry, end)? {
+            return Ok(Some(RowFault::Fault(f)));
+        }
+        if let Some(f) = check_incident_rows(store, incidents, end)? {
+            return Ok(Some(RowFault::Fault(f)));
+        }
+        for row in store.db.scan_prefix([store::STATEMENT]) {
+            let (k, v) =
+                row.map_err(|e| store::unreadable("the statement-index rows (H)".into(), e))?;
+            let Some(hash) = k.get(1..).and_then(|h| <[u8; 32]>::try_from(h).ok()) else {
+                return Ok(Some(RowFault::Fault(Fault {
+                    seq: end,
+                    reason: format!(
+                        "statement-index row with key {} is malformed (an H key is 'H' and a 32-byte statement hash); remove it",
+                        hex::encode(&k)
+                    ),
+                })));
+            };
+            let hash = Digest(hash);
+            let d = self.digest(&v);
+            let expected = match self.collided.remove(&hash) {
+                Some(e) => Some(e),
+                None => match self.statements.get(&hash.fingerprint()) {
+                    Some(&e) if e.1 == d => self.statements.remove(&hash.fingerprint()),
+                    other => other.copied(),
+                },
+            };
+            match expected {
+                Some((_, expected)) if expected == d => {}
+                Some((seq, _)) => {
+                    return Ok(Some(RowFault::Statement {
+                        hash,
+                        seq,
+                        stored: Some(v.to_vec()),
+                    }))
+                }
+                None => {
+                    return Ok(Some(RowFault::Fault(Fault {
+                        seq: end,
+                        reason: format!(
+                            "statement-index row H {hash} names a statement that is not in the log (the writer would take it for a duplicate); {}",
+                            describe_stored_statement(&v)
+                        ),
+                    })))
+                }
+            }
+        }
+        // Left over: statements of the log with no row.
+        let missing = self
+            .statements
+            .values()
+            .chain(self.collided.values())
+            .map(|&(seq, _)| seq)
+            .min();
+        if let Some(seq) = missing {
+            let hash = store
+                .entry(seq)?
+                .map(|e| e.statement.hash())
+                .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} is missing")))?;
+            return Ok(Some(RowFault::Statement {
+                hash,
+                seq,
+                stored: None,
+            }));
+        }
+        Ok(None)
+    }
+}
+
+/// A derived row that differs from what the log derives.
+pub enum RowFault {
+    /// Named and explained.
+    Fault(Fault),
+    /// The statement-index row of statement `hash` (at entry `seq`) is
+    /// absent (`stored: None`) or holds other bytes: what it should hold is
+    /// found by a second replay.
+    Statement {
+        hash: Digest,
+        seq: u64,
+        stored: Option<Vec<u8>>,
+    },
+}
+
+impl RowFault {
+    /// The fault, given what the row should hold.
+    pub fn statement_fault(
+        hash: &Digest,
+        seq: u64,
+        stored: Option<&[u8]>,
+        expected: &StatementInfo,
+    ) -> Fault {
+        let what = match stored {
+            None => "is missing (the writer would append this statement again)".to_string(),
+            Some(v) => format!(
+                "differs from what the log derives; {}",
+                describe_stored_statement(v)
+            ),
+        };
+        Fault {
+            seq,
+            reason: format!(
+                "statement-index row H {hash} {what}; it should hold {}",
+                describe_statement(expected)
+            ),
+        }
+    }
+}
+
+fn decode_statement(v: &[u8]) -> Result<StatementInfo, String> {
+    encoding::decode_canonical(v, 1 << 20, "statement index").map_err(|e| e.to_string())
+}
+
+fn describe_stored_statement(v: &[u8]) -> String {
+    match decode_statement(v) {
+        Ok(info) => format!("it holds {}", describe_statement(&info)),
+        Err(e) => format!("its value does not decode ({e})"),
+    }
+}
+
+fn short(h: &Option<[u8; 32]>) -> String {
+    h.map(|h| Digest(h).short())
+        .unwrap_or_else(|| "none".into())
+}
+
+/// A statement-index row in words.
+pub fn describe_statement(i: &StatementInfo) -> String {
+    format!(
+        "{{seq {}, kind {}, subject {}, owner {}, labels {:?}, incidents {:?}, superseded by {}, retracted by {}, redacted {:?}}}",
+        i.seq,
+        i.kind,
+        i.subject,
+        Digest(i.owner).short(),
+        i.labels,
+        i.incidents,
+        short(&i.superseded_by),
+        short(&i.retracted_by),
+        i.redacted
+    )
+}
+
+fn describe_incident(i: &IncidentInfo) -> String {
+    format!(
+        "{{opened at entry {}, record {}, merged into {:?}}}",
+        i.opened_at,
+        Digest(i.record).short(),
+        i.merged_into
+    )
+}
+
+/// The `R` rows: exactly the seqs of the registry statements.
+fn check_registry_rows(
+    store: &Store,
+    derived: &[u64],
+    end: u64,
+) -> Result<Option<Fault>, StoreError> {
+    let mut stored = Vec::with_capacity(derived.len());
+    for row in store.db.scan_prefix([store::REGISTRY]) {
+        let (k, _) = row.map_err(|e| store::unreadable("the registry rows (R)".into(), e))?;
+        match store::key_seq(&k) {
+            Some(seq) => stored.push(seq),
+            None => {
+                return Ok(Some(Fault {
+                    seq: end,
+                    reason: format!(
+                        "registry row with key {} is malformed (an R key is 'R' and a seq, u64 big-endian); remove it",
+                        hex::encode(&k)
+                    ),
+                }))
+            }
+        }
+    }
+    let mut d = derived.iter().peekable();
+    let mut s = stored.iter().peekable();
+    loop {
+        match (d.peek(), s.peek()) {
+            (None, None) => return Ok(None),
+            (Some(a), Some(b)) if a == b => {
+                d.next();
+                s.next();
+            }
+            (Some(&&a), b) if b.is_none_or(|&&b| a < b) => {
+                return Ok(Some(Fault {
+                    seq: a,
+                    reason: format!(
+                        "registry row R {a} is missing: entry {a} is a registry statement, and without the row the writer would not apply it (e.g. a revoked key would sign again)"
+                    ),
+                }))
+            }
+            (_, Some(&&b)) => {
+                return Ok(Some(Fault {
+                    seq: b.min(end),
+                    reason: format!(
+                        "registry row R {b} names entry {b}, which is not a registry statement of the log"
+                    ),
+                }))
+            }
+            (Some(_), None) => unreachable!("handled above"),
+        }
+    }
+}
+
+/// The `I` rows: exactly the incidents of the replay's index.
+fn check_incident_rows(
+    store: &Store,
+    derived: &HashMap<String, IncidentInfo>,
+    end: u64,
+) -> Result<Option<Fault>, StoreError> {
+    let derived: BTreeMap<&[u8], (&String, &IncidentInfo)> = derived
+        .iter()
+        .map(|(id, i)| (id.as_bytes(), (id, i)))
+        .collect();
+    let mut expected = derived.iter().peekable();
+    for row in store.db.scan_prefix([store::INCIDENT]) {
+        let (k, v) = row.map_err(|e| store::unreadable("the incident-index rows (I)".into(), e))?;
+        let id = &k[1..];
+        // Rows the log derives and that sort before this one are missing.
+        if let Some((_, (name, info))) = expected.next_if(|(e, _)| **e < id) {
+            return Ok(Some(missing_incident(name, info)));
+        }
+        let stored: Result<IncidentInfo, _> =
+            encoding::decode_canonical(&v, 1 << 20, "incident index");
+        let shown = String::from_utf8_lossy(id);
+        match expected.next_if(|(e, _)| **e == id) {
+            Some((_, (_, info))) => match stored {
+                Ok(s) if s == **info => {}
+                other => {
+                    let holds = match other {
+                        Ok(s) => format!("it holds {}", describe_incident(&s)),
+                        Err(e) => format!("its value does not decode ({e})"),
+                    };
+                    return Ok(Some(Fault {
+                        seq: info.opened_at,
+                        reason: format!(
+                            "incident-index row I {shown:?} differs from what the log derives; {holds}; it should hold {}",
+                            describe_incident(info)
+                        ),
+                    }));
+                }
+            },
+            None => {
+                return Ok(Some(Fault {
+                    seq: end,
+                    reason: format!(
+                        "incident-index row I {shown:?} names an incident that the log never opened (the writer would refuse to open it and accept statements about it)"
+                    ),
+                }))
+            }
+        }
+    }
+    match expected.next() {
+        Some((_, (name, info))) => Ok(Some(missing_incident(name, info))),
+        None => Ok(None),
+    }
+}
+
+fn missing_incident(id: &str, info: &IncidentInfo) -> Fault {
+    Fault {
+        seq: info.opened_at,
+        reason: format!(
+            "incident-index row I {id:?} is missing (the writer would let the id be opened again); it should hold {}",
+            describe_incident(info)
+        ),
+    }
+}
+
+/// `X "parts_end"` against the stored parts: at least the end of every
+/// stored part (a writer cuts the parts file at `parts_end` when it
+/// opens the archive, which would destroy the parts past it).
+pub fn check_parts_end(store: &Store, end: u64) -> Result<Option<Fault>, StoreError> {
+    let parts_end = match store.parts_end() {
+        Ok(p) => p,
+        Err(e) => {
+            return Ok(Some(Fault {
+                seq: end,
+                reason: format!("row X \"parts_end\" does not decode ({e})"),
+            }))
+        }
+    };
+    let mut furthest: Option<(u64, u64)> = None;
+    for r in store.part_locs(0, u64::MAX) {
+        let (seq, _, loc) = r?;
+        let part_end = loc.offset.saturating_add(loc.len);
+        if furthest.is_none_or(|(_, e)| part_end > e) {
+            furthest = Some((seq, part_end));
+        }
+    }
+    Ok(match furthest {
+        Some((seq, part_end)) if part_end > parts_end => Some(Fault {
+            seq,
+            reason: format!(
+                "row X \"parts_end\" says the parts file holds {parts_end} bytes, but the parts of entry {seq} end at byte {part_end} (a writer opening the archive would cut them off); it should hold at least {part_end}"
+            ),
+        }),
+        _ => None,
+    })
+}
+
+/// `X "config"`: present, readable, and of the origin the genesis names.
+pub fn check_config(store: &Store, origin: Option<&str>) -> Result<Option<Fault>, StoreError> {
+    let config: Option<crate::archive::Config> = store
+        .get(&store::key(store::META, b"config"))?
+        .and_then(|v| serde_json::from_slice(&v).ok());
+    Ok(match (config, origin) {
+        (None, _) => Some(Fault {
+            seq: 0,
+            reason: "row X \"config\" is missing or does not decode (JSON: origin, max_part_bytes, max_future_ms)".into(),
+        }),
+        (Some(c), Some(o)) if c.origin != o => Some(Fault {
+            seq: 0,
+            reason: format!(
+                "row X \"config\" names origin {:?}, but the genesis names {o:?}; it should name {o:?}",
+                c.origin
+            ),
+        }),
+        _ => None,
+    })
+}
+
+/// The genesis of the log (entry 0): its origin and checkpoint key, read
+/// from the entry itself, not from the registry rows.
+pub fn genesis(store: &Store) -> Result<crate::registry::Registry, StoreError> {
+    let mut reg = crate::registry::Registry::default();
+    if let Some(change) = crate::archive::registry_change_at(store, 0)? {
+        reg.apply(0, change);
+    }
+    Ok(reg)
+}
+
+/// What a writer checks of the store before it opens the tree and parts
+/// files for writing (it cuts them at the lengths the head and
+/// `parts_end` give): the genesis is there, the head is that of the last
+/// entry, and `parts_end` reaches the end of the last entry's stored
+/// parts. An error says which row is wrong and what it should hold.
+pub fn check_committed(db: &sled::Db) -> Result<(), String> {
+    let sled_err = |e: sled::Error| format!("the sled database cannot be read: {e}");
+    let head: store::Head = match db.get(store::key(store::META, b"head")).map_err(sled_err)? {
+        None => store::Head::default(),
+        Some(v) => encoding::decode_canonical(&v, 64, "head")
+            .map_err(|e| format!("row X \"head\" does not decode ({e})"))?,
+    };
+    let Some(last) = db.scan_prefix([store::ENTRY]).next_back() else {
+        return Err("entry 0 (the genesis) is missing: the log is empty in sled's database".into());
+    };
+    let (k, bytes) = last.map_err(sled_err)?;
+    let seq =
+        store::key_seq(&k).ok_or_else(|| format!("entry key {} is malformed", hex::encode(&k)))?;
+    let entry = crate::entry::Entry::from_bytes(&bytes)
+        .map_err(|e| format!("the last entry, {seq}, does not decode ({e})"))?;
+    let expected = store::Head {
+        size: seq + 1,
+        last_hash: crate::entry::entry_hash(&bytes).0,
+        last_received_at: entry.received_at,
+    };
+    if head != expected {
+        return Err(format!(
+            "row X \"head\" says {} entries, last hash {}, last received at {}; the last entry of the log (entry {seq}) says it should say {} entries, last hash {}, last received at {}",
+            head.size,
+            Digest(head.last_hash).short(),
+            head.last_received_at,
+            expected.size,
+            Digest(expected.last_hash).short(),
+            expected.last_received_at
+        ));
+    }
+    let parts_end: u64 = match db
+        .get(store::key(store::META, store::PARTS_END))
+        .map_err(sled_err)?
+    {
+        None => 0,
+        Some(v) => encoding::decode_canonical(&v, 16, "parts end")
+            .map_err(|e| format!("row X \"parts_end\" does not decode ({e})"))?,
+    };
+    if let Some(last) = db.scan_prefix([store::PART]).next_back() {
+        let (k, v) = last.map_err(sled_err)?;
+        let seq = store::key_seq(&k)
+            .ok_or_else(|| format!("part key {} is malformed", hex::encode(&k)))?;
+        let row = store::decode_part_row(seq, &v).map_err(|e| e.to_string())?;
+        let end = row
+            .iter()
+            .map(|(_, l)| l.offset.saturating_add(l.len))
+            .max()
+            .unwrap_or(0);
+        if end > parts_end {
+            return Err(format!(
+                "row X \"parts_end\" says the parts file holds {parts_end} bytes, but the parts of entry {seq} end at byte {end}; it should hold at least {end}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The archive's `checkpoint.key`, if present, against the key its genesis
+/// names: the writer signs new checkpoints with that file.
+pub fn check_key_file(dir: &std::path::Path, store: &Store) -> Result<Option<Fault>, StoreError> {
+    let path = dir.join(crate::archive::CHECKPOINT_KEY_FILE);
+    if !path.exists() {
+        return Ok(None);
+    }
+    let expected = genesis(store)?.checkpoint_key.unwrap_or_default();
+    let found = crate::keys::SecretKey::load(&path)
+        .map_err(|e| e.to_string())
+        .and_then(|k| k.vkey().map_err(|e| e.to_string()));
+    Ok(match found {
+        Ok(vkey) if vkey == expected => None,
+        Ok(vkey) => Some(Fault {
+            seq: 0,
+            reason: format!(
+                "{} holds checkpoint key {vkey:?}, not the key the genesis names ({expected:?}); restore the archive's own key",
+                path.display()
+            ),
+        }),
+        Err(e) => Some(Fault {
+            seq: 0,
+            reason: format!(
+                "{} does not load ({e}); it should hold the key the genesis names ({expected:?})",
+                path.display()
+            ),
+        }),
+    })
+}
