@@ -562,6 +562,7 @@ fn the_listed_store_rows_pass_the_audit() {
     for row in v["store"].as_array().unwrap() {
         db.insert(unhex(&row["key"]), unhex(&row["value"])).unwrap();
     }
+    add_derived_rows(&v, &db);
     std::fs::write(dir.path().join(store::TREE_FILE), unhex(&v["tree_file"])).unwrap();
     std::fs::write(dir.path().join(store::PARTS_FILE), unhex(&v["parts_file"])).unwrap();
     let st = store::Store::open(db, dir.path(), temoin::treefile::Access::Read).unwrap();
@@ -705,4 +706,54 @@ fn format_md_quotes_the_vector_values() {
     for c in v["checkpoints"].as_array().unwrap().iter().skip(2) {
         assert!(doc.contains(c["note"].as_str().unwrap().trim_end()));
     }
+}
+
+/// The rows the vector does not list, derived from its entries by the
+/// rule engine as the writer derives them (FORMAT.md §8): the statement
+/// and incident indexes (`H`, `I`) and the config, which the audit checks.
+fn add_derived_rows(v: &Value, db: &sled::Db) {
+    let mut registry = temoin::registry::Registry::default();
+    let mut index = temoin::rules::MemIndex::default();
+    for (seq, e) in v["entries"].as_array().unwrap().iter().enumerate() {
+        let st = &e["statement"];
+        let body = StatementBody::decode(&unhex(&st["body_bytes"])).unwrap();
+        let hash =
+            temoin::hash::Digest(<[u8; 32]>::try_from(unhex(&st["statement_hash"])).unwrap());
+        let payload = st["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["label"] == "payload")
+            .map(|p| unhex(&p["content"]));
+        let fx = temoin::rules::check(
+            &registry,
+            &index,
+            seq as u64,
+            hash,
+            &body,
+            payload.as_deref(),
+        )
+        .unwrap()
+        .unwrap();
+        if let Some(change) = &fx.registry {
+            registry.apply(seq as u64, change.clone());
+        }
+        index.apply(&fx);
+    }
+    for (h, info) in &index.statements {
+        db.insert(store::key(store::STATEMENT, &h.0), encoding::encode(info))
+            .unwrap();
+    }
+    for (id, info) in &index.incidents {
+        db.insert(
+            store::key(store::INCIDENT, id.as_bytes()),
+            encoding::encode(info),
+        )
+        .unwrap();
+    }
+    db.insert(
+        store::key(store::META, b"config"),
+        serde_json::to_vec(&temoin::archive::Config::new(ORIGIN)).unwrap(),
+    )
+    .unwrap();
 }
