@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 /// File name of the archive's checkpoint signing key inside the archive dir.
 pub const CHECKPOINT_KEY_FILE: &str = "checkpoint.key";
 const LOCK_FILE: &str = "temoin.lock";
-const DB_DIR: &str = "db";
+use crate::store::DB_DIR;
 
 /// Settings fixed at `init`, stored in the archive.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -107,6 +107,10 @@ pub enum ArchiveError {
     },
     #[error("the archive's stored state does not match its log: {0}; nothing was written (run `temoin verify` to locate the fault, then restore the archive from a backup)")]
     Inconsistent(String),
+    #[error("an earlier write of this process failed, so nothing more is acknowledged; reopen the archive (the failed batch was not acknowledged)")]
+    WriteFailed,
+    #[error("cannot create the archive at {dir}: {why}")]
+    Init { dir: PathBuf, why: String },
 }
 
 /// What ingest says of an accepted statement.
@@ -146,6 +150,9 @@ pub struct Archive {
     /// ingests, for the bench (`ingest_sled_us`): the part of the writer's
     /// work that is the store's.
     sled_write_time: std::time::Duration,
+    /// Set when a write failed midway: sled may hold rows that are not
+    /// durable, so this handle acknowledges nothing more.
+    failed: bool,
     _lock: File,
 }
 
@@ -282,11 +289,33 @@ fn check_format(dir: &Path, db: &sled::Db) -> Result<(), ArchiveError> {
     }
 }
 
-/// Make a file just created in `dir` durable: sync the directory entry.
-fn sync_dir(dir: &Path) -> Result<(), ArchiveError> {
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(io_err(dir))
+/// The name of an archive being built aside for `init` of `name`: hidden,
+/// beside it, followed by the builder's pid and start time.
+fn aside_prefix(name: &str) -> String {
+    format!(".{name}.temoin-init-")
+}
+
+/// Remove what an `init` of `name` cut short left beside it: a directory
+/// built aside whose builder is gone (its lock is free). It holds no
+/// acknowledged statement, only an unused checkpoint key and genesis.
+fn remove_abandoned_inits(parent: &Path, name: &str) -> Result<(), ArchiveError> {
+    use fs2::FileExt;
+    let prefix = aside_prefix(name);
+    let rd = std::fs::read_dir(parent).map_err(io_err(parent))?;
+    for e in rd.flatten() {
+        if !e.file_name().to_string_lossy().starts_with(&prefix) {
+            continue;
+        }
+        let path = e.path();
+        let abandoned = match File::open(path.join(LOCK_FILE)) {
+            Ok(f) => f.try_lock_exclusive().is_ok(),
+            Err(e) => e.kind() == std::io::ErrorKind::NotFound,
+        };
+        if abandoned {
+            std::fs::remove_dir_all(&path).map_err(io_err(&path))?;
+        }
+    }
+    Ok(())
 }
 
 impl Archive {
@@ -322,7 +351,68 @@ impl Archive {
                 return Err(ArchiveError::AlreadyExists(dir.to_path_buf()));
             }
         }
-        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        // Built aside and renamed into place once durable, so that an init
+        // cut short leaves no archive at `dir`, never half of one: the
+        // same `temoin init` can simply be run again.
+        let init_err = |why: String| ArchiveError::Init {
+            dir: dir.to_path_buf(),
+            why,
+        };
+        let name = dir
+            .file_name()
+            .filter(|n| !n.is_empty() && *n != "." && *n != "..")
+            .ok_or_else(|| init_err("give the new archive's own directory name".into()))?
+            .to_string_lossy()
+            .into_owned();
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        remove_abandoned_inits(&parent, &name)?;
+        let aside = parent.join(format!(
+            "{}{}-{}",
+            aside_prefix(&name),
+            std::process::id(),
+            crate::time::now_ms()
+        ));
+        std::fs::create_dir(&aside).map_err(io_err(&aside))?;
+        let built = Archive::build(&aside, config, custodian, custodian_name, checkpoint_key)
+            .and_then(|()| {
+                crate::durable::sync_tree(&aside)
+                    .map_err(StoreError::from)
+                    .map_err(ArchiveError::from)
+            });
+        if let Err(e) = built {
+            let _ = std::fs::remove_dir_all(&aside);
+            return Err(e);
+        }
+        // rename(2) replaces an empty directory, and fails on one that is not.
+        if let Err(e) = std::fs::rename(&aside, dir) {
+            let _ = std::fs::remove_dir_all(&aside);
+            return Err(match e.raw_os_error() {
+                Some(libc::ENOTEMPTY) | Some(libc::EEXIST) => {
+                    ArchiveError::AlreadyExists(dir.to_path_buf())
+                }
+                _ => init_err(format!(
+                    "cannot move the new archive from {} into place: {e} (a mount point cannot be an archive: choose a directory inside it)",
+                    aside.display()
+                )),
+            });
+        }
+        crate::durable::sync_dir(&parent).map_err(StoreError::from)?;
+        Archive::open(dir)
+    }
+
+    /// Create the archive's files in `dir` (a fresh directory) and append
+    /// its genesis: the body of `init`, before the rename.
+    fn build(
+        dir: &Path,
+        config: Config,
+        custodian: &SecretKey,
+        custodian_name: &str,
+        checkpoint_key: SecretKey,
+    ) -> Result<(), ArchiveError> {
         let lock = lock(dir)?;
         let checkpoint_key =
             SecretKey::from_seed(&config.origin, checkpoint_key.signing_key().as_bytes())?;
@@ -334,7 +424,6 @@ impl Archive {
         checkpoint_key.save(&dir.join(CHECKPOINT_KEY_FILE), comment)?;
         let db = open_db(dir)?;
         let store = Store::open(db.clone(), dir, Access::Write)?;
-        sync_dir(dir)?;
         db.insert(store::key(store::META, b"format"), store::FORMAT_TAG)
             .map_err(StoreError::from)?;
         db.insert(
@@ -342,7 +431,6 @@ impl Archive {
             serde_json::to_vec(&config).unwrap_or_default(),
         )
         .map_err(StoreError::from)?;
-        db.flush().map_err(StoreError::from)?;
         let mut archive = Archive {
             seen: Some(SeenStatements::empty()),
             dir: dir.to_path_buf(),
@@ -352,6 +440,7 @@ impl Archive {
             registry: Registry::default(),
             checkpoint_key,
             sled_write_time: std::time::Duration::ZERO,
+            failed: false,
             _lock: lock,
         };
         let genesis = GenesisPayload {
@@ -365,7 +454,7 @@ impl Archive {
             .map_err(|e| ArchiveError::Genesis(Refusal::Malformed(e)))?;
         let out = archive.ingest_batch(&[file])?;
         match out.into_iter().next() {
-            Some(Ok(_)) => Ok(archive),
+            Some(Ok(_)) => Ok(()),
             Some(Err(r)) => Err(ArchiveError::Genesis(r)),
             None => Err(ArchiveError::Checkpoint(
                 "genesis produced no outcome".into(),
@@ -424,6 +513,7 @@ impl Archive {
             registry,
             checkpoint_key,
             sled_write_time: std::time::Duration::ZERO,
+            failed: false,
             _lock: lock,
         })
     }
@@ -543,6 +633,9 @@ impl Archive {
         files: &[StatementFile],
         prechecked: Vec<Prechecked>,
     ) -> Result<Vec<Result<Accepted, Refusal>>, ArchiveError> {
+        if self.failed {
+            return Err(ArchiveError::WriteFailed);
+        }
         if self.seen.is_none() {
             self.seen = Some(SeenStatements::scan(&self.store));
         }
@@ -618,7 +711,10 @@ impl Archive {
         if pending.is_empty() {
             return Ok(outcomes);
         }
-        self.write(&pending, received_at)?;
+        if let Err(e) = self.write(&pending, received_at) {
+            self.failed = true;
+            return Err(e);
+        }
         if let Some(seen) = &self.seen {
             seen.insert(pending.iter().map(|p| &p.hash));
         }
@@ -852,7 +948,7 @@ impl Archive {
         let sled_started = std::time::Instant::now();
         self.store.db.apply_batch(batch).map_err(StoreError::from)?;
         // Acknowledge only what is durable.
-        self.store.db.flush().map_err(StoreError::from)?;
+        self.store.commit()?;
         self.sled_write_time += sled_started.elapsed();
         self.head = head;
         // The batch is durable and acknowledged whatever happens next. If

@@ -14,7 +14,6 @@
 use crate::note::{SignerKey, VerifierKey};
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use zeroize::{Zeroize as _, Zeroizing};
 
@@ -420,29 +419,18 @@ fn read_key_file(path: &Path) -> Result<Zeroizing<String>, KeyError> {
 /// Create `path` with `mode`, failing if it exists: a key is never
 /// silently overwritten.
 pub fn write_new_file(path: &Path, bytes: &[u8], mode: u32) -> Result<(), KeyError> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(mode);
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
-    let io = |e| KeyError::Io {
-        path: path.into(),
-        source: e,
-    };
-    let mut f = opts.open(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
+    // Whole or absent: a key file cut short by a crash would be unreadable,
+    // and the key it held lost.
+    crate::durable::write_new_atomic(path, bytes, mode).map_err(|e| {
+        if e.source.kind() == std::io::ErrorKind::AlreadyExists {
             KeyError::Exists { path: path.into() }
         } else {
-            io(e)
+            KeyError::Io {
+                path: path.into(),
+                source: e.source,
+            }
         }
-    })?;
-    f.write_all(bytes).map_err(io)?;
-    f.sync_all().map_err(io)?;
-    Ok(())
+    })
 }
 
 /// C2SP key names: non-empty, no whitespace, no `+`.

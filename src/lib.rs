@@ -32,6 +32,7 @@ pub mod compose;
 pub mod demo;
 pub mod derived;
 pub mod domain;
+pub mod durable;
 pub mod encoding;
 pub mod entry;
 pub mod hash;

@@ -155,7 +155,7 @@ mod tests {
 
     fn store_with(hashes: &[[u8; 32]]) -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let db = sled::Config::new().temporary(true).open().unwrap();
+        let db = sled::open(dir.path().join(store::DB_DIR)).unwrap();
         for h in hashes {
             db.insert(store::key(store::STATEMENT, h), &b"info"[..])
                 .unwrap();

@@ -27,6 +27,7 @@
 //! and `J` are derived too, and `temoin rebuild` checks them.
 
 use crate::appendfile::AppendFile;
+use crate::durable::SledFiles;
 use crate::encoding;
 use crate::entry::Entry;
 use crate::hash::Digest;
@@ -152,6 +153,8 @@ pub enum StoreError {
     Tree(#[from] crate::treefile::TreeFileError),
     #[error(transparent)]
     File(#[from] crate::appendfile::AppendFileError),
+    #[error("{0}; nothing was acknowledged: check the disk, then reopen the archive")]
+    Sync(#[from] crate::durable::SyncError),
 }
 
 /// A stored part: its salt and content.
@@ -164,10 +167,14 @@ pub struct Store {
     pub db: sled::Db,
     tree: std::sync::Arc<TreeFile>,
     parts: std::sync::Arc<AppendFile>,
+    /// A writer's handle on sled's own files, to make them durable.
+    sled_files: Option<std::sync::Arc<SledFiles>>,
 }
 
 /// The tree file's name in an archive directory.
 pub const TREE_FILE: &str = "tree";
+/// sled's directory in an archive directory.
+pub const DB_DIR: &str = "db";
 
 impl Store {
     /// The store of the archive in `dir` whose sled database is `db`,
@@ -178,10 +185,15 @@ impl Store {
         let tree = TreeFile::open(&dir.join(TREE_FILE), size, access)?;
         let parts_end = Store::parts_end_of(&db)?;
         let parts = AppendFile::open(&dir.join(PARTS_FILE), parts_end, access)?;
+        let sled_files = match access {
+            Access::Write => Some(std::sync::Arc::new(SledFiles::open(&dir.join(DB_DIR))?)),
+            Access::Read => None,
+        };
         let store = Store {
             db,
             tree: std::sync::Arc::new(tree),
             parts: std::sync::Arc::new(parts),
+            sled_files,
         };
         if access == Access::Write {
             let pending: Vec<PartLoc> = store
@@ -232,8 +244,20 @@ impl Store {
             batch.remove(&seq_key(ERASE, loc.offset)[..]);
         }
         self.db.apply_batch(batch)?;
-        self.db.flush()?;
-        Ok(())
+        self.commit()
+    }
+
+    /// Make every batch applied so far durable (docs/FORMAT.md §8): sled's
+    /// flush, then a real sync of its files. A store opened for reading
+    /// only flushes.
+    pub fn commit(&self) -> Result<(), StoreError> {
+        match &self.sled_files {
+            Some(files) => files.commit(&self.db),
+            None => {
+                self.db.flush()?;
+                Ok(())
+            }
+        }
     }
 
     /// The stored parts of entry `seq` and where they lie (its `P` row;
@@ -535,7 +559,7 @@ mod tests {
     #[test]
     fn parts_bytes_into_reads_the_file_until_it_ends() {
         let dir = tempfile::tempdir().unwrap();
-        let db = sled::Config::new().temporary(true).open().unwrap();
+        let db = sled::open(dir.path().join(DB_DIR)).unwrap();
         let st = Store::open(db, dir.path(), Access::Write).unwrap();
         st.parts_file().write_at(b"0123456789", 0).unwrap();
         let mut buf = [0xffu8; 4];

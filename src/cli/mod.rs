@@ -86,9 +86,16 @@ pub fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, CliError
         .map_err(|e| CliError::usage(format!("cannot read {what} {}: {e}", path.display())))
 }
 
+/// Write an output file whole or not at all (a receipt, bundle, report or
+/// proof cut short by a crash must not be left torn), durably.
 pub fn write_file(path: &std::path::Path, bytes: &[u8], what: &str) -> Result<(), CliError> {
-    std::fs::write(path, bytes)
-        .map_err(|e| CliError::failed(format!("cannot write {what} {}: {e}", path.display())))
+    temoin::durable::write_atomic(path, bytes, 0o644).map_err(|e| {
+        CliError::failed(format!(
+            "cannot write {what} {}: {}",
+            path.display(),
+            e.source
+        ))
+    })
 }
 
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {

@@ -1238,7 +1238,7 @@ impl Projections<'_> {
             batch.insert(CLAIMS_KEY, bytes);
         }
         store.db.apply_batch(batch).map_err(StoreError::from)?;
-        store.db.flush().map_err(StoreError::from)?;
+        store.commit()?;
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
     }
