@@ -368,7 +368,7 @@ impl Archive {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        crate::durable::create_dir_all(&parent).map_err(StoreError::from)?;
         remove_abandoned_inits(&parent, &name)?;
         let aside = parent.join(format!(
             "{}{}-{}",

@@ -55,6 +55,25 @@ pub fn sync_tree(root: &Path) -> Result<(), SyncError> {
     sync_dir(root)
 }
 
+/// `std::fs::create_dir_all`, and each directory it creates made durable
+/// in its parent: a receipt synced into a directory whose own name was
+/// never synced is lost with that name.
+pub fn create_dir_all(dir: &Path) -> Result<(), SyncError> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let parent = parent_of(dir);
+    if dir.parent().is_some() {
+        create_dir_all(parent)?;
+    }
+    match std::fs::create_dir(dir) {
+        Ok(()) => sync_dir(parent),
+        // Made meanwhile by another process: whoever made it syncs it.
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        Err(e) => Err(at(dir)(e)),
+    }
+}
+
 /// The directory holding `path` (`.` for a bare file name).
 fn parent_of(path: &Path) -> &Path {
     match path.parent() {

@@ -793,10 +793,11 @@ pub fn save_receipts<'a>(
     dir: &Path,
     accepted: impl Iterator<Item = &'a temoin::archive::Accepted>,
 ) -> Result<usize, CliError> {
-    std::fs::create_dir_all(dir).map_err(|e| {
+    temoin::durable::create_dir_all(dir).map_err(|e| {
         CliError::failed(format!(
-            "the statements were appended, but the receipt directory {} cannot be created: {e}; get the receipts later with `temoin receipt`",
-            dir.display()
+            "the statements were appended, but the receipt directory {} cannot be created: {}; get the receipts later with `temoin receipt`",
+            dir.display(),
+            e.source
         ))
     })?;
     let mut n = 0;
