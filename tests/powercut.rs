@@ -290,6 +290,20 @@ fn check_ingest_image(setup: &Setup, t: &Trial, ctx: &str) {
             .unwrap_or_else(|e| panic!("{ctx}: receipt of entry {} is torn: {e}", ack.seq));
         assert!(json.is_object(), "{ctx}: receipt of entry {}", ack.seq);
     }
+    // No receipt is torn, acknowledged or not: each is whole or absent.
+    if let Ok(rd) = std::fs::read_dir(t.image.path().join("receipts")) {
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue; // a temporary file the cut left unrenamed
+            }
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            assert!(
+                serde_json::from_str::<serde_json::Value>(&text).is_ok(),
+                "{ctx}: receipt {name} is torn: {text:?}"
+            );
+        }
+    }
     // The image is a working archive: it takes every note (those it holds
     // are acknowledged again, the others appended) and still verifies.
     let mut args: Vec<&std::ffi::OsStr> = vec![archive.as_os_str()];
