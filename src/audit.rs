@@ -47,6 +47,9 @@ pub struct AuditReport {
     pub first_received_at: Option<i64>,
     pub last_received_at: Option<i64>,
     pub redacted: Vec<RedactedPart>,
+    /// Entries signed after a declared compromise of their author's key
+    /// (DESIGN §8): authorised when appended, so findings, not faults.
+    pub signed_after_compromise: Vec<crate::compromise::Finding>,
 }
 
 /// One entry after the order-independent checks, with everything the
@@ -692,6 +695,8 @@ fn replay(
     let mut report = st.report;
     report.entries = st.next;
     report.authors = st.authors.len();
+    let distrust = crate::compromise::Distrust::from_registry(&st.registry);
+    report.signed_after_compromise = crate::compromise::archive_findings(store, &distrust, end)?;
     Ok(Ok((report, None)))
 }
 

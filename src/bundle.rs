@@ -25,6 +25,7 @@
 //! (`temoin verify`) and consistency between checkpoints cover that.
 
 use crate::checkpoint::Checkpoint;
+use crate::compromise::{Compromise, Distrust, Finding};
 use crate::domain::Payload;
 use crate::entry::{entry_hash, Entry, MAX_ENTRY_BYTES};
 use crate::hash::{part_digest, Digest};
@@ -50,7 +51,7 @@ pub const BUNDLE_FORMAT: &str = "temoin-bundle/v1";
 /// Bump it whenever that form changes: a bundle's projection is compared
 /// with one recomputed by the verifier's own build, and the two must be
 /// the same computation.
-pub const PROJECTION_FORMAT: &str = "temoin-incident-view/1";
+pub const PROJECTION_FORMAT: &str = "temoin-incident-view/2";
 
 /// Largest bundle file read. A bundle of a whole archive with large parts
 /// can be big; anything beyond this is refused before parsing.
@@ -134,6 +135,12 @@ pub struct BundleEntry {
     /// The committed parts not included, and why.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub absent: Vec<AbsentPart>,
+    /// Set when the entry was signed after a declared compromise of its
+    /// author's key (FORMAT.md §12.2): the revocation's seq and the time
+    /// since when it distrusts the key. The verifier recomputes it from the
+    /// bundle's registry entries.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_after_compromise: Option<Compromise>,
 }
 
 /// A part's content with the salt that hides it.
@@ -321,6 +328,9 @@ pub enum FaultKind {
     Authors,
     /// The projection differs from the one recomputed from the entries.
     Projection,
+    /// An entry's `signed_after_compromise` is not what the registry
+    /// entries establish.
+    Compromise,
     /// The bundle does not hold what its scope says.
     Scope,
     /// The statement breaks a rule the archive applies at ingest (FORMAT.md
@@ -345,6 +355,7 @@ impl FaultKind {
             FaultKind::Registry => "registry",
             FaultKind::Authors => "authors",
             FaultKind::Projection => "projection",
+            FaultKind::Compromise => "compromise",
             FaultKind::Scope => "scope",
             FaultKind::Rules => "rules",
         }
@@ -457,6 +468,9 @@ pub struct CheckedEntry {
     pub absent: Vec<AbsentPart>,
     /// Name and role of the author when the entry was appended, as replayed.
     pub authorised_as: Option<(String, Role)>,
+    /// The declared compromise this entry was signed after, as the
+    /// bundle's registry entries establish it at the checkpoint.
+    pub compromise: Option<Compromise>,
     /// No fault was found at this entry.
     pub ok: bool,
 }
@@ -535,6 +549,25 @@ impl Verdict {
         self.faults
             .iter()
             .filter(move |f| f.at == Location::Entry(seq))
+    }
+
+    /// The entries signed after a declared compromise of their author's
+    /// key (findings, not faults), in seq order.
+    pub fn signed_after_compromise(&self) -> Vec<Finding> {
+        self.entries
+            .iter()
+            .filter_map(|e| {
+                e.compromise.map(|c| {
+                    Finding::new(
+                        e.seq,
+                        e.statement_hash,
+                        &e.body.author,
+                        e.entry.received_at,
+                        c,
+                    )
+                })
+            })
+            .collect()
     }
 
     /// The parts left out, as (seq, label, why, by_seq).
@@ -771,6 +804,39 @@ pub fn verify(bundle: &Bundle, archive_key: &VerifierKey) -> Verdict {
     // Authority, replayed from the registry entries in the bundle.
     let registry = replay_authority(&mut checked, &checkpoint, archive_key, &mut faults);
 
+    // Entries signed after a declared compromise: computed from the
+    // registry entries, and the bundle must say so of exactly those.
+    let as_of = checkpoint.size.saturating_sub(1);
+    let distrust = Distrust::from_registry(&registry);
+    let said: HashMap<u64, Option<Compromise>> = bundle
+        .entries
+        .iter()
+        .map(|be| (be.seq, be.signed_after_compromise))
+        .collect();
+    for c in checked.iter_mut() {
+        c.compromise = distrust.taint(&c.body.author, c.seq, c.entry.received_at, as_of);
+        let says = said.get(&c.seq).copied().flatten();
+        if says != c.compromise {
+            let describe = |x: Option<Compromise>| match x {
+                None => "nothing".to_string(),
+                Some(x) => format!(
+                    "revoked at entry {}, distrusted since {}",
+                    x.revoked_at,
+                    crate::time::format_ms(x.effective_at)
+                ),
+            };
+            faults.at(
+                c.seq,
+                FaultKind::Compromise,
+                format!(
+                    "signed_after_compromise says {}, but the bundle's registry entries establish {}",
+                    describe(says),
+                    describe(c.compromise)
+                ),
+            );
+        }
+    }
+
     // The rules of ingest, by the same engine.
     verdict.not_established = check_rules(&mut checked, &bundle.scope, &mut faults);
 
@@ -838,7 +904,7 @@ pub fn verify(bundle: &Bundle, archive_key: &VerifierKey) -> Verdict {
             ),
         ));
     }
-    match project(&bundle.scope, &checked, checkpoint.size.saturating_sub(1)) {
+    match project(&bundle.scope, &checked, as_of, &distrust) {
         Ok(p) => {
             let diff = (bundle.projection_format == PROJECTION_FORMAT)
                 .then(|| first_difference("projection", &bundle.projection, &p))
@@ -1145,6 +1211,7 @@ fn check_entry(
         parts,
         absent,
         authorised_as: None,
+        compromise: None,
         ok,
     })
 }
@@ -1768,6 +1835,7 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
             decoded: DecodedEntry::of(&entry, &body),
             parts,
             absent,
+            signed_after_compromise: None,
         });
     }
     let archive_key = archive_key.ok_or_else(|| ExportError::NoArchiveKey("no genesis".into()))?;
@@ -1793,6 +1861,7 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
     let checked = verify(&bundle, &archive_key);
     let recomputed_only = |f: &&Fault| {
         (f.at == Location::Authors && f.kind == FaultKind::Authors)
+            || f.kind == FaultKind::Compromise
             || (f.at == Location::Projection
                 && f.kind == FaultKind::Projection
                 && checked.projection.is_some())
@@ -1809,6 +1878,11 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
     }
     bundle.authors = checked.authors;
     bundle.projection = checked.projection.unwrap_or(Value::Null);
+    for (be, c) in bundle.entries.iter_mut().zip(&checked.entries) {
+        if be.seq == c.seq {
+            be.signed_after_compromise = c.compromise;
+        }
+    }
     Ok(bundle)
 }
 
@@ -1850,8 +1924,10 @@ pub fn scope_incidents(scope: &Scope, entries: &[CheckedEntry]) -> Vec<String> {
     ids
 }
 
-/// The entry as the projections read it.
-fn event_of(c: &CheckedEntry) -> Result<crate::projection::Event, String> {
+/// The entry as the projections read it; a revocation carries the
+/// compromise `distrust` (replayed from the registry entries) says it
+/// declared.
+fn event_of(c: &CheckedEntry, distrust: &Distrust) -> Result<crate::projection::Event, String> {
     let kind = c.body.kind;
     let payload = if kind.is_registry() || kind == Kind::Note {
         None
@@ -1877,6 +1953,14 @@ fn event_of(c: &CheckedEntry) -> Result<crate::projection::Event, String> {
             .map(|p| (p.label.clone(), p.length))
             .collect(),
         payload,
+        revokes: if kind == Kind::Revoke {
+            distrust
+                .iter()
+                .find(|(_, x)| x.revoked_at == c.seq)
+                .map(|(k, x)| (*k, x.effective_at))
+        } else {
+            None
+        },
     })
 }
 
@@ -1884,17 +1968,22 @@ fn event_of(c: &CheckedEntry) -> Result<crate::projection::Event, String> {
 /// entries alone, as of entry `as_of` (the checkpoint's last entry):
 /// `{ incident id: IncidentView }`, the same view `temoin incident show`
 /// gives from the archive (docs/DOMAIN.md).
-pub fn project(scope: &Scope, entries: &[CheckedEntry], as_of: u64) -> Result<Value, String> {
+pub fn project(
+    scope: &Scope,
+    entries: &[CheckedEntry],
+    as_of: u64,
+    distrust: &Distrust,
+) -> Result<Value, String> {
     use crate::projection::{IncidentView, Projection};
     use std::sync::Arc;
     let mut fold = Projection::new();
     for c in entries {
-        fold.apply(Arc::new(event_of(c)?));
+        fold.apply(Arc::new(event_of(c, distrust)?));
     }
     let mut out = serde_json::Map::new();
     for id in scope_incidents(scope, entries) {
         let view = if fold.incidents().contains_key(&id) {
-            let v = IncidentView::build(&id, fold.group(&id), as_of);
+            let v = IncidentView::build(&id, fold.group(&id), as_of, distrust);
             serde_json::to_value(&v).map_err(|e| e.to_string())?
         } else {
             Value::Null

@@ -29,6 +29,7 @@ pub mod bench;
 pub mod bundle;
 pub mod checkpoint;
 pub mod compose;
+pub mod compromise;
 pub mod demo;
 pub mod derived;
 pub mod domain;

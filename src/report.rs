@@ -257,10 +257,15 @@ fn entry_blocks(out: &mut Vec<Block>, e: &CheckedEntry, v: &Verdict) {
         _ => "refers to",
     };
     out.push(Block::Begin(format!(
-        "Entry {} — {}{}",
+        "Entry {} — {}{}{}",
         e.seq,
         e.body.kind,
-        if e.ok { "" } else { " — FAULTY" }
+        if e.ok { "" } else { " — FAULTY" },
+        if e.compromise.is_some() {
+            " — SIGNED AFTER A DECLARED COMPROMISE"
+        } else {
+            ""
+        }
     )));
     let mut f = vec![
         fact("author", author_line(e)),
@@ -277,6 +282,14 @@ fn entry_blocks(out: &mut Vec<Block>, e: &CheckedEntry, v: &Verdict) {
         f.push(fact_mono(verb, r));
     }
     out.push(Block::Facts(f));
+    if let Some(c) = e.compromise {
+        out.push(Block::Warn(format!(
+            "not to be relied on as this author's: the archive received it at {}, after {}, since when the revocation at entry {} declares the author's key compromised. It was authorised when appended (the revocation came later), so it is in the log and its signature verifies, but it may have been signed by whoever held the key; it is kept out of every figure.",
+            format_ms(e.entry.received_at),
+            format_ms(c.effective_at),
+            c.revoked_at
+        )));
+    }
     for flt in v.faults_at(e.seq) {
         out.push(Block::Warn(format!("{}: {}", flt.kind.name(), flt.reason)));
     }
@@ -590,6 +603,17 @@ fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &Value, v: &Verdic
                         str_of(t, "reason")
                     ),
                     "elsewhere" => "now about other incidents".into(),
+                    "compromised" => format!(
+                        "NOT COUNTED: signed after a declared compromise of its author's key (distrusted since {}, revocation at entry {})",
+                        t.get("effective_at")
+                            .and_then(Value::as_i64)
+                            .map(format_ms)
+                            .unwrap_or_default(),
+                        t.get("revoked_at")
+                            .and_then(Value::as_u64)
+                            .map(|s| s.to_string())
+                            .unwrap_or_default()
+                    ),
                     other => other.to_string(),
                 };
                 let src = t.get("source").cloned().unwrap_or(Value::Null);
@@ -821,7 +845,35 @@ fn blocks(v: &Verdict) -> Vec<Block> {
         scope_title(v)
     )));
     // The verdict first.
-    if v.ok() {
+    let compromised = v.signed_after_compromise();
+    if v.ok() && !compromised.is_empty() {
+        // The bundle is intact, but a statement signed after a declared
+        // compromise must not be presented as verified evidence.
+        let mut lines = vec![
+            format!(
+                "All {} entries of this bundle check against the archive's signed checkpoint: signatures, part digests, inclusion proofs, authority when appended, the rules of ingest and the projection.",
+                v.entries.len()
+            ),
+            format!(
+                "But {} of them {} signed with a key its custodians have since declared compromised, and received after the time since when they distrust it. Whoever held the key may have signed {}; {} kept out of every figure and must not be relied on as {} author's:",
+                compromised.len(),
+                if compromised.len() == 1 { "was" } else { "were" },
+                if compromised.len() == 1 { "it" } else { "them" },
+                if compromised.len() == 1 { "it is" } else { "they are" },
+                if compromised.len() == 1 { "its" } else { "their" },
+            ),
+        ];
+        lines.extend(compromised.iter().map(|f| f.to_string()));
+        out.push(Block::Verdict(
+            false,
+            format!(
+                "INTACT, WITH {} STATEMENT{} SIGNED AFTER A DECLARED KEY COMPROMISE",
+                compromised.len(),
+                if compromised.len() == 1 { "" } else { "S" }
+            ),
+            lines,
+        ));
+    } else if v.ok() {
         out.push(Block::Verdict(
             true,
             "VERIFIED".into(),

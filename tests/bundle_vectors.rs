@@ -39,6 +39,11 @@ const TANGATA: &str = "tangata-2025-11-13";
 const EMIMALANE: &str = "emimalane-2025-10-24";
 const T0: i64 = 1_763_000_000_000;
 
+/// When the vector archive received entry `seq`: a minute apart from T0.
+fn received_at(seq: u64) -> i64 {
+    T0 + seq as i64 * 60_000
+}
+
 fn dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/bundles")
 }
@@ -329,7 +334,7 @@ fn build(log: &Log, scope: Scope, seqs: Option<&[u64]>) -> Bundle {
         let entry = Entry {
             seq: seq as u64,
             prev,
-            received_at: T0 + seq as i64 * 60_000,
+            received_at: received_at(seq as u64),
             statement: f.statement.clone(),
         };
         let bytes = entry.to_bytes();
@@ -377,6 +382,7 @@ fn build(log: &Log, scope: Scope, seqs: Option<&[u64]>) -> Bundle {
             decoded: DecodedEntry::of(entry, &body),
             parts,
             absent,
+            signed_after_compromise: None,
         });
     }
     let mut b = Bundle {
@@ -395,6 +401,10 @@ fn build(log: &Log, scope: Scope, seqs: Option<&[u64]>) -> Bundle {
     let v = bundle::verify(&b, &archive_vkey(log));
     b.authors = v.authors;
     b.projection = v.projection.unwrap_or(Value::Null);
+    for (be, c) in b.entries.iter_mut().zip(&v.entries) {
+        assert_eq!(be.seq, c.seq);
+        be.signed_after_compromise = c.compromise;
+    }
     b
 }
 
@@ -405,8 +415,9 @@ fn archive_vkey(log: &Log) -> VerifierKey {
 /// What a verifier must say of a vector.
 #[derive(Clone, Debug, PartialEq)]
 enum Expect {
-    /// Verified; the seqs of the entries with a rule not established.
-    Verified(Vec<u64>),
+    /// Verified; the seqs of the entries with a rule not established, and
+    /// of those signed after a declared compromise (findings).
+    Verified(Vec<u64>, Vec<u64>),
     /// Refused: the first entry with a fault, that fault's kind, and the
     /// rule it breaks (see `rule_of`).
     Refused(u64, &'static str, &'static str),
@@ -440,7 +451,7 @@ fn vectors() -> Vec<Vector> {
         "all-verified",
         "the whole honest log: genesis, enrolments, two incidents, testimonies, an amendment, an annotation, a redaction, a note",
         build(&base, Scope::All, None),
-        Expect::Verified(vec![]),
+        Expect::Verified(vec![], vec![]),
     );
     let inc_seqs: Vec<u64> = [
         "genesis",
@@ -461,7 +472,7 @@ fn vectors() -> Vec<Vector> {
         "incident-verified",
         "an honest incident bundle: t2 also names an incident whose record it does not hold (not established)",
         build(&base, Scope::Incident(TANGATA.into()), Some(&inc_seqs)),
-        Expect::Verified(vec![base.seq("t2")]),
+        Expect::Verified(vec![base.seq("t2")], vec![]),
     );
     let a1 = hash(base.get("a1"));
     let st_seqs: Vec<u64> = [
@@ -479,7 +490,53 @@ fn vectors() -> Vec<Vector> {
         "statement-verified",
         "an honest statement bundle of the amendment, with the testimony it amends: the incident they name is opened outside it (not established)",
         build(&base, Scope::Statement(a1.to_hex()), Some(&st_seqs)),
-        Expect::Verified(vec![base.seq("t1")]),
+        Expect::Verified(vec![base.seq("t1")], vec![]),
+    );
+
+    // A key declared compromised since a time before some of its entries
+    // (DESIGN §8): the journalist's key is revoked at entry n, distrusted
+    // since t2's receipt. t2 and t3, received from then on, are signed
+    // after a declared compromise: findings, out of the figures; the
+    // earlier entries stand.
+    let compromise = sign(
+        "revoke-journalist-compromised",
+        &k.custodian,
+        Kind::Revoke,
+        &[],
+        &[payload(
+            serde_json::to_value(RevokePayload {
+                key: k.journalist.public().to_hex(),
+                reason: "ordinateur saisi à un barrage".into(),
+                effective_at: received_at(base.seq("t2")),
+            })
+            .unwrap(),
+        )],
+    );
+    let log = Log::base().push("revoke-compromised", compromise);
+    let tainted = vec![base.seq("t2"), base.seq("t3")];
+    add(
+        "all-compromised",
+        "the whole log and a revocation of the journalist's key, distrusted since t2 was received: t2 and t3 are signed after a declared compromise (findings; out of the figures)",
+        build(&log, Scope::All, None),
+        Expect::Verified(vec![], tainted.clone()),
+    );
+    let mut inc_compromised = inc_seqs.clone();
+    inc_compromised.push(n);
+    add(
+        "incident-compromised",
+        "the Tangata bundle of that log: it carries the revocation, so t2 and t3 are flagged and out of the figures",
+        build(&log, Scope::Incident(TANGATA.into()), Some(&inc_compromised)),
+        Expect::Verified(vec![base.seq("t2")], tainted),
+    );
+    let mut hidden = build(&log, Scope::All, None);
+    for be in &mut hidden.entries {
+        be.signed_after_compromise = None;
+    }
+    add(
+        "all-compromise-hidden",
+        "the same whole-log bundle with the flags of t2 and t3 removed by the operator",
+        hidden,
+        Expect::Refused(base.seq("t2"), "compromise", "signed-after-compromise"),
     );
 
     // The forgeries of issue 11.
@@ -1095,6 +1152,7 @@ fn verdict_of(v: &Verdict) -> Result<Expect, String> {
     if v.ok() {
         return Ok(Expect::Verified(
             v.not_established.iter().map(|n| n.seq).collect(),
+            v.signed_after_compromise().iter().map(|f| f.seq).collect(),
         ));
     }
     let Some(first) = v
@@ -1123,6 +1181,7 @@ fn verdict_of(v: &Verdict) -> Result<Expect, String> {
         "rules" => "rules",
         "authority" => "authority",
         "registry" => "registry",
+        "compromise" => "compromise",
         other => return Err(format!("unexpected fault kind {other}: {}", first.1)),
     };
     let rule = rule_of(&first.1.reason)
@@ -1157,6 +1216,7 @@ fn rule_of(reason: &str) -> Option<&'static str> {
         ("registry statements cannot be redacted", "redact-registry"),
         ("no part labelled", "redact-label"),
         ("already redacted", "redacted"),
+        ("signed_after_compromise says", "signed-after-compromise"),
     ];
     NAMES
         .iter()
@@ -1166,7 +1226,11 @@ fn rule_of(reason: &str) -> Option<&'static str> {
 
 fn expect_json(e: &Expect) -> Value {
     match e {
-        Expect::Verified(seqs) => json!({"verified": true, "not_established": seqs}),
+        Expect::Verified(seqs, compromised) => json!({
+            "verified": true,
+            "not_established": seqs,
+            "signed_after_compromise": compromised,
+        }),
         Expect::Refused(seq, kind, rule) => {
             json!({"verified": false, "first_fault": {"entry": seq, "kind": kind, "rule": rule}})
         }

@@ -256,7 +256,10 @@ fn readme_walk_through() {
         "{stderr}"
     );
     let out = sh.ok(&["key", "list", "--archive", "./archive"]);
-    assert!(out.contains("revoked at 4: laptop stolen"), "{out}");
+    assert!(
+        out.contains("revoked at entry 4 (") && out.contains(": laptop stolen"),
+        "{out}"
+    );
     let out = sh.ok(&["verify", "--archive", "./archive"]);
     assert!(out.starts_with("ok: 5 entries"), "{out}");
 }

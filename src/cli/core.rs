@@ -538,15 +538,24 @@ fn verify(dir: &Path, json: bool, quiet: bool, stall_timeout: u64) -> CliResult 
                         r.label, r.seq, r.by_seq
                     );
                 }
+                // Authorised when appended, so not a fault of the log; said
+                // before the verdict line so that no one reads past it.
+                for f in &report.signed_after_compromise {
+                    println!("finding: {f}");
+                }
                 println!(
-                    "ok: {} entries, {} authors, {} parts, {} checkpoints verified; received {} .. {} ({:.2} s)",
+                    "ok: {} entries, {} authors, {} parts, {} checkpoints verified; received {} .. {} ({:.2} s){}",
                     report.entries,
                     report.authors,
                     report.parts,
                     report.checkpoints,
                     report.first_received_at.map(temoin::time::format_ms).unwrap_or_default(),
                     report.last_received_at.map(temoin::time::format_ms).unwrap_or_default(),
-                    started.elapsed().as_secs_f64()
+                    started.elapsed().as_secs_f64(),
+                    match report.signed_after_compromise.len() {
+                        0 => String::new(),
+                        n => format!("; {n} entr{} signed after a declared compromise (findings above)", if n == 1 { "y" } else { "ies" }),
+                    }
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -632,11 +641,19 @@ fn run_key(cmd: KeyCommand) -> CliResult {
             let custodian = SecretKey::load(&custodian_key)?;
             let pk = NamedPublicKey::load_or_parse(&public)?;
             let effective_at = match effective {
-                None => temoin::time::now_ms(),
-                Some(t) => temoin::time::parse_time(&t).ok_or_else(|| {
+                None => None,
+                Some(t) => Some(temoin::time::parse_time(&t).ok_or_else(|| {
                     CliError::usage(format!("--effective {t:?} is not YYYY-MM-DD[THH:MM:SSZ]"))
-                })?,
+                })?),
             };
+            let mut a = Archive::open(&archive.archive)?;
+            // By default the key is distrusted from now on, after every
+            // entry already received: none of them is declared signed after
+            // a compromise (an entry received in this very millisecond
+            // would be, with a plain "now").
+            let effective_at = effective_at.unwrap_or_else(|| {
+                temoin::time::now_ms().max(a.head().last_received_at.saturating_add(1))
+            });
             let payload = RevokePayload {
                 key: pk.key.to_hex(),
                 reason,
@@ -645,7 +662,6 @@ fn run_key(cmd: KeyCommand) -> CliResult {
             let file = Draft::new(Kind::Revoke)
                 .part(PAYLOAD, serde_json::to_vec(&payload).unwrap_or_default())
                 .sign(&custodian)?;
-            let mut a = Archive::open(&archive.archive)?;
             let out = a.ingest(&file)?;
             report_outcomes(&[(PathBuf::from(public), out)], false)
         }
@@ -659,6 +675,12 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                 vkey: String,
                 enrolled_at: Option<u64>,
                 revoked_at: Option<u64>,
+                /// When the archive received the revocation (unix ms).
+                revoked_received_at: Option<i64>,
+                /// Since when the revocation distrusts the key (unix ms):
+                /// entries received from then on, before the revocation,
+                /// are signed after a declared compromise.
+                distrusted_since: Option<i64>,
                 revoked_reason: Option<String>,
             }
             let mut rows = vec![Row {
@@ -668,6 +690,8 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                 vkey: a.checkpoint_key().vkey()?,
                 enrolled_at: None,
                 revoked_at: None,
+                revoked_received_at: None,
+                distrusted_since: None,
                 revoked_reason: None,
             }];
             for r in a.registry().keys() {
@@ -689,6 +713,11 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                     vkey: r.key.vkey(&vname)?,
                     enrolled_at: Some(r.enrolled_at),
                     revoked_at: r.revoked.as_ref().map(|v| v.seq),
+                    revoked_received_at: match &r.revoked {
+                        Some(v) => a.store().entry(v.seq)?.map(|e| e.received_at),
+                        None => None,
+                    },
+                    distrusted_since: r.revoked.as_ref().map(|v| v.effective_at),
                     revoked_reason: r.revoked.as_ref().map(|v| v.reason.clone()),
                 });
             }
@@ -703,7 +732,15 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                             r.role.clone(),
                             r.enrolled_at.map(|s| s.to_string()).unwrap_or("-".into()),
                             match (&r.revoked_at, &r.revoked_reason) {
-                                (Some(s), Some(why)) => format!("revoked at {s}: {why}"),
+                                (Some(s), Some(why)) => format!(
+                                    "revoked at entry {s}{}, distrusted since {}: {why}",
+                                    r.revoked_received_at
+                                        .map(|t| format!(" ({})", temoin::time::format_ms(t)))
+                                        .unwrap_or_default(),
+                                    r.distrusted_since
+                                        .map(temoin::time::format_ms)
+                                        .unwrap_or_else(|| "?".into()),
+                                ),
                                 _ => "active".into(),
                             },
                             r.vkey.clone(),

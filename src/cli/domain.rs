@@ -416,10 +416,15 @@ fn incident_row(s: &IncidentSummary) -> (String, Vec<String>) {
             f.dead
                 .as_ref()
                 .map_or("—".into(), |d| d.sources.to_string()),
-            if s.retracted > 0 {
-                format!("{} (+{} retracted)", s.testimonies, s.retracted)
-            } else {
-                s.testimonies.to_string()
+            {
+                let mut n = s.testimonies.to_string();
+                if s.retracted > 0 {
+                    n.push_str(&format!(" (+{} retracted)", s.retracted));
+                }
+                if s.compromised > 0 {
+                    n.push_str(&format!(" (+{} signed after a compromise)", s.compromised));
+                }
+                n
             },
             s.victims.to_string(),
             status,
@@ -630,6 +635,13 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
             TestimonyStatus::Elsewhere { incidents } => {
                 format!("now about {} only: not counted", incidents.join(", "))
             }
+            TestimonyStatus::Compromised {
+                revoked_at,
+                effective_at,
+            } => format!(
+                "SIGNED AFTER A DECLARED COMPROMISE (key distrusted since {} by the revocation at #{revoked_at}): not counted",
+                format_ms(*effective_at)
+            ),
         };
         println!(
             "  {} by {} — {}{} [{}] — {status}",
@@ -668,6 +680,13 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
             if let Some(r) = &ver.reason {
                 println!("         amended because: {r}");
             }
+            if let Some(c) = &ver.signed_after_compromise {
+                println!(
+                    "         signed after a declared compromise: key distrusted since {} (revocation #{})",
+                    format_ms(c.effective_at),
+                    c.revoked_at
+                );
+            }
         }
         for a in &t.annotations {
             println!(
@@ -684,10 +703,15 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
         println!("\nSummary claims naming this incident");
         for c in &v.claims {
             println!(
-                "  {} by {}: « {} »",
+                "  {} by {}: « {} »{}",
                 src(&c.source),
                 who(names, &c.source.author),
-                c.claim.text
+                c.claim.text,
+                if c.signed_after_compromise.is_some() {
+                    " [signed after a declared compromise]"
+                } else {
+                    ""
+                }
             );
         }
     }
@@ -700,6 +724,19 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
             a.on.short(),
             a.text
         );
+    }
+    if !v.signed_after_compromise.is_empty() {
+        println!("\nSigned after a declared compromise (shown, kept out of the figures)");
+        for c in &v.signed_after_compromise {
+            println!(
+                "  {} ({}) by {}: received after {}, since when the revocation at #{} distrusts its key",
+                src(&c.source),
+                c.kind,
+                who(names, &c.source.author),
+                format_ms(c.compromise.effective_at),
+                c.compromise.revoked_at
+            );
+        }
     }
     println!(
         "\n#N = entry number in the log, followed by the statement hash (first 12 hex digits)."

@@ -522,8 +522,12 @@ fn print_verdict(v: &Verdict) {
             })
             .collect();
         println!(
-            "{} entry {:>5}  {:<13} {:<28} statement {}{}",
-            if e.ok { "ok " } else { "BAD" },
+            "{} entry {:>5}  {:<13} {:<28} statement {}{}{}",
+            match (e.ok, e.compromise.is_some()) {
+                (false, _) => "BAD",
+                (true, true) => "!! ",
+                (true, false) => "ok ",
+            },
             e.seq,
             e.body.kind.name(),
             who,
@@ -532,13 +536,33 @@ fn print_verdict(v: &Verdict) {
                 String::new()
             } else {
                 format!("  [{}]", absent.join("; "))
+            },
+            match e.compromise {
+                Some(c) => format!(
+                    "  [SIGNED AFTER A DECLARED COMPROMISE: key distrusted since {} by entry {}]",
+                    temoin::time::format_ms(c.effective_at),
+                    c.revoked_at
+                ),
+                None => String::new(),
             }
         );
     }
     for n in &v.not_established {
         println!("not established by this bundle: {n}");
     }
-    if v.ok() {
+    let findings = v.signed_after_compromise();
+    for f in &findings {
+        println!("finding: {f}");
+    }
+    if v.ok() && !findings.is_empty() {
+        println!(
+            "INTACT, WITH {} ENTR{} SIGNED AFTER A DECLARED COMPROMISE (not to be relied on as their authors'; kept out of figures): {} entries, {} authors; signatures, part digests, decoded forms, inclusion proofs, hash chain, authority when appended, the rules of ingest and projection all check",
+            findings.len(),
+            if findings.len() == 1 { "Y" } else { "IES" },
+            v.entries.len(),
+            v.authors.len()
+        );
+    } else if v.ok() {
         println!(
             "VERIFIED: {} entries, {} authors; signatures, part digests, decoded forms, inclusion proofs, hash chain, authority, the rules of ingest and projection all check",
             v.entries.len(),
@@ -575,6 +599,7 @@ fn verify_bundle(path: &Path, key: &str, json: bool) -> CliResult {
             "withheld": v.absent_parts().iter().map(|(s, a)| serde_json::json!({"seq": s, "label": a.label, "why": a.why, "by_seq": a.by_seq})).collect::<Vec<_>>(),
             "faults": v.faults,
             "not_established": v.not_established,
+            "signed_after_compromise": v.signed_after_compromise(),
         }))?;
     } else {
         print_verdict(&v);
@@ -609,7 +634,15 @@ fn write_report(path: &Path, key: &str, out: &Path, format: Option<&str>) -> Cli
         report::html(&v)
     };
     write_file(out, text.as_bytes(), "report")?;
-    if v.ok() {
+    let findings = v.signed_after_compromise().len();
+    if v.ok() && findings > 0 {
+        println!(
+            "report written to {} (bundle intact: {} entries, {findings} of them signed after a declared compromise)",
+            out.display(),
+            v.entries.len()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else if v.ok() {
         println!(
             "report written to {} (bundle VERIFIED: {} entries)",
             out.display(),

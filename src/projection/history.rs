@@ -125,7 +125,14 @@ pub fn describe(ev: &Event) -> String {
             "redaction order: part {:?} of {target} erased: {}",
             r.label, r.reason
         ),
-        None => format!("{} statement", ev.kind),
+        None => match ev.revokes {
+            Some((key, effective_at)) => format!(
+                "revoked key {}…, declared distrusted since {}",
+                hex::encode(&key[..8]),
+                crate::time::format_ms(effective_at)
+            ),
+            None => format!("{} statement", ev.kind),
+        },
     }
 }
 
@@ -242,6 +249,10 @@ pub fn diff(prev: Option<&IncidentView>, cur: &IncidentView) -> Vec<String> {
                             "testimony {name} now speaks of {} only: out of the figures",
                             incidents.join(", ")
                         ),
+                        TestimonyStatus::Compromised { revoked_at, .. } => format!(
+                            "testimony {name}: its version {} was signed after the compromise the revocation at entry {revoked_at} declares: out of the figures",
+                            short(&t.current.statement)
+                        ),
                     });
                 }
             }
@@ -304,6 +315,26 @@ pub fn diff(prev: Option<&IncidentView>, cur: &IncidentView) -> Vec<String> {
                 .join(", ")
         ));
     }
+    let was: BTreeSet<u64> = prev
+        .map(|p| {
+            p.signed_after_compromise
+                .iter()
+                .map(|c| c.source.seq)
+                .collect()
+        })
+        .unwrap_or_default();
+    for c in &cur.signed_after_compromise {
+        if !was.contains(&c.source.seq) {
+            out.push(format!(
+                "entry {} ({}, statement {}) signed after a declared compromise: received after {}, since when the revocation at entry {} distrusts its key",
+                c.source.seq,
+                c.kind,
+                short(&c.source.statement),
+                crate::time::format_ms(c.compromise.effective_at),
+                c.compromise.revoked_at
+            ));
+        }
+    }
     let claims_before = prev.map_or(0, |p| p.claims.len());
     for c in cur.claims.iter().skip(claims_before) {
         out.push(format!("summary claim naming it: « {} »", c.claim.text));
@@ -318,12 +349,37 @@ pub fn incident_history(
     upto: u64,
 ) -> Result<History, ProjectionError> {
     let events = p.gather(id, upto)?;
-    let mut steps = Vec::with_capacity(events.len());
+    let distrust = p.distrust()?;
+    let as_of = upto.saturating_sub(1);
+    // A revocation that declares some of these entries signed after a
+    // compromise changes the view without touching the incident: it is a
+    // step of its own, at its seq.
+    let revocations: BTreeSet<u64> = events
+        .iter()
+        .filter_map(|e| distrust.taint(&e.author, e.seq, e.received_at, as_of))
+        .map(|c| c.revoked_at)
+        .collect();
+    let mut steps = Vec::with_capacity(events.len() + revocations.len());
     let mut prev: Option<IncidentView> = None;
-    for i in 0..events.len() {
-        let view = IncidentView::build(id, &events[..=i], events[i].seq);
-        steps.push(step(&events[i], diff(prev.as_ref(), &view)));
-        prev = Some(view);
+    let mut revocations = revocations.into_iter().peekable();
+    let mut i = 0;
+    while i < events.len() || revocations.peek().is_some() {
+        let next_revocation = revocations.peek().copied();
+        match next_revocation {
+            Some(r) if i >= events.len() || r < events[i].seq => {
+                revocations.next();
+                let ev = Event::read(p.store(), r)?;
+                let view = IncidentView::build(id, &events[..i], r, distrust);
+                steps.push(step(&ev, diff(prev.as_ref(), &view)));
+                prev = Some(view);
+            }
+            _ => {
+                let view = IncidentView::build(id, &events[..=i], events[i].seq, distrust);
+                steps.push(step(&events[i], diff(prev.as_ref(), &view)));
+                prev = Some(view);
+                i += 1;
+            }
+        }
     }
     Ok(History {
         subject: id.to_string(),
@@ -457,6 +513,22 @@ pub fn testimony_history(
             }
         }
     }
+    // The revocations that declare versions of it signed after a
+    // compromise: steps of their own.
+    let distrust = p.distrust()?;
+    let as_of = upto.saturating_sub(1);
+    let mut tainted: BTreeMap<u64, Vec<Digest>> = BTreeMap::new();
+    for ev in events.values() {
+        if !hashes.contains(&ev.hash) {
+            continue;
+        }
+        if let Some(c) = distrust.taint(&ev.author, ev.seq, ev.received_at, as_of) {
+            tainted.entry(c.revoked_at).or_default().push(ev.hash);
+        }
+    }
+    for &r in tainted.keys() {
+        events.insert(r, Arc::new(Event::read(store, r)?));
+    }
     let mut steps = Vec::new();
     let mut last: Option<Testimony> = None;
     for ev in events.values() {
@@ -482,7 +554,20 @@ pub fn testimony_history(
                 Some(Payload::Redaction(r)) => {
                     vec![format!("part {:?} erased: shown as a gap", r.label)]
                 }
-                _ => Vec::new(),
+                _ => tainted
+                    .get(&ev.seq)
+                    .map(|versions| {
+                        versions
+                            .iter()
+                            .map(|h| {
+                                format!(
+                                    "version {} signed after this declared compromise: out of every figure while it is the latest version",
+                                    short(h)
+                                )
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default(),
             },
         };
         if let Some(t) = testimony_of(ev) {

@@ -9,6 +9,7 @@
 
 use super::matching::fold_cached as fold;
 use super::{Event, SourceRef};
+use crate::compromise::{Compromise, Distrust};
 use crate::domain::{
     Claims, Count, Incident, Payload, Relation, Sex, Source, Stance, SummaryClaim, Victim,
     VictimStatus,
@@ -152,6 +153,10 @@ pub struct VersionView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     pub parts: Vec<PartView>,
+    /// Set when this version's author key was declared compromised since a
+    /// time at or before its receipt (docs/DOMAIN.md, "Compromised keys").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_after_compromise: Option<Compromise>,
 }
 
 /// A reviewer's annotation, shown against what it annotates.
@@ -183,6 +188,9 @@ pub enum TestimonyStatus {
     Active,
     /// Withdrawn: kept in history, out of the figures.
     Retracted { by: SourceRef, reason: String },
+    /// Its latest version was signed after its author's key was declared
+    /// compromised: kept and shown, out of the figures (as a retraction).
+    Compromised { revoked_at: u64, effective_at: i64 },
     /// Its latest version no longer speaks of this incident.
     Elsewhere { incidents: Vec<String> },
 }
@@ -263,6 +271,20 @@ pub struct ClaimView {
     pub claim: SummaryClaim,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<AnnotationView>,
+    /// Set when the claim was signed after its author's key was declared
+    /// compromised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_after_compromise: Option<Compromise>,
+}
+
+/// An entry of the view signed after a declared compromise of its author's
+/// key, whatever it is (a version, a retraction, an annotation, a merge…).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CompromisedView {
+    pub source: SourceRef,
+    pub kind: crate::statement::Kind,
+    #[serde(flatten)]
+    pub compromise: Compromise,
 }
 
 /// Everything the log says about one incident, as of one entry.
@@ -287,6 +309,10 @@ pub struct IncidentView {
     pub claims: Vec<ClaimView>,
     /// Annotations on statements not otherwise shown here.
     pub other_annotations: Vec<AnnotationView>,
+    /// The entries of this view signed after a declared compromise of their
+    /// author's key, in seq order (absent when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub signed_after_compromise: Vec<CompromisedView>,
 }
 
 /// What a list of incidents needs: small enough to cache per incident.
@@ -305,16 +331,25 @@ pub struct IncidentSummary {
     pub members: Vec<String>,
     pub testimonies: usize,
     pub retracted: usize,
+    /// Testimonies out of the figures because their latest version was
+    /// signed after a declared compromise.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub compromised: usize,
     pub victims: usize,
     pub annotations: usize,
     pub figures: Figures,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 impl IncidentView {
     /// The view of incident `id` from `events` (sorted by seq, no repeats),
-    /// as of entry `as_of`.
-    pub fn build(id: &str, events: &[Arc<Event>], as_of: u64) -> IncidentView {
-        Builder::new(id, events).view(as_of)
+    /// as of entry `as_of`, under the compromises `distrust` declares (only
+    /// those declared at `as_of` or before count).
+    pub fn build(id: &str, events: &[Arc<Event>], as_of: u64, distrust: &Distrust) -> IncidentView {
+        Builder::new(id, events, distrust, as_of).view(as_of)
     }
 
     /// Incidents read as part of this one, itself first.
@@ -359,6 +394,11 @@ impl IncidentView {
                 .iter()
                 .filter(|t| matches!(t.status, TestimonyStatus::Retracted { .. }))
                 .count(),
+            compromised: self
+                .testimonies
+                .iter()
+                .filter(|t| matches!(t.status, TestimonyStatus::Compromised { .. }))
+                .count(),
             victims: self.victims.len(),
             annotations,
             figures,
@@ -372,8 +412,10 @@ impl IncidentSummary {
     /// checks (written from views) cannot disagree by construction. (A
     /// separate counting walk was 10–15 % faster for the rebuild at 100k
     /// entries, but was a second copy of the view's logic.)
-    pub fn of(id: &str, events: &[Arc<Event>]) -> IncidentSummary {
-        Builder::new(id, events).view(0).into_summary()
+    pub fn of(id: &str, events: &[Arc<Event>], as_of: u64, distrust: &Distrust) -> IncidentSummary {
+        Builder::new(id, events, distrust, as_of)
+            .view(as_of)
+            .into_summary()
     }
 }
 
@@ -387,6 +429,9 @@ enum Subject {
 struct Builder<'a> {
     id: &'a str,
     events: &'a [Arc<Event>],
+    /// Per event (same index): the compromise it was signed after, as of
+    /// the view's entry.
+    tainted: Vec<Option<Compromise>>,
     by_hash: HashMap<Digest, usize>,
     retracted: HashMap<Digest, usize>,
     annotations: HashMap<Digest, Vec<usize>>,
@@ -410,10 +455,19 @@ fn is_amendment(ev: &Event) -> bool {
 }
 
 impl<'a> Builder<'a> {
-    fn new(id: &'a str, events: &'a [Arc<Event>]) -> Builder<'a> {
+    fn new(id: &'a str, events: &'a [Arc<Event>], distrust: &Distrust, as_of: u64) -> Builder<'a> {
+        let tainted = if distrust.is_empty() {
+            vec![None; events.len()]
+        } else {
+            events
+                .iter()
+                .map(|ev| distrust.taint(&ev.author, ev.seq, ev.received_at, as_of))
+                .collect()
+        };
         let mut b = Builder {
             id,
             events,
+            tainted,
             by_hash: HashMap::new(),
             retracted: HashMap::new(),
             annotations: HashMap::new(),
@@ -525,6 +579,7 @@ impl<'a> Builder<'a> {
                     source: ev.source(),
                     claim: c.clone(),
                     annotations: self.annotations_on(&[ev.hash]),
+                    signed_after_compromise: self.taint_of(ev),
                 }),
                 _ => {}
             }
@@ -545,6 +600,17 @@ impl<'a> Builder<'a> {
                 }
             }
         }
+        let signed_after_compromise = events
+            .iter()
+            .zip(&self.tainted)
+            .filter_map(|(ev, t)| {
+                t.map(|compromise| CompromisedView {
+                    source: ev.source(),
+                    kind: ev.kind,
+                    compromise,
+                })
+            })
+            .collect();
         IncidentView {
             id: self.id.to_string(),
             as_of,
@@ -559,7 +625,15 @@ impl<'a> Builder<'a> {
             victims,
             claims,
             other_annotations,
+            signed_after_compromise,
         }
+    }
+
+    /// The compromise `ev` (one of the view's events) was signed after.
+    fn taint_of(&self, ev: &Event) -> Option<Compromise> {
+        self.by_hash
+            .get(&ev.hash)
+            .and_then(|&i| self.tainted.get(i).copied().flatten())
     }
 
     fn annotations_on(&mut self, hashes: &[Digest]) -> Vec<AnnotationView> {
@@ -619,6 +693,7 @@ impl<'a> Builder<'a> {
             received_at: ev.received_at,
             reason,
             parts,
+            signed_after_compromise: self.taint_of(ev),
         }
     }
 
@@ -660,6 +735,11 @@ impl<'a> Builder<'a> {
             TestimonyStatus::Retracted {
                 by: ev.source(),
                 reason,
+            }
+        } else if let Some(c) = self.taint_of(last) {
+            TestimonyStatus::Compromised {
+                revoked_at: c.revoked_at,
+                effective_at: c.effective_at,
             }
         } else if t.incidents.iter().any(|i| self.members.contains(i)) {
             TestimonyStatus::Active

@@ -29,12 +29,14 @@ pub mod tally;
 
 pub use history::{History, HistoryStep};
 pub use incident::{
-    Figure, FigureSource, Figures, IncidentSummary, IncidentView, TestimonyStatus, TestimonyView,
+    CompromisedView, Figure, FigureSource, Figures, IncidentSummary, IncidentView, TestimonyStatus,
+    TestimonyView,
 };
 #[doc(hidden)]
 pub use rebuild::Tuning;
 pub use tally::{Tally, TallyFilter};
 
+use crate::compromise::{Compromise, Distrust};
 use crate::domain::{valid_incident_id, Payload};
 use crate::encoding;
 use crate::entry::Entry;
@@ -170,13 +172,16 @@ pub struct Event {
     pub parts: Vec<(String, u64)>,
     /// The decoded domain payload; `None` for notes and registry kinds.
     pub payload: Option<Payload>,
+    /// For a revocation: the key it revokes and the time since when that
+    /// key is distrusted (`RevokePayload::effective_at`). Projections read
+    /// it to find what was signed after a declared compromise.
+    pub revokes: Option<([u8; 32], i64)>,
 }
 
+/// Whether the projections read the kind's payload part: the domain kinds,
+/// and revocations (for the compromise they may declare).
 fn has_domain_payload(kind: Kind) -> bool {
-    !matches!(
-        kind,
-        Kind::Genesis | Kind::Enroll | Kind::Revoke | Kind::Note
-    )
+    !matches!(kind, Kind::Genesis | Kind::Enroll | Kind::Note)
 }
 
 impl Event {
@@ -236,12 +241,34 @@ impl Event {
                 .map(|p| (p.label.clone(), p.length))
                 .collect(),
             payload: None,
+            revokes: None,
         };
         Ok((ev, payload))
     }
 
     /// Parse and attach the payload part's content.
     pub fn set_payload(&mut self, content: &[u8]) -> Result<()> {
+        if self.kind == Kind::Revoke {
+            let author = crate::keys::PublicKey::from_bytes(&self.author).map_err(|e| {
+                ProjectionError::Corrupt {
+                    seq: self.seq,
+                    reason: e.to_string(),
+                }
+            })?;
+            return match crate::registry::RegistryChange::from_payload(self.kind, author, content) {
+                Ok(Some(crate::registry::RegistryChange::Revoke {
+                    key, effective_at, ..
+                })) => {
+                    self.revokes = Some((key.to_bytes(), effective_at));
+                    Ok(())
+                }
+                Ok(_) => Ok(()),
+                Err(e) => Err(ProjectionError::Corrupt {
+                    seq: self.seq,
+                    reason: e.to_string(),
+                }),
+            };
+        }
         self.payload =
             Payload::parse(self.kind, content).map_err(|e| ProjectionError::Corrupt {
                 seq: self.seq,
@@ -403,6 +430,8 @@ pub struct Projection {
     claims: Vec<Arc<Event>>,
     claim_notes: Vec<Arc<Event>>,
     claim_hashes: BTreeSet<Digest>,
+    /// The compromises the revocations folded so far declare.
+    distrust: Distrust,
     next: u64,
 }
 
@@ -451,6 +480,15 @@ impl Projection {
 
     /// Fold one entry; returns the incidents it touched.
     pub fn apply(&mut self, ev: Arc<Event>) -> Vec<String> {
+        if let Some((key, effective_at)) = ev.revokes {
+            self.distrust.add(
+                key,
+                Compromise {
+                    revoked_at: ev.seq,
+                    effective_at,
+                },
+            );
+        }
         let touches = self.tracker.touches(&ev);
         for t in &touches {
             self.touched.entry(t.clone()).or_default().push(ev.seq);
@@ -528,7 +566,13 @@ impl Projection {
             id,
             self.group(id),
             self.next.saturating_sub(1),
+            &self.distrust,
         ))
+    }
+
+    /// The compromises declared by the revocations folded so far.
+    pub fn distrust(&self) -> &Distrust {
+        &self.distrust
     }
 
     /// Every incident's view (computed on all cores).
@@ -542,11 +586,21 @@ impl Projection {
 
     /// The summary claims so far, with their annotations.
     pub fn claims(&self) -> Vec<incident::ClaimView> {
-        claim_views(&self.claims, &self.claim_notes)
+        claim_views(
+            &self.claims,
+            &self.claim_notes,
+            &self.distrust,
+            self.next.saturating_sub(1),
+        )
     }
 }
 
-fn claim_views(claims: &[Arc<Event>], notes: &[Arc<Event>]) -> Vec<incident::ClaimView> {
+fn claim_views(
+    claims: &[Arc<Event>],
+    notes: &[Arc<Event>],
+    distrust: &Distrust,
+    as_of: u64,
+) -> Vec<incident::ClaimView> {
     claims
         .iter()
         .filter_map(|ev| match &ev.payload {
@@ -566,6 +620,7 @@ fn claim_views(claims: &[Arc<Event>], notes: &[Arc<Event>]) -> Vec<incident::Cla
                         _ => None,
                     })
                     .collect(),
+                signed_after_compromise: distrust.taint(&ev.author, ev.seq, ev.received_at, as_of),
             }),
             _ => None,
         })
@@ -582,13 +637,17 @@ const CLAIMS_KEY: &[u8] = b"J\0claims";
 /// Version of the cached summaries and claims index: bump it whenever
 /// `IncidentSummary` or what the views compute changes, so that entries
 /// written by an older build are ignored (and recomputed), never trusted.
-const CACHE_VERSION: u32 = 1;
+const CACHE_VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 struct CachedSummary {
     version: u32,
     /// The last seq the summary includes (the highest `T` seq of its members).
     stamp: u64,
+    /// `Distrust::stamp` of the log the summary was computed from: a later
+    /// revocation may take testimonies out of the figures without touching
+    /// the incident.
+    revocations: u64,
     summary: IncidentSummary,
 }
 
@@ -652,12 +711,18 @@ impl RebuildReport {
 pub struct Projections<'a> {
     store: &'a Store,
     cache: bool,
+    /// The archive's declared compromises, read once (`Distrust::load`).
+    distrust: std::sync::OnceLock<Distrust>,
 }
 
 impl<'a> Projections<'a> {
     /// Projections that read and refresh the `J` cache.
     pub fn new(store: &'a Store) -> Projections<'a> {
-        Projections { store, cache: true }
+        Projections {
+            store,
+            cache: true,
+            distrust: std::sync::OnceLock::new(),
+        }
     }
 
     /// Projections computed from the log and `T` only, ignoring the cache.
@@ -665,11 +730,22 @@ impl<'a> Projections<'a> {
         Projections {
             store,
             cache: false,
+            distrust: std::sync::OnceLock::new(),
         }
     }
 
     pub fn store(&self) -> &Store {
         self.store
+    }
+
+    /// The compromises the archive's revocations declare (every one in the
+    /// log; a view as of an earlier entry counts only those before it).
+    pub fn distrust(&self) -> Result<&Distrust> {
+        if let Some(d) = self.distrust.get() {
+            return Ok(d);
+        }
+        let d = Distrust::load(self.store)?;
+        Ok(self.distrust.get_or_init(|| d))
     }
 
     /// Number of entries in the log.
@@ -818,7 +894,12 @@ impl<'a> Projections<'a> {
             });
         }
         let events = self.gather(id, upto)?;
-        Ok(IncidentView::build(id, &events, upto.saturating_sub(1)))
+        Ok(IncidentView::build(
+            id,
+            &events,
+            upto.saturating_sub(1),
+            self.distrust()?,
+        ))
     }
 
     fn cached(&self, id: &str) -> Result<Option<IncidentSummary>> {
@@ -829,6 +910,9 @@ impl<'a> Projections<'a> {
             return Ok(None);
         };
         if c.version != CACHE_VERSION || c.summary.id != id {
+            return Ok(None);
+        }
+        if c.revocations != self.distrust()?.stamp(self.size()?) {
             return Ok(None);
         }
         let mut last = 0;
@@ -842,6 +926,7 @@ impl<'a> Projections<'a> {
         let c = CachedSummary {
             version: CACHE_VERSION,
             stamp: s.last_seq,
+            revocations: self.distrust()?.stamp(self.size()?),
             summary: s.clone(),
         };
         if let Ok(bytes) = serde_json::to_vec(&c) {
@@ -956,7 +1041,12 @@ impl<'a> Projections<'a> {
         for seq in idx.notes.iter().filter(|s| **s < upto) {
             notes.push(Arc::new(Event::read(self.store, *seq)?));
         }
-        Ok(claim_views(&claims, &notes))
+        Ok(claim_views(
+            &claims,
+            &notes,
+            self.distrust()?,
+            upto.saturating_sub(1),
+        ))
     }
 
     /// Tally over a region and date window, reconciled with summary claims.

@@ -32,6 +32,7 @@ use super::{
     union_sorted, view_key, CachedSummary, ClaimsIndex, Event, IncidentSummary, Projections,
     RebuildReport, Result, TouchMismatch, Tracker, CACHE_VERSION, CLAIMS_KEY,
 };
+use crate::compromise::Distrust;
 use crate::domain::Payload;
 use crate::hash::Digest;
 use crate::store::{self, Store, StoreError};
@@ -127,6 +128,11 @@ struct Fold<'s> {
     claims: Vec<(u64, Digest)>,
     claim_hashes: HashSet<Digest>,
     claim_notes: Vec<u64>,
+    /// The compromises loaded before the fold (views are built as groups
+    /// complete, before the fold reaches a later revocation), and the
+    /// revocations the fold met, to check them against it.
+    distrust: &'s Distrust,
+    revocations_met: usize,
     next: u64,
 }
 
@@ -209,6 +215,16 @@ impl<'s> Fold<'s> {
 
     /// `Projection::apply`.
     fn apply(&mut self, ev: Arc<Event>) -> Result<()> {
+        if let Some((key, effective_at)) = ev.revokes {
+            let listed = self.distrust.get(&key);
+            if listed.map(|c| (c.revoked_at, c.effective_at)) != Some((ev.seq, effective_at)) {
+                return Err(ProjectionError::Corrupt {
+                    seq: ev.seq,
+                    reason: "this revocation is not one the registry rows (R) list; the views would miss what it declares".into(),
+                });
+            }
+            self.revocations_met += 1;
+        }
         let touches = self.tracker.touch_ids(&ev);
         self.sync_ids();
         for &t in &touches {
@@ -764,15 +780,17 @@ struct Built {
 /// of KB); `true` when those bytes must be written.
 fn build(
     store: &Store,
-    name: &str,
-    events: &[Arc<Event>],
+    (name, events): (&str, &[Arc<Event>]),
+    distrust: &Distrust,
+    size: u64,
     missing: bool,
     buf: &mut Vec<u8>,
 ) -> Result<(Class, bool)> {
-    let summary = IncidentSummary::of(name, events);
+    let summary = IncidentSummary::of(name, events, size.saturating_sub(1), distrust);
     let fresh = CachedSummary {
         version: CACHE_VERSION,
         stamp: summary.last_seq,
+        revocations: distrust.stamp(size),
         summary,
     };
     buf.clear();
@@ -797,7 +815,12 @@ fn build(
 
 fn classify(stored: &[u8], fresh: &CachedSummary) -> Class {
     match serde_json::from_slice::<CachedSummary>(stored) {
-        Ok(c) if c.version == CACHE_VERSION && c.stamp < fresh.stamp => Class::Stale,
+        Ok(c)
+            if c.version == CACHE_VERSION
+                && (c.stamp < fresh.stamp || c.revocations < fresh.revocations) =>
+        {
+            Class::Stale
+        }
         Ok(c) if c == *fresh => Class::Matched,
         _ => Class::Differing,
     }
@@ -955,6 +978,9 @@ impl Projections<'_> {
         let started = std::time::Instant::now();
         let store = self.store;
         let size = self.size()?;
+        // Read from the entries the `R` rows name; the fold checks that it
+        // meets exactly those revocations, so the views never rest on `R`.
+        let distrust = &Distrust::load(store)?;
         // Ids that have a cached summary, gathered along the fold (an error
         // is returned after it, where the old rebuild met it). Meanwhile
         // each view's cached summary is read when the view is built: a
@@ -992,6 +1018,8 @@ impl Projections<'_> {
                 claims: Vec::new(),
                 claim_hashes: HashSet::new(),
                 claim_notes: Vec::new(),
+                distrust,
+                revocations_met: 0,
                 next: 0,
             };
             loop {
@@ -1020,7 +1048,8 @@ impl Projections<'_> {
                     Vec::new,
                     |buf, (id, events)| -> Result<Built> {
                         let name = &names[id as usize];
-                        let (class, write) = build(store, name, &events, false, buf)?;
+                        let (class, write) =
+                            build(store, (name, &events), distrust, size, false, buf)?;
                         // A missing summary is written at once (see the module
                         // documentation).
                         if class == Class::Missing && write {
@@ -1075,6 +1104,12 @@ impl Projections<'_> {
         if let Some(e) = t_error {
             return Err(e.into());
         }
+        if fold.revocations_met != distrust.iter().count() {
+            return Err(ProjectionError::Corrupt {
+                seq: fold.next,
+                reason: "the registry rows (R) name a revocation the log does not hold at that seq (run `temoin verify`)".into(),
+            });
+        }
         let cached_ids = cached_ids.finish()?;
 
         // Views built again: groups that grew after they were thought
@@ -1102,11 +1137,13 @@ impl Projections<'_> {
             let built = crate::par::map_with(jobs, Vec::new, |buf, (n, seqs, missing)| {
                 let name = &names[n as usize];
                 let events = read_events(store, &seqs)?;
-                build(store, name, &events, missing, buf).map(|(class, write)| Built {
-                    id: n,
-                    class,
-                    bytes: write.then(|| buf.clone()),
-                    inserted: false,
+                build(store, (name, &events), distrust, size, missing, buf).map(|(class, write)| {
+                    Built {
+                        id: n,
+                        class,
+                        bytes: write.then(|| buf.clone()),
+                        inserted: false,
+                    }
                 })
             });
             for b in built {

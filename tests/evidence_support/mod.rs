@@ -91,7 +91,10 @@ pub fn revoke(custodian: &SecretKey, who: &SecretKey, reason: &str) -> Statement
     let p = RevokePayload {
         key: who.public().to_hex(),
         reason: reason.into(),
-        effective_at: temoin::time::parse_time("2025-11-20").unwrap(),
+        // Distrusted from the revocation on, after every entry already
+        // received: this fixture declares no entry signed after a
+        // compromise (tests/compromised_keys.rs does).
+        effective_at: temoin::time::now_ms() + 1,
     };
     Draft::new(Kind::Revoke)
         .part(PAYLOAD, serde_json::to_vec(&p).unwrap())

@@ -970,6 +970,7 @@ def authority_pass(entries, origin, archive_vkey):
                               if r["role"] == "custodian" and r["revoked_at"] is None]
                     need(rec["role"] != "custodian" or len(active) > 1, "registry", "registry-change")
                     rec["revoked_at"] = seq
+                    rec["effective_at"] = p["effective_at"]
             elif kind in ("amendment", "retraction"):
                 if body["refs"] and body["refs"][0] in owners:
                     owner = owners[body["refs"][0]]
@@ -980,6 +981,23 @@ def authority_pass(entries, origin, archive_vkey):
             c["role"] = role
         except Fault as f:
             c["faults"].append((f.kind, f.what))
+    return keys
+
+
+def compromise_pass(entries, bundle_entries, keys, n):
+    """§12.2, §12.6 step 6: which entries are signed after a declared
+    compromise, and the bundle says so of exactly those."""
+    said = {be["seq"]: be.get("signed_after_compromise") for be in bundle_entries}
+    for c in entries:
+        seq, rec = c["seq"], keys.get(c["body"]["author"])
+        flag = None
+        if rec is not None and rec["revoked_at"] is not None \
+                and seq < rec["revoked_at"] <= n - 1 \
+                and c["entry"]["received_at"] >= rec["effective_at"]:
+            flag = {"revoked_at": rec["revoked_at"], "effective_at": rec["effective_at"]}
+        c["compromise"] = flag
+        if said.get(seq) != flag:
+            c["faults"].append(("compromise", "signed-after-compromise"))
 
 
 def rules_pass(entries, whole):
@@ -1142,7 +1160,8 @@ def verify_bundle(b, archive_vkey):
             if not ok:
                 c["faults"].append(("missing part", "absent"))
     check(entries and entries[0]["seq"] == 0, "entry 0 is in the bundle")
-    authority_pass(entries, origin, archive_vkey)
+    keys = authority_pass(entries, origin, archive_vkey)
+    compromise_pass(entries, b["entries"], keys, n)
     not_established = rules_pass(entries, b["scope"] == "all")
     scope = b["scope"]
     if scope == "all":
@@ -1257,7 +1276,9 @@ def project_figures(entries, x):
         last = chain[-1]
         p = pl[last["hash"]]
         t = p["testimony"] if last["body"]["kind"] == "amendment" else p
-        if last["hash"] in retracted or not set(t["incidents"]) & members:
+        # Retracted, signed after a declared compromise, or about other
+        # incidents only: out of the figures.
+        if last["hash"] in retracted or last["compromise"] or not set(t["incidents"]) & members:
             continue
         src = t["source"]
         desc = src.get("description", "")
@@ -1313,6 +1334,9 @@ def check_bundle_vectors():
             check(not faults, f"{vec['file']}: verifies (faults at {sorted(faults)})")
             check(not_established == want["not_established"],
                   f"{vec['file']}: not established at {not_established}")
+            compromised = [c["seq"] for c in entries if c["compromise"]]
+            check(compromised == want["signed_after_compromise"],
+                  f"{vec['file']}: signed after a declared compromise: {compromised}")
             for x, view in b["projection"].items():
                 if view is not None:
                     figures_checked.append(x)
