@@ -553,3 +553,42 @@ fn a_statement_received_after_the_revocation_is_still_refused() {
     }
     assert_eq!(a.head().size, 8);
 }
+
+#[test]
+fn a_custodian_restores_a_genuine_account_by_amending_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = scenario(tmp.path(), |_| {});
+    let mut a = Archive::open(&s.dir).unwrap();
+    // A custodian may amend any record; the amendment is signed by a key
+    // no one distrusts, so the account counts again, in its new version.
+    let fix = accept(
+        &mut a,
+        &amendment(
+            &s.keys.custodian,
+            s.s2.hash,
+            TANGATA,
+            12,
+            "Douze morts (vérifié).",
+        ),
+    );
+    drop(a);
+    let now = json_of(&[
+        &"incident",
+        &"show",
+        &TANGATA,
+        &"--archive",
+        &s.dir,
+        &"--json",
+    ]);
+    let t = testimony_view(&now, fix.seq);
+    assert_eq!(t["status"], "active", "{t}");
+    assert_eq!(
+        t["versions"][0]["signed_after_compromise"]["revoked_at"],
+        s.revocation.seq
+    );
+    assert!(t["versions"][1].get("signed_after_compromise").is_none());
+    assert_eq!(dead_sources(&now), vec![s.s1.seq, s.ngo.seq, fix.seq]);
+    // The finding stays: S2 itself was signed after the compromise.
+    let j = json_of(&[&"verify", &"--archive", &s.dir, &"--json"]);
+    assert_eq!(j["report"]["signed_after_compromise"][0]["seq"], s.s2.seq);
+}
