@@ -167,7 +167,7 @@ impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "entry {}: statement {} by key {} was received at {}, after {}, since when the revocation at entry {} distrusts its key: signed after a declared compromise (kept out of figures)",
+            "entry {}: statement {} by key {} was received at {}, not before {}, the time since when the revocation at entry {} distrusts its key: signed after a declared compromise (kept out of figures)",
             self.seq,
             self.statement.to_hex(),
             self.author,

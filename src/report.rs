@@ -284,7 +284,7 @@ fn entry_blocks(out: &mut Vec<Block>, e: &CheckedEntry, v: &Verdict) {
     out.push(Block::Facts(f));
     if let Some(c) = e.compromise {
         out.push(Block::Warn(format!(
-            "not to be relied on as this author's: the archive received it at {}, after {}, since when the revocation at entry {} declares the author's key compromised. It was authorised when appended (the revocation came later), so it is in the log and its signature verifies, but it may have been signed by whoever held the key; it is kept out of every figure.",
+            "not to be relied on as this author's: the archive received it at {}, not before {}, the time since when the revocation at entry {} declares the author's key compromised. It was authorised when appended (the revocation came later), so it is in the log and its signature verifies, but it may have been signed by whoever held the key; it is kept out of every figure.",
             format_ms(e.entry.received_at),
             format_ms(c.effective_at),
             c.revoked_at
@@ -855,7 +855,7 @@ fn blocks(v: &Verdict) -> Vec<Block> {
                 v.entries.len()
             ),
             format!(
-                "But {} of them {} signed with a key its custodians have since declared compromised, and received after the time since when they distrust it. Whoever held the key may have signed {}; {} kept out of every figure and must not be relied on as {} author's:",
+                "But {} of them {} signed with a key its custodians have since declared compromised, and received at or after the time since when they distrust it. Whoever held the key may have signed {}; {} kept out of every figure and must not be relied on as {} author's:",
                 compromised.len(),
                 if compromised.len() == 1 { "was" } else { "were" },
                 if compromised.len() == 1 { "it" } else { "them" },

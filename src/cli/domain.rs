@@ -729,7 +729,7 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
         println!("\nSigned after a declared compromise (shown, kept out of the figures)");
         for c in &v.signed_after_compromise {
             println!(
-                "  {} ({}) by {}: received after {}, since when the revocation at #{} distrusts its key",
+                "  {} ({}) by {}: received not before {}, the time since when the revocation at #{} distrusts its key",
                 src(&c.source),
                 c.kind,
                 who(names, &c.source.author),

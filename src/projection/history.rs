@@ -326,7 +326,7 @@ pub fn diff(prev: Option<&IncidentView>, cur: &IncidentView) -> Vec<String> {
     for c in &cur.signed_after_compromise {
         if !was.contains(&c.source.seq) {
             out.push(format!(
-                "entry {} ({}, statement {}) signed after a declared compromise: received after {}, since when the revocation at entry {} distrusts its key",
+                "entry {} ({}, statement {}) signed after a declared compromise: received not before {}, the time since when the revocation at entry {} distrusts its key",
                 c.source.seq,
                 c.kind,
                 short(&c.source.statement),
