@@ -592,3 +592,26 @@ fn a_custodian_restores_a_genuine_account_by_amending_it() {
     let j = json_of(&[&"verify", &"--archive", &s.dir, &"--json"]);
     assert_eq!(j["report"]["signed_after_compromise"][0]["seq"], s.s2.seq);
 }
+
+#[test]
+fn a_registry_row_removed_behind_the_archive_is_caught_not_trusted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = scenario(tmp.path(), |_| {});
+    // Views read the revocations through the registry rows (`R`); drop the
+    // revocation's row, as damage or a forger would.
+    {
+        let db = sled::open(s.dir.join("db")).unwrap();
+        let k = temoin::store::seq_key(temoin::store::REGISTRY, s.revocation.seq);
+        assert!(db.remove(k).unwrap().is_some());
+        db.flush().unwrap();
+    }
+    // The rebuild folds the log itself and meets a revocation the rows do
+    // not list: it fails rather than report views without it.
+    let (code, out, err) = run!("rebuild", "--archive", s.dir);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("registry rows (R)"), "{err}");
+    // The audit names the row.
+    let (code, out, err) = run!("verify", "--archive", s.dir);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("verification FAILED") && err.contains("registry"), "{err}");
+}
