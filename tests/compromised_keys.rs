@@ -613,5 +613,8 @@ fn a_registry_row_removed_behind_the_archive_is_caught_not_trusted() {
     // The audit names the row.
     let (code, out, err) = run!("verify", "--archive", s.dir);
     assert_eq!(code, 1, "{out}{err}");
-    assert!(err.contains("verification FAILED") && err.contains("registry"), "{err}");
+    assert!(
+        err.contains("verification FAILED") && err.contains("registry"),
+        "{err}"
+    );
 }
