@@ -390,8 +390,8 @@ impl Archive {
         // rename(2) replaces an empty directory, and fails on one that is not.
         if let Err(e) = std::fs::rename(&aside, dir) {
             let _ = std::fs::remove_dir_all(&aside);
-            return Err(match e.raw_os_error() {
-                Some(libc::ENOTEMPTY) | Some(libc::EEXIST) => {
+            return Err(match e.kind() {
+                std::io::ErrorKind::DirectoryNotEmpty | std::io::ErrorKind::AlreadyExists => {
                     ArchiveError::AlreadyExists(dir.to_path_buf())
                 }
                 _ => init_err(format!(
