@@ -10,34 +10,17 @@
 //! Everything is checked through the `temoin` commands and the JSON they
 //! print, as a user (or an outside verifier) sees it.
 
+#[macro_use]
 mod evidence_support;
 
 use evidence_support::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use temoin::archive::{Archive, Config, Refusal};
 use temoin::hash::Digest;
 use temoin::keys::SecretKey;
 use temoin::registry::{RevokePayload, Role, PAYLOAD};
 use temoin::statement::{Draft, Kind, StatementFile};
-
-fn temoin(args: &[&dyn AsRef<std::ffi::OsStr>]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_temoin"))
-        .args(args.iter().map(|a| a.as_ref()))
-        .env_remove("TEMOIN_ARCHIVE")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-macro_rules! run {
-    ($($a:expr),* $(,)?) => { temoin(&[$(&$a as &dyn AsRef<std::ffi::OsStr>),*]) };
-}
 
 /// Run a command that must succeed and print JSON.
 fn json_of(args: &[&dyn AsRef<std::ffi::OsStr>]) -> Value {

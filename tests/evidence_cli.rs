@@ -2,28 +2,11 @@
 //! (ingest --receipt-dir, receipt, verify-receipt), consistency-proof,
 //! export, verify-bundle, report, verify-consistency; exit codes 0/1/2.
 
+#[macro_use]
 mod evidence_support;
 
 use evidence_support::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
-
-fn temoin(args: &[&dyn AsRef<std::ffi::OsStr>]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_temoin"))
-        .args(args.iter().map(|a| a.as_ref()))
-        .env_remove("TEMOIN_ARCHIVE")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-macro_rules! run {
-    ($($a:expr),* $(,)?) => { temoin(&[$(&$a as &dyn AsRef<std::ffi::OsStr>),*]) };
-}
 
 fn write(path: &Path, bytes: impl AsRef<[u8]>) -> PathBuf {
     std::fs::write(path, bytes).unwrap();

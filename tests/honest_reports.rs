@@ -5,33 +5,16 @@
 //! used only for the file it checked; JSON members given twice, upper-case
 //! hex and non-UTF-8 text refused.
 
+#[macro_use]
 mod evidence_support;
 
 use evidence_support::*;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use temoin::archive::{Archive, Refusal};
 use temoin::bundle::{self, Bundle, ExportOptions, Scope, REDACTED, WITHHELD};
 use temoin::receipt::{self, ConsistencyProof, HistoryError, Receipt};
 use temoin::registry::{Role, PAYLOAD};
 use temoin::statement::{Draft, Kind, StatementFile};
-
-fn temoin(args: &[&dyn AsRef<std::ffi::OsStr>]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_temoin"))
-        .args(args.iter().map(|a| a.as_ref()))
-        .env_remove("TEMOIN_ARCHIVE")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-macro_rules! run {
-    ($($a:expr),* $(,)?) => { temoin(&[$(&$a as &dyn AsRef<std::ffi::OsStr>),*]) };
-}
 
 fn write(path: &Path, bytes: impl AsRef<[u8]>) -> PathBuf {
     std::fs::write(path, bytes).unwrap();

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use temoin::archive::{Archive, Config, CHECKPOINT_KEY_FILE};
 use temoin::checkpoint::Checkpoint;
 use temoin::entry::{entry_hash, Entry};
@@ -458,4 +459,25 @@ pub fn backdate(dir: &Path, seq: u64) {
         )
         .unwrap();
     st.db.flush().unwrap();
+}
+
+/// Run the temoin binary with `args` (strings, paths): (exit code, stdout,
+/// stderr).
+pub fn temoin(args: &[&dyn AsRef<std::ffi::OsStr>]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_temoin"))
+        .args(args.iter().map(|a| a.as_ref()))
+        .env_remove("TEMOIN_ARCHIVE")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `run!("verify", "--archive", dir)`: [`temoin`] with mixed argument types.
+#[allow(unused_macros)]
+macro_rules! run {
+    ($($a:expr),* $(,)?) => { temoin(&[$(&$a as &dyn AsRef<std::ffi::OsStr>),*]) };
 }

@@ -277,6 +277,22 @@ impl State {
         Ok(())
     }
 
+    /// A file's current content, grown with zeros to at least `len` bytes
+    /// (a write or an allocation).
+    fn extend(&mut self, ino: u64, len: u64) -> Result<&mut Vec<u8>, Errno> {
+        self.alive()?;
+        match self.nodes.get_mut(&ino).map(|n| &mut n.body) {
+            Some(Body::File { data, .. }) => {
+                if (data.len() as u64) < len {
+                    data.resize(len as usize, 0);
+                }
+                Ok(data)
+            }
+            Some(Body::Dir { .. }) => Err(Errno::EISDIR),
+            None => Err(Errno::ENOENT),
+        }
+    }
+
     fn make(
         &mut self,
         parent: u64,
@@ -548,22 +564,11 @@ impl Filesystem for SyncedFs {
         reply: ReplyWrite,
     ) {
         let mut st = self.state();
-        let r = (|| {
-            st.alive()?;
-            match st.nodes.get_mut(&ino.0).map(|n| &mut n.body) {
-                Some(Body::File { data, .. }) => {
-                    let start = offset as usize;
-                    let end = start + bytes.len();
-                    if data.len() < end {
-                        data.resize(end, 0);
-                    }
-                    data[start..end].copy_from_slice(bytes);
-                    Ok(bytes.len() as u32)
-                }
-                Some(Body::Dir { .. }) => Err(Errno::EISDIR),
-                None => Err(Errno::ENOENT),
-            }
-        })();
+        let r = st.extend(ino.0, offset + bytes.len() as u64).map(|data| {
+            let start = offset as usize;
+            data[start..start + bytes.len()].copy_from_slice(bytes);
+            bytes.len() as u32
+        });
         answer!(reply, r, |n| reply.written(n));
     }
 
@@ -689,23 +694,10 @@ impl Filesystem for SyncedFs {
         mode: i32,
         reply: ReplyEmpty,
     ) {
-        let mut st = self.state();
-        let r = (|| {
-            st.alive()?;
-            if mode != 0 {
-                return Err(Errno::EOPNOTSUPP);
-            }
-            match st.nodes.get_mut(&ino.0).map(|n| &mut n.body) {
-                Some(Body::File { data, .. }) => {
-                    let end = (offset + length) as usize;
-                    if data.len() < end {
-                        data.resize(end, 0);
-                    }
-                    Ok(())
-                }
-                _ => Err(Errno::EISDIR),
-            }
-        })();
+        let r = match mode {
+            0 => self.state().extend(ino.0, offset + length).map(|_| ()),
+            _ => Err(Errno::EOPNOTSUPP),
+        };
         answer!(reply, r, |_| reply.ok());
     }
 }
