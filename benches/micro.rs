@@ -1,8 +1,8 @@
 //! Micro-benchmarks of temoin's building blocks (`cargo bench`): encoding
 //! and decoding a statement body, the hashes of the v1 construction, the
 //! Merkle tree (append, inclusion and consistency proofs on a tree of
-//! 1,000,000 leaves held in a `MemoryStore`), `verify_strict` and temoin's
-//! own verifier of the same verdict (`sigverify`).
+//! 1,000,000 leaves held in a `MemoryStore`), and `verify_strict`, alone and
+//! through the statement API.
 //!
 //! The end-to-end figures are `temoin bench`'s (docs/PERFORMANCE.md).
 
@@ -145,17 +145,8 @@ fn signature_benches(c: &mut Criterion) {
                 .expect("ok")
         })
     });
-    let plain = temoin::sigverify::StrictKey::new(&vk).expect("not weak");
-    let tabled = temoin::sigverify::StrictKey::with_table(&vk).expect("not weak");
-    let sig_bytes = file.statement.signature;
-    g.bench_function("sigverify_no_table", |b| {
-        b.iter(|| assert!(plain.verify_strict(&[black_box(&msg)], black_box(&sig_bytes))))
-    });
-    g.bench_function("sigverify_table", |b| {
-        b.iter(|| assert!(tabled.verify_strict(&[black_box(&msg)], black_box(&sig_bytes))))
-    });
-    // Through the statement API: the thread's key cache, which gives the
-    // key its table after its first 64 verifications (all but those here).
+    // Through the statement API: the thread's cache of parsed author keys,
+    // and the signed message put together.
     g.bench_function("verify_signature_statement", |b| {
         b.iter(|| {
             black_box(&file.statement)

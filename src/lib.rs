@@ -48,7 +48,6 @@ pub mod registry;
 pub mod report;
 pub mod rules;
 pub mod seen;
-pub mod sigverify;
 pub mod statement;
 pub mod store;
 pub mod time;

@@ -8,8 +8,8 @@
 use crate::encoding::{self, DecodeError, MAX_BODY_BYTES};
 use crate::hash::{part_digest, sha256, Digest};
 use crate::keys::{PublicKey, SecretKey};
-use crate::sigverify::StrictKey;
 use bincode::{Decode, Encode};
+use ed25519_dalek::VerifyingKey;
 use rand::RngCore;
 use std::fmt;
 
@@ -241,12 +241,15 @@ impl SignedStatement {
         m
     }
 
-    /// Check the signature against the body's author, with the verdict of
-    /// `verify_strict` (see [`crate::sigverify`]). Weak (small-order) keys
-    /// are refused before any curve arithmetic.
+    /// Check the signature against the body's author: ed25519-dalek's
+    /// `verify_strict`, the verdict FORMAT.md §1.2 names. Keys that are not
+    /// canonical points or are of small order are refused before any curve
+    /// arithmetic.
     pub fn verify_signature(&self, body: &StatementBody) -> Result<(), SignatureFault> {
+        let signature = ed25519_dalek::Signature::from_bytes(&self.signature);
+        let message = Self::signed_message(&self.body_bytes);
         with_author_key(&body.author, |key| {
-            key.verify_strict(&[STATEMENT_DOMAIN, &self.body_bytes], &self.signature)
+            key.verify_strict(&message, &signature).is_ok()
         })?
         .then_some(())
         .ok_or(SignatureFault::Invalid)
@@ -256,51 +259,37 @@ impl SignedStatement {
 /// Most threads that verify see the same few authors again and again.
 const KEY_CACHE_MAX: usize = 4096;
 
-/// Signatures a thread verifies with a key before it gives the key a
-/// precomputed table (`StrictKey::add_table`): a table costs as much as
-/// ~50 verifications save, so a reader of a few statements (a receipt, a
-/// bundle) does without, and a reader of the whole log gets them at once.
-const TABLE_AFTER_USES: u32 = 64;
-
-/// Author key bytes -> the verdict of `parse_author_key` on them, and how
-/// many signatures this thread has verified with the key.
-type KeyCache = std::collections::HashMap<[u8; 32], (Result<StrictKey, SignatureFault>, u32)>;
+/// Author key bytes -> the verdict of `parse_author_key` on them.
+type KeyCache = std::collections::HashMap<[u8; 32], Result<VerifyingKey, SignatureFault>>;
 
 thread_local! {
     static KEY_CACHE: std::cell::RefCell<KeyCache> = std::cell::RefCell::new(KeyCache::new());
 }
 
 /// `f` of the author's key, ready to verify with: a valid, canonical, not
-/// weak point. Parsing costs two point decompressions and a compression (a
+/// weak point. Parsing costs point decompressions and a compression (a
 /// fifth of a verification), so each thread keeps the verdicts of the
 /// keys it has seen: a pure function of the 32 bytes, cached.
 fn with_author_key<T>(
     bytes: &[u8; 32],
-    f: impl FnOnce(&StrictKey) -> T,
+    f: impl FnOnce(&VerifyingKey) -> T,
 ) -> Result<T, SignatureFault> {
     KEY_CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if c.len() >= KEY_CACHE_MAX && !c.contains_key(bytes) {
             c.clear();
         }
-        let (key, uses) = c
-            .entry(*bytes)
-            .or_insert_with(|| (parse_author_key(bytes), 0));
-        let key = key.as_mut().map_err(|e| *e)?;
-        *uses = uses.saturating_add(1);
-        if *uses == TABLE_AFTER_USES {
-            key.add_table();
-        }
-        Ok(f(key))
+        let key = c.entry(*bytes).or_insert_with(|| parse_author_key(bytes));
+        Ok(f(key.as_ref().map_err(|e| *e)?))
     })
 }
 
-fn parse_author_key(bytes: &[u8; 32]) -> Result<StrictKey, SignatureFault> {
+fn parse_author_key(bytes: &[u8; 32]) -> Result<VerifyingKey, SignatureFault> {
     let key = PublicKey::from_bytes(bytes).map_err(|_| SignatureFault::BadKey)?;
     if key.is_weak() {
         return Err(SignatureFault::WeakKey);
     }
-    StrictKey::new(&key.verifying_key()).ok_or(SignatureFault::WeakKey)
+    Ok(key.verifying_key())
 }
 
 /// Why a signature does not verify.
@@ -462,14 +451,14 @@ impl StatementFile {
 mod tests {
     use super::*;
 
-    /// A thread's verdicts are the same before and after a key gets its
-    /// table (`TABLE_AFTER_USES`): every good signature verifies, every
-    /// altered one is refused, on both sides of the switch.
+    /// Good signatures verify, altered ones and ones over another author
+    /// do not, and keys that are not points or of small order are refused
+    /// as such, again and again (from the cache).
     #[test]
-    fn verdicts_do_not_change_when_a_key_gets_its_table() {
-        let key = SecretKey::from_seed("table", &[7; 32]).unwrap();
+    fn signature_verdicts() {
+        let key = SecretKey::from_seed("author", &[7; 32]).unwrap();
         let other = SecretKey::from_seed("other", &[8; 32]).unwrap();
-        for i in 0..2 * TABLE_AFTER_USES {
+        for i in 0..40 {
             let f = Draft::new(Kind::Note)
                 .part("text", format!("note {i}"))
                 .sign(&key)
@@ -477,26 +466,32 @@ mod tests {
             let body = StatementBody::decode(&f.statement.body_bytes).unwrap();
             assert_eq!(f.statement.verify_signature(&body), Ok(()), "note {i}");
             let mut bad = f.statement.clone();
-            bad.signature[(i as usize) % 64] ^= 0x20;
+            bad.signature[i % 64] ^= 0x20;
             assert_eq!(
                 bad.verify_signature(&body),
                 Err(SignatureFault::Invalid),
                 "note {i}, altered"
             );
-            // The same signature over a body naming another author.
             let mut forged = body.clone();
             forged.author = other.public().to_bytes();
             assert_eq!(
                 f.statement.verify_signature(&forged),
                 Err(SignatureFault::Invalid)
             );
+            // The identity point (small order) and a y that is no point.
+            let mut weak = body.clone();
+            weak.author = [0; 32];
+            weak.author[0] = 1;
+            assert_eq!(
+                f.statement.verify_signature(&weak),
+                Err(SignatureFault::WeakKey)
+            );
+            let mut not_a_point = body.clone();
+            not_a_point.author = [0xff; 32];
+            assert!(matches!(
+                f.statement.verify_signature(&not_a_point),
+                Err(SignatureFault::BadKey) | Err(SignatureFault::WeakKey)
+            ));
         }
-        let tabled = KEY_CACHE.with(|c| {
-            c.borrow()
-                .get(&key.public().to_bytes())
-                .map(|(k, uses)| (k.as_ref().map(StrictKey::has_table).ok(), *uses))
-        });
-        // Two verifications with `key` per note: the good one and the altered one.
-        assert_eq!(tabled, Some((Some(true), 4 * TABLE_AFTER_USES)));
     }
 }

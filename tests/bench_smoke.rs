@@ -8,7 +8,6 @@ use std::process::Command;
 const FIGURES: &[&str] = &[
     "raw_verify_strict_per_s",
     "raw_sign_per_s",
-    "raw_sigverify_per_s",
     "ingest_per_s",
     "ingest_writer_us",
     "ingest_sled_us",

@@ -142,10 +142,6 @@ pub struct Report {
     pub raw_verify_strict_per_s: f64,
     /// Signing the run's statements, one core.
     pub raw_sign_per_s: f64,
-    /// The same verifications with temoin's own `verify_strict`
-    /// (`sigverify`: the same verdict, one inversion less), as the audit
-    /// and the ingest run them.
-    pub raw_sigverify_per_s: f64,
     /// Bulk ingest of the pre-signed statements, durable per batch.
     pub ingest_per_s: f64,
     /// Wall time per entry of the bulk ingest's sequential part, the
@@ -575,14 +571,9 @@ fn measure_floor(keys: &[SecretKey], sample: &[StatementFile], report: &mut Repo
         })
         .collect();
     let n = items.len().max(1) as f64;
-    let strict: Vec<Option<crate::sigverify::StrictKey>> = items
-        .iter()
-        .map(|(vk, ..)| crate::sigverify::StrictKey::with_table(vk))
-        .collect();
-    // Best of three rounds, the two verifiers interleaved: one short
-    // window is at the mercy of whatever else the machine does, and the
-    // floor is what the CPU can do.
-    let (mut floor, mut ours) = (0f64, 0f64);
+    // Best of three rounds: one short window is at the mercy of whatever
+    // else the machine does, and the floor is what the CPU can do.
+    let mut floor = 0f64;
     for _ in 0..3 {
         let t = Instant::now();
         let mut ok = 0usize;
@@ -591,18 +582,8 @@ fn measure_floor(keys: &[SecretKey], sample: &[StatementFile], report: &mut Repo
         }
         floor = floor.max(n / secs(t.elapsed()));
         debug_assert_eq!(ok, items.len());
-        let t = Instant::now();
-        let mut ok = 0usize;
-        for ((_, m, s, _), k) in items.iter().zip(&strict) {
-            ok += k
-                .as_ref()
-                .is_some_and(|k| k.verify_strict(&[m], &s.to_bytes())) as usize;
-        }
-        ours = ours.max(n / secs(t.elapsed()));
-        debug_assert_eq!(ok, items.len());
     }
     report.raw_verify_strict_per_s = floor;
-    report.raw_sigverify_per_s = ours;
     let t = Instant::now();
     let mut acc = 0u8;
     for (_, m, _, who) in &items {

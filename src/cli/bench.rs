@@ -152,11 +152,6 @@ fn print_table(r: &Report) {
             "".into(),
         ],
         vec![
-            "raw_sigverify_per_s".into(),
-            format!("{:.0}", r.raw_sigverify_per_s),
-            "temoin's verify_strict (same verdict)".into(),
-        ],
-        vec![
             "ingest_per_s".into(),
             format!("{:.0}", r.ingest_per_s),
             format!("ratio {:.2} (target ≥ 0.75)", r.ingest_ratio),
