@@ -17,8 +17,7 @@
 //!    was signed after a declared compromise of its key (a revocation
 //!    naming a time at or before its receipt: DESIGN §8).
 
-#[path = "projection_support/mod.rs"]
-mod support;
+use crate::projection_support as support;
 
 use proptest::prelude::*;
 use serde_json::{json, Value};

@@ -2,8 +2,7 @@
 //! with the kind its file name says, and, with real hashes in place of the
 //! placeholders, the archive accepts them all in a plausible order.
 
-#[path = "projection_support/mod.rs"]
-mod support;
+use crate::projection_support as support;
 
 use serde_json::{json, Value};
 use std::path::Path;

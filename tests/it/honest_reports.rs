@@ -5,8 +5,7 @@
 //! used only for the file it checked; JSON members given twice, upper-case
 //! hex and non-UTF-8 text refused.
 
-#[macro_use]
-mod evidence_support;
+use crate::evidence_support;
 
 use evidence_support::*;
 use std::path::{Path, PathBuf};

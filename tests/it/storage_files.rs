@@ -4,7 +4,7 @@
 //! The standard fixture (see `common::Fixture::standard(6)`):
 //! 0 genesis, 1 enroll ngo, 2 enroll reviewer, 3..8 notes.
 
-mod common;
+use crate::common;
 
 use common::*;
 use temoin::registry::PAYLOAD;

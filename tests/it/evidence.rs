@@ -1,7 +1,7 @@
 //! Receipts (round trip, tampering, still-there proofs) and fork/rewrite
 //! detection between checkpoints (DESIGN §4–§5, issue 4).
 
-mod evidence_support;
+use crate::evidence_support;
 
 use evidence_support::*;
 use temoin::audit;

@@ -2,7 +2,7 @@
 //! binary: keys, init, enrolment, offline signing, ingest, submit, log,
 //! key list, verify; then revocation, exit codes and TEMOIN_ARCHIVE.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -10,7 +10,7 @@
 //! reaches it first: together the runs still cover every point of the main
 //! thread, where init does its work.
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! second `Archive::open` in this one) gets a clear "in use" error, not
 //! sled's raw lock error.
 
-mod common;
+use crate::common;
 
 use common::*;
 use temoin::archive::{Archive, ArchiveError};

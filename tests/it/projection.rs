@@ -3,8 +3,7 @@
 //! annotations and redactions; victims matched by folded name; as-of by
 //! seq and by time; history; the `J` cache and `rebuild`.
 
-#[path = "projection_support/mod.rs"]
-mod support;
+use crate::projection_support as support;
 
 use serde_json::json;
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! Round trips: statement files, bodies, entries and key files come back
 //! byte for byte; the canonical encoding is the only one accepted.
 
-mod common;
+use crate::common;
 
 use common::*;
 use temoin::encoding::{self, DecodeError};

@@ -1,5 +1,5 @@
 //! A file system that keeps only what was synced: the power-cut model of
-//! tests/powercut.rs (the LazyFS approach, as a FUSE layer in memory).
+//! tests/it/powercut.rs (the LazyFS approach, as a FUSE layer in memory).
 //!
 //! Every file has two contents: what the process wrote, and what the last
 //! `fsync`/`fdatasync` of it made durable. Every directory has two entry

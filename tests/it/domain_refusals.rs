@@ -2,8 +2,7 @@
 //! and the archive is unchanged afterwards — same size, same last hash,
 //! same checksum over every key and value of the store.
 
-#[path = "projection_support/mod.rs"]
-mod support;
+use crate::projection_support as support;
 
 use serde_json::{json, Value};
 use support::*;

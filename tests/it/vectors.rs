@@ -9,7 +9,7 @@
 //! checks the same file independently, from the specification alone.
 //!
 //! After a deliberate format change (and FORMAT.md updated to match), rewrite
-//! the files with `TEMOIN_WRITE_VECTORS=1 cargo test --test vectors`.
+//! the files with `TEMOIN_WRITE_VECTORS=1 cargo test --test it vectors::`.
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};

@@ -13,7 +13,7 @@
 //! are exactly what it builds and that `bundle::verify` gives each its
 //! verdict. `tests/vectors/verify_vectors.py` gives each the same verdict
 //! from FORMAT.md alone. Rewrite the files after a deliberate change with
-//! `TEMOIN_WRITE_VECTORS=1 cargo test --test bundle_vectors`.
+//! `TEMOIN_WRITE_VECTORS=1 cargo test --test it bundle_vectors::`.
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
@@ -1268,7 +1268,7 @@ fn every_bundle_vector_gets_its_verdict_and_the_files_are_what_the_generator_bui
                   verified (with the entries for which a rule is not established by a partial bundle), or refused \
                   (the lowest entry with a fault and that fault's kind). The forged ones carry a checkpoint re-signed \
                   with the vector archive's demo key and a recomputed projection, as an operator could make them. \
-                  Built by tests/bundle_vectors.rs; checked by it and by tests/vectors/verify_vectors.py.",
+                  Built by tests/it/bundle_vectors.rs; checked by it and by tests/vectors/verify_vectors.py.",
         "archive_key": Log::base().k.archive.vkey().unwrap(),
         "vectors": index,
     });

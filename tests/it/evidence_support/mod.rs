@@ -94,7 +94,7 @@ pub fn revoke(custodian: &SecretKey, who: &SecretKey, reason: &str) -> Statement
         reason: reason.into(),
         // Distrusted from the revocation on, after every entry already
         // received: this fixture declares no entry signed after a
-        // compromise (tests/compromised_keys.rs does).
+        // compromise (tests/it/compromised_keys.rs does).
         effective_at: temoin::time::now_ms() + 1,
     };
     Draft::new(Kind::Revoke)

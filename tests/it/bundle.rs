@@ -2,7 +2,7 @@
 //! parts, and every kind of tampering detected at the right entry with the
 //! right reason (issue 4).
 
-mod evidence_support;
+use crate::evidence_support;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;

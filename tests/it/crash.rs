@@ -4,7 +4,7 @@
 //! batch is one atomic sled write). Ingesting everything again must then
 //! complete, each statement appearing exactly once.
 
-mod common;
+use crate::common;
 
 use common::*;
 use std::collections::HashMap;

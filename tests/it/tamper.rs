@@ -13,7 +13,7 @@
 //! own checkpoint key), so that only the authors' signatures and their
 //! authority can betray the change.
 
-mod common;
+use crate::common;
 
 use common::offsets::*;
 use common::*;

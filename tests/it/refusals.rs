@@ -2,7 +2,7 @@
 //! is unchanged afterwards (same head size and last hash, same number of
 //! sled keys).
 
-mod common;
+use crate::common;
 
 use common::*;
 use temoin::archive::{Archive, Config, Refusal};

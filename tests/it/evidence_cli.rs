@@ -2,8 +2,7 @@
 //! (ingest --receipt-dir, receipt, verify-receipt), consistency-proof,
 //! export, verify-bundle, report, verify-consistency; exit codes 0/1/2.
 
-#[macro_use]
-mod evidence_support;
+use crate::evidence_support;
 
 use evidence_support::*;
 use std::path::{Path, PathBuf};
@@ -400,7 +399,7 @@ fn verify_consistency_accepts_an_extension_and_catches_a_rewrite() {
 }
 
 /// Renders the fixture's report for a human to look at:
-/// `TEMOIN_REPORT_DIR=/tmp/r cargo test --test evidence_cli -- --ignored`.
+/// `TEMOIN_REPORT_DIR=/tmp/r cargo test --test it evidence_cli:: -- --ignored`.
 #[test]
 #[ignore]
 fn render_report_for_inspection() {

@@ -1,5 +1,5 @@
 //! Power cuts: the archive lives on a file system that keeps only what was
-//! synced (tests/powercut_fs), the power goes at a chosen moment, and what
+//! synced (tests/it/powercut_fs), the power goes at a chosen moment, and what
 //! survived is checked. Every statement that `temoin ingest` acknowledged
 //! (its "appended entry" line) must be in the surviving image with its
 //! receipt, and the image must open, verify, and take the rest of the
@@ -16,8 +16,8 @@
 //! `.ci/run` does where FUSE is available), when they fail.
 #![cfg(target_os = "linux")]
 
-mod common;
-mod powercut_fs;
+use crate::common;
+use crate::powercut_fs;
 
 use common::*;
 use powercut_fs::{Cut, SyncedFs};

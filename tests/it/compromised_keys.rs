@@ -10,8 +10,7 @@
 //! Everything is checked through the `temoin` commands and the JSON they
 //! print, as a user (or an outside verifier) sees it.
 
-#[macro_use]
-mod evidence_support;
+use crate::evidence_support;
 
 use evidence_support::*;
 use serde_json::Value;

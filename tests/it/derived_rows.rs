@@ -5,7 +5,7 @@
 //! again, a statement appended twice). And a `checkpoint.key` that is not
 //! the key the genesis names is never used.
 
-mod common;
+use crate::common;
 
 use common::*;
 use serde_json::json;

@@ -1,0 +1,37 @@
+//! The integration tests, as one binary: the crate is linked once, not once
+//! per file. One module per concern; the shared fixtures first.
+
+#[macro_use]
+mod evidence_support;
+mod common;
+#[cfg(target_os = "linux")]
+mod powercut_fs;
+mod projection_support;
+
+mod bench_key_cache;
+mod bench_smoke;
+mod bundle;
+mod bundle_vectors;
+mod cli;
+mod closed_stdout;
+mod compromised_keys;
+mod crash;
+mod demo;
+mod demo_cli;
+mod derived_rows;
+mod domain_examples;
+mod domain_refusals;
+mod evidence;
+mod evidence_cli;
+mod honest_reports;
+mod init_atomic;
+mod lock;
+#[cfg(target_os = "linux")]
+mod powercut;
+mod projection;
+mod projection_prop;
+mod refusals;
+mod roundtrip;
+mod storage_files;
+mod tamper;
+mod vectors;
