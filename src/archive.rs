@@ -84,6 +84,8 @@ pub enum ArchiveError {
     OtherFormat { dir: PathBuf, found: String },
     #[error("{0} already exists and is not empty; `temoin init` needs a new directory")]
     AlreadyExists(PathBuf),
+    #[error("archive {0} was opened for reading only; writing needs Archive::open, with the archive's checkpoint.key")]
+    ReadOnly(PathBuf),
     #[error("cannot access {path}: {source}")]
     Io {
         path: PathBuf,
@@ -145,7 +147,9 @@ pub struct Archive {
     config: Config,
     head: Head,
     registry: Registry,
-    checkpoint_key: SecretKey,
+    /// `None` for a reader ([`Archive::open_reader`]): it cannot sign a
+    /// checkpoint, so it never writes.
+    checkpoint_key: Option<SecretKey>,
     /// Time spent in sled's `apply_batch` and `flush` by this handle's
     /// ingests, for the bench (`ingest_sled_us`): the part of the writer's
     /// work that is the store's.
@@ -438,7 +442,7 @@ impl Archive {
             config: config.clone(),
             head: Head::default(),
             registry: Registry::default(),
-            checkpoint_key,
+            checkpoint_key: Some(checkpoint_key),
             sled_write_time: std::time::Duration::ZERO,
             failed: false,
             _lock: lock,
@@ -446,7 +450,7 @@ impl Archive {
         let genesis = GenesisPayload {
             origin: config.origin.clone(),
             custodian_name: custodian_name.to_string(),
-            checkpoint_key: archive.checkpoint_key.vkey()?,
+            checkpoint_key: archive.checkpoint_key()?.vkey()?,
         };
         let file = Draft::new(Kind::Genesis)
             .part(PAYLOAD, serde_json::to_vec(&genesis).unwrap_or_default())
@@ -462,8 +466,24 @@ impl Archive {
         }
     }
 
-    /// Open an existing archive for writing (and reading).
+    /// Open an existing archive for writing (and reading). Needs the
+    /// archive's `checkpoint.key`, checked against the key its genesis
+    /// names.
     pub fn open(dir: &Path) -> Result<Archive, ArchiveError> {
+        Archive::open_as(dir, true)
+    }
+
+    /// Open an existing archive for reading only: the views, the log, the
+    /// registry, receipts and bundles, without the secret checkpoint key
+    /// (a lawyer's or an auditor's copy need not hold it). Its tree and
+    /// parts files are opened for reading only, never cut to the committed
+    /// length as a writer's are. Any write is refused
+    /// ([`ArchiveError::ReadOnly`]).
+    pub fn open_reader(dir: &Path) -> Result<Archive, ArchiveError> {
+        Archive::open_as(dir, false)
+    }
+
+    fn open_as(dir: &Path, writer: bool) -> Result<Archive, ArchiveError> {
         if !dir.join(DB_DIR).is_dir() {
             return Err(ArchiveError::NotAnArchive(dir.to_path_buf()));
         }
@@ -473,15 +493,14 @@ impl Archive {
         // Before the files are opened for writing: a writer cuts them at
         // the lengths the head and `parts_end` give.
         crate::derived::check_committed(&db).map_err(ArchiveError::Inconsistent)?;
-        let store = Store::open(db, dir, Access::Write)?;
+        let access = if writer { Access::Write } else { Access::Read };
+        let store = Store::open(db, dir, access)?;
         let config: Config = store
             .get(&store::key(store::META, b"config"))?
             .and_then(|v| serde_json::from_slice(&v).ok())
             .ok_or_else(|| {
                 ArchiveError::Inconsistent("row X \"config\" is missing or unreadable".into())
             })?;
-        let key_path = dir.join(CHECKPOINT_KEY_FILE);
-        let checkpoint_key = SecretKey::load(&key_path)?;
         let genesis = crate::derived::genesis(&store)?;
         if genesis.origin.as_deref() != Some(config.origin.as_str()) {
             return Err(ArchiveError::Inconsistent(format!(
@@ -489,14 +508,21 @@ impl Archive {
                 config.origin, genesis.origin
             )));
         }
-        let vkey = checkpoint_key.vkey()?;
-        if genesis.checkpoint_key.as_deref() != Some(vkey.as_str()) {
-            return Err(ArchiveError::WrongCheckpointKey {
-                path: key_path,
-                found: vkey,
-                expected: genesis.checkpoint_key.unwrap_or_default(),
-            });
-        }
+        let checkpoint_key = if writer {
+            let key_path = dir.join(CHECKPOINT_KEY_FILE);
+            let key = SecretKey::load(&key_path)?;
+            let vkey = key.vkey()?;
+            if genesis.checkpoint_key.as_deref() != Some(vkey.as_str()) {
+                return Err(ArchiveError::WrongCheckpointKey {
+                    path: key_path,
+                    found: vkey,
+                    expected: genesis.checkpoint_key.unwrap_or_default(),
+                });
+            }
+            Some(key)
+        } else {
+            None
+        };
         let head = store.head()?;
         let registry = load_registry(&store)?;
         if registry.checkpoint_key != genesis.checkpoint_key {
@@ -569,8 +595,21 @@ impl Archive {
     pub fn registry(&self) -> &Registry {
         &self.registry
     }
-    pub fn checkpoint_key(&self) -> &SecretKey {
-        &self.checkpoint_key
+    /// The secret checkpoint key: a writer's only.
+    pub fn checkpoint_key(&self) -> Result<&SecretKey, ArchiveError> {
+        self.checkpoint_key
+            .as_ref()
+            .ok_or_else(|| ArchiveError::ReadOnly(self.dir.clone()))
+    }
+
+    /// The archive's checkpoint verifier key (C2SP vkey), as its genesis
+    /// names it: what receipts and bundles are checked against.
+    pub fn checkpoint_vkey(&self) -> Result<crate::note::VerifierKey, ArchiveError> {
+        let vkey = self.registry.checkpoint_key.as_deref().ok_or_else(|| {
+            ArchiveError::Inconsistent("the genesis names no checkpoint key".into())
+        })?;
+        crate::note::VerifierKey::parse(vkey)
+            .map_err(|e| ArchiveError::Inconsistent(format!("the genesis checkpoint key: {e}")))
     }
 
     /// The receipt of entry `seq` against the latest checkpoint: the
@@ -635,6 +674,9 @@ impl Archive {
     ) -> Result<Vec<Result<Accepted, Refusal>>, ArchiveError> {
         if self.failed {
             return Err(ArchiveError::WriteFailed);
+        }
+        if self.checkpoint_key.is_none() {
+            return Err(ArchiveError::ReadOnly(self.dir.clone()));
         }
         if self.seen.is_none() {
             self.seen = Some(SeenStatements::scan(&self.store));
@@ -904,7 +946,7 @@ impl Archive {
             root,
             extensions: Vec::new(),
         };
-        let signer = self.checkpoint_key.note_signer()?;
+        let signer = self.checkpoint_key()?.note_signer()?;
         let note = checkpoint
             .sign(&signer)
             .map_err(|e| ArchiveError::Checkpoint(e.to_string()))?;

@@ -336,7 +336,7 @@ pub fn run_with_progress(
     Ok(DemoReport {
         dir: dir.to_path_buf(),
         origin: seed.origin,
-        checkpoint_vkey: archive.checkpoint_key().vkey()?,
+        checkpoint_vkey: archive.checkpoint_vkey()?.to_string(),
         steps,
         audit,
         incidents,

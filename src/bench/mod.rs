@@ -682,11 +682,8 @@ fn measure_export(archive: &Archive, report: &mut Report) -> Result<(), BenchErr
     report.export_ms = Some(secs(t.elapsed()) * 1e3);
     report.export_entries = Some(b.entries.len() as u64);
     let key = archive
-        .checkpoint_key()
-        .vkey()
-        .ok()
-        .and_then(|k| crate::note::VerifierKey::parse(&k).ok())
-        .ok_or_else(|| BenchError::Setup("the archive's checkpoint key".into()))?;
+        .checkpoint_vkey()
+        .map_err(|e| BenchError::Setup(format!("the archive's checkpoint key: {e}")))?;
     let t = Instant::now();
     let parsed = bundle::Bundle::from_json(json.as_bytes())
         .map_err(|e| BenchError::Setup(format!("bundle of {id} does not parse: {e:?}")))?;

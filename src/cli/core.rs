@@ -169,7 +169,7 @@ pub fn run(cmd: Command) -> CliResult {
                 archive.archive.display(),
                 key.public().short()
             );
-            println!("checkpoint key: {}", a.checkpoint_key().vkey()?);
+            println!("checkpoint key: {}", a.checkpoint_vkey()?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Sign {
@@ -393,7 +393,7 @@ struct LogRow {
 }
 
 fn log(dir: &Path, json: bool) -> CliResult {
-    let archive = Archive::open(dir)?;
+    let archive = Archive::open_reader(dir)?;
     let mut rows = Vec::new();
     for item in archive.store().entries_from(0) {
         let (_, bytes) = item?;
@@ -666,7 +666,8 @@ fn run_key(cmd: KeyCommand) -> CliResult {
             report_outcomes(&[(PathBuf::from(public), out)], false)
         }
         KeyCommand::List { archive, json } => {
-            let a = Archive::open(&archive.archive)?;
+            let a = Archive::open_reader(&archive.archive)?;
+            let checkpoint = a.checkpoint_vkey()?;
             #[derive(serde::Serialize)]
             struct Row {
                 name: String,
@@ -686,8 +687,8 @@ fn run_key(cmd: KeyCommand) -> CliResult {
             let mut rows = vec![Row {
                 name: a.config().origin.clone(),
                 role: "checkpoint".into(),
-                key: a.checkpoint_key().public().to_hex(),
-                vkey: a.checkpoint_key().vkey()?,
+                key: hex::encode(checkpoint.public_key().as_bytes()),
+                vkey: checkpoint.to_string(),
                 enrolled_at: None,
                 revoked_at: None,
                 revoked_received_at: None,

@@ -128,7 +128,7 @@ pub fn run(cmd: Command) -> CliResult {
             as_of,
             json,
         }) => {
-            let a = Archive::open(&archive.archive)?;
+            let a = Archive::open_reader(&archive.archive)?;
             let p = Projections::new(a.store());
             let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
             // One summary at a time: a large archive's summaries do not
@@ -153,7 +153,7 @@ pub fn run(cmd: Command) -> CliResult {
             as_of,
             json,
         }) => {
-            let a = Archive::open(&archive.archive)?;
+            let a = Archive::open_reader(&archive.archive)?;
             let p = Projections::new(a.store());
             let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
             let id = p.resolve(&id)?;
@@ -168,7 +168,7 @@ pub fn run(cmd: Command) -> CliResult {
             Ok(ExitCode::SUCCESS)
         }
         Command::History { id, archive, json } => {
-            let a = Archive::open(&archive.archive)?;
+            let a = Archive::open_reader(&archive.archive)?;
             let p = Projections::new(a.store());
             let h = p.history(&id)?;
             if json {
@@ -186,7 +186,7 @@ pub fn run(cmd: Command) -> CliResult {
             as_of,
             json,
         } => {
-            let a = Archive::open(&archive.archive)?;
+            let a = Archive::open_reader(&archive.archive)?;
             let p = Projections::new(a.store());
             let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
             let t = p.tally(&TallyFilter { region, from, to }, upto)?;

@@ -271,7 +271,7 @@ fn root_b64(root: &[u8; 32]) -> String {
 }
 
 fn checkpoint(dir: &Path, size: Option<u64>, json: bool) -> CliResult {
-    let a = Archive::open(dir)?;
+    let a = Archive::open_reader(dir)?;
     let (size, note) = match size {
         None => a
             .store()
@@ -309,7 +309,7 @@ fn checkpoint(dir: &Path, size: Option<u64>, json: bool) -> CliResult {
 }
 
 fn consistency_proof(dir: &Path, old: u64, new: Option<u64>, out: Option<&Path>) -> CliResult {
-    let a = Archive::open(dir)?;
+    let a = Archive::open_reader(dir)?;
     let (new, note) = match new {
         None => a
             .store()
@@ -350,7 +350,7 @@ fn get_receipt(dir: &Path, statement: &str, out: Option<&Path>) -> CliResult {
                 "{statement:?} is not a statement hash (64 hex digits)"
             ))
         })?;
-    let a = Archive::open(dir)?;
+    let a = Archive::open_reader(dir)?;
     let info = a
         .store()
         .statement(&hash)?
@@ -397,7 +397,7 @@ fn verify_receipt(
             (s.receipt, Some(s.later))
         }
         (None, None, Some(dir)) => {
-            let a = Archive::open(dir)?;
+            let a = Archive::open_reader(dir)?;
             let s = r
                 .verify_in_archive(&key, a.store())
                 .map_err(receipt_failed)?;
@@ -446,7 +446,7 @@ fn verify_receipt(
 }
 
 fn export(dir: &Path, scope: Scope, withhold: Vec<String>, out: &Path) -> CliResult {
-    let a = Archive::open(dir)?;
+    let a = Archive::open_reader(dir)?;
     let opts = ExportOptions { scope, withhold };
     let b = bundle::export(a.store(), &opts, temoin::time::now_ms()).map_err(|e| match e {
         bundle::ExportError::NoSuchIncident(_)
@@ -669,7 +669,7 @@ fn verify_consistency(
     let old_note = read_text(old, "checkpoint")?;
     let new_note = read_text(new, "checkpoint")?;
     let opened_archive = match archive {
-        Some(dir) => Some(Archive::open(dir)?),
+        Some(dir) => Some(Archive::open_reader(dir)?),
         None => None,
     };
     let key = match (key, &opened_archive) {

@@ -30,6 +30,7 @@ mod lock;
 mod powercut;
 mod projection;
 mod projection_prop;
+mod reader;
 mod refusals;
 mod roundtrip;
 mod storage_files;

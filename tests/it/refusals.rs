@@ -377,7 +377,7 @@ fn second_genesis_is_refused() {
         &GenesisPayload {
             origin: ORIGIN.into(),
             custodian_name: "Custodian".into(),
-            checkpoint_key: s.a.checkpoint_key().vkey().unwrap(),
+            checkpoint_key: s.a.checkpoint_key().unwrap().vkey().unwrap(),
         },
     );
     assert_eq!(
