@@ -1067,7 +1067,7 @@ impl Replay<'_> {
                 break;
             }
             self.frontier.truncate(self.frontier.len() - 2);
-            let h = crate::hash::sha256(&[&[1u8], &l, &r]).0;
+            let h = crate::merkle::node_hash(&l, &r);
             let level = ll + 1;
             let index = n >> level;
             // The frontier of leaves 0..=n completes exactly the nodes of
@@ -1090,10 +1090,10 @@ impl Replay<'_> {
     fn root(&self) -> [u8; 32] {
         let mut it = self.frontier.iter().rev();
         let Some(&(_, mut r)) = it.next() else {
-            return crate::hash::sha256(&[]).0;
+            return crate::merkle::EMPTY_ROOT;
         };
         for (_, l) in it {
-            r = crate::hash::sha256(&[&[1u8], l, &r]).0;
+            r = crate::merkle::node_hash(l, &r);
         }
         r
     }

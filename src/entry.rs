@@ -5,7 +5,7 @@
 //! `prev = entry_hash(n - 1)`, entry 0 carries 32 zero bytes.
 
 use crate::encoding::{self, DecodeError, MAX_BODY_BYTES};
-use crate::hash::{sha256, Digest};
+use crate::hash::Digest;
 use crate::statement::SignedStatement;
 use bincode::{Decode, Encode};
 
@@ -35,7 +35,8 @@ impl Entry {
     }
 }
 
-/// `SHA-256(0x00 || entry_bytes)`.
+/// `SHA-256(0x00 || entry_bytes)`: the entry's RFC 9162 leaf hash, which
+/// is also its hash in the chain (FORMAT.md §4).
 pub fn entry_hash(entry_bytes: &[u8]) -> Digest {
-    sha256(&[&[0u8], entry_bytes])
+    Digest(crate::merkle::leaf_hash(entry_bytes))
 }
