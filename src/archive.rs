@@ -7,6 +7,7 @@ use crate::checkpoint::Checkpoint;
 use crate::encoding::{self, DecodeError};
 use crate::entry::{entry_hash, Entry};
 use crate::hash::Digest;
+use crate::keys::SaveKey as _;
 use crate::keys::{KeyError, PublicKey, SecretKey};
 use crate::merkle::{self, NodeStore};
 use crate::registry::{GenesisPayload, Registry, RegistryChange, PAYLOAD};

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use temoin::archive::{Accepted, Archive, Config, Refusal};
 use temoin::audit;
 use temoin::compose::draft_from_json;
+use temoin::keys::SaveKey as _;
 use temoin::keys::{NamedPublicKey, SecretKey};
 use temoin::registry::{EnrollPayload, RevokePayload, Role, PAYLOAD};
 use temoin::statement::{Draft, Kind, StatementBody, StatementFile};

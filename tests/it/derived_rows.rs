@@ -6,6 +6,7 @@
 //! the key the genesis names is never used.
 
 use crate::common;
+use temoin::keys::SaveKey as _;
 
 use common::*;
 use serde_json::json;

@@ -6,6 +6,7 @@
 //! hex and non-UTF-8 text refused.
 
 use crate::evidence_support;
+use temoin::keys::SaveKey as _;
 
 use evidence_support::*;
 use std::path::{Path, PathBuf};

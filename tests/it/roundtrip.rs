@@ -2,6 +2,7 @@
 //! byte for byte; the canonical encoding is the only one accepted.
 
 use crate::common;
+use temoin::keys::SaveKey as _;
 
 use common::*;
 use temoin::encoding::{self, DecodeError};
