@@ -15,7 +15,7 @@ use crate::evidence_support;
 use evidence_support::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use temoin::archive::{Archive, Config, Refusal};
+use temoin::archive::{Archive, Refusal};
 use temoin::hash::Digest;
 use temoin::keys::SecretKey;
 use temoin::registry::{RevokePayload, Role, PAYLOAD};
@@ -77,14 +77,7 @@ struct Scenario {
 fn scenario(root: &Path, before_revocation: impl FnOnce(&Path)) -> Scenario {
     let keys = Keys::new();
     let dir = root.join("archive");
-    let mut a = Archive::init_with_checkpoint_key(
-        &dir,
-        Config::new(ORIGIN),
-        &keys.custodian,
-        "Aïssata Custodienne",
-        SecretKey::from_seed(ORIGIN, keys.checkpoint.signing_key().as_bytes()).unwrap(),
-    )
-    .expect("init");
+    let mut a = init_archive(&dir, &keys);
     accept(
         &mut a,
         &enroll(

@@ -221,6 +221,19 @@ fn accept(a: &mut Archive, f: &StatementFile) -> (u64, Digest) {
     (r.seq, r.statement_hash)
 }
 
+/// A new archive at `dir`, its genesis by `keys.custodian`, signing its
+/// checkpoints with `keys.checkpoint`.
+pub fn init_archive(dir: &Path, keys: &Keys) -> Archive {
+    Archive::init_with_checkpoint_key(
+        dir,
+        Config::new(ORIGIN),
+        &keys.custodian,
+        "Aïssata Custodienne",
+        SecretKey::from_seed(ORIGIN, keys.checkpoint.signing_key().as_bytes()).unwrap(),
+    )
+    .expect("init")
+}
+
 /// The Tangata archive, one statement per ingest batch (so one checkpoint
 /// per entry). Entries:
 /// 0 genesis, 1 enrol ngo, 2 enrol journalist, 3 enrol reviewer,
@@ -230,14 +243,7 @@ fn accept(a: &mut Archive, f: &StatementFile) -> (u64, Digest) {
 pub fn tangata(root: &Path) -> Fixture {
     let keys = Keys::new();
     let dir = root.join("archive");
-    let mut a = Archive::init_with_checkpoint_key(
-        &dir,
-        Config::new(ORIGIN),
-        &keys.custodian,
-        "Aïssata Custodienne",
-        SecretKey::from_seed(ORIGIN, keys.checkpoint.signing_key().as_bytes()).unwrap(),
-    )
-    .expect("init");
+    let mut a = init_archive(&dir, &keys);
     let mut hashes = HashMap::new();
     let mut seqs = HashMap::new();
     let mut put = |name: &'static str, (s, h): (u64, Digest)| {
