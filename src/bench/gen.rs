@@ -15,7 +15,7 @@
 //! and tells the generator what they became ([`Generator::observe`]).
 
 use crate::domain::{
-    Amendment, Annotation, Claims, Count, DatePrecision, Figures, Incident, Place, Relation,
+    Amendment, Annotation, ClaimFigures, Claims, Count, DatePrecision, Incident, Place, Relation,
     Retraction, Sex, Source, Stance, SummaryClaim, Testimony, Victim, VictimStatus, When, TEXT,
     WITNESS,
 };
@@ -496,9 +496,9 @@ impl Generator {
             from: format!("{fy:04}-{fm:02}-{fd:02}"),
             to: format!("{ty:04}-{tm:02}-{td:02}"),
             incidents,
-            figures: Figures {
+            figures: ClaimFigures {
                 dead: Some(Count::Exact(dead)),
-                ..Figures::default()
+                ..ClaimFigures::default()
             },
         };
         let author = self.intermediary();

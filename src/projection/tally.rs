@@ -13,7 +13,7 @@
 use super::incident::{count_display, ClaimView, Figures, IncidentSummary, FIGURE_NAMES};
 use super::matching::fold;
 use super::{ProjectionError, SourceRef};
-use crate::domain::{Count, Figures as ClaimFigures, Place};
+use crate::domain::{ClaimFigures, Count, Place};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -250,9 +250,11 @@ pub struct Merge {
     pub reason: String,
 }
 
+/// The figures one source gives (a claim), as opposed to the figures the
+/// projection reconciles from all sources (`projection::Figures`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-pub struct Figures {
+pub struct ClaimFigures {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dead: Option<Count>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -281,7 +283,7 @@ pub struct SummaryClaim {
     /// Incidents the claim names, if it names them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub incidents: Vec<String>,
-    pub figures: Figures,
+    pub figures: ClaimFigures,
 }
 
 /// A custodian's order to erase one part of an earlier statement.
