@@ -100,8 +100,21 @@ pub enum ArchiveError {
     Genesis(Refusal),
     #[error("origin {0:?} is not a valid checkpoint origin: use a name without spaces or '+', e.g. \"temoin.example/tombouctou\"")]
     BadOrigin(String),
-    #[error("checkpoint: {0}")]
-    Checkpoint(String),
+    #[error("cannot sign the checkpoint: {0}")]
+    SignCheckpoint(#[source] crate::checkpoint::CheckpointError),
+    #[error("the archive has no checkpoint yet")]
+    NoCheckpoint,
+    #[error("entry {seq} is not covered by the latest checkpoint (size {size})")]
+    NotCovered { seq: u64, size: u64 },
+    #[error("no such proof in a tree of size {size}: {source}")]
+    NoSuchProof {
+        size: u64,
+        source: crate::merkle::RangeError,
+    },
+    #[error("cannot make the receipt: {0}")]
+    Receipt(#[source] crate::receipt::ReceiptError),
+    #[error("the archive's genesis statement produced no outcome")]
+    GenesisNoOutcome,
     #[error("{path} holds checkpoint key {found:?}, not the key the archive's genesis names ({expected:?}): the archive signs checkpoints only with its own key; restore its checkpoint.key from a backup")]
     WrongCheckpointKey {
         path: PathBuf,
@@ -461,9 +474,7 @@ impl Archive {
         match out.into_iter().next() {
             Some(Ok(_)) => Ok(()),
             Some(Err(r)) => Err(ArchiveError::Genesis(r)),
-            None => Err(ArchiveError::Checkpoint(
-                "genesis produced no outcome".into(),
-            )),
+            None => Err(ArchiveError::GenesisNoOutcome),
         }
     }
 
@@ -950,7 +961,7 @@ impl Archive {
         let signer = self.checkpoint_key()?.note_signer()?;
         let note = checkpoint
             .sign(&signer)
-            .map_err(|e| ArchiveError::Checkpoint(e.to_string()))?;
+            .map_err(ArchiveError::SignCheckpoint)?;
         batch.insert(
             &store::seq_key(store::CHECKPOINT, size)[..],
             note.as_bytes(),
@@ -1237,18 +1248,15 @@ impl Store {
     pub fn receipt(&self, seq: u64) -> Result<crate::receipt::Receipt, ArchiveError> {
         let (size, note) = self
             .latest_checkpoint()?
-            .ok_or_else(|| ArchiveError::Checkpoint("the archive has no checkpoint yet".into()))?;
+            .ok_or(ArchiveError::NoCheckpoint)?;
         if seq >= size {
-            return Err(ArchiveError::Checkpoint(format!(
-                "entry {seq} is not covered by the latest checkpoint (size {size})"
-            )));
+            return Err(ArchiveError::NotCovered { seq, size });
         }
         let bytes = self
             .entry_bytes(seq)?
             .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} is missing")))?;
         let proof = self.inclusion_proof(seq, size)?;
-        crate::receipt::Receipt::new(&bytes, note, &proof)
-            .map_err(|e| ArchiveError::Checkpoint(e.to_string()))
+        crate::receipt::Receipt::new(&bytes, note, &proof).map_err(ArchiveError::Receipt)
     }
 
     /// The latest signed checkpoint.
@@ -1269,9 +1277,7 @@ impl Store {
 fn tree_error(e: merkle::TreeError<StoreError>, size: u64) -> ArchiveError {
     match e {
         merkle::TreeError::Store(s) => ArchiveError::Store(s),
-        merkle::TreeError::Range(r) => {
-            ArchiveError::Checkpoint(format!("no such proof in a tree of size {size}: {r}"))
-        }
+        merkle::TreeError::Range(source) => ArchiveError::NoSuchProof { size, source },
     }
 }
 
