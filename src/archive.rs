@@ -14,7 +14,7 @@ use crate::registry::{GenesisPayload, Registry, RegistryChange, PAYLOAD};
 use crate::rules::{self, Effects, MemIndex, Overlay, RuleError};
 use crate::seen::SeenStatements;
 use crate::statement::{BodyError, Draft, Kind, SignatureFault, StatementBody, StatementFile};
-use crate::store::{self, Head, Store, StoreError};
+use crate::store::{self, Head, Store, StoreError, DB_DIR};
 use crate::treefile::Access;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -24,7 +24,6 @@ use std::path::{Path, PathBuf};
 /// File name of the archive's checkpoint signing key inside the archive dir.
 pub const CHECKPOINT_KEY_FILE: &str = "checkpoint.key";
 const LOCK_FILE: &str = "temoin.lock";
-use crate::store::DB_DIR;
 
 /// Settings fixed at `init`, stored in the archive.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -382,12 +381,9 @@ impl Archive {
             .ok_or_else(|| init_err("give the new archive's own directory name".into()))?
             .to_string_lossy()
             .into_owned();
-        let parent = match dir.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        crate::durable::create_dir_all(&parent).map_err(StoreError::from)?;
-        remove_abandoned_inits(&parent, &name)?;
+        let parent = crate::durable::parent_of(dir);
+        crate::durable::create_dir_all(parent).map_err(StoreError::from)?;
+        remove_abandoned_inits(parent, &name)?;
         let aside = parent.join(format!(
             "{}{}-{}",
             aside_prefix(&name),
@@ -418,7 +414,7 @@ impl Archive {
                 )),
             });
         }
-        crate::durable::sync_dir(&parent).map_err(StoreError::from)?;
+        crate::durable::sync_dir(parent).map_err(StoreError::from)?;
         Archive::open(dir)
     }
 

@@ -75,7 +75,7 @@ pub fn create_dir_all(dir: &Path) -> Result<(), SyncError> {
 }
 
 /// The directory holding `path` (`.` for a bare file name).
-fn parent_of(path: &Path) -> &Path {
+pub fn parent_of(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

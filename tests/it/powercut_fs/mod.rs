@@ -31,6 +31,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// is the one this model holds.
 const TTL: Duration = Duration::ZERO;
 
+/// The file-type bits of a mode, and the type of a regular file (stat(2)).
+const S_IFMT: u32 = 0o170000;
+const S_IFREG: u32 = 0o100000;
+
 enum Body {
     File {
         data: Vec<u8>,
@@ -440,7 +444,7 @@ impl Filesystem for SyncedFs {
         _rdev: u32,
         reply: ReplyEntry,
     ) {
-        if mode & libc_s_ifmt() != libc_s_ifreg() {
+        if mode & S_IFMT != S_IFREG {
             return reply.error(Errno::EPERM);
         }
         let body = Body::File {
@@ -700,12 +704,4 @@ impl Filesystem for SyncedFs {
         };
         answer!(reply, r, |_| reply.ok());
     }
-}
-
-fn libc_s_ifmt() -> u32 {
-    0o170000
-}
-
-fn libc_s_ifreg() -> u32 {
-    0o100000
 }
