@@ -465,3 +465,36 @@ fn init_cut_at_every_sync_leaves_nothing_or_a_whole_archive() {
         "the cuts did not reach both sides of init's rename"
     );
 }
+
+/// A write that failed midway (the disk stopped answering) leaves the
+/// writer refusing every later write, even once the disk answers again:
+/// sled may hold rows of the failed batch that were never made durable,
+/// and a later acknowledgement would stand on them.
+#[test]
+fn after_a_failed_write_the_writer_acknowledges_nothing_more() {
+    if skip_without_fuse() {
+        return;
+    }
+    let fx = Fixture::standard(1);
+    let fs = SyncedFs::with_tree(Some(fx.tmp.path()));
+    let mnt = tempfile::tempdir().unwrap();
+    let session = fs
+        .mount(mnt.path())
+        .expect("mount the power-cut file system");
+    let mut a = temoin::Archive::open(&mnt.path().join("archive")).unwrap();
+    let size = a.size();
+    fs.cut();
+    let failed = a.ingest(&note(&fx.keys.ngo, "written as the disk fails"));
+    assert!(
+        failed.is_err(),
+        "a write to a failed disk was acknowledged: {failed:?}"
+    );
+    fs.restore();
+    match a.ingest(&note(&fx.keys.ngo, "written once the disk answers again")) {
+        Err(temoin::ArchiveError::WriteFailed) => {}
+        other => panic!("the writer wrote again after a failed write: {other:?}"),
+    }
+    assert_eq!(a.size(), size);
+    drop(a);
+    drop(session);
+}

@@ -124,6 +124,12 @@ impl SyncedFs {
         self.inner.1.notify_all();
     }
 
+    /// The disk answers again after a cut (a transient failure, not a power
+    /// cut: nothing unsynced is dropped).
+    pub fn restore(&self) {
+        self.state().cut = false;
+    }
+
     /// Sync calls seen since [`SyncedFs::arm`].
     pub fn syncs(&self) -> u64 {
         self.state().syncs
