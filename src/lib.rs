@@ -1,58 +1,18 @@
 //! # temoin — an evidence-grade archive of testimonies
 //!
-//! Statements signed by their authors (Ed25519) are appended to a
-//! hash-chained log inside an RFC 9162 Merkle tree, stored in sled, with
-//! signed C2SP checkpoints. Projections rebuild each incident's state from
-//! the log, and every projected fact names the entries it came from.
+//! The `temoin` package is the command line; this library is its printing
+//! side (the chain-of-custody report) and one name for the crates below it,
+//! so that `temoin::archive`, `temoin::statement`... keep one path:
 //!
-//! The byte formats are specified in `docs/FORMAT.md`; this crate is one
-//! implementation of that specification. The command-line tool `temoin` is
-//! a thin layer over this library.
+//! - `temoin-core`: the portable verification core (formats, hashes,
+//!   proofs, signatures, rules), no storage;
+//! - `temoin-archive`: the sealed store, the writer and the reader, ingest,
+//!   audit, projections, receipts and bundles;
+//! - `temoin-bench`: the harness of `temoin bench`.
 //!
-//! ```no_run
-//! use temoin::{archive::{Archive, Config}, keys::SecretKey, statement::{Draft, Kind}};
-//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let custodian = SecretKey::generate("custodian")?;
-//! let mut archive = Archive::init("archive".as_ref(), Config::new("temoin.example/demo"), &custodian, "Custodian")?;
-//! let note = Draft::new(Kind::Note).part("text", "Premier témoignage reçu.").sign(&custodian)?;
-//! let accepted = archive.ingest(&note)?.expect("accepted");
-//! println!("appended as entry {}", accepted.seq);
-//! # Ok(()) }
-//! ```
+//! The byte formats are specified in `docs/FORMAT.md`.
 
 #![forbid(unsafe_code)]
 
-pub mod appendfile;
-pub mod archive;
-pub mod audit;
-pub mod bench;
-pub mod bundle;
-pub use temoin_core::checkpoint;
-pub use temoin_core::compose;
-pub mod compromise;
-pub mod demo;
-pub mod derived;
-pub use temoin_core::domain;
-pub mod durable;
-pub use temoin_core::encoding;
-pub use temoin_core::entry;
-pub use temoin_core::hash;
-pub use temoin_core::json;
-pub mod keys;
-pub use temoin_core::merkle;
-pub use temoin_core::note;
-pub mod par;
-pub mod projection;
-pub mod receipt;
-pub use temoin_core::registry;
+pub use temoin_archive::*;
 pub mod report;
-pub use temoin_core::rules;
-pub mod seen;
-pub use temoin_core::statement;
-pub mod store;
-pub use temoin_core::time;
-pub mod treefile;
-
-pub use archive::{Accepted, Archive, ArchiveError, Config, Refusal};
-pub use hash::Digest;
-pub use statement::{Draft, Kind, StatementFile};

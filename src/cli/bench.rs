@@ -6,7 +6,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::{ExitCode, Stdio};
 use std::time::Instant;
-use temoin::bench::{self, ChildRun, Host, Options, Report};
+use temoin_bench::{self as bench, ChildRun, Host, Options, Report};
 
 #[derive(Subcommand)]
 pub enum Command {

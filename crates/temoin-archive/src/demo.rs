@@ -22,9 +22,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// The seed's statements (see the file's `about`).
-pub const SEED_JSON: &str = include_str!("../examples/seed/demo.json");
+pub const SEED_JSON: &str = include_str!("../../../examples/seed/demo.json");
 /// The seed article: the demo's press source, kept verbatim.
-pub const ARTICLE: &str = include_str!("../examples/seed/mali-drone-strikes-2025.fr.txt");
+pub const ARTICLE: &str = include_str!("../../../examples/seed/mali-drone-strikes-2025.fr.txt");
 /// File name of the article in `examples/seed/`.
 pub const ARTICLE_FILE: &str = "mali-drone-strikes-2025.fr.txt";
 
@@ -36,14 +36,23 @@ pub const FROM: &str = "2025-10-24";
 pub const TO: &str = "2025-11-14";
 
 const DEMO_KEYS: [(&str, &str); 5] = [
-    ("demo-custodian", include_str!("../keys/demo-custodian.key")),
+    (
+        "demo-custodian",
+        include_str!("../../../keys/demo-custodian.key"),
+    ),
     (
         "demo-journalist",
-        include_str!("../keys/demo-journalist.key"),
+        include_str!("../../../keys/demo-journalist.key"),
     ),
-    ("demo-ngo", include_str!("../keys/demo-ngo.key")),
-    ("demo-reviewer", include_str!("../keys/demo-reviewer.key")),
-    ("demo-archive", include_str!("../keys/demo-archive.key")),
+    ("demo-ngo", include_str!("../../../keys/demo-ngo.key")),
+    (
+        "demo-reviewer",
+        include_str!("../../../keys/demo-reviewer.key"),
+    ),
+    (
+        "demo-archive",
+        include_str!("../../../keys/demo-archive.key"),
+    ),
 ];
 
 #[derive(Debug, thiserror::Error)]

@@ -14,18 +14,18 @@
 //! drafts ([`Generator::next_batch`]), the caller signs them (in parallel),
 //! and tells the generator what they became ([`Generator::observe`]).
 
-use crate::domain::{
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::collections::VecDeque;
+use temoin_core::domain::{
     Amendment, Annotation, ClaimFigures, Claims, Count, DatePrecision, Incident, Place, Relation,
     Retraction, Sex, Source, Stance, SummaryClaim, Testimony, Victim, VictimStatus, When, TEXT,
     WITNESS,
 };
-use crate::hash::Digest;
-use crate::keys::SecretKey;
-use crate::registry::{self, EnrollPayload, PAYLOAD};
-use crate::statement::{Draft, Kind, Part, StatementFile};
-use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
-use std::collections::VecDeque;
+use temoin_core::hash::Digest;
+use temoin_core::keys::SecretKey;
+use temoin_core::registry::{self, EnrollPayload, PAYLOAD};
+use temoin_core::statement::{Draft, Kind, Part, StatementFile};
 
 /// Entries gathered by one incident, on average.
 pub const PER_INCIDENT: u32 = 100;
@@ -86,7 +86,7 @@ pub fn keys(seed: u64, authors: usize) -> Vec<SecretKey> {
 pub fn enrolments(
     keys: &[SecretKey],
     custodian: &SecretKey,
-) -> Result<Vec<StatementFile>, crate::statement::BodyError> {
+) -> Result<Vec<StatementFile>, temoin_core::statement::BodyError> {
     let cast = cast(keys.len());
     keys.iter()
         .enumerate()
@@ -359,7 +359,7 @@ impl Generator {
     fn incident(&mut self, k: usize) -> Incident {
         let inc = &self.open[k];
         let (name, commune, cercle, region, lat, lon) = PLACES[inc.place];
-        let (y, m, d) = crate::time::civil_from_days(inc.day);
+        let (y, m, d) = temoin_core::time::civil_from_days(inc.day);
         let id = inc.id.clone();
         let kind = *["drone_strike", "massacre", "abduction", "shelling"]
             .get(self.rng.gen_range(0..4))
@@ -374,7 +374,7 @@ impl Generator {
                 cercle: Some(cercle.into()),
                 region: Some(region.into()),
                 country: "ML".into(),
-                coordinates: Some(crate::domain::Coordinates { lat, lon }),
+                coordinates: Some(temoin_core::domain::Coordinates { lat, lon }),
             },
             when: When {
                 start: format!("{y:04}-{m:02}-{d:02}"),
@@ -484,8 +484,8 @@ impl Generator {
         let incidents: Vec<String> = self.recent.iter().skip(start).take(n).cloned().collect();
         let dead = self.rng.gen_range(5..40);
         let day = (BASE_TIME_MS + self.made as i64 * STEP_MS) / 86_400_000;
-        let (fy, fm, fd) = crate::time::civil_from_days(day - 21);
-        let (ty, tm, td) = crate::time::civil_from_days(day);
+        let (fy, fm, fd) = temoin_core::time::civil_from_days(day - 21);
+        let (ty, tm, td) = temoin_core::time::civil_from_days(day);
         let s = SummaryClaim {
             source: Source {
                 relation: Relation::Press,

@@ -1225,7 +1225,7 @@ mod tests {
     /// An archive of the bench's statements (amendments, retractions,
     /// annotations...: many refs), of at least `entries` entries.
     fn build(path: &std::path::Path, entries: usize) {
-        use crate::bench::gen;
+        use temoin_workload as gen;
         let authors = 6;
         let keys = gen::keys(1, authors);
         let custodian =

@@ -15,16 +15,16 @@
 //! (`/proc/self/clear_refs`) before they start, so each phase's peak is its
 //! own as well.
 
-pub mod gen;
+pub use temoin_workload as gen;
 
-use crate::archive::{Archive, ArchiveError, Config};
-use crate::keys::SecretKey;
-use crate::statement::{SignedStatement, StatementBody, StatementFile};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use temoin_archive::archive::{Archive, ArchiveError, Config};
+use temoin_archive::keys::SecretKey;
+use temoin_archive::statement::{SignedStatement, StatementBody, StatementFile};
 
 /// What to run.
 #[derive(Clone, Debug)]
@@ -86,12 +86,12 @@ pub fn run_phase(phase: &str, dir: &Path) -> Result<PhaseOutput, BenchError> {
     let a = Archive::open(dir)?;
     let t = Instant::now();
     let (entries, fault) = match phase {
-        "audit" => match crate::audit::audit(a.store(), &mut |_| {})? {
+        "audit" => match temoin_archive::audit::audit(a.store(), &mut |_| {})? {
             Ok(r) => (r.entries, None),
             Err(f) => (f.seq, Some(f.to_string())),
         },
         "rebuild" => {
-            let r = crate::projection::Projections::new(a.store())
+            let r = temoin_archive::projection::Projections::new(a.store())
                 .rebuild(&mut |_| {})
                 .map_err(|e| BenchError::Setup(format!("rebuild: {e}")))?;
             let fault = (!r.matched())
@@ -203,7 +203,7 @@ pub enum BenchError {
     #[error(transparent)]
     Archive(#[from] ArchiveError),
     #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
+    Store(#[from] temoin_archive::store::StoreError),
     #[error("{0}")]
     Setup(String),
     #[error(
@@ -294,14 +294,14 @@ impl Drop for TempDir {
 
 /// Sign specs on all cores.
 fn sign_all(keys: &[SecretKey], specs: Vec<gen::Spec>) -> Result<Vec<StatementFile>, BenchError> {
-    crate::par::map(specs, |s| s.draft.sign(&keys[s.author]))
+    temoin_archive::par::map(specs, |s| s.draft.sign(&keys[s.author]))
         .into_iter()
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| BenchError::Setup(format!("a generated draft does not sign: {e}")))
 }
 
 fn check_outcomes(
-    outs: Vec<Result<crate::Accepted, crate::Refusal>>,
+    outs: Vec<Result<temoin_archive::Accepted, temoin_archive::Refusal>>,
     first: u64,
 ) -> Result<(), BenchError> {
     for (i, o) in outs.into_iter().enumerate() {
@@ -334,12 +334,12 @@ pub fn run(opts: &Options, host: &mut dyn Host) -> Result<Report, BenchError> {
             let d = std::env::temp_dir().join(format!(
                 "temoin-bench-{}-{}",
                 std::process::id(),
-                crate::time::now_ms()
+                temoin_archive::time::now_ms()
             ));
             (d.clone(), Some(TempDir(d)))
         }
     };
-    let cores = crate::par::threads();
+    let cores = temoin_archive::par::threads();
     let mut report = Report {
         entries: opts.entries,
         authors,
@@ -526,7 +526,7 @@ pub fn run(opts: &Options, host: &mut dyn Host) -> Result<Report, BenchError> {
             let t = Instant::now();
             let a = Archive::open(&dir)?;
             let verdict =
-                crate::audit::audit(a.store(), &mut |n| host.progress("verify", n, size))?;
+                temoin_archive::audit::audit(a.store(), &mut |n| host.progress("verify", n, size))?;
             report.audit_per_s = size as f64 / secs(t.elapsed());
             if let Err(f) = verdict {
                 return Err(BenchError::Audit(f.to_string()));
@@ -616,7 +616,7 @@ fn measure_proofs(archive: &Archive, seed: u64) -> Result<(f64, f64), BenchError
             .store()
             .merkle_node(0, s)
             .map_err(BenchError::Store)?;
-        crate::merkle::verify_inclusion(&leaf, s, size, &proof, &root)
+        temoin_archive::merkle::verify_inclusion(&leaf, s, size, &proof, &root)
             .map_err(|e| BenchError::Setup(format!("inclusion proof of entry {s}: {e}")))?;
     }
     Ok((times[0], times[1]))
@@ -629,7 +629,7 @@ fn raw_bytes(archive: &Archive, host: &mut dyn Host) -> Result<u64, BenchError> 
     for item in archive.store().entries_from(0) {
         let (seq, bytes) = item?;
         total += bytes.len() as u64;
-        let entry = crate::entry::Entry::from_bytes(&bytes)
+        let entry = temoin_archive::entry::Entry::from_bytes(&bytes)
             .map_err(|e| BenchError::Setup(format!("entry {seq}: {e}")))?;
         let body = StatementBody::decode(&entry.statement.body_bytes)
             .map_err(|e| BenchError::Setup(format!("entry {seq}: {e}")))?;
@@ -644,7 +644,7 @@ fn raw_bytes(archive: &Archive, host: &mut dyn Host) -> Result<u64, BenchError> 
 /// The incident with the number of entries closest to 100 among the first
 /// ones generated: its bundle's export and offline verification.
 fn measure_export(archive: &Archive, report: &mut Report) -> Result<(), BenchError> {
-    use crate::bundle::{self, ExportOptions, Scope};
+    use temoin_archive::bundle::{self, ExportOptions, Scope};
     let mut best: Option<(String, u64)> = None;
     for i in 0..20u64 {
         let id = format!("inc-{i:06}");
@@ -672,7 +672,7 @@ fn measure_export(archive: &Archive, report: &mut Report) -> Result<(), BenchErr
         scope: Scope::Incident(id.clone()),
         withhold: Vec::new(),
     };
-    let now = crate::time::now_ms();
+    let now = temoin_archive::time::now_ms();
     // Once untimed (first touches of the store), then timed.
     let _ = bundle::export(archive.store(), &opts, now);
     let t = Instant::now();
@@ -742,12 +742,16 @@ fn extras(
     phases.start();
     let archive = Archive::open(dir)?;
     let upto = size / 2;
-    let projections = crate::projection::Projections::new(archive.store());
+    let projections = temoin_archive::projection::Projections::new(archive.store());
     let mut best: Option<(u64, String)> = None;
-    for item in archive.store().db.scan_prefix([crate::store::INCIDENT]) {
-        let (k, v) = item.map_err(crate::store::StoreError::from)?;
-        let info: crate::rules::IncidentInfo =
-            crate::encoding::decode_canonical(&v, 1 << 20, "incident index")
+    for item in archive
+        .store()
+        .db
+        .scan_prefix([temoin_archive::store::INCIDENT])
+    {
+        let (k, v) = item.map_err(temoin_archive::store::StoreError::from)?;
+        let info: temoin_archive::rules::IncidentInfo =
+            temoin_archive::encoding::decode_canonical(&v, 1 << 20, "incident index")
                 .map_err(|e| BenchError::Setup(e.to_string()))?;
         let id = String::from_utf8_lossy(&k[1..]).into_owned();
         let good = |at: u64| at + 800 <= upto;
