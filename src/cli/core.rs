@@ -326,48 +326,35 @@ fn ingest(
     let bar = progress(files.len() as u64, "ingest", quiet || json);
     let mut all = Vec::with_capacity(files.len());
     let mut any_refused = false;
-    let prechecker = archive.prechecker();
-    // The next batch is read, decoded and prechecked (signatures, parts) on
-    // another thread while this one is checked against the log and written.
-    std::thread::scope(|s| -> Result<(), CliError> {
-        let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        s.spawn(move || {
-            for chunk in files.chunks(batch_size) {
-                let item = read_batch(chunk).map(|(decoded, outcomes)| {
-                    let pre = prechecker.check(decoded);
-                    (chunk.len(), outcomes, pre)
-                });
-                let failed = item.is_err();
-                if tx.send(item).is_err() || failed {
-                    break;
-                }
-            }
-        });
-        for item in rx {
-            let (n, outcomes, pre) = item?;
-            let mut results = archive.ingest_prechecked(pre)?.into_iter();
-            let done: Vec<(PathBuf, Result<Accepted, Refusal>)> = outcomes
-                .into_iter()
-                .filter_map(|(f, o)| match o {
-                    Some(r) => Some((f, r)),
-                    None => results.next().map(|r| (f, r)),
-                })
-                .collect();
-            // The batch is durable now: acknowledge it before the next.
-            if let Some(rd) = receipt_dir {
-                let accepted = done.iter().filter_map(|(_, r)| r.as_ref().ok());
-                super::evidence::save_receipts(&archive, rd, accepted)?;
-            }
-            if !json {
-                bar.suspend(|| {
-                    let _ = report_outcomes(&done, false);
-                });
-            }
-            any_refused |= done.iter().any(|(_, r)| r.is_err());
-            bar.inc(n as u64);
-            all.extend(done);
+    let batches = files.chunks(batch_size).map(|chunk| {
+        let (decoded, slots) = read_batch(chunk)?;
+        Ok((slots, decoded))
+    });
+    temoin::bulk::ingest_pipelined(&mut archive, batches, |archive, batch| {
+        let n = batch.tag.len() as u64;
+        let mut results = batch.outcomes.into_iter();
+        let done: Vec<(PathBuf, Result<Accepted, Refusal>)> = batch
+            .tag
+            .into_iter()
+            .filter_map(|(f, o)| match o {
+                Some(r) => Some((f, r)),
+                None => results.next().map(|r| (f, r)),
+            })
+            .collect();
+        // The batch is durable now: acknowledge it before the next.
+        if let Some(rd) = receipt_dir {
+            let accepted = done.iter().filter_map(|(_, r)| r.as_ref().ok());
+            super::evidence::save_receipts(archive, rd, accepted)?;
         }
-        Ok(())
+        if !json {
+            bar.suspend(|| {
+                let _ = report_outcomes(&done, false);
+            });
+        }
+        any_refused |= done.iter().any(|(_, r)| r.is_err());
+        bar.inc(n);
+        all.extend(done);
+        Ok::<(), CliError>(())
     })?;
     bar.finish_and_clear();
     if json {

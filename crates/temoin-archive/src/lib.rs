@@ -27,6 +27,7 @@ pub mod audit;
 pub mod bundle;
 pub use temoin_core::checkpoint;
 pub use temoin_core::compose;
+pub mod bulk;
 pub mod compromise;
 pub mod demo;
 pub mod derived;
