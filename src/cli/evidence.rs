@@ -8,7 +8,10 @@ use temoin::archive::Archive;
 use temoin::bundle::{self, Bundle, ExportOptions, Scope, Verdict};
 use temoin::checkpoint::Checkpoint;
 use temoin::note::VerifierKey;
-use temoin::receipt::{self, ConsistencyProof, Receipt, MAX_RECEIPT_FILE_BYTES};
+use temoin::receipt::{
+    self, ConsistencyError, ConsistencyProof, HistoryError, ProofFrom, Receipt,
+    MAX_RECEIPT_FILE_BYTES,
+};
 use temoin::report;
 
 #[derive(Subcommand)]
@@ -398,9 +401,7 @@ fn verify_receipt(
         }
         (None, None, Some(dir)) => {
             let a = Archive::open_reader(dir)?;
-            let s = r
-                .verify_in_archive(&key, a.store())
-                .map_err(receipt_failed)?;
+            let s = r.verify_in_log(&key, &a).map_err(receipt_failed)?;
             (s.receipt, Some(s.later))
         }
         (None, None, None) => (r.verify(&key).map_err(receipt_failed)?, None),
@@ -690,63 +691,24 @@ fn verify_consistency(
             ))
         }
     };
-    let open = |note: &str, which: &str| {
-        Checkpoint::open(note, &key).map_err(|e| {
-            CliError::failed(format!(
-                "checkpoint {which} does not verify with {key}: {e}"
+    let proof_file = match proof_file {
+        Some(p) => Some(
+            ConsistencyProof::from_json(&read_small(p, "consistency proof")?)
+                .map_err(|e| CliError::failed(format!("{}: {e}", p.display())))?,
+        ),
+        None => None,
+    };
+    let from = match (&proof_file, &opened_archive) {
+        (Some(f), _) => ProofFrom::File(f),
+        (None, Some(a)) => ProofFrom::Log(a),
+        (None, None) => {
+            return Err(CliError::usage(
+                "give --archive DIR or --consistency-proof FILE",
             ))
-        })
-    };
-    let o = open(&old_note, "OLD")?;
-    let n = open(&new_note, "NEW")?;
-    let proof = match (&opened_archive, proof_file) {
-        (_, Some(p)) => {
-            let f = ConsistencyProof::from_json(&read_small(p, "consistency proof")?)
-                .map_err(|e| CliError::failed(format!("{}: {e}", p.display())))?;
-            if f.old_size != o.size || f.new_size != n.size {
-                return Err(CliError::failed(format!(
-                    "the proof is for sizes {} -> {}, the checkpoints are {} -> {}",
-                    f.old_size, f.new_size, o.size, n.size
-                )));
-            }
-            let signed = f
-                .signed_checkpoint(&key)
-                .map_err(|e| CliError::failed(format!("{}: {e}", p.display())))?;
-            // The file's checkpoint is signed: of NEW's size, it must be NEW,
-            // or the two signed notes together prove a rewrite.
-            if let (Some(cp), Some(note)) = (signed, &f.checkpoint) {
-                if cp.root != n.root {
-                    let e = receipt::check_history(note, &new_note, &key, &[])
-                        .err()
-                        .map(|e| e.to_string())
-                        .unwrap_or_default();
-                    return history_failed(e, json);
-                }
-            }
-            f.hashes()
-                .map_err(|e| CliError::failed(format!("{}: {e}", p.display())))?
         }
-        (Some(a), None) => {
-            if o.size > n.size {
-                return Err(CliError::usage(format!(
-                    "OLD (size {}) is larger than NEW (size {}): give the earlier checkpoint first",
-                    o.size, n.size
-                )));
-            }
-            if n.size > a.size() {
-                return Err(CliError::failed(format!(
-                    "NEW has tree size {} but this archive holds only {} entries: it cannot be NEW's archive, or it lost entries",
-                    n.size,
-                    a.size()
-                )));
-            }
-            a.store()
-                .consistency_proof(o.size, n.size)
-                .map_err(|e| CliError::failed(e.to_string()))?
-        }
-        (None, None) => unreachable_usage()?,
     };
-    match receipt::check_history(&old_note, &new_note, &key, &proof) {
+    let from_log = matches!(from, ProofFrom::Log(_));
+    match receipt::verify_consistency(&old_note, &new_note, &key, from) {
         Ok((o, n)) => {
             if json {
                 print_json(&serde_json::json!({
@@ -765,15 +727,18 @@ fn verify_consistency(
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(e) => {
-            let msg = match (&opened_archive, &e) {
-                (Some(a), receipt::HistoryError::ProofFails { .. }) => {
-                    archive_diagnosis(a, &o, &n).unwrap_or_else(|| e.to_string())
-                }
-                _ => e.to_string(),
-            };
-            history_failed(msg, json)
-        }
+        // What was given does not fit together: nothing was checked.
+        Err(ConsistencyError::History(HistoryError::Order { .. })) if from_log => Err(
+            CliError::usage("OLD is larger than NEW: give the earlier checkpoint first"),
+        ),
+        Err(
+            e @ (ConsistencyError::Input(_)
+            | ConsistencyError::Log(_)
+            | ConsistencyError::History(
+                HistoryError::Checkpoint { .. } | HistoryError::ProofSizes { .. },
+            )),
+        ) => Err(CliError::failed(e.to_string())),
+        Err(e) => history_failed(e.to_string(), json),
     }
 }
 
@@ -782,41 +747,6 @@ fn history_failed(msg: String, json: bool) -> CliResult {
         print_json(&serde_json::json!({"ok": false, "error": msg}))?;
     }
     Err(CliError::failed(msg))
-}
-
-fn unreachable_usage() -> Result<Vec<[u8; 32]>, CliError> {
-    Err(CliError::usage(
-        "give --archive DIR or --consistency-proof FILE",
-    ))
-}
-
-/// What the archive's present tree shows when its consistency proof does
-/// not connect OLD to NEW. Only a tree that matches NEW but not OLD shows
-/// that NEW's tree does not contain OLD's; otherwise the archive is not
-/// NEW's log and its proof says nothing about the two checkpoints.
-fn archive_diagnosis(a: &Archive, old: &Checkpoint, new: &Checkpoint) -> Option<String> {
-    let agrees = |cp: &Checkpoint| {
-        a.store()
-            .root_at(cp.size)
-            .map(|r| r == cp.root)
-            .unwrap_or(false)
-    };
-    let (o, n) = (hex::encode(old.root), hex::encode(new.root));
-    match (agrees(old), agrees(new)) {
-        (false, true) => Some(format!(
-            "LOG REWRITTEN: the archive key signed checkpoint OLD (size {}, root {o}) and checkpoint NEW (size {}, root {n}); the archive's present tree matches NEW but not OLD: its first {} entries are not those it signed in OLD. Keep both signed checkpoints and a copy of the archive (check its tree with `temoin verify`): together they prove the archive's history was changed.",
-            old.size, new.size, old.size
-        )),
-        (true, false) => Some(format!(
-            "NOT PROVEN: the archive's present tree matches OLD (size {}, root {o}) but not NEW (size {}, root {n}), so it cannot connect them: NEW is not of this copy of the log (another copy, or this one lost or changed entries). Check NEW against the archive it came from.",
-            old.size, new.size
-        )),
-        (false, false) => Some(format!(
-            "NOT PROVEN: the archive's present tree matches neither OLD (size {}, root {o}) nor NEW (size {}, root {n}), so it cannot connect them; this archive's log is not the one its key signed in these checkpoints.",
-            old.size, new.size
-        )),
-        (true, true) => None,
-    }
 }
 
 /// Write `<statement-hash>.receipt.json` in `dir` for each accepted

@@ -5,7 +5,10 @@ use crate::evidence_support;
 
 use evidence_support::*;
 use temoin::audit;
-use temoin::receipt::{self, ConsistencyProof, HistoryError, Receipt, ReceiptError};
+use temoin::receipt::{
+    self, ConsistencyError, ConsistencyProof, Diagnosis, HistoryError, ProofFrom, Receipt,
+    ReceiptError,
+};
 
 fn receipt_of(f: &Fixture, name: &str) -> Receipt {
     let a = f.open();
@@ -115,7 +118,7 @@ fn a_later_checkpoint_proves_the_statement_is_still_there() {
     assert_eq!(s.later.size, 12);
 
     // With the archive itself.
-    let s = r.verify_in_archive(&key, st).expect("still there");
+    let s = r.verify_in_log(&key, &a).expect("still there");
     assert_eq!(s.later.size, 12);
 
     // A proof for other sizes is refused, and a doctored one fails.
@@ -210,6 +213,16 @@ fn a_rewritten_log_is_caught_by_consistency_with_an_earlier_checkpoint() {
         }) => {}
         other => panic!("rewrite not caught: {other:?}"),
     }
+    // With the rewritten archive at hand, its present tree shows the
+    // rewrite: it matches NEW but not the OLD the same key signed.
+    match receipt::verify_consistency(&old, &new, &key, ProofFrom::Log(&a)) {
+        Err(ConsistencyError::Diagnosed(Diagnosis::Rewritten {
+            old_size: 7,
+            new_size: 12,
+            ..
+        })) => {}
+        other => panic!("rewrite not diagnosed: {other:?}"),
+    }
     // ...but the re-signed checkpoint at the same size differs from the
     // kept one: two signed, contradictory checkpoints prove it.
     let resigned = st.checkpoint_note(7).unwrap().unwrap();
@@ -220,7 +233,7 @@ fn a_rewritten_log_is_caught_by_consistency_with_an_earlier_checkpoint() {
     ));
     // t1 (entry 5) is untouched, but its receipt's tree is not the
     // archive's any more: the archive cannot prove it kept it.
-    match receipt.verify_in_archive(&key, st) {
+    match receipt.verify_in_log(&key, &a) {
         Err(ReceiptError::Consistency(m)) => assert!(m.contains("rewritten"), "{m}"),
         other => panic!("{other:?}"),
     }

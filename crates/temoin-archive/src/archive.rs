@@ -1270,6 +1270,30 @@ impl Store {
     }
 }
 
+/// Receipts and checkpoints are checked against the archive at hand
+/// through the core's [`Log`](crate::receipt::Log).
+impl crate::receipt::Log for Archive {
+    type Error = ArchiveError;
+    fn latest_checkpoint(&self) -> Result<Option<(u64, String)>, ArchiveError> {
+        Ok(self.store.latest_checkpoint()?)
+    }
+    fn size(&self) -> u64 {
+        self.head.size
+    }
+    fn root_at(&self, size: u64) -> Result<[u8; 32], ArchiveError> {
+        self.store.root_at(size)
+    }
+    fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<[u8; 32]>, ArchiveError> {
+        self.store.inclusion_proof(seq, size)
+    }
+    fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<[u8; 32]>, ArchiveError> {
+        self.store.consistency_proof(old, new)
+    }
+    fn entry_bytes(&self, seq: u64) -> Result<Option<Vec<u8>>, ArchiveError> {
+        Ok(self.store.entry_bytes(seq)?.map(|b| b.to_vec()))
+    }
+}
+
 fn tree_error(e: merkle::TreeError<StoreError>, size: u64) -> ArchiveError {
     match e {
         merkle::TreeError::Store(s) => ArchiveError::Store(s),

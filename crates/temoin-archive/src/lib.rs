@@ -42,7 +42,7 @@ pub use temoin_core::merkle;
 pub use temoin_core::note;
 pub mod par;
 pub mod projection;
-pub mod receipt;
+pub use temoin_core::receipt;
 pub use temoin_core::registry;
 pub use temoin_core::rules;
 pub mod seen;

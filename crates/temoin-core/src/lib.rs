@@ -17,6 +17,7 @@ pub mod json;
 pub mod keys;
 pub mod merkle;
 pub mod note;
+pub mod receipt;
 pub mod registry;
 pub mod rules;
 pub mod statement;

@@ -17,6 +17,25 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
 
+/// A log that receipts and checkpoints are checked against when it is at
+/// hand: the archive's store, or a mirror's copy. Everything it answers is
+/// checked against signed checkpoints, never believed.
+pub trait Log {
+    type Error: std::fmt::Display;
+    /// The latest signed checkpoint: its tree size and its note.
+    fn latest_checkpoint(&self) -> Result<Option<(u64, String)>, Self::Error>;
+    /// Entries in the log.
+    fn size(&self) -> u64;
+    /// The root of the log's tree at a past size.
+    fn root_at(&self, size: u64) -> Result<Hash, Self::Error>;
+    /// RFC 9162 inclusion proof of leaf `seq` in the tree of size `size`.
+    fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<Hash>, Self::Error>;
+    /// RFC 9162 consistency proof from tree size `old` to `new`.
+    fn consistency_proof(&self, old: u64, new: u64) -> Result<Vec<Hash>, Self::Error>;
+    /// The bytes of entry `seq`.
+    fn entry_bytes(&self, seq: u64) -> Result<Option<Vec<u8>>, Self::Error>;
+}
+
 /// Value of the `format` field.
 pub const RECEIPT_FORMAT: &str = "temoin-receipt/v1";
 
@@ -428,14 +447,15 @@ impl Receipt {
         Ok(StillThere { receipt, later })
     }
 
-    /// Verify the receipt against an archive: its latest checkpoint (signed
-    /// by `archive_key`) must extend the receipt's (consistency proof from
-    /// the archive's tree), the entry must be in the later tree (inclusion
-    /// proof), and the archive must still hold the same entry bytes at `seq`.
-    pub fn verify_in_archive(
+    /// Verify the receipt against a live log (the archive's store, a
+    /// mirror): its latest checkpoint (signed by `archive_key`) must extend
+    /// the receipt's (consistency proof from the log's tree), the entry must
+    /// be in the later tree (inclusion proof), and the log must still hold
+    /// the same entry bytes at `seq`.
+    pub fn verify_in_log<L: Log>(
         &self,
         archive_key: &VerifierKey,
-        store: &crate::store::Store,
+        store: &L,
     ) -> Result<StillThere, ReceiptError> {
         let receipt = self.verify(archive_key)?;
         let old = &receipt.checkpoint;
@@ -482,5 +502,168 @@ impl Receipt {
             )));
         }
         Ok(StillThere { receipt, later })
+    }
+}
+
+/// Where the consistency proof between two checkpoints comes from.
+pub enum ProofFrom<'a, L: Log> {
+    /// A proof file (`temoin consistency-proof`), which may carry NEW.
+    File(&'a ConsistencyProof),
+    /// A log at hand, which computes the proof from its tree and, when the
+    /// proof fails, shows which checkpoint its tree matches.
+    Log(&'a L),
+}
+
+/// Why the log at hand cannot connect two checkpoints the archive key
+/// signed, as its present tree shows.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Diagnosis {
+    /// The tree matches NEW but not OLD: NEW's tree does not contain the
+    /// OLD tree the same key signed.
+    #[error("LOG REWRITTEN: the archive key signed checkpoint OLD (size {old_size}, root {old_root}) and checkpoint NEW (size {new_size}, root {new_root}); the archive's present tree matches NEW but not OLD: its first {old_size} entries are not those it signed in OLD. Keep both signed checkpoints and a copy of the archive (check its tree with `temoin verify`): together they prove the archive's history was changed.")]
+    Rewritten {
+        old_size: u64,
+        old_root: String,
+        new_size: u64,
+        new_root: String,
+    },
+    /// The tree matches OLD only: NEW is of another copy of the log.
+    #[error("NOT PROVEN: the archive's present tree matches OLD (size {old_size}, root {old_root}) but not NEW (size {new_size}, root {new_root}), so it cannot connect them: NEW is not of this copy of the log (another copy, or this one lost or changed entries). Check NEW against the archive it came from.")]
+    NotNewsLog {
+        old_size: u64,
+        old_root: String,
+        new_size: u64,
+        new_root: String,
+    },
+    /// The tree matches neither checkpoint.
+    #[error("NOT PROVEN: the archive's present tree matches neither OLD (size {old_size}, root {old_root}) nor NEW (size {new_size}, root {new_root}), so it cannot connect them; this archive's log is not the one its key signed in these checkpoints.")]
+    NeitherLog {
+        old_size: u64,
+        old_root: String,
+        new_size: u64,
+        new_root: String,
+    },
+}
+
+/// Why `verify-consistency` cannot say that NEW extends OLD.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConsistencyError {
+    /// The inputs do not fit together (sizes, proof file, log): nothing
+    /// was checked.
+    #[error("{0}")]
+    Input(String),
+    /// The log at hand could not answer.
+    #[error("reading the archive: {0}")]
+    Log(String),
+    /// The two checkpoints were checked and are not shown to be one history.
+    #[error(transparent)]
+    History(#[from] HistoryError),
+    /// The log at hand shows why its proof fails.
+    #[error(transparent)]
+    Diagnosed(#[from] Diagnosis),
+}
+
+/// Check that checkpoint note `new_note` extends `old_note`, both signed by
+/// `archive_key`, with a proof from a file or from a log at hand (see
+/// [`check_history`] for what each verdict proves).
+pub fn verify_consistency<L: Log>(
+    old_note: &str,
+    new_note: &str,
+    archive_key: &VerifierKey,
+    from: ProofFrom<'_, L>,
+) -> Result<(Checkpoint, Checkpoint), ConsistencyError> {
+    let open = |note: &str, which: &'static str| {
+        Checkpoint::open(note, archive_key).map_err(|e| HistoryError::Checkpoint {
+            which,
+            reason: format!("does not verify with {archive_key}: {e}"),
+        })
+    };
+    let old = open(old_note, "OLD")?;
+    let new = open(new_note, "NEW")?;
+    let proof = match &from {
+        ProofFrom::File(f) => {
+            if f.old_size != old.size || f.new_size != new.size {
+                return Err(HistoryError::ProofSizes {
+                    proof_old: f.old_size,
+                    proof_new: f.new_size,
+                    old: old.size,
+                    new: new.size,
+                }
+                .into());
+            }
+            let signed = f
+                .signed_checkpoint(archive_key)
+                .map_err(|e| ConsistencyError::Input(e.to_string()))?;
+            // The file's checkpoint is signed: of NEW's size, it must be NEW,
+            // or the two signed notes together prove a rewrite.
+            if let (Some(cp), Some(note)) = (signed, &f.checkpoint) {
+                if cp.root != new.root {
+                    check_history(note, new_note, archive_key, &[])?;
+                }
+            }
+            f.hashes()
+                .map_err(|e| ConsistencyError::Input(e.to_string()))?
+        }
+        ProofFrom::Log(log) => {
+            if old.size > new.size {
+                return Err(HistoryError::Order {
+                    old: old.size,
+                    new: new.size,
+                }
+                .into());
+            }
+            if new.size > log.size() {
+                return Err(ConsistencyError::Input(format!(
+                    "NEW has tree size {} but this archive holds only {} entries: it cannot be NEW's archive, or it lost entries",
+                    new.size,
+                    log.size()
+                )));
+            }
+            log.consistency_proof(old.size, new.size)
+                .map_err(|e| ConsistencyError::Log(e.to_string()))?
+        }
+    };
+    match check_history(old_note, new_note, archive_key, &proof) {
+        Ok(both) => Ok(both),
+        Err(e @ HistoryError::ProofFails { .. }) => match from {
+            ProofFrom::Log(log) => Err(diagnose(log, &old, &new).map_or(e.into(), Into::into)),
+            ProofFrom::File(_) => Err(e.into()),
+        },
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// What the log's present tree shows when its consistency proof does not
+/// connect OLD to NEW. Only a tree that matches NEW but not OLD shows that
+/// NEW's tree does not contain OLD's; otherwise the log is not NEW's and
+/// its proof says nothing about the two checkpoints.
+fn diagnose<L: Log>(log: &L, old: &Checkpoint, new: &Checkpoint) -> Option<Diagnosis> {
+    let agrees = |cp: &Checkpoint| log.root_at(cp.size).is_ok_and(|r| r == cp.root);
+    let (old_size, old_root, new_size, new_root) = (
+        old.size,
+        hex::encode(old.root),
+        new.size,
+        hex::encode(new.root),
+    );
+    match (agrees(old), agrees(new)) {
+        (false, true) => Some(Diagnosis::Rewritten {
+            old_size,
+            old_root,
+            new_size,
+            new_root,
+        }),
+        (true, false) => Some(Diagnosis::NotNewsLog {
+            old_size,
+            old_root,
+            new_size,
+            new_root,
+        }),
+        (false, false) => Some(Diagnosis::NeitherLog {
+            old_size,
+            old_root,
+            new_size,
+            new_root,
+        }),
+        (true, true) => None,
     }
 }
