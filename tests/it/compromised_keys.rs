@@ -575,8 +575,8 @@ fn a_registry_row_removed_behind_the_archive_is_caught_not_trusted() {
     // Views read the revocations through the registry rows (`R`); drop the
     // revocation's row, as damage or a forger would.
     {
-        let db = sled::open(s.dir.join("db")).unwrap();
-        let k = temoin::store::seq_key(temoin::store::REGISTRY, s.revocation.seq);
+        let db = crate::common::open_sled(&s.dir);
+        let k = temoin::store::layout::seq_key(temoin::store::layout::REGISTRY, s.revocation.seq);
         assert!(db.remove(k).unwrap().is_some());
         db.flush().unwrap();
     }

@@ -129,16 +129,18 @@ fn verdict_text(v: &serde_json::Value) -> String {
 /// Ways a verdict may name the row with key `k`.
 fn names_of(k: &[u8]) -> Vec<String> {
     let rest = &k[1..];
-    let seq = store::key_seq(k);
+    let seq = store::layout::key_seq(k);
     match (k[0], seq) {
-        (store::ENTRY | store::PART, Some(s)) => vec![format!("entry {s}")],
-        (store::CHECKPOINT, Some(s)) => vec![format!("size {s}")],
-        (store::REGISTRY, Some(s)) => vec![format!("R {s}")],
-        (store::STATEMENT, _) => vec![format!("H {}", hex::encode(rest))],
-        (store::INCIDENT, _) => vec![format!("I {:?}", String::from_utf8_lossy(rest))],
+        (store::layout::ENTRY | store::layout::PART, Some(s)) => vec![format!("entry {s}")],
+        (store::layout::CHECKPOINT, Some(s)) => vec![format!("size {s}")],
+        (store::layout::REGISTRY, Some(s)) => vec![format!("R {s}")],
+        (store::layout::STATEMENT, _) => vec![format!("H {}", hex::encode(rest))],
+        (store::layout::INCIDENT, _) => vec![format!("I {:?}", String::from_utf8_lossy(rest))],
         // An altered tag reads as another format, and is named so.
-        (store::META, _) if rest == b"format" => vec!["X \"format\"".into(), "of format".into()],
-        (store::META, _) => vec![format!("X {:?}", String::from_utf8_lossy(rest))],
+        (store::layout::META, _) if rest == b"format" => {
+            vec!["X \"format\"".into(), "of format".into()]
+        }
+        (store::layout::META, _) => vec![format!("X {:?}", String::from_utf8_lossy(rest))],
         (p, _) => vec![format!("{} ", p as char)],
     }
 }

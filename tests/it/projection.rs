@@ -594,12 +594,7 @@ fn cache_is_refreshed_and_rebuild_checks_what_is_stored() {
         .summaries(size)
         .unwrap();
     assert_eq!(cached, fresh);
-    assert!(f
-        .archive
-        .store()
-        .get(&store::key(store::VIEW, A.as_bytes()))
-        .unwrap()
-        .is_some());
+    assert!(f.archive.store().view(A).unwrap().is_some());
     // A new entry makes A's cached summary stale: it is recomputed.
     f.ok(
         Who::Journalist,
@@ -623,8 +618,8 @@ fn cache_is_refreshed_and_rebuild_checks_what_is_stored() {
     );
 
     // A forged cache entry that claims to be current is caught.
-    let db = &f.archive.store().db;
-    let k = store::key(store::VIEW, A.as_bytes());
+    let db = &f.archive.store().raw_db();
+    let k = store::layout::key(store::layout::VIEW, A.as_bytes());
     let forged = String::from_utf8(db.get(&k).unwrap().unwrap().to_vec())
         .unwrap()
         .replace("\"max\":3", "\"max\":30");
@@ -636,12 +631,13 @@ fn cache_is_refreshed_and_rebuild_checks_what_is_stored() {
     assert!(f.p().rebuild(&mut |_| {}).unwrap().matched());
 
     // A touch missing from the T index is caught.
-    db.remove(store::touch_key(A, size - 1)).unwrap();
+    db.remove(store::layout::touch_key(A, size - 1)).unwrap();
     let r = f.p().rebuild(&mut |_| {}).unwrap();
     assert_eq!(r.touch_mismatches.len(), 1);
     assert_eq!(r.touch_mismatches[0].missing, vec![size - 1]);
     assert!(!r.matched());
-    db.insert(store::touch_key(A, size - 1), &[]).unwrap();
+    db.insert(store::layout::touch_key(A, size - 1), &[])
+        .unwrap();
     assert!(f.p().rebuild(&mut |_| {}).unwrap().matched());
 
     use temoin::projection::Tuning;
@@ -649,7 +645,7 @@ fn cache_is_refreshed_and_rebuild_checks_what_is_stored() {
     // and removed, whether the rebuild meets the cached ids in one chunk
     // or along a fold of one-entry chunks.
     for chunk in [Tuning::default().chunk, 1] {
-        let ghost = store::key(store::VIEW, b"inc-ghost");
+        let ghost = store::layout::key(store::layout::VIEW, b"inc-ghost");
         db.insert(&ghost, &b"{}"[..]).unwrap();
         let tuning = Tuning {
             chunk,
@@ -726,9 +722,9 @@ fn rebuild_meets_a_damaged_payload_part_as_reading_the_entry_does() {
         );
     }
     let store = f.archive.store();
-    let db = &store.db;
+    let db = store.raw_db();
     let seq = f.size() - 3;
-    let key = store::seq_key(store::PART, seq);
+    let key = store::layout::seq_key(store::layout::PART, seq);
     let stored = db.get(key).unwrap().expect("the entry has parts");
     let row = store::decode_part_row(seq, &stored).unwrap();
     assert!(!row.is_empty());

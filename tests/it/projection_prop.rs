@@ -600,7 +600,7 @@ fn rows(db: &sled::Db, prefix: u8) -> Rows {
 
 fn damage(f: &Fx, d: &Damage) {
     use temoin::store;
-    let db = &f.archive.store().db;
+    let db = &f.archive.store().raw_db();
     let nth = |prefix: u8, n: usize| {
         let r = rows(db, prefix);
         let r: Vec<_> = r.into_iter().filter(|(k, _)| k[1] != 0).collect();
@@ -608,21 +608,21 @@ fn damage(f: &Fx, d: &Damage) {
     };
     match d {
         Damage::DropTouch(n) => {
-            if let Some((k, _)) = nth(store::TOUCH, *n) {
+            if let Some((k, _)) = nth(store::layout::TOUCH, *n) {
                 db.remove(k).unwrap();
             }
         }
         Damage::AddTouch { inc, n } => {
-            db.insert(store::touch_key(IDS[*inc], n % f.size()), &[])
+            db.insert(store::layout::touch_key(IDS[*inc], n % f.size()), &[])
                 .unwrap();
         }
         Damage::DropView(n) => {
-            if let Some((k, _)) = nth(store::VIEW, *n) {
+            if let Some((k, _)) = nth(store::layout::VIEW, *n) {
                 db.remove(k).unwrap();
             }
         }
         Damage::ForgeView(n) => {
-            if let Some((k, v)) = nth(store::VIEW, *n) {
+            if let Some((k, v)) = nth(store::layout::VIEW, *n) {
                 let forged = String::from_utf8(v)
                     .unwrap()
                     .replace("\"min\":", "\"min\":1");
@@ -630,15 +630,18 @@ fn damage(f: &Fx, d: &Damage) {
             }
         }
         Damage::Reformat(n) => {
-            if let Some((k, v)) = nth(store::VIEW, *n) {
+            if let Some((k, v)) = nth(store::layout::VIEW, *n) {
                 let value: Value = serde_json::from_slice(&v).unwrap();
                 db.insert(k, serde_json::to_vec_pretty(&value).unwrap())
                     .unwrap();
             }
         }
         Damage::Unknown => {
-            db.insert(store::key(store::VIEW, b"inc-zz"), &b"{}"[..])
-                .unwrap();
+            db.insert(
+                store::layout::key(store::layout::VIEW, b"inc-zz"),
+                &b"{}"[..],
+            )
+            .unwrap();
         }
     }
 }
@@ -648,7 +651,10 @@ fn damage(f: &Fx, d: &Damage) {
 fn outcome(f: &Fx, tuning: Tuning) -> (temoin::projection::RebuildReport, Rows) {
     let mut r = f.p().rebuild_tuned(tuning, &mut |_| {}).unwrap();
     r.seconds = 0.0;
-    (r, rows(&f.archive.store().db, temoin::store::VIEW))
+    (
+        r,
+        rows(f.archive.store().raw_db(), temoin::store::layout::VIEW),
+    )
 }
 
 /// However the rebuild cuts the log (chunks of one entry, so that groups
@@ -661,10 +667,10 @@ fn rebuild_tunings(ops: Vec<Op>, damages: Vec<Damage>) {
     for d in &damages {
         damage(&f, d);
     }
-    let db = &f.archive.store().db;
-    let views = rows(db, temoin::store::VIEW);
+    let db = &f.archive.store().raw_db();
+    let views = rows(db, temoin::store::layout::VIEW);
     let restore = || {
-        for (k, _) in rows(db, temoin::store::VIEW) {
+        for (k, _) in rows(db, temoin::store::layout::VIEW) {
             db.remove(k).unwrap();
         }
         for (k, v) in &views {

@@ -69,7 +69,7 @@ fn a_redaction_order_zeroes_the_part_in_the_parts_file() {
     assert_eq!(report.redacted.len(), 1);
     assert_eq!((report.redacted[0].seq, report.redacted[0].by_seq), (9, 10));
     // No erasure is left pending.
-    assert_eq!(f.db().scan_prefix([store::ERASE]).count(), 0);
+    assert_eq!(f.db().scan_prefix([store::layout::ERASE]).count(), 0);
 }
 
 #[test]
@@ -86,9 +86,12 @@ fn an_erasure_interrupted_by_a_crash_is_finished_at_the_next_open() {
         assert!(part_loc(&db, 9, &d.0).is_none(), "row gone");
         // The note's part is the last one stored before the order's payload.
         let end: u64 = temoin::encoding::decode_canonical(
-            &db.get(store::key(store::META, store::PARTS_END))
-                .unwrap()
-                .unwrap(),
+            &db.get(store::layout::key(
+                store::layout::META,
+                store::layout::PARTS_END,
+            ))
+            .unwrap()
+            .unwrap(),
             16,
             "end",
         )
@@ -106,7 +109,7 @@ fn an_erasure_interrupted_by_a_crash_is_finished_at_the_next_open() {
             .unwrap();
         file.write_all_at(&bytes, offset).unwrap();
         db.insert(
-            store::seq_key(store::ERASE, offset),
+            store::layout::seq_key(store::layout::ERASE, offset),
             temoin::encoding::encode(&len),
         )
         .unwrap();
@@ -120,7 +123,7 @@ fn an_erasure_interrupted_by_a_crash_is_finished_at_the_next_open() {
     assert!(after[offset as usize..(offset + len) as usize]
         .iter()
         .all(|&b| b == 0));
-    assert_eq!(f.db().scan_prefix([store::ERASE]).count(), 0);
+    assert_eq!(f.db().scan_prefix([store::layout::ERASE]).count(), 0);
     clean_with_notes(&f);
 }
 
@@ -261,7 +264,7 @@ fn a_redaction_in_the_batch_of_its_target_keeps_the_targets_other_parts() {
 #[test]
 fn an_archive_of_an_earlier_storage_format_is_refused_by_name() {
     let f = Fixture::standard(1);
-    let format_key = store::key(store::META, b"format");
+    let format_key = store::layout::key(store::layout::META, b"format");
     {
         let db = f.db();
         db.insert(&format_key, &b"temoin-archive-v2"[..]).unwrap();

@@ -342,7 +342,7 @@ fn replayed_statement_is_detected_when_the_index_names_the_copy() {
     let dir = f.dir();
     f.tamper(|db| {
         let h = replay_3_at_6(&dir, db);
-        let k = temoin::store::key(temoin::store::STATEMENT, &h.0);
+        let k = temoin::store::layout::key(temoin::store::layout::STATEMENT, &h.0);
         let v = db.get(&k).unwrap().unwrap();
         let mut info: temoin::rules::StatementInfo =
             temoin::encoding::decode_canonical(&v, 1 << 20, "index").unwrap();
@@ -358,9 +358,12 @@ fn replayed_statement_is_detected_when_the_index_is_removed() {
     let dir = f.dir();
     f.tamper(|db| {
         let h = replay_3_at_6(&dir, db);
-        db.remove(temoin::store::key(temoin::store::STATEMENT, &h.0))
-            .unwrap()
-            .unwrap();
+        db.remove(temoin::store::layout::key(
+            temoin::store::layout::STATEMENT,
+            &h.0,
+        ))
+        .unwrap()
+        .unwrap();
     });
     f.assert_fault(6, "is already in the log at entry 3");
 }

@@ -244,7 +244,7 @@ fn build() -> Built {
 
         // The sled rows this entry's ingest batch writes (evidence and tree).
         rows.push(json!({"what": format!("E: entry {seq}"),
-            "key": h(&store::seq_key(store::ENTRY, seq as u64)), "value": h(&eb)}));
+            "key": h(&store::layout::seq_key(store::layout::ENTRY, seq as u64)), "value": h(&eb)}));
         let mut part_row: store::PartRow = Vec::new();
         let mut placed = Vec::new();
         for p in &s.parts {
@@ -268,14 +268,14 @@ fn build() -> Built {
                     "P: the parts of entry {seq} in the parts file: {}",
                     placed.join(", ")
                 ),
-                "key": h(&store::seq_key(store::PART, seq as u64)),
+                "key": h(&store::layout::seq_key(store::layout::PART, seq as u64)),
                 "value": h(&encoding::encode(&part_row)),
             }));
         }
         if s.kind.is_registry() {
             rows.push(
                 json!({"what": format!("R: entry {seq} is a registry statement"),
-                "key": h(&store::seq_key(store::REGISTRY, seq as u64)), "value": ""}),
+                "key": h(&store::layout::seq_key(store::layout::REGISTRY, seq as u64)), "value": ""}),
             );
         }
         let before: Vec<(u8, u64)> = (0..8u8)
@@ -304,7 +304,7 @@ fn build() -> Built {
         let cp = Checkpoint::new(ORIGIN, size, root);
         let note = cp.sign(&k.archive.note_signer().unwrap()).unwrap();
         rows.push(json!({"what": format!("C: checkpoint at tree size {size}"),
-            "key": h(&store::seq_key(store::CHECKPOINT, size)), "value": h(note.as_bytes())}));
+            "key": h(&store::layout::seq_key(store::layout::CHECKPOINT, size)), "value": h(note.as_bytes())}));
         let head = Head {
             size,
             last_hash: eh.0,
@@ -312,12 +312,12 @@ fn build() -> Built {
         };
         if size == specs.len() as u64 {
             rows.push(json!({"what": "X: head (after the last batch)",
-                "key": h(&store::key(store::META, b"head")), "value": h(&encoding::encode(&head))}));
+                "key": h(&store::layout::key(store::layout::META, b"head")), "value": h(&encoding::encode(&head))}));
             rows.push(json!({"what": "X: committed length of the parts file",
-                "key": h(&store::key(store::META, store::PARTS_END)),
+                "key": h(&store::layout::key(store::layout::META, store::layout::PARTS_END)),
                 "value": h(&encoding::encode(&(parts_file.len() as u64)))}));
             rows.push(json!({"what": "X: format tag",
-                "key": h(&store::key(store::META, b"format")), "value": h(store::FORMAT_TAG)}));
+                "key": h(&store::layout::key(store::layout::META, b"format")), "value": h(store::layout::FORMAT_TAG)}));
         }
         checkpoints.push(json!({
             "size": size,
@@ -558,7 +558,7 @@ fn checkpoints_open_with_the_archive_vkey() {
 fn the_listed_store_rows_pass_the_audit() {
     let v = load();
     let dir = tempfile::tempdir().unwrap();
-    let db = sled::open(dir.path().join("db")).unwrap();
+    let db = crate::common::open_sled(dir.path());
     for row in v["store"].as_array().unwrap() {
         db.insert(unhex(&row["key"]), unhex(&row["value"])).unwrap();
     }
@@ -575,8 +575,8 @@ fn the_listed_store_rows_pass_the_audit() {
     assert!(report.redacted.is_empty());
 
     // The same archive with the note's parts' row removed: a fault at entry 2.
-    st.db
-        .remove(store::seq_key(store::PART, 2))
+    st.raw_db()
+        .remove(store::layout::seq_key(store::layout::PART, 2))
         .unwrap()
         .expect("entry 2 has parts");
     let fault = temoin::audit::audit(&st, &mut |_| {}).unwrap().unwrap_err();
@@ -741,18 +741,21 @@ fn add_derived_rows(v: &Value, db: &sled::Db) {
         index.apply(&fx);
     }
     for (h, info) in &index.statements {
-        db.insert(store::key(store::STATEMENT, &h.0), encoding::encode(info))
-            .unwrap();
+        db.insert(
+            store::layout::key(store::layout::STATEMENT, &h.0),
+            encoding::encode(info),
+        )
+        .unwrap();
     }
     for (id, info) in &index.incidents {
         db.insert(
-            store::key(store::INCIDENT, id.as_bytes()),
+            store::layout::key(store::layout::INCIDENT, id.as_bytes()),
             encoding::encode(info),
         )
         .unwrap();
     }
     db.insert(
-        store::key(store::META, b"config"),
+        store::layout::key(store::layout::META, b"config"),
         serde_json::to_vec(&temoin::archive::Config::new(ORIGIN)).unwrap(),
     )
     .unwrap();

@@ -4,7 +4,7 @@
 //! checkpoint, and only then acknowledges them.
 
 use crate::checkpoint::Checkpoint;
-use crate::encoding::{self, DecodeError};
+use crate::encoding::DecodeError;
 use crate::entry::{entry_hash, Entry};
 use crate::hash::Digest;
 use crate::keys::SaveKey as _;
@@ -14,7 +14,7 @@ use crate::registry::{GenesisPayload, Registry, RegistryChange, PAYLOAD};
 use crate::rules::{self, Effects, MemIndex, Overlay, RuleError};
 use crate::seen::SeenStatements;
 use crate::statement::{BodyError, Draft, Kind, SignatureFault, StatementBody, StatementFile};
-use crate::store::{self, Head, Store, StoreError, DB_DIR};
+use crate::store::{self, FormatState, Head, Store, StoreError, WriteBatch, DB_DIR};
 use crate::treefile::Access;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -80,7 +80,7 @@ pub enum ArchiveError {
     Locked(PathBuf),
     #[error("{0} is not a temoin archive (no {DB_DIR}/ inside); create one with `temoin init`")]
     NotAnArchive(PathBuf),
-    #[error("{dir} is a temoin archive of format {found:?}, not {:?}: open it with the temoin release that wrote it and export what you need", String::from_utf8_lossy(store::FORMAT_TAG))]
+    #[error("{dir} is a temoin archive of format {found:?}, not {:?}: open it with the temoin release that wrote it and export what you need", String::from_utf8_lossy(store::layout::FORMAT_TAG))]
     OtherFormat { dir: PathBuf, found: String },
     #[error("{0} already exists and is not empty; `temoin init` needs a new directory")]
     AlreadyExists(PathBuf),
@@ -287,22 +287,17 @@ fn open_db(dir: &Path) -> Result<sled::Db, ArchiveError> {
 
 /// Refuse a directory whose store is not of this format.
 fn check_format(dir: &Path, db: &sled::Db) -> Result<(), ArchiveError> {
-    let k = store::key(store::META, b"format");
-    match db
-        .get(&k)
-        .map_err(|e| store::unreadable(store::describe_key(&k), e))?
-    {
-        Some(v) if v.as_ref() == store::FORMAT_TAG => Ok(()),
-        Some(v) if v.starts_with(b"temoin-archive-") => Err(ArchiveError::OtherFormat {
+    match Store::format_of(db)? {
+        FormatState::Ours => Ok(()),
+        FormatState::Other(found) => Err(ArchiveError::OtherFormat {
             dir: dir.to_path_buf(),
-            found: String::from_utf8_lossy(&v).into_owned(),
+            found,
         }),
-        // A store with rows but no readable tag lost it behind our back.
-        _ if db.first().ok().flatten().is_some() => Err(ArchiveError::Inconsistent(format!(
+        FormatState::Lost => Err(ArchiveError::Inconsistent(format!(
             "row X \"format\" should hold {:?}; it is missing or holds something else",
-            String::from_utf8_lossy(store::FORMAT_TAG)
+            String::from_utf8_lossy(store::layout::FORMAT_TAG)
         ))),
-        _ => Err(ArchiveError::NotAnArchive(dir.to_path_buf())),
+        FormatState::Empty => Err(ArchiveError::NotAnArchive(dir.to_path_buf())),
     }
 }
 
@@ -438,13 +433,11 @@ impl Archive {
         checkpoint_key.save(&dir.join(CHECKPOINT_KEY_FILE), comment)?;
         let db = open_db(dir)?;
         let store = Store::open(db.clone(), dir, Access::Write)?;
-        db.insert(store::key(store::META, b"format"), store::FORMAT_TAG)
-            .map_err(StoreError::from)?;
-        db.insert(
-            store::key(store::META, b"config"),
-            serde_json::to_vec(&config).unwrap_or_default(),
-        )
-        .map_err(StoreError::from)?;
+        let mut first = WriteBatch::default();
+        first.format_and_config(&serde_json::to_vec(&config).map_err(|e| {
+            ArchiveError::Inconsistent(format!("the configuration does not serialise: {e}"))
+        })?);
+        store.apply(first)?;
         let mut archive = Archive {
             seen: Some(SeenStatements::empty()),
             dir: dir.to_path_buf(),
@@ -500,11 +493,11 @@ impl Archive {
         check_format(dir, &db)?;
         // Before the files are opened for writing: a writer cuts them at
         // the lengths the head and `parts_end` give.
-        crate::derived::check_committed(&db).map_err(ArchiveError::Inconsistent)?;
+        store::check_committed(&db).map_err(ArchiveError::Inconsistent)?;
         let access = if writer { Access::Write } else { Access::Read };
         let store = Store::open(db, dir, access)?;
         let config: Config = store
-            .get(&store::key(store::META, b"config"))?
+            .config_json()?
             .and_then(|v| serde_json::from_slice(&v).ok())
             .ok_or_else(|| {
                 ArchiveError::Inconsistent("row X \"config\" is missing or unreadable".into())
@@ -849,7 +842,7 @@ impl Archive {
 
     /// Write a checked batch atomically, flush, then sign its checkpoint.
     fn write(&mut self, pending: &[Pending], received_at: i64) -> Result<(), ArchiveError> {
-        let mut batch = sled::Batch::default();
+        let mut batch = WriteBatch::default();
         let mut nodes = PendingNodes {
             store: &self.store,
             pending: HashMap::new(),
@@ -863,18 +856,12 @@ impl Archive {
         let mut part_rows: HashMap<u64, store::PartRow> = HashMap::new();
         let mut erasures: Vec<store::PartLoc> = Vec::new();
         for p in pending {
-            batch.insert(
-                &store::seq_key(store::ENTRY, p.entry.seq)[..],
-                p.entry_bytes.as_slice(),
-            );
+            batch.entry(p.entry.seq, &p.entry_bytes);
             for (h, info) in &p.effects.statements {
-                batch.insert(store::key(store::STATEMENT, &h.0), encoding::encode(info));
+                batch.statement(h, info);
             }
             for (id, info) in &p.effects.incidents {
-                batch.insert(
-                    store::key(store::INCIDENT, id.as_bytes()),
-                    encoding::encode(info),
-                );
+                batch.incident(id, info);
             }
             let mut row: store::PartRow = Vec::with_capacity(p.parts.len());
             for (d, v) in &p.parts {
@@ -891,17 +878,14 @@ impl Archive {
                 row.push((d.0, loc));
             }
             if !row.is_empty() {
-                batch.insert(
-                    &store::seq_key(store::PART, p.entry.seq)[..],
-                    encoding::encode(&row),
-                );
+                batch.part_row(p.entry.seq, &row);
                 part_rows.insert(p.entry.seq, row);
             }
             for id in &p.effects.touches {
-                batch.insert(store::touch_key(id, p.entry.seq), &[][..]);
+                batch.touch(id, p.entry.seq);
             }
             if p.effects.registry.is_some() {
-                batch.insert(&store::seq_key(store::REGISTRY, p.entry.seq)[..], &[][..]);
+                batch.registry(p.entry.seq);
             }
             if let Some((target, label)) = &p.effects.redact {
                 if let Some((seq, d)) = self.part_digest_of(target, label, pending)? {
@@ -913,18 +897,10 @@ impl Archive {
                     };
                     if let Some(i) = row.iter().position(|(e, _)| *e == d.0) {
                         let (_, loc) = row.remove(i);
-                        let key = store::seq_key(store::PART, seq);
-                        if row.is_empty() {
-                            batch.remove(&key[..]);
-                        } else {
-                            batch.insert(&key[..], encoding::encode(&*row));
-                        }
+                        batch.part_row(seq, row);
                         // The bytes themselves are zeroed once this batch
-                        // is durable; the `Z` row makes that survive a crash.
-                        batch.insert(
-                            &store::seq_key(store::ERASE, loc.offset)[..],
-                            encoding::encode(&loc.len),
-                        );
+                        // is durable.
+                        batch.erasure(&loc);
                         erasures.push(loc);
                     }
                 }
@@ -958,20 +934,14 @@ impl Archive {
         let note = checkpoint
             .sign(&signer)
             .map_err(ArchiveError::SignCheckpoint)?;
-        batch.insert(
-            &store::seq_key(store::CHECKPOINT, size)[..],
-            note.as_bytes(),
-        );
-        batch.insert(store::key(store::META, b"head"), encoding::encode(&head));
+        batch.checkpoint(size, &note);
+        batch.head(&head);
         // The files first: they may hold bytes past what sled records (cut
         // off at the next open), never less (docs/FORMAT.md §8.1, §8.2).
         // Each is written and synced on its own thread: the two syncs
         // overlap instead of adding up.
         if !parts_buf.is_empty() {
-            batch.insert(
-                store::key(store::META, store::PARTS_END),
-                encoding::encode(&(parts_end + parts_buf.len() as u64)),
-            );
+            batch.parts_end(parts_end + parts_buf.len() as u64);
         }
         let (store_ref, size) = (&self.store, self.head.size);
         let (parts_done, tree_done) = std::thread::scope(|s| {
@@ -996,7 +966,7 @@ impl Archive {
         parts_done?;
         tree_done?;
         let sled_started = std::time::Instant::now();
-        self.store.db.apply_batch(batch).map_err(StoreError::from)?;
+        self.store.apply(batch)?;
         // Acknowledge only what is durable.
         self.store.commit()?;
         self.sled_write_time += sled_started.elapsed();
@@ -1218,13 +1188,6 @@ impl Store {
         })
     }
 
-    /// The signed checkpoint issued at tree size `size`, if any.
-    pub fn checkpoint_note(&self, size: u64) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .get(&store::seq_key(store::CHECKPOINT, size))?
-            .map(|v| String::from_utf8_lossy(&v).into_owned()))
-    }
-
     /// RFC 9162 inclusion proof of entry `seq` in the tree of size `size`.
     pub fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<[u8; 32]>, ArchiveError> {
         merkle::inclusion_proof(self, seq, size).map_err(|e| tree_error(e, size))
@@ -1253,20 +1216,6 @@ impl Store {
             .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} is missing")))?;
         let proof = self.inclusion_proof(seq, size)?;
         crate::receipt::Receipt::new(&bytes, note, &proof).map_err(ArchiveError::Receipt)
-    }
-
-    /// The latest signed checkpoint.
-    pub fn latest_checkpoint(&self) -> Result<Option<(u64, String)>, StoreError> {
-        let last = self.db.scan_prefix([store::CHECKPOINT]).next_back();
-        match last {
-            None => Ok(None),
-            Some(r) => {
-                let (k, v) = r?;
-                let size = store::key_seq(&k)
-                    .ok_or_else(|| StoreError::Corrupt("checkpoint key".into()))?;
-                Ok(Some((size, String::from_utf8_lossy(&v).into_owned())))
-            }
-        }
     }
 }
 

@@ -127,7 +127,7 @@ fn nodes_completed(n: u64) -> std::ops::RangeInclusive<u8> {
 fn prepare_unit(
     store: &Store,
     checkpoints: &BTreeSet<u64>,
-    raw: &[(u64, sled::IVec)],
+    raw: &[(u64, crate::store::RowBytes)],
 ) -> Vec<Prepared> {
     let mut unit: Vec<Prepared> = raw.iter().map(|(k, b)| prepare_entry(*k, b)).collect();
     read_tree(store, &mut unit);
@@ -548,11 +548,8 @@ fn replay(
 ) -> Result<Result<(AuditReport, Option<StatementInfo>), Fault>, StoreError> {
     let head = store.head()?;
     let mut checkpoint_sizes = BTreeSet::new();
-    for k in store.db.scan_prefix([store::CHECKPOINT]).keys() {
-        let k = k.map_err(|e| store::unreadable("the checkpoint rows (C)".into(), e))?;
-        if let Some(size) = store::key_seq(&k) {
-            checkpoint_sizes.insert(size);
-        }
+    for size in store.checkpoint_sizes() {
+        checkpoint_sizes.insert(size?);
     }
 
     let mut st = Replay {

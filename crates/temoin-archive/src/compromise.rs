@@ -184,7 +184,7 @@ impl fmt::Display for Finding {
 /// (the audit has already judged them).
 pub fn findings<I>(distrust: &Distrust, entries: I) -> Result<Vec<Finding>, StoreError>
 where
-    I: IntoIterator<Item = Result<(u64, sled::IVec), StoreError>>,
+    I: IntoIterator<Item = Result<(u64, crate::store::RowBytes), StoreError>>,
 {
     let mut out = Vec::new();
     let Some(last) = distrust.iter().map(|(_, c)| c.revoked_at).max() else {

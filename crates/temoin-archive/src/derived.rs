@@ -100,14 +100,13 @@ impl DerivedRows {
         if let Some(f) = check_incident_rows(store, incidents, end)? {
             return Ok(Some(RowFault::Fault(f)));
         }
-        for row in store.db.scan_prefix([store::STATEMENT]) {
-            let (k, v) =
-                row.map_err(|e| store::unreadable("the statement-index rows (H)".into(), e))?;
-            let Some(hash) = k.get(1..).and_then(|h| <[u8; 32]>::try_from(h).ok()) else {
+        for row in store.statement_rows() {
+            let (k, v) = row?;
+            let Ok(hash) = <[u8; 32]>::try_from(k.as_ref()) else {
                 return Ok(Some(RowFault::Fault(Fault {
                     seq: end,
                     reason: format!(
-                        "statement-index row with key {} is malformed (an H key is 'H' and a 32-byte statement hash); remove it",
+                        "statement-index row with key 'H' ‖ {} is malformed (an H key is 'H' and a 32-byte statement hash); remove it",
                         hex::encode(&k)
                     ),
                 })));
@@ -250,16 +249,14 @@ fn check_registry_rows(
     end: u64,
 ) -> Result<Option<Fault>, StoreError> {
     let mut stored = Vec::with_capacity(derived.len());
-    for row in store.db.scan_prefix([store::REGISTRY]) {
-        let (k, _) = row.map_err(|e| store::unreadable("the registry rows (R)".into(), e))?;
-        match store::key_seq(&k) {
-            Some(seq) => stored.push(seq),
-            None => {
+    for row in store.registry_rows() {
+        match row? {
+            Ok(seq) => stored.push(seq),
+            Err(store::MalformedKey(k)) => {
                 return Ok(Some(Fault {
                     seq: end,
                     reason: format!(
-                        "registry row with key {} is malformed (an R key is 'R' and a seq, u64 big-endian); remove it",
-                        hex::encode(&k)
+                        "registry row with key {k} is malformed (an R key is 'R' and a seq, u64 big-endian); remove it"
                     ),
                 }))
             }
@@ -306,9 +303,9 @@ fn check_incident_rows(
         .map(|(id, i)| (id.as_bytes(), (id, i)))
         .collect();
     let mut expected = derived.iter().peekable();
-    for row in store.db.scan_prefix([store::INCIDENT]) {
-        let (k, v) = row.map_err(|e| store::unreadable("the incident-index rows (I)".into(), e))?;
-        let id = &k[1..];
+    for row in store.incident_rows() {
+        let (k, v) = row?;
+        let id = &k[..];
         // Rows the log derives and that sort before this one are missing.
         if let Some((_, (name, info))) = expected.next_if(|(e, _)| **e < id) {
             return Ok(Some(missing_incident(name, info)));
@@ -394,7 +391,7 @@ pub fn check_parts_end(store: &Store, end: u64) -> Result<Option<Fault>, StoreEr
 /// `X "config"`: present, readable, and of the origin the genesis names.
 pub fn check_config(store: &Store, origin: Option<&str>) -> Result<Option<Fault>, StoreError> {
     let config: Option<crate::archive::Config> = store
-        .get(&store::key(store::META, b"config"))?
+        .config_json()?
         .and_then(|v| serde_json::from_slice(&v).ok());
     Ok(match (config, origin) {
         (None, _) => Some(Fault {
@@ -420,69 +417,6 @@ pub fn genesis(store: &Store) -> Result<crate::registry::Registry, StoreError> {
         reg.apply(0, change);
     }
     Ok(reg)
-}
-
-/// What a writer checks of the store before it opens the tree and parts
-/// files for writing (it cuts them at the lengths the head and
-/// `parts_end` give): the genesis is there, the head is that of the last
-/// entry, and `parts_end` reaches the end of the last entry's stored
-/// parts. An error says which row is wrong and what it should hold.
-pub fn check_committed(db: &sled::Db) -> Result<(), String> {
-    let sled_err = |e: sled::Error| format!("the sled database cannot be read: {e}");
-    let head: store::Head = match db.get(store::key(store::META, b"head")).map_err(sled_err)? {
-        None => store::Head::default(),
-        Some(v) => encoding::decode_canonical(&v, 64, "head")
-            .map_err(|e| format!("row X \"head\" does not decode ({e})"))?,
-    };
-    let Some(last) = db.scan_prefix([store::ENTRY]).next_back() else {
-        return Err("entry 0 (the genesis) is missing: the log is empty in sled's database".into());
-    };
-    let (k, bytes) = last.map_err(sled_err)?;
-    let seq =
-        store::key_seq(&k).ok_or_else(|| format!("entry key {} is malformed", hex::encode(&k)))?;
-    let entry = crate::entry::Entry::from_bytes(&bytes)
-        .map_err(|e| format!("the last entry, {seq}, does not decode ({e})"))?;
-    let expected = store::Head {
-        size: seq + 1,
-        last_hash: crate::entry::entry_hash(&bytes).0,
-        last_received_at: entry.received_at,
-    };
-    if head != expected {
-        return Err(format!(
-            "row X \"head\" says {} entries, last hash {}, last received at {}; the last entry of the log (entry {seq}) says it should say {} entries, last hash {}, last received at {}",
-            head.size,
-            Digest(head.last_hash).short(),
-            head.last_received_at,
-            expected.size,
-            Digest(expected.last_hash).short(),
-            expected.last_received_at
-        ));
-    }
-    let parts_end: u64 = match db
-        .get(store::key(store::META, store::PARTS_END))
-        .map_err(sled_err)?
-    {
-        None => 0,
-        Some(v) => encoding::decode_canonical(&v, 16, "parts end")
-            .map_err(|e| format!("row X \"parts_end\" does not decode ({e})"))?,
-    };
-    if let Some(last) = db.scan_prefix([store::PART]).next_back() {
-        let (k, v) = last.map_err(sled_err)?;
-        let seq = store::key_seq(&k)
-            .ok_or_else(|| format!("part key {} is malformed", hex::encode(&k)))?;
-        let row = store::decode_part_row(seq, &v).map_err(|e| e.to_string())?;
-        let end = row
-            .iter()
-            .map(|(_, l)| l.offset.saturating_add(l.len))
-            .max()
-            .unwrap_or(0);
-        if end > parts_end {
-            return Err(format!(
-                "row X \"parts_end\" says the parts file holds {parts_end} bytes, but the parts of entry {seq} end at byte {end}; it should hold at least {end}"
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// The archive's `checkpoint.key`, if present, against the key its genesis

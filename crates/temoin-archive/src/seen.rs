@@ -25,7 +25,7 @@
 //! the writer on store lookups.
 
 use crate::hash::Digest;
-use crate::store::{self, Store};
+use crate::store::Store;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -62,20 +62,19 @@ impl SeenStatements {
     pub fn scan(store: &Store) -> SeenStatements {
         let state = Arc::new(Mutex::new(State::Scanning(Fingerprints::default())));
         let stop = Arc::new(AtomicBool::new(false));
-        let (db, st, halt) = (store.db.clone(), state.clone(), stop.clone());
+        let (keys, st, halt) = (store.statement_keys(), state.clone(), stop.clone());
         let scan = std::thread::Builder::new()
             .name("temoin-seen".into())
             .spawn(move || {
                 let mut found = Fingerprints::default();
                 let mut ok = true;
-                for (i, key) in db.scan_prefix([store::STATEMENT]).keys().enumerate() {
+                for (i, key) in keys.enumerate() {
                     if i % 4096 == 0 && halt.load(Ordering::Relaxed) {
                         return;
                     }
                     match key {
                         Ok(k) => {
-                            if let Some(h) = k.get(1..).and_then(|h| <&[u8; 32]>::try_from(h).ok())
-                            {
+                            if let Ok(h) = <&[u8; 32]>::try_from(k.as_ref()) {
                                 found.insert(Digest(*h).fingerprint());
                             }
                         }
@@ -155,10 +154,13 @@ mod tests {
 
     fn store_with(hashes: &[[u8; 32]]) -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let db = sled::open(dir.path().join(store::DB_DIR)).unwrap();
+        let db = sled::open(dir.path().join(crate::store::DB_DIR)).unwrap();
         for h in hashes {
-            db.insert(store::key(store::STATEMENT, h), &b"info"[..])
-                .unwrap();
+            db.insert(
+                crate::store::layout::key(crate::store::layout::STATEMENT, h),
+                &b"info"[..],
+            )
+            .unwrap();
         }
         let st = Store::open(db, dir.path(), Access::Write).unwrap();
         (dir, st)

@@ -25,6 +25,10 @@
 //! with the bytes they locate (and `C`, signed) are evidence; `H`, `I`,
 //! `R` and the tree file are derived and the audit recomputes them; `T`
 //! and `J` are derived too, and `temoin rebuild` checks them.
+//!
+//! The store is sealed: nothing outside this module reads or writes a row
+//! by its key. The rest of the archive reads through typed accessors and
+//! writes through one [`WriteBatch`] type, applied atomically.
 
 use crate::appendfile::AppendFile;
 use crate::durable::SledFiles;
@@ -34,19 +38,6 @@ use crate::hash::Digest;
 use crate::rules::{IncidentInfo, Index, StatementInfo};
 use crate::treefile::{Access, TreeFile};
 use bincode::{Decode, Encode};
-
-pub const ENTRY: u8 = b'E';
-pub const STATEMENT: u8 = b'H';
-pub const INCIDENT: u8 = b'I';
-pub const PART: u8 = b'P';
-pub const REGISTRY: u8 = b'R';
-pub const CHECKPOINT: u8 = b'C';
-pub const META: u8 = b'X';
-pub const TOUCH: u8 = b'T';
-pub const VIEW: u8 = b'J';
-/// Parts erased by a redaction order, still to be overwritten with zeros
-/// in the parts file (§8.2): `Z ‖ offset (u64 BE)` → length (u64 LE).
-pub const ERASE: u8 = b'Z';
 
 /// Where a part's `salt ‖ content` lies in the parts file (bincode: two
 /// u64 LE, 16 bytes).
@@ -92,43 +83,78 @@ pub fn decode_part_row(seq: u64, v: &[u8]) -> Result<PartRow, StoreError> {
 }
 
 /// The parts file's name in an archive directory.
-pub const PARTS_FILE: &str = "parts";
+/// The row layout of the table above. Nothing outside this module reads
+/// or writes a row by its key; it is public for the tests that tamper with
+/// rows as an attacker with the files would.
+#[doc(hidden)]
+pub mod layout {
+    pub const ENTRY: u8 = b'E';
+    pub const STATEMENT: u8 = b'H';
+    pub const INCIDENT: u8 = b'I';
+    pub const PART: u8 = b'P';
+    pub const REGISTRY: u8 = b'R';
+    pub const CHECKPOINT: u8 = b'C';
+    pub const META: u8 = b'X';
+    pub const TOUCH: u8 = b'T';
+    pub const VIEW: u8 = b'J';
+    /// Parts erased by a redaction order, still to be overwritten with zeros
+    /// in the parts file (§8.2): `Z ‖ offset (u64 BE)` → length (u64 LE).
+    pub const ERASE: u8 = b'Z';
 
-/// `T` key: incident id, a NUL (ids never contain one), the seq.
-pub fn touch_key(incident: &str, seq: u64) -> Vec<u8> {
-    let mut k = Vec::with_capacity(incident.len() + 10);
-    k.push(TOUCH);
-    k.extend_from_slice(incident.as_bytes());
-    k.push(0);
-    k.extend_from_slice(&seq.to_be_bytes());
-    k
+    /// `T` key: incident id, a NUL (ids never contain one), the seq.
+    pub fn touch_key(incident: &str, seq: u64) -> Vec<u8> {
+        let mut k = Vec::with_capacity(incident.len() + 10);
+        k.push(TOUCH);
+        k.extend_from_slice(incident.as_bytes());
+        k.push(0);
+        k.extend_from_slice(&seq.to_be_bytes());
+        k
+    }
+
+    /// Value of `X"format"`: refuse to open a store written by another format.
+    pub const FORMAT_TAG: &[u8] = b"temoin-archive-v3";
+
+    /// `X` key of the parts file's committed length (u64 LE).
+    pub const PARTS_END: &[u8] = b"parts_end";
+
+    pub fn key(prefix: u8, rest: &[u8]) -> Vec<u8> {
+        let mut k = Vec::with_capacity(1 + rest.len());
+        k.push(prefix);
+        k.extend_from_slice(rest);
+        k
+    }
+
+    pub fn seq_key(prefix: u8, seq: u64) -> [u8; 9] {
+        let mut k = [0u8; 9];
+        k[0] = prefix;
+        k[1..].copy_from_slice(&seq.to_be_bytes());
+        k
+    }
+
+    /// The seq in a `prefix ‖ u64 BE` key.
+    pub fn key_seq(k: &[u8]) -> Option<u64> {
+        let b: [u8; 8] = k.get(1..9)?.try_into().ok()?;
+        (k.len() == 9).then_some(u64::from_be_bytes(b))
+    }
+
+    /// `X` key of the archive's configuration (JSON).
+    pub const CONFIG: &[u8] = b"config";
+    /// `X` key of the head.
+    pub const HEAD: &[u8] = b"head";
+    /// `X` key of the format tag.
+    pub const FORMAT: &[u8] = b"format";
+    /// `J` key of the summary-claims index (incident ids never start with NUL).
+    pub const CLAIMS_KEY: &[u8] = b"J\0claims";
 }
+use layout::*;
 
-/// Value of `X"format"`: refuse to open a store written by another format.
-pub const FORMAT_TAG: &[u8] = b"temoin-archive-v3";
-
-/// `X` key of the parts file's committed length (u64 LE).
-pub const PARTS_END: &[u8] = b"parts_end";
+pub const PARTS_FILE: &str = "parts";
 
 fn decode_erase(k: &[u8], v: &[u8]) -> Result<PartLoc, StoreError> {
     let offset = key_seq(k).ok_or_else(|| StoreError::Corrupt("erase key".into()))?;
     let len = encoding::decode_canonical(v, 16, "erase length")
         .map_err(|e| StoreError::Corrupt(e.to_string()))?;
     Ok(PartLoc { offset, len })
-}
-
-pub fn key(prefix: u8, rest: &[u8]) -> Vec<u8> {
-    let mut k = Vec::with_capacity(1 + rest.len());
-    k.push(prefix);
-    k.extend_from_slice(rest);
-    k
-}
-
-pub fn seq_key(prefix: u8, seq: u64) -> [u8; 9] {
-    let mut k = [0u8; 9];
-    k[0] = prefix;
-    k[1..].copy_from_slice(&seq.to_be_bytes());
-    k
 }
 
 /// The end of the log as last written.
@@ -164,7 +190,7 @@ pub type StoredPart = ([u8; 32], Vec<u8>);
 /// and the parts file.
 #[derive(Clone)]
 pub struct Store {
-    pub db: sled::Db,
+    db: sled::Db,
     tree: std::sync::Arc<TreeFile>,
     parts: std::sync::Arc<AppendFile>,
     /// A writer's handle on sled's own files, to make them durable.
@@ -280,8 +306,8 @@ impl Store {
 
     fn head_of(db: &sled::Db) -> Result<Head, StoreError> {
         match db
-            .get(key(META, b"head"))
-            .map_err(|e| unreadable(describe_key(&key(META, b"head")), e))?
+            .get(key(META, HEAD))
+            .map_err(|e| unreadable(describe_key(&key(META, HEAD)), e))?
         {
             None => Ok(Head::default()),
             Some(v) => encoding::decode_canonical(&v, 64, "head")
@@ -294,7 +320,7 @@ impl Store {
         &self.tree
     }
 
-    pub fn get(&self, k: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
+    fn get(&self, k: &[u8]) -> Result<Option<RowBytes>, StoreError> {
         self.db.get(k).map_err(|e| unreadable(describe_key(k), e))
     }
 
@@ -302,7 +328,7 @@ impl Store {
         Store::head_of(&self.db)
     }
 
-    pub fn entry_bytes(&self, seq: u64) -> Result<Option<sled::IVec>, StoreError> {
+    pub fn entry_bytes(&self, seq: u64) -> Result<Option<RowBytes>, StoreError> {
         self.get(&seq_key(ENTRY, seq))
     }
 
@@ -319,7 +345,7 @@ impl Store {
     pub fn entries_from(
         &self,
         from: u64,
-    ) -> impl Iterator<Item = Result<(u64, sled::IVec), StoreError>> {
+    ) -> impl Iterator<Item = Result<(u64, RowBytes), StoreError>> {
         let mut last = None;
         self.db
             .range(seq_key(ENTRY, from).to_vec()..vec![ENTRY + 1])
@@ -345,7 +371,7 @@ impl Store {
         &self,
         from: u64,
         chunk: usize,
-    ) -> impl Iterator<Item = Result<Vec<(u64, sled::IVec)>, StoreError>> {
+    ) -> impl Iterator<Item = Result<Vec<(u64, RowBytes)>, StoreError>> {
         let mut entries = self.entries_from(from);
         std::iter::from_fn(move || {
             let raw: Result<Vec<_>, _> = entries.by_ref().take(chunk.max(1)).collect();
@@ -469,6 +495,366 @@ impl Store {
     }
 }
 
+/// A stored row's bytes: sled's shared buffer, not a copy.
+pub type RowBytes = sled::IVec;
+
+/// A row whose key is not of its prefix's form: its key, in hex.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MalformedKey(pub String);
+
+/// One atomic write of rows: an ingest batch (entries, their indexes and
+/// part locations, the checkpoint and the head) or a rebuild's views.
+/// Nothing of it is visible before [`Store::apply`], all of it after, and
+/// after a crash sled holds all of it or none; [`Store::commit`] makes it
+/// durable.
+#[derive(Default)]
+pub struct WriteBatch {
+    rows: sled::Batch,
+    /// Bytes of the values inserted, to bound a batch's memory.
+    bytes: usize,
+}
+
+impl WriteBatch {
+    fn insert(&mut self, k: impl Into<sled::IVec>, v: impl Into<sled::IVec>) {
+        let v = v.into();
+        self.bytes += v.len();
+        self.rows.insert(k, v);
+    }
+    /// Bytes of the values inserted so far.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+    /// Entry `seq`, verbatim (`E`).
+    pub fn entry(&mut self, seq: u64, bytes: &[u8]) {
+        self.insert(&seq_key(ENTRY, seq)[..], bytes);
+    }
+    /// The statement index row of `hash` (`H`).
+    pub fn statement(&mut self, hash: &Digest, info: &StatementInfo) {
+        self.insert(key(STATEMENT, &hash.0), encoding::encode(info));
+    }
+    /// The incident index row of `id` (`I`).
+    pub fn incident(&mut self, id: &str, info: &IncidentInfo) {
+        self.insert(key(INCIDENT, id.as_bytes()), encoding::encode(info));
+    }
+    /// Where entry `seq`'s stored parts lie (`P`); an empty row removes it.
+    pub fn part_row(&mut self, seq: u64, row: &PartRow) {
+        let k = seq_key(PART, seq);
+        if row.is_empty() {
+            self.rows.remove(&k[..]);
+        } else {
+            self.insert(&k[..], encoding::encode(row));
+        }
+    }
+    /// Entry `seq` touches incident `id` (`T`).
+    pub fn touch(&mut self, id: &str, seq: u64) {
+        self.insert(touch_key(id, seq), &[][..]);
+    }
+    /// Entry `seq` is a registry statement (`R`).
+    pub fn registry(&mut self, seq: u64) {
+        self.insert(&seq_key(REGISTRY, seq)[..], &[][..]);
+    }
+    /// Parts file bytes to zero once the batch is durable (`Z`): the row
+    /// makes the erasure survive a crash.
+    pub fn erasure(&mut self, loc: &PartLoc) {
+        self.insert(&seq_key(ERASE, loc.offset)[..], encoding::encode(&loc.len));
+    }
+    /// The signed checkpoint at tree size `size` (`C`).
+    pub fn checkpoint(&mut self, size: u64, note: &str) {
+        self.insert(&seq_key(CHECKPOINT, size)[..], note.as_bytes());
+    }
+    /// The head (`X "head"`).
+    pub fn head(&mut self, head: &Head) {
+        self.insert(key(META, HEAD), encoding::encode(head));
+    }
+    /// The parts file's committed length (`X "parts_end"`).
+    pub fn parts_end(&mut self, end: u64) {
+        self.insert(key(META, PARTS_END), encoding::encode(&end));
+    }
+    /// The format tag and the archive's configuration (JSON): a new
+    /// store's first rows.
+    pub fn format_and_config(&mut self, config_json: &[u8]) {
+        self.insert(key(META, FORMAT), FORMAT_TAG);
+        self.insert(key(META, CONFIG), config_json);
+    }
+    /// The cached view of incident `id` (`J`).
+    pub fn view(&mut self, id: &str, bytes: &[u8]) {
+        self.insert(key(VIEW, id.as_bytes()), bytes);
+    }
+    /// Remove the cached view of incident `id`.
+    pub fn remove_view(&mut self, id: &str) {
+        self.rows.remove(key(VIEW, id.as_bytes()));
+    }
+    /// The summary-claims index (`J "\0claims"`).
+    pub fn claims_index(&mut self, bytes: &[u8]) {
+        self.insert(CLAIMS_KEY, bytes);
+    }
+}
+
+/// What the format row of a sled database says.
+pub(crate) enum FormatState {
+    /// This format.
+    Ours,
+    /// Another temoin format (the tag found).
+    Other(String),
+    /// Rows, but no readable tag: lost behind our back.
+    Lost,
+    /// No rows at all: not an archive.
+    Empty,
+}
+
+impl Store {
+    /// Apply `batch` atomically (not yet durable: see [`Store::commit`]).
+    pub fn apply(&self, batch: WriteBatch) -> Result<(), StoreError> {
+        self.db.apply_batch(batch.rows)?;
+        Ok(())
+    }
+
+    /// Write one cached view at once (`J`), outside any batch: a cache,
+    /// never evidence.
+    pub fn put_view(&self, id: &str, bytes: &[u8]) -> Result<(), StoreError> {
+        self.db.insert(key(VIEW, id.as_bytes()), bytes)?;
+        Ok(())
+    }
+
+    /// Write the summary-claims index at once, outside any batch.
+    pub fn put_claims_index(&self, bytes: &[u8]) -> Result<(), StoreError> {
+        self.db.insert(CLAIMS_KEY, bytes)?;
+        Ok(())
+    }
+
+    /// The cached view of incident `id`, if any.
+    pub fn view(&self, id: &str) -> Result<Option<RowBytes>, StoreError> {
+        self.get(&key(VIEW, id.as_bytes()))
+    }
+
+    /// The summary-claims index, if any.
+    pub fn claims_index(&self) -> Result<Option<RowBytes>, StoreError> {
+        self.get(CLAIMS_KEY)
+    }
+
+    /// The incidents that have a cached view, in id order (an iterator
+    /// that holds no lock: rows inserted meanwhile may appear).
+    pub fn view_ids(&self) -> impl Iterator<Item = Result<RowBytes, StoreError>> + Send + 'static {
+        self.db
+            .scan_prefix([VIEW])
+            .keys()
+            .filter(|k| !matches!(k, Ok(k) if k.as_ref() == CLAIMS_KEY))
+            .map(|k| {
+                let k = k.map_err(|e| unreadable("the cached views (J)".into(), e))?;
+                Ok(k.subslice(1, k.len() - 1))
+            })
+    }
+
+    /// The archive's configuration (`X "config"`, JSON), if present.
+    pub fn config_json(&self) -> Result<Option<RowBytes>, StoreError> {
+        self.get(&key(META, CONFIG))
+    }
+
+    /// Every statement index row (`H`): its key after the prefix (the
+    /// statement hash, if well formed) and its value.
+    pub fn statement_rows(
+        &self,
+    ) -> impl Iterator<Item = Result<(RowBytes, RowBytes), StoreError>> + Send + 'static {
+        self.rows_after(&[STATEMENT], "the statement-index rows (H)")
+    }
+
+    /// The keys of every statement index row (`H`) after the prefix: the
+    /// statement hashes, if well formed.
+    pub fn statement_keys(
+        &self,
+    ) -> impl Iterator<Item = Result<RowBytes, StoreError>> + Send + 'static {
+        self.db.scan_prefix([STATEMENT]).keys().map(|k| {
+            let k = k.map_err(|e| unreadable("the statement-index rows (H)".into(), e))?;
+            Ok(k.subslice(1, k.len() - 1))
+        })
+    }
+
+    /// The statement index rows whose hash starts with the bytes `prefix`.
+    pub fn statement_rows_with_prefix(
+        &self,
+        prefix: &[u8],
+    ) -> impl Iterator<Item = Result<(RowBytes, RowBytes), StoreError>> + Send + 'static {
+        self.rows_after(&key(STATEMENT, prefix), "the statement-index rows (H)")
+    }
+
+    /// Every incident index row (`I`): the incident id's bytes and the value.
+    pub fn incident_rows(
+        &self,
+    ) -> impl Iterator<Item = Result<(RowBytes, RowBytes), StoreError>> + Send + 'static {
+        self.rows_after(&[INCIDENT], "the incident-index rows (I)")
+    }
+
+    fn rows_after(
+        &self,
+        prefix: &[u8],
+        what: &'static str,
+    ) -> impl Iterator<Item = Result<(RowBytes, RowBytes), StoreError>> + Send + 'static {
+        self.db.scan_prefix(prefix).map(move |r| {
+            let (k, v) = r.map_err(|e| unreadable(what.into(), e))?;
+            Ok((k.subslice(1, k.len() - 1), v))
+        })
+    }
+
+    /// Every registry row (`R`): its seq, or the malformed key.
+    pub fn registry_rows(
+        &self,
+    ) -> impl Iterator<Item = Result<Result<u64, MalformedKey>, StoreError>> {
+        self.db.scan_prefix([REGISTRY]).keys().map(|k| {
+            let k = k.map_err(|e| unreadable("the registry rows (R)".into(), e))?;
+            Ok(key_seq(&k).ok_or_else(|| MalformedKey(hex::encode(&k))))
+        })
+    }
+
+    /// Every touch row (`T`), in key order: the incident id's bytes and
+    /// the seq. Rows of one incident come one after the other.
+    pub fn touch_rows(&self) -> impl Iterator<Item = Result<(RowBytes, u64), StoreError>> {
+        self.db.scan_prefix([TOUCH]).keys().map(|k| {
+            let k = k.map_err(|e| unreadable("the touch rows (T)".into(), e))?;
+            if k.len() < 10 || k[k.len() - 9] != 0 {
+                return Err(StoreError::Corrupt("touch index key".into()));
+            }
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&k[k.len() - 8..]);
+            Ok((k.subslice(1, k.len() - 10), u64::from_be_bytes(b)))
+        })
+    }
+
+    /// The highest seq that touched incident `id`, if any.
+    pub fn last_touch(&self, id: &str) -> Result<Option<u64>, StoreError> {
+        self.touching_rev(id).next().transpose()
+    }
+
+    fn touching_rev(&self, incident: &str) -> impl Iterator<Item = Result<u64, StoreError>> {
+        let mut prefix = vec![TOUCH];
+        prefix.extend_from_slice(incident.as_bytes());
+        prefix.push(0);
+        let n = prefix.len();
+        self.db.scan_prefix(prefix).keys().rev().map(move |k| {
+            let k = k?;
+            let b: [u8; 8] = k
+                .get(n..n + 8)
+                .and_then(|s| s.try_into().ok())
+                .ok_or_else(|| StoreError::Corrupt("touch index key".into()))?;
+            Ok(u64::from_be_bytes(b))
+        })
+    }
+
+    /// The signed checkpoint issued at tree size `size`, if any.
+    pub fn checkpoint_note(&self, size: u64) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .get(&seq_key(CHECKPOINT, size))?
+            .map(|v| String::from_utf8_lossy(&v).into_owned()))
+    }
+
+    /// The latest signed checkpoint: its tree size and note.
+    pub fn latest_checkpoint(&self) -> Result<Option<(u64, String)>, StoreError> {
+        let last = self.db.scan_prefix([CHECKPOINT]).next_back();
+        match last {
+            None => Ok(None),
+            Some(r) => {
+                let (k, v) = r?;
+                let size =
+                    key_seq(&k).ok_or_else(|| StoreError::Corrupt("checkpoint key".into()))?;
+                Ok(Some((size, String::from_utf8_lossy(&v).into_owned())))
+            }
+        }
+    }
+
+    /// The tree sizes of every stored checkpoint, in order (malformed keys
+    /// skipped: the audit finds them by their absence).
+    pub fn checkpoint_sizes(&self) -> impl Iterator<Item = Result<u64, StoreError>> {
+        self.db
+            .scan_prefix([CHECKPOINT])
+            .keys()
+            .filter_map(|k| match k {
+                Ok(k) => key_seq(&k).map(Ok),
+                Err(e) => Some(Err(unreadable("the checkpoint rows (C)".into(), e))),
+            })
+    }
+
+    /// What the format row of `db` says.
+    pub(crate) fn format_of(db: &sled::Db) -> Result<FormatState, StoreError> {
+        let k = key(META, FORMAT);
+        match db.get(&k).map_err(|e| unreadable(describe_key(&k), e))? {
+            Some(v) if v.as_ref() == FORMAT_TAG => Ok(FormatState::Ours),
+            Some(v) if v.starts_with(b"temoin-archive-") => {
+                Ok(FormatState::Other(String::from_utf8_lossy(&v).into_owned()))
+            }
+            _ if db.first().ok().flatten().is_some() => Ok(FormatState::Lost),
+            _ => Ok(FormatState::Empty),
+        }
+    }
+}
+
+/// What a writer checks of the store before it opens the tree and parts
+/// files for writing (it cuts them at the lengths the head and
+/// `parts_end` give): the genesis is there, the head is that of the last
+/// entry, and `parts_end` reaches the end of the last entry's stored
+/// parts. An error says which row is wrong and what it should hold.
+pub(crate) fn check_committed(db: &sled::Db) -> Result<(), String> {
+    let sled_err = |e: sled::Error| format!("the sled database cannot be read: {e}");
+    let head: Head = match db.get(key(META, HEAD)).map_err(sled_err)? {
+        None => Head::default(),
+        Some(v) => encoding::decode_canonical(&v, 64, "head")
+            .map_err(|e| format!("row X \"head\" does not decode ({e})"))?,
+    };
+    let Some(last) = db.scan_prefix([ENTRY]).next_back() else {
+        return Err("entry 0 (the genesis) is missing: the log is empty in sled's database".into());
+    };
+    let (k, bytes) = last.map_err(sled_err)?;
+    let seq = key_seq(&k).ok_or_else(|| format!("entry key {} is malformed", hex::encode(&k)))?;
+    let entry = Entry::from_bytes(&bytes)
+        .map_err(|e| format!("the last entry, {seq}, does not decode ({e})"))?;
+    let expected = Head {
+        size: seq + 1,
+        last_hash: crate::entry::entry_hash(&bytes).0,
+        last_received_at: entry.received_at,
+    };
+    if head != expected {
+        return Err(format!(
+            "row X \"head\" says {} entries, last hash {}, last received at {}; the last entry of the log (entry {seq}) says it should say {} entries, last hash {}, last received at {}",
+            head.size,
+            Digest(head.last_hash).short(),
+            head.last_received_at,
+            expected.size,
+            Digest(expected.last_hash).short(),
+            expected.last_received_at
+        ));
+    }
+    let parts_end: u64 = match db.get(key(META, PARTS_END)).map_err(sled_err)? {
+        None => 0,
+        Some(v) => encoding::decode_canonical(&v, 16, "parts end")
+            .map_err(|e| format!("row X \"parts_end\" does not decode ({e})"))?,
+    };
+    if let Some(last) = db.scan_prefix([PART]).next_back() {
+        let (k, v) = last.map_err(sled_err)?;
+        let seq =
+            key_seq(&k).ok_or_else(|| format!("part key {} is malformed", hex::encode(&k)))?;
+        let row = decode_part_row(seq, &v).map_err(|e| e.to_string())?;
+        let end = row
+            .iter()
+            .map(|(_, l)| l.offset.saturating_add(l.len))
+            .max()
+            .unwrap_or(0);
+        if end > parts_end {
+            return Err(format!(
+                "row X \"parts_end\" says the parts file holds {parts_end} bytes, but the parts of entry {seq} end at byte {end}; it should hold at least {end}"
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The sled database of the archive in `dir`, for tests that read or
+/// damage its rows as an attacker with the files would. Not part of the
+/// API: everything else goes through the typed accessors.
+impl Store {
+    #[doc(hidden)]
+    pub fn raw_db(&self) -> &sled::Db {
+        &self.db
+    }
+}
+
 /// A sled error met while reading `what`.
 pub fn unreadable(what: String, source: sled::Error) -> StoreError {
     StoreError::Unreadable { what, source }
@@ -489,12 +875,6 @@ pub fn describe_key(k: &[u8]) -> String {
         (Some(&p), _) => format!("row {} {}", p as char, hex::encode(rest)),
         (None, _) => "an empty key".into(),
     }
-}
-
-/// The seq in a `prefix ‖ u64 BE` key.
-pub fn key_seq(k: &[u8]) -> Option<u64> {
-    let b: [u8; 8] = k.get(1..9)?.try_into().ok()?;
-    (k.len() == 9).then_some(u64::from_be_bytes(b))
 }
 
 impl Index for Store {

@@ -727,16 +727,12 @@ fn extras(
     let upto = size / 2;
     let projections = temoin_archive::projection::Projections::new(archive.store());
     let mut best: Option<(u64, String)> = None;
-    for item in archive
-        .store()
-        .db
-        .scan_prefix([temoin_archive::store::INCIDENT])
-    {
-        let (k, v) = item.map_err(temoin_archive::store::StoreError::from)?;
+    for item in archive.store().incident_rows() {
+        let (k, v) = item?;
         let info: temoin_archive::rules::IncidentInfo =
             temoin_archive::encoding::decode_canonical(&v, 1 << 20, "incident index")
                 .map_err(|e| BenchError::Setup(e.to_string()))?;
-        let id = String::from_utf8_lossy(&k[1..]).into_owned();
+        let id = String::from_utf8_lossy(&k).into_owned();
         let good = |at: u64| at + 800 <= upto;
         let better = match &best {
             None => info.opened_at < upto,

@@ -202,21 +202,7 @@ impl Fixture {
 
     /// Open the sled store directly (the archive must be closed).
     pub fn db(&self) -> sled::Db {
-        // sled releases its file lock a moment after the last handle is
-        // dropped (and a child spawned by another test thread may share the
-        // file until it execs): retry briefly.
-        let mut tries = 0;
-        loop {
-            match sled::open(self.dir().join("db")) {
-                Ok(db) => return db,
-                Err(e) if tries < 200 => {
-                    tries += 1;
-                    let _ = e;
-                    std::thread::sleep(std::time::Duration::from_millis(10));
-                }
-                Err(e) => panic!("open sled db: {e}"),
-            }
-        }
+        open_sled(&self.dir())
     }
 
     /// Tamper with the closed archive's store, then flush and close it.
@@ -320,7 +306,7 @@ pub struct Snapshot {
 pub fn snapshot(archive: &Archive) -> Snapshot {
     let mut keys = 0;
     let mut acc = Vec::new();
-    for kv in archive.store().db.iter() {
+    for kv in archive.store().raw_db().iter() {
         let (k, v) = kv.expect("read");
         keys += 1;
         for x in [&k, &v] {
@@ -353,7 +339,7 @@ pub mod offsets {
 }
 
 pub fn entry_bytes(db: &sled::Db, seq: u64) -> Vec<u8> {
-    db.get(store::seq_key(store::ENTRY, seq))
+    db.get(store::layout::seq_key(store::layout::ENTRY, seq))
         .expect("read")
         .unwrap_or_else(|| panic!("no entry {seq}"))
         .to_vec()
@@ -364,7 +350,7 @@ pub fn entry(db: &sled::Db, seq: u64) -> Entry {
 }
 
 pub fn put_entry_bytes(db: &sled::Db, seq: u64, bytes: &[u8]) {
-    db.insert(store::seq_key(store::ENTRY, seq), bytes)
+    db.insert(store::layout::seq_key(store::layout::ENTRY, seq), bytes)
         .expect("write");
 }
 
@@ -386,7 +372,7 @@ pub fn flip_entry_byte(db: &sled::Db, seq: u64, offset: isize) {
 }
 
 pub fn delete_entry(db: &sled::Db, seq: u64) {
-    db.remove(store::seq_key(store::ENTRY, seq))
+    db.remove(store::layout::seq_key(store::layout::ENTRY, seq))
         .expect("remove")
         .expect("entry existed");
 }
@@ -400,7 +386,9 @@ pub fn swap_entries(db: &sled::Db, a: u64, b: u64) {
 
 /// Where part `digest` of entry `seq` lies, from its `P` row.
 pub fn part_loc(db: &sled::Db, seq: u64, digest: &[u8; 32]) -> Option<store::PartLoc> {
-    let v = db.get(store::seq_key(store::PART, seq)).expect("read")?;
+    let v = db
+        .get(store::layout::seq_key(store::layout::PART, seq))
+        .expect("read")?;
     let row = store::decode_part_row(seq, &v).expect("part locations");
     row.iter().find(|(d, _)| d == digest).map(|(_, loc)| *loc)
 }
@@ -428,7 +416,7 @@ pub fn flip_part_byte(dir: &Path, db: &sled::Db, seq: u64, label: &str, offset: 
 /// appended to the parts file, located by its `P` row (which it replaces),
 /// `X "parts_end"` moved.
 pub fn put_parts(dir: &Path, db: &sled::Db, seq: u64, file: &StatementFile) {
-    let end_key = store::key(store::META, store::PARTS_END);
+    let end_key = store::layout::key(store::layout::META, store::layout::PARTS_END);
     let mut end: u64 = db
         .get(&end_key)
         .expect("read")
@@ -449,8 +437,11 @@ pub fn put_parts(dir: &Path, db: &sled::Db, seq: u64, file: &StatementFile) {
         row.push((p.digest().0, loc));
         end += v.len() as u64;
     }
-    db.insert(store::seq_key(store::PART, seq), encoding::encode(&row))
-        .expect("write");
+    db.insert(
+        store::layout::seq_key(store::layout::PART, seq),
+        encoding::encode(&row),
+    )
+    .expect("write");
     db.insert(end_key, encoding::encode(&end)).expect("write");
 }
 
@@ -514,7 +505,7 @@ pub fn forge_append(dir: &Path, db: &sled::Db, file: &StatementFile) -> u64 {
         redacted: Vec::new(),
     };
     db.insert(
-        store::key(store::STATEMENT, &file.statement.hash().0),
+        store::layout::key(store::layout::STATEMENT, &file.statement.hash().0),
         encoding::encode(&info),
     )
     .expect("write");
@@ -525,13 +516,13 @@ pub fn forge_append(dir: &Path, db: &sled::Db, file: &StatementFile) -> u64 {
 /// Re-key the statement index record of `old` to `file`'s hash, with its
 /// new author as owner.
 fn move_statement_index(db: &sled::Db, old: &Digest, file: &StatementFile) {
-    let k = store::key(store::STATEMENT, &old.0);
+    let k = store::layout::key(store::layout::STATEMENT, &old.0);
     if let Some(v) = db.remove(&k).expect("remove") {
         let mut info: StatementInfo =
             encoding::decode_canonical(&v, 1 << 20, "statement index").expect("index decodes");
         info.owner = author_and_kind(file).0;
         db.insert(
-            store::key(store::STATEMENT, &file.statement.hash().0),
+            store::layout::key(store::layout::STATEMENT, &file.statement.hash().0),
             encoding::encode(&info),
         )
         .expect("write");
@@ -568,12 +559,12 @@ pub fn reseal(dir: &Path, db: &sled::Db) {
         .note_signer()
         .expect("signer");
     let sizes: Vec<u64> = db
-        .scan_prefix([store::CHECKPOINT])
+        .scan_prefix([store::layout::CHECKPOINT])
         .keys()
-        .map(|k| store::key_seq(&k.expect("read")).expect("checkpoint key"))
+        .map(|k| store::layout::key_seq(&k.expect("read")).expect("checkpoint key"))
         .collect();
     for size in sizes {
-        let k = store::seq_key(store::CHECKPOINT, size);
+        let k = store::layout::seq_key(store::layout::CHECKPOINT, size);
         if size > n {
             db.remove(k).expect("remove");
             continue;
@@ -591,12 +582,33 @@ pub fn reseal(dir: &Path, db: &sled::Db) {
         last_hash: prev,
         last_received_at: last_received,
     };
-    db.insert(store::key(store::META, b"head"), encoding::encode(&head))
-        .expect("write");
+    db.insert(
+        store::layout::key(store::layout::META, b"head"),
+        encoding::encode(&head),
+    )
+    .expect("write");
 }
 
 /// The author key and kind of a statement file's body.
 pub fn author_and_kind(file: &StatementFile) -> ([u8; 32], Kind) {
     let body = StatementBody::decode(&file.statement.body_bytes).expect("body decodes");
     (body.author, body.kind)
+}
+
+/// Open the sled store of the closed archive in `dir` directly, as an
+/// attacker with the files would. sled releases its file lock a moment
+/// after the last handle is dropped (and a child spawned by another test
+/// thread may share the file until it execs): retry briefly.
+pub fn open_sled(dir: &Path) -> sled::Db {
+    let mut tries = 0;
+    loop {
+        match sled::open(dir.join("db")) {
+            Ok(db) => return db,
+            Err(_) if tries < 200 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            Err(e) => panic!("open sled db: {e}"),
+        }
+    }
 }

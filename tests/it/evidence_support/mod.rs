@@ -427,8 +427,11 @@ pub fn backdate(dir: &Path, seq: u64) {
         }
         e.prev = prev;
         let bytes = e.to_bytes();
-        st.db
-            .insert(store::seq_key(store::ENTRY, n), bytes.clone())
+        st.raw_db()
+            .insert(
+                store::layout::seq_key(store::layout::ENTRY, n),
+                bytes.clone(),
+            )
             .unwrap();
         let leaf = entry_hash(&bytes).0;
         let completed = merkle::nodes_completed_by_append(&nodes, n, leaf).unwrap();
@@ -441,16 +444,19 @@ pub fn backdate(dir: &Path, seq: u64) {
     }
     // Every checkpoint, re-signed over the rewritten tree.
     let sizes: Vec<u64> = st
-        .db
-        .scan_prefix([store::CHECKPOINT])
+        .raw_db()
+        .scan_prefix([store::layout::CHECKPOINT])
         .keys()
-        .map(|k| store::key_seq(&k.unwrap()).unwrap())
+        .map(|k| store::layout::key_seq(&k.unwrap()).unwrap())
         .collect();
     for s in sizes {
         let root = merkle::root_at(&nodes, s).unwrap();
         let note = Checkpoint::new(ORIGIN, s, root).sign(&signer).unwrap();
-        st.db
-            .insert(store::seq_key(store::CHECKPOINT, s), note.as_bytes())
+        st.raw_db()
+            .insert(
+                store::layout::seq_key(store::layout::CHECKPOINT, s),
+                note.as_bytes(),
+            )
             .unwrap();
     }
     let head = Head {
@@ -458,13 +464,13 @@ pub fn backdate(dir: &Path, seq: u64) {
         last_hash: last.0,
         last_received_at: last.1,
     };
-    st.db
+    st.raw_db()
         .insert(
-            store::key(store::META, b"head"),
+            store::layout::key(store::layout::META, b"head"),
             temoin::encoding::encode(&head),
         )
         .unwrap();
-    st.db.flush().unwrap();
+    st.raw_db().flush().unwrap();
 }
 
 /// Run the temoin binary with `args` (strings, paths): (exit code, stdout,

@@ -152,7 +152,7 @@ impl Fx {
         (
             h.size,
             h.last_hash,
-            self.archive.store().db.checksum().expect("checksum"),
+            self.archive.store().raw_db().checksum().expect("checksum"),
         )
     }
 }

@@ -44,7 +44,7 @@ use crate::hash::Digest;
 use crate::registry::PAYLOAD;
 use crate::rules::{IncidentInfo, StatementInfo};
 use crate::statement::{Kind, StatementBody};
-use crate::store::{self, Store, StoreError};
+use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -627,13 +627,6 @@ fn claim_views(
         .collect()
 }
 
-/// Key of the cached summary of incident `id`.
-fn view_key(id: &str) -> Vec<u8> {
-    store::key(store::VIEW, id.as_bytes())
-}
-
-/// Key of the summary-claims index (incident ids never start with NUL).
-const CLAIMS_KEY: &[u8] = b"J\0claims";
 /// Version of the cached summaries and claims index: bump it whenever
 /// `IncidentSummary` or what the views compute changes, so that entries
 /// written by an older build are ignored (and recomputed), never trusted.
@@ -790,9 +783,9 @@ impl<'a> Projections<'a> {
     /// Incident ids opened among the first `upto` entries, in id order.
     pub fn incident_ids(&self, upto: u64) -> Result<Vec<String>> {
         let mut out = Vec::new();
-        for item in self.store.db.scan_prefix([store::INCIDENT]) {
-            let (k, v) = item.map_err(StoreError::from)?;
-            let id = String::from_utf8_lossy(&k[1..]).into_owned();
+        for item in self.store.incident_rows() {
+            let (k, v) = item?;
+            let id = String::from_utf8_lossy(&k).into_owned();
             let info: IncidentInfo = encoding::decode_canonical(&v, 1 << 20, "incident index")
                 .map_err(|e| StoreError::Corrupt(e.to_string()))?;
             if info.opened_at < upto {
@@ -804,20 +797,7 @@ impl<'a> Projections<'a> {
 
     /// The highest seq in `T` for `id`, if any.
     fn last_touch(&self, id: &str) -> Result<Option<u64>> {
-        let mut prefix = vec![store::TOUCH];
-        prefix.extend_from_slice(id.as_bytes());
-        prefix.push(0);
-        match self.store.db.scan_prefix(&prefix).keys().next_back() {
-            None => Ok(None),
-            Some(k) => {
-                let k = k.map_err(StoreError::from)?;
-                let b: [u8; 8] = k
-                    .get(prefix.len()..)
-                    .and_then(|s| s.try_into().ok())
-                    .ok_or_else(|| StoreError::Corrupt("touch index key".into()))?;
-                Ok(Some(u64::from_be_bytes(b)))
-            }
-        }
+        Ok(self.store.last_touch(id)?)
     }
 
     /// The entries of `id`'s group among the first `upto`, from `T`.
@@ -903,7 +883,7 @@ impl<'a> Projections<'a> {
     }
 
     fn cached(&self, id: &str) -> Result<Option<IncidentSummary>> {
-        let Some(v) = self.store.get(&view_key(id))? else {
+        let Some(v) = self.store.view(id)? else {
             return Ok(None);
         };
         let Ok(c) = serde_json::from_slice::<CachedSummary>(&v) else {
@@ -930,10 +910,7 @@ impl<'a> Projections<'a> {
             summary: s.clone(),
         };
         if let Ok(bytes) = serde_json::to_vec(&c) {
-            self.store
-                .db
-                .insert(view_key(&s.id), bytes)
-                .map_err(StoreError::from)?;
+            self.store.put_view(&s.id, &bytes)?;
         }
         Ok(())
     }
@@ -978,7 +955,7 @@ impl<'a> Projections<'a> {
 
     fn claims_index(&self) -> Result<ClaimsIndex> {
         let size = self.size()?;
-        let mut idx = match self.store.get(CLAIMS_KEY)? {
+        let mut idx = match self.store.claims_index()? {
             Some(v) if self.cache => serde_json::from_slice::<ClaimsIndex>(&v)
                 .ok()
                 .filter(|i| i.version == CACHE_VERSION && i.scanned <= size)
@@ -1021,10 +998,7 @@ impl<'a> Projections<'a> {
         idx.scanned = size;
         if self.cache {
             if let Ok(bytes) = serde_json::to_vec(&idx) {
-                self.store
-                    .db
-                    .insert(CLAIMS_KEY, bytes)
-                    .map_err(StoreError::from)?;
+                self.store.put_claims_index(&bytes)?;
             }
         }
         Ok(idx)
@@ -1071,13 +1045,9 @@ impl<'a> Projections<'a> {
         let even = &p[..p.len() & !1];
         let bytes = hex::decode(even).map_err(|_| ProjectionError::BadSubject(p.clone()))?;
         let mut found = Vec::new();
-        for item in self
-            .store
-            .db
-            .scan_prefix(store::key(store::STATEMENT, &bytes))
-        {
-            let (k, v) = item.map_err(StoreError::from)?;
-            let h = hex::encode(&k[1..]);
+        for item in self.store.statement_rows_with_prefix(&bytes) {
+            let (k, v) = item?;
+            let h = hex::encode(&k);
             if h.starts_with(&p) {
                 let info: StatementInfo =
                     encoding::decode_canonical(&v, 1 << 20, "statement index")

@@ -29,13 +29,13 @@
 
 use super::ProjectionError;
 use super::{
-    union_sorted, view_key, CachedSummary, ClaimsIndex, Event, IncidentSummary, Projections,
-    RebuildReport, Result, TouchMismatch, Tracker, CACHE_VERSION, CLAIMS_KEY,
+    union_sorted, CachedSummary, ClaimsIndex, Event, IncidentSummary, Projections, RebuildReport,
+    Result, TouchMismatch, Tracker, CACHE_VERSION,
 };
 use crate::compromise::Distrust;
 use crate::domain::Payload;
 use crate::hash::Digest;
-use crate::store::{self, Store, StoreError};
+use crate::store::{self, RowBytes, Store, StoreError, WriteBatch};
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
 use std::sync::Arc;
@@ -395,7 +395,7 @@ fn stage(store: &Store, seq: u64, bytes: &[u8]) -> Staged {
     Staged::Ok(ev)
 }
 
-fn decode_chunk(store: &Store, raw: Vec<(u64, sled::IVec)>) -> Result<Vec<Arc<Event>>> {
+fn decode_chunk(store: &Store, raw: Vec<(u64, crate::store::RowBytes)>) -> Result<Vec<Arc<Event>>> {
     settle(crate::par::map(raw, |(seq, bytes)| {
         stage(store, seq, &bytes).shared()
     }))
@@ -707,7 +707,7 @@ impl Workers {
 }
 
 type EntryIter<'s> =
-    Box<dyn Iterator<Item = std::result::Result<(u64, sled::IVec), StoreError>> + 's>;
+    Box<dyn Iterator<Item = std::result::Result<(u64, crate::store::RowBytes), StoreError>> + 's>;
 
 /// The log in the chunks of `Store::entry_chunks(0, chunk)`, decoded on
 /// all cores. While no entry lies past the head, the chunks are read by
@@ -796,11 +796,7 @@ fn build(
     buf.clear();
     let serialised = serde_json::to_writer(&mut *buf, &fresh).is_ok();
     let bytes = serialised.then_some(buf.as_slice());
-    let stored = if missing {
-        None
-    } else {
-        store.get(&view_key(name))?
-    };
+    let stored = if missing { None } else { store.view(name)? };
     let class = match &stored {
         None => Class::Missing,
         Some(s) if bytes == Some(&s[..]) && floats_round_trip(&fresh) => {
@@ -854,28 +850,20 @@ fn read_stored_t(store: &Store) -> StoredT {
     // Keys are sorted, so an incident's rows come one after the other:
     // they are gathered here, and the incident named once per run of rows
     // rather than once per row (a `String` each, for ~1 row per entry).
-    let mut run: Option<(sled::IVec, Vec<u64>)> = None;
+    let mut run: Option<(RowBytes, Vec<u64>)> = None;
     let mut error = None;
-    for item in store.db.scan_prefix([store::TOUCH]) {
-        let k = match item {
-            Ok((k, _)) => k,
+    for item in store.touch_rows() {
+        let (id, seq) = match item {
+            Ok(row) => row,
             Err(e) => {
-                error = Some(e.into());
+                error = Some(e);
                 break;
             }
         };
-        if k.len() < 10 || k[k.len() - 9] != 0 {
-            error = Some(StoreError::Corrupt("touch index key".into()));
-            break;
-        }
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&k[k.len() - 8..]);
-        let seq = u64::from_be_bytes(b);
-        let id = &k[1..k.len() - 9];
         match &mut run {
-            Some((run_id, seqs)) if run_id[1..run_id.len() - 9] == *id => seqs.push(seq),
+            Some((run_id, seqs)) if *run_id == id => seqs.push(seq),
             _ => {
-                if let Some((run_id, seqs)) = run.replace((k.clone(), vec![seq])) {
+                if let Some((run_id, seqs)) = run.replace((id, vec![seq])) {
                     add_t_run(&mut stored_t, &run_id, seqs);
                 }
             }
@@ -887,9 +875,9 @@ fn read_stored_t(store: &Store) -> StoredT {
     (stored_t, error)
 }
 
-/// Add the seqs of one run of `T` rows (`key`: the run's first key).
-fn add_t_run(stored_t: &mut BTreeMap<String, Vec<u64>>, key: &[u8], seqs: Vec<u64>) {
-    let id = String::from_utf8_lossy(&key[1..key.len() - 9]).into_owned();
+/// Add the seqs of one run of `T` rows of incident `id`.
+fn add_t_run(stored_t: &mut BTreeMap<String, Vec<u64>>, id: &[u8], seqs: Vec<u64>) {
+    let id = String::from_utf8_lossy(id).into_owned();
     // Two runs can only name the same incident if its name is not valid
     // UTF-8 (the lossy conversion merges names): keep every seq, as the
     // row-by-row reading did.
@@ -899,7 +887,7 @@ fn add_t_run(stored_t: &mut BTreeMap<String, Vec<u64>>, key: &[u8], seqs: Vec<u6
 /// The ids that have a cached summary, gathered a few keys at a time while
 /// the fold runs (see [`CachedIds::advance`]).
 struct CachedIds {
-    iter: sled::Iter,
+    iter: Box<dyn Iterator<Item = std::result::Result<RowBytes, StoreError>> + Send>,
     ids: BTreeSet<String>,
     error: Option<StoreError>,
     done: bool,
@@ -919,7 +907,7 @@ const CACHED_IDS_PER_CHUNK: usize = 64;
 impl CachedIds {
     fn new(store: &Store) -> CachedIds {
         CachedIds {
-            iter: store.db.scan_prefix([store::VIEW]),
+            iter: Box::new(store.view_ids()),
             ids: BTreeSet::new(),
             error: None,
             done: false,
@@ -934,13 +922,12 @@ impl CachedIds {
             }
             match self.iter.next() {
                 None => self.done = true,
-                Some(Ok((k, _))) if k.as_ref() == CLAIMS_KEY => {}
-                Some(Ok((k, _))) => {
+                Some(Ok(id)) => {
                     self.ids
-                        .insert(String::from_utf8_lossy(&k[1..]).into_owned());
+                        .insert(String::from_utf8_lossy(id.as_ref()).into_owned());
                 }
                 Some(Err(e)) => {
-                    self.error = Some(e.into());
+                    self.error = Some(e);
                     self.done = true;
                 }
             }
@@ -1053,10 +1040,7 @@ impl Projections<'_> {
                         // A missing summary is written at once (see the module
                         // documentation).
                         if class == Class::Missing && write {
-                            store
-                                .db
-                                .insert(view_key(name), buf.as_slice())
-                                .map_err(StoreError::from)?;
+                            store.put_view(name, buf)?;
                             return Ok(Built {
                                 id,
                                 class,
@@ -1121,8 +1105,7 @@ impl Projections<'_> {
                 inc.opened && (dirty || inc.write == Write::Recompute)
             })
             .collect();
-        let mut batch = sled::Batch::default();
-        let mut batch_bytes = 0usize;
+        let mut batch = WriteBatch::default();
         for ids in redo.chunks(64) {
             // (incident, its group's seqs, whether its summary was missing
             // before the rebuild: the fold may have written one since).
@@ -1151,26 +1134,22 @@ impl Projections<'_> {
                 pending.remove(&b.id);
                 let inc = &mut fold.incs[b.id as usize];
                 inc.class = Some(b.class);
-                let key = view_key(&fold.tracker.names[b.id as usize]);
+                let name = &fold.tracker.names[b.id as usize];
                 match b.bytes {
-                    Some(bytes) => {
-                        batch_bytes += bytes.len();
-                        batch.insert(key, bytes);
-                    }
+                    Some(bytes) => batch.view(name, &bytes),
                     // Nothing to write now, but an incomplete view was
-                    // written during the fold: the old rebuild wrote none.
-                    None if inc.write == Write::Inserted => batch.remove(key),
+                    // written during the fold: a view is written whole or
+                    // not at all.
+                    None if inc.write == Write::Inserted => batch.remove_view(name),
                     None => {}
                 }
             }
-            if batch_bytes > tuning.pending_budget {
-                store.db.apply_batch(batch).map_err(StoreError::from)?;
-                batch = sled::Batch::default();
-                batch_bytes = 0;
+            if batch.bytes() > tuning.pending_budget {
+                store.apply(std::mem::take(&mut batch))?;
             }
         }
         for (n, bytes) in pending {
-            batch.insert(view_key(&fold.tracker.names[n as usize]), bytes);
+            batch.view(&fold.tracker.names[n as usize], &bytes);
         }
 
         // The T index against the replay.
@@ -1233,7 +1212,7 @@ impl Projections<'_> {
         for id in &cached_ids {
             if !opened.contains(id.as_str()) {
                 report.views_unknown.push(id.clone());
-                batch.remove(view_key(id));
+                batch.remove_view(id);
             }
         }
 
@@ -1248,7 +1227,7 @@ impl Projections<'_> {
                 .collect(),
             notes: fold.claim_notes.clone(),
         };
-        if let Some(v) = store.get(CLAIMS_KEY)? {
+        if let Some(v) = store.claims_index()? {
             report.claims_index_ok = match serde_json::from_slice::<ClaimsIndex>(&v) {
                 Ok(stored) if stored.version == CACHE_VERSION => {
                     let n = stored.scanned;
@@ -1272,9 +1251,9 @@ impl Projections<'_> {
             };
         }
         if let Ok(bytes) = serde_json::to_vec(&fresh_idx) {
-            batch.insert(CLAIMS_KEY, bytes);
+            batch.claims_index(&bytes);
         }
-        store.db.apply_batch(batch).map_err(StoreError::from)?;
+        store.apply(batch)?;
         store.commit()?;
         report.seconds = started.elapsed().as_secs_f64();
         Ok(report)
