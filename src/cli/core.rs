@@ -446,7 +446,7 @@ fn log(dir: &Path, json: bool) -> CliResult {
 enum AuditMsg {
     /// Entries checked so far.
     Progress(u64),
-    Done(Result<Result<audit::AuditReport, audit::Fault>, CliError>),
+    Done(Result<Result<audit::AuditReport, audit::LogFault>, CliError>),
 }
 
 /// The audit, on a thread of its own, so that a store that never answers
@@ -562,7 +562,7 @@ fn verify(dir: &Path, json: bool, quiet: bool, stall_timeout: u64) -> CliResult 
 fn audit_archive(
     dir: &Path,
     progress: &mut dyn FnMut(u64),
-) -> Result<Result<audit::AuditReport, audit::Fault>, CliError> {
+) -> Result<Result<audit::AuditReport, audit::LogFault>, CliError> {
     // Not `Archive::open`: it loads the registry, which a damaged archive
     // may not yield; the audit replays everything itself.
     let archive = Archive::open_for_audit(dir)?;

@@ -227,6 +227,13 @@ fn every_row_deleted_or_altered_is_named_by_verify_or_leaves_every_refusal_in_fo
                 held += 1;
             } else {
                 assert!(code == 1 || code == 2, "{what}: exit {code}");
+                if verdict.get("fault").is_some() {
+                    let kind = &verdict["fault"]["kind"];
+                    assert!(
+                        kind.is_string(),
+                        "{what}: a fault without a kind: {verdict}"
+                    );
+                }
                 let text = verdict_text(&verdict);
                 let names = names_of(k);
                 assert!(
@@ -266,6 +273,7 @@ fn a_checkpoint_key_other_than_the_genesis_key_is_refused_and_named_by_verify() 
     }
     let (code, verdict) = verify_json(&f.dir());
     assert_eq!(code, 1, "{verdict}");
+    assert_eq!(verdict["fault"]["kind"], json!("key_file"), "{verdict}");
     let text = verdict_text(&verdict);
     assert!(
         text.contains(CHECKPOINT_KEY_FILE) && text.contains("genesis"),

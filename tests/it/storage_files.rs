@@ -10,6 +10,7 @@ use common::*;
 use temoin::registry::PAYLOAD;
 use temoin::statement::{Draft, Kind};
 use temoin::store;
+use temoin::verdict::FaultKind;
 
 const SECRET: &str = "Nom du témoin : Toraghite Walet Innabougor";
 
@@ -164,10 +165,7 @@ fn a_truncated_parts_file_is_detected_at_the_first_entry_it_lacks() {
         .unwrap();
     file.set_len(loc.offset + 40).unwrap();
     drop(file);
-    f.assert_fault(
-        6,
-        "part \"text\" is missing and no redaction order erased it",
-    );
+    f.assert_fault(6, FaultKind::MissingPart);
     let err = temoin::Archive::open(&f.dir())
         .err()
         .expect("a writer refuses");

@@ -15,17 +15,20 @@ use crate::registry::{Registry, PAYLOAD};
 use crate::rules::{self, MemIndex, StatementInfo};
 use crate::statement::{Kind, StatementBody};
 use crate::store::{self, Store, StoreError};
+use crate::verdict::FaultKind;
 use serde::Serialize;
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// What is wrong, and where.
+/// What is wrong with the log, of what kind, and where: the audit stops at
+/// the first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("entry {seq}: {reason}")]
-pub struct Fault {
+pub struct LogFault {
     pub seq: u64,
+    pub kind: FaultKind,
     pub reason: String,
 }
 
@@ -495,7 +498,7 @@ const AHEAD_PER_WORKER: usize = 4;
 pub fn audit(
     store: &Store,
     progress: &mut dyn FnMut(u64),
-) -> Result<Result<AuditReport, Fault>, StoreError> {
+) -> Result<Result<AuditReport, LogFault>, StoreError> {
     run(store, progress, Tuning::default())
 }
 
@@ -523,7 +526,7 @@ fn run(
     store: &Store,
     progress: &mut dyn FnMut(u64),
     tuning: Tuning,
-) -> Result<Result<AuditReport, Fault>, StoreError> {
+) -> Result<Result<AuditReport, LogFault>, StoreError> {
     Ok(replay(store, progress, tuning, None)?.map(|(report, _)| report))
 }
 
@@ -545,7 +548,7 @@ fn replay(
     progress: &mut dyn FnMut(u64),
     tuning: Tuning,
     wanted: Option<Digest>,
-) -> Result<Result<(AuditReport, Option<StatementInfo>), Fault>, StoreError> {
+) -> Result<Result<(AuditReport, Option<StatementInfo>), LogFault>, StoreError> {
     let head = store.head()?;
     let mut checkpoint_sizes = BTreeSet::new();
     for size in store.checkpoint_sizes() {
@@ -618,14 +621,16 @@ fn replay(
     // A part missing at its entry must have been erased by a later
     // redaction order; any left unexplained is a fault at its entry.
     if let Some(((_, label), &seq)) = st.missing_parts.iter().min_by_key(|(_, &s)| s) {
-        return Ok(Err(Fault {
+        return Ok(Err(LogFault {
             seq,
+            kind: FaultKind::MissingPart,
             reason: format!("part {label:?} is missing and no redaction order erased it"),
         }));
     }
     if head.size != st.next {
-        return Ok(Err(Fault {
+        return Ok(Err(LogFault {
             seq: st.next.min(head.size),
+            kind: FaultKind::Sequence,
             reason: format!(
                 "the archive's head (row X \"head\") says {} entries but the log holds {} (entries were removed or added behind its back)",
                 head.size, st.next
@@ -633,22 +638,25 @@ fn replay(
         }));
     }
     if st.next == 0 {
-        return Ok(Err(Fault {
+        return Ok(Err(LogFault {
             seq: 0,
+            kind: FaultKind::Sequence,
             reason: "entry 0 (the genesis) is missing: the log is empty (every archive begins with its genesis)".into(),
         }));
     }
     if head.last_hash != st.prev_hash {
-        return Ok(Err(Fault {
+        return Ok(Err(LogFault {
             seq: st.next.saturating_sub(1),
+            kind: FaultKind::DerivedRow,
             reason:
                 "the last entry's hash differs from the one recorded in the head (row X \"head\")"
                     .into(),
         }));
     }
     if head.last_received_at != st.prev_received {
-        return Ok(Err(Fault {
+        return Ok(Err(LogFault {
             seq: st.next - 1,
+            kind: FaultKind::DerivedRow,
             reason: format!(
                 "row X \"head\" says the last entry was received at {}, but it was received at {} (the writer dates new entries from the head)",
                 head.last_received_at, st.prev_received
@@ -656,8 +664,9 @@ fn replay(
         }));
     }
     if let Some(&extra) = checkpoint_sizes.range(st.next + 1..).next() {
-        return Ok(Err(Fault {
+        return Ok(Err(LogFault {
             seq: st.next,
+            kind: FaultKind::Checkpoint,
             reason: format!("a checkpoint claims tree size {extra}, beyond the log's end"),
         }));
     }
@@ -815,18 +824,25 @@ impl Replay<'_> {
         self.last_ref = Some(last);
     }
 
-    fn fault(&self, seq: u64, reason: impl Into<String>) -> Result<Result<(), Fault>, StoreError> {
-        Ok(Err(Fault {
+    fn fault(
+        &self,
+        seq: u64,
+        kind: FaultKind,
+        reason: impl Into<String>,
+    ) -> Result<Result<(), LogFault>, StoreError> {
+        Ok(Err(LogFault {
             seq,
+            kind,
             reason: reason.into(),
         }))
     }
 
-    fn check(&mut self, p: Prepared) -> Result<Result<(), Fault>, StoreError> {
+    fn check(&mut self, p: Prepared) -> Result<Result<(), LogFault>, StoreError> {
         let n = self.next;
         if p.seq_key != n {
             return self.fault(
                 n,
+                FaultKind::Sequence,
                 format!(
                     "entry {n} is missing: the log goes from entry {} to entry {}",
                     n as i128 - 1,
@@ -839,7 +855,7 @@ impl Replay<'_> {
         if let Ok(d) = &p.decoded {
             if d.seq != n {
                 return self.fault(
-                    n,
+                    n, FaultKind::Sequence,
                     format!(
                         "the entry stored at position {n} says it is entry {} (entries were moved or swapped)",
                         d.seq
@@ -853,14 +869,14 @@ impl Replay<'_> {
             Some(true) => {}
             Some(false) => {
                 return self.fault(
-                    n,
+                    n, FaultKind::Hash,
                     format!(
                         "the entry's bytes were altered after it was appended: they hash to {}, not to the leaf hash recorded in the tree",
                         p.hash.short()
                     ),
                 )
             }
-            None => return self.fault(n, "the entry's Merkle leaf is missing"),
+            None => return self.fault(n, FaultKind::Tree, "the entry's Merkle leaf is missing"),
         }
         let Decoded {
             prev,
@@ -870,13 +886,13 @@ impl Replay<'_> {
             ..
         } = match p.decoded {
             Ok(d) => d,
-            Err(reason) => return self.fault(n, reason),
+            Err(reason) => return self.fault(n, FaultKind::EntryBytes, reason),
         };
         // Ingest never appends a statement twice: a second copy was
         // replayed into the log (it would count twice in projections).
         if let Some(first) = self.copies.earlier_copy(self.store, n, &statement_hash)? {
             return self.fault(
-                n,
+                n, FaultKind::Rules,
                 format!(
                     "statement {} is already in the log at entry {first} (a statement is never appended twice)",
                     statement_hash.short(),
@@ -886,6 +902,7 @@ impl Replay<'_> {
         if prev != self.prev_hash {
             return self.fault(
                 n,
+                FaultKind::Chain,
                 format!(
                     "prev link {} does not match the hash of entry {} ({})",
                     Digest(prev).short(),
@@ -897,6 +914,7 @@ impl Replay<'_> {
         if received_at < self.prev_received {
             return self.fault(
                 n,
+                FaultKind::Chain,
                 format!(
                     "received_at {} goes back before the previous entry's {}",
                     crate::time::format_ms(received_at),
@@ -905,7 +923,7 @@ impl Replay<'_> {
             );
         }
         if let Err(reason) = p.signature {
-            return self.fault(n, reason);
+            return self.fault(n, FaultKind::Signature, reason);
         }
         // Parts: present and matching, or erased by a redaction order.
         let mut payload = None;
@@ -919,11 +937,12 @@ impl Replay<'_> {
                     if !matches {
                         return self.fault(
                             n,
+                            FaultKind::Part,
                             format!("part {:?} does not match its commitment", c.label),
                         );
                     }
                     if let Some(reason) = not_text {
-                        return self.fault(n, reason);
+                        return self.fault(n, FaultKind::Rules, reason);
                     }
                     if content.is_some() {
                         payload = content;
@@ -940,6 +959,7 @@ impl Replay<'_> {
                     None if c.label == PAYLOAD => {
                         return self.fault(
                             n,
+                            FaultKind::MissingPart,
                             "part \"payload\" is missing (a payload can never be redacted)",
                         )
                     }
@@ -964,7 +984,13 @@ impl Replay<'_> {
             parsed,
         ) {
             Ok(Ok(fx)) => fx,
-            Ok(Err(e)) => return self.fault(n, format!("not authorised when appended: {e}")),
+            Ok(Err(e)) => {
+                return self.fault(
+                    n,
+                    FaultKind::Authority,
+                    format!("not authorised when appended: {e}"),
+                )
+            }
             Err(never) => match never {},
         };
         // The effects are consumed: moved into the replay's state, not
@@ -1054,7 +1080,7 @@ impl Replay<'_> {
         n: u64,
         leaf: [u8; 32],
         stored: Vec<StoredNode>,
-    ) -> Result<Result<(), Fault>, StoreError> {
+    ) -> Result<Result<(), LogFault>, StoreError> {
         let mut stored = stored.into_iter();
         self.frontier.push((0, leaf));
         while self.frontier.len() >= 2 {
@@ -1075,7 +1101,7 @@ impl Replay<'_> {
             };
             if stored != Some(h) {
                 return self.fault(
-                    n,
+                    n, FaultKind::Tree,
                     format!("the stored Merkle node (level {level}, index {index}) completed by this entry is wrong or missing"),
                 );
             }
@@ -1101,7 +1127,7 @@ impl Replay<'_> {
         &mut self,
         size: u64,
         note: Option<String>,
-    ) -> Result<Result<(), Fault>, StoreError> {
+    ) -> Result<Result<(), LogFault>, StoreError> {
         let seq = size - 1;
         let Some(note) = note else {
             return Ok(Ok(()));
@@ -1109,22 +1135,30 @@ impl Replay<'_> {
         let Some(key) = &self.checkpoint_key else {
             return self.fault(
                 seq,
+                FaultKind::Checkpoint,
                 "a checkpoint exists but the genesis names no checkpoint key",
             );
         };
         let cp = match Checkpoint::open(&note, key) {
             Ok(cp) => cp,
-            Err(e) => return self.fault(seq, format!("checkpoint at size {size}: {e}")),
+            Err(e) => {
+                return self.fault(
+                    seq,
+                    FaultKind::Checkpoint,
+                    format!("checkpoint at size {size}: {e}"),
+                )
+            }
         };
         if cp.size != size {
             return self.fault(
                 seq,
+                FaultKind::Checkpoint,
                 format!("checkpoint stored for size {size} says size {}", cp.size),
             );
         }
         if cp.root != self.root() {
             return self.fault(
-                seq,
+                seq, FaultKind::Checkpoint,
                 format!("checkpoint at size {size}: its signed root differs from the root of the entries 0..{size}"),
             );
         }

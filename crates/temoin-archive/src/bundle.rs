@@ -296,81 +296,17 @@ impl fmt::Display for Location {
     }
 }
 
-/// What kind of fault.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FaultKind {
-    /// Not a bundle, or a field has an impossible shape.
-    Format,
-    /// The checkpoint does not verify with the archive key.
-    Checkpoint,
-    /// The entry bytes do not decode, or say another seq.
-    EntryBytes,
-    /// `entry_hash` or `statement_hash` is not the hash of the bytes.
-    Hash,
-    /// The author's signature does not verify (verify_strict).
-    Signature,
-    /// The decoded form differs from the bytes.
-    Decoded,
-    /// An included part does not match its commitment.
-    Part,
-    /// A committed part is missing without a valid reason.
-    MissingPart,
-    /// The inclusion proof does not lead to the checkpoint's root.
-    Inclusion,
-    /// The hash chain (`prev`) or the order of receipt times is broken.
-    Chain,
-    /// The author was not authorised at this seq.
-    Authority,
-    /// A registry entry is missing or invalid, so authority cannot be replayed.
-    Registry,
-    /// The `authors` list differs from the registry entries.
-    Authors,
-    /// The projection differs from the one recomputed from the entries.
-    Projection,
-    /// An entry's `signed_after_compromise` is not what the registry
-    /// entries establish.
-    Compromise,
-    /// The bundle does not hold what its scope says.
-    Scope,
-    /// The statement breaks a rule the archive applies at ingest (FORMAT.md
-    /// §3, §10): it could not have been appended.
-    Rules,
-}
-
-impl FaultKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            FaultKind::Format => "format",
-            FaultKind::Checkpoint => "checkpoint",
-            FaultKind::EntryBytes => "entry bytes",
-            FaultKind::Hash => "hash",
-            FaultKind::Signature => "signature",
-            FaultKind::Decoded => "decoded form",
-            FaultKind::Part => "part",
-            FaultKind::MissingPart => "missing part",
-            FaultKind::Inclusion => "inclusion proof",
-            FaultKind::Chain => "hash chain",
-            FaultKind::Authority => "authority",
-            FaultKind::Registry => "registry",
-            FaultKind::Authors => "authors",
-            FaultKind::Projection => "projection",
-            FaultKind::Compromise => "compromise",
-            FaultKind::Scope => "scope",
-            FaultKind::Rules => "rules",
-        }
-    }
-}
+pub use crate::verdict::FaultKind;
 
 /// One thing wrong with a bundle: where, what kind, and the detail.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Fault {
+pub struct BundleFault {
     pub at: Location,
     pub kind: FaultKind,
     pub reason: String,
 }
 
-impl fmt::Display for Fault {
+impl fmt::Display for BundleFault {
     /// `entry 5: signature: …`; the kind is left out where the location
     /// already says it (`projection: …`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -383,10 +319,10 @@ impl fmt::Display for Fault {
     }
 }
 
-impl std::error::Error for Fault {}
+impl std::error::Error for BundleFault {}
 
-fn fault(at: Location, kind: FaultKind, reason: impl Into<String>) -> Fault {
-    Fault {
+fn fault(at: Location, kind: FaultKind, reason: impl Into<String>) -> BundleFault {
+    BundleFault {
         at,
         kind,
         reason: reason.into(),
@@ -399,7 +335,7 @@ fn fault(at: Location, kind: FaultKind, reason: impl Into<String>) -> Fault {
 
 impl Bundle {
     /// Parse a bundle file's bytes (at most [`MAX_BUNDLE_BYTES`]).
-    pub fn from_json(bytes: &[u8]) -> Result<Bundle, Fault> {
+    pub fn from_json(bytes: &[u8]) -> Result<Bundle, BundleFault> {
         if bytes.len() as u64 > MAX_BUNDLE_BYTES {
             return Err(fault(
                 Location::Bundle,
@@ -497,7 +433,7 @@ impl CheckedEntry {
 /// The outcome of verifying a bundle: every fault, and what was recomputed.
 #[derive(Clone, Debug)]
 pub struct Verdict {
-    pub faults: Vec<Fault>,
+    pub faults: Vec<BundleFault>,
     /// Faults found beyond [`MAX_FAULTS`] (not listed).
     pub more_faults: usize,
     /// The checkpoint, if it verified with the archive key.
@@ -540,12 +476,12 @@ impl Verdict {
     }
 
     /// The first fault, if any.
-    pub fn first_fault(&self) -> Option<&Fault> {
+    pub fn first_fault(&self) -> Option<&BundleFault> {
         self.faults.first()
     }
 
     /// Faults at entry `seq`.
-    pub fn faults_at(&self, seq: u64) -> impl Iterator<Item = &Fault> {
+    pub fn faults_at(&self, seq: u64) -> impl Iterator<Item = &BundleFault> {
         self.faults
             .iter()
             .filter(move |f| f.at == Location::Entry(seq))
@@ -580,12 +516,12 @@ impl Verdict {
 }
 
 struct Faults {
-    list: Vec<Fault>,
+    list: Vec<BundleFault>,
     more: usize,
 }
 
 impl Faults {
-    fn push(&mut self, f: Fault) {
+    fn push(&mut self, f: BundleFault) {
         if self.list.len() < MAX_FAULTS {
             self.list.push(f);
         } else {
@@ -1637,7 +1573,7 @@ pub enum ExportError {
     )]
     Damaged { seq: u64, reason: String },
     #[error("the exported bundle does not verify, so it was not written: {0} (run `temoin verify` on the archive)")]
-    SelfCheck(Fault),
+    SelfCheck(BundleFault),
 }
 
 fn damaged(seq: u64, reason: impl Into<String>) -> ExportError {
@@ -1859,7 +1795,7 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
     };
     // Fill in what the verifier recomputes; everything else must verify.
     let checked = verify(&bundle, &archive_key);
-    let recomputed_only = |f: &&Fault| {
+    let recomputed_only = |f: &&BundleFault| {
         (f.at == Location::Authors && f.kind == FaultKind::Authors)
             || f.kind == FaultKind::Compromise
             || (f.at == Location::Projection

@@ -9,7 +9,7 @@
 //! from public seeds.
 
 use crate::archive::{Archive, ArchiveError, Config, Refusal, CHECKPOINT_KEY_FILE};
-use crate::audit::{self, AuditReport, Fault};
+use crate::audit::{self, AuditReport, LogFault};
 use crate::compose::{draft_from_json, ComposeError};
 use crate::hash::Digest;
 use crate::keys::{KeyError, SecretKey};
@@ -87,7 +87,7 @@ pub enum DemoError {
     #[error(transparent)]
     Projection(#[from] ProjectionError),
     #[error("the demo archive does not verify: {0}")]
-    Audit(Fault),
+    Audit(LogFault),
 }
 
 impl From<ArchiveError> for DemoError {

@@ -19,11 +19,12 @@
 //!   Rebuilding `H`, `I` or `R` at every open would cost a scan of the log;
 //!   `temoin verify` checks them.
 
-use crate::audit::Fault;
+use crate::audit::LogFault;
 use crate::encoding;
 use crate::hash::Digest;
 use crate::rules::{IncidentInfo, StatementInfo};
 use crate::store::{self, Store, StoreError};
+use crate::verdict::FaultKind;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hasher};
 
@@ -103,8 +104,9 @@ impl DerivedRows {
         for row in store.statement_rows() {
             let (k, v) = row?;
             let Ok(hash) = <[u8; 32]>::try_from(k.as_ref()) else {
-                return Ok(Some(RowFault::Fault(Fault {
+                return Ok(Some(RowFault::Fault(LogFault {
                     seq: end,
+                    kind: FaultKind::DerivedRow,
                     reason: format!(
                         "statement-index row with key 'H' ‖ {} is malformed (an H key is 'H' and a 32-byte statement hash); remove it",
                         hex::encode(&k)
@@ -130,8 +132,9 @@ impl DerivedRows {
                     }))
                 }
                 None => {
-                    return Ok(Some(RowFault::Fault(Fault {
+                    return Ok(Some(RowFault::Fault(LogFault {
                         seq: end,
+                        kind: FaultKind::DerivedRow,
                         reason: format!(
                             "statement-index row H {hash} names a statement that is not in the log (the writer would take it for a duplicate); {}",
                             describe_stored_statement(&v)
@@ -165,7 +168,7 @@ impl DerivedRows {
 /// A derived row that differs from what the log derives.
 pub enum RowFault {
     /// Named and explained.
-    Fault(Fault),
+    Fault(LogFault),
     /// The statement-index row of statement `hash` (at entry `seq`) is
     /// absent (`stored: None`) or holds other bytes: what it should hold is
     /// found by a second replay.
@@ -183,7 +186,7 @@ impl RowFault {
         seq: u64,
         stored: Option<&[u8]>,
         expected: &StatementInfo,
-    ) -> Fault {
+    ) -> LogFault {
         let what = match stored {
             None => "is missing (the writer would append this statement again)".to_string(),
             Some(v) => format!(
@@ -191,8 +194,9 @@ impl RowFault {
                 describe_stored_statement(v)
             ),
         };
-        Fault {
+        LogFault {
             seq,
+            kind: FaultKind::DerivedRow,
             reason: format!(
                 "statement-index row H {hash} {what}; it should hold {}",
                 describe_statement(expected)
@@ -247,14 +251,15 @@ fn check_registry_rows(
     store: &Store,
     derived: &[u64],
     end: u64,
-) -> Result<Option<Fault>, StoreError> {
+) -> Result<Option<LogFault>, StoreError> {
     let mut stored = Vec::with_capacity(derived.len());
     for row in store.registry_rows() {
         match row? {
             Ok(seq) => stored.push(seq),
             Err(store::MalformedKey(k)) => {
-                return Ok(Some(Fault {
+                return Ok(Some(LogFault {
                     seq: end,
+                    kind: FaultKind::DerivedRow,
                     reason: format!(
                         "registry row with key {k} is malformed (an R key is 'R' and a seq, u64 big-endian); remove it"
                     ),
@@ -272,16 +277,18 @@ fn check_registry_rows(
                 s.next();
             }
             (Some(&&a), b) if b.is_none_or(|&&b| a < b) => {
-                return Ok(Some(Fault {
+                return Ok(Some(LogFault {
                     seq: a,
+                    kind: FaultKind::DerivedRow,
                     reason: format!(
                         "registry row R {a} is missing: entry {a} is a registry statement, and without the row the writer would not apply it (e.g. a revoked key would sign again)"
                     ),
                 }))
             }
             (_, Some(&&b)) => {
-                return Ok(Some(Fault {
+                return Ok(Some(LogFault {
                     seq: b.min(end),
+                    kind: FaultKind::DerivedRow,
                     reason: format!(
                         "registry row R {b} names entry {b}, which is not a registry statement of the log"
                     ),
@@ -297,7 +304,7 @@ fn check_incident_rows(
     store: &Store,
     derived: &HashMap<String, IncidentInfo>,
     end: u64,
-) -> Result<Option<Fault>, StoreError> {
+) -> Result<Option<LogFault>, StoreError> {
     let derived: BTreeMap<&[u8], (&String, &IncidentInfo)> = derived
         .iter()
         .map(|(id, i)| (id.as_bytes(), (id, i)))
@@ -321,8 +328,9 @@ fn check_incident_rows(
                         Ok(s) => format!("it holds {}", describe_incident(&s)),
                         Err(e) => format!("its value does not decode ({e})"),
                     };
-                    return Ok(Some(Fault {
+                    return Ok(Some(LogFault {
                         seq: info.opened_at,
+                        kind: FaultKind::DerivedRow,
                         reason: format!(
                             "incident-index row I {shown:?} differs from what the log derives; {holds}; it should hold {}",
                             describe_incident(info)
@@ -331,8 +339,9 @@ fn check_incident_rows(
                 }
             },
             None => {
-                return Ok(Some(Fault {
+                return Ok(Some(LogFault {
                     seq: end,
+                    kind: FaultKind::DerivedRow,
                     reason: format!(
                         "incident-index row I {shown:?} names an incident that the log never opened (the writer would refuse to open it and accept statements about it)"
                     ),
@@ -346,9 +355,10 @@ fn check_incident_rows(
     }
 }
 
-fn missing_incident(id: &str, info: &IncidentInfo) -> Fault {
-    Fault {
+fn missing_incident(id: &str, info: &IncidentInfo) -> LogFault {
+    LogFault {
         seq: info.opened_at,
+        kind: FaultKind::DerivedRow,
         reason: format!(
             "incident-index row I {id:?} is missing (the writer would let the id be opened again); it should hold {}",
             describe_incident(info)
@@ -359,12 +369,13 @@ fn missing_incident(id: &str, info: &IncidentInfo) -> Fault {
 /// `X "parts_end"` against the stored parts: at least the end of every
 /// stored part (a writer cuts the parts file at `parts_end` when it
 /// opens the archive, which would destroy the parts past it).
-pub fn check_parts_end(store: &Store, end: u64) -> Result<Option<Fault>, StoreError> {
+pub fn check_parts_end(store: &Store, end: u64) -> Result<Option<LogFault>, StoreError> {
     let parts_end = match store.parts_end() {
         Ok(p) => p,
         Err(e) => {
-            return Ok(Some(Fault {
+            return Ok(Some(LogFault {
                 seq: end,
+                kind: FaultKind::DerivedRow,
                 reason: format!("row X \"parts_end\" does not decode ({e})"),
             }))
         }
@@ -378,8 +389,9 @@ pub fn check_parts_end(store: &Store, end: u64) -> Result<Option<Fault>, StoreEr
         }
     }
     Ok(match furthest {
-        Some((seq, part_end)) if part_end > parts_end => Some(Fault {
+        Some((seq, part_end)) if part_end > parts_end => Some(LogFault {
             seq,
+            kind: FaultKind::DerivedRow,
             reason: format!(
                 "row X \"parts_end\" says the parts file holds {parts_end} bytes, but the parts of entry {seq} end at byte {part_end} (a writer opening the archive would cut them off); it should hold at least {part_end}"
             ),
@@ -389,17 +401,19 @@ pub fn check_parts_end(store: &Store, end: u64) -> Result<Option<Fault>, StoreEr
 }
 
 /// `X "config"`: present, readable, and of the origin the genesis names.
-pub fn check_config(store: &Store, origin: Option<&str>) -> Result<Option<Fault>, StoreError> {
+pub fn check_config(store: &Store, origin: Option<&str>) -> Result<Option<LogFault>, StoreError> {
     let config: Option<crate::archive::Config> = store
         .config_json()?
         .and_then(|v| serde_json::from_slice(&v).ok());
     Ok(match (config, origin) {
-        (None, _) => Some(Fault {
+        (None, _) => Some(LogFault {
             seq: 0,
+            kind: FaultKind::DerivedRow,
             reason: "row X \"config\" is missing or does not decode (JSON: origin, max_part_bytes, max_future_ms)".into(),
         }),
-        (Some(c), Some(o)) if c.origin != o => Some(Fault {
+        (Some(c), Some(o)) if c.origin != o => Some(LogFault {
             seq: 0,
+            kind: FaultKind::DerivedRow,
             reason: format!(
                 "row X \"config\" names origin {:?}, but the genesis names {o:?}; it should name {o:?}",
                 c.origin
@@ -421,7 +435,10 @@ pub fn genesis(store: &Store) -> Result<crate::registry::Registry, StoreError> {
 
 /// The archive's `checkpoint.key`, if present, against the key its genesis
 /// names: the writer signs new checkpoints with that file.
-pub fn check_key_file(dir: &std::path::Path, store: &Store) -> Result<Option<Fault>, StoreError> {
+pub fn check_key_file(
+    dir: &std::path::Path,
+    store: &Store,
+) -> Result<Option<LogFault>, StoreError> {
     let path = dir.join(crate::archive::CHECKPOINT_KEY_FILE);
     if !path.exists() {
         return Ok(None);
@@ -432,15 +449,17 @@ pub fn check_key_file(dir: &std::path::Path, store: &Store) -> Result<Option<Fau
         .and_then(|k| k.vkey().map_err(|e| e.to_string()));
     Ok(match found {
         Ok(vkey) if vkey == expected => None,
-        Ok(vkey) => Some(Fault {
+        Ok(vkey) => Some(LogFault {
             seq: 0,
+            kind: FaultKind::KeyFile,
             reason: format!(
                 "{} holds checkpoint key {vkey:?}, not the key the genesis names ({expected:?}); restore the archive's own key",
                 path.display()
             ),
         }),
-        Err(e) => Some(Fault {
+        Err(e) => Some(LogFault {
             seq: 0,
+            kind: FaultKind::KeyFile,
             reason: format!(
                 "{} does not load ({e}); it should hold the key the genesis names ({expected:?})",
                 path.display()

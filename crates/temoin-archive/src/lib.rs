@@ -50,6 +50,7 @@ pub use temoin_core::statement;
 pub mod store;
 pub use temoin_core::time;
 pub mod treefile;
+pub use temoin_core::verdict;
 
 pub use archive::{Accepted, Archive, ArchiveError, Config, Refusal};
 pub use hash::Digest;

@@ -22,3 +22,4 @@ pub mod registry;
 pub mod rules;
 pub mod statement;
 pub mod time;
+pub mod verdict;

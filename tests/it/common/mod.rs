@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use temoin::archive::{Accepted, Archive, Config, CHECKPOINT_KEY_FILE};
-use temoin::audit::{self, AuditReport, Fault};
+use temoin::audit::{self, AuditReport, LogFault};
 use temoin::checkpoint::Checkpoint;
 use temoin::encoding;
 use temoin::entry::{entry_hash, Entry};
@@ -20,6 +20,7 @@ use temoin::rules::StatementInfo;
 use temoin::statement::{Draft, Kind, StatementBody, StatementFile};
 use temoin::store::{self, Head, Store};
 use temoin::treefile::{Access, TreeFile};
+use temoin::verdict::FaultKind;
 
 /// Origin of every test archive.
 pub const ORIGIN: &str = "temoin.test/archive";
@@ -213,7 +214,7 @@ impl Fixture {
     }
 
     /// `temoin::audit::audit` on the (closed) archive.
-    pub fn audit(&self) -> Result<AuditReport, Fault> {
+    pub fn audit(&self) -> Result<AuditReport, LogFault> {
         audit_dir(&self.dir())
     }
 
@@ -235,9 +236,9 @@ impl Fixture {
         report
     }
 
-    /// The library audit and `temoin verify` must both report the first
-    /// fault at `seq`, with a reason containing `reason`.
-    pub fn assert_fault(&self, seq: u64, reason: &str) -> Fault {
+    /// The library audit must report its first fault at `seq`, of `kind`,
+    /// and `temoin verify` the same fault (exit 1, its seq and reason).
+    pub fn assert_fault(&self, seq: u64, kind: FaultKind) -> LogFault {
         let fault = match self.audit() {
             Ok(r) => panic!(
                 "audit passed ({} entries), expected a fault at {seq}",
@@ -245,28 +246,27 @@ impl Fixture {
             ),
             Err(f) => f,
         };
-        assert_eq!(fault.seq, seq, "fault at the wrong seq: {fault}");
-        assert!(
-            fault.reason.contains(reason),
-            "fault reason {:?} does not contain {reason:?}",
-            fault.reason
+        assert_eq!(
+            (fault.seq, fault.kind),
+            (seq, kind),
+            "fault at the wrong seq or of the wrong kind: {fault}"
         );
         let (code, stdout, stderr) = self.verify_cli();
         assert_eq!(
             code, 1,
             "temoin verify: stdout {stdout:?} stderr {stderr:?}"
         );
-        let expected = format!("verification FAILED at entry {seq}: ");
+        let expected = format!("verification FAILED at entry {seq}: {}", fault.reason);
         assert!(
-            stderr.contains(&expected) && stderr.contains(reason),
-            "temoin verify said {stderr:?}, expected {expected:?} and {reason:?}"
+            stderr.contains(&expected),
+            "temoin verify said {stderr:?}, expected {expected:?}"
         );
         fault
     }
 }
 
 /// Audit the archive in `dir` through the library.
-pub fn audit_dir(dir: &Path) -> Result<AuditReport, Fault> {
+pub fn audit_dir(dir: &Path) -> Result<AuditReport, LogFault> {
     let archive = Archive::open_for_audit(dir).expect("open archive for audit");
     audit::audit(archive.store(), &mut |_| {}).expect("store error during audit")
 }
