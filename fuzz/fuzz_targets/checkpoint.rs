@@ -12,7 +12,8 @@ use temoin::keys::SecretKey;
 use temoin::note::{is_valid_key_name, open_note, sign_note, SignerKey, VerifierKey};
 
 /// The vector archive's key (tests/vectors/bundles/index.json).
-const ARCHIVE_KEY: &str = "temoin.example/vectors+0f9f8610+AfJuwLX0aZNu1GPUM9WyOcZUHJJfHl3gi+sv6ZDenoZL";
+const ARCHIVE_KEY: &str =
+    "temoin.example/vectors+0f9f8610+AfJuwLX0aZNu1GPUM9WyOcZUHJJfHl3gi+sv6ZDenoZL";
 /// Its secret half: the demo archive key's public seed (keys/README.md),
 /// under the vectors' name.
 const DEMO_ARCHIVE_KEY: &str = include_str!("../../keys/demo-archive.key");
@@ -43,7 +44,11 @@ fuzz_target!(|data: &[u8]| {
     // The text as a checkpoint body.
     let parsed = Checkpoint::parse_body(text);
     if let Ok(cp) = &parsed {
-        assert_eq!(cp.validate(), Ok(()), "a parsed checkpoint does not validate");
+        assert_eq!(
+            cp.validate(),
+            Ok(()),
+            "a parsed checkpoint does not validate"
+        );
         assert_eq!(cp.body(), text, "a non-canonical checkpoint body parsed");
         // Any checkpoint that parses can be signed by its log's key, and
         // opens to itself.
@@ -67,7 +72,11 @@ fuzz_target!(|data: &[u8]| {
                 assert_eq!(opened.origin, k.vkey.name());
             }
             (Err(CheckpointError::OriginMismatch { .. }), Ok(cp)) => {
-                assert_ne!(cp.origin, k.vkey.name(), "origin mismatch on the key's own origin");
+                assert_ne!(
+                    cp.origin,
+                    k.vkey.name(),
+                    "origin mismatch on the key's own origin"
+                );
             }
             (Err(e), Err(want)) => assert_eq!(&e, want, "open and parse_body disagree"),
             (got, want) => panic!("open of a signed body gave {got:?}, parse_body {want:?}"),
@@ -80,7 +89,11 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(cp.validate(), Ok(()));
         let opened = open_note(text, std::slice::from_ref(&k.vkey))
             .expect("Checkpoint::open accepted a note open_note refuses");
-        assert_eq!(opened.text, cp.body(), "an opened checkpoint is not its signed text");
+        assert_eq!(
+            opened.text,
+            cp.body(),
+            "an opened checkpoint is not its signed text"
+        );
         assert!(opened.verified_signers.iter().any(|n| n == k.vkey.name()));
         assert!(text.starts_with(&cp.body()));
     }

@@ -19,7 +19,8 @@ use temoin::receipt::{
 };
 
 /// The vector archive's key (tests/vectors/bundles/index.json).
-const ARCHIVE_KEY: &str = "temoin.example/vectors+0f9f8610+AfJuwLX0aZNu1GPUM9WyOcZUHJJfHl3gi+sv6ZDenoZL";
+const ARCHIVE_KEY: &str =
+    "temoin.example/vectors+0f9f8610+AfJuwLX0aZNu1GPUM9WyOcZUHJJfHl3gi+sv6ZDenoZL";
 /// Its secret half: the demo archive key's public seed, under the vectors' name.
 const DEMO_ARCHIVE_KEY: &str = include_str!("../../keys/demo-archive.key");
 /// Leaves of the fixed trees.
@@ -83,7 +84,9 @@ fn fixed() -> &'static Fixed {
         let demo = SecretKey::parse_file(DEMO_ARCHIVE_KEY).unwrap();
         let vkey = VerifierKey::parse(ARCHIVE_KEY).unwrap();
         let signer = SignerKey::new(vkey.name(), demo.signing_key().clone()).unwrap();
-        let a = Tree::new(&signer, |i| merkle::leaf_hash(format!("leaf {i}").as_bytes()));
+        let a = Tree::new(&signer, |i| {
+            merkle::leaf_hash(format!("leaf {i}").as_bytes())
+        });
         let b = Tree::new(&signer, |i| {
             let tag = if i < FORK { "leaf" } else { "fork" };
             merkle::leaf_hash(format!("{tag} {i}").as_bytes())
@@ -107,7 +110,11 @@ fuzz_target!(|data: &[u8]| {
     let hashes = p.hashes();
     if let Ok(h) = &hashes {
         assert!(h.len() <= MAX_PROOF_HASHES);
-        assert_eq!(proof_to_hex(h), p.proof, "a non-canonical proof hash decoded");
+        assert_eq!(
+            proof_to_hex(h),
+            p.proof,
+            "a non-canonical proof hash decoded"
+        );
     }
     let file_cp = p.signed_checkpoint(&f.vkey);
     match &file_cp {
@@ -147,7 +154,10 @@ fuzz_target!(|data: &[u8]| {
             "the tree's own proof {old} -> {new} does not verify"
         );
         if verdict.is_ok() {
-            assert_eq!(h, honest, "a proof other than the tree's own verified {old} -> {new}");
+            assert_eq!(
+                h, honest,
+                "a proof other than the tree's own verified {old} -> {new}"
+            );
         }
     } else {
         assert!(verdict.is_err());
@@ -182,7 +192,10 @@ fuzz_target!(|data: &[u8]| {
                 (old <= new).then(|| merkle::consistency_proof(&f.b.store, old, new).unwrap());
             match check_history(&f.a.notes[o], &f.b.notes[n], &f.vkey, &h) {
                 Ok(_) => {
-                    assert!(old <= FORK, "a proof connected two different trees {old} -> {new}");
+                    assert!(
+                        old <= FORK,
+                        "a proof connected two different trees {old} -> {new}"
+                    );
                     assert_eq!(Some(&h), honest_b.as_ref());
                 }
                 Err(HistoryError::Order { .. }) => assert!(old > new),
@@ -198,7 +211,10 @@ fuzz_target!(|data: &[u8]| {
             match &file_cp {
                 Err(_) => assert!(matches!(got, Err(ConsistencyError::Input(_))), "{got:?}"),
                 Ok(Some(cp)) if cp.root != a_new.root => assert!(
-                    matches!(got, Err(ConsistencyError::History(HistoryError::Rewritten { .. }))),
+                    matches!(
+                        got,
+                        Err(ConsistencyError::History(HistoryError::Rewritten { .. }))
+                    ),
                     "{got:?}"
                 ),
                 Ok(_) => assert_eq!(got, history.map_err(ConsistencyError::from)),
@@ -212,7 +228,10 @@ fuzz_target!(|data: &[u8]| {
             let got = file(&with_note(&f.b.notes[n]));
             if new > FORK {
                 assert!(
-                    matches!(got, Err(ConsistencyError::History(HistoryError::Rewritten { .. }))),
+                    matches!(
+                        got,
+                        Err(ConsistencyError::History(HistoryError::Rewritten { .. }))
+                    ),
                     "B's checkpoint {new} in the proof file: {got:?}"
                 );
             } else {
@@ -222,7 +241,8 @@ fuzz_target!(|data: &[u8]| {
         _ => {
             // B's old checkpoint, A's new one, A's log at hand: the proof is
             // the log's own, so the verdict depends on the sizes only.
-            let got = verify_consistency(&f.b.notes[o], &f.a.notes[n], &f.vkey, ProofFrom::Log(&f.a));
+            let got =
+                verify_consistency(&f.b.notes[o], &f.a.notes[n], &f.vkey, ProofFrom::Log(&f.a));
             match got {
                 Ok(_) => assert!(old <= new && old <= FORK),
                 Err(ConsistencyError::History(HistoryError::Order { .. })) => assert!(old > new),

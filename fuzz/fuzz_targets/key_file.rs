@@ -8,7 +8,11 @@
 use libfuzzer_sys::fuzz_target;
 use std::io::Write as _;
 use std::os::unix::fs::PermissionsExt as _;
-use temoin::keys::{is_secret_key_text, load_vkey_file, KeyError, NamedPublicKey, PublicKey, SecretKey};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use temoin::keys::{
+    is_secret_key_text, load_vkey_file, KeyError, NamedPublicKey, PublicKey, SecretKey,
+};
 use temoin::note::VerifierKey;
 
 /// The one key line of a key file, as the key file rules find it (keys/README.md).
@@ -40,12 +44,27 @@ fn same_secret(a: &SecretKey, b: &SecretKey) -> bool {
     a.name() == b.name() && a.signing_key().to_bytes() == b.signing_key().to_bytes()
 }
 
-fn write_file(dir: &std::path::Path, name: &str, data: &[u8], mode: u32) -> std::path::PathBuf {
-    let path = dir.join(name);
-    let mut f = std::fs::File::create(&path).unwrap();
-    f.write_all(data).unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
-    path
+/// Two key files in a directory of their own, kept for the whole run:
+/// private (0600) and readable by all (0644).
+fn files() -> &'static (tempfile::TempDir, PathBuf, PathBuf) {
+    static FILES: OnceLock<(tempfile::TempDir, PathBuf, PathBuf)> = OnceLock::new();
+    FILES.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let private = dir.path().join("k.key");
+        let exposed = dir.path().join("o.key");
+        for (path, mode) in [(&private, 0o600), (&exposed, 0o644)] {
+            std::fs::File::create(path).unwrap();
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+        }
+        (dir, private, exposed)
+    })
+}
+
+fn overwrite(path: &Path, data: &[u8]) {
+    std::fs::File::create(path)
+        .unwrap()
+        .write_all(data)
+        .unwrap();
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -65,25 +84,41 @@ fuzz_target!(|data: &[u8]| {
                 "a non-canonical secret key line parsed"
             );
             let written = k.to_file_text(&comment).unwrap();
-            let back = SecretKey::parse_file(&written).expect("a written secret key file does not read back");
-            assert!(same_secret(k, &back), "secret key file round trip changed the key");
+            let back = SecretKey::parse_file(&written)
+                .expect("a written secret key file does not read back");
+            assert!(
+                same_secret(k, &back),
+                "secret key file round trip changed the key"
+            );
             // Its public half reads back as the same name and key.
             let public = k.public_file_text(&comment).unwrap();
-            let named = NamedPublicKey::parse_file(&public).expect("a written public key file does not read back");
+            let named = NamedPublicKey::parse_file(&public)
+                .expect("a written public key file does not read back");
             assert_eq!((named.name.as_str(), named.key), (k.name(), k.public()));
-            assert_eq!(VerifierKey::parse(&k.vkey().unwrap()).unwrap(), signer.verifier_key());
+            assert_eq!(
+                VerifierKey::parse(&k.vkey().unwrap()).unwrap(),
+                signer.verifier_key()
+            );
         }
 
         // A public key file: never from a secret key's text.
         let public = NamedPublicKey::parse_file(text);
         if is_secret_key_text(text) {
-            assert!(matches!(public, Err(KeyError::SecretGiven)), "a secret key file read as public");
+            assert!(
+                matches!(public, Err(KeyError::SecretGiven)),
+                "a secret key file read as public"
+            );
         }
         if let Ok(named) = &public {
             let vkey = named.key.vkey(&named.name).unwrap();
-            assert_eq!(key_line(text), Some(vkey.as_str()), "a non-canonical vkey line parsed");
+            assert_eq!(
+                key_line(text),
+                Some(vkey.as_str()),
+                "a non-canonical vkey line parsed"
+            );
             let file = format!("# {}\n{vkey}\n", comment.replace('\n', "\n# "));
-            let back = NamedPublicKey::parse_file(&file).expect("a written public key file does not read back");
+            let back = NamedPublicKey::parse_file(&file)
+                .expect("a written public key file does not read back");
             assert_eq!((&back.name, back.key), (&named.name, named.key));
             assert_eq!(PublicKey::parse(&vkey).unwrap(), named.key);
             assert_eq!(PublicKey::parse(&named.key.to_hex()).unwrap(), named.key);
@@ -104,37 +139,55 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // The same bytes as key files on disk: the verdicts of the text.
-    let dir = tempfile::tempdir().unwrap();
-    let private = write_file(dir.path(), "k.key", data, 0o600);
-    let exposed = write_file(dir.path(), "o.key", data, 0o644);
-    let pubfile = write_file(dir.path(), "k.key.pub", data, 0o644);
+    let (_, private, exposed) = files();
+    overwrite(private, data);
+    overwrite(exposed, data);
+    let pubfile = private;
     let Some(text) = text else {
-        assert!(matches!(SecretKey::load(&private), Err(KeyError::Format { .. })));
-        assert!(matches!(load_vkey_file(&pubfile), Err(KeyError::Format { .. })));
+        assert!(matches!(
+            SecretKey::load(private),
+            Err(KeyError::Format { .. })
+        ));
+        assert!(matches!(
+            load_vkey_file(pubfile),
+            Err(KeyError::Format { .. })
+        ));
         return;
     };
-    match (SecretKey::load(&private), SecretKey::parse_file(text)) {
+    match (SecretKey::load(private), SecretKey::parse_file(text)) {
         (Ok(a), Ok(b)) => assert!(same_secret(&a, &b)),
-        (Err(KeyError::FormatAt { path, .. }), Err(KeyError::Format { .. })) => assert_eq!(path, private),
-        (Err(KeyError::FormatAt { .. }), Ok(_)) | (Ok(_), Err(_)) => panic!("load and parse_file disagree"),
+        (Err(KeyError::FormatAt { path, .. }), Err(KeyError::Format { .. })) => {
+            assert_eq!(&path, private)
+        }
+        (Err(KeyError::FormatAt { .. }), Ok(_)) | (Ok(_), Err(_)) => {
+            panic!("load and parse_file disagree")
+        }
         (Err(e), _) => panic!("a readable key file: {e}"),
     }
-    match SecretKey::load(&exposed) {
+    match SecretKey::load(exposed) {
         Err(KeyError::Exposed { mode, .. }) => {
             assert_eq!(mode, 0o644);
             assert!(is_secret_key_text(text) && !is_demo(text));
         }
         other => {
-            assert!(!is_secret_key_text(text) || is_demo(text), "an exposed secret key was read");
+            assert!(
+                !is_secret_key_text(text) || is_demo(text),
+                "an exposed secret key was read"
+            );
             assert_eq!(other.is_ok(), SecretKey::parse_file(text).is_ok());
         }
     }
-    match (load_vkey_file(&pubfile), NamedPublicKey::parse_file(text)) {
+    match (load_vkey_file(pubfile), NamedPublicKey::parse_file(text)) {
         (Ok(v), Ok(named)) => {
-            assert_eq!((v.name(), v.public_key().to_bytes()), (named.name.as_str(), named.key.to_bytes()));
+            assert_eq!(
+                (v.name(), v.public_key().to_bytes()),
+                (named.name.as_str(), named.key.to_bytes())
+            );
         }
         (Err(KeyError::SecretGiven), Err(KeyError::SecretGiven)) => {}
-        (Err(KeyError::FormatAt { path, .. }), Err(KeyError::Format { .. })) => assert_eq!(path, pubfile),
+        (Err(KeyError::FormatAt { path, .. }), Err(KeyError::Format { .. })) => {
+            assert_eq!(&path, pubfile)
+        }
         (got, want) => panic!("load_vkey_file {got:?}, parse_file {want:?}"),
     }
 });

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use support::*;
 use temoin::domain::{Count, Sex};
 use temoin::projection::{
-    AsOf, Event, Projection, ProjectionError, Projections, TallyFilter, TestimonyStatus,
+    AsOf, Projection, ProjectionError, Projections, TallyFilter, TestimonyStatus,
 };
 use temoin::statement::Kind;
 use temoin::store;
@@ -72,7 +72,7 @@ fn figures_per_source_range_conflict_and_independent_sources() {
     assert_eq!(d.display(), "7–8 ⚠");
     // Every per-source figure names its entry and statement.
     for s in &d.per_source {
-        let e = Event::read(f.archive.store(), s.source.seq).unwrap();
+        let e = temoin::projection::read_event(f.archive.store(), s.source.seq).unwrap();
         assert_eq!(e.hash, s.source.statement);
     }
     // B is untouched.
@@ -690,7 +690,9 @@ fn the_fold_one_entry_at_a_time_equals_the_views_from_the_touch_index() {
     let p = Projections::uncached(store);
     let mut fold = Projection::new();
     for seq in 0..f.size() {
-        fold.apply(Arc::new(Event::read(store, seq).unwrap()));
+        fold.apply(Arc::new(
+            temoin::projection::read_event(store, seq).unwrap(),
+        ));
         for id in fold.incidents().keys() {
             assert_eq!(
                 fold.view(id).unwrap(),
@@ -751,7 +753,7 @@ fn rebuild_meets_a_damaged_payload_part_as_reading_the_entry_does() {
             None => db.remove(key).unwrap(),
             Some(v) => db.insert(key, v.as_slice()).unwrap(),
         };
-        let want = Event::read(store, seq)
+        let want = temoin::projection::read_event(store, seq)
             .expect_err("the entry reads badly")
             .to_string();
         for chunk in [1, 2, 5, 16384] {
@@ -766,6 +768,6 @@ fn rebuild_meets_a_damaged_payload_part_as_reading_the_entry_does() {
             assert_eq!(got.to_string(), want, "chunks of {chunk}, row {d:?}");
         }
         db.insert(key, stored.clone()).unwrap();
-        assert!(Event::read(store, seq).is_ok());
+        assert!(temoin::projection::read_event(store, seq).is_ok());
     }
 }

@@ -27,7 +27,7 @@ use support::*;
 use temoin::archive::{Archive, Config};
 use temoin::domain::Count;
 use temoin::hash::Digest;
-use temoin::projection::{Event, Projection, Projections, Tuning};
+use temoin::projection::{Projection, Projections, Tuning};
 use temoin::statement::{Kind, StatementFile};
 
 const IDS: [&str; 4] = ["inc-a", "inc-b", "inc-c", "inc-d"];
@@ -437,7 +437,9 @@ fn run(ops: Vec<Op>) {
     // 1. One entry at a time = per-incident fold over T, as of every entry.
     let mut fold = Projection::new();
     for seq in 0..size {
-        fold.apply(Arc::new(Event::read(store, seq).unwrap()));
+        fold.apply(Arc::new(
+            temoin::projection::read_event(store, seq).unwrap(),
+        ));
         for id in fold.incidents().keys() {
             assert_eq!(
                 fold.view(id).unwrap(),
@@ -692,7 +694,9 @@ fn rebuild_tunings(ops: Vec<Op>, damages: Vec<Damage>) {
     // And what the fold of the whole log says.
     let mut fold = Projection::new();
     for seq in 0..f.size() {
-        fold.apply(Arc::new(Event::read(f.archive.store(), seq).unwrap()));
+        fold.apply(Arc::new(
+            temoin::projection::read_event(f.archive.store(), seq).unwrap(),
+        ));
     }
     let from_fold: Vec<_> = fold.views().values().map(|v| v.summary()).collect();
     assert_eq!(

@@ -9,6 +9,7 @@
 
 pub mod checkpoint;
 pub mod compose;
+pub mod compromise;
 pub mod domain;
 pub mod encoding;
 pub mod entry;
@@ -17,6 +18,7 @@ pub mod json;
 pub mod keys;
 pub mod merkle;
 pub mod note;
+pub mod projection;
 pub mod receipt;
 pub mod registry;
 pub mod rules;

@@ -6,7 +6,7 @@
 //! the projection's own answer, not a description of the statement.
 
 use super::incident::{count_display, IncidentView, TestimonyStatus, FIGURE_NAMES};
-use super::{Event, ProjectionError, Projections};
+use super::{read_event, Event, ProjectionError, Projections};
 use crate::domain::{Claims, Payload, Place, Testimony, When};
 use crate::hash::Digest;
 use crate::rules::{Index, StatementInfo};
@@ -368,7 +368,7 @@ pub fn incident_history(
         match next_revocation {
             Some(r) if i >= events.len() || r < events[i].seq => {
                 revocations.next();
-                let ev = Event::read(p.store(), r)?;
+                let ev = read_event(p.store(), r)?;
                 let view = IncidentView::build(id, &events[..i], r, distrust);
                 steps.push(step(&ev, diff(prev.as_ref(), &view)));
                 prev = Some(view);
@@ -468,7 +468,7 @@ pub fn testimony_history(
     // through the index's superseded_by.
     let mut chain: Vec<Digest> = vec![hash];
     let mut incidents: BTreeSet<String> = info.incidents.iter().cloned().collect();
-    let mut ev = Event::read(store, info.seq)?;
+    let mut ev = read_event(store, info.seq)?;
     while matches!(ev.payload, Some(Payload::Amendment(_))) {
         let Some(prev) = ev.refs.first().copied() else {
             break;
@@ -478,7 +478,7 @@ pub fn testimony_history(
         };
         incidents.extend(pi.incidents.iter().cloned());
         chain.insert(0, prev);
-        ev = Event::read(store, pi.seq)?;
+        ev = read_event(store, pi.seq)?;
     }
     let mut cur = info.clone();
     while let Some(next) = cur.superseded_by {
@@ -500,7 +500,7 @@ pub fn testimony_history(
             if seq >= upto || events.contains_key(&seq) {
                 continue;
             }
-            let ev = Event::read(store, seq)?;
+            let ev = read_event(store, seq)?;
             let related = hashes.contains(&ev.hash)
                 || (matches!(
                     ev.payload,
@@ -527,7 +527,7 @@ pub fn testimony_history(
         }
     }
     for &r in tainted.keys() {
-        events.insert(r, Arc::new(Event::read(store, r)?));
+        events.insert(r, Arc::new(read_event(store, r)?));
     }
     let mut steps = Vec::new();
     let mut last: Option<Testimony> = None;

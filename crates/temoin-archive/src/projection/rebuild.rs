@@ -27,7 +27,7 @@
 //! of missing summaries stay if the rebuild then fails on a damaged log;
 //! each is the view of a complete group, as a later rebuild would write it.
 
-use super::ProjectionError;
+use super::{read_event, ProjectionError};
 use super::{
     union_sorted, CachedSummary, ClaimsIndex, Event, IncidentSummary, Projections, RebuildReport,
     Result, TouchMismatch, Tracker, CACHE_VERSION,
@@ -138,9 +138,9 @@ struct Fold<'s> {
 
 impl<'s> Fold<'s> {
     fn sync_ids(&mut self) {
-        while self.incs.len() < self.tracker.names.len() {
+        while self.incs.len() < self.tracker.names().len() {
             let n = self.incs.len() as u32;
-            let hint = self.hints.get(&self.tracker.names[n as usize]).copied();
+            let hint = self.hints.get(&self.tracker.names()[n as usize]).copied();
             self.incs.push(Inc {
                 parent: None,
                 children: Vec::new(),
@@ -155,9 +155,14 @@ impl<'s> Fold<'s> {
         }
     }
 
-    fn id(&self, name: &str) -> u32 {
+    fn id(&self, name: &str) -> Result<u32> {
         // Every id a payload names is interned by `touch_ids` first.
-        self.tracker.ids[name]
+        self.tracker
+            .number(name)
+            .ok_or_else(|| ProjectionError::Corrupt {
+                seq: 0,
+                reason: format!("incident {name:?} was named before the fold met it"),
+            })
     }
 
     /// `Projection::ancestors_or_self`, on interned ids.
@@ -232,11 +237,11 @@ impl<'s> Fold<'s> {
         }
         match &ev.payload {
             Some(Payload::Incident(i)) => {
-                let n = self.id(&i.id);
+                let n = self.id(&i.id)?;
                 self.incs[n as usize].opened = true;
             }
             Some(Payload::Merge(m)) => {
-                let (from, into) = (self.id(&m.from), self.id(&m.into));
+                let (from, into) = (self.id(&m.from)?, self.id(&m.into)?);
                 let from_events = self.group_events(from)?;
                 for a in self.ancestors_or_self(into) {
                     if a == from {
@@ -339,7 +344,7 @@ fn union_seqs(a: &[u64], b: impl Iterator<Item = u64>) -> Vec<u64> {
 
 fn read_events(store: &Store, seqs: &[u64]) -> Result<Vec<Arc<Event>>> {
     seqs.iter()
-        .map(|&s| Event::read(store, s).map(Arc::new))
+        .map(|&s| read_event(store, s).map(Arc::new))
         .collect()
 }
 
@@ -375,7 +380,7 @@ impl Staged {
 fn stage(store: &Store, seq: u64, bytes: &[u8]) -> Staged {
     let (mut ev, payload) = match Event::decode_without_payload(seq, bytes) {
         Ok(x) => x,
-        Err(e) => return Staged::Decode(e),
+        Err(e) => return Staged::Decode(e.into()),
     };
     if let Some(d) = payload {
         let content = match store.part(seq, &d) {
@@ -389,7 +394,7 @@ fn stage(store: &Store, seq: u64, bytes: &[u8]) -> Staged {
             Err(e) => return Staged::Part(e.into()),
         };
         if let Err(e) = ev.set_payload(&content) {
-            return Staged::Parse(e);
+            return Staged::Parse(e.into());
         }
     }
     Staged::Ok(ev)
@@ -503,7 +508,7 @@ fn stage_run_into(
                     }
                     out.push(Staged::Ok(ev));
                 }
-                Err(e) => out.push(Staged::Decode(e)),
+                Err(e) => out.push(Staged::Decode(e.into())),
             },
             _ => return false,
         }
@@ -590,7 +595,7 @@ fn stage_run_into(
                     let content = &span[a + 32..b];
                     if let Staged::Ok(ev) = &mut out[i] {
                         if let Err(e) = ev.set_payload(content) {
-                            out[i] = Staged::Parse(e);
+                            out[i] = Staged::Parse(e.into());
                         }
                     }
                 } else if let Staged::Ok(ev) = &out[i] {
@@ -622,7 +627,7 @@ fn settle_part(
     match read(seq) {
         Ok(Some(content)) => {
             if let Err(e) = ev.set_payload(&content) {
-                *s = Staged::Parse(e);
+                *s = Staged::Parse(e.into());
             }
         }
         Ok(None) => *s = Staged::Part(missing_part(seq)),
@@ -967,7 +972,7 @@ impl Projections<'_> {
         let size = self.size()?;
         // Read from the entries the `R` rows name; the fold checks that it
         // meets exactly those revocations, so the views never rest on `R`.
-        let distrust = &Distrust::load(store)?;
+        let distrust = &crate::compromise::load_distrust(store)?;
         // Ids that have a cached summary, gathered along the fold (an error
         // is returned after it, where the old rebuild met it). Meanwhile
         // each view's cached summary is read when the view is built: a
@@ -1029,7 +1034,7 @@ impl Projections<'_> {
                     cached_ids.advance(CACHED_IDS_PER_CHUNK);
                 }
                 let complete = fold.take_complete(end);
-                let names = &fold.tracker.names;
+                let names = &fold.tracker.names();
                 let built = crate::par::map_with(
                     complete,
                     Vec::new,
@@ -1116,7 +1121,7 @@ impl Projections<'_> {
                     (n, inc.group.seqs(), inc.class == Some(Class::Missing))
                 })
                 .collect();
-            let names = &fold.tracker.names;
+            let names = &fold.tracker.names();
             let built = crate::par::map_with(jobs, Vec::new, |buf, (n, seqs, missing)| {
                 let name = &names[n as usize];
                 let events = read_events(store, &seqs)?;
@@ -1134,7 +1139,7 @@ impl Projections<'_> {
                 pending.remove(&b.id);
                 let inc = &mut fold.incs[b.id as usize];
                 inc.class = Some(b.class);
-                let name = &fold.tracker.names[b.id as usize];
+                let name = &fold.tracker.names()[b.id as usize];
                 match b.bytes {
                     Some(bytes) => batch.view(name, &bytes),
                     // Nothing to write now, but an incomplete view was
@@ -1149,7 +1154,7 @@ impl Projections<'_> {
             }
         }
         for (n, bytes) in pending {
-            batch.view(&fold.tracker.names[n as usize], &bytes);
+            batch.view(&fold.tracker.names()[n as usize], &bytes);
         }
 
         // The T index against the replay.
@@ -1157,7 +1162,7 @@ impl Projections<'_> {
         let mut touches = 0u64;
         let ours: BTreeMap<&String, &Vec<u64>> = fold
             .tracker
-            .names
+            .names()
             .iter()
             .zip(&fold.incs)
             .map(|(name, inc)| (name, &inc.touched))
@@ -1194,7 +1199,7 @@ impl Projections<'_> {
             seconds: 0.0,
         };
         let mut opened: HashSet<&str> = HashSet::new();
-        for (name, inc) in fold.tracker.names.iter().zip(&fold.incs) {
+        for (name, inc) in fold.tracker.names().iter().zip(&fold.incs) {
             if !inc.opened {
                 continue;
             }

@@ -12,10 +12,18 @@
 
 use super::incident::{count_display, ClaimView, Figures, IncidentSummary, FIGURE_NAMES};
 use super::matching::fold;
-use super::{ProjectionError, SourceRef};
+use super::SourceRef;
 use crate::domain::{ClaimFigures, Count, Place};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// A bound of a tally that is not a date.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{what} {value:?} is not a date YYYY-MM-DD")]
+pub struct BadDate {
+    pub what: &'static str,
+    pub value: String,
+}
 
 /// The region and window of a tally; each bound optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -29,11 +37,11 @@ pub struct TallyFilter {
 }
 
 impl TallyFilter {
-    pub fn check(&self) -> Result<(), ProjectionError> {
+    pub fn check(&self) -> Result<(), BadDate> {
         for (what, v) in [("--from", &self.from), ("--to", &self.to)] {
             if let Some(v) = v {
                 if crate::time::parse_date(v).is_none() {
-                    return Err(ProjectionError::BadDate {
+                    return Err(BadDate {
                         what,
                         value: v.clone(),
                     });
