@@ -40,7 +40,7 @@ pub use temoin_core::json;
 pub mod keys;
 pub use temoin_core::merkle;
 pub use temoin_core::note;
-pub mod par;
+pub use temoin_core::par;
 pub mod projection;
 pub use temoin_core::receipt;
 pub use temoin_core::registry;

@@ -3,10 +3,12 @@
 //! system but for reading key files: the RFC 9162 hashes and proofs (one
 //! place computes each hash), the canonical encoding, keys, C2SP signed
 //! notes and checkpoints, statements and entries, the registry and domain
-//! payloads, the rule engine, the strict JSON reader and the archive's time
-//! format. docs/FORMAT.md specifies each.
+//! payloads, the rule engine, the projection fold, receipt and evidence
+//! bundle verification and their fault kinds, the strict JSON reader and
+//! the archive's time format. docs/FORMAT.md specifies each.
 #![forbid(unsafe_code)]
 
+pub mod bundle;
 pub mod checkpoint;
 pub mod compose;
 pub mod compromise;
@@ -18,6 +20,7 @@ pub mod json;
 pub mod keys;
 pub mod merkle;
 pub mod note;
+pub mod par;
 pub mod projection;
 pub mod receipt;
 pub mod registry;

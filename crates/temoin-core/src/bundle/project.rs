@@ -1,0 +1,106 @@
+//! The projection of a bundle's incidents, from its checked entries.
+
+use super::*;
+
+/// The incident ids a scope's projection covers, given the bundle's entries.
+pub fn scope_incidents(scope: &Scope, entries: &[CheckedEntry]) -> Vec<String> {
+    let mut ids: Vec<String> = Vec::new();
+    let mut add = |id: &str| {
+        if !ids.iter().any(|i| i == id) {
+            ids.push(id.to_string());
+        }
+    };
+    match scope {
+        Scope::Incident(id) => add(id),
+        Scope::All => {
+            for e in entries {
+                if let Some(Payload::Incident(i)) = e.payload() {
+                    add(&i.id);
+                }
+            }
+        }
+        Scope::Statement(h) => {
+            for e in entries.iter().filter(|e| e.statement_hash.to_hex() == *h) {
+                match e.payload() {
+                    Some(Payload::Incident(i))
+                    | Some(Payload::Amendment(crate::domain::Amendment {
+                        incident: Some(i),
+                        ..
+                    })) => add(&i.id),
+                    Some(p) => p.named_incidents().into_iter().for_each(&mut add),
+                    None => {}
+                }
+            }
+        }
+    }
+    ids
+}
+
+/// The entry as the projections read it; a revocation carries the
+/// compromise `distrust` (replayed from the registry entries) says it
+/// declared.
+fn event_of(c: &CheckedEntry, distrust: &Distrust) -> Result<crate::projection::Event, String> {
+    let kind = c.body.kind;
+    let payload = if kind.is_registry() || kind == Kind::Note {
+        None
+    } else {
+        let bytes = c
+            .parts
+            .get(PAYLOAD)
+            .ok_or_else(|| format!("entry {}: its payload part is not in the bundle", c.seq))?;
+        Payload::parse(kind, bytes).map_err(|e| format!("entry {}: {e}", c.seq))?
+    };
+    Ok(crate::projection::Event {
+        seq: c.seq,
+        received_at: c.entry.received_at,
+        hash: c.statement_hash,
+        author: c.body.author,
+        created_at: c.body.created_at,
+        kind,
+        refs: c.body.refs().collect(),
+        parts: c
+            .body
+            .parts
+            .iter()
+            .map(|p| (p.label.clone(), p.length))
+            .collect(),
+        payload,
+        revokes: if kind == Kind::Revoke {
+            distrust
+                .iter()
+                .find(|(_, x)| x.revoked_at == c.seq)
+                .map(|(k, x)| (*k, x.effective_at))
+        } else {
+            None
+        },
+    })
+}
+
+/// The projection of the scope's incidents, computed from the checked
+/// entries alone, as of entry `as_of` (the checkpoint's last entry):
+/// `{ incident id: IncidentView }`, the same view `temoin incident show`
+/// gives from the archive (docs/DOMAIN.md).
+pub fn project(
+    scope: &Scope,
+    entries: &[CheckedEntry],
+    as_of: u64,
+    distrust: &Distrust,
+) -> Result<Value, String> {
+    use crate::projection::{IncidentView, Projection};
+    use std::sync::Arc;
+    let mut fold = Projection::new();
+    for c in entries {
+        fold.apply(Arc::new(event_of(c, distrust)?));
+    }
+    let mut out = serde_json::Map::new();
+    for id in scope_incidents(scope, entries) {
+        let view = if fold.incidents().contains_key(&id) {
+            let v = IncidentView::build(&id, fold.group(&id), as_of, distrust);
+            serde_json::to_value(&v).map_err(|e| e.to_string())?
+        } else {
+            Value::Null
+        };
+        out.insert(id, view);
+    }
+    Ok(Value::Object(out))
+}
