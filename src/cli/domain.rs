@@ -14,7 +14,7 @@ use temoin::projection::incident::{
 };
 use temoin::projection::tally::{Tally, TallyRow};
 use temoin::projection::{
-    AsOf, History, ProjectionError, Projections, SourceRef, TallyFilter, TestimonyStatus,
+    ArchiveViews, AsOf, History, ProjectionError, SourceRef, TallyFilter, TestimonyStatus,
 };
 use temoin::time::format_ms;
 
@@ -129,7 +129,7 @@ pub fn run(cmd: Command) -> CliResult {
             json,
         }) => {
             let a = Archive::open_reader(&archive.archive)?;
-            let p = Projections::new(a.store());
+            let p = ArchiveViews::new(a.store());
             let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
             // One summary at a time: a large archive's summaries do not
             // all fit in memory at once (~40 KB each).
@@ -154,7 +154,7 @@ pub fn run(cmd: Command) -> CliResult {
             json,
         }) => {
             let a = Archive::open_reader(&archive.archive)?;
-            let p = Projections::new(a.store());
+            let p = ArchiveViews::new(a.store());
             let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
             let id = p.resolve(&id)?;
             let view = p.incident(&id, upto)?;
@@ -169,7 +169,7 @@ pub fn run(cmd: Command) -> CliResult {
         }
         Command::History { id, archive, json } => {
             let a = Archive::open_reader(&archive.archive)?;
-            let p = Projections::new(a.store());
+            let p = ArchiveViews::new(a.store());
             let h = p.history(&id)?;
             if json {
                 print_json(&h)?;
@@ -187,7 +187,7 @@ pub fn run(cmd: Command) -> CliResult {
             json,
         } => {
             let a = Archive::open_reader(&archive.archive)?;
-            let p = Projections::new(a.store());
+            let p = ArchiveViews::new(a.store());
             let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
             let t = p.tally(&TallyFilter { region, from, to }, upto)?;
             if json {
@@ -204,7 +204,7 @@ pub fn run(cmd: Command) -> CliResult {
         } => {
             let a = Archive::open(&archive.archive)?;
             let bar = progress(a.size(), "rebuild", quiet || json);
-            let r = Projections::new(a.store()).rebuild(&mut |n| bar.set_position(n))?;
+            let r = ArchiveViews::new(a.store()).rebuild(&mut |n| bar.set_position(n))?;
             bar.finish_and_clear();
             if json {
                 print_json(&serde_json::json!({"matched": r.matched(), "report": r}))?;
@@ -293,7 +293,7 @@ fn parse_as_of(s: Option<&str>) -> Result<Option<AsOf>, CliError> {
     })
 }
 
-fn as_of_line(p: &Projections<'_>, upto: u64) -> Result<String, CliError> {
+fn as_of_line(p: &ArchiveViews<'_>, upto: u64) -> Result<String, CliError> {
     let size = p.size()?;
     if upto == 0 {
         return Ok("as of before entry 0: the archive held nothing yet".into());
@@ -356,7 +356,7 @@ fn when_short(w: &temoin::domain::When) -> String {
 /// `incident list --json`: the same JSON as `print_json` of
 /// `{"as_of": …, "incidents": […]}` as a `serde_json::Value` (keys sorted,
 /// two-space indents), printed one incident at a time.
-fn print_incidents_json(p: &Projections<'_>, upto: u64) -> Result<(), CliError> {
+fn print_incidents_json(p: &ArchiveViews<'_>, upto: u64) -> Result<(), CliError> {
     use std::io::Write;
     fn cannot(e: impl std::fmt::Display) -> CliError {
         CliError::failed(format!("cannot print JSON: {e}"))

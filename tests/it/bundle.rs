@@ -8,7 +8,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use evidence_support::*;
 use temoin::bundle::{self, Bundle, ExportOptions, FaultKind, Location, Scope, Verdict};
-use temoin::projection::Projections;
+use temoin::projection::ArchiveViews;
 use temoin::registry::PAYLOAD;
 
 fn export(f: &Fixture, scope: Scope, withhold: &[&str]) -> Bundle {
@@ -89,7 +89,7 @@ fn an_incident_bundle_verifies_offline_and_holds_what_it_should() {
     );
     // The projection recomputed from the bundle is the archive's own view.
     let a = f.open();
-    let own = Projections::uncached(a.store())
+    let own = ArchiveViews::uncached(a.store())
         .incident(TANGATA, 12)
         .unwrap();
     assert_eq!(b.projection[TANGATA], serde_json::to_value(&own).unwrap());

@@ -6,7 +6,7 @@
 use temoin::archive::Archive;
 use temoin::demo::{self, DemoError};
 use temoin::domain::{Count, Sex};
-use temoin::projection::{AsOf, Projections, TestimonyStatus};
+use temoin::projection::{ArchiveViews, AsOf, TestimonyStatus};
 
 const EMIMALANE: &str = "emimalane-2025-10-24";
 const ARATANE: &str = "aratane-2025-11-06";
@@ -141,7 +141,7 @@ fn the_seed_demo_shows_the_articles_figures_and_their_disagreements() {
 
     // Reading the archive back.
     let a = Archive::open(&path).unwrap();
-    let p = Projections::new(a.store());
+    let p = ArchiveViews::new(a.store());
     let size = p.size().unwrap();
     assert_eq!(p.resolve("Emimalane").unwrap(), EMIMALANE);
     assert_eq!(p.resolve("eghachar n'tirikene").unwrap(), EGHACHAR);

@@ -9,9 +9,7 @@ use serde_json::json;
 use std::sync::Arc;
 use support::*;
 use temoin::domain::{Count, Sex};
-use temoin::projection::{
-    AsOf, Projection, ProjectionError, Projections, TallyFilter, TestimonyStatus,
-};
+use temoin::projection::{ArchiveViews, AsOf, Fold, ProjectionError, TallyFilter, TestimonyStatus};
 use temoin::statement::Kind;
 use temoin::store;
 
@@ -590,7 +588,7 @@ fn cache_is_refreshed_and_rebuild_checks_what_is_stored() {
     );
     let size = f.size();
     let cached = f.p().summaries(size).unwrap();
-    let fresh = Projections::uncached(f.archive.store())
+    let fresh = ArchiveViews::uncached(f.archive.store())
         .summaries(size)
         .unwrap();
     assert_eq!(cached, fresh);
@@ -606,7 +604,7 @@ fn cache_is_refreshed_and_rebuild_checks_what_is_stored() {
     assert_eq!(again[1].figures.dead.as_ref().map(|d| d.max), Some(3));
     assert_eq!(
         again,
-        Projections::uncached(f.archive.store())
+        ArchiveViews::uncached(f.archive.store())
             .summaries(size)
             .unwrap()
     );
@@ -687,8 +685,8 @@ fn the_fold_one_entry_at_a_time_equals_the_views_from_the_touch_index() {
         json!({"from": A, "into": B, "reason": "même événement"}),
     );
     let store = f.archive.store();
-    let p = Projections::uncached(store);
-    let mut fold = Projection::new();
+    let p = ArchiveViews::uncached(store);
+    let mut fold = Fold::new();
     for seq in 0..f.size() {
         fold.apply(Arc::new(
             temoin::projection::read_event(store, seq).unwrap(),

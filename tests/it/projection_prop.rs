@@ -27,7 +27,7 @@ use support::*;
 use temoin::archive::{Archive, Config};
 use temoin::domain::Count;
 use temoin::hash::Digest;
-use temoin::projection::{Projection, Projections, Tuning};
+use temoin::projection::{ArchiveViews, Fold, Tuning};
 use temoin::statement::{Kind, StatementFile};
 
 const IDS: [&str; 4] = ["inc-a", "inc-b", "inc-c", "inc-d"];
@@ -432,10 +432,10 @@ fn run(ops: Vec<Op>) {
 
     let store = f.archive.store();
     let size = f.size();
-    let p = Projections::uncached(store);
+    let p = ArchiveViews::uncached(store);
 
     // 1. One entry at a time = per-incident fold over T, as of every entry.
-    let mut fold = Projection::new();
+    let mut fold = Fold::new();
     for seq in 0..size {
         fold.apply(Arc::new(
             temoin::projection::read_event(store, seq).unwrap(),
@@ -476,13 +476,13 @@ fn run(ops: Vec<Op>) {
     }
 
     // 2. The cache (as filled by the reads above) and T against a rebuild.
-    let cached = Projections::new(store).summaries(size).unwrap();
+    let cached = ArchiveViews::new(store).summaries(size).unwrap();
     let fresh = p.summaries(size).unwrap();
     assert_eq!(cached, fresh, "cached summaries after {looks} reads");
-    let report = Projections::new(store).rebuild(&mut |_| {}).unwrap();
+    let report = ArchiveViews::new(store).rebuild(&mut |_| {}).unwrap();
     assert!(report.matched(), "{report:?}");
     let from_fold: Vec<_> = fold.views().values().map(|v| v.summary()).collect();
-    assert_eq!(Projections::new(store).summaries(size).unwrap(), from_fold);
+    assert_eq!(ArchiveViews::new(store).summaries(size).unwrap(), from_fold);
     assert_eq!(p.claims(size).unwrap(), fold.claims());
 
     // 3. The same statements in one batch, into a second archive.
@@ -507,7 +507,7 @@ fn run(ops: Vec<Op>) {
     b.ingest_batch(&batch).unwrap();
     assert_eq!(b.size(), size);
     if !clock_bound {
-        let pb = Projections::uncached(b.store());
+        let pb = ArchiveViews::uncached(b.store());
         assert_eq!(pb.summaries(size).unwrap(), fresh);
     }
 }
@@ -692,7 +692,7 @@ fn rebuild_tunings(ops: Vec<Op>, damages: Vec<Damage>) {
         assert_eq!(cut, whole, "chunks of {chunk}, budget {pending_budget}");
     }
     // And what the fold of the whole log says.
-    let mut fold = Projection::new();
+    let mut fold = Fold::new();
     for seq in 0..f.size() {
         fold.apply(Arc::new(
             temoin::projection::read_event(f.archive.store(), seq).unwrap(),
@@ -700,7 +700,7 @@ fn rebuild_tunings(ops: Vec<Op>, damages: Vec<Damage>) {
     }
     let from_fold: Vec<_> = fold.views().values().map(|v| v.summary()).collect();
     assert_eq!(
-        Projections::uncached(f.archive.store())
+        ArchiveViews::uncached(f.archive.store())
             .summaries(f.size())
             .unwrap()
             .len(),

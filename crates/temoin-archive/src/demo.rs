@@ -13,7 +13,7 @@ use crate::audit::{self, AuditReport, LogFault};
 use crate::compose::{draft_from_json, ComposeError};
 use crate::hash::Digest;
 use crate::keys::{KeyError, SecretKey};
-use crate::projection::{IncidentSummary, ProjectionError, Projections, Tally, TallyFilter};
+use crate::projection::{ArchiveViews, IncidentSummary, ProjectionError, Tally, TallyFilter};
 use crate::statement::Kind;
 use crate::store::StoreError;
 use serde::{Deserialize, Serialize};
@@ -323,7 +323,7 @@ pub fn run_with_progress(
     let size = archive.size();
     let audit = audit::audit(archive.store(), &mut |n| progress("verify", n, size))?
         .map_err(DemoError::Audit)?;
-    let p = Projections::new(archive.store());
+    let p = ArchiveViews::new(archive.store());
     let size = p.size()?;
     let incidents = p.summaries(size)?;
     let tally = p.tally(

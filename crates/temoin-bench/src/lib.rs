@@ -91,7 +91,7 @@ pub fn run_phase(phase: &str, dir: &Path) -> Result<PhaseOutput, BenchError> {
             Err(f) => (f.seq, Some(f.to_string())),
         },
         "rebuild" => {
-            let r = temoin_archive::projection::Projections::new(a.store())
+            let r = temoin_archive::projection::ArchiveViews::new(a.store())
                 .rebuild(&mut |_| {})
                 .map_err(|e| BenchError::Setup(format!("rebuild: {e}")))?;
             let fault = (!r.matched())
@@ -725,7 +725,7 @@ fn extras(
     phases.start();
     let archive = Archive::open(dir)?;
     let upto = size / 2;
-    let projections = temoin_archive::projection::Projections::new(archive.store());
+    let projections = temoin_archive::projection::ArchiveViews::new(archive.store());
     let mut best: Option<(u64, String)> = None;
     for item in archive.store().incident_rows() {
         let (k, v) = item?;

@@ -8,7 +8,7 @@ use temoin::archive::{Accepted, Archive, Config, Refusal};
 use temoin::compose::draft_from_json;
 use temoin::hash::Digest;
 use temoin::keys::SecretKey;
-use temoin::projection::Projections;
+use temoin::projection::ArchiveViews;
 use temoin::registry::{EnrollPayload, Role, PAYLOAD};
 use temoin::statement::{Draft, Kind, StatementFile};
 
@@ -138,8 +138,8 @@ impl Fx {
         )
     }
 
-    pub fn p(&self) -> Projections<'_> {
-        Projections::new(self.archive.store())
+    pub fn p(&self) -> ArchiveViews<'_> {
+        ArchiveViews::new(self.archive.store())
     }
 
     pub fn size(&self) -> u64 {

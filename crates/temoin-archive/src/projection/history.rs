@@ -6,7 +6,7 @@
 //! the projection's own answer, not a description of the statement.
 
 use super::incident::{count_display, IncidentView, TestimonyStatus, FIGURE_NAMES};
-use super::{read_event, Event, ProjectionError, Projections};
+use super::{read_event, ArchiveViews, Event, ProjectionError};
 use crate::domain::{Claims, Payload, Place, Testimony, When};
 use crate::hash::Digest;
 use crate::rules::{Index, StatementInfo};
@@ -344,7 +344,7 @@ pub fn diff(prev: Option<&IncidentView>, cur: &IncidentView) -> Vec<String> {
 
 /// The history of incident `id` with the first `upto` entries.
 pub fn incident_history(
-    p: &Projections<'_>,
+    p: &ArchiveViews<'_>,
     id: &str,
     upto: u64,
 ) -> Result<History, ProjectionError> {
@@ -458,7 +458,7 @@ fn testimony_of(ev: &Event) -> Option<&Testimony> {
 
 /// The history of the testimony that statement `hash` is a version of.
 pub fn testimony_history(
-    p: &Projections<'_>,
+    p: &ArchiveViews<'_>,
     hash: Digest,
     info: &StatementInfo,
     upto: u64,

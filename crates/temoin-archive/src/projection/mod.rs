@@ -9,9 +9,9 @@
 //! [`IncidentView::build`] over the entries that touched any member of its
 //! group, in seq order. Three ways to gather those entries, one result:
 //!
-//! - [`Projection`]: the fold, one entry at a time, over the whole log
+//! - [`Fold`]: the fold, one entry at a time, over the whole log
 //!   (`temoin rebuild`, the audit's replay, a process that follows the log);
-//! - [`Projections::incident`]: from the `T` index, for one incident, as of
+//! - [`ArchiveViews::incident`]: from the `T` index, for one incident, as of
 //!   any seq — its cost is the number of entries touching that incident,
 //!   not the length of the log;
 //! - the cache under the `J` prefix: each incident's summary as last
@@ -225,17 +225,17 @@ impl RebuildReport {
 }
 
 /// Read access to the projections of an archive's store.
-pub struct Projections<'a> {
+pub struct ArchiveViews<'a> {
     store: &'a Store,
     cache: bool,
     /// The archive's declared compromises, read once (`Distrust::load`).
     distrust: std::sync::OnceLock<Distrust>,
 }
 
-impl<'a> Projections<'a> {
+impl<'a> ArchiveViews<'a> {
     /// Projections that read and refresh the `J` cache.
-    pub fn new(store: &'a Store) -> Projections<'a> {
-        Projections {
+    pub fn new(store: &'a Store) -> ArchiveViews<'a> {
+        ArchiveViews {
             store,
             cache: true,
             distrust: std::sync::OnceLock::new(),
@@ -243,8 +243,8 @@ impl<'a> Projections<'a> {
     }
 
     /// Projections computed from the log and `T` only, ignoring the cache.
-    pub fn uncached(store: &'a Store) -> Projections<'a> {
-        Projections {
+    pub fn uncached(store: &'a Store) -> ArchiveViews<'a> {
+        ArchiveViews {
             store,
             cache: false,
             distrust: std::sync::OnceLock::new(),
@@ -450,7 +450,7 @@ impl<'a> Projections<'a> {
         Ok(out)
     }
 
-    /// [`Projections::summaries`], handed to `each` one at a time, in the
+    /// [`ArchiveViews::summaries`], handed to `each` one at a time, in the
     /// same order, so that a caller that prints them need not hold them
     /// all (~40 KB each: 9,963 incidents of a 1M-entry archive are ~400 MB
     /// of JSON). Stops at the first error, the projection's or `each`'s

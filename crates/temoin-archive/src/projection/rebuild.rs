@@ -3,7 +3,7 @@
 //!
 //! The log is read in chunks; each chunk's entries are decoded, their
 //! payload parts read and parsed on all cores, then folded one at a time,
-//! in seq order, exactly as [`super::Projection::apply`] folds them: the
+//! in seq order, exactly as [`super::Fold::apply`] folds them: the
 //! same touches (the same [`Tracker`]), the same merge groups. What differs
 //! is what is kept: an incident's entries are held only until its group is
 //! *complete*, then its view is built (on all cores, with the other
@@ -29,7 +29,7 @@
 
 use super::{read_event, ProjectionError};
 use super::{
-    union_sorted, CachedSummary, ClaimsIndex, Event, IncidentSummary, Projections, RebuildReport,
+    union_sorted, ArchiveViews, CachedSummary, ClaimsIndex, Event, IncidentSummary, RebuildReport,
     Result, TouchMismatch, Tracker, CACHE_VERSION,
 };
 use crate::compromise::Distrust;
@@ -117,7 +117,7 @@ struct Inc {
     write: Write,
 }
 
-/// The fold of [`super::Projection`], keeping only live groups' entries.
+/// The fold of [`super::Fold`], keeping only live groups' entries.
 struct Fold<'s> {
     store: &'s Store,
     tracker: Tracker,
@@ -165,7 +165,7 @@ impl<'s> Fold<'s> {
             })
     }
 
-    /// `Projection::ancestors_or_self`, on interned ids.
+    /// `Fold::ancestors_or_self`, on interned ids.
     fn ancestors_or_self(&self, id: u32) -> Vec<u32> {
         let mut out = vec![id];
         let mut cur = id;
@@ -218,7 +218,7 @@ impl<'s> Fold<'s> {
         }
     }
 
-    /// `Projection::apply`.
+    /// `Fold::apply`.
     fn apply(&mut self, ev: Arc<Event>) -> Result<()> {
         if let Some((key, effective_at)) = ev.revokes {
             let listed = self.distrust.get(&key);
@@ -778,7 +778,7 @@ struct Built {
 }
 
 /// Build `id`'s view from `events`, and compare its summary with the
-/// cached one (`Projections::rebuild` did exactly this, for every view).
+/// cached one (`ArchiveViews::rebuild` did exactly this, for every view).
 /// `missing`: the cached summary is known to be absent (or was absent
 /// before this rebuild wrote it). The summary is serialised into `buf`
 /// (one buffer per thread, reused from view to view: summaries run to tens
@@ -951,7 +951,7 @@ impl CachedIds {
     }
 }
 
-impl Projections<'_> {
+impl ArchiveViews<'_> {
     /// Replay the whole log and recompute every view from it alone; compare
     /// with what is stored (the `T` index, the cached summaries, the
     /// summary-claims index), then store the recomputed summaries.
@@ -960,7 +960,7 @@ impl Projections<'_> {
         self.rebuild_tuned(Tuning::default(), progress)
     }
 
-    /// [`Projections::rebuild`], cut as `tuning` says.
+    /// [`ArchiveViews::rebuild`], cut as `tuning` says.
     #[doc(hidden)]
     pub fn rebuild_tuned(
         &self,

@@ -86,9 +86,9 @@ pub fn project(
     as_of: u64,
     distrust: &Distrust,
 ) -> Result<Value, String> {
-    use crate::projection::{IncidentView, Projection};
+    use crate::projection::{Fold, IncidentView};
     use std::sync::Arc;
-    let mut fold = Projection::new();
+    let mut fold = Fold::new();
     for c in entries {
         fold.apply(Arc::new(event_of(c, distrust)?));
     }

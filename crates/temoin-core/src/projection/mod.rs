@@ -329,7 +329,7 @@ impl Tracker {
 /// The fold over the whole log, one entry at a time: every incident's
 /// group of entries, the summary claims, and the touches it recomputed.
 #[derive(Default, Debug, Clone)]
-pub struct Projection {
+pub struct Fold {
     tracker: Tracker,
     /// Incident → the entries of its group so far, in seq order.
     groups: HashMap<String, Vec<Arc<Event>>>,
@@ -370,9 +370,9 @@ pub fn union_sorted(a: &[Arc<Event>], b: &[Arc<Event>]) -> Vec<Arc<Event>> {
     out
 }
 
-impl Projection {
-    pub fn new() -> Projection {
-        Projection::default()
+impl Fold {
+    pub fn new() -> Fold {
+        Fold::default()
     }
 
     /// Number of entries folded so far (the next seq expected).
