@@ -125,29 +125,87 @@ pub fn progress(len: u64, what: &str, quiet: bool) -> indicatif::ProgressBar {
 /// Print rows as an aligned table (columns padded by character count, so
 /// "Émimalane" lines up with "Aratane").
 pub fn table(header: &[&str], rows: &[Vec<String>]) {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for r in rows {
+    print!("{}", render_table(header, rows));
+}
+
+/// A cell as a terminal shows it on one line: control characters (a
+/// newline, an escape sequence in a hostile name) escaped, never obeyed.
+fn cell(c: &str) -> std::borrow::Cow<'_, str> {
+    if c.chars().any(char::is_control) {
+        c.chars()
+            .map(|ch| {
+                if ch.is_control() {
+                    ch.escape_default().to_string()
+                } else {
+                    ch.to_string()
+                }
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        c.into()
+    }
+}
+
+/// Columns aligned by displayed width (a decomposed accent takes none, a
+/// CJK character two), two spaces apart, trailing spaces trimmed.
+fn render_table(header: &[&str], rows: &[Vec<String>]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let header: Vec<_> = header.iter().map(|h| cell(h)).collect();
+    let rows: Vec<Vec<_>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| cell(c)).collect())
+        .collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for r in &rows {
         for (i, c) in r.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
-                *w = (*w).max(c.chars().count());
+                *w = (*w).max(c.width());
             }
         }
     }
-    let line = |cells: Vec<&str>| {
+    let mut out = String::new();
+    for cells in std::iter::once(&header).chain(&rows) {
         let mut s = String::new();
         for (i, c) in cells.iter().enumerate() {
-            let w = widths.get(i).copied().unwrap_or(0);
-            if i + 1 == cells.len() {
-                s.push_str(c);
-            } else {
-                s.push_str(c);
-                s.extend(std::iter::repeat_n(' ', w - c.chars().count() + 2));
+            s.push_str(c);
+            if i + 1 < cells.len() {
+                let w = widths.get(i).copied().unwrap_or(0);
+                s.extend(std::iter::repeat_n(' ', w.saturating_sub(c.width()) + 2));
             }
         }
-        println!("{}", s.trim_end());
-    };
-    line(header.to_vec());
-    for r in rows {
-        line(r.iter().map(String::as_str).collect());
+        out.push_str(s.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render_table;
+
+    #[test]
+    fn columns_align_by_displayed_width_and_control_characters_are_escaped() {
+        let rows = vec![
+            vec!["E\u{301}mimalane".to_string(), "1".to_string()],
+            vec!["Eghachar N'Tirikene".to_string(), "2".to_string()],
+            vec!["证人".to_string(), "3".to_string()],
+            vec!["a\nb\u{1b}[2J".to_string(), "4".to_string()],
+        ];
+        let t = render_table(&["lieu", "n"], &rows);
+        let lines: Vec<&str> = t.lines().collect();
+        assert_eq!(lines.len(), 5, "{t}");
+        // Every second column starts at the same displayed column.
+        let starts: Vec<usize> = lines
+            .iter()
+            .map(|l| {
+                unicode_width::UnicodeWidthStr::width(
+                    l.trim_end_matches(char::is_numeric).trim_end_matches('n'),
+                )
+            })
+            .collect();
+        assert!(starts.windows(2).all(|w| w[0] == w[1]), "{t}");
+        assert!(t.contains("a\\nb\\u{1b}[2J"), "{t}");
+        assert!(!t.contains('\u{1b}'), "{t}");
     }
 }

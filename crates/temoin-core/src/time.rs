@@ -35,9 +35,9 @@ pub fn parse_time(s: &str) -> Option<i64> {
     let mut secs = days_from_civil(y, m, d) * 86_400;
     if let Some(c) = clock {
         let mut it = c.split(':');
-        let h: i64 = it.next()?.parse().ok()?;
-        let mi: i64 = it.next()?.parse().ok()?;
-        let se: i64 = it.next().unwrap_or("0").parse().ok()?;
+        let h = two_digits(it.next()?)?;
+        let mi = two_digits(it.next()?)?;
+        let se = it.next().map_or(Some(0), two_digits)?;
         if it.next().is_some() || h > 23 || mi > 59 || se > 60 {
             return None;
         }
@@ -46,11 +46,22 @@ pub fn parse_time(s: &str) -> Option<i64> {
     Some(secs * 1000)
 }
 
+/// A field of exactly two ASCII digits (`i64::parse` alone would take
+/// `+3` or `-1`).
+fn two_digits(f: &str) -> Option<i64> {
+    if f.len() == 2 && f.bytes().all(|b| b.is_ascii_digit()) {
+        f.parse().ok()
+    } else {
+        None
+    }
+}
+
 /// Parse `YYYY-MM-DD` into its numbers, checking the day exists.
 pub fn parse_date(s: &str) -> Option<(i64, u32, u32)> {
     let mut it = s.split('-');
     let (ys, ms, ds) = (it.next()?, it.next()?, it.next()?);
-    if it.next().is_some() || ys.len() != 4 || ms.len() != 2 || ds.len() != 2 {
+    let digits = |f: &str, n: usize| f.len() == n && f.bytes().all(|b| b.is_ascii_digit());
+    if it.next().is_some() || !digits(ys, 4) || !digits(ms, 2) || !digits(ds, 2) {
         return None;
     }
     let y: i64 = ys.parse().ok()?;
@@ -99,6 +110,41 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Only the forms docs/DOMAIN.md gives: fixed-width digit fields. A
+    /// sign or a short field is refused, as a verifier written from the
+    /// spec refuses it.
+    #[test]
+    fn signs_and_short_fields_are_refused() {
+        for bad in [
+            "+999-01-01",
+            "-999-01-01",
+            "2025-+1-01",
+            "2025-01-+1",
+            "2025-1-01",
+            "2025-11-20T-1:00:00Z",
+            "2025-11-20T+3:12:09Z",
+            "2025-11-20T3:12:09Z",
+            "2025-11-20T03:2:09Z",
+            "2025-11-20T03:12:9Z",
+            "2025-11-20T03:12:+9Z",
+        ] {
+            assert_eq!(parse_time(bad), None, "{bad}");
+        }
+        assert_eq!(parse_date("+999-01-01"), None);
+        assert_eq!(
+            parse_time("2025-11-20T03:12:09Z"),
+            Some((days_from_civil(2025, 11, 20) * 86_400 + 3 * 3600 + 12 * 60 + 9) * 1000)
+        );
+        assert_eq!(
+            parse_time("2025-11-20T03:12Z"),
+            parse_time("2025-11-20T03:12:00Z")
+        );
+        assert_eq!(
+            parse_time("0000-02-29"),
+            Some(days_from_civil(0, 2, 29) * 86_400_000)
+        );
+    }
 
     #[test]
     fn known_dates() {
