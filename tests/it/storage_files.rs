@@ -284,3 +284,30 @@ fn an_archive_of_an_earlier_storage_format_is_refused_by_name() {
         "the archive is left as it was"
     );
 }
+
+/// Damage is carried as a type: a part-location row that does not decode
+/// is `Damage::BadPartRow` at its entry, a removed entry
+/// `Damage::MissingEntry`, whatever their wording.
+#[test]
+fn store_damage_is_typed_by_category() {
+    use temoin::store::{Damage, StoreError};
+    let f = Fixture::standard(6);
+    f.tamper(|db| {
+        db.insert(
+            store::layout::seq_key(store::layout::PART, 4),
+            &[1u8, 2, 3][..],
+        )
+        .unwrap();
+        db.remove(store::layout::seq_key(store::layout::ENTRY, 6))
+            .unwrap();
+    });
+    let a = temoin::Archive::open_reader(&f.dir()).expect("open for reading");
+    match a.store().part_row(4) {
+        Err(StoreError::Corrupt(Damage::BadPartRow { seq: 4, .. })) => {}
+        other => panic!("{other:?}"),
+    }
+    match a.store().receipt(6) {
+        Err(temoin::ArchiveError::Store(StoreError::Corrupt(Damage::MissingEntry { seq: 6 }))) => {}
+        other => panic!("{other:?}"),
+    }
+}

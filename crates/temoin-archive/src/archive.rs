@@ -14,7 +14,7 @@ use crate::registry::{GenesisPayload, Registry, RegistryChange, PAYLOAD};
 use crate::rules::{self, Effects, MemIndex, Overlay, RuleError};
 use crate::seen::SeenStatements;
 use crate::statement::{BodyError, Draft, Kind, SignatureFault, StatementBody, StatementFile};
-use crate::store::{self, FormatState, Head, Store, StoreError, WriteBatch, DB_DIR};
+use crate::store::{self, Damage, FormatState, Head, Store, StoreError, WriteBatch, DB_DIR};
 use crate::treefile::Access;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -797,11 +797,11 @@ impl Archive {
             None
         };
         if let Some(info) = logged {
-            let entry = self.store.entry_bytes(info.seq)?.ok_or_else(|| {
-                StoreError::Corrupt(format!("index names missing entry {}", info.seq))
-            })?;
-            let decoded = Entry::from_bytes(&entry)
-                .map_err(|e| StoreError::Corrupt(format!("entry {}: {e}", info.seq)))?;
+            let entry = self
+                .store
+                .entry_bytes(info.seq)?
+                .ok_or_else(|| StoreError::Corrupt(Damage::MissingEntry { seq: info.seq }))?;
+            let decoded = Entry::from_bytes(&entry).map_err(|e| bad_entry(info.seq, e))?;
             return Ok(Checked::Duplicate(Accepted {
                 seq: info.seq,
                 entry_hash: entry_hash(&entry),
@@ -907,7 +907,7 @@ impl Archive {
             }
             let leaf = entry_hash(&p.entry_bytes);
             let new_nodes = merkle::nodes_completed_by_append(&nodes, size, leaf.0)
-                .map_err(|e| ArchiveError::Store(StoreError::Corrupt(format!("merkle: {e:?}"))))?;
+                .map_err(|e| StoreError::Corrupt(Damage::Tree(format!("{e:?}"))))?;
             for &(level, index, h) in &new_nodes {
                 nodes.pending.insert((level, index), h);
             }
@@ -923,7 +923,7 @@ impl Archive {
             last_received_at: last.map(|l| l.1).unwrap_or(received_at),
         };
         let root = merkle::root_at(&nodes, size)
-            .map_err(|e| ArchiveError::Store(StoreError::Corrupt(format!("merkle: {e:?}"))))?;
+            .map_err(|e| StoreError::Corrupt(Damage::Tree(format!("{e:?}"))))?;
         let checkpoint = Checkpoint {
             origin: self.config.origin.clone(),
             size,
@@ -1001,7 +1001,7 @@ impl Archive {
             }
         };
         let body = StatementBody::decode(&bytes)
-            .map_err(|e| StoreError::Corrupt(format!("statement {target}: {e}")))?;
+            .map_err(|e| bad_entry(seq, format!("statement {target}: {e}")))?;
         Ok(body.part(label).map(|c| (seq, Digest(c.digest))))
     }
 }
@@ -1183,9 +1183,9 @@ impl NodeStore for Store {
 
 impl Store {
     pub fn merkle_node(&self, level: u8, index: u64) -> Result<[u8; 32], StoreError> {
-        self.tree().node(level, index)?.ok_or_else(|| {
-            StoreError::Corrupt(format!("Merkle node ({level}, {index}) is missing"))
-        })
+        self.tree()
+            .node(level, index)?
+            .ok_or_else(|| StoreError::Corrupt(Damage::MissingNode { level, index }))
     }
 
     /// RFC 9162 inclusion proof of entry `seq` in the tree of size `size`.
@@ -1213,7 +1213,7 @@ impl Store {
         }
         let bytes = self
             .entry_bytes(seq)?
-            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} is missing")))?;
+            .ok_or(StoreError::Corrupt(Damage::MissingEntry { seq }))?;
         let proof = self.inclusion_proof(seq, size)?;
         crate::receipt::Receipt::new(&bytes, note, &proof).map_err(ArchiveError::Receipt)
     }
@@ -1270,18 +1270,25 @@ pub(crate) fn registry_change_at(
 ) -> Result<Option<RegistryChange>, StoreError> {
     let entry = store
         .entry(seq)?
-        .ok_or_else(|| StoreError::Corrupt(format!("registry entry {seq} is missing")))?;
-    let body = StatementBody::decode(&entry.statement.body_bytes)
-        .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+        .ok_or(StoreError::Corrupt(Damage::MissingEntry { seq }))?;
+    let body = StatementBody::decode(&entry.statement.body_bytes).map_err(|e| bad_entry(seq, e))?;
     let payload = body
         .part(PAYLOAD)
         .map(|c| Digest(c.digest))
-        .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} has no payload")))?;
+        .ok_or_else(|| bad_entry(seq, "it has no payload part"))?;
     let (_, content) = store.part(seq, &payload)?.ok_or_else(|| {
-        StoreError::Corrupt(format!("payload of registry entry {seq} is missing"))
+        StoreError::Corrupt(Damage::MissingPart {
+            seq,
+            label: PAYLOAD,
+        })
     })?;
-    let author = PublicKey::from_bytes(&body.author)
-        .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-    RegistryChange::from_payload(body.kind, author, &content)
-        .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))
+    let author = PublicKey::from_bytes(&body.author).map_err(|e| bad_entry(seq, e))?;
+    RegistryChange::from_payload(body.kind, author, &content).map_err(|e| bad_entry(seq, e))
+}
+
+fn bad_entry(seq: u64, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(Damage::BadEntry {
+        seq,
+        detail: e.to_string(),
+    })
 }

@@ -14,7 +14,7 @@ use crate::note::VerifierKey;
 use crate::registry::{Registry, PAYLOAD};
 use crate::rules::{self, MemIndex, StatementInfo};
 use crate::statement::{Kind, StatementBody};
-use crate::store::{self, Store, StoreError};
+use crate::store::{self, Damage, Store, StoreError};
 use crate::verdict::FaultKind;
 use serde::Serialize;
 use std::collections::hash_map::Entry;
@@ -686,9 +686,9 @@ fn replay(
         Some(RowFault::Fault(f)) => return Ok(Err(f)),
         Some(RowFault::Statement { hash, seq, stored }) => {
             let expected = expected_statement_row(store, hash)?.ok_or_else(|| {
-                StoreError::Corrupt(format!(
+                StoreError::Corrupt(Damage::Inconsistent(format!(
                     "the replay derives no statement-index row for {hash}"
-                ))
+                )))
             })?;
             return Ok(Err(RowFault::statement_fault(
                 &hash,

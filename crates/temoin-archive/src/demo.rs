@@ -15,7 +15,7 @@ use crate::hash::Digest;
 use crate::keys::{KeyError, SecretKey};
 use crate::projection::{ArchiveViews, IncidentSummary, ProjectionError, Tally, TallyFilter};
 use crate::statement::Kind;
-use crate::store::StoreError;
+use crate::store::{Damage, StoreError};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
@@ -275,7 +275,7 @@ pub fn run_with_progress(
     let genesis = archive
         .store()
         .entry(0)?
-        .ok_or_else(|| StoreError::Corrupt("the genesis entry is missing".into()))?;
+        .ok_or_else(|| StoreError::Corrupt(Damage::MissingEntry { seq: 0 }))?;
     let mut steps = vec![DemoStep {
         label: "genesis".into(),
         seq: 0,

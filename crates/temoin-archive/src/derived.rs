@@ -23,7 +23,7 @@ use crate::audit::LogFault;
 use crate::encoding;
 use crate::hash::Digest;
 use crate::rules::{IncidentInfo, StatementInfo};
-use crate::store::{self, Store, StoreError};
+use crate::store::{self, Damage, Store, StoreError};
 use crate::verdict::FaultKind;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hasher};
@@ -154,7 +154,7 @@ impl DerivedRows {
             let hash = store
                 .entry(seq)?
                 .map(|e| e.statement.hash())
-                .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} is missing")))?;
+                .ok_or(StoreError::Corrupt(Damage::MissingEntry { seq }))?;
             return Ok(Some(RowFault::Statement {
                 hash,
                 seq,

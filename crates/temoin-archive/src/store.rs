@@ -68,16 +68,21 @@ const MAX_PART_ROW_BYTES: usize = 8 + crate::statement::MAX_PARTS * 48;
 /// records, no digest twice.
 pub fn decode_part_row(seq: u64, v: &[u8]) -> Result<PartRow, StoreError> {
     let row: PartRow = encoding::decode_canonical(v, MAX_PART_ROW_BYTES, "part locations")
-        .map_err(|e| StoreError::Corrupt(format!("the part locations of entry {seq}: {e}")))?;
+        .map_err(|e| {
+            StoreError::Corrupt(Damage::BadPartRow {
+                seq,
+                detail: e.to_string(),
+            })
+        })?;
     let distinct = row
         .iter()
         .enumerate()
         .all(|(i, (d, _))| row[..i].iter().all(|(e, _)| e != d));
     if row.len() > crate::statement::MAX_PARTS || !distinct {
-        return Err(StoreError::Corrupt(format!(
-            "the part locations of entry {seq} list {} parts, or one twice",
-            row.len()
-        )));
+        return Err(StoreError::Corrupt(Damage::BadPartRow {
+            seq,
+            detail: format!("they list {} parts, or one twice", row.len()),
+        }));
     }
     Ok(row)
 }
@@ -151,9 +156,8 @@ use layout::*;
 pub const PARTS_FILE: &str = "parts";
 
 fn decode_erase(k: &[u8], v: &[u8]) -> Result<PartLoc, StoreError> {
-    let offset = key_seq(k).ok_or_else(|| StoreError::Corrupt("erase key".into()))?;
-    let len = encoding::decode_canonical(v, 16, "erase length")
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let offset = key_seq(k).ok_or_else(|| bad_key("erase (Z)", k))?;
+    let len = encoding::decode_canonical(v, 16, "erase length").map_err(|e| bad_row("Z", e))?;
     Ok(PartLoc { offset, len })
 }
 
@@ -174,13 +178,65 @@ pub enum StoreError {
     #[error("sled's database (db/db) could not be read at {what}: {source}; the file is damaged: restore the archive from a backup")]
     Unreadable { what: String, source: sled::Error },
     #[error("the store is damaged: {0} (run `temoin verify` to locate the fault)")]
-    Corrupt(String),
+    Corrupt(Damage),
     #[error(transparent)]
     Tree(#[from] crate::treefile::TreeFileError),
     #[error(transparent)]
     File(#[from] crate::appendfile::AppendFileError),
     #[error("{0}; nothing was acknowledged: check the disk, then reopen the archive")]
     Sync(#[from] crate::durable::SyncError),
+}
+
+/// What is damaged in a store, by category: callers and tests tell them
+/// apart by type, and the text says where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Damage {
+    /// An entry that the log, an index or the head names is not there.
+    #[error("entry {seq} is missing")]
+    MissingEntry { seq: u64 },
+    /// An entry's bytes, statement or payload do not decode.
+    #[error("entry {seq}: {detail}")]
+    BadEntry { seq: u64, detail: String },
+    /// A part an entry needs (its payload) is not stored.
+    #[error("the {label} part of entry {seq} is missing")]
+    MissingPart { seq: u64, label: &'static str },
+    /// Where an entry's parts lie is impossible.
+    #[error("the part locations of entry {seq}: {detail}")]
+    BadPartRow { seq: u64, detail: String },
+    /// A row's key is not of its prefix's form.
+    #[error("a {rows} key is malformed{}", key.as_ref().map(|k| format!(" ({k})")).unwrap_or_default())]
+    BadKey {
+        rows: &'static str,
+        key: Option<String>,
+    },
+    /// A row's value does not decode.
+    #[error("row {row}: {detail}")]
+    BadRow { row: &'static str, detail: String },
+    /// A node of the Merkle tree is missing.
+    #[error("Merkle node ({level}, {index}) is missing")]
+    MissingNode { level: u8, index: u64 },
+    /// The Merkle tree cannot be computed from the stored nodes.
+    #[error("the Merkle tree: {0}")]
+    Tree(String),
+    /// The replay and the store disagree in a way the audit's own steps
+    /// should have reported first.
+    #[error("{0}")]
+    Inconsistent(String),
+}
+
+fn bad_key(rows: &'static str, k: &[u8]) -> StoreError {
+    StoreError::Corrupt(Damage::BadKey {
+        rows,
+        key: Some(hex::encode(k)),
+    })
+}
+
+fn bad_row(row: &'static str, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(Damage::BadRow {
+        row,
+        detail: e.to_string(),
+    })
 }
 
 /// A stored part: its salt and content.
@@ -242,7 +298,7 @@ impl Store {
         {
             None => Ok(0),
             Some(v) => encoding::decode_canonical(&v, 16, "parts end")
-                .map_err(|e| StoreError::Corrupt(e.to_string())),
+                .map_err(|e| bad_row("X \"parts_end\"", e)),
         }
     }
 
@@ -310,8 +366,9 @@ impl Store {
             .map_err(|e| unreadable(describe_key(&key(META, HEAD)), e))?
         {
             None => Ok(Head::default()),
-            Some(v) => encoding::decode_canonical(&v, 64, "head")
-                .map_err(|e| StoreError::Corrupt(e.to_string())),
+            Some(v) => {
+                encoding::decode_canonical(&v, 64, "head").map_err(|e| bad_row("X \"head\"", e))
+            }
         }
     }
 
@@ -335,9 +392,12 @@ impl Store {
     pub fn entry(&self, seq: u64) -> Result<Option<Entry>, StoreError> {
         match self.entry_bytes(seq)? {
             None => Ok(None),
-            Some(b) => Entry::from_bytes(&b)
-                .map(Some)
-                .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}"))),
+            Some(b) => Entry::from_bytes(&b).map(Some).map_err(|e| {
+                StoreError::Corrupt(Damage::BadEntry {
+                    seq,
+                    detail: e.to_string(),
+                })
+            }),
         }
     }
 
@@ -357,9 +417,7 @@ impl Store {
                     };
                     unreadable(what, e)
                 })?;
-                let seq = key_seq(&k).ok_or_else(|| {
-                    StoreError::Corrupt(format!("entry key {} is malformed", hex::encode(&k)))
-                })?;
+                let seq = key_seq(&k).ok_or_else(|| bad_key("entry (E)", &k))?;
                 last = Some(seq);
                 Ok((seq, v))
             })
@@ -402,12 +460,7 @@ impl Store {
                         )
                     })
                     .and_then(|(k, v)| {
-                        let seq = key_seq(&k).ok_or_else(|| {
-                            StoreError::Corrupt(format!(
-                                "part key {} is malformed",
-                                hex::encode(&k)
-                            ))
-                        })?;
+                        let seq = key_seq(&k).ok_or_else(|| bad_key("part (P)", &k))?;
                         Ok((seq, decode_part_row(seq, &v)?))
                     });
                 // The row's records, or its error, without a second vector.
@@ -443,10 +496,10 @@ impl Store {
             .ok()
             .filter(|_| loc.len_in_range())
             .ok_or_else(|| {
-                StoreError::Corrupt(format!(
-                    "part {digest} of entry {seq}: stored length {} is out of range",
-                    loc.len
-                ))
+                StoreError::Corrupt(Damage::BadPartRow {
+                    seq,
+                    detail: format!("part {digest}: stored length {} is out of range", loc.len),
+                })
             })?;
         let mut v = vec![0u8; len];
         if !self.parts.read_at(&mut v, loc.offset)? {
@@ -482,7 +535,7 @@ impl Store {
             let b: [u8; 8] = k
                 .get(n..n + 8)
                 .and_then(|s| s.try_into().ok())
-                .ok_or_else(|| StoreError::Corrupt("touch index key".into()))?;
+                .ok_or_else(|| bad_key("touch (T)", &k))?;
             Ok(u64::from_be_bytes(b))
         })
     }
@@ -490,7 +543,7 @@ impl Store {
     pub fn registry_seqs(&self) -> impl Iterator<Item = Result<u64, StoreError>> {
         self.db.scan_prefix([REGISTRY]).map(|r| {
             let (k, _) = r?;
-            key_seq(&k).ok_or_else(|| StoreError::Corrupt("registry index key".into()))
+            key_seq(&k).ok_or_else(|| bad_key("registry (R)", &k))
         })
     }
 }
@@ -711,7 +764,7 @@ impl Store {
         self.db.scan_prefix([TOUCH]).keys().map(|k| {
             let k = k.map_err(|e| unreadable("the touch rows (T)".into(), e))?;
             if k.len() < 10 || k[k.len() - 9] != 0 {
-                return Err(StoreError::Corrupt("touch index key".into()));
+                return Err(bad_key("touch (T)", &k));
             }
             let mut b = [0u8; 8];
             b.copy_from_slice(&k[k.len() - 8..]);
@@ -734,7 +787,7 @@ impl Store {
             let b: [u8; 8] = k
                 .get(n..n + 8)
                 .and_then(|s| s.try_into().ok())
-                .ok_or_else(|| StoreError::Corrupt("touch index key".into()))?;
+                .ok_or_else(|| bad_key("touch (T)", &k))?;
             Ok(u64::from_be_bytes(b))
         })
     }
@@ -753,8 +806,7 @@ impl Store {
             None => Ok(None),
             Some(r) => {
                 let (k, v) = r?;
-                let size =
-                    key_seq(&k).ok_or_else(|| StoreError::Corrupt("checkpoint key".into()))?;
+                let size = key_seq(&k).ok_or_else(|| bad_key("checkpoint (C)", &k))?;
                 Ok(Some((size, String::from_utf8_lossy(&v).into_owned())))
             }
         }
@@ -885,7 +937,7 @@ impl Index for Store {
             None => Ok(None),
             Some(v) => encoding::decode_canonical(&v, 1 << 20, "statement index")
                 .map(Some)
-                .map_err(|e| StoreError::Corrupt(e.to_string())),
+                .map_err(|e| bad_row("H", e)),
         }
     }
 
@@ -894,7 +946,7 @@ impl Index for Store {
             None => Ok(None),
             Some(v) => encoding::decode_canonical(&v, 1 << 20, "incident index")
                 .map(Some)
-                .map_err(|e| StoreError::Corrupt(e.to_string())),
+                .map_err(|e| bad_row("I", e)),
         }
     }
 }

@@ -36,7 +36,7 @@ use crate::entry::Entry;
 use crate::hash::Digest;
 use crate::rules::{IncidentInfo, StatementInfo};
 use crate::statement::{Kind, StatementBody};
-use crate::store::{Store, StoreError};
+use crate::store::{Damage, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -311,7 +311,12 @@ impl<'a> ArchiveViews<'a> {
             let (k, v) = item?;
             let id = String::from_utf8_lossy(&k).into_owned();
             let info: IncidentInfo = encoding::decode_canonical(&v, 1 << 20, "incident index")
-                .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+                .map_err(|e| {
+                    StoreError::Corrupt(Damage::BadRow {
+                        row: "I",
+                        detail: e.to_string(),
+                    })
+                })?;
             if info.opened_at < upto {
                 out.push(id);
             }
@@ -574,9 +579,18 @@ impl<'a> ArchiveViews<'a> {
             let h = hex::encode(&k);
             if h.starts_with(&p) {
                 let info: StatementInfo =
-                    encoding::decode_canonical(&v, 1 << 20, "statement index")
-                        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-                let d = Digest::from_hex(&h).ok_or_else(|| StoreError::Corrupt(h.clone()))?;
+                    encoding::decode_canonical(&v, 1 << 20, "statement index").map_err(|e| {
+                        StoreError::Corrupt(Damage::BadRow {
+                            row: "H",
+                            detail: e.to_string(),
+                        })
+                    })?;
+                let d = Digest::from_hex(&h).ok_or_else(|| {
+                    StoreError::Corrupt(Damage::BadKey {
+                        rows: "statement (H)",
+                        key: Some(h.clone()),
+                    })
+                })?;
                 found.push((d, info));
             }
             if found.len() > 1 {
