@@ -613,7 +613,7 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                 role,
             };
             let file = Draft::new(Kind::Enroll)
-                .part(PAYLOAD, serde_json::to_vec(&payload).unwrap_or_default())
+                .part(PAYLOAD, temoin::json::to_vec(&payload))
                 .sign(&custodian)?;
             let mut a = Archive::open(&archive.archive)?;
             let out = a.ingest(&file)?;
@@ -648,7 +648,7 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                 effective_at,
             };
             let file = Draft::new(Kind::Revoke)
-                .part(PAYLOAD, serde_json::to_vec(&payload).unwrap_or_default())
+                .part(PAYLOAD, temoin::json::to_vec(&payload))
                 .sign(&custodian)?;
             let out = a.ingest(&file)?;
             report_outcomes(&[(PathBuf::from(public), out)], false)

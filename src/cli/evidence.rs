@@ -317,8 +317,11 @@ fn consistency_proof(dir: &Path, old: u64, new: Option<u64>, out: Option<&Path>)
         None => a
             .store()
             .latest_checkpoint()?
+            .map(|(n, note)| (n, Some(note)))
             .ok_or_else(|| CliError::failed("the archive has no checkpoint yet"))?,
-        Some(n) => (n, a.store().checkpoint_note(n)?.unwrap_or_default()),
+        // A size the archive signed no checkpoint at: the proof file
+        // carries none.
+        Some(n) => (n, a.store().checkpoint_note(n)?),
     };
     if old > new {
         return Err(CliError::usage(format!(
@@ -329,7 +332,7 @@ fn consistency_proof(dir: &Path, old: u64, new: Option<u64>, out: Option<&Path>)
         .store()
         .consistency_proof(old, new)
         .map_err(|e| CliError::usage(e.to_string()))?;
-    let file = ConsistencyProof::new(old, new, &proof, (!note.is_empty()).then_some(note));
+    let file = ConsistencyProof::new(old, new, &proof, note);
     let text = file.to_json() + "\n";
     match out {
         Some(p) => {

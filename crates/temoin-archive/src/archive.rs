@@ -456,7 +456,7 @@ impl Archive {
             checkpoint_key: archive.checkpoint_key()?.vkey()?,
         };
         let file = Draft::new(Kind::Genesis)
-            .part(PAYLOAD, serde_json::to_vec(&genesis).unwrap_or_default())
+            .part(PAYLOAD, crate::json::to_vec(&genesis))
             .sign(custodian)
             .map_err(|e| ArchiveError::Genesis(Refusal::Malformed(e)))?;
         let out = archive.ingest_batch(&[file])?;

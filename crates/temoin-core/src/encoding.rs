@@ -32,9 +32,12 @@ pub enum DecodeError {
 
 /// Canonical bytes of `value`.
 pub fn encode<T: Encode>(value: &T) -> Vec<u8> {
-    // Encoding into a Vec cannot fail for our types: they hold no
-    // values bincode refuses (no maps with failing iterators, no I/O).
-    bincode::encode_to_vec(value, config::legacy()).unwrap_or_default()
+    // Encoding into a Vec cannot fail for our types: they hold no values
+    // bincode refuses (no maps with failing iterators, no I/O). Were it
+    // ever to, that is a bug to surface at once: an empty encoding would
+    // be hashed, signed or stored as if it were the value.
+    bincode::encode_to_vec(value, config::legacy())
+        .expect("temoin's own types always encode canonically")
 }
 
 /// Decode `bytes` as exactly one canonical `T` of at most `limit` bytes.

@@ -7,6 +7,8 @@
 //! first. Such a file means two things at once, so it is refused: one pass
 //! checks every object of the text for a repeated name, then the text is
 //! read into its type.
+//!
+//! It also writes temoin's own JSON ([`to_vec`], [`to_string_pretty`]).
 
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::HashSet;
@@ -70,6 +72,20 @@ impl<'de> Visitor<'de> for NoRepeatedMember {
         Ok(self)
     }
 }
+
+/// JSON bytes of a value of one of temoin's own types (payloads, receipts,
+/// bundles). Their serialisation cannot fail: string map keys only, no
+/// fallible `Serialize` impl. Were it ever to, that is a bug to surface at
+/// once, never an empty payload to sign or an empty file to write.
+pub fn to_vec<T: serde::Serialize + ?Sized>(value: &T) -> Vec<u8> {
+    serde_json::to_vec(value).expect("temoin's own types always serialise to JSON")
+}
+
+/// [`to_vec`], indented, as a string (the form of saved files).
+pub fn to_string_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string_pretty(value).expect("temoin's own types always serialise to JSON")
+}
+
 
 #[cfg(test)]
 mod tests {

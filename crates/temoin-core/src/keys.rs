@@ -72,8 +72,10 @@ impl PublicKey {
     }
 
     pub fn verifying_key(&self) -> VerifyingKey {
-        // Checked in from_bytes.
-        VerifyingKey::from_bytes(&self.0).unwrap_or_default()
+        // A PublicKey holds only bytes that from_bytes accepted (or that a
+        // signing key derived): decoding them again cannot fail, and a
+        // default key in their place would be another key.
+        VerifyingKey::from_bytes(&self.0).expect("a PublicKey holds a valid curve point")
     }
 
     /// Small-order keys: a signature "by" them proves nothing.

@@ -129,7 +129,7 @@ impl Receipt {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        crate::json::to_string_pretty(self)
     }
 
     /// Check everything offline: the checkpoint's signature by the archive
@@ -261,7 +261,7 @@ impl ConsistencyProof {
     }
 
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
+        crate::json::to_string_pretty(self)
     }
 
     /// The proof hashes, checked for count and shape.

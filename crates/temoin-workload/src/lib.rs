@@ -102,7 +102,7 @@ pub fn enrolments(
                 role,
             };
             Draft::new(Kind::Enroll)
-                .part(PAYLOAD, serde_json::to_vec(&p).unwrap_or_default())
+                .part(PAYLOAD, temoin_core::json::to_vec(&p))
                 .sign(custodian)
         })
         .collect()
@@ -539,7 +539,7 @@ impl Generator {
 }
 
 fn json<T: serde::Serialize>(v: &T) -> Vec<u8> {
-    serde_json::to_vec(v).unwrap_or_default()
+    temoin_core::json::to_vec(v)
 }
 
 fn title_of(kind: &str) -> &'static str {
