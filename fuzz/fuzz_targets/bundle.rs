@@ -4,7 +4,7 @@
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 use temoin::bundle::{verify, Bundle};
-use temoin::note::VerifierKey;
+use temoin::signed_note::VerifierKey;
 
 /// The vector archive's key (tests/vectors/bundles/index.json).
 const ARCHIVE_KEY: &str = "temoin.example/vectors+0f9f8610+AfJuwLX0aZNu1GPUM9WyOcZUHJJfHl3gi+sv6ZDenoZL";

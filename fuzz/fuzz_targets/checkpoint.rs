@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 use temoin::checkpoint::{Checkpoint, CheckpointError};
 use temoin::keys::SecretKey;
-use temoin::note::{is_valid_key_name, open_note, sign_note, SignerKey, VerifierKey};
+use temoin::signed_note::{is_valid_key_name, open_note, sign_note, SignerKey, VerifierKey};
 
 /// The vector archive's key (tests/vectors/bundles/index.json).
 const ARCHIVE_KEY: &str =

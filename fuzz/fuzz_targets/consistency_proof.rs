@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use temoin::checkpoint::Checkpoint;
 use temoin::keys::SecretKey;
 use temoin::merkle::{self, Hash, MemoryStore};
-use temoin::note::{SignerKey, VerifierKey};
+use temoin::signed_note::{SignerKey, VerifierKey};
 use temoin::receipt::{
     check_history, proof_to_hex, verify_consistency, verify_extends, ConsistencyError,
     ConsistencyProof, Diagnosis, HistoryError, Log, ProofFrom, CONSISTENCY_FORMAT,

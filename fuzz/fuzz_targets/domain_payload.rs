@@ -16,7 +16,7 @@ use temoin::compose::draft_from_json;
 use temoin::domain::{Payload, TEXT, WITNESS};
 use temoin::hash::Digest;
 use temoin::keys::{PublicKey, SecretKey};
-use temoin::note::VerifierKey;
+use temoin::signed_note::VerifierKey;
 use temoin::registry::{
     EnrollPayload, PayloadError, Registry, RegistryChange, RevokePayload, Role, PAYLOAD,
 };

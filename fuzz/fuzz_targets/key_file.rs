@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use temoin::keys::{
     is_secret_key_text, load_vkey_file, KeyError, NamedPublicKey, PublicKey, SecretKey,
 };
-use temoin::note::VerifierKey;
+use temoin::signed_note::VerifierKey;
 
 /// The one key line of a key file, as the key file rules find it (keys/README.md).
 fn key_line(text: &str) -> Option<&str> {

@@ -3,7 +3,7 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
-use temoin::note::VerifierKey;
+use temoin::signed_note::VerifierKey;
 use temoin::receipt::{ConsistencyProof, Receipt};
 
 const ARCHIVE_KEY: &str = "temoin.example/vectors+0f9f8610+AfJuwLX0aZNu1GPUM9WyOcZUHJJfHl3gi+sv6ZDenoZL";

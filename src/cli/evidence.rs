@@ -7,12 +7,12 @@ use std::process::ExitCode;
 use temoin::archive::Archive;
 use temoin::bundle::{self, Bundle, ExportOptions, Scope, Verdict};
 use temoin::checkpoint::Checkpoint;
-use temoin::note::VerifierKey;
 use temoin::receipt::{
     self, ConsistencyError, ConsistencyProof, HistoryError, ProofFrom, Receipt,
     MAX_RECEIPT_FILE_BYTES,
 };
 use temoin::report;
+use temoin::signed_note::VerifierKey;
 
 #[derive(Subcommand)]
 pub enum Command {

@@ -404,7 +404,7 @@ fn every_kind_of_tampering_is_detected_at_its_entry() {
     assert_fault(&verify(&f, &b), Location::Entry(9), FaultKind::EntryBytes);
 
     // 12. The wrong archive key.
-    let other = temoin::note::VerifierKey::parse(
+    let other = temoin::signed_note::VerifierKey::parse(
         &temoin::keys::SecretKey::from_seed(ORIGIN, &[3; 32])
             .unwrap()
             .vkey()

@@ -28,9 +28,9 @@ use temoin::entry::{entry_hash, Entry};
 use temoin::hash::{sha256, Digest};
 use temoin::keys::SecretKey;
 use temoin::merkle::{self, MemoryStore};
-use temoin::note::VerifierKey;
 use temoin::receipt::proof_to_hex;
 use temoin::registry::{EnrollPayload, GenesisPayload, RevokePayload, Role, PAYLOAD};
+use temoin::signed_note::VerifierKey;
 use temoin::statement::{Draft, Kind, Part, StatementBody, StatementFile};
 
 /// The vector archive (tests/vectors/v1-note.json).

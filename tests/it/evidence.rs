@@ -267,6 +267,6 @@ fn key_secret(name: &str, seed: &str) -> temoin::keys::SecretKey {
     temoin::keys::SecretKey::from_seed(name, &s).unwrap()
 }
 
-fn key_named(name: &str, seed: &str) -> temoin::note::VerifierKey {
-    temoin::note::VerifierKey::parse(&key_secret(name, seed).vkey().unwrap()).unwrap()
+fn key_named(name: &str, seed: &str) -> temoin::signed_note::VerifierKey {
+    temoin::signed_note::VerifierKey::parse(&key_secret(name, seed).vkey().unwrap()).unwrap()
 }

@@ -19,8 +19,8 @@ use temoin::entry::{entry_hash, Entry, MAX_ENTRY_BYTES};
 use temoin::hash::{part_digest, sha256, Digest};
 use temoin::keys::{PublicKey, SecretKey};
 use temoin::merkle::{self, MemoryStore, NodeStore};
-use temoin::note::VerifierKey;
 use temoin::registry::{EnrollPayload, GenesisPayload, Role, PAYLOAD};
+use temoin::signed_note::VerifierKey;
 use temoin::statement::{
     Draft, Kind, Part, SignatureFault, SignedStatement, StatementBody, StatementFile,
     STATEMENT_DOMAIN,

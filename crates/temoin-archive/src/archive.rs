@@ -605,11 +605,11 @@ impl Archive {
 
     /// The archive's checkpoint verifier key (C2SP vkey), as its genesis
     /// names it: what receipts and bundles are checked against.
-    pub fn checkpoint_vkey(&self) -> Result<crate::note::VerifierKey, ArchiveError> {
+    pub fn checkpoint_vkey(&self) -> Result<crate::signed_note::VerifierKey, ArchiveError> {
         let vkey = self.registry.checkpoint_key.as_deref().ok_or_else(|| {
             ArchiveError::Inconsistent("the genesis names no checkpoint key".into())
         })?;
-        crate::note::VerifierKey::parse(vkey)
+        crate::signed_note::VerifierKey::parse(vkey)
             .map_err(|e| ArchiveError::Inconsistent(format!("the genesis checkpoint key: {e}")))
     }
 

@@ -27,7 +27,7 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 
-use crate::note::{open_note, sign_note, NoteError, SignerKey, VerifierKey};
+use crate::signed_note::{open_note, sign_note, NoteError, SignerKey, VerifierKey};
 
 /// Longest excerpt of untrusted input copied into an error message.
 const SNIPPET_CHARS: usize = 64;

@@ -86,7 +86,6 @@ pub fn to_string_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string_pretty(value).expect("temoin's own types always serialise to JSON")
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

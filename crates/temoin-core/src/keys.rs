@@ -13,7 +13,7 @@
 //! Using the transparency-log forms means the archive's checkpoint key can
 //! be handed to standard tooling as it is.
 
-use crate::note::{SignerKey, VerifierKey};
+use crate::signed_note::{SignerKey, VerifierKey};
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 use std::fmt;
 use std::path::{Path, PathBuf};

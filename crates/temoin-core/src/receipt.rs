@@ -11,7 +11,7 @@ use crate::checkpoint::Checkpoint;
 use crate::entry::{entry_hash, Entry};
 use crate::hash::Digest;
 use crate::merkle::{self, Hash};
-use crate::note::VerifierKey;
+use crate::signed_note::VerifierKey;
 use crate::statement::StatementBody;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;

@@ -345,12 +345,13 @@ impl RegistryChange {
         Ok(Some(match kind {
             Kind::Genesis => {
                 let p: GenesisPayload = parse_json(kind, payload)?;
-                let vk = crate::note::VerifierKey::parse(&p.checkpoint_key).map_err(|e| {
-                    PayloadError::Invalid {
-                        kind,
-                        reason: format!("checkpoint_key: {e}"),
-                    }
-                })?;
+                let vk =
+                    crate::signed_note::VerifierKey::parse(&p.checkpoint_key).map_err(|e| {
+                        PayloadError::Invalid {
+                            kind,
+                            reason: format!("checkpoint_key: {e}"),
+                        }
+                    })?;
                 // Checkpoints name the origin and are signed by this key,
                 // whose name must therefore be the origin.
                 if vk.name() != p.origin {
