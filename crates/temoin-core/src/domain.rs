@@ -511,3 +511,21 @@ impl Payload {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Found by the `domain_payload` fuzz target: a date field read with a
+    /// sign (`2025-+2-01`, `+999-01-01`) passed as a date, and the string
+    /// comparison of bounds then let an end come before its start.
+    #[test]
+    fn signed_date_fields_are_refused() {
+        let claim = br#"{"source":{"relation":"press"},"text":"x","from":"2025-+2-01","to":"2025-01-15","figures":{}}"#;
+        assert!(Payload::parse(Kind::SummaryClaim, claim).is_err());
+        let incident = br#"{"id":"inc-9","title":"t","type":"x","place":{"name":"p","country":"ML"},"when":{"start":"+999-01-01","end":"0001-01-01","precision":"exact"}}"#;
+        assert!(Payload::parse(Kind::Incident, incident).is_err());
+        let fine = br#"{"id":"inc-9","title":"t","type":"x","place":{"name":"p","country":"ML"},"when":{"start":"2025-01-01","end":"2025-01-15","precision":"exact"}}"#;
+        assert!(Payload::parse(Kind::Incident, fine).is_ok());
+    }
+}

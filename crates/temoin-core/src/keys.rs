@@ -227,7 +227,16 @@ impl SecretKey {
         Ok(out)
     }
 
+    /// The public key file's text, with `comment` lines above the key. A
+    /// comment holding the secret-key marker is refused: readers refuse any
+    /// file that holds it (a secret key is never taken for a public one),
+    /// so the file could not be read back.
     pub fn public_file_text(&self, comment: &str) -> Result<String, KeyError> {
+        if is_secret_key_text(comment) {
+            return Err(KeyError::Format {
+                reason: "a public key file's comment cannot hold \"PRIVATE+KEY+\", the mark of secret keys: change the comment".into(),
+            });
+        }
         let mut out = String::new();
         for c in comment.lines() {
             out.push_str("# ");
@@ -442,5 +451,21 @@ impl KeyError {
             },
             other => other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `public_file_text` writes, `NamedPublicKey::parse_file` reads
+    /// back; a comment that would make it unreadable is refused instead.
+    #[test]
+    fn a_public_key_file_reads_back_or_is_not_written() {
+        let k = SecretKey::from_seed("témoin", &[9; 32]).unwrap();
+        let text = k.public_file_text("Agent de terrain\nGoundam").unwrap();
+        let back = NamedPublicKey::parse_file(&text).unwrap();
+        assert_eq!(back.key, k.public());
+        assert!(k.public_file_text("see PRIVATE+KEY+x").is_err());
     }
 }
