@@ -820,6 +820,8 @@ def main():
 
     print(f"ok: {CHECKS} checks passed on tests/vectors/v1-note.json")
     check_bundle_vectors()
+    n = check_statement_vectors()
+    print(f"ok: {n} statement-file vectors get their verdicts")
 
 
 # --------------------------------------------------------------------------
@@ -1316,6 +1318,41 @@ def project_figures(entries, x):
                   "authors": len({i["source"]["author"] for i in items}),
                   "per_source": items}
     return out
+
+
+def statement_verdict(b):
+    """What a verifier concludes from a statement file alone (§3): valid,
+    or the kind of refusal."""
+    try:
+        st, parts = parse_statement_file(b)
+        body = parse_body(st["body_bytes"])
+    except Malformed:
+        return "format"
+    if not valid_public_key(body["author"]) or not verify_strict(
+            body["author"], STATEMENT_DOMAIN + st["body_bytes"], st["signature"]):
+        return "signature"
+    commitments = {c["label"]: c for c in body["parts"]}
+    if len({p["label"] for p in parts}) != len(parts):
+        return "part"
+    for p in parts:
+        c = commitments.get(p["label"])
+        if c is None or part_digest(p["salt"], p["content"]) != c["digest"] \
+                or len(p["content"]) != c["length"]:
+            return "part"
+    if len(parts) != len(commitments):
+        return "part"
+    return "valid"
+
+
+def check_statement_vectors():
+    d = os.path.join(HERE, "statements")
+    index = json.load(open(os.path.join(d, "index.json"), encoding="utf-8"))
+    for v in index["vectors"]:
+        with open(os.path.join(d, v["file"]), "rb") as f:
+            got = statement_verdict(f.read())
+        check(got == v["expect"]["verdict"],
+              f"statements/{v['file']}: {got}, expected {v['expect']['verdict']} ({v['about']})")
+    return len(index["vectors"])
 
 
 def check_bundle_vectors():

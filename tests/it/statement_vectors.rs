@@ -1,0 +1,227 @@
+//! Negative vectors for statement files (`tests/vectors/statements/`):
+//! the worked example's `.tms` (`tests/vectors/v1-note.tms`), and copies of
+//! it each damaged in one way. `index.json` says, for each file, what it
+//! is, the verdict a verifier must reach from the file alone, and the rule
+//! of docs/FORMAT.md that decides it; `verify_vectors.py` reaches the same
+//! verdicts from the spec. The files are generated here; rewrite them with
+//! `TEMOIN_WRITE_VECTORS=1 cargo test --test it statement_vectors::` after
+//! a deliberate change.
+
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use temoin::archive::{Archive, Config, Refusal};
+use temoin::keys::SecretKey;
+use temoin::statement::StatementFile;
+
+/// The order of the group of Ed25519, little-endian.
+const L: [u8; 32] = [
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+];
+
+struct Vector {
+    file: &'static str,
+    about: &'static str,
+    /// `valid` (the file's own checks pass; whether the log accepts it
+    /// depends on the log), or the kind of refusal.
+    verdict: &'static str,
+    rule: &'static str,
+    bytes: Vec<u8>,
+}
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/statements")
+}
+
+fn vectors() -> Vec<Vector> {
+    let good =
+        std::fs::read(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/v1-note.tms"))
+            .expect("tests/vectors/v1-note.tms");
+    let file = StatementFile::from_bytes(&good).expect("the worked example decodes");
+    // Offsets in the file (FORMAT.md §3.7): magic (8), body length (8),
+    // body, signature (64), part count (8), then each part: label length
+    // (8), label, salt (32), content length (8), content.
+    let body_at = 16;
+    let sig_at = body_at + file.statement.body_bytes.len();
+    let label_len = file.parts[0].label.len();
+    let salt_at = sig_at + 64 + 8 + 8 + label_len;
+    let content_at = salt_at + 32 + 8;
+    // In the body (§3.1): version (2), id (16), author (32), created_at.
+    let created_at = body_at + 2 + 16 + 32;
+    let with = |f: &dyn Fn(&mut Vec<u8>)| {
+        let mut b = good.clone();
+        f(&mut b);
+        b
+    };
+    vec![
+        Vector {
+            file: "valid-v1-note.tms",
+            about: "the worked example's statement file, as signed",
+            verdict: "valid",
+            rule: "FORMAT.md §3: every check a file can pass on its own",
+            bytes: good.clone(),
+        },
+        Vector {
+            file: "bad-magic.tms",
+            about: "the first byte of the magic changed",
+            verdict: "format",
+            rule: "FORMAT.md §3.7: a statement file begins with the 8-byte magic",
+            bytes: with(&|b| b[0] ^= 0x01),
+        },
+        Vector {
+            file: "truncated.tms",
+            about: "the last byte removed",
+            verdict: "format",
+            rule: "FORMAT.md §3.7: the file is exactly its fields; a short one does not decode",
+            bytes: with(&|b| {
+                b.pop();
+            }),
+        },
+        Vector {
+            file: "trailing-byte.tms",
+            about: "one zero byte appended",
+            verdict: "format",
+            rule: "FORMAT.md §2, §3.7: no bytes after the last field",
+            bytes: with(&|b| b.push(0)),
+        },
+        Vector {
+            file: "version-2.tms",
+            about: "the body's version field set to 2",
+            verdict: "format",
+            rule: "FORMAT.md §3.3: version is 1",
+            bytes: with(&|b| b[body_at] = 2),
+        },
+        Vector {
+            file: "signature-bit.tms",
+            about: "one bit of the signature's R flipped",
+            verdict: "signature",
+            rule: "FORMAT.md §1.2, §3.5: verify_strict over the signed message",
+            bytes: with(&|b| b[sig_at] ^= 0x01),
+        },
+        Vector {
+            file: "signature-s-plus-l.tms",
+            about: "the signature's S replaced by S + L (the same point, a non-canonical scalar)",
+            verdict: "signature",
+            rule: "FORMAT.md §1.2: verify_strict refuses S >= L (malleability)",
+            bytes: with(&|b| {
+                let s = &mut b[sig_at + 32..sig_at + 64];
+                let mut carry = 0u16;
+                for (x, l) in s.iter_mut().zip(L) {
+                    let sum = u16::from(*x) + u16::from(l) + carry;
+                    *x = sum as u8;
+                    carry = sum >> 8;
+                }
+            }),
+        },
+        Vector {
+            file: "created-at-changed.tms",
+            about: "the body's created_at changed by one (the body still decodes)",
+            verdict: "signature",
+            rule: "FORMAT.md §3.5: the signature covers the whole body",
+            bytes: with(&|b| b[created_at] ^= 0x01),
+        },
+        Vector {
+            file: "part-content.tms",
+            about: "the first byte of the text part's content changed",
+            verdict: "part",
+            rule: "FORMAT.md §3.4: a part's digest is SHA-256 of the domain, salt and content",
+            bytes: with(&|b| b[content_at] ^= 0x01),
+        },
+        Vector {
+            file: "part-salt.tms",
+            about: "the first byte of the text part's salt changed",
+            verdict: "part",
+            rule: "FORMAT.md §3.4: the salt is part of the digest",
+            bytes: with(&|b| b[salt_at] ^= 0x01),
+        },
+    ]
+}
+
+/// The verdict temoin reaches from the file alone: an archive's checks
+/// that need nothing but the file (decoding, signature, parts) run before
+/// any that depend on the log, so a refusal for the log's state (the
+/// note's ref is not in this empty archive) means the file itself passed.
+fn verdict(archive: &mut Archive, bytes: &[u8]) -> &'static str {
+    let file = match StatementFile::from_bytes(bytes) {
+        Ok(f) => f,
+        Err(_) => return "format",
+    };
+    match archive.ingest(&file).expect("the archive answers") {
+        Ok(_) | Err(Refusal::Rule(_)) | Err(Refusal::FromTheFuture { .. }) => "valid",
+        Err(Refusal::File(_) | Refusal::Malformed(_)) => "format",
+        Err(Refusal::Signature(_)) => "signature",
+        Err(
+            Refusal::PartMismatch { .. }
+            | Refusal::MissingPart { .. }
+            | Refusal::UnexpectedPart { .. }
+            | Refusal::PartTooLarge { .. },
+        ) => "part",
+    }
+}
+
+fn index(vs: &[Vector]) -> Value {
+    json!({
+        "about": "Statement files, the worked example's and damaged copies of it. For each: \
+                  what it is, the verdict a verifier reaches from the file alone (valid, or \
+                  the kind of refusal: format, signature, part), and the rule that decides it. \
+                  Checked by tests/it/statement_vectors.rs and by verify_vectors.py.",
+        "vectors": vs.iter().map(|v| json!({
+            "file": v.file,
+            "about": v.about,
+            "expect": {"verdict": v.verdict, "rule": v.rule},
+        })).collect::<Vec<_>>(),
+    })
+}
+
+#[test]
+fn statement_file_vectors_get_their_verdicts() {
+    let vs = vectors();
+    let tmp = tempfile::tempdir().unwrap();
+    let custodian = SecretKey::generate("vectors-custodian").unwrap();
+    let mut archive = Archive::init(
+        &tmp.path().join("a"),
+        Config::new("temoin.example/statement-vectors"),
+        &custodian,
+        "Custodian",
+    )
+    .unwrap();
+    for v in &vs {
+        assert_eq!(
+            verdict(&mut archive, &v.bytes),
+            v.verdict,
+            "{}: {}",
+            v.file,
+            v.about
+        );
+    }
+    // Nothing but the valid file's refusal for the log's state: the
+    // archive is as it was.
+    assert_eq!(archive.size(), 1);
+
+    let index_text = serde_json::to_string_pretty(&index(&vs)).unwrap() + "\n";
+    if std::env::var_os("TEMOIN_WRITE_VECTORS").is_some() {
+        std::fs::create_dir_all(dir()).unwrap();
+        for v in &vs {
+            std::fs::write(dir().join(v.file), &v.bytes).unwrap();
+        }
+        std::fs::write(dir().join("index.json"), &index_text).unwrap();
+    }
+    for v in &vs {
+        let on_disk = std::fs::read(dir().join(v.file)).unwrap_or_else(|e| {
+            panic!(
+                "tests/vectors/statements/{}: {e} (write it with TEMOIN_WRITE_VECTORS=1)",
+                v.file
+            )
+        });
+        assert!(
+            on_disk == v.bytes,
+            "tests/vectors/statements/{} is not what the generator builds",
+            v.file
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir().join("index.json")).unwrap(),
+        index_text,
+        "tests/vectors/statements/index.json is not what the generator builds"
+    );
+}
