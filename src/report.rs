@@ -6,10 +6,11 @@
 //! value taken from the bundle is escaped; nothing in a bundle can inject
 //! markup into the report.
 
-use crate::bundle::{AbsentPart, Author, CheckedEntry, Scope, Verdict, REDACTED};
+use crate::bundle::{AbsentPart, Author, CheckedEntry, Scope, ScopeViews, Verdict, REDACTED};
 use crate::domain::{
     Amendment, Annotation, Claims, Count, Incident, Payload, Testimony, TEXT, TRANSLATION, WITNESS,
 };
+use crate::projection::{IncidentView, SourceRef, TestimonyStatus};
 use crate::registry::PAYLOAD;
 use crate::statement::Kind;
 use crate::time::format_ms;
@@ -430,91 +431,72 @@ fn who(v: &Verdict, seq: u64) -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-fn src_seq(x: &Value) -> Option<u64> {
-    x.get("source")?.get("seq")?.as_u64()
-}
-
-fn count_value(c: &Value) -> String {
-    match c {
-        Value::Number(n) => n.to_string(),
-        Value::Object(o) => match (o.get("min"), o.get("max")) {
-            (Some(a), Some(b)) => format!("{a}–{b}"),
-            _ => c.to_string(),
-        },
-        Value::Null => String::new(),
-        other => other.to_string(),
+/// The name an enum of the domain has in the data (`local_notable`), as
+/// words (`local notable`).
+fn words<T: serde::Serialize>(x: &T) -> String {
+    match serde_json::to_value(x) {
+        Ok(Value::String(s)) => s.replace('_', " "),
+        _ => String::new(),
     }
 }
 
-fn str_of<'a>(x: &'a Value, k: &str) -> &'a str {
-    x.get(k).and_then(Value::as_str).unwrap_or("")
+fn entry_of(s: &SourceRef, v: &Verdict) -> String {
+    format!("entry {} ({})", s.seq, who(v, s.seq))
 }
 
-const FIGURES: [(&str, &str); 6] = [
+const FIGURES: [(&str, &str); 5] = [
     ("dead", "dead"),
     ("injured", "injured"),
     ("missing", "missing"),
     ("women_dead", "women among the dead"),
     ("children_dead", "children among the dead"),
-    (
-        "women_and_children_dead",
-        "women and children among the dead",
-    ),
 ];
 
 /// Render an `IncidentView` (docs/DOMAIN.md) as figures, victims and
-/// testimonies. `false` if the value does not have that shape.
-fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &Value, v: &Verdict) -> bool {
-    let (Some(figures), Some(victims), Some(testimonies)) = (
-        view.get("figures").and_then(Value::as_object),
-        view.get("victims").and_then(Value::as_array),
-        view.get("testimonies").and_then(Value::as_array),
-    ) else {
-        return false;
-    };
+/// testimonies.
+fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &IncidentView, v: &Verdict) {
     out.push(Block::H3(format!("Figures for {id}, by source")));
     let mut rows = Vec::new();
     for (key, label) in FIGURES {
-        let Some(f) = figures.get(key) else { continue };
-        let range = match (f.get("min"), f.get("max")) {
-            (Some(a), Some(b)) if a == b => a.to_string(),
-            (Some(a), Some(b)) => format!("{a} to {b}"),
-            _ => continue,
+        let Some(f) = view.figures.get(key) else {
+            continue;
         };
-        let conflict = if f.get("conflict").and_then(Value::as_bool) == Some(true) {
+        let range = if f.min == f.max {
+            f.min.to_string()
+        } else {
+            format!("{} to {}", f.min, f.max)
+        };
+        let conflict = if f.conflict {
             "CONFLICT: sources disagree"
         } else {
             "sources agree"
         };
         let per: Vec<String> = f
-            .get("per_source")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .map(|p| {
-                        let seq = src_seq(p).map(|s| format!("entry {s}, {}", who(v, s)));
-                        let desc = str_of(p, "description");
-                        format!(
-                            "{} — {}{}",
-                            count_value(p.get("count").unwrap_or(&Value::Null)),
-                            seq.unwrap_or_default(),
-                            if desc.is_empty() {
-                                String::new()
-                            } else {
-                                format!(" ({desc})")
-                            }
-                        )
-                    })
-                    .collect()
+            .per_source
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} — entry {}, {}{}",
+                    count(p.count),
+                    p.source.seq,
+                    who(v, p.source.seq),
+                    if p.description.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", p.description)
+                    }
+                )
             })
-            .unwrap_or_default();
+            .collect();
         rows.push(vec![
             plain(label),
             plain(range),
             plain(format!(
-                "{conflict}; {} independent source(s), {} author(s)",
-                f.get("sources").map(|x| x.to_string()).unwrap_or_default(),
-                f.get("authors").map(|x| x.to_string()).unwrap_or_default()
+                "{conflict}; {} independent {}, {} {}",
+                f.sources,
+                if f.sources == 1 { "source" } else { "sources" },
+                f.authors,
+                if f.authors == 1 { "author" } else { "authors" }
             )),
             plain(per.join("\n")),
         ]);
@@ -534,132 +516,100 @@ fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &Value, v: &Verdic
             rows,
         ));
     }
-    if !victims.is_empty() {
-        out.push(Block::H3(format!("Victims named ({})", victims.len())));
-        let rows = victims
+    if !view.victims.is_empty() {
+        out.push(Block::H3(format!("Victims named ({})", view.victims.len())));
+        let rows = view
+            .victims
             .iter()
             .map(|x| {
-                let spellings: Vec<&str> = x
-                    .get("spellings")
-                    .and_then(Value::as_array)
-                    .map(|a| a.iter().filter_map(Value::as_str).collect())
-                    .unwrap_or_default();
-                let name = str_of(x, "name");
-                let others: Vec<&str> = spellings.into_iter().filter(|s| *s != name).collect();
-                let named_by: Vec<String> = x
-                    .get("mentions")
-                    .and_then(Value::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(src_seq)
-                            .map(|s| format!("entry {s} ({})", who(v, s)))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let others: Vec<&str> = x
+                    .spellings
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|s| *s != x.name)
+                    .collect();
+                let named_by: Vec<String> =
+                    x.mentions.iter().map(|m| entry_of(&m.source, v)).collect();
                 vec![
                     plain(if others.is_empty() {
-                        name.to_string()
+                        x.name.clone()
                     } else {
-                        format!("{name} (also: {})", others.join(", "))
+                        format!("{} (also: {})", x.name, others.join(", "))
                     }),
-                    plain(str_of(x, "sex")),
-                    plain(count_value(x.get("age").unwrap_or(&Value::Null))),
-                    plain(str_of(x, "status")),
-                    plain(
-                        if x.get("conflict").and_then(Value::as_bool) == Some(true) {
-                            "sources disagree"
-                        } else {
-                            ""
-                        },
-                    ),
+                    plain(x.sex.as_ref().map(words).unwrap_or_default()),
+                    plain(x.age.map(count).unwrap_or_default()),
+                    plain(x.status.as_ref().map(words).unwrap_or_default()),
+                    plain(if x.conflict {
+                        "sources disagree"
+                    } else {
+                        "agreed"
+                    }),
                     plain(named_by.join("\n")),
                 ]
             })
             .collect();
         out.push(Block::Table(
-            ["name", "sex", "age", "status", "", "named by"]
+            ["name", "sex", "age", "status", "sources", "named by"]
                 .map(String::from)
                 .to_vec(),
             rows,
         ));
     }
-    if !testimonies.is_empty() {
-        out.push(Block::H3(format!("Testimonies ({})", testimonies.len())));
-        let rows = testimonies
+    if !view.testimonies.is_empty() {
+        out.push(Block::H3(format!(
+            "Testimonies ({})",
+            view.testimonies.len()
+        )));
+        let rows = view
+            .testimonies
             .iter()
             .map(|t| {
-                let current = t
-                    .get("current")
-                    .and_then(|c| c.get("seq"))
-                    .and_then(Value::as_u64);
-                let status = match str_of(t, "status") {
-                    "retracted" => format!(
-                        "RETRACTED{}: {}",
-                        t.get("by")
-                            .and_then(|b| b.get("seq"))
-                            .and_then(Value::as_u64)
-                            .map(|s| format!(" by entry {s}"))
-                            .unwrap_or_default(),
-                        str_of(t, "reason")
+                let status = match &t.status {
+                    TestimonyStatus::Active => "active".to_string(),
+                    TestimonyStatus::Retracted { by, reason } => {
+                        format!("RETRACTED by entry {}: {reason}", by.seq)
+                    }
+                    TestimonyStatus::Elsewhere { .. } => "now about other incidents".into(),
+                    TestimonyStatus::Compromised {
+                        revoked_at,
+                        effective_at,
+                    } => format!(
+                        "NOT COUNTED: signed after a declared compromise of its author's key (distrusted since {}, revocation at entry {revoked_at})",
+                        format_ms(*effective_at)
                     ),
-                    "elsewhere" => "now about other incidents".into(),
-                    "compromised" => format!(
-                        "NOT COUNTED: signed after a declared compromise of its author's key (distrusted since {}, revocation at entry {})",
-                        t.get("effective_at")
-                            .and_then(Value::as_i64)
-                            .map(format_ms)
-                            .unwrap_or_default(),
-                        t.get("revoked_at")
-                            .and_then(Value::as_u64)
-                            .map(|s| s.to_string())
-                            .unwrap_or_default()
-                    ),
-                    other => other.to_string(),
                 };
-                let src = t.get("source").cloned().unwrap_or(Value::Null);
                 let versions: Vec<String> = t
-                    .get("versions")
-                    .and_then(Value::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .map(|ver| {
-                                let s = src_seq(ver).map(|s| s.to_string()).unwrap_or_default();
-                                match ver.get("reason").and_then(Value::as_str) {
-                                    Some(r) => format!("entry {s}, amended: {r}"),
-                                    None => format!("entry {s}"),
-                                }
-                            })
-                            .collect()
+                    .versions
+                    .iter()
+                    .map(|ver| match &ver.reason {
+                        Some(r) => format!("entry {}, amended: {r}", ver.source.seq),
+                        None => format!("entry {}", ver.source.seq),
                     })
-                    .unwrap_or_default();
+                    .collect();
                 let notes: Vec<String> = t
-                    .get("annotations")
-                    .and_then(Value::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .map(|n| {
-                                format!(
-                                    "{} (entry {}, {}): {}",
-                                    str_of(n, "stance"),
-                                    src_seq(n).map(|s| s.to_string()).unwrap_or_default(),
-                                    src_seq(n).map(|s| who(v, s)).unwrap_or_default(),
-                                    str_of(n, "text")
-                                )
-                            })
-                            .collect()
+                    .annotations
+                    .iter()
+                    .map(|n| {
+                        format!(
+                            "{} (entry {}, {}): {}",
+                            words(&n.stance),
+                            n.source.seq,
+                            who(v, n.source.seq),
+                            n.text
+                        )
                     })
-                    .unwrap_or_default();
+                    .collect();
                 vec![
-                    plain(
-                        current
-                            .map(|s| format!("entry {s}\n{}", who(v, s)))
-                            .unwrap_or_default(),
-                    ),
+                    plain(format!(
+                        "entry {}\n{}",
+                        t.current.seq,
+                        who(v, t.current.seq)
+                    )),
                     plain(status),
                     plain(format!(
                         "{}{}",
-                        str_of(&src, "relation").replace('_', " "),
-                        match str_of(&src, "description") {
+                        words(&t.source.relation),
+                        match t.source.description.as_str() {
                             "" => String::new(),
                             d => format!(" — {d}"),
                         }
@@ -682,131 +632,46 @@ fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &Value, v: &Verdic
             rows,
         ));
     }
-    for (key, title) in [
-        ("merged", "Incidents merged into this one"),
-        ("claims", "Published summary claims naming it"),
-    ] {
-        if let Some(a) = view
-            .get(key)
-            .and_then(Value::as_array)
-            .filter(|a| !a.is_empty())
-        {
-            out.push(Block::H3(title.into()));
-            for x in a {
-                let line = match key {
-                    "merged" => format!(
-                        "{} (entry {}): {}",
-                        str_of(x, "from"),
-                        src_seq(x).unwrap_or_default(),
-                        str_of(x, "reason")
-                    ),
-                    _ => format!(
-                        "\u{201c}{}\u{201d} (entry {})",
-                        x.get("claim").map(|c| str_of(c, "text")).unwrap_or(""),
-                        src_seq(x).unwrap_or_default()
-                    ),
-                };
-                out.push(Block::Para(line));
-            }
+    if !view.merged.is_empty() {
+        out.push(Block::H3("Incidents merged into this one".into()));
+        for m in &view.merged {
+            out.push(Block::Para(format!(
+                "{} (entry {}): {}",
+                m.from, m.source.seq, m.reason
+            )));
         }
     }
-    if let Some(m) = view.get("merged_into").filter(|m| !m.is_null()) {
+    if !view.claims.is_empty() {
+        out.push(Block::H3("Published summary claims naming it".into()));
+        for c in &view.claims {
+            out.push(Block::Para(format!(
+                "\u{201c}{}\u{201d} (entry {})",
+                c.claim.text, c.source.seq
+            )));
+        }
+    }
+    if let Some(m) = &view.merged_into {
         out.push(Block::Warn(format!(
             "this incident was merged into {} (entry {}): read it there",
-            str_of(m, "into"),
-            src_seq(m).unwrap_or_default()
+            m.into, m.source.seq
         )));
     }
-    true
 }
 
-/// Render a projection JSON value as facts and tables, generically.
-fn projection_blocks(out: &mut Vec<Block>, value: &Value, v: &Verdict) {
-    fn scalar(v: &Value) -> String {
-        match v {
-            Value::String(s) => s.clone(),
-            Value::Null => "—".into(),
-            other => other.to_string(),
-        }
-    }
-    fn flat(v: &Value) -> String {
-        match v {
-            Value::Array(a) => a.iter().map(flat).collect::<Vec<_>>().join(", "),
-            Value::Object(o) => o
-                .iter()
-                .map(|(k, v)| format!("{k}: {}", flat(v)))
-                .collect::<Vec<_>>()
-                .join("; "),
-            other => scalar(other),
-        }
-    }
-    fn walk(out: &mut Vec<Block>, title: &str, v: &Value, depth: usize) {
-        match v {
-            Value::Object(o) => {
-                let mut facts = Vec::new();
-                let mut nested = Vec::new();
-                for (k, x) in o {
-                    match x {
-                        Value::Object(_) if depth < 2 => nested.push((k, x)),
-                        Value::Array(a) if depth < 2 && a.iter().any(|i| i.is_object()) => {
-                            nested.push((k, x))
-                        }
-                        _ => facts.push(fact(&k.replace('_', " "), flat(x))),
-                    }
-                }
-                if !title.is_empty() {
-                    out.push(Block::H3(title.to_string()));
-                }
-                if !facts.is_empty() {
-                    out.push(Block::Facts(facts));
-                }
-                for (k, x) in nested {
-                    walk(out, &k.replace('_', " "), x, depth + 1);
-                }
-            }
-            Value::Array(a) if a.iter().all(|i| i.is_object()) && !a.is_empty() => {
-                let mut cols: Vec<String> = Vec::new();
-                for i in a {
-                    if let Value::Object(o) = i {
-                        for k in o.keys() {
-                            if !cols.contains(k) {
-                                cols.push(k.clone());
-                            }
-                        }
-                    }
-                }
-                let rows = a
-                    .iter()
-                    .map(|i| {
-                        cols.iter()
-                            .map(|c| plain(i.get(c).map(flat).unwrap_or_default()))
-                            .collect()
-                    })
-                    .collect();
-                if !title.is_empty() {
-                    out.push(Block::H3(title.to_string()));
-                }
-                out.push(Block::Table(
-                    cols.iter().map(|c| c.replace('_', " ")).collect(),
-                    rows,
-                ));
-            }
-            other => {
-                out.push(Block::Facts(vec![fact(title, flat(other))]));
-            }
-        }
-    }
-    match value {
-        Value::Object(o) if !o.is_empty() => {
-            for (id, state) in o {
-                if !incident_view_blocks(out, id, state, v) {
-                    walk(out, &format!("Incident {id}"), state, 0);
-                }
-            }
-        }
-        _ => out.push(Block::Para(
+/// Render the views recomputed from the bundle's entries.
+fn projection_blocks(out: &mut Vec<Block>, views: &ScopeViews, v: &Verdict) {
+    if views.is_empty() {
+        out.push(Block::Para(
             "No projection could be computed from this bundle's entries.".into(),
-        )),
+        ));
+    }
+    for (id, view) in views {
+        match view {
+            Some(view) => incident_view_blocks(out, id, view, v),
+            None => out.push(Block::Para(format!(
+                "Incident {id}: no entry of this bundle opens it."
+            ))),
+        }
     }
 }
 
@@ -963,8 +828,8 @@ fn blocks(v: &Verdict) -> Vec<Block> {
     out.push(Block::Para(
         "Recomputed by the verifier from the entries of this bundle; every figure names the entries it comes from.".into(),
     ));
-    if let Some(p) = &v.projection {
-        projection_blocks(&mut out, p, v);
+    if let Some(views) = &v.views {
+        projection_blocks(&mut out, views, v);
     }
 
     // The statements.

@@ -78,6 +78,10 @@ fn a_part_erased_by_a_redaction_order_is_reported_erased_even_when_withheld() {
         "{md}"
     );
     assert!(md.contains("gone from the archive for good"), "{md}");
+    // The views are rendered from their types: every figure with its
+    // sources in words, no "(s)".
+    assert!(md.contains("### Figures for "), "{md}");
+    assert!(!md.contains("(s)"), "{md}");
 
     // A bundle that calls the erased part withheld (the absent list is not
     // signed) is refused: the redaction order it holds says otherwise.

@@ -31,7 +31,7 @@
 mod project;
 mod verify;
 
-pub use project::{project, scope_incidents};
+pub use project::{project, project_views, scope_incidents, views_json, ScopeViews};
 pub use verify::*;
 
 use crate::compromise::{Compromise, Distrust};

@@ -86,21 +86,47 @@ pub fn project(
     as_of: u64,
     distrust: &Distrust,
 ) -> Result<Value, String> {
+    views_json(&project_views(scope, entries, as_of, distrust)?)
+}
+
+/// The views of the scope's incidents, typed: `None` for an incident the
+/// entries do not open. [`project`] is their JSON form.
+pub fn project_views(
+    scope: &Scope,
+    entries: &[CheckedEntry],
+    as_of: u64,
+    distrust: &Distrust,
+) -> Result<ScopeViews, String> {
     use crate::projection::{Fold, IncidentView};
     use std::sync::Arc;
     let mut fold = Fold::new();
     for c in entries {
         fold.apply(Arc::new(event_of(c, distrust)?));
     }
+    Ok(scope_incidents(scope, entries)
+        .into_iter()
+        .map(|id| {
+            let view = fold
+                .incidents()
+                .contains_key(&id)
+                .then(|| IncidentView::build(&id, fold.group(&id), as_of, distrust));
+            (id, view)
+        })
+        .collect())
+}
+
+/// The JSON form of the views (`{ incident id: IncidentView or null }`), in
+/// the scope's order.
+pub fn views_json(views: &ScopeViews) -> Result<Value, String> {
     let mut out = serde_json::Map::new();
-    for id in scope_incidents(scope, entries) {
-        let view = if fold.incidents().contains_key(&id) {
-            let v = IncidentView::build(&id, fold.group(&id), as_of, distrust);
-            serde_json::to_value(&v).map_err(|e| e.to_string())?
-        } else {
-            Value::Null
-        };
-        out.insert(id, view);
+    for (id, view) in views {
+        out.insert(
+            id.clone(),
+            serde_json::to_value(view).map_err(|e| e.to_string())?,
+        );
     }
     Ok(Value::Object(out))
 }
+
+/// The views of a bundle's incidents, in the scope's order.
+pub type ScopeViews = Vec<(String, Option<crate::projection::IncidentView>)>;

@@ -145,8 +145,10 @@ pub struct Verdict {
     pub entries: Vec<CheckedEntry>,
     /// The authors as recomputed from the registry entries.
     pub authors: Vec<Author>,
-    /// The projection as recomputed from the entries.
+    /// The projection as recomputed from the entries: its JSON form...
     pub projection: Option<Value>,
+    /// ...and the views themselves, for whoever renders them.
+    pub views: Option<ScopeViews>,
     /// Labels withheld at export.
     pub withheld_labels: Vec<String>,
     /// What the rules needed and this (partial) bundle does not hold
@@ -311,6 +313,7 @@ pub fn verify(bundle: &Bundle, archive_key: &VerifierKey) -> Verdict {
         entries: Vec::new(),
         authors: Vec::new(),
         projection: None,
+        views: None,
         withheld_labels: bundle.withheld_labels.clone(),
         not_established: Vec::new(),
     };
@@ -538,8 +541,10 @@ pub fn verify(bundle: &Bundle, archive_key: &VerifierKey) -> Verdict {
             ),
         ));
     }
-    match project(&bundle.scope, &checked, as_of, &distrust) {
-        Ok(p) => {
+    match project_views(&bundle.scope, &checked, as_of, &distrust)
+        .and_then(|views| Ok((views_json(&views)?, views)))
+    {
+        Ok((p, views)) => {
             let diff = (bundle.projection_format == PROJECTION_FORMAT)
                 .then(|| first_difference("projection", &bundle.projection, &p))
                 .flatten();
@@ -551,6 +556,7 @@ pub fn verify(bundle: &Bundle, archive_key: &VerifierKey) -> Verdict {
                 ));
             }
             verdict.projection = Some(p);
+            verdict.views = Some(views);
         }
         Err(e) => faults.push(fault(
             Location::Projection,
