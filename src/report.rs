@@ -900,29 +900,33 @@ fn not_established_blocks(out: &mut Vec<Block>, v: &Verdict) {
 }
 
 fn registry_summary(e: &CheckedEntry) -> String {
-    let payload: Option<Value> = e
-        .parts
-        .get(PAYLOAD)
-        .and_then(|p| serde_json::from_slice(p).ok());
-    let get = |k: &str| {
-        payload
-            .as_ref()
-            .and_then(|p| p.get(k))
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_string()
-    };
+    use crate::registry::{EnrollPayload, GenesisPayload, RevokePayload};
+    fn payload<T: serde::de::DeserializeOwned>(e: &CheckedEntry) -> Option<T> {
+        e.parts
+            .get(PAYLOAD)
+            .and_then(|p| serde_json::from_slice(p).ok())
+    }
+    // A payload the verifier could not read is a fault reported above;
+    // here the line just says less.
     match e.kind() {
         Kind::Genesis => format!(
             "genesis: archive created, custodian {}",
-            get("custodian_name")
+            payload::<GenesisPayload>(e)
+                .map(|g| g.custodian_name)
+                .unwrap_or_default()
         ),
-        Kind::Enroll => format!("enrolment of {} as {}", get("name"), get("role")),
-        Kind::Revoke => format!(
-            "revocation of key {}…: {}",
-            &get("key").get(..12).unwrap_or(""),
-            get("reason")
-        ),
+        Kind::Enroll => match payload::<EnrollPayload>(e) {
+            Some(p) => format!("enrolment of {} as {}", p.name, words(&p.role)),
+            None => "enrolment".into(),
+        },
+        Kind::Revoke => match payload::<RevokePayload>(e) {
+            Some(p) => format!(
+                "revocation of key {}…: {}",
+                p.key.get(..12).unwrap_or(""),
+                p.reason
+            ),
+            None => "revocation".into(),
+        },
         k => k.to_string(),
     }
 }
