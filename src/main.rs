@@ -5,10 +5,8 @@
 mod cli;
 
 /// mimalloc rather than glibc's malloc: sled and the decoders allocate
-/// small buffers on every core at once, and glibc's arenas spent 10–15 %
-/// of an audit in `malloc`/`free` and their locks (perf, 100k entries).
-/// Measured with `temoin bench --entries 30000`: ingest 11,400 → 13,200
-/// entries/s, rebuild 44,000 → 47,000/s.
+/// small buffers on every core at once, and glibc's arenas and their locks
+/// took a visible share of an audit (figures in docs/PERFORMANCE.md).
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -4,7 +4,7 @@ use super::{print_json, read_file, write_file, ArchiveArg, CliError, CliResult};
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use temoin::archive::Archive;
+use temoin::archive::{Archive, TrustedKey};
 use temoin::bundle::{self, Bundle, ExportOptions, Scope, Verdict};
 use temoin::checkpoint::Checkpoint;
 use temoin::receipt::{
@@ -676,19 +676,16 @@ fn verify_consistency(
         Some(dir) => Some(Archive::open_reader(dir)?),
         None => None,
     };
-    let key = match (key, &opened_archive) {
-        (Some(k), _) => parse_archive_key(k)?,
-        (None, Some(a)) => {
-            let vk =
-                a.registry().checkpoint_key.clone().ok_or_else(|| {
-                    CliError::failed("the archive's genesis names no checkpoint key")
-                })?;
+    let pinned = key.map(parse_archive_key).transpose()?;
+    let key = match TrustedKey::choose(pinned, opened_archive.as_ref())? {
+        Some(TrustedKey::Pinned(k)) => k,
+        Some(TrustedKey::Genesis(k)) => {
             eprintln!(
-                "note: using the checkpoint key the archive's genesis names ({vk}); pass --archive-key to rely on a key you got elsewhere"
+                "note: using the checkpoint key the archive's genesis names ({k}); pass --archive-key to rely on a key you got elsewhere"
             );
-            VerifierKey::parse(&vk).map_err(|e| CliError::failed(e.to_string()))?
+            k
         }
-        (None, None) => {
+        None => {
             return Err(CliError::usage(
                 "--consistency-proof needs --archive-key (the archive's checkpoint vkey)",
             ))

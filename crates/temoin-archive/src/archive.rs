@@ -244,9 +244,9 @@ fn remove_interrupted_snapshots(db_dir: &Path) -> Result<(), ArchiveError> {
 }
 
 /// sled's page cache. Since parts and tree nodes live in files, what sled
-/// holds is small rows read mostly in log order; at 100k entries, 16 MB
-/// rather than 64 MB took ~50 MB off every process's peak (audit 200 → 150
-/// MB, rebuild 335 → 288 MB) for the same CPU time (docs/PERFORMANCE.md).
+/// holds is small rows read mostly in log order: a small cache takes tens
+/// of MB off every process's peak for the same CPU time (figures in
+/// docs/PERFORMANCE.md).
 const SLED_CACHE_BYTES: u64 = 16 * 1024 * 1024;
 
 fn open_db(dir: &Path) -> Result<sled::Db, ArchiveError> {
@@ -1022,10 +1022,9 @@ impl Prechecker {
     /// everything that needs nothing but the file.
     ///
     /// It does not warm sled's cache with the statement-index rows the
-    /// sequential checks will read: measured at 100k entries, reading them
-    /// here made ingest slower (12,900–14,600/s against 16,700–17,200/s
-    /// without), as the page-ins compete with the signature checks for
-    /// the cores.
+    /// sequential checks will read: reading them here made ingest slower,
+    /// as the page-ins compete with the signature checks for the cores
+    /// (docs/PERFORMANCE.md).
     pub fn check(&self, files: Vec<StatementFile>) -> PrecheckedBatch {
         let checks = self.check_each(&files);
         PrecheckedBatch { files, checks }
@@ -1216,6 +1215,37 @@ impl Store {
             .ok_or(StoreError::Corrupt(Damage::MissingEntry { seq }))?;
         let proof = self.inclusion_proof(seq, size)?;
         crate::receipt::Receipt::new(&bytes, note, &proof).map_err(ArchiveError::Receipt)
+    }
+}
+
+/// The key checkpoints are checked with, and why it is trusted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrustedKey {
+    /// Given by whoever checks, who got it elsewhere (pinned): trusted
+    /// whatever the archive at hand says.
+    Pinned(crate::signed_note::VerifierKey),
+    /// Named by the archive's own genesis: trusts this copy of the archive.
+    Genesis(crate::signed_note::VerifierKey),
+}
+
+impl TrustedKey {
+    /// The pinned key if one is given, else the key `archive`'s genesis
+    /// names; `None` with neither.
+    pub fn choose(
+        pinned: Option<crate::signed_note::VerifierKey>,
+        archive: Option<&Archive>,
+    ) -> Result<Option<TrustedKey>, ArchiveError> {
+        Ok(match (pinned, archive) {
+            (Some(k), _) => Some(TrustedKey::Pinned(k)),
+            (None, Some(a)) => Some(TrustedKey::Genesis(a.checkpoint_vkey()?)),
+            (None, None) => None,
+        })
+    }
+
+    pub fn key(&self) -> &crate::signed_note::VerifierKey {
+        match self {
+            TrustedKey::Pinned(k) | TrustedKey::Genesis(k) => k,
+        }
     }
 }
 

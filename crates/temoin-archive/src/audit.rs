@@ -428,7 +428,7 @@ fn parts_at_once(store: &Store, unit: &[Prepared]) -> Option<Vec<Vec<PartReadRes
 /// This is a second pass over the log, but a cheap one: only the refs are
 /// read out of each entry's bytes, in place (`entry_refs`), with no
 /// decoding, allocation or hashing; what it costs is sled's iteration over
-/// the `E` rows (~2 µs per entry). And it runs on its own thread alongside
+/// the `E` rows. And it runs on its own thread alongside
 /// the first `DEFER_REFS` entries of the replay (see `Replay::use_refs`).
 /// The replay cannot learn this on its own: a statement may be referred to
 /// by any later entry, however far, and keeping every statement instead
@@ -745,10 +745,10 @@ struct Replay<'a> {
 /// statement (a copy), or two statements share a fingerprint, which happens
 /// about once in 2^64 pairs, and the second one is remembered in full.
 ///
-/// This used to ask the store's statement index (`H`, derived, trusted
-/// only where the entry it names holds that statement) for every entry: a
-/// random sled read per entry (a page-in once the index outgrows sled's
-/// cache), ~5 µs per entry at 100k, for what a hash map answers in 0.1 µs.
+/// Asking the store's statement index (`H`, derived, trusted only where the
+/// entry it names holds that statement) for every entry would be a random
+/// sled read per entry (a page-in once the index outgrows sled's cache),
+/// for what a hash map answers at once.
 /// The verdict is the same: a statement is found at its second copy, and
 /// the first copy is named.
 #[derive(Default)]

@@ -3,7 +3,7 @@
 //!
 //! Why a file and not sled rows: an inclusion proof reads about log2(n)
 //! stored nodes. As sled rows, each cold read loaded and deserialised a
-//! whole sled page (387 µs per proof at 1,000,000 entries); here a node is
+//! whole sled page; here a node is
 //! one 32-byte `pread` at an offset computed from its address. Ingest
 //! appends the nodes each entry completes, which are contiguous at the end
 //! of the file, so a batch is one write.

@@ -847,7 +847,8 @@ fn floats_round_trip(s: &CachedSummary) -> bool {
 }
 
 /// The stored `T` index: incident → seqs, and the first malformed key's
-/// error (returned once the fold is over, where the old rebuild met it).
+/// error (returned once the fold is over, as a fold that met it there
+/// would).
 type StoredT = (BTreeMap<String, Vec<u64>>, Option<StoreError>);
 
 fn read_stored_t(store: &Store) -> StoredT {
@@ -974,7 +975,7 @@ impl ArchiveViews<'_> {
         // meets exactly those revocations, so the views never rest on `R`.
         let distrust = &crate::compromise::load_distrust(store)?;
         // Ids that have a cached summary, gathered along the fold (an error
-        // is returned after it, where the old rebuild met it). Meanwhile
+        // is returned after it). Meanwhile
         // each view's cached summary is read when the view is built: a
         // missing one is written then, and remembered as missing
         // (`Class::Missing`) for a second build.

@@ -43,8 +43,7 @@ const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
 /// `hex::encode(bytes)`, a byte at a time rather than through its
 /// char-by-char iterator: a view holds a hash and an author key in hex for
-/// every source it cites, and `hex::encode` was ~3 % of a rebuild (perf,
-/// 100k entries).
+/// every source it cites, and `hex::encode` showed in a rebuild's profile.
 fn hex_string(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(2 * bytes.len());
     for &b in bytes {
