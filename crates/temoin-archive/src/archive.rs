@@ -223,66 +223,12 @@ fn lock(dir: &Path) -> Result<File, ArchiveError> {
 const LOCK_RETRIES: u32 = 20;
 const LOCK_RETRY_WAIT: std::time::Duration = std::time::Duration::from_millis(10);
 
-/// sled 0.34.7 writes each snapshot (one at every open) to
-/// `snap.N.generating`, then renames it to `snap.N`; a crash in between
-/// leaves the `.generating` file, which the next open takes for a snapshot
-/// and refuses as corrupt (spacejam/sled#1527): the archive would never
-/// open again. The file is only a cache of the log being rebuilt, so remove
-/// it before opening. Called with the archive's lock held.
-fn remove_interrupted_snapshots(db_dir: &Path) -> Result<(), ArchiveError> {
-    let Ok(rd) = std::fs::read_dir(db_dir) else {
-        return Ok(());
-    };
-    for e in rd.flatten() {
-        let name = e.file_name();
-        let name = name.to_string_lossy();
-        if name.starts_with("snap.") && name.ends_with(".generating") {
-            std::fs::remove_file(e.path()).map_err(io_err(&e.path()))?;
-        }
-    }
-    Ok(())
-}
-
-/// sled's page cache. Since parts and tree nodes live in files, what sled
-/// holds is small rows read mostly in log order: a small cache takes tens
-/// of MB off every process's peak for the same CPU time (figures in
-/// docs/PERFORMANCE.md).
-const SLED_CACHE_BYTES: u64 = 16 * 1024 * 1024;
-
 fn open_db(dir: &Path) -> Result<sled::Db, ArchiveError> {
-    remove_interrupted_snapshots(&dir.join(DB_DIR))?;
-    let open = || {
-        sled::Config::new()
-            .path(dir.join(DB_DIR))
-            .cache_capacity(SLED_CACHE_BYTES)
-            .open()
-    };
-    // We hold the archive's lock, so sled's own lock on its files can only
-    // be held by a store of this process just closed (sled releases it
-    // asynchronously) or a spawned child not yet exec'd: transient.
-    let mut tries = 0;
-    loop {
-        match open() {
-            Err(sled::Error::Io(e))
-                if tries < 10 * LOCK_RETRIES
-                    && e.to_string().starts_with("could not acquire lock") =>
-            {
-                tries += 1;
-                std::thread::sleep(LOCK_RETRY_WAIT);
-            }
-            Err(sled::Error::Io(e)) if e.to_string().starts_with("could not acquire lock") => {
-                return Err(ArchiveError::Locked(dir.to_path_buf()))
-            }
-            other => {
-                return other.map_err(|e| {
-                    ArchiveError::Store(store::unreadable(
-                        "its opening (sled's recovery of its log)".into(),
-                        e,
-                    ))
-                })
-            }
-        }
-    }
+    store::open_db(dir).map_err(|e| match e {
+        store::DbOpenError::Locked => ArchiveError::Locked(dir.to_path_buf()),
+        store::DbOpenError::Io { path, source } => ArchiveError::Io { path, source },
+        store::DbOpenError::Store(e) => ArchiveError::Store(e),
+    })
 }
 
 /// Refuse a directory whose store is not of this format.

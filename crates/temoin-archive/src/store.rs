@@ -907,6 +907,89 @@ impl Store {
     }
 }
 
+/// Why sled's database could not be opened.
+pub(crate) enum DbOpenError {
+    /// sled's own lock stayed held: another process has the archive.
+    Locked,
+    Io {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    Store(StoreError),
+}
+
+/// sled's lock on its files, when the archive's own lock is held, can only
+/// be held a moment longer (a store of this process just closed, or a child
+/// spawned but not yet exec'd): retried this often, this far apart.
+const SLED_LOCK_TRIES: u32 = 200;
+const SLED_LOCK_WAIT: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// sled 0.34.7 writes each snapshot (one at every open) to
+/// `snap.N.generating`, then renames it to `snap.N`; a crash in between
+/// leaves the `.generating` file, which the next open takes for a snapshot
+/// and refuses as corrupt (spacejam/sled#1527): the archive would never
+/// open again. The file is only a cache of the log being rebuilt, so remove
+/// it before opening. Called with the archive's lock held.
+fn remove_interrupted_snapshots(db_dir: &std::path::Path) -> Result<(), DbOpenError> {
+    let Ok(rd) = std::fs::read_dir(db_dir) else {
+        return Ok(());
+    };
+    for e in rd.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            std::fs::remove_file(e.path()).map_err(|source| DbOpenError::Io {
+                path: e.path(),
+                source,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// sled's page cache. Since parts and tree nodes live in files, what sled
+/// holds is small rows read mostly in log order: a small cache takes tens
+/// of MB off every process's peak for the same CPU time (figures in
+/// docs/PERFORMANCE.md).
+const SLED_CACHE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Open the sled database of the archive in `dir` (its lock held).
+pub(crate) fn open_db(dir: &std::path::Path) -> Result<sled::Db, DbOpenError> {
+    remove_interrupted_snapshots(&dir.join(DB_DIR))?;
+    let open = || {
+        sled::Config::new()
+            .path(dir.join(DB_DIR))
+            .cache_capacity(SLED_CACHE_BYTES)
+            .open()
+    };
+    // We hold the archive's lock, so sled's own lock on its files can only
+    // be held by a store of this process just closed (sled releases it
+    // asynchronously) or a spawned child not yet exec'd: transient.
+    let mut tries = 0;
+    loop {
+        match open() {
+            Err(sled::Error::Io(e))
+                if tries < SLED_LOCK_TRIES
+                    && e.to_string().starts_with("could not acquire lock") =>
+            {
+                tries += 1;
+                std::thread::sleep(SLED_LOCK_WAIT);
+            }
+            Err(sled::Error::Io(e)) if e.to_string().starts_with("could not acquire lock") => {
+                return Err(DbOpenError::Locked)
+            }
+            other => {
+                return other.map_err(|e| {
+                    DbOpenError::Store(unreadable(
+                        "its opening (sled's recovery of its log)".into(),
+                        e,
+                    ))
+                })
+            }
+        }
+    }
+}
+
 /// A sled error met while reading `what`.
 pub fn unreadable(what: String, source: sled::Error) -> StoreError {
     StoreError::Unreadable { what, source }
