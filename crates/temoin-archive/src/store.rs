@@ -525,13 +525,16 @@ impl Store {
     }
 
     /// Seqs of the entries that touched `incident`, in order.
-    pub fn touching(&self, incident: &str) -> impl Iterator<Item = Result<u64, StoreError>> {
+    pub fn touching(
+        &self,
+        incident: &str,
+    ) -> impl DoubleEndedIterator<Item = Result<u64, StoreError>> {
         let mut prefix = vec![TOUCH];
         prefix.extend_from_slice(incident.as_bytes());
         prefix.push(0);
         let n = prefix.len();
-        self.db.scan_prefix(prefix).map(move |r| {
-            let (k, _) = r?;
+        self.db.scan_prefix(prefix).keys().map(move |k| {
+            let k = k?;
             let b: [u8; 8] = k
                 .get(n..n + 8)
                 .and_then(|s| s.try_into().ok())
@@ -540,10 +543,16 @@ impl Store {
         })
     }
 
+    /// The seqs of the registry statements; a malformed row is an error
+    /// (see [`Store::registry_rows`] to report it instead).
     pub fn registry_seqs(&self) -> impl Iterator<Item = Result<u64, StoreError>> {
-        self.db.scan_prefix([REGISTRY]).map(|r| {
-            let (k, _) = r?;
-            key_seq(&k).ok_or_else(|| bad_key("registry (R)", &k))
+        self.registry_rows().map(|r| {
+            r?.map_err(|MalformedKey(key)| {
+                StoreError::Corrupt(Damage::BadKey {
+                    rows: "registry (R)",
+                    key: Some(key),
+                })
+            })
         })
     }
 }
@@ -774,22 +783,7 @@ impl Store {
 
     /// The highest seq that touched incident `id`, if any.
     pub fn last_touch(&self, id: &str) -> Result<Option<u64>, StoreError> {
-        self.touching_rev(id).next().transpose()
-    }
-
-    fn touching_rev(&self, incident: &str) -> impl Iterator<Item = Result<u64, StoreError>> {
-        let mut prefix = vec![TOUCH];
-        prefix.extend_from_slice(incident.as_bytes());
-        prefix.push(0);
-        let n = prefix.len();
-        self.db.scan_prefix(prefix).keys().rev().map(move |k| {
-            let k = k?;
-            let b: [u8; 8] = k
-                .get(n..n + 8)
-                .and_then(|s| s.try_into().ok())
-                .ok_or_else(|| bad_key("touch (T)", &k))?;
-            Ok(u64::from_be_bytes(b))
-        })
+        self.touching(id).next_back().transpose()
     }
 
     /// The signed checkpoint issued at tree size `size`, if any.
