@@ -14,7 +14,9 @@ use crate::registry::{GenesisPayload, Registry, RegistryChange, PAYLOAD};
 use crate::rules::{self, Effects, MemIndex, Overlay, RuleError};
 use crate::seen::SeenStatements;
 use crate::statement::{BodyError, Draft, Kind, SignatureFault, StatementBody, StatementFile};
-use crate::store::{self, Damage, FormatState, Head, Store, StoreError, WriteBatch, DB_DIR};
+use crate::store::{
+    self, bad_entry, Damage, FormatState, Head, Store, StoreError, WriteBatch, DB_DIR,
+};
 use crate::treefile::Access;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -1260,11 +1262,4 @@ pub(crate) fn registry_change_at(
     })?;
     let author = PublicKey::from_bytes(&body.author).map_err(|e| bad_entry(seq, e))?;
     RegistryChange::from_payload(body.kind, author, &content).map_err(|e| bad_entry(seq, e))
-}
-
-fn bad_entry(seq: u64, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Corrupt(Damage::BadEntry {
-        seq,
-        detail: e.to_string(),
-    })
 }

@@ -232,6 +232,14 @@ fn bad_key(rows: &'static str, k: &[u8]) -> StoreError {
     })
 }
 
+/// Entry `seq` does not decode (its bytes, statement or payload).
+pub(crate) fn bad_entry(seq: u64, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Corrupt(Damage::BadEntry {
+        seq,
+        detail: e.to_string(),
+    })
+}
+
 fn bad_row(row: &'static str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(Damage::BadRow {
         row,
@@ -392,12 +400,9 @@ impl Store {
     pub fn entry(&self, seq: u64) -> Result<Option<Entry>, StoreError> {
         match self.entry_bytes(seq)? {
             None => Ok(None),
-            Some(b) => Entry::from_bytes(&b).map(Some).map_err(|e| {
-                StoreError::Corrupt(Damage::BadEntry {
-                    seq,
-                    detail: e.to_string(),
-                })
-            }),
+            Some(b) => Entry::from_bytes(&b)
+                .map(Some)
+                .map_err(|e| bad_entry(seq, e)),
         }
     }
 
