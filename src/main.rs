@@ -24,6 +24,11 @@ use std::process::ExitCode;
                   Exit codes: 0 ok, 1 verification failure or refusal, 2 usage error."
 )]
 struct Cli {
+    /// Read the passphrase of a protected key file (or, when a key is
+    /// written, its new passphrase) from the first line of FILE instead of
+    /// asking on the terminal.
+    #[arg(long, global = true, value_name = "FILE")]
+    passphrase_file: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -38,6 +43,8 @@ enum Command {
     Bench(cli::bench::Command),
     #[command(flatten)]
     Evidence(cli::evidence::Command),
+    #[command(flatten)]
+    Sealed(cli::sealed::Command),
 }
 
 /// A closed standard output (`temoin log | head -1`, once `head` has
@@ -60,11 +67,13 @@ fn restore_sigpipe() {
 fn main() -> ExitCode {
     restore_sigpipe();
     let cli = Cli::parse();
+    cli::secret::set_passphrase_file(cli.passphrase_file);
     let result = match cli.command {
         Command::Core(c) => cli::core::run(c),
         Command::Domain(c) => cli::domain::run(c),
         Command::Bench(c) => cli::bench::run(c),
         Command::Evidence(c) => cli::evidence::run(c),
+        Command::Sealed(c) => cli::sealed::run(c),
     };
     match result {
         Ok(code) => code,

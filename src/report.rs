@@ -6,7 +6,9 @@
 //! value taken from the bundle is escaped; nothing in a bundle can inject
 //! markup into the report.
 
-use crate::bundle::{AbsentPart, Author, CheckedEntry, Scope, ScopeViews, Verdict, REDACTED};
+use crate::bundle::{
+    AbsentPart, Author, CheckedEntry, Scope, ScopeViews, Verdict, REDACTED, SEALED, WITHHELD,
+};
 use crate::domain::{
     Amendment, Annotation, Claims, Count, Incident, Payload, Testimony, TEXT, TRANSLATION, WITNESS,
 };
@@ -117,8 +119,18 @@ fn author_line(e: &CheckedEntry) -> String {
     }
 }
 
-fn absent_line(a: &AbsentPart) -> String {
-    if a.why == REDACTED {
+fn absent_line(e: &CheckedEntry, a: &AbsentPart) -> String {
+    if a.why == SEALED {
+        let to = match e.sealed_to(&a.label) {
+            Some(1) => " to 1 reader".to_string(),
+            Some(n) => format!(" to {n} readers"),
+            None => String::new(),
+        };
+        format!(
+            "sealed{to}: only its ciphertext ({}) is in the archive and this bundle; a reader opens it with temoin unseal and checks it against the signed digest",
+            crate::seal::ciphertext_label(&a.label)
+        )
+    } else if a.why == REDACTED {
         match a.by_seq {
             Some(by) => format!("erased in the archive by the redaction order at entry {by}"),
             None => "erased in the archive".into(),
@@ -363,7 +375,7 @@ fn entry_blocks(out: &mut Vec<Block>, e: &CheckedEntry, v: &Verdict) {
             let status = if e.parts.contains_key(&c.label) {
                 "included, digest verified".to_string()
             } else if let Some(a) = e.absent.iter().find(|a| a.label == c.label) {
-                absent_line(a)
+                absent_line(e, a)
             } else {
                 "MISSING".to_string()
             };
@@ -789,14 +801,18 @@ fn blocks(v: &Verdict) -> Vec<Block> {
             "Every part of every entry is included in this bundle.".into(),
         ));
     } else {
-        let withheld = absent.iter().any(|(_, a)| a.why != REDACTED);
+        let withheld = absent.iter().any(|(_, a)| a.why == WITHHELD);
         let erased = absent.iter().any(|(_, a)| a.why == REDACTED);
+        let sealed = absent.iter().any(|(_, a)| a.why == SEALED);
         let mut text = "These parts are committed in their authors' signed statements (the digest and length are signed), but their content is not in this bundle. The signatures and proofs verify without them.".to_string();
         if withheld {
             text.push_str(" A part withheld at export is still in the archive: its content can be disclosed later and checked against the digest.");
         }
         if erased {
             text.push_str(" A part erased by a redaction order is gone from the archive for good: its content cannot be disclosed from it.");
+        }
+        if sealed {
+            text.push_str(" A sealed part was encrypted by its author to named readers before it left the author's machine: neither the archive nor this bundle holds it in clear, only its ciphertext, which its readers alone can open and check against the signed digest.");
         }
         out.push(Block::Para(text));
         out.push(Block::Table(
@@ -811,7 +827,13 @@ fn blocks(v: &Verdict) -> Vec<Block> {
                         } else {
                             a.label.clone()
                         }),
-                        plain(absent_line(a)),
+                        plain(
+                            v.entries
+                                .iter()
+                                .find(|e| e.seq == *s)
+                                .map(|e| absent_line(e, a))
+                                .unwrap_or_default(),
+                        ),
                     ]
                 })
                 .collect(),

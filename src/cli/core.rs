@@ -1,5 +1,7 @@
 //! Keys, archive creation, signing, ingest, the log and the audit.
 
+use super::sealed::SealArgs;
+use super::secret::{self, load_signing_key};
 use super::{print_json, progress, read_file, table, write_file, ArchiveArg, CliError, CliResult};
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
@@ -9,7 +11,9 @@ use temoin::audit;
 use temoin::compose::draft_from_json;
 use temoin::keys::SaveKey as _;
 use temoin::keys::{NamedPublicKey, SecretKey};
-use temoin::registry::{EnrollPayload, RevokePayload, Role, PAYLOAD};
+use temoin::registry::{
+    EnrollPayload, EnrollReaderPayload, RevokePayload, RevokeReaderPayload, Role, PAYLOAD,
+};
 use temoin::statement::{Draft, Kind, StatementBody, StatementFile};
 
 #[derive(Subcommand)]
@@ -47,6 +51,11 @@ pub enum Command {
         input: PathBuf,
         #[arg(long, value_name = "FILE.tms")]
         out: PathBuf,
+        #[command(flatten)]
+        seal: SealArgs,
+        /// The archive whose readers --to-readers names (or set TEMOIN_ARCHIVE).
+        #[arg(long, env = "TEMOIN_ARCHIVE", value_name = "DIR")]
+        archive: Option<PathBuf>,
     },
     /// Append signed statements (.tms files) to the archive.
     Ingest {
@@ -77,6 +86,8 @@ pub enum Command {
         input: PathBuf,
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        seal: SealArgs,
     },
     /// List the log's entries.
     Log {
@@ -110,6 +121,26 @@ pub enum KeyCommand {
         /// The key's name (no spaces), e.g. aminata-walet. Default: the file name.
         #[arg(long)]
         name: Option<String>,
+        /// A reader's key (an age identity) rather than a signing key:
+        /// sealed parts can be sealed to it; PATH.pub holds its recipient.
+        #[arg(long)]
+        reader: bool,
+        /// Protect the secret key with a passphrase, asked twice on the
+        /// terminal (in a script: --passphrase-file FILE instead).
+        #[arg(long)]
+        passphrase: bool,
+    },
+    /// Add, change or remove the passphrase of a secret key file. The
+    /// current passphrase is asked (or --passphrase-file), then the new one.
+    Passphrase {
+        #[arg(value_name = "KEY")]
+        key: PathBuf,
+        /// The new passphrase's file (for scripts); default: asked twice.
+        #[arg(long, value_name = "FILE", conflicts_with = "remove")]
+        new_passphrase_file: Option<PathBuf>,
+        /// Remove the passphrase: the key is written in clear.
+        #[arg(long)]
+        remove: bool,
     },
     /// Enrol a key with a role (signed by a custodian).
     Enroll {
@@ -117,10 +148,12 @@ pub enum KeyCommand {
         archive: ArchiveArg,
         #[arg(long, value_name = "KEY")]
         custodian_key: PathBuf,
-        /// The public key: a .pub file, a vkey or 64 hex digits.
+        /// The public key: a .pub file, a vkey or 64 hex digits; for a
+        /// reader, its .pub file or age recipient (age1…).
         #[arg(long, value_name = "PUB")]
         public: String,
-        /// custodian, intermediary or reviewer.
+        /// custodian, intermediary, reviewer, or reader (may open parts
+        /// sealed to it; signs nothing).
         #[arg(long)]
         role: String,
         /// Display name (default: the key's name).
@@ -160,7 +193,7 @@ pub fn run(cmd: Command) -> CliResult {
             name,
             max_part_bytes,
         } => {
-            let key = SecretKey::load(&custodian_key)?;
+            let key = load_signing_key(&custodian_key)?;
             let name = name.unwrap_or_else(|| key.name().to_string());
             let mut config = Config::new(&origin);
             config.max_part_bytes = max_part_bytes;
@@ -178,8 +211,10 @@ pub fn run(cmd: Command) -> CliResult {
             kind,
             input,
             out,
+            seal,
+            archive,
         } => {
-            let file = sign_input(&key, &kind, &input)?;
+            let file = sign_input(&key, &kind, &input, &seal, archive.as_deref())?;
             write_file(&out, &file.to_bytes(), "statement file")?;
             println!(
                 "signed {kind} statement {} -> {}",
@@ -209,8 +244,9 @@ pub fn run(cmd: Command) -> CliResult {
             kind,
             input,
             json,
+            seal,
         } => {
-            let file = sign_input(&key, &kind, &input)?;
+            let file = sign_input(&key, &kind, &input, &seal, Some(&archive.archive))?;
             let mut a = Archive::open(&archive.archive)?;
             let out = a.ingest(&file)?;
             report_outcomes(&[(input, out)], json)
@@ -235,12 +271,19 @@ fn parse_kind(kind: &str) -> Result<Kind, CliError> {
     })
 }
 
-fn sign_input(key: &Path, kind: &str, input: &Path) -> Result<StatementFile, CliError> {
+fn sign_input(
+    key: &Path,
+    kind: &str,
+    input: &Path,
+    seal: &SealArgs,
+    archive: Option<&Path>,
+) -> Result<StatementFile, CliError> {
     let kind = parse_kind(kind)?;
-    let key = SecretKey::load(key)?;
-    let json = read_file(input, "input")?;
+    let key = load_signing_key(key)?;
+    let json = zeroize::Zeroizing::new(read_file(input, "input")?);
     let draft = draft_from_json(kind, &json)
         .map_err(|e| CliError::usage(format!("{}: {e}", input.display())))?;
+    let draft = super::sealed::apply(draft, seal, archive)?;
     Ok(draft.sign(&key)?)
 }
 
@@ -526,6 +569,24 @@ fn verify(dir: &Path, json: bool, quiet: bool, stall_timeout: u64) -> CliResult 
                         r.label, r.seq, r.by_seq
                     );
                 }
+                for p in &report.sealed {
+                    let names: Vec<String> = p
+                        .readers
+                        .iter()
+                        .map(|r| match &r.name {
+                            Some(n) => n.clone(),
+                            None => format!("{} (not an enrolled reader)", r.recipient),
+                        })
+                        .collect();
+                    println!(
+                        "note: part {:?} of entry {} is sealed to {} reader{}: {} (the archive holds its ciphertext only)",
+                        p.label,
+                        p.seq,
+                        names.len(),
+                        if names.len() == 1 { "" } else { "s" },
+                        names.join(", ")
+                    );
+                }
                 // Authorised when appended, so not a fault of the log; said
                 // before the verdict line so that no one reads past it.
                 for f in &report.signed_after_compromise {
@@ -578,7 +639,12 @@ fn audit_archive(
 
 fn run_key(cmd: KeyCommand) -> CliResult {
     match cmd {
-        KeyCommand::Generate { out, name } => {
+        KeyCommand::Generate {
+            out,
+            name,
+            reader,
+            passphrase,
+        } => {
             let name = match name {
                 Some(n) => n,
                 None => out
@@ -586,13 +652,33 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                     .map(|s| s.to_string_lossy().into_owned())
                     .unwrap_or_else(|| "key".into()),
             };
+            let pass = secret::new_passphrase(passphrase)?;
+            let protected = if pass.is_some() {
+                "protected by a passphrase"
+            } else {
+                "not protected by a passphrase"
+            };
+            if reader {
+                return generate_reader(&out, &name, pass);
+            }
             let key = SecretKey::generate(&name)?;
-            let public = key.save(&out, "")?;
-            println!("secret key: {} (mode 0600, keep it private)", out.display());
+            let public = key.save_with(&out, "", pass)?;
+            println!(
+                "secret key: {} (mode 0600, {protected}; keep it private)",
+                out.display()
+            );
             println!("public key: {}", public.display());
             println!("vkey:       {}", key.vkey()?);
+            if protected.starts_with("not") {
+                secret::warn_unprotected(&out);
+            }
             Ok(ExitCode::SUCCESS)
         }
+        KeyCommand::Passphrase {
+            key,
+            new_passphrase_file,
+            remove,
+        } => change_passphrase(&key, new_passphrase_file.as_deref(), remove),
         KeyCommand::Enroll {
             archive,
             custodian_key,
@@ -600,20 +686,31 @@ fn run_key(cmd: KeyCommand) -> CliResult {
             role,
             name,
         } => {
-            let custodian = SecretKey::load(&custodian_key)?;
-            let pk = NamedPublicKey::load_or_parse(&public)?;
+            let custodian = load_signing_key(&custodian_key)?;
             let role = Role::parse(&role).ok_or_else(|| {
                 CliError::usage(format!(
-                    "unknown role {role:?}: use custodian, intermediary or reviewer"
+                    "unknown role {role:?}: use custodian, intermediary, reviewer or reader"
                 ))
             })?;
-            let payload = EnrollPayload {
-                key: pk.key.to_hex(),
-                name: name.unwrap_or(pk.name),
-                role,
+            let payload = if role == Role::Reader {
+                let (recipient, default_name) = reader_public(&public)?;
+                temoin::json::to_vec(&EnrollReaderPayload {
+                    recipient,
+                    name: name
+                        .or(default_name)
+                        .ok_or_else(|| CliError::usage("--name: give the reader's display name"))?,
+                    role,
+                })
+            } else {
+                let pk = NamedPublicKey::load_or_parse(&public)?;
+                temoin::json::to_vec(&EnrollPayload {
+                    key: pk.key.to_hex(),
+                    name: name.unwrap_or(pk.name),
+                    role,
+                })
             };
             let file = Draft::new(Kind::Enroll)
-                .part(PAYLOAD, temoin::json::to_vec(&payload))
+                .part(PAYLOAD, payload)
                 .sign(&custodian)?;
             let mut a = Archive::open(&archive.archive)?;
             let out = a.ingest(&file)?;
@@ -626,7 +723,19 @@ fn run_key(cmd: KeyCommand) -> CliResult {
             reason,
             effective,
         } => {
-            let custodian = SecretKey::load(&custodian_key)?;
+            let custodian = load_signing_key(&custodian_key)?;
+            if is_reader_public(&public) {
+                let (recipient, _) = reader_public(&public)?;
+                let file = Draft::new(Kind::Revoke)
+                    .part(
+                        PAYLOAD,
+                        temoin::json::to_vec(&RevokeReaderPayload { recipient, reason }),
+                    )
+                    .sign(&custodian)?;
+                let mut a = Archive::open(&archive.archive)?;
+                let out = a.ingest(&file)?;
+                return report_outcomes(&[(PathBuf::from(public), out)], false);
+            }
             let pk = NamedPublicKey::load_or_parse(&public)?;
             let effective_at = match effective {
                 None => None,
@@ -710,6 +819,22 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                     revoked_reason: r.revoked.as_ref().map(|v| v.reason.clone()),
                 });
             }
+            for r in a.registry().readers() {
+                rows.push(Row {
+                    name: r.name.clone(),
+                    role: Role::Reader.name().into(),
+                    key: r.recipient.clone(),
+                    vkey: r.recipient.clone(),
+                    enrolled_at: Some(r.enrolled_at),
+                    revoked_at: r.revoked.as_ref().map(|v| v.0),
+                    revoked_received_at: match &r.revoked {
+                        Some(v) => a.store().entry(v.0)?.map(|e| e.received_at),
+                        None => None,
+                    },
+                    distrusted_since: None,
+                    revoked_reason: r.revoked.as_ref().map(|v| v.1.clone()),
+                });
+            }
             if json {
                 print_json(&rows)?;
             } else {
@@ -721,6 +846,9 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                             r.role.clone(),
                             r.enrolled_at.map(|s| s.to_string()).unwrap_or("-".into()),
                             match (&r.revoked_at, &r.revoked_reason) {
+                                (Some(s), Some(why)) if r.role == "reader" => {
+                                    format!("revoked at entry {s}: {why}")
+                                }
                                 (Some(s), Some(why)) => format!(
                                     "revoked at entry {s}{}, distrusted since {}: {why}",
                                     r.revoked_received_at
@@ -736,9 +864,117 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                         ]
                     })
                     .collect();
-                table(&["name", "role", "enrolled", "status", "vkey"], &t);
+                table(
+                    &["name", "role", "enrolled", "status", "vkey / recipient"],
+                    &t,
+                );
             }
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Does `--public` name a reader (an age recipient, or a file holding one)?
+fn is_reader_public(arg: &str) -> bool {
+    arg.starts_with("age1")
+        || std::fs::read_to_string(arg)
+            .map(|t| t.lines().any(|l| l.trim().starts_with("age1")))
+            .unwrap_or(false)
+}
+
+/// A reader's recipient from `--public`, and the name its file suggests.
+fn reader_public(arg: &str) -> Result<(String, Option<String>), CliError> {
+    let args = SealArgs {
+        to: vec![arg.to_string()],
+        ..SealArgs::default()
+    };
+    let r = super::sealed::readers(&args, None)?;
+    let name = (!arg.starts_with("age1")).then(|| {
+        let p = Path::new(arg);
+        let stem = p.file_name().map(|f| f.to_string_lossy().into_owned());
+        stem.map(|s| {
+            s.trim_end_matches(".pub")
+                .trim_end_matches(".key")
+                .to_string()
+        })
+    });
+    Ok((
+        r.first()
+            .map(|r| r.to_string())
+            .ok_or_else(|| CliError::usage("--public: no reader recipient"))?,
+        name.flatten(),
+    ))
+}
+
+/// `key generate --reader`: an age identity (mode 0600) and its recipient.
+fn generate_reader(
+    out: &Path,
+    name: &str,
+    passphrase: Option<temoin::keys::SecretString>,
+) -> CliResult {
+    let id = temoin::seal::ReaderIdentity::generate();
+    let created = temoin::time::format_ms(temoin::time::now_ms());
+    let text = id.to_file_text(&created);
+    let public = temoin::keys::public_path_for(out);
+    let protected = passphrase.is_some();
+    let bytes = secret::key_file_bytes(&text, passphrase)?;
+    temoin::keys::write_new_file(out, &bytes, 0o600)?;
+    let pub_text =
+        format!(
+        "# temoin reader {name:?}: parts sealed to this age recipient can be opened with {}\n{}\n",
+        out.file_name().map(|f| f.to_string_lossy()).unwrap_or_default(),
+        id.recipient()
+    );
+    temoin::keys::write_new_file(&public, pub_text.as_bytes(), 0o644)?;
+    println!(
+        "reader key: {} (mode 0600, {}; keep it private: it opens sealed parts)",
+        out.display(),
+        if protected {
+            "protected by a passphrase"
+        } else {
+            "not protected by a passphrase"
+        }
+    );
+    println!("recipient:  {} (in {})", id.recipient(), public.display());
+    if !protected {
+        secret::warn_unprotected(out);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `key passphrase`: rewrite a secret key file with a new passphrase, or
+/// none. The key itself does not change.
+fn change_passphrase(key: &Path, new_file: Option<&Path>, remove: bool) -> CliResult {
+    let text =
+        temoin::keys::read_secret_file(key, &mut secret::ask_current).map_err(secret::key_error)?;
+    // Only a key file is rewritten: check it is one before touching it.
+    let is_signing = SecretKey::parse_file(&text).is_ok();
+    let is_reader = temoin::seal::ReaderIdentity::parse_file(&text).is_ok();
+    if !is_signing && !is_reader {
+        return Err(CliError::usage(format!(
+            "{} is not a temoin secret key or reader key",
+            key.display()
+        )));
+    }
+    let pass = if remove {
+        None
+    } else if let Some(f) = new_file {
+        Some(secret::passphrase_from_file(f)?)
+    } else {
+        secret::new_passphrase_prompted()?
+    };
+    let removed = pass.is_none();
+    let bytes = secret::key_file_bytes(&text, pass)?;
+    temoin::durable::write_atomic(key, &bytes, 0o600)
+        .map_err(|e| CliError::failed(format!("cannot write {}: {}", key.display(), e.source)))?;
+    println!(
+        "{}: {}",
+        key.display(),
+        if removed {
+            "passphrase removed; the key is now in clear"
+        } else {
+            "now protected by the new passphrase"
+        }
+    );
+    Ok(ExitCode::SUCCESS)
 }

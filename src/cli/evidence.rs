@@ -462,6 +462,29 @@ fn export(dir: &Path, scope: Scope, withhold: Vec<String>, out: &Path) -> CliRes
     let text = b.to_json() + "\n";
     write_file(out, text.as_bytes(), "bundle")?;
     let absent: usize = b.entries.iter().map(|e| e.absent.len()).sum();
+    let count = |why: &str| -> usize {
+        b.entries
+            .iter()
+            .flat_map(|e| &e.absent)
+            .filter(|a| a.why == why)
+            .count()
+    };
+    let mut reasons = Vec::new();
+    if count(bundle::WITHHELD) > 0 {
+        reasons.push(format!("withheld: {}", b.withheld_labels.join(", ")));
+    }
+    if count(bundle::REDACTED) > 0 {
+        reasons.push(format!(
+            "{} redacted in the archive",
+            count(bundle::REDACTED)
+        ));
+    }
+    if count(bundle::SEALED) > 0 {
+        reasons.push(format!(
+            "{} sealed to readers, carried as ciphertext",
+            count(bundle::SEALED)
+        ));
+    }
     println!(
         "exported {} ({} entries, {} authors) against checkpoint size {} -> {}",
         b.scope,
@@ -473,11 +496,7 @@ fn export(dir: &Path, scope: Scope, withhold: Vec<String>, out: &Path) -> CliRes
     if absent > 0 {
         println!(
             "{absent} part(s) left out ({}); the bundle says which",
-            if b.withheld_labels.is_empty() {
-                "redacted in the archive".to_string()
-            } else {
-                format!("withheld: {}", b.withheld_labels.join(", "))
-            }
+            reasons.join("; ")
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -6,6 +6,8 @@ pub mod bench;
 pub mod core;
 pub mod domain;
 pub mod evidence;
+pub mod sealed;
+pub mod secret;
 
 use std::fmt;
 use std::io::IsTerminal;

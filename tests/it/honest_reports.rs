@@ -646,9 +646,11 @@ fn a_text_part_that_is_not_utf8_is_refused() {
         .sign(&f.keys.ngo)
         .unwrap();
     match a.ingest(&bad).unwrap() {
-        Err(Refusal::PartMismatch { label, what }) => {
-            assert_eq!(label, "text");
-            assert!(what.contains("UTF-8"), "{what}");
+        Err(Refusal::PartContent { reason }) => {
+            assert!(
+                reason.contains("\"text\" is text and must be UTF-8"),
+                "{reason}"
+            );
         }
         other => panic!("a note whose text is not UTF-8: {other:?}"),
     }

@@ -33,6 +33,7 @@ mod projection_prop;
 mod reader;
 mod refusals;
 mod roundtrip;
+mod sealed;
 mod statement_vectors;
 mod storage_files;
 mod tamper;

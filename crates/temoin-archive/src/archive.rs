@@ -63,6 +63,10 @@ pub enum Refusal {
     UnexpectedPart { label: String },
     #[error("part {label:?} does not match its commitment: {what}")]
     PartMismatch { label: String, what: &'static str },
+    #[error("{reason}")]
+    PartContent { reason: String },
+    #[error("part {label:?} is sealed (its ciphertext {label:?}.age is committed), yet the statement file carries it in clear: sealed parts travel only as ciphertext; sign again with `temoin sign --seal`")]
+    SealedInClear { label: String },
     #[error("part {label:?} is {len} bytes, over this archive's limit of {limit} bytes")]
     PartTooLarge { label: String, len: u64, limit: u64 },
     #[error("claimed creation time {claimed} is more than {max_hours} h after the archive's clock ({now}); check the signing machine's clock")]
@@ -950,7 +954,10 @@ impl Archive {
         };
         let body = StatementBody::decode(&bytes)
             .map_err(|e| bad_entry(seq, format!("statement {target}: {e}")))?;
-        Ok(body.part(label).map(|c| (seq, Digest(c.digest))))
+        // Of a sealed part the archive holds only the ciphertext: that is
+        // what the order erases.
+        let stored = crate::seal::stored_label(&body, label);
+        Ok(body.part(&stored).map(|c| (seq, Digest(c.digest))))
     }
 }
 
@@ -1051,6 +1058,16 @@ fn check_parts(
     }
     let mut out = Vec::with_capacity(body.parts.len());
     for c in &body.parts {
+        // A sealed part's plaintext is committed by the author and held by
+        // its readers only: never carried, never stored.
+        if crate::seal::is_sealed(body, &c.label) {
+            if file.parts.iter().any(|p| p.label == c.label) {
+                return Err(Refusal::SealedInClear {
+                    label: c.label.clone(),
+                });
+            }
+            continue;
+        }
         if c.length > config.max_part_bytes {
             return Err(Refusal::PartTooLarge {
                 label: c.label.clone(),
@@ -1078,11 +1095,8 @@ fn check_parts(
                 what: "its salted digest differs from the committed digest",
             });
         }
-        if crate::domain::text_part_fault(&c.label, &part.content).is_some() {
-            return Err(Refusal::PartMismatch {
-                label: c.label.clone(),
-                what: "it is a text part and its content is not UTF-8",
-            });
+        if let Some(reason) = crate::domain::part_content_fault(&c.label, &part.content) {
+            return Err(Refusal::PartContent { reason });
         }
         let mut v = Vec::with_capacity(32 + part.content.len());
         v.extend_from_slice(&part.salt);

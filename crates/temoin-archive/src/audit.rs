@@ -40,6 +40,24 @@ pub struct RedactedPart {
     pub by_seq: u64,
 }
 
+/// A part sealed to readers (docs/FORMAT.md §3.8): its plaintext is not in
+/// the archive, its ciphertext is (unless redacted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SealedPart {
+    pub seq: u64,
+    pub label: String,
+    /// The readers the author sealed it to (`label.to`), each with the
+    /// name the registry enrolled it under when the entry was appended.
+    pub readers: Vec<SealedTo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SealedTo {
+    pub recipient: String,
+    /// `None`: not an enrolled reader (the author named it with `--to`).
+    pub name: Option<String>,
+}
+
 /// What a clean audit checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
 pub struct AuditReport {
@@ -50,6 +68,8 @@ pub struct AuditReport {
     pub first_received_at: Option<i64>,
     pub last_received_at: Option<i64>,
     pub redacted: Vec<RedactedPart>,
+    /// Parts sealed to readers: never held by the archive, so not faults.
+    pub sealed: Vec<SealedPart>,
     /// Entries signed after a declared compromise of their author's key
     /// (DESIGN §8): authorised when appended, so findings, not faults.
     pub signed_after_compromise: Vec<crate::compromise::Finding>,
@@ -92,12 +112,14 @@ type PartReadResult = Result<Option<PartRead>, StoreError>;
 
 struct PartRead {
     matches: bool,
-    /// A text part that is not UTF-8 (`domain::text_part_fault`).
+    /// A text part that is not UTF-8 (`domain::part_content_fault`).
     not_text: Option<String>,
     /// For the `payload` part: its content and, for a domain kind, the
     /// content parsed (`Payload::parse`, done here on the workers rather
     /// than by `rules::check` on the replay's thread).
     payload: Option<(Vec<u8>, Option<rules::ParsedPayload>)>,
+    /// For a sealed part's readers companion: the recipients it lists.
+    readers: Option<Vec<String>>,
 }
 
 /// A stored Merkle node read ahead: `None` if the tree file does not
@@ -308,11 +330,20 @@ fn part_read(
             (matches && !kind.is_registry()).then(|| crate::domain::Payload::parse(kind, content));
         (content.to_vec(), parsed)
     });
-    let not_text = crate::domain::text_part_fault(&c.label, content);
+    let not_text = crate::domain::part_content_fault(&c.label, content);
+    let readers = match crate::seal::split_label(&c.label) {
+        (_, Some(crate::seal::Companion::Readers)) if not_text.is_none() => {
+            crate::seal::parse_readers(content)
+                .ok()
+                .map(|rs| rs.iter().map(|r| r.to_string()).collect())
+        }
+        _ => None,
+    };
     PartRead {
         matches,
         not_text,
         payload,
+        readers,
     }
 }
 
@@ -620,9 +651,9 @@ fn replay(
     }
     // A part missing at its entry must have been erased by a later
     // redaction order; any left unexplained is a fault at its entry.
-    if let Some(((_, label), &seq)) = st.missing_parts.iter().min_by_key(|(_, &s)| s) {
+    if let Some((_, (seq, label))) = st.missing_parts.iter().min_by_key(|(_, (s, _))| *s) {
         return Ok(Err(LogFault {
-            seq,
+            seq: *seq,
             kind: FaultKind::MissingPart,
             reason: format!("part {label:?} is missing and no redaction order erased it"),
         }));
@@ -729,7 +760,9 @@ struct Replay<'a> {
     /// not (yet) explained by a redaction order. A redaction order always
     /// comes after the statement it erases from, so this is settled only
     /// at the end of the log.
-    missing_parts: BTreeMap<(Digest, String), u64>,
+    /// Parts missing at their entry, by (statement, the label a redaction
+    /// order would name): the entry's seq and the missing part's label.
+    missing_parts: BTreeMap<(Digest, String), (u64, String)>,
     copies: Copies,
     /// The rows the writer relies on, as the log derives them.
     derived: DerivedRows,
@@ -927,12 +960,31 @@ impl Replay<'_> {
         }
         // Parts: present and matching, or erased by a redaction order.
         let mut payload = None;
+        let mut sealed: Vec<SealedPart> = Vec::new();
+        let mut readers: Vec<(String, Vec<String>)> = Vec::new();
         for (c, read) in body.parts.iter().zip(p.parts) {
+            let is_sealed = crate::seal::is_sealed(&body, &c.label);
             match read? {
+                Some(_) if is_sealed => {
+                    return self.fault(
+                        n,
+                        FaultKind::Part,
+                        format!(
+                            "part {:?} is sealed, yet the archive holds it in clear (a sealed part is held only as its ciphertext)",
+                            c.label
+                        ),
+                    );
+                }
+                None if is_sealed => sealed.push(SealedPart {
+                    seq: n,
+                    label: c.label.clone(),
+                    readers: Vec::new(),
+                }),
                 Some(PartRead {
                     matches,
                     not_text,
                     payload: content,
+                    readers: listed,
                 }) => {
                     if !matches {
                         return self.fault(
@@ -947,12 +999,19 @@ impl Replay<'_> {
                     if content.is_some() {
                         payload = content;
                     }
+                    if let Some(listed) = listed {
+                        readers.push((crate::seal::split_label(&c.label).0.to_string(), listed));
+                    }
                     self.report.parts += 1;
                 }
-                None => match self.redacted_parts.get(&(statement_hash, c.label.clone())) {
+                // An order naming a sealed part erased its ciphertext.
+                None => match self.redacted_parts.get(&(
+                    statement_hash,
+                    crate::seal::redaction_label(&c.label).to_string(),
+                )) {
                     Some(&by) => self.report.redacted.push(RedactedPart {
                         seq: n,
-                        label: c.label.clone(),
+                        label: crate::seal::redaction_label(&c.label).to_string(),
                         by_seq: by,
                     }),
                     // The payload can never be redacted: the rules need it.
@@ -964,11 +1023,28 @@ impl Replay<'_> {
                         )
                     }
                     None => {
-                        self.missing_parts
-                            .insert((statement_hash, c.label.clone()), n);
+                        self.missing_parts.insert(
+                            (
+                                statement_hash,
+                                crate::seal::redaction_label(&c.label).to_string(),
+                            ),
+                            (n, c.label.clone()),
+                        );
                     }
                 },
             }
+        }
+        for mut s in sealed {
+            if let Some((_, listed)) = readers.iter_mut().find(|(b, _)| *b == s.label) {
+                s.readers = std::mem::take(listed)
+                    .into_iter()
+                    .map(|recipient| SealedTo {
+                        name: self.registry.reader(&recipient).map(|r| r.name.clone()),
+                        recipient,
+                    })
+                    .collect();
+            }
+            self.report.sealed.push(s);
         }
         let (payload, parsed) = match payload {
             Some((bytes, parsed)) => (Some(bytes), parsed),

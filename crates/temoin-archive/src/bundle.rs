@@ -174,6 +174,7 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
         }
     }
     let mut entries = Vec::with_capacity(seqs.len());
+    let mut withheld_ciphertexts = std::collections::BTreeSet::new();
     let mut origin = String::new();
     let mut archive_key = None;
     for &seq in &seqs {
@@ -186,7 +187,25 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
             // A part erased by a redaction order is `redacted` even when its
             // label is withheld: erased for good and left out for now are
             // different facts, and a report must not confuse them.
-            let withhold = !body.kind.is_registry() && opts.withhold.contains(&c.label);
+            // Withholding a sealed part withholds its ciphertext too.
+            let withhold = !body.kind.is_registry()
+                && opts
+                    .withhold
+                    .iter()
+                    .any(|l| *l == c.label || *l == crate::seal::redaction_label(&c.label));
+            if withhold && !opts.withhold.contains(&c.label) {
+                withheld_ciphertexts.insert(c.label.clone());
+            }
+            // A sealed part's plaintext is in no archive and no bundle:
+            // its ciphertext companion travels in its place.
+            if crate::seal::is_sealed(&body, &c.label) {
+                absent.push(AbsentPart {
+                    label: c.label.clone(),
+                    why: SEALED.into(),
+                    by_seq: None,
+                });
+                continue;
+            }
             match store.part(seq, &Digest(c.digest))? {
                 Some(_) if withhold => absent.push(AbsentPart {
                     label: c.label.clone(),
@@ -217,7 +236,10 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
                 None => {
                     let by = info
                         .as_ref()
-                        .and_then(|i| i.redacted.iter().find(|(l, _)| *l == c.label))
+                        .and_then(|i| {
+                            let named = crate::seal::redaction_label(&c.label);
+                            i.redacted.iter().find(|(l, _)| l == named)
+                        })
                         .map(|(_, by)| *by);
                     match by {
                         Some(by) => absent.push(AbsentPart {
@@ -257,6 +279,7 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
     let archive_key =
         VerifierKey::parse(&archive_key).map_err(|e| ExportError::NoArchiveKey(e.to_string()))?;
     let mut withheld: Vec<String> = opts.withhold.clone();
+    withheld.extend(withheld_ciphertexts);
     withheld.sort();
     withheld.dedup();
     let mut bundle = Bundle {

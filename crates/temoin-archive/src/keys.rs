@@ -10,11 +10,27 @@ use std::path::{Path, PathBuf};
 /// Writing a secret key file and its public companion.
 pub trait SaveKey {
     /// Write `PATH` (secret, mode 0600, never overwriting) and `PATH.pub`.
-    fn save(&self, path: &Path, comment: &str) -> Result<PathBuf, KeyError>;
+    fn save(&self, path: &Path, comment: &str) -> Result<PathBuf, KeyError> {
+        self.save_with(path, comment, None)
+    }
+
+    /// As `save`, the secret file protected by `passphrase` if one is
+    /// given (docs/FORMAT.md §7.1).
+    fn save_with(
+        &self,
+        path: &Path,
+        comment: &str,
+        passphrase: Option<SecretString>,
+    ) -> Result<PathBuf, KeyError>;
 }
 
 impl SaveKey for SecretKey {
-    fn save(&self, path: &Path, comment: &str) -> Result<PathBuf, KeyError> {
+    fn save_with(
+        &self,
+        path: &Path,
+        comment: &str,
+        passphrase: Option<SecretString>,
+    ) -> Result<PathBuf, KeyError> {
         let public_path = public_path_for(path);
         for p in [path, public_path.as_path()] {
             if p.exists() {
@@ -25,7 +41,10 @@ impl SaveKey for SecretKey {
             "temoin secret key (Ed25519) \"{}\".\nWhoever holds this file can sign as this key: keep it private.\n{comment}",
             self.name()
         ))?;
-        write_new_file(path, secret.as_bytes(), 0o600)?;
+        match passphrase {
+            Some(p) => write_new_file(path, &protect(&secret, p)?, 0o600)?,
+            None => write_new_file(path, secret.as_bytes(), 0o600)?,
+        }
         let public = self.public_file_text(&format!(
             "temoin public key (Ed25519) \"{}\", C2SP vkey form: name+keyid+base64(0x01||key).\n{comment}",
             self.name()

@@ -45,6 +45,7 @@ pub mod projection;
 pub use temoin_core::receipt;
 pub use temoin_core::registry;
 pub use temoin_core::rules;
+pub use temoin_core::seal;
 pub mod seen;
 pub use temoin_core::statement;
 pub mod store;

@@ -19,10 +19,11 @@ pub const TRANSLATION: &str = "translation";
 pub const TEXT_LABELS: [&str; 2] = [TEXT, TRANSLATION];
 
 /// Why a part's content is not what its label declares, if it is not:
-/// a text part (`TEXT_LABELS`) must be UTF-8.
-pub fn text_part_fault(label: &str, content: &[u8]) -> Option<String> {
+/// a text part (`TEXT_LABELS`) must be UTF-8, a sealed part's companions
+/// must be what they say (`seal::companion_fault`).
+pub fn part_content_fault(label: &str, content: &[u8]) -> Option<String> {
     if !TEXT_LABELS.contains(&label) {
-        return None;
+        return crate::seal::companion_fault(label, content);
     }
     std::str::from_utf8(content).err().map(|e| {
         format!(
@@ -489,6 +490,13 @@ impl Payload {
                         kind,
                         "the payload part cannot be redacted (projections and audit need it); \
                          redact the witness or text part instead",
+                    ));
+                }
+                if crate::seal::split_label(&r.label).1.is_some() {
+                    return Err(invalid(
+                        kind,
+                        "a sealed part's companion is not redacted on its own: name the sealed \
+                         part (e.g. \"witness\", not \"witness.age\"), which erases its ciphertext",
                     ));
                 }
                 Payload::Redaction(r)

@@ -252,24 +252,15 @@ impl SecretKey {
     /// or write (any group or other permission bit): its key may be in
     /// other hands. Demo keys, whose seeds are public, are exempt.
     pub fn load(path: &Path) -> Result<SecretKey, KeyError> {
-        let text = read_key_file(path)?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            let mode = std::fs::metadata(path)
-                .map_err(|e| KeyError::Io {
-                    path: path.into(),
-                    source: e,
-                })?
-                .permissions()
-                .mode();
-            if mode & 0o077 != 0 && is_secret_key_text(&text) && !is_demo_key_text(&text) {
-                return Err(KeyError::Exposed {
-                    path: path.into(),
-                    mode: mode & 0o777,
-                });
-            }
-        }
+        SecretKey::load_with(path, &mut |p| {
+            Err(KeyError::NeedsPassphrase { path: p.into() })
+        })
+    }
+
+    /// Read a secret key file that may be protected by a passphrase, which
+    /// `ask` gives when it is (and only then).
+    pub fn load_with(path: &Path, ask: &mut AskPassphrase<'_>) -> Result<SecretKey, KeyError> {
+        let text = read_secret_file(path, ask)?;
         SecretKey::parse_file(&text).map_err(|e| e.at(path))
     }
 }
@@ -380,7 +371,130 @@ fn key_line(text: &str) -> Result<&str, KeyError> {
 }
 
 /// A key file's text, wiped from memory when dropped.
+/// Gives the passphrase of a protected key file (a prompt, a file).
+pub type AskPassphrase<'a> = dyn FnMut(&Path) -> Result<SecretString, KeyError> + 'a;
+
+pub use age::secrecy::{ExposeSecret, SecretString};
+
+/// First bytes of a passphrase-protected key file: an age file
+/// (docs/FORMAT.md §7.1), encrypted with age's scrypt passphrase mode.
+pub const PROTECTED_MARK: &[u8] = b"age-encryption.org/v1\n";
+
+/// Whether a key file's bytes are a passphrase-protected key file.
+pub fn is_protected(bytes: &[u8]) -> bool {
+    bytes.starts_with(PROTECTED_MARK)
+}
+
+/// A key file's text, protected by `passphrase` (age, scrypt).
+pub fn protect(text: &str, passphrase: SecretString) -> Result<Vec<u8>, KeyError> {
+    use std::io::Write as _;
+    let failed = |e: String| KeyError::Format {
+        reason: format!("cannot protect the key: {e}"),
+    };
+    let enc = age::Encryptor::with_user_passphrase(passphrase);
+    let mut out = Vec::new();
+    let mut w = enc
+        .wrap_output(&mut out)
+        .map_err(|e| failed(e.to_string()))?;
+    w.write_all(text.as_bytes())
+        .and_then(|_| w.finish().map(|_| ()))
+        .map_err(|e| failed(e.to_string()))?;
+    Ok(out)
+}
+
+/// The text of a passphrase-protected key file.
+pub fn unprotect(
+    bytes: &[u8],
+    passphrase: SecretString,
+    path: &Path,
+) -> Result<Zeroizing<String>, KeyError> {
+    use std::io::Read as _;
+    let wrong = || KeyError::WrongPassphrase { path: path.into() };
+    let d = age::Decryptor::new_buffered(bytes).map_err(|e| KeyError::FormatAt {
+        path: path.into(),
+        reason: format!("a damaged passphrase-protected key file: {e}"),
+    })?;
+    if !d.is_scrypt() {
+        return Err(KeyError::FormatAt {
+            path: path.into(),
+            reason: "an age file, but not one protected by a passphrase".into(),
+        });
+    }
+    let id = age::scrypt::Identity::new(passphrase);
+    let mut r = d
+        .decrypt(std::iter::once(&id as &dyn age::Identity))
+        .map_err(|e| match e {
+            age::DecryptError::ExcessiveWork { .. } => KeyError::FormatAt {
+                path: path.into(),
+                reason: format!("its passphrase protection asks for more work than allowed ({e})"),
+            },
+            _ => wrong(),
+        })?;
+    let mut plain = Zeroizing::new(Vec::with_capacity(bytes.len()));
+    r.read_to_end(&mut plain).map_err(|_| wrong())?;
+    let text = std::str::from_utf8(&plain).map_err(|_| KeyError::FormatAt {
+        path: path.into(),
+        reason: "the protected key is not UTF-8 text".into(),
+    })?;
+    Ok(Zeroizing::new(text.to_string()))
+}
+
+/// Read a secret key file (a signing key or a reader's key): refused, like
+/// ssh does, when others may read or write it (any group or other
+/// permission bit), since its key may be in other hands; demo keys, whose
+/// seeds are public, are exempt. A passphrase-protected file is opened
+/// with the passphrase `ask` gives.
+pub fn read_secret_file(
+    path: &Path,
+    ask: &mut AskPassphrase<'_>,
+) -> Result<Zeroizing<String>, KeyError> {
+    let bytes = read_key_bytes(path)?;
+    let (text, bytes) = if is_protected(&bytes) {
+        (None, bytes)
+    } else {
+        (Some(key_text(bytes, path)?), Zeroizing::new(Vec::new()))
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(path)
+            .map_err(|e| KeyError::Io {
+                path: path.into(),
+                source: e,
+            })?
+            .permissions()
+            .mode();
+        let secret = match &text {
+            None => true,
+            Some(t) => {
+                (is_secret_key_text(t) || t.contains("AGE-SECRET-KEY-")) && !is_demo_key_text(t)
+            }
+        };
+        if mode & 0o077 != 0 && secret {
+            return Err(KeyError::Exposed {
+                path: path.into(),
+                mode: mode & 0o777,
+            });
+        }
+    }
+    match text {
+        Some(t) => Ok(t),
+        None => {
+            let passphrase = ask(path)?;
+            unprotect(&bytes, passphrase, path)
+        }
+    }
+}
+
 fn read_key_file(path: &Path) -> Result<Zeroizing<String>, KeyError> {
+    let bytes = read_key_bytes(path)?;
+    if is_protected(&bytes) {
+        return Err(KeyError::NeedsPassphrase { path: path.into() });
+    }
+    key_text(bytes, path)
+}
+
+fn read_key_bytes(path: &Path) -> Result<Zeroizing<Vec<u8>>, KeyError> {
     let mut bytes = std::fs::read(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             KeyError::NotFound { path: path.into() }
@@ -397,7 +511,11 @@ fn read_key_file(path: &Path) -> Result<Zeroizing<String>, KeyError> {
             reason: format!("{} is too large to be a key file", path.display()),
         });
     }
-    match String::from_utf8(bytes) {
+    Ok(Zeroizing::new(bytes))
+}
+
+fn key_text(mut bytes: Zeroizing<Vec<u8>>, path: &Path) -> Result<Zeroizing<String>, KeyError> {
+    match String::from_utf8(std::mem::take(&mut *bytes)) {
         Ok(text) => Ok(Zeroizing::new(text)),
         Err(e) => {
             e.into_bytes().zeroize();
@@ -437,6 +555,10 @@ pub enum KeyError {
     NotAPoint,
     #[error("this is a SECRET key (a PRIVATE+KEY+ line, not shown here); pass the public key (the .pub file, or its vkey) instead, and keep the secret key private")]
     SecretGiven,
+    #[error("key file {path} is protected by a passphrase: give it with --passphrase-file FILE, or run the command on a terminal to be asked for it")]
+    NeedsPassphrase { path: PathBuf },
+    #[error("wrong passphrase for key file {path} (nothing was written)")]
+    WrongPassphrase { path: PathBuf },
     #[error("secret key file {path} has mode {mode:03o}: others may read or change it, so the key may no longer be secret. Make it private with `chmod 600 {path}` (and replace the key if others could have copied it)")]
     Exposed { path: PathBuf, mode: u32 },
 }

@@ -24,6 +24,7 @@ pub mod projection;
 pub mod receipt;
 pub mod registry;
 pub mod rules;
+pub mod seal;
 pub mod signed_note;
 pub mod statement;
 pub mod time;

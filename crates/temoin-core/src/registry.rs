@@ -19,6 +19,9 @@ pub enum Role {
     Custodian,
     Intermediary,
     Reviewer,
+    /// Holds an age identity to which sealed parts may be sealed
+    /// (docs/FORMAT.md §3.8); enrolled by recipient, signs nothing.
+    Reader,
 }
 
 impl Role {
@@ -27,6 +30,7 @@ impl Role {
             Role::Custodian => "custodian",
             Role::Intermediary => "intermediary",
             Role::Reviewer => "reviewer",
+            Role::Reader => "reader",
         }
     }
 
@@ -35,6 +39,7 @@ impl Role {
             "custodian" => Some(Role::Custodian),
             "intermediary" => Some(Role::Intermediary),
             "reviewer" => Some(Role::Reviewer),
+            "reader" => Some(Role::Reader),
             _ => None,
         }
     }
@@ -50,6 +55,7 @@ impl Role {
                 Note | Incident | Testimony | Amendment | Retraction | SummaryClaim
             ),
             Role::Reviewer => matches!(kind, Note | Annotation | Merge),
+            Role::Reader => false,
         }
     }
 }
@@ -82,6 +88,25 @@ pub struct EnrollPayload {
     pub role: Role,
 }
 
+/// Payload of a reader's enrolment: an age recipient, not a signing key.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnrollReaderPayload {
+    /// The reader's age X25519 recipient, `age1…`.
+    pub recipient: String,
+    pub name: String,
+    /// Always `reader`.
+    pub role: Role,
+}
+
+/// Payload of a reader's revocation: parts are no longer sealed to it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevokeReaderPayload {
+    pub recipient: String,
+    pub reason: String,
+}
+
 /// Payload of a revocation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -102,6 +127,17 @@ pub struct KeyRecord {
     pub role: Role,
     pub enrolled_at: u64,
     pub revoked: Option<Revocation>,
+}
+
+/// A reader as the registry knows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ReaderRecord {
+    /// `age1…`
+    pub recipient: String,
+    pub name: String,
+    pub enrolled_at: u64,
+    /// The seq of the revocation and its reason.
+    pub revoked: Option<(u64, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -149,6 +185,16 @@ pub enum AuthorityError {
     LastCustodian,
     #[error("the payload's key is not a valid, non-weak Ed25519 key: {0}")]
     BadKey(String),
+    #[error("reader {recipient} is already enrolled (as {name}{})", if *revoked { ", since revoked: a revoked reader is never enrolled again" } else { "" })]
+    ReaderEnrolled {
+        recipient: String,
+        name: String,
+        revoked: bool,
+    },
+    #[error("reader {recipient} is not enrolled, so it cannot be revoked")]
+    RevokeUnknownReader { recipient: String },
+    #[error("reader {recipient} is already revoked (at entry {seq})")]
+    ReaderRevoked { recipient: String, seq: u64 },
 }
 
 /// The registry as of some seq.
@@ -157,6 +203,7 @@ pub struct Registry {
     pub origin: Option<String>,
     pub checkpoint_key: Option<String>,
     keys: BTreeMap<PublicKey, KeyRecord>,
+    readers: BTreeMap<String, ReaderRecord>,
 }
 
 impl Registry {
@@ -166,6 +213,17 @@ impl Registry {
 
     pub fn keys(&self) -> impl Iterator<Item = &KeyRecord> {
         self.keys.values()
+    }
+
+    /// The readers, in the order they were enrolled.
+    pub fn readers(&self) -> impl Iterator<Item = &ReaderRecord> {
+        let mut rs: Vec<&ReaderRecord> = self.readers.values().collect();
+        rs.sort_by_key(|r| r.enrolled_at);
+        rs.into_iter()
+    }
+
+    pub fn reader(&self, recipient: &str) -> Option<&ReaderRecord> {
+        self.readers.get(recipient)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -228,6 +286,28 @@ impl Registry {
                     });
                 }
             }
+            RegistryChange::EnrollReader { recipient, .. } => {
+                if let Some(r) = self.readers.get(recipient) {
+                    return Err(AuthorityError::ReaderEnrolled {
+                        recipient: recipient.clone(),
+                        name: r.name.clone(),
+                        revoked: r.revoked.is_some(),
+                    });
+                }
+            }
+            RegistryChange::RevokeReader { recipient, .. } => {
+                let r = self.readers.get(recipient).ok_or_else(|| {
+                    AuthorityError::RevokeUnknownReader {
+                        recipient: recipient.clone(),
+                    }
+                })?;
+                if let Some((seq, _)) = &r.revoked {
+                    return Err(AuthorityError::ReaderRevoked {
+                        recipient: recipient.clone(),
+                        seq: *seq,
+                    });
+                }
+            }
             RegistryChange::Revoke { key, .. } => {
                 let rec = self
                     .keys
@@ -281,6 +361,22 @@ impl Registry {
                     },
                 );
             }
+            RegistryChange::EnrollReader { recipient, name } => {
+                self.readers.insert(
+                    recipient.clone(),
+                    ReaderRecord {
+                        recipient,
+                        name,
+                        enrolled_at: seq,
+                        revoked: None,
+                    },
+                );
+            }
+            RegistryChange::RevokeReader { recipient, reason } => {
+                if let Some(r) = self.readers.get_mut(&recipient) {
+                    r.revoked = Some((seq, reason));
+                }
+            }
             RegistryChange::Revoke {
                 key,
                 reason,
@@ -315,6 +411,15 @@ pub enum RegistryChange {
         reason: String,
         effective_at: i64,
     },
+    /// A reader enrolled by its age recipient (canonical `age1…`).
+    EnrollReader {
+        recipient: String,
+        name: String,
+    },
+    RevokeReader {
+        recipient: String,
+        reason: String,
+    },
 }
 
 fn payload_key(hex_key: &str) -> Result<PublicKey, AuthorityError> {
@@ -333,6 +438,25 @@ fn payload_key(hex_key: &str) -> Result<PublicKey, AuthorityError> {
         return Err(AuthorityError::BadKey("weak (small-order) key".into()));
     }
     Ok(key)
+}
+
+/// Does a registry payload name a reader's recipient rather than a key?
+/// (Decided on the JSON object's members, before the strict parse.)
+fn names_recipient(payload: &[u8]) -> bool {
+    matches!(
+        crate::json::from_slice::<serde_json::Value>(payload),
+        Ok(serde_json::Value::Object(m)) if m.contains_key("recipient")
+    )
+}
+
+fn payload_recipient(kind: Kind, given: &str) -> Result<String, PayloadError> {
+    given
+        .parse::<crate::seal::Recipient>()
+        .map(|r| r.to_string())
+        .map_err(|e| PayloadError::Invalid {
+            kind,
+            reason: format!("recipient: {e}"),
+        })
 }
 
 impl RegistryChange {
@@ -366,6 +490,41 @@ impl RegistryChange {
                 }
                 RegistryChange::Genesis { author, payload: p }
             }
+            Kind::Enroll if names_recipient(payload) => {
+                let p: EnrollReaderPayload = parse_json(kind, payload)?;
+                if p.role != Role::Reader {
+                    return Err(PayloadError::Invalid {
+                        kind,
+                        reason: format!(
+                            "a recipient is enrolled as a reader, not as {} (a signing key is enrolled by \"key\")",
+                            p.role
+                        ),
+                    });
+                }
+                if p.name.trim().is_empty() {
+                    return Err(PayloadError::Invalid {
+                        kind,
+                        reason: "name is empty".into(),
+                    });
+                }
+                RegistryChange::EnrollReader {
+                    recipient: payload_recipient(kind, &p.recipient)?,
+                    name: p.name,
+                }
+            }
+            Kind::Revoke if names_recipient(payload) => {
+                let p: RevokeReaderPayload = parse_json(kind, payload)?;
+                if p.reason.trim().is_empty() {
+                    return Err(PayloadError::Invalid {
+                        kind,
+                        reason: "a revocation needs a reason".into(),
+                    });
+                }
+                RegistryChange::RevokeReader {
+                    recipient: payload_recipient(kind, &p.recipient)?,
+                    reason: p.reason,
+                }
+            }
             Kind::Enroll => {
                 let p: EnrollPayload = parse_json(kind, payload)?;
                 let key = payload_key(&p.key).map_err(|e| PayloadError::Invalid {
@@ -376,6 +535,12 @@ impl RegistryChange {
                     return Err(PayloadError::Invalid {
                         kind,
                         reason: "name is empty".into(),
+                    });
+                }
+                if p.role == Role::Reader {
+                    return Err(PayloadError::Invalid {
+                        kind,
+                        reason: "a reader is enrolled by its age recipient (\"recipient\": \"age1…\"), not by a signing key".into(),
                     });
                 }
                 RegistryChange::Enroll {

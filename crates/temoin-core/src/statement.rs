@@ -147,18 +147,24 @@ pub enum BodyError {
     TooManyParts { count: usize },
     #[error("{count} refs, over the limit of {MAX_REFS}")]
     TooManyRefs { count: usize },
-    #[error("part label {label:?} is not 1-{MAX_LABEL_LEN} characters of a-z, 0-9, '-' or '_'")]
+    #[error("part label {label:?} is not 1-{MAX_LABEL_LEN} characters of a-z, 0-9, '-' or '_', optionally followed by .age or .to (a sealed part's companions)")]
     BadLabel { label: String },
+    #[error("part {label:?} is a sealed part's companion, but {missing:?} is not committed (a sealed part L commits L, L.age and L.to)")]
+    LoneCompanion { label: String, missing: String },
+    #[error("the payload part cannot be sealed: authority and projections are computed from it")]
+    SealedPayload,
     #[error("part label {label:?} appears twice")]
     DuplicateLabel { label: String },
     #[error("ref {hash} appears twice")]
     DuplicateRef { hash: Digest },
 }
 
+/// A base label, or a base label and a sealed part's companion suffix.
 fn valid_label(label: &str) -> bool {
-    !label.is_empty()
-        && label.len() <= MAX_LABEL_LEN
-        && label
+    let base = crate::seal::split_label(label).0;
+    !base.is_empty()
+        && base.len() <= MAX_LABEL_LEN
+        && base
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
@@ -199,9 +205,38 @@ impl StatementBody {
                 });
             }
         }
+        self.check_companions()?;
         for (i, r) in self.refs.iter().enumerate() {
             if self.refs[..i].contains(r) {
                 return Err(BodyError::DuplicateRef { hash: Digest(*r) });
+            }
+        }
+        Ok(())
+    }
+
+    /// A sealed part `L` commits `L`, `L.age` and `L.to`, all three; the
+    /// payload is never sealed.
+    fn check_companions(&self) -> Result<(), BodyError> {
+        use crate::seal::{ciphertext_label, readers_label, split_label};
+        for p in &self.parts {
+            let (base, companion) = split_label(&p.label);
+            if companion.is_none() {
+                continue;
+            }
+            if base == crate::registry::PAYLOAD {
+                return Err(BodyError::SealedPayload);
+            }
+            for needed in [
+                base.to_string(),
+                ciphertext_label(base),
+                readers_label(base),
+            ] {
+                if self.part(&needed).is_none() {
+                    return Err(BodyError::LoneCompanion {
+                        label: p.label.clone(),
+                        missing: needed,
+                    });
+                }
             }
         }
         Ok(())
@@ -357,6 +392,9 @@ pub struct Draft {
     pub created_at: Option<i64>,
     /// Statement id; `None` = random. Fixed only for test vectors.
     pub id: Option<[u8; 16]>,
+    /// Commitments of sealed parts: signed, but their content travels only
+    /// as the ciphertext companion among `parts`.
+    pub sealed: Vec<PartCommitment>,
 }
 
 impl Draft {
@@ -367,7 +405,37 @@ impl Draft {
             parts: Vec::new(),
             created_at: None,
             id: None,
+            sealed: Vec::new(),
         }
+    }
+
+    /// Seal the part `label` to `readers` (docs/FORMAT.md §3.8): its
+    /// commitment stays, its content is replaced by the companions
+    /// `label.age` (the ciphertext) and `label.to` (the readers), and the
+    /// plaintext is wiped from memory.
+    pub fn seal(
+        mut self,
+        label: &str,
+        readers: &[crate::seal::Recipient],
+    ) -> Result<Draft, crate::seal::SealError> {
+        use crate::seal::{ciphertext_label, readers_content, readers_label, seal};
+        let i = self
+            .parts
+            .iter()
+            .position(|p| p.label == label)
+            .ok_or_else(|| crate::seal::SealError::NoSuchPart(label.to_string()))?;
+        if label == crate::registry::PAYLOAD {
+            return Err(crate::seal::SealError::Payload);
+        }
+        let ciphertext = seal(&self.parts[i], readers)?;
+        let mut plain = self.parts.remove(i);
+        self.sealed.push(plain.commitment());
+        zeroize::Zeroize::zeroize(&mut plain.content);
+        self.parts
+            .push(Part::new(ciphertext_label(label), ciphertext));
+        self.parts
+            .push(Part::new(readers_label(label), readers_content(readers)));
+        Ok(self)
     }
 
     pub fn part(mut self, label: &str, content: impl Into<Vec<u8>>) -> Draft {
@@ -394,7 +462,9 @@ impl Draft {
             created_at: self.created_at.unwrap_or_else(crate::time::now_ms),
             kind: self.kind,
             refs: self.refs.iter().map(|d| d.0).collect(),
-            parts: self.parts.iter().map(Part::commitment).collect(),
+            parts: (self.sealed.iter().cloned())
+                .chain(self.parts.iter().map(Part::commitment))
+                .collect(),
         };
         body.check_shape()?;
         let body_bytes = encoding::encode(&body);

@@ -201,6 +201,7 @@ impl Generator {
             parts,
             created_at: Some(created_at),
             id: Some(id),
+            sealed: Vec::new(),
         }
     }
 

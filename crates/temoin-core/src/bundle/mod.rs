@@ -170,8 +170,9 @@ impl fmt::Debug for BundlePart {
 #[serde(deny_unknown_fields)]
 pub struct AbsentPart {
     pub label: String,
-    /// `withheld` (left out at export) or `redacted` (erased in the archive
-    /// by the redaction order at entry `by_seq`).
+    /// `withheld` (left out at export), `redacted` (erased in the archive
+    /// by the redaction order at entry `by_seq`) or `sealed` (a sealed
+    /// part, whose ciphertext companion stands for it).
     pub why: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub by_seq: Option<u64>,
@@ -179,6 +180,8 @@ pub struct AbsentPart {
 
 pub const WITHHELD: &str = "withheld";
 pub const REDACTED: &str = "redacted";
+/// A sealed part (docs/FORMAT.md §3.8): never held in clear.
+pub const SEALED: &str = "sealed";
 
 /// An entry decoded. Hashes, ids and signatures in hex; times in unix ms
 /// with their UTC reading.

@@ -110,6 +110,13 @@ pub struct CheckedEntry {
 }
 
 impl CheckedEntry {
+    /// How many readers the sealed part `label` is sealed to, as its
+    /// author signed in `label.to`, when the bundle carries that part.
+    pub fn sealed_to(&self, label: &str) -> Option<usize> {
+        let listed = self.parts.get(&crate::seal::readers_label(label))?;
+        crate::seal::parse_readers(listed).ok().map(|r| r.len())
+    }
+
     pub fn kind(&self) -> Kind {
         self.body.kind
     }
@@ -746,6 +753,18 @@ fn check_entry(
             );
             continue;
         }
+        if crate::seal::is_sealed(&body, &p.label) {
+            bad(
+                faults,
+                FaultKind::Part,
+                format!(
+                    "part {:?} is sealed, yet the bundle carries it in clear (a sealed part travels only as its ciphertext {:?})",
+                    p.label,
+                    crate::seal::ciphertext_label(&p.label)
+                ),
+            );
+            continue;
+        }
         if Some(p.content.len() as u64) != b64_len(c.length) {
             bad(
                 faults,
@@ -792,7 +811,7 @@ fn check_entry(
             );
             continue;
         }
-        if let Some(reason) = crate::domain::text_part_fault(&p.label, &content) {
+        if let Some(reason) = crate::domain::part_content_fault(&p.label, &content) {
             bad(faults, FaultKind::Part, reason);
             continue;
         }
@@ -882,7 +901,16 @@ fn check_absences(checked: &mut [CheckedEntry], bundle: &Bundle, faults: &mut Fa
         .collect();
     for c in checked.iter_mut() {
         for a in &c.absent {
+            // The label a redaction order names for this part (a sealed
+            // part's, for its ciphertext).
+            let named = crate::seal::redaction_label(&a.label);
+            let sealed = crate::seal::is_sealed(&c.body, &a.label);
             let problem = match a.why.as_str() {
+                SEALED if sealed => None,
+                SEALED => Some("declared sealed, but the signed body commits no ciphertext for it".into()),
+                _ if sealed => Some(format!(
+                    "it is sealed (its ciphertext is committed) and must be declared {SEALED:?}"
+                )),
                 WITHHELD => {
                     if c.body.kind.is_registry() {
                         Some("registry entries are never withheld: authority is replayed from them".to_string())
@@ -897,7 +925,7 @@ fn check_absences(checked: &mut [CheckedEntry], bundle: &Bundle, faults: &mut Fa
                         redactions
                             .iter()
                             .find_map(|(by, (t, l))| {
-                                (*t == c.statement_hash && *l == a.label).then_some(*by)
+                                (*t == c.statement_hash && l == named).then_some(*by)
                             })
                             .map(|by| format!(
                                 "declared withheld, but the redaction order at entry {by} erased it: it must be declared redacted by {by}"
@@ -907,7 +935,7 @@ fn check_absences(checked: &mut [CheckedEntry], bundle: &Bundle, faults: &mut Fa
                 REDACTED => match a.by_seq {
                     None => Some("declared redacted without the seq of the redaction order".into()),
                     Some(by) => match redactions.get(&by) {
-                        Some((target, label)) if *target == c.statement_hash && *label == a.label => None,
+                        Some((target, label)) if *target == c.statement_hash && label == named => None,
                         Some(_) => Some(format!(
                             "declared erased by the redaction order at entry {by}, which orders another part erased"
                         )),
@@ -916,7 +944,7 @@ fn check_absences(checked: &mut [CheckedEntry], bundle: &Bundle, faults: &mut Fa
                         )),
                     },
                 },
-                other => Some(format!("unknown reason {:?} (expected withheld or redacted)", short_str(other))),
+                other => Some(format!("unknown reason {:?} (expected withheld, redacted or sealed)", short_str(other))),
             };
             if let Some(p) = problem {
                 c.ok = false;

@@ -1,0 +1,314 @@
+//! Sealed parts on the command line: choosing readers at signing, reader
+//! keys, and `unseal` (docs/FORMAT.md §3.8).
+
+use super::secret::load_reader_identity;
+use super::{read_file, CliError, CliResult};
+use base64::Engine as _;
+use clap::Subcommand;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use temoin::archive::Archive;
+use temoin::bundle::Bundle;
+use temoin::domain::WITNESS;
+use temoin::entry::Entry;
+use temoin::hash::Digest;
+use temoin::rules::Index as _;
+use temoin::seal::{self, Recipient};
+use temoin::statement::{Draft, StatementBody};
+
+/// Who may read what is sealed, given at signing.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct SealArgs {
+    /// Seal this part to the readers (repeatable): the statement commits its
+    /// plaintext, the .tms carries only its age ciphertext. When readers are
+    /// given, the witness part is always sealed.
+    #[arg(long, value_name = "LABEL")]
+    pub seal: Vec<String>,
+    /// A reader: an age recipient (age1…) or a .pub file holding one
+    /// (repeatable).
+    #[arg(long, value_name = "RECIPIENT")]
+    pub to: Vec<String>,
+    /// Also seal to every reader the archive's registry names and has not
+    /// revoked (the archive is --archive, or TEMOIN_ARCHIVE).
+    #[arg(long)]
+    pub to_readers: bool,
+}
+
+/// A reader given on the command line: a recipient, or a file holding one
+/// (`temoin key generate --reader` writes `KEY.pub`).
+fn recipient_arg(arg: &str) -> Result<Recipient, CliError> {
+    if arg.starts_with("age1") {
+        return arg
+            .parse()
+            .map_err(|e: seal::SealError| CliError::usage(format!("--to: {e}")));
+    }
+    let path = Path::new(arg);
+    let text = read_file(path, "reader's public key")?;
+    let text = String::from_utf8(text).map_err(|_| {
+        CliError::usage(format!(
+            "--to {arg}: not a reader's public key file (not text)"
+        ))
+    })?;
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    match lines.as_slice() {
+        [line] if line.starts_with("AGE-SECRET-KEY-") => Err(CliError::usage(format!(
+            "--to {arg}: this is a reader's SECRET key; give its public key ({arg}.pub) instead"
+        ))),
+        [line] => line
+            .parse()
+            .map_err(|e: seal::SealError| CliError::usage(format!("--to {arg}: {e}"))),
+        _ => Err(CliError::usage(format!(
+            "--to {arg}: expected a file holding one age recipient (age1…), as `temoin key generate --reader` writes in KEY.pub"
+        ))),
+    }
+}
+
+/// The readers `args` name, each once, in the order given.
+pub fn readers(args: &SealArgs, archive: Option<&Path>) -> Result<Vec<Recipient>, CliError> {
+    let mut out: Vec<Recipient> = Vec::new();
+    for t in &args.to {
+        let r = recipient_arg(t)?;
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    if args.to_readers {
+        let dir = archive.ok_or_else(|| {
+            CliError::usage("--to-readers reads the readers from an archive: give --archive DIR (or set TEMOIN_ARCHIVE)")
+        })?;
+        let a = Archive::open_reader(dir)?;
+        let before = out.len();
+        for r in a.registry().readers().filter(|r| r.revoked.is_none()) {
+            let r: Recipient = r.recipient.parse().map_err(|e: seal::SealError| {
+                CliError::failed(format!("the archive's registry names a bad reader: {e}"))
+            })?;
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        }
+        if out.len() == before && args.to.is_empty() {
+            return Err(CliError::usage(format!(
+                "--to-readers: the archive {} enrols no reader (a custodian enrols one with `temoin key enroll --role reader --public READER.key.pub`)",
+                dir.display()
+            )));
+        }
+    }
+    Ok(out)
+}
+
+/// Seal the parts `args` names (and the witness part, when there are
+/// readers) before signing.
+pub fn apply(mut draft: Draft, args: &SealArgs, archive: Option<&Path>) -> Result<Draft, CliError> {
+    let readers = readers(args, archive)?;
+    if readers.is_empty() {
+        if let Some(l) = args.seal.first() {
+            return Err(CliError::usage(format!(
+                "--seal {l}: to whom? Give --to RECIPIENT (or a reader's .pub file) or --to-readers"
+            )));
+        }
+        return Ok(draft);
+    }
+    let mut labels: Vec<String> = args.seal.clone();
+    if draft.parts.iter().any(|p| p.label == WITNESS) && !labels.iter().any(|l| l == WITNESS) {
+        labels.push(WITNESS.to_string());
+    }
+    if labels.is_empty() {
+        return Err(CliError::usage(
+            "readers were given but there is nothing to seal: this statement has no witness part; name a part with --seal LABEL",
+        ));
+    }
+    for l in &labels {
+        draft = draft
+            .seal(l, &readers)
+            .map_err(|e| CliError::usage(format!("--seal {l}: {e}")))?;
+    }
+    Ok(draft)
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Open a sealed part with a reader's key, check it against what the
+    /// author signed, and print it (or write it with --out).
+    Unseal {
+        /// The reader's key (written by `temoin key generate --reader`).
+        #[arg(long, value_name = "KEY")]
+        identity: PathBuf,
+        /// Read the statement from this archive (or set TEMOIN_ARCHIVE).
+        #[arg(
+            long,
+            env = "TEMOIN_ARCHIVE",
+            value_name = "DIR",
+            conflicts_with = "bundle"
+        )]
+        archive: Option<PathBuf>,
+        /// Read the statement from this evidence bundle instead.
+        #[arg(value_name = "BUNDLE.json")]
+        bundle: Option<PathBuf>,
+        /// The statement's hash (64 hex digits).
+        #[arg(long, value_name = "HASH")]
+        statement: String,
+        /// The sealed part's label.
+        #[arg(long, default_value = WITNESS)]
+        label: String,
+        /// Write the part's exact bytes here (mode 0600) instead of printing them.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+}
+
+pub fn run(cmd: Command) -> CliResult {
+    match cmd {
+        Command::Unseal {
+            identity,
+            archive,
+            bundle,
+            statement,
+            label,
+            out,
+        } => {
+            let hash = Digest::from_hex(statement.trim()).ok_or_else(|| {
+                CliError::usage(format!(
+                    "--statement {statement:?} is not a statement hash (64 hex digits)"
+                ))
+            })?;
+            let id = load_reader_identity(&identity)?;
+            let (body, salt, ciphertext) = match (&bundle, &archive) {
+                (Some(b), _) => sealed_from_bundle(b, &hash, &label)?,
+                (None, Some(dir)) => sealed_from_archive(dir, &hash, &label)?,
+                (None, None) => {
+                    return Err(CliError::usage(
+                        "unseal reads a statement from an archive (--archive DIR) or a bundle (BUNDLE.json): give one",
+                    ))
+                }
+            };
+            let part = seal::open_sealed(&body, &label, &salt, &ciphertext, &id)
+                .map_err(|e| CliError::failed(format!("cannot unseal part {label:?}: {e}")))?;
+            match out {
+                Some(path) => {
+                    temoin::durable::write_atomic(&path, &part.content, 0o600).map_err(|e| {
+                        CliError::failed(format!("cannot write {}: {}", path.display(), e.source))
+                    })?;
+                    eprintln!(
+                        "part {label:?} of statement {} unsealed, matches the author's commitment: {} bytes written to {}",
+                        hash.short(),
+                        part.content.len(),
+                        path.display()
+                    );
+                }
+                None => {
+                    let mut o = std::io::stdout().lock();
+                    o.write_all(&part.content)
+                        .and_then(|_| o.flush())
+                        .map_err(|e| CliError::failed(format!("cannot print: {e}")))?;
+                    eprintln!(
+                        "\ntemoin: part {label:?} of statement {} unsealed; it matches the author's signed commitment",
+                        hash.short()
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+type SealedRead = (StatementBody, [u8; 32], Vec<u8>);
+
+fn not_sealed(label: &str) -> CliError {
+    CliError::failed(format!(
+        "part {label:?} of this statement is not sealed (no {label:?}.age is committed), so there is nothing to unseal"
+    ))
+}
+
+fn sealed_from_archive(dir: &Path, hash: &Digest, label: &str) -> Result<SealedRead, CliError> {
+    let a = Archive::open_reader(dir)?;
+    let store = a.store();
+    let info = store.statement(hash)?.ok_or_else(|| {
+        CliError::failed(format!(
+            "statement {hash} is not in the archive {}",
+            dir.display()
+        ))
+    })?;
+    let entry = store.entry(info.seq)?.ok_or_else(|| {
+        CliError::failed(format!(
+            "entry {} is missing from the archive (run `temoin verify`)",
+            info.seq
+        ))
+    })?;
+    let body = StatementBody::decode(&entry.statement.body_bytes)
+        .map_err(|e| CliError::failed(format!("entry {}: {e}", info.seq)))?;
+    let c = body
+        .part(&seal::ciphertext_label(label))
+        .ok_or_else(|| not_sealed(label))?;
+    let (salt, content) = store.part(info.seq, &Digest(c.digest))?.ok_or_else(|| {
+        CliError::failed(format!(
+            "the ciphertext of part {label:?} is not in the archive (it was redacted)"
+        ))
+    })?;
+    Ok((body, salt, content))
+}
+
+fn sealed_from_bundle(path: &Path, hash: &Digest, label: &str) -> Result<SealedRead, CliError> {
+    let bytes = read_file(path, "bundle")?;
+    let b = Bundle::from_json(&bytes)
+        .map_err(|e| CliError::failed(format!("{}: {}", path.display(), e.reason)))?;
+    let be = b
+        .entries
+        .iter()
+        .find(|e| e.statement_hash == hash.to_hex())
+        .ok_or_else(|| {
+            CliError::failed(format!(
+                "statement {hash} is not in the bundle {}",
+                path.display()
+            ))
+        })?;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let entry_bytes = b64
+        .decode(&be.entry)
+        .map_err(|e| CliError::failed(format!("entry {}: not base64: {e}", be.seq)))?;
+    let entry = Entry::from_bytes(&entry_bytes)
+        .map_err(|e| CliError::failed(format!("entry {}: {e}", be.seq)))?;
+    // The statement hash is computed from the bytes, not believed: the
+    // commitment checked below is the one the author signed.
+    if entry.statement.hash() != *hash {
+        return Err(CliError::failed(format!(
+            "entry {} of the bundle does not hold statement {hash} (its bytes hash to {})",
+            be.seq,
+            entry.statement.hash()
+        )));
+    }
+    let body = StatementBody::decode(&entry.statement.body_bytes)
+        .map_err(|e| CliError::failed(format!("entry {}: {e}", be.seq)))?;
+    entry
+        .statement
+        .verify_signature(&body)
+        .map_err(|e| CliError::failed(format!("entry {}: {e}", be.seq)))?;
+    let age_label = seal::ciphertext_label(label);
+    body.part(&age_label).ok_or_else(|| not_sealed(label))?;
+    let p = be
+        .parts
+        .iter()
+        .find(|p| p.label == age_label)
+        .ok_or_else(|| {
+            CliError::failed(format!(
+                "the bundle does not carry the ciphertext of part {label:?} (withheld or redacted)"
+            ))
+        })?;
+    let salt: [u8; 32] = b64
+        .decode(&p.salt)
+        .ok()
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| {
+            CliError::failed(format!(
+                "part {age_label:?}: its salt is not 32 bytes of base64"
+            ))
+        })?;
+    let content = b64
+        .decode(&p.content)
+        .map_err(|e| CliError::failed(format!("part {age_label:?}: not base64: {e}")))?;
+    Ok((body, salt, content))
+}
