@@ -402,6 +402,66 @@ fn a_witness_sealed_to_two_lawyers() {
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(html.contains("sealed to 2 readers"), "report");
 
+    // Forged bundles: the sealed part declared withheld, or carried in
+    // clear (the plaintext a reader opened, which does match the digest).
+    let original: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+    let at = original["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|e| e["statement_hash"] == h.as_str())
+        .unwrap();
+    let mut withheld = original.clone();
+    withheld["entries"][at]["absent"][0]["why"] = "withheld".into();
+    withheld["withheld_labels"] = serde_json::json!(["witness"]);
+    let forged = write(&f.p("forged-withheld.json"), withheld.to_string());
+    let (code, out, err) = flow!(f, "verify-bundle", forged, "--archive-key", vkey);
+    assert_eq!(code, 1, "{out}");
+    assert!(err.contains("must be declared \"sealed\""), "{out}{err}");
+    let opened = {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let e = &original["entries"][at];
+        let p = e["parts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["label"] == "witness.age")
+            .unwrap();
+        let entry =
+            temoin::entry::Entry::from_bytes(&b64.decode(e["entry"].as_str().unwrap()).unwrap())
+                .unwrap();
+        let body = temoin::statement::StatementBody::decode(&entry.statement.body_bytes).unwrap();
+        let id = temoin::seal::ReaderIdentity::parse_file(
+            &std::fs::read_to_string(f.p("lawyer-a.key")).unwrap(),
+        )
+        .unwrap();
+        let salt: [u8; 32] = b64
+            .decode(p["salt"].as_str().unwrap())
+            .unwrap()
+            .try_into()
+            .unwrap();
+        let ct = b64.decode(p["content"].as_str().unwrap()).unwrap();
+        temoin::seal::open_sealed(&body, "witness", &salt, &ct, &id).unwrap()
+    };
+    let mut in_clear = original.clone();
+    in_clear["entries"][at]["absent"] = serde_json::json!([]);
+    in_clear["entries"][at]["parts"]
+        .as_array_mut()
+        .unwrap()
+        .insert(0, serde_json::json!({
+            "label": "witness",
+            "salt": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, opened.salt),
+            "content": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &opened.content),
+        }));
+    let forged = f.p("forged-in-clear.json");
+    std::fs::write(&forged, in_clear.to_string()).unwrap();
+    let (code, out, err) = temoin(&[&"verify-bundle", &forged, &"--archive-key", &vkey]);
+    assert_eq!(code, 1, "{out}");
+    assert!(err.contains("carries it in clear"), "{out}{err}");
+    std::fs::remove_file(&forged).unwrap();
+
     // Redacting the sealed part erases its ciphertext.
     let order = write(
         &f.p("redact.json"),

@@ -11,7 +11,8 @@ use serde_json::{json, Value};
 use std::path::PathBuf;
 use temoin::archive::{Archive, Config, Refusal};
 use temoin::keys::SecretKey;
-use temoin::statement::StatementFile;
+use temoin::seal::ReaderIdentity;
+use temoin::statement::{Draft, Kind, Part, SignedStatement, StatementBody, StatementFile};
 
 /// The order of the group of Ed25519, little-endian.
 const L: [u8; 32] = [
@@ -31,6 +32,131 @@ struct Vector {
 
 fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/statements")
+}
+
+/// The sealed vectors' base: a note whose `witness` part is sealed to the
+/// vector reader. age encrypts with fresh randomness, so it is made once
+/// (with `TEMOIN_WRITE_VECTORS`, or when missing) and read back after; the
+/// damaged copies are derived from it deterministically.
+fn sealed_base() -> (Vec<u8>, ReaderIdentity) {
+    let base = dir().join("sealed-valid.tms");
+    let reader = dir().join("sealed-reader.key");
+    if std::env::var_os("TEMOIN_WRITE_VECTORS").is_some() || !base.exists() {
+        let id = ReaderIdentity::generate();
+        let text = id.to_file_text("DEMO ONLY: the statement vectors' reader; its key is public");
+        std::fs::create_dir_all(dir()).unwrap();
+        std::fs::write(&reader, text.as_bytes()).unwrap();
+        let file = Draft::new(Kind::Note)
+            .part("text", "Une note dont le témoin est scellé.")
+            .part("witness", r#"{"nom": "Témoin de démonstration"}"#)
+            .seal("witness", &[id.recipient()])
+            .unwrap();
+        let mut file = file;
+        file.created_at = Some(1_763_078_400_000);
+        file.id = Some([0x5e; 16]);
+        std::fs::write(&base, file.sign(&vector_author()).unwrap().to_bytes()).unwrap();
+    }
+    let id = ReaderIdentity::parse_file(&std::fs::read_to_string(&reader).unwrap()).unwrap();
+    (std::fs::read(&base).unwrap(), id)
+}
+
+fn vector_author() -> SecretKey {
+    SecretKey::from_seed("vector-author", &[0x42; 32]).unwrap()
+}
+
+/// The base's parts, re-signed by the vector author after `change`.
+fn resigned(
+    base: &StatementFile,
+    change: impl FnOnce(&mut StatementBody, &mut Vec<Part>),
+) -> Vec<u8> {
+    let mut body = StatementBody::decode(&base.statement.body_bytes).unwrap();
+    let mut parts = base.parts.clone();
+    change(&mut body, &mut parts);
+    let body_bytes = temoin::encoding::encode(&body);
+    let signature = vector_author().sign(&SignedStatement::signed_message(&body_bytes));
+    StatementFile {
+        magic: base.magic,
+        statement: SignedStatement {
+            body_bytes,
+            signature,
+        },
+        parts,
+    }
+    .to_bytes()
+}
+
+/// Replace the part `label` by `content` (salt fixed), in the file and
+/// the body.
+fn replace_part(body: &mut StatementBody, parts: &mut [Part], label: &str, content: &[u8]) {
+    let p = parts.iter_mut().find(|p| p.label == label).unwrap();
+    p.salt = [0x07; 32];
+    p.content = content.to_vec();
+    let c = p.commitment();
+    *body.parts.iter_mut().find(|q| q.label == label).unwrap() = c;
+}
+
+fn sealed_vectors() -> Vec<Vector> {
+    let (good, reader) = sealed_base();
+    let base = StatementFile::from_bytes(&good).expect("the sealed vector decodes");
+    let body = StatementBody::decode(&base.statement.body_bytes).unwrap();
+    let sealed = base
+        .parts
+        .iter()
+        .find(|p| p.label == "witness.age")
+        .unwrap();
+    let plain = temoin::seal::unseal(&sealed.content, &reader, body.part("witness").unwrap())
+        .expect("the vector reader opens the sealed vector");
+    let mut in_clear = base.clone();
+    in_clear.parts.push(plain);
+    vec![
+        Vector {
+            file: "sealed-valid.tms",
+            about: "a note whose witness part is sealed to one reader (sealed-reader.key, DEMO ONLY): the body commits witness, witness.age and witness.to; the file carries the last two",
+            verdict: "valid",
+            rule: "FORMAT.md §3.8: a sealed part travels as its companions only",
+            bytes: good.clone(),
+        },
+        Vector {
+            file: "sealed-in-clear.tms",
+            about: "the sealed vector with its witness part also carried in clear (the plaintext the vector reader opens)",
+            verdict: "part",
+            rule: "FORMAT.md §3.8: a statement file never carries a sealed part",
+            bytes: in_clear.to_bytes(),
+        },
+        Vector {
+            file: "sealed-lone-companion.tms",
+            about: "witness.to removed from the body and the file, re-signed: witness.age without witness.to",
+            verdict: "format",
+            rule: "FORMAT.md §3.3: a sealed part commits L, L.age and L.to",
+            bytes: resigned(&base, |b, p| {
+                b.parts.retain(|c| c.label != "witness.to");
+                p.retain(|q| q.label != "witness.to");
+            }),
+        },
+        Vector {
+            file: "sealed-readers-uppercase.tms",
+            about: "witness.to holds its recipient in upper case, re-committed and re-signed",
+            verdict: "part",
+            rule: "FORMAT.md §3.8: L.to lists canonical (lowercase) recipients",
+            bytes: resigned(&base, |b, p| {
+                let upper = String::from_utf8(
+                    p.iter().find(|q| q.label == "witness.to").unwrap().content.clone(),
+                )
+                .unwrap()
+                .to_uppercase();
+                replace_part(b, p, "witness.to", upper.as_bytes());
+            }),
+        },
+        Vector {
+            file: "sealed-ciphertext-not-age.tms",
+            about: "witness.age replaced by bytes that are not an age file, re-committed and re-signed",
+            verdict: "part",
+            rule: "FORMAT.md §3.8: L.age begins with an age v1 header",
+            bytes: resigned(&base, |b, p| {
+                replace_part(b, p, "witness.age", b"age-encryption.org/v2\nnot an age file");
+            }),
+        },
+    ]
 }
 
 fn vectors() -> Vec<Vector> {
@@ -154,7 +280,9 @@ fn verdict(archive: &mut Archive, bytes: &[u8]) -> &'static str {
             Refusal::PartMismatch { .. }
             | Refusal::MissingPart { .. }
             | Refusal::UnexpectedPart { .. }
-            | Refusal::PartTooLarge { .. },
+            | Refusal::PartTooLarge { .. }
+            | Refusal::PartContent { .. }
+            | Refusal::SealedInClear { .. },
         ) => "part",
     }
 }
@@ -175,7 +303,8 @@ fn index(vs: &[Vector]) -> Value {
 
 #[test]
 fn statement_file_vectors_get_their_verdicts() {
-    let vs = vectors();
+    let mut vs = vectors();
+    vs.extend(sealed_vectors());
     let tmp = tempfile::tempdir().unwrap();
     let custodian = SecretKey::generate("vectors-custodian").unwrap();
     let mut archive = Archive::init(

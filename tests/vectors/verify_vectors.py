@@ -217,6 +217,26 @@ STATEMENT_DOMAIN = b"temoin/statement/v1\x00"
 MAGIC = b"TEMOIN\x01S"
 
 
+def split_label(label):
+    """A label's base and its companion suffix (§3.3, §3.8): "witness.age"
+    is ("witness", ".age"), "witness" is ("witness", None)."""
+    for suffix in (".age", ".to"):
+        if label.endswith(suffix):
+            return label[: -len(suffix)], suffix
+    return label, None
+
+
+def is_sealed(labels, label):
+    """§3.8: a part L is sealed iff the body commits L.age."""
+    return split_label(label)[1] is None and label + ".age" in labels
+
+
+def redaction_label(label):
+    """The label a redaction order names for an absent part: L for L.age."""
+    base, companion = split_label(label)
+    return base if companion == ".age" else label
+
+
 def parse_body(b):
     """StatementBody (FORMAT.md §3). Returns a dict, raises Malformed."""
     if len(b) > MAX_BODY:
@@ -240,10 +260,20 @@ def parse_body(b):
         raise Malformed("too many parts or refs")
     labels = [p["label"] for p in parts]
     for lab in labels:
-        if not (1 <= len(lab) <= MAX_LABEL and set(lab.encode()) <= LABEL_CHARS):
+        # A base label, optionally followed by a companion suffix (§3.8).
+        base = split_label(lab)[0]
+        if not (1 <= len(base) <= MAX_LABEL and set(base.encode()) <= LABEL_CHARS):
             raise Malformed(f"bad label {lab!r}")
     if len(set(labels)) != len(labels) or len(set(body["refs"])) != len(body["refs"]):
         raise Malformed("duplicate label or ref")
+    for lab in labels:
+        base, companion = split_label(lab)
+        if companion is None:
+            continue
+        if base == "payload":
+            raise Malformed("the payload is never sealed")
+        if not {base, base + ".age", base + ".to"} <= set(labels):
+            raise Malformed(f"{lab!r}: a sealed part commits {base}, {base}.age and {base}.to")
     # Canonical: the bytes are the encoding of what they decode to.
     if encode_body(body) != b:
         raise Malformed("not canonical")
@@ -446,6 +476,7 @@ MAY_SIGN = {
     "custodian": set(KINDS) - {"genesis"},
     "intermediary": {"note", "incident", "testimony", "amendment", "retraction", "summary-claim"},
     "reviewer": {"note", "annotation", "merge"},
+    "reader": set(),  # §10.2: a reader (an age recipient) signs nothing
 }
 # Rust's char::is_whitespace (Unicode White_Space).
 WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + \
@@ -472,6 +503,168 @@ def text_part(label, content):
             content.decode("utf-8")
         except UnicodeDecodeError:
             check(False, f"part {label} is UTF-8 text")
+
+
+# --------------------------------------------------------------------------
+# Sealed parts' companions (FORMAT.md §3.8): L.to lists age X25519
+# recipients (BIP-173 Bech32, HRP "age"), L.age begins with an age v1 header
+# --------------------------------------------------------------------------
+BECH32_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
+MAX_READERS = 64
+
+
+def bech32_polymod(values):
+    gen = [0x3B6A57B2, 0x26508E6D, 0x1EA119FA, 0x3D4233DD, 0x2A1462B3]
+    chk = 1
+    for v in values:
+        top = chk >> 25
+        chk = (chk & 0x1FFFFFF) << 5 ^ v
+        for i in range(5):
+            if (top >> i) & 1:
+                chk ^= gen[i]
+    return chk
+
+
+def recipient_key(s):
+    """The 32-byte key of an age X25519 recipient in its canonical form
+    (lowercase "age1…", Bech32 not Bech32m), or None."""
+    return bech32_decode(s, "age")
+
+
+def bech32_decode(s, hrp):
+    """The data of a lowercase BIP-173 Bech32 string with this HRP, if it is
+    32 bytes, or None."""
+    if not isinstance(s, str) or not s.startswith(hrp + "1") or len(s) > 90:
+        return None
+    data = s[len(hrp) + 1 :]
+    if len(data) < 6 or any(c not in BECH32_CHARSET for c in data):
+        return None
+    values = [BECH32_CHARSET.index(c) for c in data]
+    expanded = [ord(c) >> 5 for c in hrp] + [0] + [ord(c) & 31 for c in hrp]
+    if bech32_polymod(expanded + values) != 1:  # 1: Bech32 (Bech32m is 0x2bc830a3)
+        return None
+    acc, bits, out = 0, 0, bytearray()
+    for v in values[:-6]:  # 5-bit groups to bytes, no padding allowed
+        acc = (acc << 5 | v) & 0xFFF
+        bits += 5
+        if bits >= 8:
+            bits -= 8
+            out.append(acc >> bits & 0xFF)
+    if bits >= 5 or acc & ((1 << bits) - 1):
+        return None
+    return bytes(out) if len(out) == 32 else None
+
+
+def readers_fault(content):
+    """L.to: 1 to 64 canonical recipients, each ending with "\n", none twice."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return "it is not UTF-8"
+    if not text.endswith("\n"):
+        return "its recipients are not each on a line ending with a newline"
+    lines = text[:-1].split("\n")
+    if len(lines) > MAX_READERS:
+        return f"more than {MAX_READERS} readers"
+    if len(set(lines)) != len(lines):
+        return "a recipient appears twice"
+    for i, line in enumerate(lines):
+        if recipient_key(line) is None:
+            return f"line {i + 1} is not a canonical age X25519 recipient"
+    return None
+
+
+B64_ALPHABET = set(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+
+
+def b64_unpadded(s):
+    """Canonical unpadded standard base64 (as age writes it) -> bytes, or None."""
+    if not set(s) <= B64_ALPHABET or len(s) % 4 == 1:
+        return None
+    raw = base64.b64decode(s + b"=" * (-len(s) % 4))
+    return raw if base64.b64encode(raw).rstrip(b"=") == s else None
+
+
+def age_header_fault(content):
+    """L.age begins with an age v1 header (binary, not armored) that parses,
+    and has no scrypt stanza. https://age-encryption.org/v1"""
+    pos = 0
+
+    def line():
+        nonlocal pos
+        end = content.find(b"\n", pos)
+        if end < 0:
+            return None
+        out, pos = content[pos:end], end + 1
+        return out
+
+    if line() != b"age-encryption.org/v1":
+        return "it does not begin with the line age-encryption.org/v1"
+    types = []
+    ln = line()
+    while ln is not None and ln.startswith(b"-> "):
+        args = ln[3:].split(b" ")
+        if any(not a or any(not 33 <= c <= 126 for c in a) for a in args):
+            return "a stanza's arguments are not non-empty printable ASCII"
+        types.append(args[0])
+        while True:  # the body: full 64-column lines, then a shorter one
+            body = line()
+            if body is None or len(body) > 64 or b64_unpadded(body) is None:
+                return "a stanza's body is not wrapped unpadded base64"
+            if len(body) < 64:
+                break
+        ln = line()
+    if not types:
+        return "its header has no stanza"
+    if ln is None or not ln.startswith(b"--- ") or len(ln) != 4 + 43 \
+            or b64_unpadded(ln[4:]) is None:
+        return "its header does not end with the --- MAC line"
+    if b"scrypt" in types:
+        return "it is sealed to a passphrase, not to readers"
+    return None
+
+
+def x25519_base(scalar):
+    """RFC 7748 X25519(k, 9): a reader key's recipient from its secret."""
+    k = bytearray(scalar)
+    k[0] &= 248
+    k[31] = k[31] & 127 | 64
+    k = int.from_bytes(k, "little")
+    x1, x2, z2, x3, z3, swap = 9, 1, 0, 9, 1, 0
+    for t in reversed(range(255)):
+        bit = k >> t & 1
+        swap ^= bit
+        if swap:
+            x2, x3, z2, z3 = x3, x2, z3, z2
+        swap = bit
+        a, b = (x2 + z2) % P, (x2 - z2) % P
+        c, d = (x3 + z3) % P, (x3 - z3) % P
+        aa, bb, da, cb = a * a % P, b * b % P, d * a % P, c * b % P
+        e = (aa - bb) % P
+        x3, z3 = (da + cb) ** 2 % P, x1 * (da - cb) ** 2 % P
+        x2, z2 = aa * bb % P, e * (aa + 121665 * e) % P
+    if swap:
+        x2, z2 = x3, z3
+    return (x2 * pow(z2, P - 2, P) % P).to_bytes(32, "little")
+
+
+def part_content_fault(label, content):
+    """Why a part's content is not what its label says, or None (§3.8, §10):
+    text parts are UTF-8, a sealed part's companions are what they say."""
+    if label in ("text", "translation"):
+        try:
+            content.decode("utf-8")
+        except UnicodeDecodeError:
+            return f"part {label} is text and must be UTF-8"
+        return None
+    companion = split_label(label)[1]
+    if companion == ".to":
+        why = readers_fault(content)
+    elif companion == ".age":
+        why = age_header_fault(content)
+    else:
+        return None
+    return None if why is None else f"part {label}: {why}"
 
 
 def refused(f, what):
@@ -519,7 +712,8 @@ class Registry:
             p = strict_json(payload, {"key": str, "name": str, "role": str})
             key = payload_key(p["key"])
             check(p["name"].strip(WHITE_SPACE) != "", "enrolment name is not empty")
-            check(p["role"] in MAY_SIGN, "role is custodian, intermediary or reviewer")
+            check(p["role"] in MAY_SIGN and p["role"] != "reader",
+                  "role is custodian, intermediary or reviewer")
             check(key not in self.keys, "key not enrolled before (even if revoked)")
             self.keys[key] = {"name": p["name"], "role": p["role"], "enrolled_at": seq,
                               "revoked_at": None}
@@ -815,6 +1009,33 @@ def main():
     jv = v["keys"]["journalist"]["vkey"]
     name_, kid, b64 = jv.split("+", 2)
     refused(lambda: parse_vkey(f"{name_}+{kid.upper()}+{b64}"), "an upper-case key ID")
+    # Sealed parts' companions (FORMAT.md §3.3, §3.8): the statement
+    # vectors' reader key (DEMO ONLY), its recipient decoded by hand.
+    key_lines = open(os.path.join(HERE, "statements", "sealed-reader.key"), encoding="utf-8").read()
+    recipient = key_lines.split("# public key: ")[1].split("\n")[0]
+    secret = [ln for ln in key_lines.split("\n") if ln.startswith("AGE-SECRET-KEY-1")][0]
+    check(x25519_base(bech32_decode(secret.lower(), "age-secret-key-")) == recipient_key(recipient),
+          "the reader's recipient is X25519 of its secret key")
+    check(readers_fault((recipient + "\n").encode()) is None, "a canonical readers list")
+    for bad, what in [(recipient.upper(), "upper case"), (recipient[:-1] + "q", "a bad checksum"),
+                      ("age1" + recipient[5:], "a shortened recipient")]:
+        check(readers_fault((bad + "\n").encode()) is not None, f"a recipient in {what} refused")
+    check(readers_fault((recipient + "\n") .encode() * 2) is not None, "a reader twice refused")
+    check(readers_fault(recipient.encode()) is not None, "a readers list without its newline refused")
+    with open(os.path.join(HERE, "statements", "sealed-valid.tms"), "rb") as f:
+        _, sealed_parts = parse_statement_file(f.read())
+    ciphertext = {p["label"]: p["content"] for p in sealed_parts}["witness.age"]
+    check(age_header_fault(ciphertext) is None, "an age v1 header parses")
+    check(age_header_fault(ciphertext.replace(b"-> X25519", b"-> scrypt", 1)) is not None,
+          "an scrypt stanza refused")
+    check(age_header_fault(ciphertext[: ciphertext.index(b"\n--- ") + 1]) is not None,
+          "an age header without its MAC line refused")
+    for bad in [["witness.age", "witness.to"], ["payload", "payload.age", "payload.to"],
+                ["witness", "witness.age", "witness.to", "Witness"]]:
+        body = {"version": 1, "id": bytes(16), "author": bytes(32), "created_at": 0,
+                "kind": "note", "refs": [],
+                "parts": [{"label": lab, "digest": bytes(32), "length": 0} for lab in bad]}
+        refused(lambda: parse_body(encode_body(body)), f"a body committing {bad}")
     text_part("text", "Café".encode("utf-8"))
     refused(lambda: text_part("text", b"Caf\xe9"), "a text part that is not UTF-8")
 
@@ -919,11 +1140,18 @@ def check_bundle_entry(be, n, root):
     for p in be["parts"]:
         c = committed.get(p["label"])
         need(c is not None and p["label"] not in parts, "part", "part not committed, or twice")
+        need(not is_sealed(committed, p["label"]), "part", "a sealed part carried in clear")
         salt, content = b64(p["salt"]), b64(p["content"])
         need(len(salt) == 32 and len(content) == c["length"]
              and part_digest(salt, content) == c["digest"], "part", "part digest")
+        why = part_content_fault(p["label"], content)
+        need(why is None, "part", why)
         if "text" in p:
-            need(content.decode("utf-8") == p["text"], "decoded form", "part text")
+            try:
+                same = content.decode("utf-8") == p["text"]
+            except UnicodeDecodeError:
+                same = False
+            need(same, "decoded form", "part text")
         parts[p["label"]] = content
     absent = {a["label"]: a for a in be.get("absent", [])}
     for label in committed:
@@ -937,6 +1165,7 @@ def check_bundle_entry(be, n, root):
 def authority_pass(entries, origin, archive_vkey):
     """§12.6 step 6: the registry replayed from the bundle's registry entries."""
     keys = {}
+    readers = {}  # recipient -> {"revoked_at"} (§10.2: readers sign nothing)
     owners = {}
     for c in entries:
         seq, body, kind = c["seq"], c["body"], c["body"]["kind"]
@@ -959,8 +1188,24 @@ def authority_pass(entries, origin, archive_vkey):
                     need(p["origin"] == origin and p["checkpoint_key"] == archive_vkey,
                          "registry", "genesis-key")
                     keys[author] = {"role": "custodian", "revoked_at": None}
+                elif kind == "enroll" and "recipient" in p:
+                    need(set(p) == {"recipient", "name", "role"} and p["role"] == "reader"
+                         and isinstance(p["name"], str) and p["name"].strip(WHITE_SPACE) != ""
+                         and recipient_key(p["recipient"]) is not None,
+                         "registry", "registry-payload")
+                    need(p["recipient"] not in readers, "registry", "registry-change")
+                    readers[p["recipient"]] = {"revoked_at": None}
+                elif kind == "revoke" and "recipient" in p:
+                    need(set(p) == {"recipient", "reason"} and isinstance(p["reason"], str)
+                         and p["reason"].strip(WHITE_SPACE) != ""
+                         and recipient_key(p["recipient"]) is not None,
+                         "registry", "registry-payload")
+                    rec = readers.get(p["recipient"])
+                    need(rec is not None and rec["revoked_at"] is None, "registry", "registry-change")
+                    rec["revoked_at"] = seq
                 elif kind == "enroll":
-                    need(set(p) == {"key", "name", "role"} and p["role"] in MAY_SIGN, "registry", "registry-payload")
+                    need(set(p) == {"key", "name", "role"} and p["role"] in MAY_SIGN
+                         and p["role"] != "reader", "registry", "registry-payload")
                     key = bytes.fromhex(p["key"])
                     need(key not in keys, "registry", "registry-change")
                     keys[key] = {"role": p["role"], "revoked_at": None}
@@ -1100,6 +1345,7 @@ def rules_pass(entries, whole):
                 elif kind == "redaction":
                     th, t = target()
                     need(p["label"] != "payload", "rules", "payload")
+                    need(split_label(p["label"])[1] is None, "rules", "payload")
                     need(t["kind"] not in ("genesis", "enroll", "revoke"), "rules", "redact-registry")
                     need(p["label"] in t["labels"], "rules", "redact-label")
                     need(p["label"] not in t["redacted"], "rules", "redacted")
@@ -1144,7 +1390,8 @@ def verify_bundle(b, archive_vkey):
         if last_received is not None and c["entry"]["received_at"] < last_received:
             c["faults"].append(("hash chain", "received_at"))
         last_received = c["entry"]["received_at"]
-    # Absent parts (§12.2): withheld by label, or erased by an included order.
+    # Absent parts (§12.2): sealed (exactly when the body commits label.age),
+    # withheld by label, or erased by an included order (naming L for L.age).
     orders = {}
     for c in entries:
         if c["body"]["kind"] == "redaction" and "payload" in c["parts"] and c["body"]["refs"]:
@@ -1153,12 +1400,19 @@ def verify_bundle(b, archive_vkey):
             except (Fault, KeyError):
                 pass
     for c in entries:
+        labels = {p["label"] for p in c["body"]["parts"]}
         for label, a in c["absent"].items():
-            if a["why"] == "withheld":
+            sealed = is_sealed(labels, label)
+            named = redaction_label(label)
+            if sealed or a["why"] == "sealed":
+                ok = sealed and a["why"] == "sealed"
+            elif a["why"] == "withheld":
+                # Not withheld if an included order erased it: then redacted.
                 ok = (label in b["withheld_labels"] and label != "payload"
-                      and c["body"]["kind"] not in ("genesis", "enroll", "revoke"))
+                      and c["body"]["kind"] not in ("genesis", "enroll", "revoke")
+                      and (c["hash"], named) not in orders.values())
             else:
-                ok = a["why"] == "redacted" and orders.get(a.get("by_seq")) == (c["hash"], label)
+                ok = a["why"] == "redacted" and orders.get(a.get("by_seq")) == (c["hash"], named)
             if not ok:
                 c["faults"].append(("missing part", "absent"))
     check(entries and entries[0]["seq"] == 0, "entry 0 is in the bundle")
@@ -1336,10 +1590,16 @@ def statement_verdict(b):
         return "part"
     for p in parts:
         c = commitments.get(p["label"])
-        if c is None or part_digest(p["salt"], p["content"]) != c["digest"] \
+        # §3.8: a file never carries a sealed part, only its companions.
+        if c is None or is_sealed(commitments, p["label"]) \
+                or part_digest(p["salt"], p["content"]) != c["digest"] \
                 or len(p["content"]) != c["length"]:
             return "part"
-    if len(parts) != len(commitments):
+        if part_content_fault(p["label"], p["content"]) is not None:
+            return "part"
+    # Every commitment has its part in the file, but a sealed one.
+    if {p["label"] for p in parts} != {lab for lab in commitments
+                                       if not is_sealed(commitments, lab)}:
         return "part"
     return "valid"
 
