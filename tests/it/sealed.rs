@@ -223,62 +223,35 @@ fn a_witness_sealed_to_two_lawyers() {
         ),
     );
     let tms = f.p("testimony.tms");
+    let sign = |f: &mut Flow, extra: &[&dyn AsRef<std::ffi::OsStr>]| {
+        let key = f.p("aminata.key");
+        let mut args: Vec<&dyn AsRef<std::ffi::OsStr>> = vec![
+            &"sign",
+            &"--key",
+            &key,
+            &"--kind",
+            &"testimony",
+            &"--input",
+            &input,
+            &"--out",
+            &tms,
+            &"--to-readers",
+            &"--archive",
+            &arch,
+        ];
+        args.extend_from_slice(extra);
+        f.run(&args)
+    };
     // A wrong passphrase: exit 1, nothing written.
-    let (code, _, err) = flow!(
-        f,
-        "sign",
-        "--key",
-        f.p("aminata.key"),
-        "--kind",
-        "testimony",
-        "--input",
-        input,
-        "--out",
-        tms,
-        "--to-readers",
-        "--archive",
-        arch,
-        "--passphrase-file",
-        wrong
-    );
+    let (code, _, err) = sign(&mut f, &[&"--passphrase-file", &wrong]);
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("wrong passphrase"), "{err}");
     assert!(!tms.exists());
     // Without a passphrase and off a terminal: a clear usage error.
-    let (code, _, err) = flow!(
-        f,
-        "sign",
-        "--key",
-        f.p("aminata.key"),
-        "--kind",
-        "testimony",
-        "--input",
-        input,
-        "--out",
-        tms,
-        "--to-readers",
-        "--archive",
-        arch
-    );
+    let (code, _, err) = sign(&mut f, &[]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("--passphrase-file"), "{err}");
-    let (code, out, err) = flow!(
-        f,
-        "sign",
-        "--key",
-        f.p("aminata.key"),
-        "--kind",
-        "testimony",
-        "--input",
-        input,
-        "--out",
-        tms,
-        "--to-readers",
-        "--archive",
-        arch,
-        "--passphrase-file",
-        pass
-    );
+    let (code, out, err) = sign(&mut f, &[&"--passphrase-file", &pass]);
     assert_eq!(code, 0, "{out}{err}");
 
     // The .tms travels over an untrusted channel: it holds the ciphertext.
