@@ -131,7 +131,28 @@ pub fn apply(mut draft: Draft, args: &SealArgs, archive: Option<&Path>) -> Resul
 }
 
 #[derive(Subcommand)]
+pub enum PartCommand {
+    /// Write a part's exact bytes to a file, checked against the author's
+    /// signed commitment on the way out.
+    Get {
+        #[command(flatten)]
+        archive: super::ArchiveArg,
+        /// The statement's hash (64 hex digits).
+        #[arg(long, value_name = "HASH")]
+        statement: String,
+        #[arg(long)]
+        label: String,
+        /// Where to write the bytes (mode 0600: a part may name a witness).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum Command {
+    /// Read the parts of a statement in the archive.
+    #[command(subcommand)]
+    Part(PartCommand),
     /// Open a sealed part with a reader's key, check it against what the
     /// author signed, and print it (or write it with --out).
     Unseal {
@@ -161,8 +182,62 @@ pub enum Command {
     },
 }
 
+fn statement_hash(arg: &str) -> Result<Digest, CliError> {
+    Digest::from_hex(arg.trim()).ok_or_else(|| {
+        CliError::usage(format!(
+            "--statement {arg:?} is not a statement hash (64 hex digits)"
+        ))
+    })
+}
+
 pub fn run(cmd: Command) -> CliResult {
     match cmd {
+        Command::Part(PartCommand::Get {
+            archive,
+            statement,
+            label,
+            out,
+        }) => {
+            let hash = statement_hash(&statement)?;
+            let (a, seq, body) = statement_body(&archive.archive, &hash)?;
+            let c = body.part(&label).ok_or_else(|| {
+                let labels: Vec<&str> = body.parts.iter().map(|p| p.label.as_str()).collect();
+                CliError::usage(format!(
+                    "statement {} commits no part {label:?} (its parts: {})",
+                    hash.short(),
+                    labels.join(", ")
+                ))
+            })?;
+            if seal::is_sealed(&body, &label) {
+                return Err(CliError::failed(format!(
+                    "part {label:?} is sealed: the archive holds only its ciphertext; a reader opens it with `temoin unseal --identity KEY --statement {hash} --label {label}`"
+                )));
+            }
+            let (salt, content) = a.store().part(seq, &Digest(c.digest))?.ok_or_else(|| {
+                CliError::failed(format!(
+                    "part {label:?} of statement {} is not in the archive (it was redacted; `temoin verify` says by which order)",
+                    hash.short()
+                ))
+            })?;
+            if content.len() as u64 != c.length
+                || temoin::hash::part_digest(&salt, &content).0 != c.digest
+            {
+                return Err(CliError::failed(format!(
+                    "part {label:?} of entry {seq} does not match the author's signed commitment: the archive is damaged; nothing was written (run `temoin verify`)"
+                )));
+            }
+            temoin::durable::write_atomic(&out, &content, 0o600).map_err(|e| {
+                CliError::failed(format!("cannot write {}: {}", out.display(), e.source))
+            })?;
+            println!(
+                "part {label:?} of statement {} (entry {seq}): {} bytes, matching the signed digest {} -> {}",
+                hash.short(),
+                content.len(),
+                Digest(c.digest).short(),
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Unseal {
             identity,
             archive,
@@ -171,11 +246,7 @@ pub fn run(cmd: Command) -> CliResult {
             label,
             out,
         } => {
-            let hash = Digest::from_hex(statement.trim()).ok_or_else(|| {
-                CliError::usage(format!(
-                    "--statement {statement:?} is not a statement hash (64 hex digits)"
-                ))
-            })?;
+            let hash = statement_hash(&statement)?;
             let id = load_reader_identity(&identity)?;
             let (body, salt, ciphertext) = match (&bundle, &archive) {
                 (Some(b), _) => sealed_from_bundle(b, &hash, &label)?,
@@ -224,16 +295,17 @@ fn not_sealed(label: &str) -> CliError {
     ))
 }
 
-fn sealed_from_archive(dir: &Path, hash: &Digest, label: &str) -> Result<SealedRead, CliError> {
+/// The archive at `dir`, opened for reading, with the seq and body of
+/// statement `hash`.
+fn statement_body(dir: &Path, hash: &Digest) -> Result<(Archive, u64, StatementBody), CliError> {
     let a = Archive::open_reader(dir)?;
-    let store = a.store();
-    let info = store.statement(hash)?.ok_or_else(|| {
+    let info = a.store().statement(hash)?.ok_or_else(|| {
         CliError::failed(format!(
             "statement {hash} is not in the archive {}",
             dir.display()
         ))
     })?;
-    let entry = store.entry(info.seq)?.ok_or_else(|| {
+    let entry = a.store().entry(info.seq)?.ok_or_else(|| {
         CliError::failed(format!(
             "entry {} is missing from the archive (run `temoin verify`)",
             info.seq
@@ -241,10 +313,15 @@ fn sealed_from_archive(dir: &Path, hash: &Digest, label: &str) -> Result<SealedR
     })?;
     let body = StatementBody::decode(&entry.statement.body_bytes)
         .map_err(|e| CliError::failed(format!("entry {}: {e}", info.seq)))?;
+    Ok((a, info.seq, body))
+}
+
+fn sealed_from_archive(dir: &Path, hash: &Digest, label: &str) -> Result<SealedRead, CliError> {
+    let (a, seq, body) = statement_body(dir, hash)?;
     let c = body
         .part(&seal::ciphertext_label(label))
         .ok_or_else(|| not_sealed(label))?;
-    let (salt, content) = store.part(info.seq, &Digest(c.digest))?.ok_or_else(|| {
+    let (salt, content) = a.store().part(seq, &Digest(c.digest))?.ok_or_else(|| {
         CliError::failed(format!(
             "the ciphertext of part {label:?} is not in the archive (it was redacted)"
         ))

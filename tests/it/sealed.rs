@@ -632,3 +632,57 @@ fn passphrases_are_added_changed_and_removed() {
         assert!(err.contains("chmod 600"), "{err}");
     }
 }
+
+/// `part get` writes a part's exact bytes, checked against the signed
+/// commitment: a damaged parts file writes nothing; a sealed part points
+/// to `unseal`.
+#[test]
+fn part_get_checks_the_bytes_it_writes() {
+    use temoin::statement::{Draft, Kind};
+    let fx = crate::common::Fixture::standard(0);
+    let reader = temoin::seal::ReaderIdentity::generate();
+    let text = "Témoignage recueilli à Tin-Aïcha.";
+    let file = Draft::new(Kind::Note)
+        .part("text", text)
+        .part("witness", MARKER)
+        .seal("witness", &[reader.recipient()])
+        .unwrap()
+        .sign(&fx.keys.ngo)
+        .unwrap();
+    let h = file.statement.hash().to_hex();
+    {
+        let mut a = fx.open();
+        a.ingest(&file).unwrap().unwrap();
+    }
+    let dir = fx.dir();
+    let out = fx.tmp.path().join("text.out");
+    let get = |label: &str| {
+        temoin(&[
+            &"part", &"get", &"--archive", &dir, &"--statement", &h, &"--label", &label,
+            &"--out", &out,
+        ])
+    };
+    let (code, stdout, err) = get("text");
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("matching the signed digest"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), text);
+    std::fs::remove_file(&out).unwrap();
+    let (code, _, err) = get("witness");
+    assert_eq!(code, 1);
+    assert!(err.contains("temoin unseal"), "{err}");
+    assert!(!err.contains(MARKER));
+    assert_eq!(get("photo").0, 2);
+    // One byte of the stored text changed behind the archive's back.
+    let parts = dir.join("parts");
+    let mut bytes = std::fs::read(&parts).unwrap();
+    let at = bytes
+        .windows(10)
+        .position(|w| w == &text.as_bytes()[..10])
+        .unwrap();
+    bytes[at] ^= 0x01;
+    std::fs::write(&parts, bytes).unwrap();
+    let (code, _, err) = get("text");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("does not match the author's signed commitment"), "{err}");
+    assert!(!out.exists(), "nothing written");
+}
