@@ -59,9 +59,11 @@ impl From<temoin::ArchiveError> for CliError {
     fn from(e: temoin::ArchiveError) -> CliError {
         use temoin::ArchiveError as E;
         match e {
-            E::NotAnArchive(_) | E::AlreadyExists(_) | E::BadOrigin(_) | E::Key(_) => {
-                CliError::usage(e.to_string())
-            }
+            E::NotAnArchive(_)
+            | E::AlreadyExists(_)
+            | E::BadOrigin(_)
+            | E::Key(_)
+            | E::ProtectedCheckpointKey(_) => CliError::usage(e.to_string()),
             _ => CliError::failed(e.to_string()),
         }
     }

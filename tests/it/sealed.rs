@@ -602,6 +602,58 @@ fn passphrases_are_added_changed_and_removed() {
     assert_eq!(std::fs::read(&key).unwrap(), plain);
     assert_eq!(std::fs::read_to_string(t.join("k.key.pub")).unwrap(), vkey);
 
+    // The archive's own checkpoint key signs unattended: protecting it is
+    // refused at the next write, with the fix, and nothing is appended.
+    let arch = t.join("archive");
+    assert_eq!(
+        temoin(&[
+            &"init",
+            &"--archive",
+            &arch,
+            &"--origin",
+            &"temoin.test/pp",
+            &"--custodian-key",
+            &key,
+        ])
+        .0,
+        0
+    );
+    let ck = arch.join("checkpoint.key");
+    let (code, _, err) = temoin(&[&"key", &"passphrase", &ck, &"--new-passphrase-file", &one]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = temoin(&[
+        &"submit",
+        &"--archive",
+        &arch,
+        &"--key",
+        &key,
+        &"--kind",
+        &"note",
+        &"--input",
+        &note,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("signs a checkpoint at every write, unattended"),
+        "{err}"
+    );
+    let (code, _, err) = temoin(&[
+        &"key",
+        &"passphrase",
+        &ck,
+        &"--passphrase-file",
+        &one,
+        &"--remove",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = temoin(&[&"log", &"--archive", &arch]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out.lines().filter(|l| l.contains("note")).count(),
+        0,
+        "{out}"
+    );
+
     // Others may read it: refused, with the fix; nothing signed.
     #[cfg(unix)]
     {
@@ -658,8 +710,16 @@ fn part_get_checks_the_bytes_it_writes() {
     let out = fx.tmp.path().join("text.out");
     let get = |label: &str| {
         temoin(&[
-            &"part", &"get", &"--archive", &dir, &"--statement", &h, &"--label", &label,
-            &"--out", &out,
+            &"part",
+            &"get",
+            &"--archive",
+            &dir,
+            &"--statement",
+            &h,
+            &"--label",
+            &label,
+            &"--out",
+            &out,
         ])
     };
     let (code, stdout, err) = get("text");
@@ -683,6 +743,9 @@ fn part_get_checks_the_bytes_it_writes() {
     std::fs::write(&parts, bytes).unwrap();
     let (code, _, err) = get("text");
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("does not match the author's signed commitment"), "{err}");
+    assert!(
+        err.contains("does not match the author's signed commitment"),
+        "{err}"
+    );
     assert!(!out.exists(), "nothing written");
 }

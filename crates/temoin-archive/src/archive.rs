@@ -126,6 +126,8 @@ pub enum ArchiveError {
         found: String,
         expected: String,
     },
+    #[error("{} is protected by a passphrase, but the archive signs a checkpoint at every write, unattended: keep the checkpoint key in clear, mode 0600, on a protected disk (remove the passphrase with `temoin key passphrase --remove {}`)", .0.display(), .0.display())]
+    ProtectedCheckpointKey(PathBuf),
     #[error("the archive's stored state does not match its log: {0}; nothing was written (run `temoin verify` to locate the fault, then restore the archive from a backup)")]
     Inconsistent(String),
     #[error("an earlier write of this process failed, so nothing more is acknowledged; reopen the archive (the failed batch was not acknowledged)")]
@@ -463,7 +465,10 @@ impl Archive {
         }
         let checkpoint_key = if writer {
             let key_path = dir.join(CHECKPOINT_KEY_FILE);
-            let key = SecretKey::load(&key_path)?;
+            let key = SecretKey::load(&key_path).map_err(|e| match e {
+                KeyError::NeedsPassphrase { path } => ArchiveError::ProtectedCheckpointKey(path),
+                other => ArchiveError::Key(other),
+            })?;
             let vkey = key.vkey()?;
             if genesis.checkpoint_key.as_deref() != Some(vkey.as_str()) {
                 return Err(ArchiveError::WrongCheckpointKey {
