@@ -150,6 +150,20 @@ fuzz_target!(|data: &[u8]| {
     overwrite(private, data);
     overwrite(exposed, data);
     let pubfile = private;
+    // A passphrase-protected key file (an age file, FORMAT.md §7.1): its
+    // passphrase is asked for, whatever follows; exposed, it is refused.
+    if data.starts_with(temoin::keys::PROTECTED_MARK) {
+        assert!(matches!(
+            SecretKey::load(private),
+            Err(KeyError::NeedsPassphrase { .. })
+        ));
+        assert!(matches!(
+            SecretKey::load(exposed),
+            Err(KeyError::Exposed { .. })
+        ));
+        assert!(load_vkey_file(pubfile).is_err());
+        return;
+    }
     let Some(text) = text else {
         assert!(matches!(
             SecretKey::load(private),
@@ -171,16 +185,15 @@ fuzz_target!(|data: &[u8]| {
         }
         (Err(e), _) => panic!("a readable key file: {e}"),
     }
+    // A signing key or a reader's (age) key is secret, unless a demo key.
+    let secret = (is_secret_key_text(text) || text.contains("AGE-SECRET-KEY-")) && !is_demo(text);
     match SecretKey::load(exposed) {
         Err(KeyError::Exposed { mode, .. }) => {
             assert_eq!(mode, 0o644);
-            assert!(is_secret_key_text(text) && !is_demo(text));
+            assert!(secret);
         }
         other => {
-            assert!(
-                !is_secret_key_text(text) || is_demo(text),
-                "an exposed secret key was read"
-            );
+            assert!(!secret, "an exposed secret key was read");
             assert_eq!(other.is_ok(), SecretKey::parse_file(text).is_ok());
         }
     }
