@@ -370,7 +370,6 @@ fn key_line(text: &str) -> Result<&str, KeyError> {
     Ok(line)
 }
 
-/// A key file's text, wiped from memory when dropped.
 /// Gives the passphrase of a protected key file (a prompt, a file).
 pub type AskPassphrase<'a> = dyn FnMut(&Path) -> Result<SecretString, KeyError> + 'a;
 
@@ -486,6 +485,7 @@ pub fn read_secret_file(
     }
 }
 
+/// A key file's text, wiped from memory when dropped.
 fn read_key_file(path: &Path) -> Result<Zeroizing<String>, KeyError> {
     let bytes = read_key_bytes(path)?;
     if is_protected(&bytes) {
