@@ -19,18 +19,11 @@ pub const TRANSLATION: &str = "translation";
 pub const TEXT_LABELS: [&str; 2] = [TEXT, TRANSLATION];
 
 /// Why a part's content is not what its label declares, if it is not:
-/// a text part (`TEXT_LABELS`) must be UTF-8, a sealed part's companions
-/// must be what they say (`seal::companion_fault`).
+/// a text part (`TEXT_LABELS`) must be UTF-8, a companion must be what it
+/// says (`seal::companion_fault`). `partcheck` decides, for parts in memory
+/// and streamed alike.
 pub fn part_content_fault(label: &str, content: &[u8]) -> Option<String> {
-    if !TEXT_LABELS.contains(&label) {
-        return crate::seal::companion_fault(label, content);
-    }
-    std::str::from_utf8(content).err().map(|e| {
-        format!(
-            "part {label:?} is text and must be UTF-8, but its byte {} is not ({e})",
-            e.valid_up_to()
-        )
-    })
+    crate::partcheck::check(label, &[0; 32], content).fault
 }
 
 /// Label of the witness's identity: kept apart so it can be withheld from

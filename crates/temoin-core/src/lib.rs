@@ -8,6 +8,7 @@
 //! the archive's time format. docs/FORMAT.md specifies each.
 #![forbid(unsafe_code)]
 
+pub mod attach;
 pub mod bundle;
 pub mod checkpoint;
 pub mod compose;
@@ -20,6 +21,7 @@ pub mod json;
 pub mod keys;
 pub mod merkle;
 pub mod par;
+pub mod partcheck;
 pub mod projection;
 pub mod receipt;
 pub mod registry;
@@ -28,4 +30,5 @@ pub mod seal;
 pub mod signed_note;
 pub mod statement;
 pub mod time;
+pub mod tms;
 pub mod verdict;

@@ -30,6 +30,9 @@ pub enum Companion {
     Ciphertext,
     /// `L.to`: the readers' recipients.
     Readers,
+    /// `L.type`: the part's media type (an attachment, `attach`); not a
+    /// sealing companion: `L` need not be sealed.
+    MediaType,
 }
 
 /// A label's base and, for a companion, which one: `witness.age` is
@@ -39,6 +42,8 @@ pub fn split_label(label: &str) -> (&str, Option<Companion>) {
         (base, Some(Companion::Ciphertext))
     } else if let Some(base) = label.strip_suffix(READERS_SUFFIX) {
         (base, Some(Companion::Readers))
+    } else if let Some(base) = label.strip_suffix(crate::attach::MEDIA_TYPE_SUFFIX) {
+        (base, Some(Companion::MediaType))
     } else {
         (label, None)
     }
@@ -224,6 +229,8 @@ pub fn companion_fault(label: &str, content: &[u8]) -> Option<String> {
             .map(|e| format!("part {label:?} does not list the readers: {e}")),
         Companion::Ciphertext => ciphertext_fault(content)
             .map(|e| format!("part {label:?} is not an age file sealed to recipients: {e}")),
+        Companion::MediaType => crate::attach::media_type_fault(content)
+            .map(|e| format!("part {label:?} does not name a media type: {e}")),
     }
 }
 

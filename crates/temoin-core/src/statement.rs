@@ -147,12 +147,14 @@ pub enum BodyError {
     TooManyParts { count: usize },
     #[error("{count} refs, over the limit of {MAX_REFS}")]
     TooManyRefs { count: usize },
-    #[error("part label {label:?} is not 1-{MAX_LABEL_LEN} characters of a-z, 0-9, '-' or '_', optionally followed by .age or .to (a sealed part's companions)")]
+    #[error("part label {label:?} is not 1-{MAX_LABEL_LEN} characters of a-z, 0-9, '-' or '_', optionally followed by .age or .to (a sealed part's companions) or .type (its media type)")]
     BadLabel { label: String },
-    #[error("part {label:?} is a sealed part's companion, but {missing:?} is not committed (a sealed part L commits L, L.age and L.to)")]
+    #[error("part {label:?} is a companion, but {missing:?} is not committed (a sealed part L commits L, L.age and L.to; a media type L.type goes with L)")]
     LoneCompanion { label: String, missing: String },
-    #[error("the payload part cannot be sealed: authority and projections are computed from it")]
+    #[error("the payload part cannot be sealed nor have a media type: authority and projections are computed from it")]
     SealedPayload,
+    #[error("the payload part commits {length} bytes, over the limit of {limit}: the rules read it in memory")]
+    PayloadTooLarge { length: u64, limit: u64 },
     #[error("part label {label:?} appears twice")]
     DuplicateLabel { label: String },
     #[error("ref {hash} appears twice")]
@@ -206,6 +208,14 @@ impl StatementBody {
             }
         }
         self.check_companions()?;
+        if let Some(p) = self.part(crate::registry::PAYLOAD) {
+            if p.length > crate::attach::MAX_PAYLOAD_BYTES {
+                return Err(BodyError::PayloadTooLarge {
+                    length: p.length,
+                    limit: crate::attach::MAX_PAYLOAD_BYTES,
+                });
+            }
+        }
         for (i, r) in self.refs.iter().enumerate() {
             if self.refs[..i].contains(r) {
                 return Err(BodyError::DuplicateRef { hash: Digest(*r) });
@@ -214,23 +224,27 @@ impl StatementBody {
         Ok(())
     }
 
-    /// A sealed part `L` commits `L`, `L.age` and `L.to`, all three; the
-    /// payload is never sealed.
+    /// A sealed part `L` commits `L`, `L.age` and `L.to`, all three; a
+    /// media type `L.type` goes with `L`; the payload has no companion.
     fn check_companions(&self) -> Result<(), BodyError> {
-        use crate::seal::{ciphertext_label, readers_label, split_label};
+        use crate::seal::{ciphertext_label, readers_label, split_label, Companion};
         for p in &self.parts {
             let (base, companion) = split_label(&p.label);
-            if companion.is_none() {
+            let Some(companion) = companion else {
                 continue;
-            }
+            };
             if base == crate::registry::PAYLOAD {
                 return Err(BodyError::SealedPayload);
             }
-            for needed in [
-                base.to_string(),
-                ciphertext_label(base),
-                readers_label(base),
-            ] {
+            let needed = match companion {
+                Companion::MediaType => vec![base.to_string()],
+                Companion::Ciphertext | Companion::Readers => vec![
+                    base.to_string(),
+                    ciphertext_label(base),
+                    readers_label(base),
+                ],
+            };
+            for needed in needed {
                 if self.part(&needed).is_none() {
                     return Err(BodyError::LoneCompanion {
                         label: p.label.clone(),
