@@ -1,12 +1,14 @@
 //! Keys, archive creation, signing, ingest, the log and the audit.
 
+use super::attach::AttachArgs;
 use super::sealed::SealArgs;
 use super::secret::{self, load_signing_key};
-use super::{print_json, progress, read_file, table, write_file, ArchiveArg, CliError, CliResult};
+use super::{print_json, progress, read_file, table, ArchiveArg, CliError, CliResult};
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use temoin::archive::{Accepted, Archive, Config, Refusal};
+use temoin::attachment::Attachment;
 use temoin::audit;
 use temoin::compose::draft_from_json;
 use temoin::keys::SaveKey as _;
@@ -34,8 +36,9 @@ pub enum Command {
         /// The custodian's display name (default: the key's name).
         #[arg(long)]
         name: Option<String>,
-        /// Largest part accepted, in bytes.
-        #[arg(long, default_value_t = 16 * 1024 * 1024)]
+        /// Largest part accepted, in bytes (at most, and by default, 4 GiB
+        /// and 2 MiB: an attachment of 4 GiB, sealed).
+        #[arg(long, default_value_t = temoin::attach::MAX_PART_BYTES)]
         max_part_bytes: u64,
     },
     /// Sign a statement offline: no archive needed. Writes a .tms file.
@@ -53,6 +56,8 @@ pub enum Command {
         out: PathBuf,
         #[command(flatten)]
         seal: SealArgs,
+        #[command(flatten)]
+        attach: AttachArgs,
         /// The archive whose readers --to-readers names (or set TEMOIN_ARCHIVE).
         #[arg(long, env = "TEMOIN_ARCHIVE", value_name = "DIR")]
         archive: Option<PathBuf>,
@@ -88,6 +93,8 @@ pub enum Command {
         json: bool,
         #[command(flatten)]
         seal: SealArgs,
+        #[command(flatten)]
+        attach: AttachArgs,
     },
     /// List the log's entries.
     Log {
@@ -193,6 +200,12 @@ pub fn run(cmd: Command) -> CliResult {
             name,
             max_part_bytes,
         } => {
+            if max_part_bytes > temoin::attach::MAX_PART_BYTES {
+                return Err(CliError::usage(format!(
+                    "--max-part-bytes {max_part_bytes}: over the format's limit of {} bytes (docs/FORMAT.md §13)",
+                    temoin::attach::MAX_PART_BYTES
+                )));
+            }
             let key = load_signing_key(&custodian_key)?;
             let name = name.unwrap_or_else(|| key.name().to_string());
             let mut config = Config::new(&origin);
@@ -212,15 +225,13 @@ pub fn run(cmd: Command) -> CliResult {
             input,
             out,
             seal,
+            attach,
             archive,
         } => {
-            let file = sign_input(&key, &kind, &input, &seal, archive.as_deref())?;
-            write_file(&out, &file.to_bytes(), "statement file")?;
-            println!(
-                "signed {kind} statement {} -> {}",
-                file.statement.hash(),
-                out.display()
-            );
+            let (draft, key, attachments) =
+                sign_input(&key, &kind, &input, &seal, &attach, archive.as_deref())?;
+            let hash = temoin::attachment::sign_to_file(draft, &attachments, &key, &out)?;
+            println!("signed {kind} statement {hash} -> {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
         Command::Ingest {
@@ -245,10 +256,30 @@ pub fn run(cmd: Command) -> CliResult {
             input,
             json,
             seal,
+            attach,
         } => {
-            let file = sign_input(&key, &kind, &input, &seal, Some(&archive.archive))?;
-            let mut a = Archive::open(&archive.archive)?;
-            let out = a.ingest(&file)?;
+            let dir = &archive.archive;
+            let (draft, key, attachments) =
+                sign_input(&key, &kind, &input, &seal, &attach, Some(dir))?;
+            let mut a = Archive::open(dir)?;
+            let out = if attachments.is_empty() {
+                a.ingest(&draft.sign(&key)?)?
+            } else {
+                // Signed to a file (attachments stream), ingested from it,
+                // removed whatever happens.
+                let tms = tempfile::Builder::new()
+                    .prefix(".temoin-submit-")
+                    .suffix(".tms")
+                    .tempfile_in(dir)
+                    .map_err(|e| {
+                        CliError::failed(format!("cannot write in {}: {e}", dir.display()))
+                    })?;
+                temoin::attachment::sign_to_file(draft, &attachments, &key, tms.path())?;
+                let f = std::fs::File::open(tms.path()).map_err(|e| {
+                    CliError::failed(format!("cannot read {}: {e}", tms.path().display()))
+                })?;
+                a.ingest_stream(std::io::BufReader::new(f))?
+            };
             report_outcomes(&[(input, out)], json)
         }
         Command::Log { archive, json } => log(&archive.archive, json),
@@ -271,20 +302,25 @@ fn parse_kind(kind: &str) -> Result<Kind, CliError> {
     })
 }
 
+/// The draft `input` describes, its sealed parts sealed, the author's key,
+/// and the attachments to stream in at signing.
 fn sign_input(
     key: &Path,
     kind: &str,
     input: &Path,
     seal: &SealArgs,
+    attach: &AttachArgs,
     archive: Option<&Path>,
-) -> Result<StatementFile, CliError> {
+) -> Result<(Draft, SecretKey, Vec<Attachment>), CliError> {
     let kind = parse_kind(kind)?;
+    let attached = attach.labels()?;
     let key = load_signing_key(key)?;
     let json = zeroize::Zeroizing::new(read_file(input, "input")?);
     let draft = draft_from_json(kind, &json)
         .map_err(|e| CliError::usage(format!("{}: {e}", input.display())))?;
-    let draft = super::sealed::apply(draft, seal, archive)?;
-    Ok(draft.sign(&key)?)
+    let (draft, readers, sealed) = super::sealed::apply(draft, seal, archive, &attached)?;
+    let attachments = attach.attachments(&sealed, &readers)?;
+    Ok((draft, key, attachments))
 }
 
 fn describe(a: &Accepted) -> String {
@@ -357,6 +393,52 @@ fn read_batch(chunk: &[PathBuf]) -> Result<ReadBatch, CliError> {
     Ok((decoded, outcomes))
 }
 
+/// Statement files larger than this stream in alone (attachments) rather
+/// than being read whole into a batch.
+const STREAM_OVER: u64 = 4 << 20;
+/// At most this many bytes of statement files are read into one batch.
+const BATCH_BYTES: u64 = 32 << 20;
+
+/// Runs of files, in the order given: `Ok(run)` of files read whole and
+/// ingested in batches, `Err(file)` of one file streamed in alone.
+fn runs(files: &[PathBuf]) -> Vec<Result<&[PathBuf], &PathBuf>> {
+    let size = |f: &PathBuf| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, f) in files.iter().enumerate() {
+        if size(f) > STREAM_OVER {
+            if start < i {
+                out.push(Ok(&files[start..i]));
+            }
+            out.push(Err(f));
+            start = i + 1;
+        }
+    }
+    if start < files.len() {
+        out.push(Ok(&files[start..]));
+    }
+    out
+}
+
+/// Chunks of at most `batch_size` files and `BATCH_BYTES` bytes (and at
+/// least one file).
+fn batches(files: &[PathBuf], batch_size: usize) -> Vec<&[PathBuf]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0u64);
+    for (i, f) in files.iter().enumerate() {
+        let len = std::fs::metadata(f).map(|m| m.len()).unwrap_or(0);
+        if i > start && (i - start >= batch_size || bytes + len > BATCH_BYTES) {
+            out.push(&files[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += len;
+    }
+    if start < files.len() {
+        out.push(&files[start..]);
+    }
+    out
+}
+
 fn ingest(
     dir: &Path,
     files: &[PathBuf],
@@ -369,22 +451,10 @@ fn ingest(
     let bar = progress(files.len() as u64, "ingest", quiet || json);
     let mut all = Vec::with_capacity(files.len());
     let mut any_refused = false;
-    let batches = files.chunks(batch_size).map(|chunk| {
-        let (decoded, slots) = read_batch(chunk)?;
-        Ok((slots, decoded))
-    });
-    temoin::bulk::ingest_pipelined(&mut archive, batches, |archive, batch| {
-        let n = batch.tag.len() as u64;
-        let mut results = batch.outcomes.into_iter();
-        let done: Vec<(PathBuf, Result<Accepted, Refusal>)> = batch
-            .tag
-            .into_iter()
-            .filter_map(|(f, o)| match o {
-                Some(r) => Some((f, r)),
-                None => results.next().map(|r| (f, r)),
-            })
-            .collect();
-        // The batch is durable now: acknowledge it before the next.
+    // Each batch is durable once ingested: acknowledge it before the next.
+    let mut acknowledge = |archive: &Archive,
+                           done: Vec<(PathBuf, Result<Accepted, Refusal>)>|
+     -> Result<(), CliError> {
         if let Some(rd) = receipt_dir {
             let accepted = done.iter().filter_map(|(_, r)| r.as_ref().ok());
             super::evidence::save_receipts(archive, rd, accepted)?;
@@ -395,10 +465,41 @@ fn ingest(
             });
         }
         any_refused |= done.iter().any(|(_, r)| r.is_err());
-        bar.inc(n);
+        bar.inc(done.len() as u64);
         all.extend(done);
-        Ok::<(), CliError>(())
-    })?;
+        Ok(())
+    };
+    for run in runs(files) {
+        let run = match run {
+            Err(f) => {
+                let file = std::fs::File::open(f).map_err(|e| {
+                    CliError::usage(format!("cannot read statement file {}: {e}", f.display()))
+                })?;
+                let out = archive
+                    .ingest_stream(std::io::BufReader::with_capacity(64 << 10, file))
+                    .map_err(|e| CliError::from(e).in_file(f))?;
+                acknowledge(&archive, vec![(f.clone(), out)])?;
+                continue;
+            }
+            Ok(run) => run,
+        };
+        let chunks = batches(run, batch_size).into_iter().map(|chunk| {
+            let (decoded, slots) = read_batch(chunk)?;
+            Ok((slots, decoded))
+        });
+        temoin::bulk::ingest_pipelined(&mut archive, chunks, |archive, batch| {
+            let mut results = batch.outcomes.into_iter();
+            let done: Vec<(PathBuf, Result<Accepted, Refusal>)> = batch
+                .tag
+                .into_iter()
+                .filter_map(|(f, o)| match o {
+                    Some(r) => Some((f, r)),
+                    None => results.next().map(|r| (f, r)),
+                })
+                .collect();
+            acknowledge(archive, done)
+        })?;
+    }
     bar.finish_and_clear();
     if json {
         report_outcomes(&all, true)?;

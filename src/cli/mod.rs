@@ -2,6 +2,7 @@
 //! clap subcommands and runs them through the library; nothing here decides
 //! anything about the archive.
 
+pub mod attach;
 pub mod bench;
 pub mod core;
 pub mod domain;
@@ -31,6 +32,13 @@ impl CliError {
         CliError {
             code: 1,
             message: message.into(),
+        }
+    }
+    /// The same error, saying which input file it is about.
+    pub fn in_file(self, path: &std::path::Path) -> CliError {
+        CliError {
+            code: self.code,
+            message: format!("{}: {}", path.display(), self.message),
         }
     }
     /// Exit 2: the command was given something unusable.
@@ -64,6 +72,18 @@ impl From<temoin::ArchiveError> for CliError {
             | E::BadOrigin(_)
             | E::Key(_)
             | E::ProtectedCheckpointKey(_) => CliError::usage(e.to_string()),
+            _ => CliError::failed(e.to_string()),
+        }
+    }
+}
+
+impl From<temoin::attachment::AttachError> for CliError {
+    fn from(e: temoin::attachment::AttachError) -> CliError {
+        use temoin::attachment::AttachError as E;
+        match e {
+            E::Label { .. } | E::TooLarge { .. } | E::Read { .. } | E::Body(_) => {
+                CliError::usage(e.to_string())
+            }
             _ => CliError::failed(e.to_string()),
         }
     }

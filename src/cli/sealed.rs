@@ -11,8 +11,10 @@ use std::process::ExitCode;
 use temoin::archive::Archive;
 use temoin::bundle::Bundle;
 use temoin::domain::WITNESS;
+use temoin::durable::WriteError;
 use temoin::entry::Entry;
 use temoin::hash::Digest;
+use temoin::partcheck::check_reader;
 use temoin::rules::Index as _;
 use temoin::seal::{self, Recipient};
 use temoin::statement::{Draft, StatementBody};
@@ -102,8 +104,15 @@ pub fn readers(args: &SealArgs, archive: Option<&Path>) -> Result<Vec<Recipient>
 }
 
 /// Seal the parts `args` names (and the witness part, when there are
-/// readers) before signing.
-pub fn apply(mut draft: Draft, args: &SealArgs, archive: Option<&Path>) -> Result<Draft, CliError> {
+/// readers) before signing. Attachments (`attached`, their labels) are
+/// sealed as they stream into the statement file: the readers to seal
+/// them to are returned, with the attachments' labels to seal.
+pub fn apply(
+    mut draft: Draft,
+    args: &SealArgs,
+    archive: Option<&Path>,
+    attached: &[String],
+) -> Result<(Draft, Vec<Recipient>, Vec<String>), CliError> {
     let readers = readers(args, archive)?;
     if readers.is_empty() {
         if let Some(l) = args.seal.first() {
@@ -111,7 +120,7 @@ pub fn apply(mut draft: Draft, args: &SealArgs, archive: Option<&Path>) -> Resul
                 "--seal {l}: to whom? Give --to RECIPIENT (or a reader's .pub file) or --to-readers"
             )));
         }
-        return Ok(draft);
+        return Ok((draft, readers, Vec::new()));
     }
     let mut labels: Vec<String> = args.seal.clone();
     if draft.parts.iter().any(|p| p.label == WITNESS) && !labels.iter().any(|l| l == WITNESS) {
@@ -122,12 +131,17 @@ pub fn apply(mut draft: Draft, args: &SealArgs, archive: Option<&Path>) -> Resul
             "readers were given but there is nothing to seal: this statement has no witness part; name a part with --seal LABEL",
         ));
     }
+    let mut sealed_attachments = Vec::new();
     for l in &labels {
+        if attached.contains(l) {
+            sealed_attachments.push(l.clone());
+            continue;
+        }
         draft = draft
             .seal(l, &readers)
             .map_err(|e| CliError::usage(format!("--seal {l}: {e}")))?;
     }
-    Ok(draft)
+    Ok((draft, readers, sealed_attachments))
 }
 
 #[derive(Subcommand)]
@@ -213,26 +227,51 @@ pub fn run(cmd: Command) -> CliResult {
                     "part {label:?} is sealed: the archive holds only its ciphertext; a reader opens it with `temoin unseal --identity KEY --statement {hash} --label {label}`"
                 )));
             }
-            let (salt, content) = a.store().part(seq, &Digest(c.digest))?.ok_or_else(|| {
-                CliError::failed(format!(
-                    "part {label:?} of statement {} is not in the archive (it was redacted; `temoin verify` says by which order)",
-                    hash.short()
-                ))
-            })?;
-            if content.len() as u64 != c.length
-                || temoin::hash::part_digest(&salt, &content).0 != c.digest
-            {
-                return Err(CliError::failed(format!(
-                    "part {label:?} of entry {seq} does not match the author's signed commitment: the archive is damaged; nothing was written (run `temoin verify`)"
-                )));
-            }
-            temoin::durable::write_atomic(&out, &content, 0o600).map_err(|e| {
-                CliError::failed(format!("cannot write {}: {}", out.display(), e.source))
-            })?;
+            let (salt, reader) = a
+                .store()
+                .part_reader(seq, &Digest(c.digest))?
+                .ok_or_else(|| {
+                    CliError::failed(format!(
+                        "part {label:?} of statement {} is not in the archive (it was redacted; `temoin verify` says by which order)",
+                        hash.short()
+                    ))
+                })?;
+            // Streamed to a temporary file beside `out`, checked as it goes,
+            // renamed into place only if it matches.
+            let written = temoin::durable::write_atomic_with(&out, 0o600, |f| {
+                let mut w = std::io::BufWriter::new(f);
+                let checked = check_reader(&label, &salt, reader, |b| w.write_all(b))?;
+                w.flush()?;
+                if checked.matches(c) {
+                    Ok(())
+                } else {
+                    Err(GetError::Mismatch)
+                }
+            });
+            let length = match written {
+                Ok(()) => c.length,
+                Err(WriteError::Content(GetError::Mismatch)) => {
+                    return Err(CliError::failed(format!(
+                        "part {label:?} of entry {seq} does not match the author's signed commitment: the archive is damaged; nothing was written (run `temoin verify`)"
+                    )))
+                }
+                Err(WriteError::Content(GetError::Io(e))) => {
+                    return Err(CliError::failed(format!(
+                        "cannot copy part {label:?} to {}: {e}; nothing was written",
+                        out.display()
+                    )))
+                }
+                Err(WriteError::Sync(e)) => {
+                    return Err(CliError::failed(format!(
+                        "cannot write {}: {}",
+                        out.display(),
+                        e.source
+                    )))
+                }
+            };
             println!(
-                "part {label:?} of statement {} (entry {seq}): {} bytes, matching the signed digest {} -> {}",
+                "part {label:?} of statement {} (entry {seq}): {length} bytes, matching the signed digest {} -> {}",
                 hash.short(),
-                content.len(),
                 Digest(c.digest).short(),
                 out.display()
             );
@@ -250,7 +289,9 @@ pub fn run(cmd: Command) -> CliResult {
             let id = load_reader_identity(&identity)?;
             let (body, salt, ciphertext) = match (&bundle, &archive) {
                 (Some(b), _) => sealed_from_bundle(b, &hash, &label)?,
-                (None, Some(dir)) => sealed_from_archive(dir, &hash, &label)?,
+                (None, Some(dir)) => {
+                    return unseal_from_archive(dir, &hash, &label, &id, out.as_deref())
+                }
                 (None, None) => {
                     return Err(CliError::usage(
                         "unseal reads a statement from an archive (--archive DIR) or a bundle (BUNDLE.json): give one",
@@ -271,16 +312,7 @@ pub fn run(cmd: Command) -> CliResult {
                         path.display()
                     );
                 }
-                None => {
-                    let mut o = std::io::stdout().lock();
-                    o.write_all(&part.content)
-                        .and_then(|_| o.flush())
-                        .map_err(|e| CliError::failed(format!("cannot print: {e}")))?;
-                    eprintln!(
-                        "\ntemoin: part {label:?} of statement {} unsealed; it matches the author's signed commitment",
-                        hash.short()
-                    );
-                }
+                None => return print_unsealed(&part.content, &label, &hash),
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -316,17 +348,111 @@ fn statement_body(dir: &Path, hash: &Digest) -> Result<(Archive, u64, StatementB
     Ok((a, info.seq, body))
 }
 
-fn sealed_from_archive(dir: &Path, hash: &Digest, label: &str) -> Result<SealedRead, CliError> {
+/// What `part get` can fail on while it copies.
+enum GetError {
+    Mismatch,
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for GetError {
+    fn from(e: std::io::Error) -> GetError {
+        GetError::Io(e)
+    }
+}
+
+/// The largest sealed part `unseal` prints: beyond it, a part is written
+/// with --out (it is checked whole before anything is printed, so it is
+/// held in memory).
+const MAX_PRINTED: u64 = 16 << 20;
+
+/// `unseal --archive`: the ciphertext streams from the parts file twice,
+/// once to check it is the one the author committed, once through age;
+/// the plaintext is checked against the author's commitment before it is
+/// printed, or before the file that holds it is renamed into place.
+fn unseal_from_archive(
+    dir: &Path,
+    hash: &Digest,
+    label: &str,
+    id: &seal::ReaderIdentity,
+    out: Option<&Path>,
+) -> CliResult {
     let (a, seq, body) = statement_body(dir, hash)?;
-    let c = body
-        .part(&seal::ciphertext_label(label))
-        .ok_or_else(|| not_sealed(label))?;
-    let (salt, content) = a.store().part(seq, &Digest(c.digest))?.ok_or_else(|| {
+    let age_label = seal::ciphertext_label(label);
+    let (Some(plain), Some(sealed)) = (body.part(label), body.part(&age_label)) else {
+        return Err(not_sealed(label));
+    };
+    let redacted = || {
         CliError::failed(format!(
             "the ciphertext of part {label:?} is not in the archive (it was redacted)"
         ))
-    })?;
-    Ok((body, salt, content))
+    };
+    let (salt, reader) = a
+        .store()
+        .part_reader(seq, &Digest(sealed.digest))?
+        .ok_or_else(redacted)?;
+    let checked = check_reader(&age_label, &salt, reader, |_| Ok(()))
+        .map_err(|e| CliError::failed(format!("cannot read the parts file: {e}")))?;
+    if !checked.matches(sealed) {
+        return Err(CliError::failed(format!(
+            "cannot unseal part {label:?}: the ciphertext is not the one the author committed: the archive is damaged (run `temoin verify`)"
+        )));
+    }
+    let (_, reader) = a
+        .store()
+        .part_reader(seq, &Digest(sealed.digest))?
+        .ok_or_else(redacted)?;
+    let reader = std::io::BufReader::with_capacity(64 << 10, reader);
+    let unseal_err =
+        |e: seal::UnsealError| CliError::failed(format!("cannot unseal part {label:?}: {e}"));
+    match out {
+        None if plain.length > MAX_PRINTED => Err(CliError::usage(format!(
+            "part {label:?} is {} bytes: write it to a file with --out FILE",
+            plain.length
+        ))),
+        None => {
+            let mut content = zeroize::Zeroizing::new(Vec::new());
+            seal::unseal_to(reader, id, plain, &mut *content).map_err(unseal_err)?;
+            print_unsealed(&content, label, hash)
+        }
+        Some(path) => {
+            let written = temoin::durable::write_atomic_with(path, 0o600, |f| {
+                let mut w = std::io::BufWriter::new(f);
+                seal::unseal_to(reader, id, plain, &mut w)?;
+                w.flush()
+                    .map_err(|e| seal::UnsealError::Output(e.to_string()))
+            });
+            match written {
+                Ok(()) => {}
+                Err(WriteError::Content(e)) => return Err(unseal_err(e)),
+                Err(WriteError::Sync(e)) => {
+                    return Err(CliError::failed(format!(
+                        "cannot write {}: {}",
+                        path.display(),
+                        e.source
+                    )))
+                }
+            }
+            eprintln!(
+                "part {label:?} of statement {} unsealed, matches the author's commitment: {} bytes written to {}",
+                hash.short(),
+                plain.length,
+                path.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn print_unsealed(content: &[u8], label: &str, hash: &Digest) -> CliResult {
+    let mut o = std::io::stdout().lock();
+    o.write_all(content)
+        .and_then(|_| o.flush())
+        .map_err(|e| CliError::failed(format!("cannot print: {e}")))?;
+    eprintln!(
+        "\ntemoin: part {label:?} of statement {} unsealed; it matches the author's signed commitment",
+        hash.short()
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 fn sealed_from_bundle(path: &Path, hash: &Digest, label: &str) -> Result<SealedRead, CliError> {

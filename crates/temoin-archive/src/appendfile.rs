@@ -133,10 +133,31 @@ impl AppendFile {
 
     /// Write `bytes` at `offset` and sync the file's data.
     pub fn write_at(&self, bytes: &[u8], offset: u64) -> Result<(), AppendFileError> {
+        self.write_unsynced_at(bytes, offset)?;
+        self.sync()
+    }
+
+    /// Write `bytes` at `offset`, not synced yet: a part streamed in
+    /// chunks is synced once, whole (`sync`), before sled records it.
+    pub fn write_unsynced_at(&self, bytes: &[u8], offset: u64) -> Result<(), AppendFileError> {
         let file = self.writable()?;
-        file.write_all_at(bytes, offset)
-            .and_then(|()| file.sync_data())
-            .map_err(|e| self.io(e))
+        file.write_all_at(bytes, offset).map_err(|e| self.io(e))
+    }
+
+    pub fn sync(&self) -> Result<(), AppendFileError> {
+        self.writable()?.sync_data().map_err(|e| self.io(e))
+    }
+
+    /// Cut the file back to `end`, the committed length, after a write
+    /// that will not be committed (a refused statement's streamed parts).
+    pub fn cut_to(&self, end: u64) -> Result<(), AppendFileError> {
+        let file = self.writable()?;
+        if file.metadata().map_err(|e| self.io(e))?.len() > end {
+            file.set_len(end)
+                .and_then(|()| file.sync_data())
+                .map_err(|e| self.io(e))?;
+        }
+        Ok(())
     }
 }
 

@@ -23,6 +23,8 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
+mod stream;
+
 /// File name of the archive's checkpoint signing key inside the archive dir.
 pub const CHECKPOINT_KEY_FILE: &str = "checkpoint.key";
 const LOCK_FILE: &str = "temoin.lock";
@@ -42,7 +44,7 @@ impl Config {
     pub fn new(origin: &str) -> Config {
         Config {
             origin: origin.to_string(),
-            max_part_bytes: 16 * 1024 * 1024,
+            max_part_bytes: crate::attach::MAX_PART_BYTES,
             max_future_ms: 24 * 3600 * 1000,
         }
     }
@@ -92,6 +94,8 @@ pub enum ArchiveError {
     AlreadyExists(PathBuf),
     #[error("archive {0} was opened for reading only; writing needs Archive::open, with the archive's checkpoint.key")]
     ReadOnly(PathBuf),
+    #[error("cannot read the statement file: {0}")]
+    Input(#[source] std::io::Error),
     #[error("cannot access {path}: {source}")]
     Io {
         path: PathBuf,
@@ -806,7 +810,17 @@ impl Archive {
         };
         let mut size = self.head.size;
         let mut tree_nodes = Vec::with_capacity(pending.len() * 2 + 64);
-        let parts_end = self.store.parts_end()?;
+        let committed_end = self.store.parts_end()?;
+        // Parts a streamed ingest wrote lie from the committed end on; the
+        // batch's other parts go after them.
+        let parts_end = pending
+            .iter()
+            .flat_map(|p| &p.parts)
+            .filter_map(|(_, b)| match b {
+                StoredBytes::Written(loc) => Some(loc.offset + loc.len),
+                StoredBytes::Bytes(_) => None,
+            })
+            .fold(committed_end, u64::max);
         let mut parts_buf: Vec<u8> = Vec::new();
         // The `P` rows this batch writes or changes, by seq (a redaction
         // may target a part of this batch or of the log).
@@ -827,11 +841,17 @@ impl Archive {
                 if row.iter().any(|(e, _)| *e == d.0) {
                     continue;
                 }
-                let loc = store::PartLoc {
-                    offset: parts_end + parts_buf.len() as u64,
-                    len: v.len() as u64,
+                let loc = match v {
+                    StoredBytes::Bytes(v) => {
+                        let loc = store::PartLoc {
+                            offset: parts_end + parts_buf.len() as u64,
+                            len: v.len() as u64,
+                        };
+                        parts_buf.extend_from_slice(v);
+                        loc
+                    }
+                    StoredBytes::Written(loc) => *loc,
                 };
-                parts_buf.extend_from_slice(v);
                 row.push((d.0, loc));
             }
             if !row.is_empty() {
@@ -897,13 +917,17 @@ impl Archive {
         // off at the next open), never less (docs/FORMAT.md §8.1, §8.2).
         // Each is written and synced on its own thread: the two syncs
         // overlap instead of adding up.
-        if !parts_buf.is_empty() {
+        if !parts_buf.is_empty() || parts_end != committed_end {
             batch.parts_end(parts_end + parts_buf.len() as u64);
         }
         let (store_ref, size) = (&self.store, self.head.size);
         let (parts_done, tree_done) = std::thread::scope(|s| {
             let parts = s.spawn(|| {
                 if parts_buf.is_empty() {
+                    // Streamed parts are written, not yet synced.
+                    if parts_end != committed_end {
+                        return store_ref.parts_file().sync().map_err(StoreError::from);
+                    }
                     return Ok(());
                 }
                 store_ref
@@ -966,8 +990,15 @@ impl Archive {
     }
 }
 
-/// Parts to write to the parts file: digest, then salt ‖ content.
-type PartsToStore = Vec<(Digest, Vec<u8>)>;
+/// Parts to store, by digest: their bytes (salt ‖ content), or where a
+/// streamed ingest already wrote them (`stream`).
+type PartsToStore = Vec<(Digest, StoredBytes)>;
+
+enum StoredBytes {
+    Bytes(Vec<u8>),
+    /// Written at this location, past the committed end, not yet synced.
+    Written(store::PartLoc),
+}
 
 /// Checks statement files on their own, on all cores: see
 /// [`Archive::prechecker`].
@@ -1093,20 +1124,21 @@ fn check_parts(
                 what: "its length differs from the committed length",
             });
         }
-        let d = part.digest();
+        let checked = crate::partcheck::check(&c.label, &part.salt, &part.content);
+        let d = checked.digest;
         if d.0 != c.digest {
             return Err(Refusal::PartMismatch {
                 label: c.label.clone(),
                 what: "its salted digest differs from the committed digest",
             });
         }
-        if let Some(reason) = crate::domain::part_content_fault(&c.label, &part.content) {
+        if let Some(reason) = checked.fault {
             return Err(Refusal::PartContent { reason });
         }
         let mut v = Vec::with_capacity(32 + part.content.len());
         v.extend_from_slice(&part.salt);
         v.extend_from_slice(&part.content);
-        out.push((d, v));
+        out.push((d, StoredBytes::Bytes(v)));
     }
     Ok(out)
 }

@@ -270,8 +270,12 @@ fn read_tree(store: &Store, unit: &mut [Prepared]) {
 }
 
 /// The largest run of the parts file read at once for a unit; beyond it
-/// (huge parts, or forged locations) the parts are read one by one.
-const MAX_PARTS_RUN: u64 = 64 << 20;
+/// (attachments, or forged locations) the parts are read one by one, and
+/// those over `STREAM_OVER` streamed: the audit's memory stays bounded
+/// whatever the parts' sizes.
+const MAX_PARTS_RUN: u64 = 16 << 20;
+/// Parts longer than this are checked as they stream from the parts file.
+const STREAM_OVER: u64 = 1 << 20;
 
 /// A unit's committed parts (each decoded entry's, in body order), read
 /// and hashed ahead into `Prepared::parts`.
@@ -304,12 +308,41 @@ fn read_parts(store: &Store, unit: &mut [Prepared]) {
             .iter()
             .map(|c| {
                 let digest = Digest(c.digest);
+                let large = store
+                    .part_loc(p.seq_key, &digest)?
+                    .is_some_and(|loc| loc.len > STREAM_OVER + 32);
+                if large {
+                    return part_streamed(store, p.seq_key, c);
+                }
                 Ok(store
                     .part(p.seq_key, &digest)?
                     .map(|(salt, content)| part_read(kind, c, &salt, &content)))
             })
             .collect();
     }
+}
+
+/// A large part (an attachment) checked as it streams from the parts
+/// file. Its label's content rule is decided on the stream as on a part in
+/// memory (`partcheck`); a payload or readers list this large cannot match
+/// its commitment (§3.3, §3.8), so there is nothing to keep.
+fn part_streamed(store: &Store, seq: u64, c: &crate::statement::PartCommitment) -> PartReadResult {
+    let Some((salt, reader)) = store.part_reader(seq, &Digest(c.digest))? else {
+        return Ok(None);
+    };
+    let checked =
+        crate::partcheck::check_reader(&c.label, &salt, reader, |_| Ok(())).map_err(|e| {
+            StoreError::File(crate::appendfile::AppendFileError::Io {
+                path: "parts".into(),
+                source: e,
+            })
+        })?;
+    Ok(Some(PartRead {
+        matches: checked.matches(c),
+        not_text: checked.fault,
+        payload: None,
+        readers: None,
+    }))
 }
 
 /// A present part checked against its commitment `c` (of a statement of
@@ -320,8 +353,8 @@ fn part_read(
     salt: &[u8; 32],
     content: &[u8],
 ) -> PartRead {
-    let matches = content.len() as u64 == c.length
-        && crate::hash::part_digest(salt, content) == Digest(c.digest);
+    let checked = crate::partcheck::check(&c.label, salt, content);
+    let matches = checked.matches(c);
     // The payload the rules will be given, parsed here as `rules::check`
     // would (registry payloads are parsed by the registry, there). A part
     // that does not match is a fault before the rules: not parsed.
@@ -330,7 +363,7 @@ fn part_read(
             (matches && !kind.is_registry()).then(|| crate::domain::Payload::parse(kind, content));
         (content.to_vec(), parsed)
     });
-    let not_text = crate::domain::part_content_fault(&c.label, content);
+    let not_text = checked.fault;
     let readers = match crate::seal::split_label(&c.label) {
         (_, Some(crate::seal::Companion::Readers)) if not_text.is_none() => {
             crate::seal::parse_readers(content)

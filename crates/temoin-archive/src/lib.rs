@@ -23,6 +23,8 @@
 
 pub mod appendfile;
 pub mod archive;
+pub use temoin_core::attach;
+pub mod attachment;
 pub mod audit;
 pub mod bundle;
 pub use temoin_core::checkpoint;
@@ -40,6 +42,7 @@ pub use temoin_core::json;
 pub mod keys;
 pub use temoin_core::merkle;
 pub use temoin_core::par;
+pub use temoin_core::partcheck;
 pub use temoin_core::signed_note;
 pub mod projection;
 pub use temoin_core::receipt;
@@ -50,6 +53,7 @@ pub mod seen;
 pub use temoin_core::statement;
 pub mod store;
 pub use temoin_core::time;
+pub use temoin_core::tms;
 pub mod treefile;
 pub use temoin_core::verdict;
 

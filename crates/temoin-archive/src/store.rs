@@ -49,10 +49,48 @@ pub struct PartLoc {
 
 impl PartLoc {
     /// Whether `len` is a length a stored part can have: its 32-byte salt
-    /// and at most a statement file's worth of content. Readers refuse any
-    /// other (a damaged row) rather than allocate it.
+    /// and at most the largest part (docs/FORMAT.md §13). Readers refuse
+    /// any other (a damaged row) rather than read it.
     pub fn len_in_range(&self) -> bool {
-        (32..=crate::statement::MAX_STATEMENT_FILE_BYTES as u64 + 32).contains(&self.len)
+        (32..=crate::attach::MAX_PART_BYTES + 32).contains(&self.len)
+    }
+}
+
+/// A stored part's content, read from the parts file as a stream
+/// (`Store::part_reader`). The file ending early is an error, not an end.
+pub struct PartReader<'a> {
+    file: &'a AppendFile,
+    at: u64,
+    end: u64,
+}
+
+impl PartReader<'_> {
+    /// Bytes not read yet.
+    pub fn remaining(&self) -> u64 {
+        self.end - self.at
+    }
+}
+
+impl std::io::Read for PartReader<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let want = buf
+            .len()
+            .min(usize::try_from(self.end - self.at).unwrap_or(usize::MAX));
+        if want == 0 {
+            return Ok(0);
+        }
+        let n = self
+            .file
+            .read_upto(&mut buf[..want], self.at)
+            .map_err(std::io::Error::other)?;
+        if n == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::UnexpectedEof,
+                "the parts file ends inside the part",
+            ));
+        }
+        self.at += n as u64;
+        Ok(n)
     }
 }
 
@@ -491,8 +529,50 @@ impl Store {
         Ok(self.parts.read_upto(buf, offset)?)
     }
 
+    /// The salt of the part with `digest` of entry `seq` and a reader of
+    /// its content, streamed from the parts file (a part of any size, in
+    /// bounded memory); `None` if absent, as for [`Store::part`].
+    pub fn part_reader(
+        &self,
+        seq: u64,
+        digest: &Digest,
+    ) -> Result<Option<([u8; 32], PartReader<'_>)>, StoreError> {
+        let Some(loc) = self.part_loc(seq, digest)? else {
+            return Ok(None);
+        };
+        self.check_loc(seq, digest, &loc)?;
+        let mut salt = [0u8; 32];
+        let mut last = [0u8; 1];
+        // Absent unless the file reaches the part's last byte.
+        if !self.parts.read_at(&mut salt, loc.offset)?
+            || !self.parts.read_at(&mut last, loc.offset + loc.len - 1)?
+        {
+            return Ok(None);
+        }
+        Ok(Some((
+            salt,
+            PartReader {
+                file: &self.parts,
+                at: loc.offset + 32,
+                end: loc.offset + loc.len,
+            },
+        )))
+    }
+
+    fn check_loc(&self, seq: u64, digest: &Digest, loc: &PartLoc) -> Result<(), StoreError> {
+        if loc.len_in_range() {
+            return Ok(());
+        }
+        Err(StoreError::Corrupt(Damage::BadPartRow {
+            seq,
+            detail: format!("part {digest}: stored length {} is out of range", loc.len),
+        }))
+    }
+
     /// `(salt, content)` of the part with `digest` of entry `seq`, `None`
     /// if absent (never stored, redacted, or past the parts file's end).
+    /// Read whole: for parts known to be small (use `part_reader` for an
+    /// attachment).
     pub fn part(&self, seq: u64, digest: &Digest) -> Result<Option<StoredPart>, StoreError> {
         let Some(loc) = self.part_loc(seq, digest)? else {
             return Ok(None);

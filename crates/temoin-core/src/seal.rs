@@ -14,7 +14,7 @@ use crate::statement::{Part, PartCommitment, StatementBody};
 use std::fmt;
 use std::io::{Read, Write};
 use std::str::FromStr;
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 /// Suffix of the ciphertext companion of a sealed part.
 pub const CIPHERTEXT_SUFFIX: &str = ".age";
@@ -277,35 +277,64 @@ pub fn unseal(
     identity: &ReaderIdentity,
     commitment: &PartCommitment,
 ) -> Result<Part, UnsealError> {
+    let mut content = Zeroizing::new(Vec::new());
+    let salt = unseal_to(ciphertext, identity, commitment, &mut *content)?;
+    Ok(Part {
+        label: commitment.label.clone(),
+        salt,
+        content: std::mem::take(&mut *content),
+    })
+}
+
+/// [`unseal`] as a stream, for a sealed attachment of any size: the
+/// plaintext content goes to `out` as it is decrypted, and is checked
+/// against `commitment` once it has all gone by. On an error, what was
+/// written to `out` is not the part: the caller discards it. The salt.
+pub fn unseal_to(
+    ciphertext: impl std::io::BufRead,
+    identity: &ReaderIdentity,
+    commitment: &PartCommitment,
+    out: &mut impl Write,
+) -> Result<[u8; 32], UnsealError> {
     let mut reader = unseal_reader(ciphertext, identity)?;
     let mut salt = [0u8; 32];
     reader
         .read_exact(&mut salt)
         .map_err(|e| UnsealError::Damaged(e.to_string()))?;
-    // Never read more than the commitment allows: a hostile ciphertext
-    // cannot make us allocate beyond it.
-    let mut content = Vec::new();
-    (&mut reader)
-        .take(commitment.length.saturating_add(1))
-        .read_to_end(&mut content)
-        .map_err(|e| UnsealError::Damaged(e.to_string()))?;
-    if content.len() as u64 != commitment.length {
-        content.zeroize();
+    let mut check = crate::partcheck::PartCheck::new(&commitment.label, &salt);
+    let mut buf = Zeroizing::new(vec![0u8; crate::partcheck::CHUNK]);
+    let mut total = 0u64;
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(UnsealError::Damaged(e.to_string())),
+        };
+        total += n as u64;
+        // Never more than the commitment allows: a hostile ciphertext
+        // cannot make us write beyond it.
+        if total > commitment.length {
+            return Err(UnsealError::Mismatch(
+                "its length differs from the length the author committed",
+            ));
+        }
+        check.update(&buf[..n]);
+        out.write_all(&buf[..n])
+            .map_err(|e| UnsealError::Output(e.to_string()))?;
+    }
+    let checked = check.finish();
+    if checked.length != commitment.length {
         return Err(UnsealError::Mismatch(
             "its length differs from the length the author committed",
         ));
     }
-    if part_digest(&salt, &content).0 != commitment.digest {
-        content.zeroize();
+    if checked.digest.0 != commitment.digest {
         return Err(UnsealError::Mismatch(
             "its salted digest differs from the digest the author committed",
         ));
     }
-    Ok(Part {
-        label: commitment.label.clone(),
-        salt,
-        content,
-    })
+    Ok(salt)
 }
 
 /// Open the sealed part `label` of `body` from its stored ciphertext part
@@ -365,6 +394,12 @@ pub enum SealError {
     Payload,
 }
 
+impl From<std::io::Error> for UnsealError {
+    fn from(e: std::io::Error) -> UnsealError {
+        UnsealError::Output(e.to_string())
+    }
+}
+
 impl SealError {
     fn io(e: std::io::Error) -> SealError {
         SealError::Age(e.to_string())
@@ -381,6 +416,8 @@ pub enum UnsealError {
     Mismatch(&'static str),
     #[error("part {0:?} of this statement is not sealed (no {0:?}.age is committed)")]
     NotSealed(String),
+    #[error("cannot write the opened part: {0}")]
+    Output(String),
 }
 
 #[cfg(test)]

@@ -352,6 +352,14 @@ pub enum SignatureFault {
     Invalid,
 }
 
+/// A part's salt: 32 bytes from the operating system's secure generator,
+/// fresh for every part (docs/FORMAT.md §3.4).
+pub fn fresh_salt() -> [u8; 32] {
+    let mut salt = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut salt);
+    salt
+}
+
 /// One part's content, with the salt that hides it.
 #[derive(Clone, PartialEq, Eq, Encode, Decode)]
 pub struct Part {
@@ -374,11 +382,9 @@ impl fmt::Debug for Part {
 impl Part {
     /// A part with a fresh random salt.
     pub fn new(label: impl Into<String>, content: Vec<u8>) -> Part {
-        let mut salt = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut salt);
         Part {
             label: label.into(),
-            salt,
+            salt: fresh_salt(),
             content,
         }
     }
@@ -464,6 +470,18 @@ impl Draft {
 
     /// Sign the draft: the result can travel as a statement file.
     pub fn sign(self, key: &SecretKey) -> Result<StatementFile, BodyError> {
+        self.sign_with(key, Vec::new())
+    }
+
+    /// Sign the draft, committing also to `streamed`: parts whose content
+    /// is not in memory (attachments) and travels beside the returned
+    /// file's parts (`tms::write`). Their commitments come last in the
+    /// body.
+    pub fn sign_with(
+        self,
+        key: &SecretKey,
+        streamed: Vec<PartCommitment>,
+    ) -> Result<StatementFile, BodyError> {
         let id = self.id.unwrap_or_else(|| {
             let mut id = [0u8; 16];
             rand::rngs::OsRng.fill_bytes(&mut id);
@@ -478,6 +496,7 @@ impl Draft {
             refs: self.refs.iter().map(|d| d.0).collect(),
             parts: (self.sealed.iter().cloned())
                 .chain(self.parts.iter().map(Part::commitment))
+                .chain(streamed)
                 .collect(),
         };
         body.check_shape()?;
