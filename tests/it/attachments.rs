@@ -102,7 +102,8 @@ fn a_refused_streamed_file_changes_nothing() {
         .sign(&f.keys.ngo)
         .unwrap()
         .to_bytes();
-    let cases: Vec<(&str, Vec<u8>, fn(&Refusal) -> bool)> = vec![
+    type Case = (&'static str, Vec<u8>, fn(&Refusal) -> bool);
+    let cases: Vec<Case> = vec![
         (
             "a byte of the photo flipped",
             flipped,
