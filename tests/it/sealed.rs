@@ -222,6 +222,11 @@ fn a_witness_sealed_to_two_lawyers() {
                 "witness": {{"nom": "{MARKER}", "contact": "+223 00 00 00 00"}}}}"#
         ),
     );
+    // A photo of the camp, attached in clear: the archive, the custodian
+    // and the bundle's reader all hold it.
+    let photo: Vec<u8> = (0..300_000u32).map(|i| (i * 7 % 251) as u8).collect();
+    let photo_path = write(&f.p("IMG_0042.JPG"), &photo);
+    let attach = format!("photo={}", photo_path.display());
     let tms = f.p("testimony.tms");
     let sign = |f: &mut Flow, extra: &[&dyn AsRef<std::ffi::OsStr>]| {
         let key = f.p("aminata.key");
@@ -238,6 +243,8 @@ fn a_witness_sealed_to_two_lawyers() {
             &"--to-readers",
             &"--archive",
             &arch,
+            &"--attach",
+            &attach,
         ];
         args.extend_from_slice(extra);
         f.run(&args)
@@ -273,6 +280,40 @@ fn a_witness_sealed_to_two_lawyers() {
         "{out}"
     );
     let h = statement_hash(&mut f, "testimony");
+
+    // The custodian gets the photo back, byte for byte, with its type.
+    let got = f.p("photo-from-archive.jpg");
+    let (code, _, err) = flow!(
+        f,
+        "part",
+        "get",
+        "--archive",
+        arch,
+        "--statement",
+        h,
+        "--label",
+        "photo",
+        "--out",
+        got
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(std::fs::read(&got).unwrap() == photo);
+    let ty = f.p("photo-type.txt");
+    let (code, _, err) = flow!(
+        f,
+        "part",
+        "get",
+        "--archive",
+        arch,
+        "--statement",
+        h,
+        "--label",
+        "photo.type",
+        "--out",
+        ty
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(&ty).unwrap(), b"image/jpeg");
 
     // A lawyer holding a reader key opens it, from the archive and from a
     // bundle; the protected one with its passphrase.
@@ -369,6 +410,23 @@ fn a_witness_sealed_to_two_lawyers() {
     let (code, out, err) = flow!(f, "verify-bundle", bundle, "--archive-key", vkey);
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("[witness sealed]"), "{out}");
+    // The photo travels in the bundle, checked by the verifier above.
+    let carried: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&bundle).unwrap()).unwrap();
+    let carried = carried["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| e["parts"].as_array().unwrap().iter())
+        .find(|p| p["label"] == "photo")
+        .expect("the photo is in the bundle")
+        .clone();
+    let carried = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        carried["content"].as_str().unwrap(),
+    )
+    .unwrap();
+    assert!(carried == photo);
     let report = f.p("report.html");
     let (code, _, err) = flow!(f, "report", bundle, "--archive-key", vkey, "--out", report);
     assert_eq!(code, 0, "{err}");
