@@ -497,3 +497,63 @@ fn attach_arguments_that_cannot_work() {
     let (code, _, err) = sign(&["--attach", &format!("photo={pic}")]);
     assert_eq!(code, 0, "{err}");
 }
+
+/// `submit --attach` signs to a temporary statement file in the archive's
+/// directory, streams it in, and removes it.
+#[test]
+fn submit_with_an_attachment_leaves_no_temporary_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let arch = t.join("archive");
+    assert_eq!(run!("key", "generate", "--out", t.join("c.key")).0, 0);
+    let (code, _, err) = run!(
+        "init",
+        "--archive",
+        arch,
+        "--origin",
+        "temoin.test/submit",
+        "--custodian-key",
+        t.join("c.key")
+    );
+    assert_eq!(code, 0, "{err}");
+    let input = write(&t.join("n.json"), r#"{"text": "enregistrement"}"#);
+    let audio = write(&t.join("entretien.m4a"), photo(600_000, 9));
+    let (code, out, err) = run!(
+        "submit",
+        "--archive",
+        arch,
+        "--key",
+        t.join("c.key"),
+        "--kind",
+        "note",
+        "--input",
+        input,
+        "--attach",
+        format!("audio={}", audio.display())
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let names: Vec<String> = std::fs::read_dir(&arch)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n.contains("submit")), "{names:?}");
+    let (_, log, _) = run!("log", "--archive", arch, "--json");
+    let log: serde_json::Value = serde_json::from_str(&log).unwrap();
+    let h = log[1]["statement_hash"].as_str().unwrap().to_string();
+    let ty = t.join("type");
+    let (code, _, err) = run!(
+        "part",
+        "get",
+        "--archive",
+        arch,
+        "--statement",
+        h,
+        "--label",
+        "audio.type",
+        "--out",
+        ty
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read(&ty).unwrap(), b"audio/mp4");
+    assert_eq!(run!("verify", "--archive", arch).0, 0);
+}

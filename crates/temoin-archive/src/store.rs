@@ -223,7 +223,14 @@ pub enum StoreError {
     File(#[from] crate::appendfile::AppendFileError),
     #[error("{0}; nothing was acknowledged: check the disk, then reopen the archive")]
     Sync(#[from] crate::durable::SyncError),
+    #[error("a part of entry {seq} is {len} bytes, more than this reads into memory; read it as a stream (`temoin part get`)")]
+    TooLargeToHold { seq: u64, len: u64 },
 }
+
+/// The largest part `Store::part` reads into memory: the payloads and
+/// texts it serves are far smaller (a payload is at most 1 MiB, §3.3); an
+/// attachment is read with `Store::part_reader`.
+pub const MAX_WHOLE_PART: u64 = 64 << 20;
 
 /// What is damaged in a store, by category: callers and tests tell them
 /// apart by type, and the text says where.
@@ -577,16 +584,11 @@ impl Store {
         let Some(loc) = self.part_loc(seq, digest)? else {
             return Ok(None);
         };
-        let len = usize::try_from(loc.len)
-            .ok()
-            .filter(|_| loc.len_in_range())
-            .ok_or_else(|| {
-                StoreError::Corrupt(Damage::BadPartRow {
-                    seq,
-                    detail: format!("part {digest}: stored length {} is out of range", loc.len),
-                })
-            })?;
-        let mut v = vec![0u8; len];
+        self.check_loc(seq, digest, &loc)?;
+        if loc.len > MAX_WHOLE_PART + 32 {
+            return Err(StoreError::TooLargeToHold { seq, len: loc.len });
+        }
+        let mut v = vec![0u8; loc.len as usize];
         if !self.parts.read_at(&mut v, loc.offset)? {
             return Ok(None);
         }
