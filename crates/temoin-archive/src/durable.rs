@@ -99,6 +99,47 @@ fn temp_beside(path: &Path) -> PathBuf {
 
 /// Write `bytes` to a new temporary file beside `path` with `mode`, synced.
 fn write_temp(path: &Path, bytes: &[u8], mode: u32) -> Result<PathBuf, SyncError> {
+    write_temp_with(path, mode, |f| f.write_all(bytes)).map_err(|e| match e {
+        WriteError::Sync(s) => s,
+        WriteError::Content(e) => at(path)(e),
+    })
+}
+
+/// Why `write_atomic_with` wrote nothing.
+#[derive(Debug)]
+pub enum WriteError<E> {
+    /// The file system failed.
+    Sync(SyncError),
+    /// The writer gave up.
+    Content(E),
+}
+
+/// [`write_atomic`] of what `fill` writes, streamed (a file too large to
+/// hold in memory): if `fill` fails, nothing is left behind.
+pub fn write_atomic_with<E>(
+    path: &Path,
+    mode: u32,
+    fill: impl FnOnce(&mut std::fs::File) -> Result<(), E>,
+) -> Result<(), WriteError<E>>
+where
+    E: From<std::io::Error>,
+{
+    let tmp = write_temp_with(path, mode, fill)?;
+    if let Err(e) = std::fs::rename(&tmp, path) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(WriteError::Sync(at(path)(e)));
+    }
+    sync_dir(parent_of(path)).map_err(WriteError::Sync)
+}
+
+fn write_temp_with<E>(
+    path: &Path,
+    mode: u32,
+    fill: impl FnOnce(&mut std::fs::File) -> Result<(), E>,
+) -> Result<PathBuf, WriteError<E>>
+where
+    E: From<std::io::Error>,
+{
     let tmp = temp_beside(path);
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
@@ -109,13 +150,12 @@ fn write_temp(path: &Path, bytes: &[u8], mode: u32) -> Result<PathBuf, SyncError
     }
     #[cfg(not(unix))]
     let _ = mode;
-    let written = opts.open(&tmp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
+    let mut f = opts.open(&tmp).map_err(|e| WriteError::Sync(at(path)(e)))?;
+    let written = fill(&mut f).and_then(|()| f.sync_all().map_err(E::from));
     if let Err(e) = written {
+        drop(f);
         let _ = std::fs::remove_file(&tmp);
-        return Err(at(path)(e));
+        return Err(WriteError::Content(e));
     }
     Ok(tmp)
 }
