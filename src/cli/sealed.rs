@@ -249,7 +249,12 @@ pub fn run(cmd: Command) -> CliResult {
             let hash = statement_hash(&statement)?;
             let id = load_reader_identity(&identity)?;
             let (body, salt, ciphertext) = match (&bundle, &archive) {
-                (Some(b), _) => sealed_from_bundle(b, &hash, &label)?,
+                (Some(b), _) => match sealed_from_bundle(b, &hash, &label)? {
+                    FromBundle::Inline(read) => read,
+                    FromBundle::Beside(body, salt, file) => {
+                        return unseal_beside(&body, &label, &salt, &file, &id, out.as_deref())
+                    }
+                },
                 (None, Some(dir)) => sealed_from_archive(dir, &hash, &label)?,
                 (None, None) => {
                     return Err(CliError::usage(
@@ -288,6 +293,14 @@ pub fn run(cmd: Command) -> CliResult {
 }
 
 type SealedRead = (StatementBody, [u8; 32], Vec<u8>);
+
+/// A sealed part's ciphertext as a bundle carries it.
+enum FromBundle {
+    Inline(SealedRead),
+    /// In the file beside the bundle (FORMAT.md §12.2), not yet checked:
+    /// the body, the ciphertext's salt, the file.
+    Beside(StatementBody, [u8; 32], PathBuf),
+}
 
 fn not_sealed(label: &str) -> CliError {
     CliError::failed(format!(
@@ -329,7 +342,7 @@ fn sealed_from_archive(dir: &Path, hash: &Digest, label: &str) -> Result<SealedR
     Ok((body, salt, content))
 }
 
-fn sealed_from_bundle(path: &Path, hash: &Digest, label: &str) -> Result<SealedRead, CliError> {
+fn sealed_from_bundle(path: &Path, hash: &Digest, label: &str) -> Result<FromBundle, CliError> {
     let bytes = read_file(path, "bundle")?;
     let b = Bundle::from_json(&bytes)
         .map_err(|e| CliError::failed(format!("{}: {}", path.display(), e.reason)))?;
@@ -384,8 +397,167 @@ fn sealed_from_bundle(path: &Path, hash: &Digest, label: &str) -> Result<SealedR
                 "part {age_label:?}: its salt is not 32 bytes of base64"
             ))
         })?;
-    let content = b64
-        .decode(&p.content)
-        .map_err(|e| CliError::failed(format!("part {age_label:?}: not base64: {e}")))?;
-    Ok((body, salt, content))
+    let digest = body.part(&age_label).map(|c| hex::encode(c.digest));
+    match (&p.content, &p.beside) {
+        (Some(content), None) => {
+            let content = b64
+                .decode(content)
+                .map_err(|e| CliError::failed(format!("part {age_label:?}: not base64: {e}")))?;
+            Ok(FromBundle::Inline((body, salt, content)))
+        }
+        // Only the file the commitment names is read.
+        (None, Some(name)) if digest.as_ref() == Some(name) => {
+            let file = temoin::durable::parent_of(path).join(name);
+            Ok(FromBundle::Beside(body, salt, file))
+        }
+        (None, Some(name)) => Err(CliError::failed(format!(
+            "part {age_label:?} of entry {} is said to be beside the bundle as {name:?}, which is not its committed digest: the bundle is damaged (`temoin verify-bundle` says more)",
+            be.seq
+        ))),
+        _ => Err(CliError::failed(format!(
+            "part {age_label:?} of entry {} has both or neither of \"content\" and \"beside\": the bundle is damaged (`temoin verify-bundle` says more)",
+            be.seq
+        ))),
+    }
+}
+
+/// `unseal BUNDLE` when the ciphertext travels beside the bundle: the file
+/// streams twice, once to check it is the ciphertext the author committed,
+/// once through age; the plaintext is checked against the author's
+/// commitment of `label` before it is printed, or before the file that
+/// holds it is renamed into place.
+fn unseal_beside(
+    body: &StatementBody,
+    label: &str,
+    salt: &[u8; 32],
+    file: &Path,
+    id: &seal::ReaderIdentity,
+    out: Option<&Path>,
+) -> CliResult {
+    use temoin::durable::WriteError;
+    use temoin_core::partcheck::check_reader;
+    let age_label = seal::ciphertext_label(label);
+    let (Some(plain), Some(sealed)) = (body.part(label), body.part(&age_label)) else {
+        return Err(not_sealed(label));
+    };
+    let open = || {
+        std::fs::File::open(file).map_err(|e| {
+            CliError::failed(format!(
+                "the ciphertext of part {label:?} travels beside the bundle as {}, which cannot be read: {e} (copy the files named by digests with the bundle)",
+                file.display()
+            ))
+        })
+    };
+    let checked = check_reader(
+        &age_label,
+        salt,
+        std::io::Read::take(open()?, sealed.length.saturating_add(1)),
+        |_| Ok(()),
+    )
+    .map_err(|e| CliError::failed(format!("cannot read {}: {e}", file.display())))?;
+    if !checked.matches(sealed) {
+        return Err(CliError::failed(format!(
+            "cannot unseal part {label:?}: the file {} beside the bundle is not the ciphertext the author committed",
+            file.display()
+        )));
+    }
+    let ciphertext = std::io::BufReader::with_capacity(64 << 10, open()?);
+    let unseal_err = |e: Opening| match e {
+        Opening::Unseal(e) => CliError::failed(format!("cannot unseal part {label:?}: {e}")),
+        Opening::Output(e) => CliError::failed(format!("cannot write part {label:?}: {e}")),
+    };
+    let (length, printed) = match out {
+        None => {
+            let mut content = zeroize::Zeroizing::new(Vec::new());
+            let n = open_to(ciphertext, id, plain, &mut *content).map_err(unseal_err)?;
+            let mut o = std::io::stdout().lock();
+            o.write_all(&content)
+                .and_then(|_| o.flush())
+                .map_err(|e| CliError::failed(format!("cannot print: {e}")))?;
+            (n, None)
+        }
+        Some(path) => {
+            let mut length = 0;
+            let written = temoin::durable::write_atomic_with(path, 0o600, |f| {
+                length = open_to(ciphertext, id, plain, f)?;
+                Ok(())
+            });
+            match written {
+                Ok(()) => (length, Some(path)),
+                Err(WriteError::Content(e)) => return Err(unseal_err(e)),
+                Err(WriteError::Sync(e)) => {
+                    return Err(CliError::failed(format!(
+                        "cannot write {}: {}",
+                        path.display(),
+                        e.source
+                    )))
+                }
+            }
+        }
+    };
+    match printed {
+        Some(path) => eprintln!(
+            "part {label:?} unsealed from the file beside the bundle, matches the author's commitment: {length} bytes written to {}",
+            path.display()
+        ),
+        None => eprintln!(
+            "\ntemoin: part {label:?} unsealed from the file beside the bundle; it matches the author's signed commitment"
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Why opening a sealed part into a writer failed.
+enum Opening {
+    Unseal(seal::UnsealError),
+    Output(std::io::Error),
+}
+
+impl From<std::io::Error> for Opening {
+    fn from(e: std::io::Error) -> Opening {
+        Opening::Output(e)
+    }
+}
+
+/// Decrypt `ciphertext` with `id` into `out`, chunk by chunk, never past
+/// one byte more than `plain` commits, and check what came out against
+/// `plain` (its length and salted digest) once it has all gone by. On an
+/// error what `out` received is not the part: the caller discards it.
+fn open_to(
+    ciphertext: impl std::io::BufRead,
+    id: &seal::ReaderIdentity,
+    plain: &temoin::statement::PartCommitment,
+    out: &mut dyn std::io::Write,
+) -> Result<u64, Opening> {
+    use std::io::Read as _;
+    use temoin::seal::UnsealError;
+    let damaged = |e: std::io::Error| Opening::Unseal(UnsealError::Damaged(e.to_string()));
+    let mut reader = seal::unseal_reader(ciphertext, id).map_err(Opening::Unseal)?;
+    let mut salt = [0u8; 32];
+    reader.read_exact(&mut salt).map_err(damaged)?;
+    let mut check = temoin_core::partcheck::PartCheck::new(&plain.label, &salt);
+    let mut reader = reader.take(plain.length.saturating_add(1));
+    let mut buf = zeroize::Zeroizing::new(vec![0u8; temoin_core::partcheck::CHUNK]);
+    loop {
+        let n = match reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(damaged(e)),
+        };
+        check.update(&buf[..n]);
+        out.write_all(&buf[..n])?;
+    }
+    let opened = check.finish();
+    if opened.length != plain.length {
+        return Err(Opening::Unseal(UnsealError::Mismatch(
+            "its length differs from the length the author committed",
+        )));
+    }
+    if !opened.matches(plain) {
+        return Err(Opening::Unseal(UnsealError::Mismatch(
+            "its salted digest differs from the digest the author committed",
+        )));
+    }
+    Ok(opened.length)
 }

@@ -363,12 +363,7 @@ fn build(log: &Log, scope: Scope, seqs: Option<&[u64]>) -> Bundle {
                     why: bundle::REDACTED.into(),
                     by_seq: Some(by),
                 }),
-                _ => parts.push(BundlePart {
-                    label: p.label.clone(),
-                    salt: B64.encode(p.salt),
-                    content: B64.encode(&p.content),
-                    text: String::from_utf8(p.content.clone()).ok(),
-                }),
+                _ => parts.push(BundlePart::inline(&p.label, &p.salt, &p.content)),
             }
         }
         entries.push(BundleEntry {

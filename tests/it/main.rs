@@ -11,6 +11,7 @@ mod projection_support;
 mod bench_key_cache;
 mod bench_smoke;
 mod bundle;
+mod bundle_beside;
 mod bundle_vectors;
 mod cli;
 mod closed_stdout;
