@@ -298,6 +298,44 @@ fn a_large_attachment_travels_beside_its_bundle_and_verifies() {
     assert!(p.verify(&inline.join("b.json")).ok());
 }
 
+#[test]
+fn the_report_names_each_attachment_and_where_it_is() {
+    let p = Photos::new();
+    let out = p.dir("out");
+    let file = out.join("b.json");
+    p.export(&p.note, &file, &[]);
+    let digest = p.digest(&read_bundle(&file), &p.note, "photo");
+    let key = p.vkey();
+    let md = out.join("report.md");
+    let (code, o, e) = temoin(&[&"report", &file, &"--archive-key", &key, &"--out", &md]);
+    assert_eq!(code, 0, "{o}{e}");
+    let text = std::fs::read_to_string(&md).unwrap();
+    for needle in [
+        "image/jpeg",
+        "3000000",
+        &format!("beside the bundle as file {digest}"),
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in {text}");
+    }
+    // A sealed attachment: its media type in clear, its readers, where its
+    // ciphertext is.
+    let file = out.join("sealed.json");
+    p.export(&p.sealed, &file, &[]);
+    let b = read_bundle(&file);
+    let age = p.digest(&b, &p.sealed, "audio.age");
+    let (code, o, e) = temoin(&[&"report", &file, &"--archive-key", &key, &"--out", &md]);
+    assert_eq!(code, 0, "{o}{e}");
+    let text = std::fs::read_to_string(&md).unwrap();
+    for needle in [
+        "audio/mp4",
+        "1500000",
+        "sealed to 1 reader",
+        &format!("beside the bundle as file {age}"),
+    ] {
+        assert!(text.contains(needle), "{needle:?} not in {text}");
+    }
+}
+
 /// A directory holding a bundle of the photo note with its file beside it,
 /// for one attack.
 fn exported(p: &Photos, name: &str) -> (PathBuf, Bundle, PathBuf) {
