@@ -466,7 +466,7 @@ fn unseal_beside(
         Opening::Unseal(e) => CliError::failed(format!("cannot unseal part {label:?}: {e}")),
         Opening::Output(e) => CliError::failed(format!("cannot write part {label:?}: {e}")),
     };
-    let (length, printed) = match out {
+    let (length, written_to) = match out {
         None => {
             let mut content = zeroize::Zeroizing::new(Vec::new());
             let n = open_to(ciphertext, id, plain, &mut *content).map_err(unseal_err)?;
@@ -495,7 +495,7 @@ fn unseal_beside(
             }
         }
     };
-    match printed {
+    match written_to {
         Some(path) => eprintln!(
             "part {label:?} unsealed from the file beside the bundle, matches the author's commitment: {length} bytes written to {}",
             path.display()

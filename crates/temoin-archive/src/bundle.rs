@@ -226,8 +226,9 @@ impl Read for StoredContent<'_> {
     }
 }
 
-/// Whether the file `name` in `dir` holds exactly the content of the part
-/// with `salt` and commitment `c` (read as a verifier reads it).
+/// Whether the file named by `c`'s digest in `dir` holds exactly the
+/// content of the part with `salt` and commitment `c` (read as a verifier
+/// reads it).
 fn holds(dir: &Path, c: &PartCommitment, salt: &[u8; 32]) -> bool {
     let files = BesideDir(dir.to_path_buf());
     let Some(Ok(file)) = files.open(&Digest(c.digest).to_hex()) else {
