@@ -10,7 +10,8 @@ use crate::bundle::{
     AbsentPart, Author, CheckedEntry, Scope, ScopeViews, Verdict, REDACTED, SEALED, WITHHELD,
 };
 use crate::domain::{
-    Amendment, Annotation, Claims, Count, Incident, Payload, Testimony, TEXT, TRANSLATION, WITNESS,
+    Amendment, Annotation, Claims, Count, Incident, Payload, Testimony, TEXT, TEXT_LABELS,
+    TRANSLATION, WITNESS,
 };
 use crate::projection::{IncidentView, SourceRef, TestimonyStatus};
 use crate::registry::PAYLOAD;
@@ -138,6 +139,84 @@ fn absent_line(e: &CheckedEntry, a: &AbsentPart) -> String {
     } else {
         "withheld from this bundle at export (still in the archive)".into()
     }
+}
+
+/// Is `label` an attachment's (docs/FORMAT.md §3.9): a base label that is
+/// neither the payload, nor a text, nor the witness's identity.
+fn is_attachment(label: &str) -> bool {
+    crate::seal::split_label(label).1.is_none()
+        && label != PAYLOAD
+        && !TEXT_LABELS.contains(&label)
+        && label != WITNESS
+}
+
+/// Where the content of part `label` is, as a reader of the report looks
+/// for it.
+fn whereabouts(e: &CheckedEntry, label: &str) -> String {
+    let file = |l: &str| {
+        e.body
+            .part(l)
+            .map(|c| hex::encode(c.digest))
+            .unwrap_or_default()
+    };
+    if e.parts.contains_key(label) {
+        "in the bundle".into()
+    } else if e.beside.contains(label) {
+        format!("beside the bundle as file {}", file(label))
+    } else if let Some(a) = e.absent.iter().find(|a| a.label == label) {
+        absent_line(e, a)
+    } else {
+        "MISSING".into()
+    }
+}
+
+/// The attachments of an entry: what each is (its media type), its size,
+/// whether it is sealed, and where its bytes are.
+fn attachment_blocks(out: &mut Vec<Block>, e: &CheckedEntry) {
+    let rows: Vec<Vec<(String, bool)>> = e
+        .body
+        .parts
+        .iter()
+        .filter(|c| is_attachment(&c.label))
+        .map(|c| {
+            let type_label = temoin_core::attach::media_type_label(&c.label);
+            let media = match (e.body.part(&type_label), e.text(&type_label)) {
+                (None, _) => "not given by the author".to_string(),
+                (Some(_), Some(t)) => t.to_string(),
+                (Some(_), None) => format!("committed, not read ({})", whereabouts(e, &type_label)),
+            };
+            let (sealed, at) = if crate::seal::is_sealed(&e.body, &c.label) {
+                let age = crate::seal::ciphertext_label(&c.label);
+                let to = match e.sealed_to(&c.label) {
+                    Some(1) => "sealed to 1 reader".to_string(),
+                    Some(n) => format!("sealed to {n} readers"),
+                    None => "sealed".to_string(),
+                };
+                (
+                    to,
+                    format!("its ciphertext {age}: {}", whereabouts(e, &age)),
+                )
+            } else {
+                ("no".to_string(), whereabouts(e, &c.label))
+            };
+            vec![
+                plain(c.label.clone()),
+                plain(media),
+                plain(c.length.to_string()),
+                plain(sealed),
+                plain(at),
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return;
+    }
+    out.push(Block::Table(
+        ["attachment", "media type", "bytes", "sealed", "where"]
+            .map(String::from)
+            .to_vec(),
+        rows,
+    ));
 }
 
 fn scope_title(v: &Verdict) -> String {
@@ -366,6 +445,7 @@ fn entry_blocks(out: &mut Vec<Block>, e: &CheckedEntry, v: &Verdict) {
         out.push(Block::Para("Translation:".into()));
         out.push(Block::Quote(text.to_string(), "en".into()));
     }
+    attachment_blocks(out, e);
     // Every committed part and what became of it.
     let rows = e
         .body
@@ -374,6 +454,11 @@ fn entry_blocks(out: &mut Vec<Block>, e: &CheckedEntry, v: &Verdict) {
         .map(|c| {
             let status = if e.parts.contains_key(&c.label) {
                 "included, digest verified".to_string()
+            } else if e.beside.contains(&c.label) {
+                format!(
+                    "beside the bundle as file {}, digest verified",
+                    hex::encode(c.digest)
+                )
             } else if let Some(a) = e.absent.iter().find(|a| a.label == c.label) {
                 absent_line(e, a)
             } else {

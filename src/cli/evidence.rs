@@ -91,8 +91,15 @@ pub enum Command {
         #[arg(long, value_name = "BUNDLE")]
         out: PathBuf,
         /// Leave the parts with this label out (e.g. witness); repeatable.
+        /// Withholding a sealed part withholds its ciphertext; a media
+        /// type (LABEL.type) stays unless named.
         #[arg(long, value_name = "LABEL")]
         withhold: Vec<String>,
+        /// Put every part longer than this (but the payload) beside the
+        /// bundle, as a file named by its digest in the bundle's directory,
+        /// rather than as base64 inside it.
+        #[arg(long, value_name = "BYTES", default_value_t = bundle::DEFAULT_BESIDE_OVER)]
+        beside_over: u64,
     },
     /// Verify an evidence bundle offline. Exit 0 if everything verifies, 1 otherwise.
     VerifyBundle {
@@ -181,6 +188,7 @@ pub fn run(cmd: Command) -> CliResult {
             all,
             out,
             withhold,
+            beside_over,
         } => {
             let scope = match (incident, statement, all) {
                 (Some(id), None, false) => Scope::Incident(id),
@@ -192,7 +200,7 @@ pub fn run(cmd: Command) -> CliResult {
                     ))
                 }
             };
-            export(&archive.archive, scope, withhold, &out)
+            export(&archive.archive, scope, withhold, beside_over, &out)
         }
         Command::VerifyBundle {
             bundle,
@@ -449,9 +457,30 @@ fn verify_receipt(
     Ok(ExitCode::SUCCESS)
 }
 
-fn export(dir: &Path, scope: Scope, withhold: Vec<String>, out: &Path) -> CliResult {
+fn export(
+    dir: &Path,
+    scope: Scope,
+    withhold: Vec<String>,
+    beside_over: u64,
+    out: &Path,
+) -> CliResult {
     let a = Archive::open_reader(dir)?;
-    let opts = ExportOptions { scope, withhold };
+    let beside_dir = temoin::durable::parent_of(out).to_path_buf();
+    if !beside_dir.is_dir() {
+        return Err(CliError::usage(format!(
+            "--out {}: the directory {} does not exist (create it first)",
+            out.display(),
+            beside_dir.display()
+        )));
+    }
+    let opts = ExportOptions {
+        scope,
+        withhold,
+        beside: Some(bundle::BesideOut {
+            dir: beside_dir.clone(),
+            over: beside_over,
+        }),
+    };
     let b = bundle::export(a.store(), &opts, temoin::time::now_ms()).map_err(|e| match e {
         bundle::ExportError::NoSuchIncident(_)
         | bundle::ExportError::NoSuchStatement(_)
@@ -498,6 +527,33 @@ fn export(dir: &Path, scope: Scope, withhold: Vec<String>, out: &Path) -> CliRes
             "{absent} part(s) left out ({}); the bundle says which",
             reasons.join("; ")
         );
+    }
+    let beside: Vec<(u64, &str, u64)> = b
+        .entries
+        .iter()
+        .flat_map(|e| {
+            e.parts.iter().filter_map(move |p| {
+                let name = p.beside.as_deref()?;
+                let length = e
+                    .decoded
+                    .statement
+                    .parts
+                    .iter()
+                    .find(|c| c.label == p.label)
+                    .map_or(0, |c| c.length);
+                Some((e.seq, name, length))
+            })
+        })
+        .collect();
+    if !beside.is_empty() {
+        println!(
+            "{} part(s) beside the bundle, each a file named by its digest in {} (copy them with the bundle):",
+            beside.len(),
+            beside_dir.display()
+        );
+        for (seq, name, length) in beside {
+            println!("  {name}  entry {seq}, {length} bytes");
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -610,7 +666,7 @@ fn print_verdict(v: &Verdict) {
 fn verify_bundle(path: &Path, key: &str, json: bool) -> CliResult {
     let key = parse_archive_key(key)?;
     let b = load_bundle(path)?;
-    let v = bundle::verify(&b, &key);
+    let v = bundle::verify_with(&b, &key, &bundle::BesideDir::of_bundle(path));
     if json {
         print_json(&serde_json::json!({
             "ok": v.ok(),
@@ -620,6 +676,7 @@ fn verify_bundle(path: &Path, key: &str, json: bool) -> CliResult {
             "entries": v.entries.len(),
             "authors": v.authors,
             "withheld": v.absent_parts().iter().map(|(s, a)| serde_json::json!({"seq": s, "label": a.label, "why": a.why, "by_seq": a.by_seq})).collect::<Vec<_>>(),
+            "beside": v.entries.iter().flat_map(|e| e.beside.iter().map(move |l| serde_json::json!({"seq": e.seq, "label": l, "file": e.body.part(l).map(|c| hex::encode(c.digest))}))).collect::<Vec<_>>(),
             "faults": v.faults,
             "not_established": v.not_established,
             "signed_after_compromise": v.signed_after_compromise(),
@@ -650,7 +707,7 @@ fn write_report(path: &Path, key: &str, out: &Path, format: Option<&str>) -> Cli
     };
     let key = parse_archive_key(key)?;
     let b = load_bundle(path)?;
-    let v = bundle::verify(&b, &key);
+    let v = bundle::verify_with(&b, &key, &bundle::BesideDir::of_bundle(path));
     let text = if markdown {
         report::markdown(&v)
     } else {

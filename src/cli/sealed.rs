@@ -288,7 +288,20 @@ pub fn run(cmd: Command) -> CliResult {
             let hash = statement_hash(&statement)?;
             let id = load_reader_identity(&identity)?;
             let (body, salt, ciphertext) = match (&bundle, &archive) {
-                (Some(b), _) => sealed_from_bundle(b, &hash, &label)?,
+                (Some(b), _) => match sealed_from_bundle(b, &hash, &label)? {
+                    FromBundle::Inline(read) => read,
+                    FromBundle::Beside(body, salt, file) => {
+                        let open = || {
+                            std::fs::File::open(&file).map_err(|e| {
+                                CliError::failed(format!(
+                                    "the ciphertext of part {label:?} travels beside the bundle as {}, which cannot be read: {e} (copy the files named by digests with the bundle)",
+                                    file.display()
+                                ))
+                            })
+                        };
+                        return unseal_streamed(&body, &hash, &label, &salt, &open, &id, out.as_deref());
+                    }
+                },
                 (None, Some(dir)) => {
                     return unseal_from_archive(dir, &hash, &label, &id, out.as_deref())
                 }
@@ -320,6 +333,14 @@ pub fn run(cmd: Command) -> CliResult {
 }
 
 type SealedRead = (StatementBody, [u8; 32], Vec<u8>);
+
+/// A sealed part's ciphertext as a bundle carries it.
+enum FromBundle {
+    Inline(SealedRead),
+    /// In the file beside the bundle (FORMAT.md §12.2), not yet checked:
+    /// the body, the ciphertext's salt, the file.
+    Beside(StatementBody, [u8; 32], PathBuf),
+}
 
 fn not_sealed(label: &str) -> CliError {
     CliError::failed(format!(
@@ -365,10 +386,7 @@ impl From<std::io::Error> for GetError {
 /// held in memory).
 const MAX_PRINTED: u64 = 16 << 20;
 
-/// `unseal --archive`: the ciphertext streams from the parts file twice,
-/// once to check it is the one the author committed, once through age;
-/// the plaintext is checked against the author's commitment before it is
-/// printed, or before the file that holds it is renamed into place.
+/// `unseal --archive`: the ciphertext streams from the parts file.
 fn unseal_from_archive(
     dir: &Path,
     hash: &Digest,
@@ -377,31 +395,59 @@ fn unseal_from_archive(
     out: Option<&Path>,
 ) -> CliResult {
     let (a, seq, body) = statement_body(dir, hash)?;
+    let sealed = body
+        .part(&seal::ciphertext_label(label))
+        .ok_or_else(|| not_sealed(label))?;
+    let open = || {
+        a.store()
+            .part_reader(seq, &Digest(sealed.digest))?
+            .ok_or_else(|| {
+                CliError::failed(format!(
+                    "the ciphertext of part {label:?} is not in the archive (it was redacted)"
+                ))
+            })
+    };
+    let (salt, _) = open()?;
+    unseal_streamed(
+        &body,
+        hash,
+        label,
+        &salt,
+        &|| open().map(|(_, r)| r),
+        id,
+        out,
+    )
+}
+
+/// Open sealed part `label` of `body` from its ciphertext, which `open`
+/// streams (from the parts file, or a file beside a bundle) twice: once to
+/// check it is the one the author committed, once through age. The
+/// plaintext is checked against the author's commitment before it is
+/// printed, or before the file that holds it is renamed into place.
+fn unseal_streamed<R: std::io::Read>(
+    body: &StatementBody,
+    hash: &Digest,
+    label: &str,
+    salt: &[u8; 32],
+    open: &dyn Fn() -> Result<R, CliError>,
+    id: &seal::ReaderIdentity,
+    out: Option<&Path>,
+) -> CliResult {
     let age_label = seal::ciphertext_label(label);
     let (Some(plain), Some(sealed)) = (body.part(label), body.part(&age_label)) else {
         return Err(not_sealed(label));
     };
-    let redacted = || {
-        CliError::failed(format!(
-            "the ciphertext of part {label:?} is not in the archive (it was redacted)"
-        ))
-    };
-    let (salt, reader) = a
-        .store()
-        .part_reader(seq, &Digest(sealed.digest))?
-        .ok_or_else(redacted)?;
-    let checked = check_reader(&age_label, &salt, reader, |_| Ok(()))
-        .map_err(|e| CliError::failed(format!("cannot read the parts file: {e}")))?;
+    // At most one byte past the committed length is read: a longer file
+    // is already a mismatch.
+    let limited = || open().map(|r| std::io::Read::take(r, sealed.length.saturating_add(1)));
+    let checked = check_reader(&age_label, salt, limited()?, |_| Ok(()))
+        .map_err(|e| CliError::failed(format!("cannot read the ciphertext: {e}")))?;
     if !checked.matches(sealed) {
         return Err(CliError::failed(format!(
-            "cannot unseal part {label:?}: the ciphertext is not the one the author committed: the archive is damaged (run `temoin verify`)"
+            "cannot unseal part {label:?}: the ciphertext is not the one the author committed (the archive or the file beside the bundle is damaged)"
         )));
     }
-    let (_, reader) = a
-        .store()
-        .part_reader(seq, &Digest(sealed.digest))?
-        .ok_or_else(redacted)?;
-    let reader = std::io::BufReader::with_capacity(64 << 10, reader);
+    let reader = std::io::BufReader::with_capacity(64 << 10, limited()?);
     let unseal_err =
         |e: seal::UnsealError| CliError::failed(format!("cannot unseal part {label:?}: {e}"));
     match out {
@@ -455,7 +501,7 @@ fn print_unsealed(content: &[u8], label: &str, hash: &Digest) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-fn sealed_from_bundle(path: &Path, hash: &Digest, label: &str) -> Result<SealedRead, CliError> {
+fn sealed_from_bundle(path: &Path, hash: &Digest, label: &str) -> Result<FromBundle, CliError> {
     let bytes = read_file(path, "bundle")?;
     let b = Bundle::from_json(&bytes)
         .map_err(|e| CliError::failed(format!("{}: {}", path.display(), e.reason)))?;
@@ -510,8 +556,26 @@ fn sealed_from_bundle(path: &Path, hash: &Digest, label: &str) -> Result<SealedR
                 "part {age_label:?}: its salt is not 32 bytes of base64"
             ))
         })?;
-    let content = b64
-        .decode(&p.content)
-        .map_err(|e| CliError::failed(format!("part {age_label:?}: not base64: {e}")))?;
-    Ok((body, salt, content))
+    let digest = body.part(&age_label).map(|c| hex::encode(c.digest));
+    match (&p.content, &p.beside) {
+        (Some(content), None) => {
+            let content = b64
+                .decode(content)
+                .map_err(|e| CliError::failed(format!("part {age_label:?}: not base64: {e}")))?;
+            Ok(FromBundle::Inline((body, salt, content)))
+        }
+        // Only the file the commitment names is read.
+        (None, Some(name)) if digest.as_ref() == Some(name) => {
+            let file = temoin::durable::parent_of(path).join(name);
+            Ok(FromBundle::Beside(body, salt, file))
+        }
+        (None, Some(name)) => Err(CliError::failed(format!(
+            "part {age_label:?} of entry {} is said to be beside the bundle as {name:?}, which is not its committed digest: the bundle is damaged (`temoin verify-bundle` says more)",
+            be.seq
+        ))),
+        _ => Err(CliError::failed(format!(
+            "part {age_label:?} of entry {} has both or neither of \"content\" and \"beside\": the bundle is damaged (`temoin verify-bundle` says more)",
+            be.seq
+        ))),
+    }
 }

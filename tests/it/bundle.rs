@@ -16,6 +16,7 @@ fn export(f: &Fixture, scope: Scope, withhold: &[&str]) -> Bundle {
     let opts = ExportOptions {
         scope,
         withhold: withhold.iter().map(|s| s.to_string()).collect(),
+        beside: None,
     };
     bundle::export(a.store(), &opts, 1_763_600_000_000).expect("export")
 }
@@ -143,6 +144,7 @@ fn statement_and_whole_log_bundles_verify() {
             &ExportOptions {
                 scope,
                 withhold: w.iter().map(|s| s.to_string()).collect(),
+                beside: None,
             },
             0,
         )
@@ -297,9 +299,9 @@ fn every_kind_of_tampering_is_detected_at_its_entry() {
         .iter_mut()
         .find(|p| p.label == "text")
         .unwrap();
-    let mut c = B64.decode(&p.content).unwrap();
+    let mut c = B64.decode(p.content.as_ref().unwrap()).unwrap();
     c[3] ^= 0x20;
-    p.content = B64.encode(&c);
+    p.content = Some(B64.encode(&c));
     p.text = String::from_utf8(c).ok();
     let v = verify(&f, &b);
     assert_fault(&v, Location::Entry(5), FaultKind::Part);
@@ -436,12 +438,7 @@ fn every_kind_of_tampering_is_detected_at_its_entry() {
     e.parts = forged
         .parts
         .iter()
-        .map(|p| bundle::BundlePart {
-            label: p.label.clone(),
-            salt: B64.encode(p.salt),
-            content: B64.encode(&p.content),
-            text: String::from_utf8(p.content.clone()).ok(),
-        })
+        .map(|p| bundle::BundlePart::inline(&p.label, &p.salt, &p.content))
         .collect();
     let v = verify(&f, &b);
     assert_fault(&v, Location::Entry(10), FaultKind::Inclusion);
@@ -468,7 +465,7 @@ fn hostile_bundles_never_panic() {
     let mut b = good.clone();
     let e = entry_mut(&mut b, 5);
     e.inclusion_proof = vec!["00".repeat(32); 10_000];
-    e.parts[0].content = "A".repeat(1000);
+    e.parts[0].content = Some("A".repeat(1000));
     e.parts[1].salt = "!!".into();
     e.entry = "=".repeat(9);
     let v = bundle::verify(&b, &key);

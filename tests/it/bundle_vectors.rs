@@ -315,6 +315,32 @@ fn enroll(name: &str, k: &Keys, who: &SecretKey, role: Role) -> StatementFile {
 /// checkpoint of the whole log signed with the archive key, with the authors
 /// and projection the verifier recomputes filled in (as a forger would).
 fn build(log: &Log, scope: Scope, seqs: Option<&[u64]>) -> Bundle {
+    build_beside(log, scope, seqs, &[]).0
+}
+
+/// Files beside a bundle, held in memory: name -> bytes.
+type Files = BTreeMap<String, Vec<u8>>;
+
+/// The files of a vector, as a verifier finds them beside its bundle.
+struct MemFiles<'a>(&'a Files);
+
+impl bundle::BesideParts for MemFiles<'_> {
+    fn open(&self, name: &str) -> Option<std::io::Result<Box<dyn std::io::Read + '_>>> {
+        self.0
+            .get(name)
+            .map(|b| Ok(Box::new(&b[..]) as Box<dyn std::io::Read>))
+    }
+}
+
+/// [`build`], with the parts `beside` names (statement name, label) beside
+/// the bundle (FORMAT.md §12.2): the bundle and those files.
+fn build_beside(
+    log: &Log,
+    scope: Scope,
+    seqs: Option<&[u64]>,
+    beside: &[(&str, &str)],
+) -> (Bundle, Files) {
+    let mut files = Files::new();
     // Parts erased in the archive: the target of each redaction order.
     let mut erased: BTreeMap<(Digest, String), u64> = BTreeMap::new();
     for (seq, (_, f)) in log.items.iter().enumerate() {
@@ -330,7 +356,7 @@ fn build(log: &Log, scope: Scope, seqs: Option<&[u64]>) -> Bundle {
     let mut prev = [0u8; 32];
     let mut tree = MemoryStore::new();
     let mut all = Vec::new();
-    for (seq, (_, f)) in log.items.iter().enumerate() {
+    for (seq, (name, f)) in log.items.iter().enumerate() {
         let entry = Entry {
             seq: seq as u64,
             prev,
@@ -340,7 +366,7 @@ fn build(log: &Log, scope: Scope, seqs: Option<&[u64]>) -> Bundle {
         let bytes = entry.to_bytes();
         prev = entry_hash(&bytes).0;
         tree.push(prev).unwrap();
-        all.push((entry, bytes, f));
+        all.push((entry, bytes, f, name));
     }
     let size = all.len() as u64;
     let root = merkle::root_at(&tree, size).unwrap();
@@ -348,7 +374,7 @@ fn build(log: &Log, scope: Scope, seqs: Option<&[u64]>) -> Bundle {
         .sign(&log.k.archive.note_signer().unwrap())
         .unwrap();
     let mut entries = Vec::new();
-    for (entry, bytes, f) in &all {
+    for (entry, bytes, f, name) in &all {
         if seqs.is_some_and(|s| !s.contains(&entry.seq)) {
             continue;
         }
@@ -363,12 +389,22 @@ fn build(log: &Log, scope: Scope, seqs: Option<&[u64]>) -> Bundle {
                     why: bundle::REDACTED.into(),
                     by_seq: Some(by),
                 }),
-                _ => parts.push(BundlePart {
-                    label: p.label.clone(),
-                    salt: B64.encode(p.salt),
-                    content: B64.encode(&p.content),
-                    text: String::from_utf8(p.content.clone()).ok(),
-                }),
+                _ if beside.contains(&(name.as_str(), p.label.as_str())) => {
+                    let digest = p.commitment().digest;
+                    files.insert(hex::encode(digest), p.content.clone());
+                    parts.push(BundlePart::beside(&p.label, &p.salt, &Digest(digest)));
+                }
+                _ => parts.push(BundlePart::inline(&p.label, &p.salt, &p.content)),
+            }
+        }
+        // A sealed part is in no statement file and no bundle.
+        for c in &body.parts {
+            if temoin::seal::is_sealed(&body, &c.label) {
+                absent.push(AbsentPart {
+                    label: c.label.clone(),
+                    why: bundle::SEALED.into(),
+                    by_seq: None,
+                });
             }
         }
         entries.push(BundleEntry {
@@ -398,14 +434,14 @@ fn build(log: &Log, scope: Scope, seqs: Option<&[u64]>) -> Bundle {
         projection_format: bundle::PROJECTION_FORMAT.into(),
         projection: Value::Null,
     };
-    let v = bundle::verify(&b, &archive_vkey(log));
+    let v = bundle::verify_with(&b, &archive_vkey(log), &MemFiles(&files));
     b.authors = v.authors;
     b.projection = v.projection.unwrap_or(Value::Null);
     for (be, c) in b.entries.iter_mut().zip(&v.entries) {
         assert_eq!(be.seq, c.seq);
         be.signed_after_compromise = c.compromise;
     }
-    b
+    (b, files)
 }
 
 fn archive_vkey(log: &Log) -> VerifierKey {
@@ -428,6 +464,26 @@ struct Vector {
     about: &'static str,
     bundle: Bundle,
     expect: Expect,
+    /// The files beside the bundle, for a vector in a directory of its own
+    /// (`<name>/<name>.bundle.json` and the files); `None` for a bundle
+    /// alone (`<name>.bundle.json`).
+    beside: Option<Files>,
+}
+
+impl Vector {
+    /// Its bundle file, relative to the vectors' directory.
+    fn file(&self) -> String {
+        match self.beside {
+            Some(_) => format!("{0}/{0}.bundle.json", self.name),
+            None => format!("{}.bundle.json", self.name),
+        }
+    }
+
+    fn verify(&self, key: &VerifierKey) -> Verdict {
+        let none = Files::new();
+        let files = self.beside.as_ref().unwrap_or(&none);
+        bundle::verify_with(&self.bundle, key, &MemFiles(files))
+    }
 }
 
 /// Every vector. Forged statements are appended after the honest log
@@ -443,6 +499,7 @@ fn vectors() -> Vec<Vector> {
             about,
             bundle,
             expect,
+            beside: None,
         })
     };
 
@@ -1144,6 +1201,172 @@ fn vectors() -> Vec<Vector> {
         build(&log, Scope::Incident(TANGATA.into()), Some(&with(&[n]))),
         Expect::Refused(n, "rules", "missing-part"),
     );
+
+    // Attachments (FORMAT.md §3.9) and sealed parts (§3.8), carried in the
+    // bundle or beside it (§12.2): statement bundles of one note after the
+    // honest log, with every registry entry.
+    let registry = [0, 1, 2];
+    let photo_note = |name: &str, media_type: &str| {
+        sign(
+            name,
+            &k.journalist,
+            Kind::Note,
+            &[],
+            &[
+                text("Le marché de Tangata après la frappe."),
+                ("photo", crate::statement_vectors::vector_photo()),
+                ("photo.type", media_type.as_bytes().to_vec()),
+            ],
+        )
+    };
+    let photo = photo_note("photo", "image/jpeg");
+    let log = Log::base().push("photo", photo.clone());
+    let photo_scope = Scope::Statement(hash(&photo).to_hex());
+    let seqs = [&registry[..], &[n]].concat();
+    let of = |beside: &[(&str, &str)]| build_beside(&log, photo_scope.clone(), Some(&seqs), beside);
+    add(
+        "statement-attachment",
+        "a note with a photo and its media type (photo.type = image/jpeg), both in the bundle",
+        of(&[]).0,
+        Expect::Verified(vec![], vec![]),
+    );
+    add(
+        "statement-attachment-both",
+        "the photo part has both \"content\" and \"beside\"",
+        {
+            let mut b = of(&[]).0;
+            let p = &mut b.entries.last_mut().unwrap().parts[1];
+            p.beside = Some(hex::encode(photo.parts[1].commitment().digest));
+            b
+        },
+        Expect::Refused(n, "format", "beside-shape"),
+    );
+    let log_bad = Log::base().push("photo-bad-type", photo_note("photo-bad-type", "Image/JPEG"));
+    let bad_photo = hash(log_bad.get("photo-bad-type"));
+    add(
+        "statement-attachment-bad-type",
+        "a note whose photo.type is \"Image/JPEG\" (the archive would refuse it; the operator appended it)",
+        build(&log_bad, Scope::Statement(bad_photo.to_hex()), Some(&seqs)),
+        Expect::Refused(n, "part", "media-type"),
+    );
+
+    // The vector author of tests/vectors/statements/, enrolled, and its
+    // note whose witness is sealed (sealed-valid.tms: age encrypts with
+    // fresh randomness, so it is the file kept there, not one made here).
+    let statements = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/statements");
+    let sealed =
+        StatementFile::from_bytes(&std::fs::read(statements.join("sealed-valid.tms")).unwrap())
+            .unwrap();
+    let vector_author = SecretKey::from_seed("vector-author", &[0x42; 32]).unwrap();
+    let log_sealed = Log::base()
+        .push(
+            "enroll-vector-author",
+            enroll(
+                "enroll-vector-author",
+                &k,
+                &vector_author,
+                Role::Intermediary,
+            ),
+        )
+        .push("sealed", sealed.clone());
+    let sealed_scope = Scope::Statement(hash(&sealed).to_hex());
+    let sealed_seqs = [&registry[..], &[n, n + 1]].concat();
+    add(
+        "statement-sealed",
+        "a note whose witness part is sealed to a reader (tests/vectors/statements/sealed-valid.tms, its author enrolled): witness declared sealed, its companions in the bundle",
+        build(&log_sealed, sealed_scope.clone(), Some(&sealed_seqs)),
+        Expect::Verified(vec![], vec![]),
+    );
+    let reader = temoin::seal::ReaderIdentity::parse_file(
+        &std::fs::read_to_string(statements.join("sealed-reader.key")).unwrap(),
+    )
+    .unwrap();
+    let sealed_body = StatementBody::decode(&sealed.statement.body_bytes).unwrap();
+    let age = sealed
+        .parts
+        .iter()
+        .find(|p| p.label == "witness.age")
+        .unwrap();
+    let plain =
+        temoin::seal::unseal(&age.content, &reader, sealed_body.part("witness").unwrap()).unwrap();
+    add(
+        "statement-sealed-in-clear",
+        "the same bundle carrying the witness part in clear (as the vector reader opens it)",
+        {
+            let mut b = build(&log_sealed, sealed_scope.clone(), Some(&sealed_seqs));
+            let e = b.entries.last_mut().unwrap();
+            e.absent.clear();
+            e.parts.push(BundlePart::inline(
+                &plain.label,
+                &plain.salt,
+                &plain.content,
+            ));
+            b
+        },
+        Expect::Refused(n + 1, "part", "sealed-in-clear"),
+    );
+
+    // Beside the bundle: each in a directory of its own, with its files.
+    let mut dir_vector = |name, about, (bundle, files): (Bundle, Files), expect| {
+        out.push(Vector {
+            name,
+            about,
+            bundle,
+            expect,
+            beside: Some(files),
+        })
+    };
+    let photo_file = hex::encode(photo.parts[1].commitment().digest);
+    dir_vector(
+        "statement-attachment-beside",
+        "the photo beside the bundle, as the file named by its digest (its bytes alone)",
+        of(&[("photo", "photo")]),
+        Expect::Verified(vec![], vec![]),
+    );
+    dir_vector(
+        "statement-sealed-beside",
+        "the sealed witness's ciphertext witness.age beside the bundle",
+        build_beside(
+            &log_sealed,
+            sealed_scope,
+            Some(&sealed_seqs),
+            &[("sealed", "witness.age")],
+        ),
+        Expect::Verified(vec![], vec![]),
+    );
+    dir_vector(
+        "statement-attachment-beside-altered",
+        "the photo beside the bundle with its byte 100 changed",
+        {
+            let (b, mut files) = of(&[("photo", "photo")]);
+            files.get_mut(&photo_file).unwrap()[100] ^= 0x01;
+            (b, files)
+        },
+        Expect::Refused(n, "part", "beside-mismatch"),
+    );
+    dir_vector(
+        "statement-attachment-beside-missing",
+        "the bundle of the photo beside it, without the file",
+        (of(&[("photo", "photo")]).0, Files::new()),
+        Expect::Refused(n, "missing part", "beside-missing"),
+    );
+    dir_vector(
+        "statement-attachment-beside-uppercase",
+        "the photo beside the bundle named by its digest in upper-case hex, in the bundle and on disk",
+        {
+            let (mut b, files) = of(&[("photo", "photo")]);
+            let upper = photo_file.to_uppercase();
+            b.entries.last_mut().unwrap().parts[1].beside = Some(upper.clone());
+            (b, files.into_values().map(|v| (upper.clone(), v)).collect())
+        },
+        Expect::Refused(n, "part", "beside-name"),
+    );
+    dir_vector(
+        "statement-attachment-beside-payload",
+        "the payload of the journalist's enrolment beside the bundle, with its file",
+        of(&[("photo", "photo"), ("enroll-journalist", PAYLOAD)]),
+        Expect::Refused(1, "part", "beside-payload"),
+    );
     out
 }
 
@@ -1182,6 +1405,9 @@ fn verdict_of(v: &Verdict) -> Result<Expect, String> {
         "authority" => "authority",
         "registry" => "registry",
         "compromise" => "compromise",
+        "part" => "part",
+        "missing part" => "missing part",
+        "format" => "format",
         other => return Err(format!("unexpected fault kind {other}: {}", first.1)),
     };
     let rule = rule_of(&first.1.reason)
@@ -1217,6 +1443,17 @@ fn rule_of(reason: &str) -> Option<&'static str> {
         ("no part labelled", "redact-label"),
         ("already redacted", "redacted"),
         ("signed_after_compromise says", "signed-after-compromise"),
+        (
+            "carried either in the JSON or beside the bundle",
+            "beside-shape",
+        ),
+        ("never travels beside", "beside-payload"),
+        ("which is not its committed digest", "beside-name"),
+        ("which is not there", "beside-missing"),
+        ("beside the bundle was changed", "beside-mismatch"),
+        ("(it was cut or added to)", "beside-mismatch"),
+        ("yet the bundle carries it in clear", "sealed-in-clear"),
+        ("does not name a media type", "media-type"),
     ];
     NAMES
         .iter()
@@ -1244,9 +1481,10 @@ fn every_bundle_vector_gets_its_verdict_and_the_files_are_what_the_generator_bui
     let mut index = Vec::new();
     let mut wrong = Vec::new();
     for v in &vs {
-        let got = verdict_of(&bundle::verify(&v.bundle, &key));
+        let got = verdict_of(&v.verify(&key));
         if got.as_ref() != Ok(&v.expect) {
-            let faults: Vec<String> = bundle::verify(&v.bundle, &key)
+            let faults: Vec<String> = v
+                .verify(&key)
                 .faults
                 .iter()
                 .map(|f| f.to_string())
@@ -1257,7 +1495,7 @@ fn every_bundle_vector_gets_its_verdict_and_the_files_are_what_the_generator_bui
             ));
         }
         index.push(json!({
-            "file": format!("{}.bundle.json", v.name),
+            "file": v.file(),
             "about": v.about,
             "expect": expect_json(&v.expect),
         }));
@@ -1268,45 +1506,61 @@ fn every_bundle_vector_gets_its_verdict_and_the_files_are_what_the_generator_bui
                   verified (with the entries for which a rule is not established by a partial bundle), or refused \
                   (the lowest entry with a fault and that fault's kind). The forged ones carry a checkpoint re-signed \
                   with the vector archive's demo key and a recomputed projection, as an operator could make them. \
+                  A bundle with parts beside it (§12.2) is in a directory of its own, with those files. \
                   Built by tests/it/bundle_vectors.rs; checked by it and by tests/vectors/verify_vectors.py.",
         "archive_key": Log::base().k.archive.vkey().unwrap(),
         "vectors": index,
     });
-    let files: Vec<(String, String)> = vs
-        .iter()
-        .map(|v| (format!("{}.bundle.json", v.name), v.bundle.to_json() + "\n"))
-        .chain([(
-            "index.json".to_string(),
-            serde_json::to_string_pretty(&index).unwrap() + "\n",
-        )])
-        .collect();
-    if std::env::var_os("TEMOIN_WRITE_VECTORS").is_some() {
-        std::fs::create_dir_all(dir()).unwrap();
-        for (name, text) in &files {
-            std::fs::write(dir().join(name), text).unwrap();
+    // Every file of the vectors: the bundles, the files beside them, the index.
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    for v in &vs {
+        files.push((v.file(), (v.bundle.to_json() + "\n").into_bytes()));
+        for (name, bytes) in v.beside.iter().flatten() {
+            files.push((format!("{}/{name}", v.name), bytes.clone()));
         }
     }
-    for (name, text) in &files {
-        let on_disk = std::fs::read_to_string(dir().join(name)).unwrap_or_else(|e| {
+    files.push((
+        "index.json".to_string(),
+        (serde_json::to_string_pretty(&index).unwrap() + "\n").into_bytes(),
+    ));
+    if std::env::var_os("TEMOIN_WRITE_VECTORS").is_some() {
+        for v in vs.iter().filter(|v| v.beside.is_some()) {
+            let _ = std::fs::remove_dir_all(dir().join(v.name));
+        }
+        for (name, bytes) in &files {
+            let path = dir().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+    }
+    for (name, bytes) in &files {
+        let on_disk = std::fs::read(dir().join(name)).unwrap_or_else(|e| {
             panic!("tests/vectors/bundles/{name}: {e} (write it with TEMOIN_WRITE_VECTORS=1)")
         });
         assert!(
-            on_disk == *text,
+            on_disk == *bytes,
             "tests/vectors/bundles/{name} is not what the generator builds (rewrite with TEMOIN_WRITE_VECTORS=1 after a deliberate change)"
         );
-        // What is on disk verifies the same once read back.
-        if name != "index.json" {
-            let b = Bundle::from_json(on_disk.as_bytes()).unwrap();
-            let v = vs
-                .iter()
-                .find(|v| format!("{}.bundle.json", v.name) == *name)
-                .unwrap();
-            assert_eq!(
-                verdict_of(&bundle::verify(&b, &key)).as_ref(),
-                Ok(&v.expect),
-                "{name}"
-            );
+    }
+    for v in &vs {
+        // A vector's directory holds its bundle and its files, nothing else.
+        if let Some(beside) = &v.beside {
+            let mut on_disk: Vec<String> = std::fs::read_dir(dir().join(v.name))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            on_disk.sort();
+            let mut expected: Vec<String> = beside.keys().cloned().collect();
+            expected.push(format!("{}.bundle.json", v.name));
+            expected.sort();
+            assert_eq!(on_disk, expected, "tests/vectors/bundles/{}/", v.name);
         }
+        // What is on disk verifies the same once read back, with the files
+        // beside it read from the disk.
+        let path = dir().join(v.file());
+        let b = Bundle::from_json(&std::fs::read(&path).unwrap()).unwrap();
+        let got = bundle::verify_with(&b, &key, &bundle::BesideDir::of_bundle(&path));
+        assert_eq!(verdict_of(&got).as_ref(), Ok(&v.expect), "{}", v.file());
     }
 }
 

@@ -48,6 +48,7 @@ fn a_part_erased_by_a_redaction_order_is_reported_erased_even_when_withheld() {
         &ExportOptions {
             scope: Scope::Incident(TANGATA.into()),
             withhold: vec!["witness".into()],
+            beside: None,
         },
         0,
     )
@@ -571,6 +572,7 @@ fn json_members_given_twice_are_refused() {
         &ExportOptions {
             scope: Scope::Incident(TANGATA.into()),
             withhold: vec![],
+            beside: None,
         },
         0,
     )

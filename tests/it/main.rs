@@ -12,6 +12,7 @@ mod attachments;
 mod bench_key_cache;
 mod bench_smoke;
 mod bundle;
+mod bundle_beside;
 mod bundle_vectors;
 mod cli;
 mod closed_stdout;

@@ -36,12 +36,14 @@ fn dir() -> PathBuf {
 
 /// The sealed vectors' base: a note whose `witness` part is sealed to the
 /// vector reader. age encrypts with fresh randomness, so it is made once
-/// (with `TEMOIN_WRITE_VECTORS`, or when missing) and read back after; the
-/// damaged copies are derived from it deterministically.
+/// (when missing, or with `TEMOIN_RESEAL_VECTORS`) and read back after; the
+/// damaged copies are derived from it deterministically. The bundle
+/// vectors hold it too (tests/it/bundle_vectors.rs): making it again means
+/// writing them again.
 fn sealed_base() -> (Vec<u8>, ReaderIdentity) {
     let base = dir().join("sealed-valid.tms");
     let reader = dir().join("sealed-reader.key");
-    if std::env::var_os("TEMOIN_WRITE_VECTORS").is_some() || !base.exists() {
+    if std::env::var_os("TEMOIN_RESEAL_VECTORS").is_some() || !base.exists() {
         let id = ReaderIdentity::generate();
         let text = id.to_file_text("DEMO ONLY: the statement vectors' reader; its key is public");
         std::fs::create_dir_all(dir()).unwrap();
@@ -155,6 +157,100 @@ fn sealed_vectors() -> Vec<Vector> {
             bytes: resigned(&base, |b, p| {
                 replace_part(b, p, "witness.age", b"age-encryption.org/v2\nnot an age file");
             }),
+        },
+    ]
+}
+
+/// The bytes of the attachment vectors' photo: a JPEG's first and last
+/// markers around bytes no text is made of (small: a vector, not a photo).
+pub fn vector_photo() -> Vec<u8> {
+    let mut v = vec![0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10];
+    v.extend_from_slice(b"JFIF\0");
+    v.extend((0..1000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+    v.extend_from_slice(&[0xff, 0xd9]);
+    v
+}
+
+/// A note with a photo and its media type (FORMAT.md §3.9), every value
+/// fixed, so the file is the same each time it is built.
+fn attachment_base() -> StatementFile {
+    let mut d = Draft::new(Kind::Note)
+        .part("text", "Le marché de Tangata, photographié le 14 novembre.")
+        .part("photo", vector_photo())
+        .part("photo.type", "image/jpeg");
+    d.created_at = Some(1_763_078_400_000);
+    d.id = Some([0xa7; 16]);
+    for p in &mut d.parts {
+        p.salt = temoin::hash::sha256(&[b"attachment vector salt ", p.label.as_bytes()]).0;
+    }
+    d.sign(&vector_author()).unwrap()
+}
+
+fn attachment_vectors() -> Vec<Vector> {
+    let base = attachment_base();
+    // A payload one byte over the limit, committed but not carried: the
+    // body alone is refused, before any part is read.
+    let big = Part {
+        label: "payload".into(),
+        salt: [0x0b; 32],
+        content: vec![b' '; 1_048_577],
+    };
+    vec![
+        Vector {
+            file: "attachment-valid.tms",
+            about: "a note with a photo (1 013 bytes) and its media type photo.type = image/jpeg",
+            verdict: "valid",
+            rule: "FORMAT.md §3.9: an attachment is a part; L.type names its media type",
+            bytes: base.to_bytes(),
+        },
+        Vector {
+            file: "attachment-type-without-base.tms",
+            about: "photo removed from the body and the file, re-signed: photo.type without photo",
+            verdict: "format",
+            rule: "FORMAT.md §3.3: for every label L.type, L is committed",
+            bytes: resigned(&base, |b, p| {
+                b.parts.retain(|c| c.label != "photo");
+                p.retain(|q| q.label != "photo");
+            }),
+        },
+        Vector {
+            file: "attachment-type-not-a-media-type.tms",
+            about: "photo.type holds \"Image/JPEG\", re-committed and re-signed",
+            verdict: "part",
+            rule: "FORMAT.md §3.9: L.type is a lowercase type/subtype",
+            bytes: resigned(&base, |b, p| replace_part(b, p, "photo.type", b"Image/JPEG")),
+        },
+        Vector {
+            file: "attachment-payload-type.tms",
+            about: "a payload {} added and photo.type renamed payload.type, re-signed",
+            verdict: "format",
+            rule: "FORMAT.md §3.3: L.type never names payload",
+            bytes: resigned(&base, |b, p| {
+                let payload = Part {
+                    label: "payload".into(),
+                    salt: [0x0c; 32],
+                    content: b"{}".to_vec(),
+                };
+                b.parts.push(payload.commitment());
+                p.push(payload);
+                for c in &mut b.parts {
+                    if c.label == "photo.type" {
+                        c.label = "payload.type".into();
+                    }
+                }
+                for q in p.iter_mut() {
+                    if q.label == "photo.type" {
+                        q.label = "payload.type".into();
+                    }
+                }
+            }),
+        },
+        Vector {
+            file: "payload-over-1mib.tms",
+            about: "the body also commits a payload of 1 048 577 bytes (its digest is that of 1 048 577 spaces), re-signed; the file does not carry it",
+            verdict: "format",
+            rule: "FORMAT.md §3.3: a payload commitment's length is at most 1 MiB",
+            bytes: resigned(&base, |b, _| b.parts.push(big.commitment())),
         },
     ]
 }
@@ -305,6 +401,7 @@ fn index(vs: &[Vector]) -> Value {
 fn statement_file_vectors_get_their_verdicts() {
     let mut vs = vectors();
     vs.extend(sealed_vectors());
+    vs.extend(attachment_vectors());
     let tmp = tempfile::tempdir().unwrap();
     let custodian = SecretKey::generate("vectors-custodian").unwrap();
     let mut archive = Archive::init(

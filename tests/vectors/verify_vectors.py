@@ -217,10 +217,13 @@ STATEMENT_DOMAIN = b"temoin/statement/v1\x00"
 MAGIC = b"TEMOIN\x01S"
 
 
+MAX_PAYLOAD = 1 << 20  # §3.3: the rules read a payload in memory
+
+
 def split_label(label):
-    """A label's base and its companion suffix (§3.3, §3.8): "witness.age"
-    is ("witness", ".age"), "witness" is ("witness", None)."""
-    for suffix in (".age", ".to"):
+    """A label's base and its companion suffix (§3.3, §3.8, §3.9):
+    "witness.age" is ("witness", ".age"), "witness" is ("witness", None)."""
+    for suffix in (".age", ".to", ".type"):
         if label.endswith(suffix):
             return label[: -len(suffix)], suffix
     return label, None
@@ -271,9 +274,15 @@ def parse_body(b):
         if companion is None:
             continue
         if base == "payload":
-            raise Malformed("the payload is never sealed")
-        if not {base, base + ".age", base + ".to"} <= set(labels):
+            raise Malformed("the payload is never sealed and has no media type")
+        if companion == ".type":
+            if base not in labels:
+                raise Malformed(f"{lab!r}: a media type goes with its part {base}")
+        elif not {base, base + ".age", base + ".to"} <= set(labels):
             raise Malformed(f"{lab!r}: a sealed part commits {base}, {base}.age and {base}.to")
+    for p in parts:
+        if p["label"] == "payload" and p["length"] > MAX_PAYLOAD:
+            raise Malformed("a payload over 1 MiB")
     # Canonical: the bytes are the encoding of what they decode to.
     if encode_body(body) != b:
         raise Malformed("not canonical")
@@ -648,9 +657,31 @@ def x25519_base(scalar):
     return (x2 * pow(z2, P - 2, P) % P).to_bytes(32, "little")
 
 
+MEDIA_TYPE_CHARS = set(b"abcdefghijklmnopqrstuvwxyz0123456789!#$&-^_.+")
+MAX_MEDIA_TYPE = 127
+AGE_HEADER_LIMIT = 65536  # §3.8: the header parses within the first 64 KiB
+MAX_READERS_BYTES = 8192  # §3.9: an L.to of at most 8 KiB
+
+
+def media_type_fault(content):
+    """§3.9: type/subtype, lowercase, each side 1 to 63 of a-z 0-9 ! # $ & - ^ _ . +
+    beginning with a letter or digit, no parameters, at most 127 bytes."""
+    if len(content) > MAX_MEDIA_TYPE:
+        return "it is longer than 127 bytes"
+    sides = content.split(b"/")
+    if len(sides) != 2:
+        return "it is not type/subtype"
+    for side in sides:
+        if not 1 <= len(side) <= 63 or not set(side) <= MEDIA_TYPE_CHARS \
+                or not (chr(side[0]).isdigit() or chr(side[0]).islower()):
+            return "it is not a lowercase type/subtype"
+    return None
+
+
 def part_content_fault(label, content):
-    """Why a part's content is not what its label says, or None (§3.8, §10):
-    text parts are UTF-8, a sealed part's companions are what they say."""
+    """Why a part's content is not what its label says, or None (§3.8, §3.9,
+    §10): text parts are UTF-8, companions are what they say. For a label
+    other than a text's, the first 64 KiB + 1 bytes decide."""
     if label in ("text", "translation"):
         try:
             content.decode("utf-8")
@@ -659,12 +690,55 @@ def part_content_fault(label, content):
         return None
     companion = split_label(label)[1]
     if companion == ".to":
-        why = readers_fault(content)
+        why = "more than 8 KiB" if len(content) > MAX_READERS_BYTES else readers_fault(content)
     elif companion == ".age":
-        why = age_header_fault(content)
+        why = age_header_fault(content[:AGE_HEADER_LIMIT])
+    elif companion == ".type":
+        why = media_type_fault(content)
     else:
         return None
     return None if why is None else f"part {label}: {why}"
+
+
+def content_rule(label):
+    """The vectors' name for the content rule of a label."""
+    if label in ("text", "translation"):
+        return "text-utf8"
+    return {".to": "readers", ".age": "age-header", ".type": "media-type"}.get(
+        split_label(label)[1], "content")
+
+
+def beside_check(path, label, salt, length):
+    """§12.2: a part beside the bundle, streamed: (digest, bytes read, content
+    rule fault), reading at most one byte past the committed length."""
+    import codecs
+    h = hashlib.sha256(PART_DOMAIN + salt)
+    n, head = 0, bytearray()
+    text = label in ("text", "translation")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    not_utf8 = False
+    with open(path, "rb") as f:
+        while n <= length:
+            chunk = f.read(min(65536, length + 1 - n))
+            if not chunk:
+                break
+            h.update(chunk)
+            n += len(chunk)
+            head += chunk[: AGE_HEADER_LIMIT + 1 - len(head)]
+            if text and not not_utf8:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    not_utf8 = True
+    if text:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            not_utf8 = True
+        why = f"part {label} is text and must be UTF-8" if not_utf8 else None
+    else:
+        why = part_content_fault(label, bytes(head))
+    return h.digest(), n, why
 
 
 def refused(f, what):
@@ -1106,8 +1180,9 @@ def payload_json(content):
     return obj
 
 
-def check_bundle_entry(be, n, root):
-    """§12.6 step 3, one entry on its own: (entry, body, statement hash, parts)."""
+def check_bundle_entry(be, n, root, d):
+    """§12.6 step 3, one entry on its own: (entry, body, statement hash, parts).
+    Parts beside the bundle are read from the directory d."""
     seq = be["seq"]
     eb = b64(be["entry"])
     try:
@@ -1136,16 +1211,32 @@ def check_bundle_entry(be, n, root):
     proof = [unhex(h) for h in be["inclusion_proof"]]
     need(verify_inclusion(eh, seq, n, proof, root), "inclusion proof", "inclusion proof")
     committed = {c["label"]: c for c in body["parts"]}
-    parts = {}
+    parts, beside = {}, set()
     for p in be["parts"]:
+        # §12.2: carried in the JSON (content, text) or beside it (beside).
+        need(("content" in p) != ("beside" in p) and not ("beside" in p and "text" in p),
+             "format", "beside-shape")
         c = committed.get(p["label"])
-        need(c is not None and p["label"] not in parts, "part", "part not committed, or twice")
-        need(not is_sealed(committed, p["label"]), "part", "a sealed part carried in clear")
+        need(c is not None and p["label"] not in parts and p["label"] not in beside,
+             "part", "part not committed, or twice")
+        need(not is_sealed(committed, p["label"]), "part", "sealed-in-clear")
+        if "beside" in p:
+            salt = b64(p["salt"])
+            need(len(salt) == 32, "part", "salt")
+            need(p["label"] != "payload", "part", "beside-payload")
+            need(p["beside"] == c["digest"].hex(), "part", "beside-name")
+            path_ = os.path.join(d, p["beside"])
+            need(os.path.isfile(path_), "missing part", "beside-missing")
+            digest, length, why = beside_check(path_, p["label"], salt, c["length"])
+            need(length == c["length"] and digest == c["digest"], "part", "beside-mismatch")
+            need(why is None, "part", content_rule(p["label"]))
+            beside.add(p["label"])
+            continue
         salt, content = b64(p["salt"]), b64(p["content"])
         need(len(salt) == 32 and len(content) == c["length"]
              and part_digest(salt, content) == c["digest"], "part", "part digest")
         why = part_content_fault(p["label"], content)
-        need(why is None, "part", why)
+        need(why is None, "part", content_rule(p["label"]))
         if "text" in p:
             try:
                 same = content.decode("utf-8") == p["text"]
@@ -1155,9 +1246,11 @@ def check_bundle_entry(be, n, root):
         parts[p["label"]] = content
     absent = {a["label"]: a for a in be.get("absent", [])}
     for label in committed:
-        need(label in parts or label in absent, "missing part", f"part {label} unaccounted")
+        need(label in parts or label in beside or label in absent,
+             "missing part", f"part {label} unaccounted")
     for label in absent:
-        need(label in committed and label not in parts, "missing part", "absent, not committed")
+        need(label in committed and label not in parts and label not in beside,
+             "missing part", "absent, not committed")
     return {"seq": seq, "entry": entry, "body": body, "hash": sh, "entry_hash": eh,
             "parts": parts, "absent": absent, "faults": []}
 
@@ -1364,8 +1457,9 @@ def rules_pass(entries, whole):
     return not_established
 
 
-def verify_bundle(b, archive_vkey):
-    """FORMAT.md §12.6 steps 1-8. Returns ({seq: [fault kinds]}, not established seqs)."""
+def verify_bundle(b, archive_vkey, d):
+    """FORMAT.md §12.6 steps 1-8, the parts beside the bundle read from the
+    directory d. Returns ({seq: [fault kinds]}, not established seqs)."""
     check(b["format"] == "temoin-bundle/v1" and "payload" not in b["withheld_labels"], "format")
     name, pub = parse_vkey(archive_vkey)
     text = open_note_quiet(b["checkpoint"], name, pub)
@@ -1377,7 +1471,7 @@ def verify_bundle(b, archive_vkey):
     entries, faults = [], {}
     for be in b["entries"]:
         try:
-            entries.append(check_bundle_entry(be, n, root))
+            entries.append(check_bundle_entry(be, n, root, d))
         except Fault as f:
             faults.setdefault(be["seq"], []).append((f.kind, f.what))
     by_seq = {c["seq"]: c for c in entries}
@@ -1423,7 +1517,9 @@ def verify_bundle(b, archive_vkey):
     if scope == "all":
         check(seqs == list(range(n)), "an \"all\" bundle holds every entry")
     elif "statement" in scope:
-        check(any(c["hash"].hex() == scope["statement"] for c in entries), "holds its statement")
+        # Its entry may have a fault of its own (a part, say): it is held.
+        check(any(be["statement_hash"] == scope["statement"] for be in b["entries"]),
+              "holds its statement")
     for c in entries:
         if c["faults"]:
             faults.setdefault(c["seq"], []).extend(c["faults"])
@@ -1624,8 +1720,10 @@ def check_bundle_vectors():
     figures_checked = []
     for vec in index["vectors"]:
         listed.add(vec["file"])
-        b = json.load(open(os.path.join(d, vec["file"]), encoding="utf-8"))
-        faults, not_established, entries = verify_bundle(b, index["archive_key"])
+        path_ = os.path.join(d, vec["file"])
+        b = json.load(open(path_, encoding="utf-8"))
+        faults, not_established, entries = verify_bundle(b, index["archive_key"],
+                                                         os.path.dirname(path_))
         want = vec["expect"]
         if want["verified"]:
             check(not faults, f"{vec['file']}: verifies (faults at {sorted(faults)})")
@@ -1644,12 +1742,14 @@ def check_bundle_vectors():
             first = min(faults)
             got = {"entry": first, "kind": faults[first][0][0], "rule": faults[first][0][1]}
             check(got == want["first_fault"], f"{vec['file']}: first fault {got}, want {want['first_fault']}")
-    on_disk = {f for f in os.listdir(d) if f.endswith(".bundle.json")}
+    # A vector with files beside its bundle has a directory of its own.
+    on_disk = {os.path.relpath(os.path.join(r, f), d).replace(os.sep, "/")
+               for r, _, fs in os.walk(d) for f in fs if f.endswith(".bundle.json")}
     check(on_disk == listed, "every bundle file is a listed vector")
     check(len(figures_checked) >= 3, "figures recomputed for the honest bundles")
     # The comparison is not vacuous: one source less is seen.
     b = json.load(open(os.path.join(d, "all-verified.bundle.json"), encoding="utf-8"))
-    _, _, entries = verify_bundle(b, index["archive_key"])
+    _, _, entries = verify_bundle(b, index["archive_key"], d)
     tampered = json.loads(json.dumps(b["projection"]["tangata-2025-11-13"]["figures"]))
     tampered["dead"]["sources"] -= 1
     check(project_figures(entries, "tangata-2025-11-13") != tampered, "a changed figure differs")

@@ -2,10 +2,17 @@
 //! bundle itself and its verification are the core's
 //! ([`temoin_core::bundle`], re-exported here); an export is verified with
 //! that same function before it is handed out.
+//!
+//! Large parts (attachments) travel beside the bundle, each as a file
+//! named by its committed digest in the bundle's directory (§12.2):
+//! streamed from the parts file, checked against the author's commitment
+//! as they go, and put in place atomically. [`BesideDir`] is where a
+//! verifier reads them back.
 
 pub use temoin_core::bundle::*;
 
 use crate::domain::Payload;
+use crate::durable::WriteError;
 use crate::entry::{entry_hash, Entry};
 use crate::hash::Digest;
 use crate::keys::PublicKey;
@@ -19,6 +26,10 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine as _;
 use serde_json::Value;
 use std::collections::BTreeSet;
+use std::io::{self, Read, Write as _};
+use std::path::{Path, PathBuf};
+use temoin_core::partcheck;
+use temoin_core::statement::PartCommitment;
 
 /// What to export.
 #[derive(Clone, Debug)]
@@ -26,6 +37,58 @@ pub struct ExportOptions {
     pub scope: Scope,
     /// Part labels to leave out (e.g. `witness`).
     pub withhold: Vec<String>,
+    /// Where parts too large for the JSON go; `None` carries every part
+    /// in the JSON.
+    pub beside: Option<BesideOut>,
+}
+
+/// Every included part longer than `over` bytes (but the payload) travels
+/// beside the bundle, as the file `dir/<digest hex>`; `dir` is the
+/// directory the bundle is written to.
+#[derive(Clone, Debug)]
+pub struct BesideOut {
+    pub dir: PathBuf,
+    pub over: u64,
+}
+
+/// The files beside a bundle: the directory holding it (FORMAT.md §12.2).
+#[derive(Clone, Debug)]
+pub struct BesideDir(pub PathBuf);
+
+impl BesideDir {
+    /// The directory of the bundle file `path`.
+    pub fn of_bundle(path: &Path) -> BesideDir {
+        BesideDir(crate::durable::parent_of(path).to_path_buf())
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+/// 64 lowercase hex digits: the only names a bundle can make a verifier
+/// read (nothing else in the directory, nor outside it).
+fn is_digest_name(name: &str) -> bool {
+    name.len() == 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+impl BesideParts for BesideDir {
+    fn open(&self, name: &str) -> Option<io::Result<Box<dyn Read + '_>>> {
+        if !is_digest_name(name) {
+            return None;
+        }
+        let path = self.path(name);
+        match std::fs::metadata(&path) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => Some(Err(e)),
+            // A FIFO or a device would block or never end.
+            Ok(m) if !m.is_file() => Some(Err(io::Error::other("it is not a regular file"))),
+            Ok(_) => Some(std::fs::File::open(&path).map(|f| Box::new(f) as Box<dyn Read>)),
+        }
+    }
 }
 
 /// Why a bundle could not be made.
@@ -53,6 +116,13 @@ pub enum ExportError {
     Damaged { seq: u64, reason: String },
     #[error("the exported bundle does not verify, so it was not written: {0} (run `temoin verify` on the archive)")]
     SelfCheck(BundleFault),
+    #[error("cannot write part {label:?} of entry {seq} beside the bundle, as {path}: {source}")]
+    Beside {
+        seq: u64,
+        label: String,
+        path: PathBuf,
+        source: io::Error,
+    },
 }
 
 fn damaged(seq: u64, reason: impl Into<String>) -> ExportError {
@@ -83,6 +153,133 @@ fn payload_at(
         Some(c) => Ok(store
             .part(seq, &Digest(c.digest))?
             .map(|(_, content)| content)),
+    }
+}
+
+/// A stored part, as export takes it.
+enum Held<'a> {
+    /// Read whole: it goes in the JSON.
+    Bytes([u8; 32], Vec<u8>),
+    /// Its salt and content, streamed into the directory.
+    Stream([u8; 32], crate::store::PartReader<'a>, &'a Path),
+}
+
+/// The salt and a reader of the content of part `c` of entry `seq`,
+/// `None` if the archive does not hold it (never stored, erased, or past
+/// the parts file's end, as [`Store::part`] has it).
+fn stored_part<'a>(
+    store: &'a Store,
+    seq: u64,
+    c: &PartCommitment,
+) -> Result<Option<([u8; 32], crate::store::PartReader<'a>)>, ExportError> {
+    let Some((salt, reader)) = store.part_reader(seq, &Digest(c.digest))? else {
+        return Ok(None);
+    };
+    if reader.remaining() != c.length {
+        return Err(damaged(
+            seq,
+            format!(
+                "part {:?} is stored as {} bytes, but the author committed {} bytes",
+                c.label,
+                reader.remaining(),
+                c.length
+            ),
+        ));
+    }
+    Ok(Some((salt, reader)))
+}
+
+/// Whether the file named by `c`'s digest in `dir` holds exactly the
+/// content of the part with `salt` and commitment `c` (read as a verifier
+/// reads it).
+fn holds(dir: &Path, c: &PartCommitment, salt: &[u8; 32]) -> bool {
+    let files = BesideDir(dir.to_path_buf());
+    let Some(Ok(file)) = files.open(&Digest(c.digest).to_hex()) else {
+        return false;
+    };
+    partcheck::check_reader(
+        &c.label,
+        salt,
+        file.take(c.length.saturating_add(1)),
+        |_| Ok(()),
+    )
+    .is_ok_and(|p| p.matches(c) && p.fault.is_none())
+}
+
+/// Write part `c` of entry `seq`, read from `content`, as the file
+/// `dir/<digest hex>`: streamed from the parts file through its check,
+/// into a temporary file that replaces the name only once the content
+/// matched the author's commitment and was synced. A file already there
+/// with that content (another bundle of the same part) is kept.
+fn put_beside(
+    seq: u64,
+    c: &PartCommitment,
+    content: crate::store::PartReader<'_>,
+    salt: &[u8; 32],
+    dir: &Path,
+) -> Result<(), ExportError> {
+    if holds(dir, c, salt) {
+        return Ok(());
+    }
+    let path = dir.join(Digest(c.digest).to_hex());
+    let written = crate::durable::write_atomic_with(&path, 0o644, |file| {
+        // Which side failed: a write is this directory's problem, a read
+        // the archive's.
+        let mut write_error = None;
+        let checked = partcheck::check_reader(&c.label, salt, content, |chunk| {
+            file.write_all(chunk).inspect_err(|e| {
+                write_error = Some(io::Error::new(e.kind(), e.to_string()));
+            })
+        });
+        let checked = match (checked, write_error) {
+            (_, Some(e)) => return Err(Copy::Write(e)),
+            (Err(e), None) => {
+                return Err(Copy::Damaged(format!(
+                    "part {:?} cannot be read from the parts file: {e}",
+                    c.label
+                )))
+            }
+            (Ok(checked), None) => checked,
+        };
+        if !checked.matches(c) {
+            return Err(Copy::Damaged(format!(
+                "part {:?} does not match the author's signed commitment (digest {}); nothing was written beside the bundle",
+                c.label,
+                Digest(c.digest).short()
+            )));
+        }
+        match checked.fault {
+            Some(reason) => Err(Copy::Damaged(format!(
+                "{reason}; nothing was written beside the bundle"
+            ))),
+            None => Ok(()),
+        }
+    });
+    let cannot = |source: io::Error| ExportError::Beside {
+        seq,
+        label: c.label.clone(),
+        path: path.clone(),
+        source,
+    };
+    match written {
+        Ok(()) => Ok(()),
+        Err(WriteError::Sync(e)) => Err(cannot(e.source)),
+        Err(WriteError::Content(Copy::Write(e))) => Err(cannot(e)),
+        Err(WriteError::Content(Copy::Damaged(reason))) => Err(damaged(seq, reason)),
+    }
+}
+
+/// Why a part was not copied beside the bundle.
+enum Copy {
+    /// Writing (or syncing) the file failed.
+    Write(io::Error),
+    /// The stored part cannot be read, or is not what the author committed.
+    Damaged(String),
+}
+
+impl From<io::Error> for Copy {
+    fn from(e: io::Error) -> Copy {
+        Copy::Write(e)
     }
 }
 
@@ -206,13 +403,29 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
                 });
                 continue;
             }
-            match store.part(seq, &Digest(c.digest))? {
+            // A part that goes beside the bundle is streamed, never read whole.
+            let beside = opts
+                .beside
+                .as_ref()
+                .filter(|b| c.label != PAYLOAD && c.length > b.over);
+            let held = match beside {
+                Some(out) => stored_part(store, seq, c)?
+                    .map(|(salt, reader)| Held::Stream(salt, reader, out.dir.as_path())),
+                None => store
+                    .part(seq, &Digest(c.digest))?
+                    .map(|(salt, content)| Held::Bytes(salt, content)),
+            };
+            match held {
                 Some(_) if withhold => absent.push(AbsentPart {
                     label: c.label.clone(),
                     why: WITHHELD.into(),
                     by_seq: None,
                 }),
-                Some((salt, content)) => {
+                Some(Held::Stream(salt, reader, dir)) => {
+                    put_beside(seq, c, reader, &salt, dir)?;
+                    parts.push(BundlePart::beside(&c.label, &salt, &Digest(c.digest)));
+                }
+                Some(Held::Bytes(salt, content)) => {
                     if seq == 0 && c.label == PAYLOAD {
                         if let Ok(Some(RegistryChange::Genesis { payload, .. })) =
                             PublicKey::from_bytes(&body.author)
@@ -226,12 +439,7 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
                             archive_key = Some(payload.checkpoint_key.clone());
                         }
                     }
-                    parts.push(BundlePart {
-                        label: c.label.clone(),
-                        salt: B64.encode(salt),
-                        content: B64.encode(&content),
-                        text: String::from_utf8(content).ok(),
-                    });
+                    parts.push(BundlePart::inline(&c.label, &salt, &content));
                 }
                 None => {
                     let by = info
@@ -295,8 +503,12 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
         projection_format: PROJECTION_FORMAT.into(),
         projection: Value::Null,
     };
-    // Fill in what the verifier recomputes; everything else must verify.
-    let checked = verify(&bundle, &archive_key);
+    // Fill in what the verifier recomputes; everything else must verify,
+    // the files beside it read back as a verifier will read them.
+    let checked = match &opts.beside {
+        Some(out) => verify_with(&bundle, &archive_key, &BesideDir(out.dir.clone())),
+        None => verify(&bundle, &archive_key),
+    };
     let recomputed_only = |f: &&BundleFault| {
         (f.at == Location::Authors && f.kind == FaultKind::Authors)
             || f.kind == FaultKind::Compromise

@@ -654,6 +654,7 @@ fn measure_export(archive: &Archive, report: &mut Report) -> Result<(), BenchErr
     let opts = ExportOptions {
         scope: Scope::Incident(id.clone()),
         withhold: Vec::new(),
+        beside: None,
     };
     let now = temoin_archive::time::now_ms();
     // Once untimed (first touches of the store), then timed.

@@ -56,6 +56,11 @@ pub const PROJECTION_FORMAT: &str = "temoin-incident-view/2";
 /// can be big; anything beyond this is refused before parsing.
 pub const MAX_BUNDLE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 
+/// Parts longer than this travel beside the bundle by default (`temoin
+/// export --beside-over`): a photo or a video is not base64 in a JSON file
+/// that has to be read whole.
+pub const DEFAULT_BESIDE_OVER: u64 = 1 << 20;
+
 /// At most this many faults are reported; the rest are counted.
 pub const MAX_FAULTS: usize = 1000;
 
@@ -142,7 +147,11 @@ pub struct BundleEntry {
     pub signed_after_compromise: Option<Compromise>,
 }
 
-/// A part's content with the salt that hides it.
+/// A part's content with the salt that hides it: carried in the JSON
+/// (`content`, and `text` when it is UTF-8), or in a file beside the bundle
+/// named by its digest (`beside`; FORMAT.md §12.2). Exactly one of
+/// `content` and `beside`; the verifier says so of a part that breaks this
+/// ([format] at its entry) rather than refuse the whole file.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BundlePart {
@@ -150,10 +159,60 @@ pub struct BundlePart {
     /// Base64 of the 32-byte salt.
     pub salt: String,
     /// Base64 of the content.
-    pub content: String,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub content: Option<String>,
     /// The content as text, when it is UTF-8 (for reading; must match).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
     pub text: Option<String>,
+    /// The committed digest, lowercase hex: the name of the file beside
+    /// the bundle that holds the content (and only the content).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub beside: Option<String>,
+}
+
+/// An optional member that, when given, is a string: `null` is not a way
+/// to leave it out (readers in other languages would see a member).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(d).map(Some)
+}
+
+impl BundlePart {
+    /// A part carried in the JSON.
+    pub fn inline(label: &str, salt: &[u8; 32], content: &[u8]) -> BundlePart {
+        use base64::Engine as _;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        BundlePart {
+            label: label.to_string(),
+            salt: b64.encode(salt),
+            content: Some(b64.encode(content)),
+            text: std::str::from_utf8(content).ok().map(str::to_string),
+            beside: None,
+        }
+    }
+
+    /// A part whose content is the file named `digest` beside the bundle.
+    pub fn beside(label: &str, salt: &[u8; 32], digest: &crate::hash::Digest) -> BundlePart {
+        use base64::Engine as _;
+        BundlePart {
+            label: label.to_string(),
+            salt: base64::engine::general_purpose::STANDARD.encode(salt),
+            content: None,
+            text: None,
+            beside: Some(digest.to_hex()),
+        }
+    }
 }
 
 impl fmt::Debug for BundlePart {

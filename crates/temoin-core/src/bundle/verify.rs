@@ -7,7 +7,7 @@ use crate::checkpoint::Checkpoint;
 use crate::compromise::{Compromise, Distrust, Finding};
 use crate::domain::Payload;
 use crate::entry::{entry_hash, Entry, MAX_ENTRY_BYTES};
-use crate::hash::{part_digest, Digest};
+use crate::hash::Digest;
 use crate::keys::PublicKey;
 use crate::merkle::{self, Hash};
 use crate::receipt::MAX_PROOF_HASHES;
@@ -89,6 +89,28 @@ pub(crate) fn fault(at: Location, kind: FaultKind, reason: impl Into<String>) ->
     BundleFault::new(at, kind, reason)
 }
 
+/// Where a verifier finds the parts that travel beside a bundle
+/// (FORMAT.md §12.2): for `temoin verify-bundle`, the directory holding the
+/// bundle file. The core reads no file system; whoever calls [`verify_with`]
+/// says where the files are.
+pub trait BesideParts: Sync {
+    /// The file named `name` (a committed digest, 64 lowercase hex digits):
+    /// `None` when there is no such file, `Some(Err)` when there is one
+    /// that cannot be opened. The verifier reads it to its end or to one
+    /// byte past the committed length, whichever comes first.
+    fn open(&self, name: &str) -> Option<std::io::Result<Box<dyn std::io::Read + '_>>>;
+}
+
+/// No file beside the bundle: for a bundle held in memory. A part said to
+/// be beside it is then missing.
+pub struct NoBesideParts;
+
+impl BesideParts for NoBesideParts {
+    fn open(&self, _: &str) -> Option<std::io::Result<Box<dyn std::io::Read + '_>>> {
+        None
+    }
+}
+
 /// An entry that decoded, with what the verification established about it.
 #[derive(Clone, Debug)]
 pub struct CheckedEntry {
@@ -99,6 +121,10 @@ pub struct CheckedEntry {
     pub body: StatementBody,
     /// Included parts whose content matched its commitment.
     pub parts: BTreeMap<String, Vec<u8>>,
+    /// Included parts whose file beside the bundle matched its commitment
+    /// (their content is not held: a file can be gigabytes; its name is
+    /// the committed digest).
+    pub beside: BTreeSet<String>,
     pub absent: Vec<AbsentPart>,
     /// Name and role of the author when the entry was appended, as replayed.
     pub authorised_as: Option<(String, Role)>,
@@ -304,7 +330,20 @@ pub fn first_difference(path: &str, a: &Value, b: &Value) -> Option<String> {
 /// against the signed checkpoint, the hash chain between consecutive
 /// entries, authority replayed from the included registry entries, the
 /// authors list and the projection. Never panics; every fault is reported.
+///
+/// A part beside the bundle is missing here (there are no files): use
+/// [`verify_with`] for a bundle read from a file.
 pub fn verify(bundle: &Bundle, archive_key: &VerifierKey) -> Verdict {
+    verify_with(bundle, archive_key, &NoBesideParts)
+}
+
+/// [`verify`], reading the parts that travel beside the bundle from
+/// `beside`, each streamed through its check in bounded memory.
+pub fn verify_with(
+    bundle: &Bundle,
+    archive_key: &VerifierKey,
+    beside: &dyn BesideParts,
+) -> Verdict {
     let mut faults = Faults {
         list: Vec::new(),
         more: 0,
@@ -389,7 +428,7 @@ pub fn verify(bundle: &Bundle, archive_key: &VerifierKey) -> Verdict {
             list: Vec::new(),
             more: 0,
         };
-        let c = check_entry(be, &checkpoint, &mut local);
+        let c = check_entry(be, &checkpoint, beside, &mut local);
         (c, local.list)
     });
     let mut checked: Vec<CheckedEntry> = Vec::with_capacity(results.len());
@@ -584,6 +623,7 @@ pub fn verify(bundle: &Bundle, archive_key: &VerifierKey) -> Verdict {
 fn check_entry(
     be: &BundleEntry,
     checkpoint: &Checkpoint,
+    files: &dyn BesideParts,
     faults: &mut Faults,
 ) -> Option<CheckedEntry> {
     let seq = be.seq;
@@ -733,7 +773,27 @@ fn check_entry(
     }
     // Included parts.
     let mut parts = BTreeMap::new();
+    let mut beside = BTreeSet::new();
     for p in &be.parts {
+        let shape = match (&p.content, &p.beside, &p.text) {
+            (Some(_), None, _) | (None, Some(_), None) => None,
+            (Some(_), Some(_), _) => Some("has both \"content\" and \"beside\""),
+            (None, None, _) => Some("has neither \"content\" nor \"beside\""),
+            (None, Some(_), Some(_)) => Some(
+                "is beside the bundle and has a \"text\" (only a part carried in the JSON has one)",
+            ),
+        };
+        if let Some(why) = shape {
+            bad(
+                faults,
+                FaultKind::Format,
+                format!(
+                    "part {:?} {why}: a part is carried either in the JSON or beside the bundle (FORMAT.md §12.2)",
+                    short_str(&p.label)
+                ),
+            );
+            continue;
+        }
         let Some(c) = body.part(&p.label) else {
             bad(
                 faults,
@@ -745,7 +805,7 @@ fn check_entry(
             );
             continue;
         };
-        if parts.contains_key(&p.label) {
+        if parts.contains_key(&p.label) || beside.contains(&p.label) {
             bad(
                 faults,
                 FaultKind::Part,
@@ -765,16 +825,18 @@ fn check_entry(
             );
             continue;
         }
-        if Some(p.content.len() as u64) != b64_len(c.length) {
-            bad(
-                faults,
-                FaultKind::Part,
-                format!(
-                    "part {:?}: its content is not {} bytes, the committed length",
-                    p.label, c.length
-                ),
-            );
-            continue;
+        if let Some(content) = &p.content {
+            if Some(content.len() as u64) != b64_len(c.length) {
+                bad(
+                    faults,
+                    FaultKind::Part,
+                    format!(
+                        "part {:?}: its content is not {} bytes, the committed length",
+                        p.label, c.length
+                    ),
+                );
+                continue;
+            }
         }
         let salt: Option<[u8; 32]> = (p.salt.len() == 44)
             .then(|| B64.decode(&p.salt).ok())
@@ -788,7 +850,16 @@ fn check_entry(
             );
             continue;
         };
-        let content = match B64.decode(&p.content) {
+        let Some(content) = &p.content else {
+            match check_beside(p, c, &salt, files) {
+                Ok(()) => {
+                    beside.insert(p.label.clone());
+                }
+                Err((kind, reason)) => bad(faults, kind, reason),
+            }
+            continue;
+        };
+        let content = match B64.decode(content) {
             Ok(c) => c,
             Err(e) => {
                 bad(
@@ -799,19 +870,12 @@ fn check_entry(
                 continue;
             }
         };
-        if content.len() as u64 != c.length || part_digest(&salt, &content).0 != c.digest {
-            bad(
-                faults,
-                FaultKind::Part,
-                format!(
-                    "part {:?} does not match its commitment: SHA-256(\"temoin/part/v1\\0\" || salt || content) is not the signed digest {}",
-                    p.label,
-                    Digest(c.digest).short()
-                ),
-            );
+        let checked = crate::partcheck::check(&p.label, &salt, &content);
+        if !checked.matches(c) {
+            bad(faults, FaultKind::Part, mismatch(&p.label, c));
             continue;
         }
-        if let Some(reason) = crate::domain::part_content_fault(&p.label, &content) {
+        if let Some(reason) = checked.fault {
             bad(faults, FaultKind::Part, reason);
             continue;
         }
@@ -834,7 +898,10 @@ fn check_entry(
     // commitment is accounted for.
     let mut absent = Vec::new();
     for c in &body.parts {
-        if parts.contains_key(&c.label) || be.parts.iter().any(|p| p.label == c.label) {
+        if parts.contains_key(&c.label)
+            || beside.contains(&c.label)
+            || be.parts.iter().any(|p| p.label == c.label)
+        {
             continue;
         }
         match be.absent.iter().find(|a| a.label == c.label) {
@@ -868,11 +935,98 @@ fn check_entry(
         entry,
         body,
         parts,
+        beside,
         absent,
         authorised_as: None,
         compromise: None,
         ok,
     })
+}
+
+fn mismatch(label: &str, c: &crate::statement::PartCommitment) -> String {
+    format!(
+        "part {label:?} does not match its commitment: SHA-256(\"temoin/part/v1\\0\" || salt || content) is not the signed digest {}",
+        Digest(c.digest).short()
+    )
+}
+
+/// A part beside the bundle (FORMAT.md §12.2): named by its committed
+/// digest, never the payload, and its file, streamed, matching the
+/// commitment and its label's content rule. At most one byte past the
+/// committed length is read, so a file grown by gigabytes costs nothing.
+fn check_beside(
+    p: &BundlePart,
+    c: &crate::statement::PartCommitment,
+    salt: &[u8; 32],
+    files: &dyn BesideParts,
+) -> Result<(), (FaultKind, String)> {
+    use std::io::Read as _;
+    let label = &p.label;
+    let name = p.beside.as_deref().unwrap_or_default();
+    if *label == PAYLOAD {
+        return Err((
+            FaultKind::Part,
+            "the payload part is beside the bundle, but it never travels beside: the rules read it from the bundle".into(),
+        ));
+    }
+    let digest = Digest(c.digest).to_hex();
+    if name != digest {
+        return Err((
+            FaultKind::Part,
+            format!(
+                "part {label:?} is beside the bundle as {:?}, which is not its committed digest {digest} in lowercase hex",
+                short_str(name)
+            ),
+        ));
+    }
+    let missing = |why: String| {
+        (
+            FaultKind::MissingPart,
+            format!(
+                "part {label:?} travels beside the bundle as the file {digest}, which {why}: copy the files named by digests with the bundle, into the same directory"
+            ),
+        )
+    };
+    let file = match files.open(&digest) {
+        None => return Err(missing("is not there".into())),
+        Some(Err(e)) => return Err(missing(format!("cannot be opened ({e})"))),
+        Some(Ok(f)) => f,
+    };
+    let checked =
+        crate::partcheck::check_reader(label, salt, file.take(c.length.saturating_add(1)), |_| {
+            Ok(())
+        })
+        .map_err(|e| missing(format!("cannot be read ({e})")))?;
+    if checked.length != c.length {
+        let size = if checked.length > c.length {
+            "more than".to_string()
+        } else {
+            format!("{} bytes, not", checked.length)
+        };
+        return Err((
+            FaultKind::Part,
+            format!(
+                "part {label:?}: the file {digest} beside the bundle is {size} the committed {} bytes (it was cut or added to)",
+                c.length
+            ),
+        ));
+    }
+    if !checked.matches(c) {
+        return Err((
+            FaultKind::Part,
+            format!(
+                "{} (the file {digest} beside the bundle was changed, or is another part's)",
+                mismatch(label, c)
+            ),
+        ));
+    }
+    match checked.fault {
+        Some(reason) => Err((
+            FaultKind::Part,
+            format!("{reason} (the file {digest} beside the bundle)"),
+        )),
+        None => Ok(()),
+    }
 }
 
 fn short_str(s: &str) -> String {
