@@ -121,12 +121,19 @@ impl PartCheck {
     /// carried (at most 3 bytes) to the next.
     fn utf8(&mut self, chunk: &[u8]) {
         let start = self.length - self.carry.len() as u64;
-        let mut joined = std::mem::take(&mut self.carry);
-        joined.extend_from_slice(chunk);
-        if let Err(e) = std::str::from_utf8(&joined) {
+        // Joined with the carry only when there is one (a chunk's edge when
+        // streaming); a part in memory is validated where it lies.
+        let joined;
+        let bytes = if self.carry.is_empty() {
+            chunk
+        } else {
+            joined = [std::mem::take(&mut self.carry).as_slice(), chunk].concat();
+            &joined
+        };
+        if let Err(e) = std::str::from_utf8(bytes) {
             match e.error_len() {
                 Some(_) => self.not_utf8_at = Some(start + e.valid_up_to() as u64),
-                None => self.carry = joined[e.valid_up_to()..].to_vec(),
+                None => self.carry = bytes[e.valid_up_to()..].to_vec(),
             }
         }
     }
