@@ -1,6 +1,7 @@
 //! Incidents, history, tallies, rebuild and the demo: reading the
 //! projections (docs/DOMAIN.md). Printing only; the library computes.
 
+use super::exports;
 use super::{print_json, progress, table, ArchiveArg, CliError, CliResult};
 use clap::Subcommand;
 use std::collections::HashMap;
@@ -51,6 +52,31 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Every named victim of every incident: status, sex, age, the entries that name them.
+    Victims {
+        #[command(flatten)]
+        archive: ArchiveArg,
+        /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
+        #[arg(long, value_name = "SEQ|TIME")]
+        as_of: Option<String>,
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        #[command(flatten)]
+        csv: CsvArgs,
+    },
+    /// Find incidents, places (commune, cercle, region) and named victims;
+    /// accents, case, hyphens and apostrophes ignored ("tin aicha").
+    Search {
+        /// What to look for.
+        text: String,
+        #[command(flatten)]
+        archive: ArchiveArg,
+        /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
+        #[arg(long, value_name = "SEQ|TIME")]
+        as_of: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Recompute every projection from the log alone and compare with what is stored.
     Rebuild {
         #[command(flatten)]
@@ -76,6 +102,18 @@ pub enum Command {
     },
 }
 
+/// CSV output (RFC 4180, UTF-8, CRLF line ends; columns in docs/DOMAIN.md).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct CsvArgs {
+    /// Print CSV instead of a table.
+    #[arg(long)]
+    pub csv: bool,
+    /// With --csv: begin with a UTF-8 byte-order mark, so that Excel reads
+    /// accented names right.
+    #[arg(long, requires = "csv")]
+    pub excel: bool,
+}
+
 #[derive(Subcommand)]
 pub enum IncidentCommand {
     /// Every incident with its figures (ranges, ⚠ where sources disagree).
@@ -85,8 +123,10 @@ pub enum IncidentCommand {
         /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
         #[arg(long, value_name = "SEQ|TIME")]
         as_of: Option<String>,
-        #[arg(long)]
+        #[arg(long, conflicts_with = "csv")]
         json: bool,
+        #[command(flatten)]
+        csv: CsvArgs,
     },
     /// One incident: its record, figures per source, victims, testimonies, annotations.
     Show {
@@ -127,13 +167,19 @@ pub fn run(cmd: Command) -> CliResult {
             archive,
             as_of,
             json,
+            csv,
         }) => {
             let a = Archive::open_reader(&archive.archive)?;
             let p = ArchiveViews::new(a.store());
             let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
             // One summary at a time: a large archive's summaries do not
             // all fit in memory at once (~40 KB each).
-            if json {
+            if csv.csv {
+                let mut w = exports::writer(csv.excel)?;
+                exports::row(&mut w, &exports::INCIDENT_COLUMNS.map(String::from))?;
+                p.for_each_summary(upto, |s| exports::row(&mut w, &exports::incident_row(&s)))?;
+                exports::finish(w)?;
+            } else if json {
                 print_incidents_json(&p, upto)?;
             } else {
                 let line = as_of_line(&p, upto)?;
@@ -167,6 +213,18 @@ pub fn run(cmd: Command) -> CliResult {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Victims {
+            archive,
+            as_of,
+            json,
+            csv,
+        } => victims(&archive.archive, as_of.as_deref(), json, &csv),
+        Command::Search {
+            text,
+            archive,
+            as_of,
+            json,
+        } => search(&archive.archive, &text, as_of.as_deref(), json),
         Command::History { id, archive, json } => {
             let a = Archive::open_reader(&archive.archive)?;
             let p = ArchiveViews::new(a.store());
@@ -1018,4 +1076,194 @@ fn print_demo(r: &DemoReport) {
         temoin::demo::FROM,
         temoin::demo::TO
     );
+}
+
+/// Each incident's view as of `upto`, merged incidents read in the one they
+/// were merged into.
+fn each_view(
+    p: &ArchiveViews<'_>,
+    upto: u64,
+    mut each: impl FnMut(IncidentSummary, IncidentView) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    p.for_each_summary(upto, |s| {
+        if s.merged_into.is_some() {
+            return Ok(());
+        }
+        let view = p.incident(&s.id, upto)?;
+        each(s, view)
+    })
+}
+
+#[derive(serde::Serialize)]
+struct VictimRow<'a> {
+    incident: &'a str,
+    #[serde(flatten)]
+    victim: &'a temoin::projection::incident::VictimView,
+}
+
+/// `temoin victims`: every named victim, by incident.
+fn victims(dir: &std::path::Path, as_of: Option<&str>, json: bool, csv: &CsvArgs) -> CliResult {
+    let a = Archive::open_reader(dir)?;
+    let p = ArchiveViews::new(a.store());
+    let upto = p.cut(parse_as_of(as_of)?)?;
+    let mut rows: Vec<(String, temoin::projection::incident::VictimView)> = Vec::new();
+    each_view(&p, upto, |s, view| {
+        rows.extend(view.victims.into_iter().map(|v| (s.id.clone(), v)));
+        Ok(())
+    })?;
+    if csv.csv {
+        let mut w = exports::writer(csv.excel)?;
+        exports::row(&mut w, &exports::VICTIM_COLUMNS.map(String::from))?;
+        for (id, v) in &rows {
+            exports::row(&mut w, &exports::victim_row(id, v))?;
+        }
+        return exports::finish(w).map(|()| ExitCode::SUCCESS);
+    }
+    if json {
+        let out: Vec<VictimRow<'_>> = rows
+            .iter()
+            .map(|(incident, victim)| VictimRow { incident, victim })
+            .collect();
+        print_json(&serde_json::json!({ "as_of": upto as i128 - 1, "victims": out }))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{}", as_of_line(&p, upto)?);
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|(id, v)| {
+            let r = exports::victim_row(id, v);
+            let age = match (&r[4], &r[5]) {
+                (a, b) if a == b => a.clone(),
+                (a, b) => format!("{a}–{b}"),
+            };
+            let status = if v.conflict {
+                format!("{} ⚠", r[6])
+            } else {
+                r[6].clone()
+            };
+            vec![
+                r[1].clone(),
+                id.clone(),
+                status,
+                r[3].clone(),
+                age,
+                r[10].clone(),
+            ]
+        })
+        .collect();
+    table(
+        &["name", "incident", "status", "sex", "age", "entries"],
+        &cells,
+    );
+    println!(
+        "{} named victims. ⚠ = sources disagree on status, sex or age; \"entries\" = the entries that name them.",
+        cells.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A search key: folded (accents, case), with hyphens, apostrophes and
+/// underscores read as spaces, spaces collapsed.
+fn search_key(s: &str) -> String {
+    let folded = temoin::projection::matching::fold(s);
+    let spaced: String = folded
+        .chars()
+        .map(|c| {
+            if matches!(c, '-' | '\'' | '_') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[derive(serde::Serialize)]
+struct Hit {
+    /// `incident`, `place` or `victim`.
+    kind: &'static str,
+    incident: String,
+    /// The field that matched: `id`, `title`, `place`, `commune`, `cercle`,
+    /// `region`, `name`.
+    field: &'static str,
+    text: String,
+    /// The entries the matching fact comes from.
+    entries: Vec<u64>,
+}
+
+/// `temoin search TEXT`.
+fn search(dir: &std::path::Path, text: &str, as_of: Option<&str>, json: bool) -> CliResult {
+    let q = search_key(text);
+    if q.is_empty() {
+        return Err(CliError::usage(
+            "search: give something to look for (a name, a place, an incident id)",
+        ));
+    }
+    let a = Archive::open_reader(dir)?;
+    let p = ArchiveViews::new(a.store());
+    let upto = p.cut(parse_as_of(as_of)?)?;
+    let hit = |t: &str| search_key(t).contains(&q);
+    let mut hits: Vec<Hit> = Vec::new();
+    each_view(&p, upto, |s, view| {
+        let record: Vec<u64> = s.record.iter().map(|r| r.seq).collect();
+        let mut push = |kind, field, text: &str, entries: Vec<u64>| {
+            if hit(text) {
+                hits.push(Hit {
+                    kind,
+                    incident: s.id.clone(),
+                    field,
+                    text: text.to_string(),
+                    entries,
+                });
+            }
+        };
+        push("incident", "id", &s.id, record.clone());
+        if let Some(i) = &s.incident {
+            push("incident", "title", &i.title, record.clone());
+            push("place", "place", &i.place.name, record.clone());
+            for (field, v) in [
+                ("commune", &i.place.commune),
+                ("cercle", &i.place.cercle),
+                ("region", &i.place.region),
+            ] {
+                if let Some(v) = v {
+                    push("place", field, v, record.clone());
+                }
+            }
+        }
+        for v in &view.victims {
+            if let Some(name) = v.spellings.iter().find(|n| hit(n)) {
+                let mut seqs: Vec<u64> = v.mentions.iter().map(|m| m.source.seq).collect();
+                seqs.sort_unstable();
+                seqs.dedup();
+                push("victim", "name", name, seqs);
+            }
+        }
+        Ok(())
+    })?;
+    if json {
+        print_json(&hits)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let cells: Vec<Vec<String>> = hits
+        .iter()
+        .map(|h| {
+            let seqs: Vec<String> = h.entries.iter().map(u64::to_string).collect();
+            vec![
+                h.kind.to_string(),
+                h.incident.clone(),
+                h.field.to_string(),
+                h.text.clone(),
+                seqs.join(" "),
+            ]
+        })
+        .collect();
+    table(&["found", "incident", "field", "text", "entries"], &cells);
+    println!("{} matches for {text:?}.", cells.len());
+    Ok(if hits.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

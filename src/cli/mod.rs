@@ -7,6 +7,7 @@ pub mod bench;
 pub mod core;
 pub mod domain;
 pub mod evidence;
+pub mod exports;
 pub mod sealed;
 pub mod secret;
 

@@ -25,6 +25,7 @@ mod domain_examples;
 mod domain_refusals;
 mod evidence;
 mod evidence_cli;
+mod exports;
 mod honest_reports;
 mod init_atomic;
 mod lock;
