@@ -173,7 +173,9 @@ pub enum KeyCommand {
         archive: ArchiveArg,
         #[arg(long, value_name = "KEY")]
         custodian_key: PathBuf,
-        #[arg(long, value_name = "PUB")]
+        /// The key: its .pub file, its key text, or the name it was
+        /// enrolled under (as `key list` shows it).
+        #[arg(long, value_name = "PUB|NAME")]
         public: String,
         #[arg(long)]
         reason: String,
@@ -837,14 +839,17 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                 let out = a.ingest(&file)?;
                 return report_outcomes(&[(PathBuf::from(public), out)], false);
             }
-            let pk = NamedPublicKey::load_or_parse(&public)?;
+            let mut a = Archive::open(&archive.archive)?;
+            let pk = match NamedPublicKey::load_or_parse(&public) {
+                Ok(pk) => pk,
+                Err(e) => enrolled_by_name(&a, &public).ok_or(e)??,
+            };
             let effective_at = match effective {
                 None => None,
                 Some(t) => Some(temoin::time::parse_time(&t).ok_or_else(|| {
                     CliError::usage(format!("--effective {t:?} is not YYYY-MM-DD[THH:MM:SSZ]"))
                 })?),
             };
-            let mut a = Archive::open(&archive.archive)?;
             // By default the key is distrusted from now on, after every
             // entry already received: none of them is declared signed after
             // a compromise (an entry received in this very millisecond
@@ -1078,4 +1083,35 @@ fn change_passphrase(key: &Path, new_file: Option<&Path>, remove: bool) -> CliRe
         }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The key enrolled under `name` (accents and case ignored) and not yet
+/// revoked: `None` if no key has that name; an error naming the keys if
+/// more than one has.
+fn enrolled_by_name(a: &Archive, name: &str) -> Option<Result<NamedPublicKey, CliError>> {
+    use temoin::projection::matching::same_name;
+    let hits: Vec<_> = a
+        .registry()
+        .keys()
+        .filter(|k| same_name(&k.name, name))
+        .collect();
+    let live: Vec<_> = hits.iter().filter(|k| k.revoked.is_none()).collect();
+    match (hits.as_slice(), live.as_slice()) {
+        ([], _) => None,
+        (_, [k]) => Some(Ok(NamedPublicKey {
+            name: k.name.clone(),
+            key: k.key,
+        })),
+        (_, []) => Some(Err(CliError::usage(format!(
+            "the key enrolled as {name:?} is already revoked (see `temoin key list`)"
+        )))),
+        (_, many) => Some(Err(CliError::usage(format!(
+            "{} keys are enrolled as {name:?}: {}; give the key itself (its .pub file or key text)",
+            many.len(),
+            many.iter()
+                .map(|k| format!("{} ({})", k.key.short(), k.role.name()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )))),
+    }
 }

@@ -234,11 +234,31 @@ fn readme_walk_through() {
         "--custodian-key",
         "custodian.key",
         "--public",
-        "aminata.key.pub",
+        "aminata walet",
         "--reason",
         "laptop stolen",
     ]);
     assert!(out.contains("appended entry      4  revoke"), "{out}");
+    // By name: once only, and only a name the registry knows.
+    for (who, says) in [
+        ("Aminata Walet", "already revoked"),
+        ("Fatoumata", "Fatoumata"),
+    ] {
+        let (code, _, err) = sh.run(&[
+            "key",
+            "revoke",
+            "--archive",
+            "./archive",
+            "--custodian-key",
+            "custodian.key",
+            "--public",
+            who,
+            "--reason",
+            "x",
+        ]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains(says), "{err}");
+    }
     let (code, stdout, stderr) = sh.run(&[
         "submit",
         "--archive",
