@@ -289,7 +289,25 @@ fn usage_errors_exit_2() {
     let sh = Shell::new();
     sh.ok(&["key", "generate", "--out", "k.key"]);
     sh.write("note.json", r#"{"text": "x"}"#);
+    sh.write(
+        "untold.json",
+        r#"{"incidents": ["tangata-2025-11-13"], "source": {"relation": "eyewitness"}, "language": "fr"}"#,
+    );
     for (args, want) in [
+        (
+            vec![
+                "sign",
+                "--key",
+                "k.key",
+                "--kind",
+                "testimony",
+                "--input",
+                "untold.json",
+                "--out",
+                "x.tms",
+            ],
+            "a testimony needs its \"text\"",
+        ),
         (
             vec![
                 "sign",

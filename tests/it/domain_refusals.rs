@@ -445,7 +445,23 @@ fn a_testimony_needs_its_text() {
     let mut w = world();
     let mut t = testimony_json(&[A], "eyewitness", "e", json!([]));
     t.as_object_mut().unwrap().remove("text");
-    refused(&mut w, Who::Ngo, Kind::Testimony, t, |r| {
+    // Said at signing...
+    let composed = temoin::compose::draft_from_json(Kind::Testimony, t.to_string().as_bytes());
+    assert!(
+        matches!(
+            composed,
+            Err(temoin::compose::ComposeError::Field { field: "text", .. })
+        ),
+        "{composed:?}"
+    );
+    // ...and by the archive, to a file signed without temoin's help (the
+    // witness goes in its own part, as compose would put it).
+    t.as_object_mut().unwrap().remove("witness");
+    let untold = Draft::new(Kind::Testimony)
+        .part(PAYLOAD, t.to_string())
+        .sign(&w.f.ngo)
+        .unwrap();
+    refused_file(&mut w, &untold, |r| {
         matches!(
             rule(r),
             Some(RuleError::Payload(PayloadError::MissingPart {

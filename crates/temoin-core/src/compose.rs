@@ -130,6 +130,14 @@ pub fn draft_from_json(kind: Kind, input: &[u8]) -> Result<Draft, ComposeError> 
                 parts.push((label, content));
             }
         }
+        // The archive refuses a testimony without its text (docs/DOMAIN.md):
+        // said here, at signing, not by the archive after the file travelled.
+        if !parts.iter().any(|(l, _)| *l == TEXT) {
+            return Err(ComposeError::Field {
+                field: "text",
+                reason: "a testimony needs its \"text\": the account as the witness gave it".into(),
+            });
+        }
     }
     let payload =
         serde_json::to_vec(&Value::Object(obj)).map_err(|e| ComposeError::Json(e.to_string()))?;
