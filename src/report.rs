@@ -58,6 +58,30 @@ pub fn md(s: &str) -> String {
     out
 }
 
+/// Our own prose writes a command or a name in backticks: shown as code,
+/// never as a literal backtick. `inline` renders each piece: `code` for a
+/// span between backticks, `text` for the rest; unbalanced backticks are
+/// all text.
+fn prose(s: &str, code: impl Fn(&str) -> String, text: impl Fn(&str) -> String) -> String {
+    let pieces: Vec<&str> = s.split('`').collect();
+    if pieces.len() % 2 == 0 {
+        return text(s);
+    }
+    pieces
+        .iter()
+        .enumerate()
+        .map(|(i, p)| if i % 2 == 1 { code(p) } else { text(p) })
+        .collect()
+}
+
+fn prose_html(s: &str) -> String {
+    prose(s, |c| format!("<code>{}</code>", esc(c)), esc)
+}
+
+fn prose_md(s: &str) -> String {
+    prose(s, |c| format!("`{c}`"), md)
+}
+
 fn count(c: Count) -> String {
     match c {
         Count::Exact(n) => n.to_string(),
@@ -800,7 +824,21 @@ fn authors_table(authors: &[Author]) -> Block {
     )
 }
 
-fn blocks(v: &Verdict) -> Vec<Block> {
+/// What a report says of itself, so that a printed copy filed as an
+/// exhibit can be tied to the bundle it was made from: the bundle file's
+/// name and SHA-256, when the report was made and, if given, by whom.
+#[derive(Clone, Debug, Default)]
+pub struct Exhibit {
+    /// The bundle file's name, as the reader has it.
+    pub bundle_name: String,
+    /// SHA-256 of the bundle file's bytes, hex.
+    pub bundle_sha256: String,
+    /// When the report was generated, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub generated_at: String,
+    pub prepared_by: Option<String>,
+}
+
+fn blocks(v: &Verdict, x: &Exhibit) -> Vec<Block> {
     let mut out = Vec::new();
     out.push(Block::H1(format!(
         "Chain-of-custody report — {}",
@@ -850,7 +888,10 @@ fn blocks(v: &Verdict) -> Vec<Block> {
     } else {
         let mut lines: Vec<String> = v.faults.iter().map(|f| f.to_string()).collect();
         if v.more_faults > 0 {
-            lines.push(format!("… and {} more fault(s).", v.more_faults));
+            lines.push(match v.more_faults {
+                1 => "… and 1 more fault.".to_string(),
+                n => format!("… and {n} more faults."),
+            });
         }
         out.push(Block::Verdict(
             false,
@@ -868,6 +909,12 @@ fn blocks(v: &Verdict) -> Vec<Block> {
     }
     facts.push(fact("scope", v.scope.to_string()));
     facts.push(fact("exported", v.exported_at.clone()));
+    facts.push(fact("bundle file", x.bundle_name.clone()));
+    facts.push(fact_mono("bundle file SHA-256", x.bundle_sha256.clone()));
+    facts.push(fact("report generated", x.generated_at.clone()));
+    if let Some(by) = &x.prepared_by {
+        facts.push(fact("prepared by", by.clone()));
+    }
     facts.push(fact(
         "entries",
         format!(
@@ -978,7 +1025,8 @@ fn blocks(v: &Verdict) -> Vec<Block> {
         env!("CARGO_PKG_VERSION"),
     )));
     out.push(Block::Code(format!(
-        "temoin verify-bundle BUNDLE.json --archive-key '{}'",
+        "temoin verify-bundle '{}' --archive-key '{}'",
+        x.bundle_name.replace('\'', "'\\''"),
         v.archive_key
     )));
     out.push(Block::Para(
@@ -1067,7 +1115,8 @@ footer { margin-top: 2rem; color: var(--muted); font-size: .9em; border-top: 1px
   body { max-width: none; margin: 0; padding: 0 2px; font-size: 10pt; }
   h2 { break-after: avoid; }
   h3 { break-after: avoid; }
-  section.entry, table.facts, .verdict { break-inside: avoid; }
+  table.facts, .verdict { break-inside: avoid; }
+  section.entry { break-inside: auto; }
   tr { break-inside: avoid; }
   th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   blockquote { background: none; }
@@ -1076,15 +1125,16 @@ footer { margin-top: 2rem; color: var(--muted); font-size: .9em; border-top: 1px
 "#;
 
 /// The report as a standalone HTML document (UTF-8, print stylesheet).
-pub fn html(v: &Verdict) -> String {
+pub fn html(v: &Verdict, x: &Exhibit) -> String {
     let mut s = String::new();
     let title = format!("Chain-of-custody report — {}", scope_title(v));
     let _ = write!(
         s,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        esc(&title)
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}{}</style>\n</head>\n<body>\n",
+        esc(&title),
+        running_heads(v, x)
     );
-    for b in blocks(v) {
+    for b in blocks(v, x) {
         match b {
             Block::H1(t) => {
                 let _ = writeln!(s, "<h1>{}</h1>", esc(&t));
@@ -1096,7 +1146,7 @@ pub fn html(v: &Verdict) -> String {
                 let _ = writeln!(s, "<h3>{}</h3>", esc(&t));
             }
             Block::Para(t) => {
-                let _ = writeln!(s, "<p>{}</p>", esc(&t));
+                let _ = writeln!(s, "<p>{}</p>", prose_html(&t));
             }
             Block::Warn(t) => {
                 let _ = writeln!(s, "<p class=\"warn\">FAULT — {}</p>", esc(&t));
@@ -1109,7 +1159,7 @@ pub fn html(v: &Verdict) -> String {
                     esc(&title)
                 );
                 for l in lines {
-                    let _ = writeln!(s, "<li>{}</li>", esc(&l));
+                    let _ = writeln!(s, "<li>{}</li>", prose_html(&l));
                 }
                 s.push_str("</ul></div>\n");
             }
@@ -1165,15 +1215,49 @@ pub fn html(v: &Verdict) -> String {
     }
     let _ = writeln!(
         s,
-        "<footer>Generated by temoin {} from the bundle exported {}. Hashes are SHA-256, in hex.</footer>\n</body>\n</html>",
+        "<footer>Generated by temoin {} on {}{} from the bundle {} (SHA-256 {}), exported {}. Hashes are SHA-256, in hex.</footer>\n</body>\n</html>",
         env!("CARGO_PKG_VERSION"),
+        esc(&x.generated_at),
+        x.prepared_by
+            .as_deref()
+            .map(|by| format!(" for {}", esc(by)))
+            .unwrap_or_default(),
+        esc(&x.bundle_name),
+        esc(&x.bundle_sha256),
         esc(&v.exported_at)
     );
     s
 }
 
+/// A string as CSS writes it between double quotes: nothing in it can end
+/// the string, the rule or the style element.
+fn css_string(t: &str) -> String {
+    let mut out = String::from("\"");
+    for c in t.chars() {
+        match c {
+            '"' | '\\' | '<' | '>' | '\n' | '\r' => out.push_str(&format!("\\{:x} ", c as u32)),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The running header and footer of every printed page: the archive's
+/// origin and the scope above, the bundle file's SHA-256 and "page N / M"
+/// below (CSS page margin boxes).
+fn running_heads(v: &Verdict, x: &Exhibit) -> String {
+    format!(
+        "\n@media print {{ @page {{\n  @top-left {{ content: {}; width: 50%; font: 7.5pt sans-serif; color: #555; }}\n  @top-right {{ content: {}; width: 50%; font: 7.5pt sans-serif; color: #555; }}\n  @bottom-left {{ content: {}; width: 82%; font: 7pt monospace; color: #555; }}\n  @bottom-right {{ content: \"page \" counter(page) \" / \" counter(pages); width: 18%; white-space: nowrap; font: 8pt sans-serif; }}\n}} }}\n",
+        css_string(&format!("Chain of custody — {}", v.origin)),
+        css_string(&scope_title(v)),
+        css_string(&format!("bundle {} · SHA-256 {}", x.bundle_name, x.bundle_sha256)),
+    )
+}
+
 /// The report as Markdown (UTF-8).
-pub fn markdown(v: &Verdict) -> String {
+pub fn markdown(v: &Verdict, x: &Exhibit) -> String {
     let mut s = String::new();
     let cell = |c: &str, m: bool| {
         if m {
@@ -1182,7 +1266,7 @@ pub fn markdown(v: &Verdict) -> String {
             c.split('\n').map(md).collect::<Vec<_>>().join("<br>")
         }
     };
-    for b in blocks(v) {
+    for b in blocks(v, x) {
         match b {
             Block::H1(t) => {
                 let _ = writeln!(s, "# {}\n", md(&t));
@@ -1194,7 +1278,7 @@ pub fn markdown(v: &Verdict) -> String {
                 let _ = writeln!(s, "### {}\n", md(&t));
             }
             Block::Para(t) => {
-                let _ = writeln!(s, "{}\n", md(&t));
+                let _ = writeln!(s, "{}\n", prose_md(&t));
             }
             Block::Warn(t) => {
                 let _ = writeln!(s, "**FAULT — {}**\n", md(&t));
@@ -1246,8 +1330,15 @@ pub fn markdown(v: &Verdict) -> String {
     }
     let _ = writeln!(
         s,
-        "---\n\nGenerated by temoin {} from the bundle exported {}. Hashes are SHA-256, in hex.",
+        "---\n\nGenerated by temoin {} on {}{} from the bundle {} (SHA-256 `{}`), exported {}. Hashes are SHA-256, in hex.",
         env!("CARGO_PKG_VERSION"),
+        md(&x.generated_at),
+        x.prepared_by
+            .as_deref()
+            .map(|by| format!(" for {}", md(by)))
+            .unwrap_or_default(),
+        md(&x.bundle_name),
+        x.bundle_sha256,
         md(&v.exported_at)
     );
     s

@@ -121,6 +121,9 @@ pub enum Command {
         /// html or markdown (default: from --out's extension, .md = markdown).
         #[arg(long)]
         format: Option<String>,
+        /// Who prepared the report (printed on it, e.g. "Maître A. Traoré").
+        #[arg(long, value_name = "NAME")]
+        prepared_by: Option<String>,
     },
     /// Prove that checkpoint NEW extends checkpoint OLD (same archive), or
     /// report that the log was rewritten.
@@ -212,7 +215,8 @@ pub fn run(cmd: Command) -> CliResult {
             archive_key,
             out,
             format,
-        } => write_report(&bundle, &archive_key, &out, format.as_deref()),
+            prepared_by,
+        } => write_report(&bundle, &archive_key, &out, format.as_deref(), prepared_by),
         Command::VerifyConsistency {
             old,
             new,
@@ -691,7 +695,13 @@ fn verify_bundle(path: &Path, key: &str, json: bool) -> CliResult {
     })
 }
 
-fn write_report(path: &Path, key: &str, out: &Path, format: Option<&str>) -> CliResult {
+fn write_report(
+    path: &Path,
+    key: &str,
+    out: &Path,
+    format: Option<&str>,
+    prepared_by: Option<String>,
+) -> CliResult {
     let markdown = match format {
         Some("html") => false,
         Some("markdown") | Some("md") => true,
@@ -708,10 +718,19 @@ fn write_report(path: &Path, key: &str, out: &Path, format: Option<&str>) -> Cli
     let key = parse_archive_key(key)?;
     let b = load_bundle(path)?;
     let v = bundle::verify_with(&b, &key, &bundle::BesideDir::of_bundle(path));
+    let exhibit = report::Exhibit {
+        bundle_name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.display().to_string()),
+        bundle_sha256: temoin::hash::sha256(&[&read_file(path, "bundle")?]).to_hex(),
+        generated_at: temoin::time::format_ms(temoin::time::now_ms()),
+        prepared_by,
+    };
     let text = if markdown {
-        report::markdown(&v)
+        report::markdown(&v, &exhibit)
     } else {
-        report::html(&v)
+        report::html(&v, &exhibit)
     };
     write_file(out, text.as_bytes(), "report")?;
     let findings = v.signed_after_compromise().len();

@@ -1628,7 +1628,7 @@ fn the_report_says_what_a_partial_bundle_does_not_establish() {
     };
     let v = read("incident-verified.bundle.json");
     assert!(v.ok());
-    let md = temoin::report::markdown(&v);
+    let md = temoin::report::markdown(&v, &Default::default());
     let at = md
         .find("Not established by this bundle")
         .unwrap_or_else(|| panic!("{md}"));
@@ -1636,9 +1636,10 @@ fn the_report_says_what_a_partial_bundle_does_not_establish() {
         md[at..].contains(&format!("it names incident \"{EMIMALANE}\"")),
         "{md}"
     );
-    let html = temoin::report::html(&v);
+    let html = temoin::report::html(&v, &Default::default());
     assert!(html.contains("Not established by this bundle"));
     let all = read("all-verified.bundle.json");
     assert!(all.ok());
-    assert!(!temoin::report::markdown(&all).contains("Not established by this bundle"));
+    assert!(!temoin::report::markdown(&all, &Default::default())
+        .contains("Not established by this bundle"));
 }

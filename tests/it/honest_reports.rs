@@ -71,7 +71,7 @@ fn a_part_erased_by_a_redaction_order_is_reported_erased_even_when_withheld() {
     assert_eq!(absent(f.hash("t2"))[0].why, WITHHELD);
     let v = bundle::verify(&b, &key);
     assert!(v.ok(), "{:?}", v.faults);
-    let md = temoin::report::markdown(&v);
+    let md = temoin::report::markdown(&v, &Default::default());
     assert!(
         md.contains(&format!(
             "erased in the archive by the redaction order at entry {by}"

@@ -35,6 +35,7 @@ mod projection;
 mod projection_prop;
 mod reader;
 mod refusals;
+mod report_pdf;
 mod roundtrip;
 mod sealed;
 mod statement_vectors;
