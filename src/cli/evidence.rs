@@ -519,16 +519,17 @@ fn export(
         ));
     }
     println!(
-        "exported {} ({} entries, {} authors) against checkpoint size {} -> {}",
+        "exported {} ({}, {}) against checkpoint size {} -> {}",
         b.scope,
-        b.entries.len(),
-        b.authors.len(),
+        counted(b.entries.len(), "entry", "entries"),
+        counted(b.authors.len(), "author", "authors"),
         b.checkpoint.lines().nth(1).unwrap_or("?"),
         out.display()
     );
     if absent > 0 {
         println!(
-            "{absent} part(s) left out ({}); the bundle says which",
+            "{} left out ({}); the bundle says which",
+            counted(absent, "part", "parts"),
             reasons.join("; ")
         );
     }
@@ -551,8 +552,8 @@ fn export(
         .collect();
     if !beside.is_empty() {
         println!(
-            "{} part(s) beside the bundle, each a file named by its digest in {} (copy them with the bundle):",
-            beside.len(),
+            "{} beside the bundle, each a file named by its digest in {} (copy them with the bundle):",
+            counted(beside.len(), "part", "parts"),
             beside_dir.display()
         );
         for (seq, name, length) in beside {
@@ -639,22 +640,22 @@ fn print_verdict(v: &Verdict) {
     }
     if v.ok() && !findings.is_empty() {
         println!(
-            "INTACT, WITH {} ENTR{} SIGNED AFTER A DECLARED COMPROMISE (not to be relied on as their authors'; kept out of figures): {} entries, {} authors; signatures, part digests, decoded forms, inclusion proofs, hash chain, authority when appended, the rules of ingest and projection all check",
+            "INTACT, WITH {} ENTR{} SIGNED AFTER A DECLARED COMPROMISE (not to be relied on as their authors'; kept out of figures): {}, {}; signatures, part digests, decoded forms, inclusion proofs, hash chain, authority when appended, the rules of ingest and projection all check",
             findings.len(),
             if findings.len() == 1 { "Y" } else { "IES" },
-            v.entries.len(),
-            v.authors.len()
+            counted(v.entries.len(), "entry", "entries"),
+            counted(v.authors.len(), "author", "authors")
         );
     } else if v.ok() {
         println!(
-            "VERIFIED: {} entries, {} authors; signatures, part digests, decoded forms, inclusion proofs, hash chain, authority, the rules of ingest and projection all check",
-            v.entries.len(),
-            v.authors.len()
+            "VERIFIED: {}, {}; signatures, part digests, decoded forms, inclusion proofs, hash chain, authority, the rules of ingest and projection all check",
+            counted(v.entries.len(), "entry", "entries"),
+            counted(v.authors.len(), "author", "authors")
         );
     } else {
         eprintln!(
-            "FAILED: {} fault(s){}",
-            v.faults.len() + v.more_faults,
+            "FAILED: {}{}",
+            counted(v.faults.len() + v.more_faults, "fault", "faults"),
             if v.more_faults > 0 {
                 format!(" ({} not listed)", v.more_faults)
             } else {
@@ -876,4 +877,9 @@ pub fn save_receipts<'a>(
         n += 1;
     }
     Ok(n)
+}
+
+/// "1 part", "3 parts": what a person writes, not "part(s)".
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
