@@ -290,6 +290,11 @@ fn usage_errors_exit_2() {
     sh.ok(&["key", "generate", "--out", "k.key"]);
     sh.write("note.json", r#"{"text": "x"}"#);
     sh.write(
+        "sex-f.json",
+        r#"{"incidents": ["tangata-2025-11-13"], "source": {"relation": "eyewitness"}, "language": "fr", "text": "x",
+            "claims": [{"incident": "tangata-2025-11-13", "victims": [{"name": "a", "sex": "female", "status": "dead"}, {"name": "b", "sex": "F", "status": "dead"}]}]}"#,
+    );
+    sh.write(
         "untold.json",
         r#"{"incidents": ["tangata-2025-11-13"], "source": {"relation": "eyewitness"}, "language": "fr"}"#,
     );
@@ -307,6 +312,20 @@ fn usage_errors_exit_2() {
                 "x.tms",
             ],
             "a testimony needs its \"text\"",
+        ),
+        (
+            vec![
+                "sign",
+                "--key",
+                "k.key",
+                "--kind",
+                "testimony",
+                "--input",
+                "sex-f.json",
+                "--out",
+                "x.tms",
+            ],
+            "claims[0].victims[1].sex: unknown variant `F`, expected one of `female`, `male`, `unknown`",
         ),
         (
             vec![

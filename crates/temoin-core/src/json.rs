@@ -15,9 +15,22 @@ use std::collections::HashSet;
 use std::fmt;
 
 /// Read `bytes` as a `T`, refusing any object that gives a member twice.
+/// An error names the field it is about, as a path from the top
+/// (`claims[0].victims[1].sex: unknown variant `F`, …`).
 pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, serde_json::Error> {
     serde_json::from_slice::<NoRepeatedMember>(bytes)?;
-    serde_json::from_slice(bytes)
+    let mut d = serde_json::Deserializer::from_slice(bytes);
+    let value: T = serde_path_to_error::deserialize(&mut d).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            inner
+        } else {
+            de::Error::custom(format_args!("{path}: {inner}"))
+        }
+    })?;
+    d.end()?;
+    Ok(value)
 }
 
 /// Any JSON value in which no object names a member twice.
