@@ -295,6 +295,14 @@ fn usage_errors_exit_2() {
             "claims": [{"incident": "tangata-2025-11-13", "victims": [{"name": "a", "sex": "female", "status": "dead"}, {"name": "b", "sex": "F", "status": "dead"}]}]}"#,
     );
     sh.write(
+        "mali.json",
+        r#"{"id": "x-2025-01-01", "title": "t", "type": "drone_strike", "place": {"name": "p", "country": "Mali"}, "when": {"start": "2025-01-01", "precision": "exact"}}"#,
+    );
+    sh.write(
+        "francais.json",
+        r#"{"incidents": ["x-2025-01-01"], "source": {"relation": "eyewitness"}, "language": "français", "text": "x"}"#,
+    );
+    sh.write(
         "untold.json",
         r#"{"incidents": ["tangata-2025-11-13"], "source": {"relation": "eyewitness"}, "language": "fr"}"#,
     );
@@ -326,6 +334,20 @@ fn usage_errors_exit_2() {
                 "x.tms",
             ],
             "claims[0].victims[1].sex: unknown variant `F`, expected one of `female`, `male`, `unknown`",
+        ),
+        (
+            vec![
+                "sign", "--key", "k.key", "--kind", "incident", "--input", "mali.json", "--out",
+                "x.tms",
+            ],
+            "field \"place.country\": \"Mali\" is not an ISO 3166-1 alpha-2 country code: write \"ML\"",
+        ),
+        (
+            vec![
+                "sign", "--key", "k.key", "--kind", "testimony", "--input", "francais.json",
+                "--out", "x.tms",
+            ],
+            "field \"language\": \"français\" is not a BCP 47 language tag: write \"fr\"",
         ),
         (
             vec![

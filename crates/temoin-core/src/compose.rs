@@ -147,11 +147,46 @@ pub fn draft_from_json(kind: Kind, input: &[u8]) -> Result<Draft, ComposeError> 
             .map_err(|e| ComposeError::Json(e.to_string()))?;
         RegistryChange::from_payload(kind, nobody, &payload)?;
     } else {
-        Payload::parse(kind, &payload)?;
+        if let Some(parsed) = Payload::parse(kind, &payload)? {
+            check_codes(&parsed)?;
+        }
     }
     draft = draft.part(PAYLOAD, payload);
     for (label, content) in parts {
         draft = draft.part(label, content);
     }
     Ok(draft)
+}
+
+/// Country and language codes, checked at signing with the fix
+/// (`codes`): the archive's rules accept what they accepted before.
+fn check_codes(p: &Payload) -> Result<(), ComposeError> {
+    use crate::codes::{country_fault, language_fault};
+    let (incident, testimony, amended) = match p {
+        Payload::Incident(i) => (Some(i), None, false),
+        Payload::Testimony(t) => (None, Some(t), false),
+        Payload::Amendment(a) => (a.incident.as_ref(), a.testimony.as_ref(), true),
+        _ => (None, None, false),
+    };
+    if let Some(reason) = incident.and_then(|i| country_fault(&i.place.country)) {
+        return Err(ComposeError::Field {
+            field: if amended {
+                "incident.place.country"
+            } else {
+                "place.country"
+            },
+            reason,
+        });
+    }
+    if let Some(reason) = testimony.and_then(|t| language_fault(&t.language)) {
+        return Err(ComposeError::Field {
+            field: if amended {
+                "testimony.language"
+            } else {
+                "language"
+            },
+            reason,
+        });
+    }
+    Ok(())
 }

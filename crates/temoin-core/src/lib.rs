@@ -11,6 +11,7 @@
 pub mod attach;
 pub mod bundle;
 pub mod checkpoint;
+pub mod codes;
 pub mod compose;
 pub mod compromise;
 pub mod domain;
