@@ -25,6 +25,7 @@ mod domain_examples;
 mod domain_refusals;
 mod evidence;
 mod evidence_cli;
+mod habits;
 mod honest_reports;
 mod init_atomic;
 mod lock;
