@@ -10,7 +10,7 @@ mod cli;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory as _, Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -45,6 +45,8 @@ enum Command {
     Evidence(cli::evidence::Command),
     #[command(flatten)]
     Sealed(cli::sealed::Command),
+    #[command(flatten)]
+    Habits(cli::habits::Command),
 }
 
 /// A closed standard output (`temoin log | head -1`, once `head` has
@@ -74,6 +76,7 @@ fn main() -> ExitCode {
         Command::Bench(c) => cli::bench::run(c),
         Command::Evidence(c) => cli::evidence::run(c),
         Command::Sealed(c) => cli::sealed::run(c),
+        Command::Habits(c) => cli::habits::run(c, Cli::command()),
     };
     match result {
         Ok(code) => code,
@@ -81,5 +84,59 @@ fn main() -> ExitCode {
             eprintln!("temoin: {e}");
             ExitCode::from(e.code)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory as _;
+
+    /// What is missing from the help of `cmd` and its subcommands: an
+    /// option without help text, a command whose long help ends without
+    /// an example.
+    fn missing_help(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        for a in cmd.get_arguments() {
+            let id = a.get_id().as_str();
+            if matches!(id, "help" | "version") {
+                continue;
+            }
+            if a.get_help().is_none() && a.get_long_help().is_none() {
+                out.push(format!("{path}: argument {id} has no help text"));
+            }
+        }
+        let is_group = cmd.has_subcommands();
+        let example = cmd
+            .get_after_long_help()
+            .or(cmd.get_after_help())
+            .map(|h| h.to_string());
+        // A command that only groups others (`temoin key`) shows its
+        // subcommands' examples; each leaf command ends with one.
+        if !is_group && !example.is_some_and(|e| e.trim_start().starts_with("Example")) {
+            out.push(format!(
+                "{path}: its long help does not end with an example"
+            ));
+        }
+        for sub in cmd.get_subcommands() {
+            if sub.get_name() == "help" {
+                continue;
+            }
+            missing_help(sub, &format!("{path} {}", sub.get_name()), out);
+        }
+    }
+
+    #[test]
+    fn every_option_has_help_and_every_command_an_example() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        cmd.clone().debug_assert();
+        let mut missing = Vec::new();
+        missing_help(&cmd, "temoin", &mut missing);
+        assert!(
+            missing.is_empty(),
+            "{} gaps:\n{}",
+            missing.len(),
+            missing.join("\n")
+        );
     }
 }

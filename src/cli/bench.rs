@@ -13,6 +13,7 @@ pub enum Command {
     /// Measure temoin against the cost of its own cryptography: generate
     /// realistic signed statements, ingest, audit, prove, open (like
     /// `openssl speed`, to size a machine).
+    #[command(after_long_help = "Example:\n  temoin bench --entries 10000")]
     Bench {
         /// Entries in the archive at the end.
         #[arg(long, default_value_t = 100_000)]
@@ -30,14 +31,17 @@ pub enum Command {
         /// Seed of the generated keys and statements.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        /// No progress bar (there is none either when stderr is not a terminal).
         #[arg(long, short)]
         quiet: bool,
     },
     /// One phase of `temoin bench`, run by the bench in a child process so
     /// that its peak memory is its own. Prints JSON.
     #[command(hide = true)]
+    #[command(after_long_help = "Example:\n  temoin bench-phase audit --archive ./bench-archive")]
     BenchPhase {
         /// audit
         phase: String,

@@ -24,6 +24,9 @@ pub enum Command {
     #[command(subcommand)]
     Key(KeyCommand),
     /// Create a new archive, with its genesis entry signed by the custodian.
+    #[command(
+        after_long_help = "Example:\n  temoin init --archive ./archive --origin temoin.example/tombouctou --custodian-key custodian.key"
+    )]
     Init {
         #[command(flatten)]
         archive: ArchiveArg,
@@ -42,6 +45,9 @@ pub enum Command {
         max_part_bytes: u64,
     },
     /// Sign a statement offline: no archive needed. Writes a .tms file.
+    #[command(
+        after_long_help = "Example:\n  temoin sign --key aminata.key --kind testimony --input testimony.json --out testimony.tms\n  temoin sign --key aminata.key --kind note --input - --out - < note.json > note.tms"
+    )]
     Sign {
         /// The author's secret key file.
         #[arg(long, value_name = "KEY")]
@@ -49,9 +55,12 @@ pub enum Command {
         /// The statement kind: note, incident, testimony, amendment, retraction, annotation, merge, summary-claim, redaction.
         #[arg(long)]
         kind: String,
-        /// The statement's content, as JSON (see docs/DOMAIN.md).
+        /// The statement's content, as JSON (see docs/DOMAIN.md); `-`
+        /// reads it from standard input.
         #[arg(long, value_name = "FILE.json")]
         input: PathBuf,
+        /// The statement file to write; `-` writes it to standard output
+        /// (and the line naming the statement to standard error).
         #[arg(long, value_name = "FILE.tms")]
         out: PathBuf,
         #[command(flatten)]
@@ -63,16 +72,22 @@ pub enum Command {
         archive: Option<PathBuf>,
     },
     /// Append signed statements (.tms files) to the archive.
+    #[command(
+        after_long_help = "Example:\n  temoin ingest --archive ./archive *.tms --receipt-dir receipts/"
+    )]
     Ingest {
         #[command(flatten)]
         archive: ArchiveArg,
+        /// The statement files; each statement is appended after the ones it refers to among them.
         #[arg(required = true, value_name = "FILE.tms")]
         files: Vec<PathBuf>,
         /// Statements written and flushed together.
         #[arg(long, default_value_t = 256)]
         batch_size: usize,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        /// No progress bar (there is none either when stderr is not a terminal).
         #[arg(long, short)]
         quiet: bool,
         /// Save one receipt per accepted statement here, as <statement-hash>.receipt.json.
@@ -80,15 +95,22 @@ pub enum Command {
         receipt_dir: Option<PathBuf>,
     },
     /// Sign a statement and ingest it at once.
+    #[command(
+        after_long_help = "Example:\n  temoin submit --archive ./archive --key aminata.key --kind note --input note.json"
+    )]
     Submit {
         #[command(flatten)]
         archive: ArchiveArg,
+        /// The author's secret key file.
         #[arg(long, value_name = "KEY")]
         key: PathBuf,
+        /// The statement kind: note, incident, testimony, amendment, retraction, annotation, merge, summary-claim, redaction.
         #[arg(long)]
         kind: String,
+        /// The statement's content, as JSON (see docs/DOMAIN.md); `-` reads it from standard input.
         #[arg(long, value_name = "FILE.json")]
         input: PathBuf,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
         #[command(flatten)]
@@ -97,18 +119,23 @@ pub enum Command {
         attach: AttachArgs,
     },
     /// List the log's entries.
+    #[command(after_long_help = "Example:\n  temoin log --archive ./archive")]
     Log {
         #[command(flatten)]
         archive: ArchiveArg,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Audit the whole archive: replay and check every entry.
+    #[command(after_long_help = "Example:\n  temoin verify --archive ./archive")]
     Verify {
         #[command(flatten)]
         archive: ArchiveArg,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        /// No progress bar (there is none either when stderr is not a terminal).
         #[arg(long, short)]
         quiet: bool,
         /// Give up on a store that answers nothing for this many seconds
@@ -122,7 +149,11 @@ pub enum Command {
 #[derive(Subcommand)]
 pub enum KeyCommand {
     /// Generate a key pair: PATH (secret, mode 0600) and PATH.pub.
+    #[command(
+        after_long_help = "Example:\n  temoin key generate --out aminata.key --name aminata-walet\n  temoin key generate --reader --out lawyer.key"
+    )]
     Generate {
+        /// Where to write the secret key (mode 0600); its public key goes to PATH.pub.
         #[arg(long, value_name = "PATH")]
         out: PathBuf,
         /// The key's name (no spaces), e.g. aminata-walet. Default: the file name.
@@ -139,7 +170,9 @@ pub enum KeyCommand {
     },
     /// Add, change or remove the passphrase of a secret key file. The
     /// current passphrase is asked (or --passphrase-file), then the new one.
+    #[command(after_long_help = "Example:\n  temoin key passphrase aminata.key")]
     Passphrase {
+        /// The secret key file whose passphrase to change.
         #[arg(value_name = "KEY")]
         key: PathBuf,
         /// The new passphrase's file (for scripts); default: asked twice.
@@ -150,9 +183,13 @@ pub enum KeyCommand {
         remove: bool,
     },
     /// Enrol a key with a role (signed by a custodian).
+    #[command(
+        after_long_help = "Example:\n  temoin key enroll --archive ./archive --custodian-key custodian.key --public aminata.key.pub --role intermediary"
+    )]
     Enroll {
         #[command(flatten)]
         archive: ArchiveArg,
+        /// The custodian's secret key file, to sign the enrolment.
         #[arg(long, value_name = "KEY")]
         custodian_key: PathBuf,
         /// The public key: a .pub file, a vkey or 64 hex digits; for a
@@ -168,15 +205,20 @@ pub enum KeyCommand {
         name: Option<String>,
     },
     /// Revoke a key (signed by a custodian). Its later statements are refused.
+    #[command(
+        after_long_help = "Example:\n  temoin key revoke --archive ./archive --custodian-key custodian.key --public aminata.key.pub --reason \"phone seized\" --effective 2025-11-20"
+    )]
     Revoke {
         #[command(flatten)]
         archive: ArchiveArg,
+        /// The custodian's secret key file, to sign the revocation.
         #[arg(long, value_name = "KEY")]
         custodian_key: PathBuf,
-        /// The key: its .pub file, its key text, or the name it was
-        /// enrolled under (as `key list` shows it).
+        /// The key to revoke: a .pub file, a vkey, 64 hex digits, or the
+        /// name it was enrolled under (as `key list` shows it).
         #[arg(long, value_name = "PUB|NAME")]
         public: String,
+        /// Why the key is revoked (kept in the log), e.g. "phone seized at a checkpoint".
         #[arg(long)]
         reason: String,
         /// Since when the key is distrusted (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ); default now.
@@ -184,9 +226,11 @@ pub enum KeyCommand {
         effective: Option<String>,
     },
     /// List the archive's keys, with their C2SP vkeys.
+    #[command(after_long_help = "Example:\n  temoin key list --archive ./archive")]
     List {
         #[command(flatten)]
         archive: ArchiveArg,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -232,6 +276,9 @@ pub fn run(cmd: Command) -> CliResult {
         } => {
             let (draft, key, attachments) =
                 sign_input(&key, &kind, &input, &seal, &attach, archive.as_deref())?;
+            if super::habits::is_stdio(&out) {
+                return sign_to_stdout(draft, &attachments, &key, &kind);
+            }
             let hash = temoin::attachment::sign_to_file(draft, &attachments, &key, &out)?;
             println!("signed {kind} statement {hash} -> {}", out.display());
             Ok(ExitCode::SUCCESS)
@@ -294,6 +341,47 @@ pub fn run(cmd: Command) -> CliResult {
     }
 }
 
+/// The most JSON `--input -` reads from standard input.
+const STDIN_JSON_LIMIT: u64 = 256 << 20;
+
+/// `sign --out -`: the statement file on standard output, the line that
+/// names it on standard error (stdout is the file). With attachments, the
+/// file is assembled in a temporary file first (attachments stream, and
+/// are never held in memory), then copied out.
+fn sign_to_stdout(
+    draft: Draft,
+    attachments: &[Attachment],
+    key: &SecretKey,
+    kind: &str,
+) -> CliResult {
+    use std::io::Write as _;
+    let mut o = std::io::stdout().lock();
+    let print_err = |e: std::io::Error| {
+        CliError::failed(format!(
+            "cannot write the statement file to standard output: {e}"
+        ))
+    };
+    let hash = if attachments.is_empty() {
+        let file = draft.sign(key)?;
+        o.write_all(&file.to_bytes()).map_err(print_err)?;
+        file.statement.hash()
+    } else {
+        let tmp = tempfile::Builder::new()
+            .prefix(".temoin-sign-")
+            .suffix(".tms")
+            .tempfile()
+            .map_err(|e| CliError::failed(format!("cannot create a temporary file: {e}")))?;
+        let hash = temoin::attachment::sign_to_file(draft, attachments, key, tmp.path())?;
+        let mut f = std::fs::File::open(tmp.path())
+            .map_err(|e| CliError::failed(format!("cannot read {}: {e}", tmp.path().display())))?;
+        std::io::copy(&mut f, &mut o).map_err(print_err)?;
+        hash
+    };
+    o.flush().map_err(print_err)?;
+    eprintln!("signed {kind} statement {hash} -> standard output");
+    Ok(ExitCode::SUCCESS)
+}
+
 fn parse_kind(kind: &str) -> Result<Kind, CliError> {
     Kind::from_name(kind).ok_or_else(|| {
         let names: Vec<_> = Kind::ALL.iter().map(|k| k.name()).collect();
@@ -317,7 +405,10 @@ fn sign_input(
     let kind = parse_kind(kind)?;
     let attached = attach.labels()?;
     let key = load_signing_key(key)?;
-    let json = zeroize::Zeroizing::new(read_file(input, "input")?);
+    // Read whole, as from a file; on standard input, a bound keeps a
+    // runaway pipe from filling memory (attachments, the large contents,
+    // are files of their own: --attach).
+    let json = zeroize::Zeroizing::new(super::read_input(input, "input", STDIN_JSON_LIMIT)?);
     let draft = draft_from_json(kind, &json)
         .map_err(|e| CliError::usage(format!("{}: {e}", input.display())))?;
     let (draft, readers, sealed) = super::sealed::apply(draft, seal, archive, &attached)?;
@@ -441,6 +532,62 @@ fn batches(files: &[PathBuf], batch_size: usize) -> Vec<&[PathBuf]> {
     out
 }
 
+/// The statement hash of a statement file and the hashes it refers to,
+/// from its header only (an attachment is not read); `None` for a file
+/// that cannot be read as one (ingest says why, in its place).
+fn refs_of(path: &Path) -> Option<(temoin::Digest, Vec<temoin::Digest>)> {
+    let f = std::fs::File::open(path).ok()?;
+    let (_, signed) = temoin::tms::TmsReader::open(std::io::BufReader::new(f)).ok()?;
+    let body = StatementBody::decode(&signed.body_bytes).ok()?;
+    Some((signed.hash(), body.refs().collect()))
+}
+
+/// `files` in an order where each statement comes after the ones it
+/// refers to among them (an amendment after its testimony, whatever order
+/// a shell glob gave), the given order kept otherwise: a stable
+/// topological sort, the earliest given file first among those ready.
+fn in_reference_order(files: &[PathBuf]) -> Vec<PathBuf> {
+    use std::cmp::Reverse;
+    use std::collections::{BinaryHeap, HashMap};
+    let heads: Vec<_> = files.iter().map(|f| refs_of(f)).collect();
+    let mut first: HashMap<temoin::Digest, usize> = HashMap::new();
+    for (i, h) in heads.iter().enumerate() {
+        if let Some((hash, _)) = h {
+            first.entry(*hash).or_insert(i);
+        }
+    }
+    let mut waiting_on = vec![0usize; files.len()];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
+    for (i, h) in heads.iter().enumerate() {
+        for r in h.iter().flat_map(|(_, refs)| refs) {
+            if let Some(&j) = first.get(r).filter(|&&j| j != i) {
+                waiting_on[i] += 1;
+                dependents[j].push(i);
+            }
+        }
+    }
+    let mut ready: BinaryHeap<Reverse<usize>> = (0..files.len())
+        .filter(|&i| waiting_on[i] == 0)
+        .map(Reverse)
+        .collect();
+    let mut order = Vec::with_capacity(files.len());
+    let mut placed = vec![false; files.len()];
+    while let Some(Reverse(i)) = ready.pop() {
+        order.push(i);
+        placed[i] = true;
+        for &d in &dependents[i] {
+            waiting_on[d] -= 1;
+            if waiting_on[d] == 0 {
+                ready.push(Reverse(d));
+            }
+        }
+    }
+    // Statements cannot refer to each other in a cycle (a hash names what
+    // existed before it); forged files that do keep their given order.
+    order.extend((0..files.len()).filter(|&i| !placed[i]));
+    order.into_iter().map(|i| files[i].clone()).collect()
+}
+
 fn ingest(
     dir: &Path,
     files: &[PathBuf],
@@ -450,6 +597,8 @@ fn ingest(
     receipt_dir: Option<&Path>,
 ) -> CliResult {
     let mut archive = Archive::open(dir)?;
+    let ordered = in_reference_order(files);
+    let files = &ordered[..];
     let bar = progress(files.len() as u64, "ingest", quiet || json);
     let mut all = Vec::with_capacity(files.len());
     let mut any_refused = false;

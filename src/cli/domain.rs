@@ -25,15 +25,22 @@ pub enum Command {
     #[command(subcommand)]
     Incident(IncidentCommand),
     /// How the record of an incident (id or name) or a testimony (statement hash) changed, entry by entry.
+    #[command(
+        after_long_help = "Example:\n  temoin history --archive ./archive tin-aicha-2025-11-14\n  temoin history --archive ./archive 3f2a9c1e"
+    )]
     History {
         /// An incident id or name, or a statement hash (at least 8 hex digits).
         id: String,
         #[command(flatten)]
         archive: ArchiveArg,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Casualty figures over a region and a date window, reconciled with published summary claims.
+    #[command(
+        after_long_help = "Example:\n  temoin tally --archive ./archive --region Tombouctou --from 2025-11-01 --to 2025-11-30"
+    )]
     Tally {
         #[command(flatten)]
         archive: ArchiveArg,
@@ -49,16 +56,21 @@ pub enum Command {
         /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
         #[arg(long, value_name = "SEQ|TIME")]
         as_of: Option<String>,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Every named victim of every incident: status, sex, age, the entries that name them.
+    #[command(
+        after_long_help = "Example:\n  temoin victims --archive ./archive --csv --excel > victims.csv"
+    )]
     Victims {
         #[command(flatten)]
         archive: ArchiveArg,
         /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
         #[arg(long, value_name = "SEQ|TIME")]
         as_of: Option<String>,
+        /// Print the result as JSON.
         #[arg(long, conflicts_with = "csv")]
         json: bool,
         #[command(flatten)]
@@ -66,6 +78,7 @@ pub enum Command {
     },
     /// Find incidents, places (commune, cercle, region) and named victims;
     /// accents, case, hyphens and apostrophes ignored ("tin aicha").
+    #[command(after_long_help = "Example:\n  temoin search \"tin aicha\" --archive ./archive")]
     Search {
         /// What to look for.
         text: String,
@@ -74,19 +87,24 @@ pub enum Command {
         /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
         #[arg(long, value_name = "SEQ|TIME")]
         as_of: Option<String>,
+        /// Print the matches as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Recompute every projection from the log alone and compare with what is stored.
+    #[command(after_long_help = "Example:\n  temoin rebuild --archive ./archive")]
     Rebuild {
         #[command(flatten)]
         archive: ArchiveArg,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        /// No progress bar (there is none either when stderr is not a terminal).
         #[arg(long, short)]
         quiet: bool,
     },
     /// Build a demo archive from the seed article, verify it, and show its incidents and tally.
+    #[command(after_long_help = "Example:\n  temoin demo --archive ./demo")]
     Demo {
         /// A new (or empty) directory for the demo archive.
         #[arg(long, value_name = "DIR")]
@@ -94,6 +112,7 @@ pub enum Command {
         /// Replace a previous demo archive in DIR (refused if DIR holds anything else).
         #[arg(long)]
         force: bool,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
         /// No progress bar (there is none either when stderr is not a terminal).
@@ -117,25 +136,34 @@ pub struct CsvArgs {
 #[derive(Subcommand)]
 pub enum IncidentCommand {
     /// Every incident with its figures (ranges, ⚠ where sources disagree).
+    #[command(
+        after_long_help = "Example:\n  temoin incident list --archive ./archive --as-of 2025-11-20"
+    )]
     List {
         #[command(flatten)]
         archive: ArchiveArg,
         /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
         #[arg(long, value_name = "SEQ|TIME")]
         as_of: Option<String>,
+        /// Print the result as JSON.
         #[arg(long, conflicts_with = "csv")]
         json: bool,
         #[command(flatten)]
         csv: CsvArgs,
     },
     /// One incident: its record, figures per source, victims, testimonies, annotations.
+    #[command(
+        after_long_help = "Example:\n  temoin incident show --archive ./archive tin-aicha-2025-11-14"
+    )]
     Show {
         /// The incident id, or its place name or title (accents and case ignored).
         id: String,
         #[command(flatten)]
         archive: ArchiveArg,
+        /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
         #[arg(long, value_name = "SEQ|TIME")]
         as_of: Option<String>,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },

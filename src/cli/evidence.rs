@@ -18,6 +18,9 @@ use temoin::signed_note::VerifierKey;
 pub enum Command {
     /// Print the archive's latest signed checkpoint (C2SP signed note), or
     /// the one it issued at tree size --size.
+    #[command(
+        after_long_help = "Example:\n  temoin checkpoint --archive ./archive > checkpoint.note"
+    )]
     Checkpoint {
         #[command(flatten)]
         archive: ArchiveArg,
@@ -30,6 +33,9 @@ pub enum Command {
     },
     /// Write an RFC 9162 consistency proof between two tree sizes of the
     /// archive, with the signed checkpoint of the newer one.
+    #[command(
+        after_long_help = "Example:\n  temoin consistency-proof --archive ./archive --old 12 --out proof.json"
+    )]
     ConsistencyProof {
         #[command(flatten)]
         archive: ArchiveArg,
@@ -45,10 +51,13 @@ pub enum Command {
     },
     /// Get the receipt of a statement already in the archive, against its
     /// latest checkpoint.
+    #[command(
+        after_long_help = "Example:\n  temoin receipt --archive ./archive 3f2a9c1e --out 3f2a9c1e.receipt.json"
+    )]
     Receipt {
         #[command(flatten)]
         archive: ArchiveArg,
-        /// The statement hash (64 hex digits).
+        /// The statement hash, or its first hex digits (at least 8).
         statement: String,
         /// Write to this file instead of standard output.
         #[arg(long, value_name = "FILE")]
@@ -56,6 +65,9 @@ pub enum Command {
     },
     /// Check a receipt offline; with a later checkpoint and a consistency
     /// proof, or with the archive, prove the statement is still in the log.
+    #[command(
+        after_long_help = "Example:\n  temoin verify-receipt 3f2a9c1e.receipt.json --archive-key archive/checkpoint.key.pub"
+    )]
     VerifyReceipt {
         /// The receipt file (<statement-hash>.receipt.json).
         receipt: PathBuf,
@@ -72,22 +84,28 @@ pub enum Command {
         /// Check against the archive itself: its latest checkpoint, proofs and entry.
         #[arg(long, value_name = "DIR")]
         archive: Option<PathBuf>,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Export an evidence bundle: one self-contained JSON file that verifies offline.
+    #[command(
+        after_long_help = "Example:\n  temoin export --archive ./archive --incident tin-aicha-2025-11-14 --withhold witness --out bundle.json"
+    )]
     Export {
         #[command(flatten)]
         archive: ArchiveArg,
         /// Every entry that touched this incident (and incidents merged into it).
         #[arg(long, value_name = "ID", group = "what")]
         incident: Option<String>,
-        /// One statement (64 hex digits), with the statements it refers to.
+        /// One statement (its hash, or at least its first 8 hex digits),
+        /// with the statements it refers to.
         #[arg(long, value_name = "HASH", group = "what")]
         statement: Option<String>,
         /// The whole log.
         #[arg(long, group = "what")]
         all: bool,
+        /// Where to write the bundle (JSON).
         #[arg(long, value_name = "BUNDLE")]
         out: PathBuf,
         /// Leave the parts with this label out (e.g. witness); repeatable.
@@ -102,20 +120,33 @@ pub enum Command {
         beside_over: u64,
     },
     /// Verify an evidence bundle offline. Exit 0 if everything verifies, 1 otherwise.
+    #[command(
+        after_long_help = "Example:\n  temoin verify-bundle bundle.json --archive-key archive/checkpoint.key.pub\n  curl -s https://example.org/bundle.json | temoin verify-bundle - --archive-key checkpoint.key.pub"
+    )]
     VerifyBundle {
+        /// The bundle file; `-` reads it from standard input (parts that
+        /// travel beside it are then looked for in the current directory).
+        #[arg(value_name = "BUNDLE.json")]
         bundle: PathBuf,
         /// The archive's checkpoint key: a vkey (name+id+key) or a file holding one.
         #[arg(long, value_name = "VKEY")]
         archive_key: String,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
     /// Write a chain-of-custody report of a bundle (HTML or Markdown), after
     /// verifying it. Exit 1 (report still written) if the bundle fails.
+    #[command(
+        after_long_help = "Example:\n  temoin report bundle.json --archive-key archive/checkpoint.key.pub --out report.html"
+    )]
     Report {
+        /// The bundle file to report on.
         bundle: PathBuf,
+        /// The archive's checkpoint key: a vkey (name+id+key) or a file holding one.
         #[arg(long, value_name = "VKEY")]
         archive_key: String,
+        /// Where to write the report (.html, or .md for Markdown).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
         /// html or markdown (default: from --out's extension, .md = markdown).
@@ -127,6 +158,9 @@ pub enum Command {
     },
     /// Prove that checkpoint NEW extends checkpoint OLD (same archive), or
     /// report that the log was rewritten.
+    #[command(
+        after_long_help = "Example:\n  temoin verify-consistency old.note new.note --archive ./archive"
+    )]
     VerifyConsistency {
         /// The earlier checkpoint (note file), e.g. kept from a receipt.
         old: PathBuf,
@@ -146,6 +180,7 @@ pub enum Command {
         /// genesis names, which trusts the archive's copy of the genesis).
         #[arg(long, value_name = "VKEY")]
         archive_key: Option<String>,
+        /// Print the result as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -195,7 +230,13 @@ pub fn run(cmd: Command) -> CliResult {
         } => {
             let scope = match (incident, statement, all) {
                 (Some(id), None, false) => Scope::Incident(id),
-                (None, Some(h), false) => Scope::Statement(h.trim().to_lowercase()),
+                (None, Some(h), false) => {
+                    // Resolved here so that a prefix works as everywhere;
+                    // the reader is closed before the export opens its own.
+                    let a = Archive::open_reader(&archive.archive)?;
+                    let (hash, _) = super::find_statement(a.store(), &h, "--statement")?;
+                    Scope::Statement(hash.to_hex())
+                }
                 (None, None, true) => Scope::All,
                 _ => {
                     return Err(CliError::usage(
@@ -361,18 +402,8 @@ fn consistency_proof(dir: &Path, old: u64, new: Option<u64>, out: Option<&Path>)
 }
 
 fn get_receipt(dir: &Path, statement: &str, out: Option<&Path>) -> CliResult {
-    use temoin::rules::Index as _;
-    let hash =
-        temoin::Digest::from_hex(&statement.trim().to_ascii_lowercase()).ok_or_else(|| {
-            CliError::usage(format!(
-                "{statement:?} is not a statement hash (64 hex digits)"
-            ))
-        })?;
     let a = Archive::open_reader(dir)?;
-    let info = a
-        .store()
-        .statement(&hash)?
-        .ok_or_else(|| CliError::failed(format!("no statement {hash} in this archive")))?;
+    let (_, info) = super::find_statement(a.store(), statement, "receipt")?;
     let text = a.receipt(info.seq)?.to_json() + "\n";
     match out {
         Some(p) => write_file(p, text.as_bytes(), "receipt")?,
@@ -564,6 +595,11 @@ fn export(
 }
 
 fn load_bundle(path: &Path) -> Result<Bundle, CliError> {
+    if super::habits::is_stdio(path) {
+        let bytes = super::read_input(path, "bundle", bundle::MAX_BUNDLE_BYTES)?;
+        return Bundle::from_json(&bytes)
+            .map_err(|f| CliError::failed(format!("the bundle on standard input: {f}")));
+    }
     let len = std::fs::metadata(path)
         .map_err(|e| CliError::usage(format!("cannot read bundle {}: {e}", path.display())))?
         .len();

@@ -8,6 +8,7 @@ pub mod core;
 pub mod domain;
 pub mod evidence;
 pub mod exports;
+pub mod habits;
 pub mod sealed;
 pub mod secret;
 
@@ -96,6 +97,39 @@ impl From<temoin::store::StoreError> for CliError {
     }
 }
 
+impl From<temoin::store::LookupError> for CliError {
+    fn from(e: temoin::store::LookupError) -> CliError {
+        use temoin::store::LookupError as E;
+        match e {
+            // The user named too little: say more (exit 2), as for a typo.
+            E::Ambiguous { .. } => CliError::usage(e.to_string()),
+            _ => CliError::failed(e.to_string()),
+        }
+    }
+}
+
+/// A hash prefix typed for `what` (e.g. "--statement"), or why it is not one.
+pub fn hash_prefix(typed: &str, what: &str) -> Result<temoin::hash::HashPrefix, CliError> {
+    temoin::hash::HashPrefix::parse(typed).map_err(|e| CliError::usage(format!("{what}: {e}")))
+}
+
+/// The statement `typed` (its hash, or at least 8 of its first hex
+/// digits) names in the archive's statement index, for `what`.
+pub fn find_statement(
+    store: &temoin::store::Store,
+    typed: &str,
+    what: &str,
+) -> Result<(temoin::Digest, temoin::rules::StatementInfo), CliError> {
+    let p = hash_prefix(typed, what)?;
+    store.find_statement(&p).map_err(|e| {
+        let e = CliError::from(e);
+        CliError {
+            code: e.code,
+            message: format!("{what}: {}", e.message),
+        }
+    })
+}
+
 pub type CliResult = Result<std::process::ExitCode, CliError>;
 
 /// The archive directory: `--archive DIR` or `TEMOIN_ARCHIVE`.
@@ -109,6 +143,26 @@ pub struct ArchiveArg {
 pub fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, CliError> {
     std::fs::read(path)
         .map_err(|e| CliError::usage(format!("cannot read {what} {}: {e}", path.display())))
+}
+
+/// Read an input file, or standard input for `-` (at most `limit` bytes
+/// of it: what a file's size would have told).
+pub fn read_input(path: &std::path::Path, what: &str, limit: u64) -> Result<Vec<u8>, CliError> {
+    if !habits::is_stdio(path) {
+        return read_file(path, what);
+    }
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(std::io::stdin().lock(), limit.saturating_add(1)),
+        &mut bytes,
+    )
+    .map_err(|e| CliError::usage(format!("cannot read {what} from standard input: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(CliError::usage(format!(
+            "the {what} on standard input is over the limit of {limit} bytes"
+        )));
+    }
+    Ok(bytes)
 }
 
 /// Write an output file whole or not at all (a receipt, bundle, report or

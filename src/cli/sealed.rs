@@ -15,7 +15,6 @@ use temoin::durable::WriteError;
 use temoin::entry::Entry;
 use temoin::hash::Digest;
 use temoin::partcheck::check_reader;
-use temoin::rules::Index as _;
 use temoin::seal::{self, Recipient};
 use temoin::statement::{Draft, StatementBody};
 
@@ -148,12 +147,16 @@ pub fn apply(
 pub enum PartCommand {
     /// Write a part's exact bytes to a file, checked against the author's
     /// signed commitment on the way out.
+    #[command(
+        after_long_help = "Example:\n  temoin part get --archive ./archive --statement 3f2a9c1e --label text --out text.txt"
+    )]
     Get {
         #[command(flatten)]
         archive: super::ArchiveArg,
-        /// The statement's hash (64 hex digits).
+        /// The statement's hash, or its first hex digits (at least 8).
         #[arg(long, value_name = "HASH")]
         statement: String,
+        /// The part's label, e.g. text or photo.
         #[arg(long)]
         label: String,
         /// Where to write the bytes (mode 0600: a part may name a witness).
@@ -169,6 +172,9 @@ pub enum Command {
     Part(PartCommand),
     /// Open a sealed part with a reader's key, check it against what the
     /// author signed, and print it (or write it with --out).
+    #[command(
+        after_long_help = "Example:\n  temoin unseal --identity lawyer.key --archive ./archive --statement 3f2a9c1e\n  temoin unseal --identity lawyer.key bundle.json --statement 3f2a9c1e --out witness.txt"
+    )]
     Unseal {
         /// The reader's key (written by `temoin key generate --reader`).
         #[arg(long, value_name = "KEY")]
@@ -184,7 +190,7 @@ pub enum Command {
         /// Read the statement from this evidence bundle instead.
         #[arg(value_name = "BUNDLE.json")]
         bundle: Option<PathBuf>,
-        /// The statement's hash (64 hex digits).
+        /// The statement's hash, or its first hex digits (at least 8).
         #[arg(long, value_name = "HASH")]
         statement: String,
         /// The sealed part's label.
@@ -196,14 +202,6 @@ pub enum Command {
     },
 }
 
-fn statement_hash(arg: &str) -> Result<Digest, CliError> {
-    Digest::from_hex(arg.trim()).ok_or_else(|| {
-        CliError::usage(format!(
-            "--statement {arg:?} is not a statement hash (64 hex digits)"
-        ))
-    })
-}
-
 pub fn run(cmd: Command) -> CliResult {
     match cmd {
         Command::Part(PartCommand::Get {
@@ -212,8 +210,7 @@ pub fn run(cmd: Command) -> CliResult {
             label,
             out,
         }) => {
-            let hash = statement_hash(&statement)?;
-            let (a, seq, body) = statement_body(&archive.archive, &hash)?;
+            let (a, seq, body, hash) = statement_body(&archive.archive, &statement)?;
             let c = body.part(&label).ok_or_else(|| {
                 let labels: Vec<&str> = body.parts.iter().map(|p| p.label.as_str()).collect();
                 CliError::usage(format!(
@@ -285,12 +282,11 @@ pub fn run(cmd: Command) -> CliResult {
             label,
             out,
         } => {
-            let hash = statement_hash(&statement)?;
             let id = load_reader_identity(&identity)?;
-            let (body, salt, ciphertext) = match (&bundle, &archive) {
-                (Some(b), _) => match sealed_from_bundle(b, &hash, &label)? {
+            let (body, salt, ciphertext, hash) = match (&bundle, &archive) {
+                (Some(b), _) => match sealed_from_bundle(b, &statement, &label)? {
                     FromBundle::Inline(read) => read,
-                    FromBundle::Beside(body, salt, file) => {
+                    FromBundle::Beside(body, salt, file, hash) => {
                         let open = || {
                             std::fs::File::open(&file).map_err(|e| {
                                 CliError::failed(format!(
@@ -303,7 +299,7 @@ pub fn run(cmd: Command) -> CliResult {
                     }
                 },
                 (None, Some(dir)) => {
-                    return unseal_from_archive(dir, &hash, &label, &id, out.as_deref())
+                    return unseal_from_archive(dir, &statement, &label, &id, out.as_deref())
                 }
                 (None, None) => {
                     return Err(CliError::usage(
@@ -332,14 +328,14 @@ pub fn run(cmd: Command) -> CliResult {
     }
 }
 
-type SealedRead = (StatementBody, [u8; 32], Vec<u8>);
+type SealedRead = (StatementBody, [u8; 32], Vec<u8>, Digest);
 
 /// A sealed part's ciphertext as a bundle carries it.
 enum FromBundle {
     Inline(SealedRead),
     /// In the file beside the bundle (FORMAT.md §12.2), not yet checked:
     /// the body, the ciphertext's salt, the file.
-    Beside(StatementBody, [u8; 32], PathBuf),
+    Beside(StatementBody, [u8; 32], PathBuf, Digest),
 }
 
 fn not_sealed(label: &str) -> CliError {
@@ -348,16 +344,14 @@ fn not_sealed(label: &str) -> CliError {
     ))
 }
 
-/// The archive at `dir`, opened for reading, with the seq and body of
-/// statement `hash`.
-fn statement_body(dir: &Path, hash: &Digest) -> Result<(Archive, u64, StatementBody), CliError> {
+/// The archive at `dir`, opened for reading, with the seq, body and hash
+/// of the statement `typed` names (its hash or a prefix).
+fn statement_body(
+    dir: &Path,
+    typed: &str,
+) -> Result<(Archive, u64, StatementBody, Digest), CliError> {
     let a = Archive::open_reader(dir)?;
-    let info = a.store().statement(hash)?.ok_or_else(|| {
-        CliError::failed(format!(
-            "statement {hash} is not in the archive {}",
-            dir.display()
-        ))
-    })?;
+    let (hash, info) = super::find_statement(a.store(), typed, "--statement")?;
     let entry = a.store().entry(info.seq)?.ok_or_else(|| {
         CliError::failed(format!(
             "entry {} is missing from the archive (run `temoin verify`)",
@@ -366,7 +360,7 @@ fn statement_body(dir: &Path, hash: &Digest) -> Result<(Archive, u64, StatementB
     })?;
     let body = StatementBody::decode(&entry.statement.body_bytes)
         .map_err(|e| CliError::failed(format!("entry {}: {e}", info.seq)))?;
-    Ok((a, info.seq, body))
+    Ok((a, info.seq, body, hash))
 }
 
 /// What `part get` can fail on while it copies.
@@ -389,12 +383,13 @@ const MAX_PRINTED: u64 = 16 << 20;
 /// `unseal --archive`: the ciphertext streams from the parts file.
 fn unseal_from_archive(
     dir: &Path,
-    hash: &Digest,
+    typed: &str,
     label: &str,
     id: &seal::ReaderIdentity,
     out: Option<&Path>,
 ) -> CliResult {
-    let (a, seq, body) = statement_body(dir, hash)?;
+    let (a, seq, body, hash) = statement_body(dir, typed)?;
+    let hash = &hash;
     let sealed = body
         .part(&seal::ciphertext_label(label))
         .ok_or_else(|| not_sealed(label))?;
@@ -501,20 +496,40 @@ fn print_unsealed(content: &[u8], label: &str, hash: &Digest) -> CliResult {
     Ok(ExitCode::SUCCESS)
 }
 
-fn sealed_from_bundle(path: &Path, hash: &Digest, label: &str) -> Result<FromBundle, CliError> {
+fn sealed_from_bundle(path: &Path, typed: &str, label: &str) -> Result<FromBundle, CliError> {
+    let prefix = super::hash_prefix(typed, "--statement")?;
     let bytes = read_file(path, "bundle")?;
     let b = Bundle::from_json(&bytes)
         .map_err(|e| CliError::failed(format!("{}: {}", path.display(), e.reason)))?;
-    let be = b
+    // The prefix is resolved among the bundle's entries, by the same rule
+    // as in an archive; the hash found is checked against the bytes below.
+    let found: Vec<_> = b
         .entries
         .iter()
-        .find(|e| e.statement_hash == hash.to_hex())
-        .ok_or_else(|| {
-            CliError::failed(format!(
-                "statement {hash} is not in the bundle {}",
-                path.display()
-            ))
-        })?;
+        .filter(|e| prefix.matches_hex(&e.statement_hash))
+        .filter_map(|e| {
+            let hash = Digest::from_hex(&e.statement_hash)?;
+            let c = temoin::store::Candidate {
+                seq: e.seq,
+                kind: e.decoded.statement.kind.clone(),
+                hash,
+            };
+            Some((c, e))
+        })
+        .collect();
+    let (c, be) = temoin::store::LookupError::one_of(
+        &prefix,
+        found,
+        &format!("in the bundle {}", path.display()),
+    )
+    .map_err(|e| {
+        let e = CliError::from(e);
+        CliError {
+            code: e.code,
+            message: format!("--statement: {}", e.message),
+        }
+    })?;
+    let hash = &c.hash;
     let b64 = base64::engine::general_purpose::STANDARD;
     let entry_bytes = b64
         .decode(&be.entry)
@@ -562,12 +577,12 @@ fn sealed_from_bundle(path: &Path, hash: &Digest, label: &str) -> Result<FromBun
             let content = b64
                 .decode(content)
                 .map_err(|e| CliError::failed(format!("part {age_label:?}: not base64: {e}")))?;
-            Ok(FromBundle::Inline((body, salt, content)))
+            Ok(FromBundle::Inline((body, salt, content, *hash)))
         }
         // Only the file the commitment names is read.
         (None, Some(name)) if digest.as_ref() == Some(name) => {
             let file = temoin::durable::parent_of(path).join(name);
-            Ok(FromBundle::Beside(body, salt, file))
+            Ok(FromBundle::Beside(body, salt, file, *hash))
         }
         (None, Some(name)) => Err(CliError::failed(format!(
             "part {age_label:?} of entry {} is said to be beside the bundle as {name:?}, which is not its committed digest: the bundle is damaged (`temoin verify-bundle` says more)",

@@ -26,6 +26,7 @@ mod domain_refusals;
 mod evidence;
 mod evidence_cli;
 mod exports;
+mod habits;
 mod honest_reports;
 mod init_atomic;
 mod lock;

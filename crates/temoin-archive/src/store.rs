@@ -292,6 +292,85 @@ fn bad_row(row: &'static str, e: impl std::fmt::Display) -> StoreError {
     })
 }
 
+/// One statement a hash prefix matches, as an ambiguity lists it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    pub seq: u64,
+    pub kind: String,
+    pub hash: Digest,
+}
+
+/// Why a hash prefix names no one statement.
+#[derive(Debug, thiserror::Error)]
+pub enum LookupError {
+    #[error("no statement {where_} has a hash starting with {prefix} (`temoin log` lists them)")]
+    NotFound {
+        prefix: crate::hash::HashPrefix,
+        /// "in this archive", "in the bundle B.json".
+        where_: String,
+    },
+    #[error("{}", ambiguity(prefix, matches, *more))]
+    Ambiguous {
+        prefix: crate::hash::HashPrefix,
+        /// The first few matches, in log order.
+        matches: Vec<Candidate>,
+        /// Whether there are more than those listed.
+        more: bool,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// How many matches of an ambiguous prefix are listed: enough to pick
+/// from, few enough to read.
+pub const CANDIDATES_SHOWN: usize = 10;
+
+fn ambiguity(prefix: &crate::hash::HashPrefix, matches: &[Candidate], more: bool) -> String {
+    let mut s = format!(
+        "the hash prefix {prefix} is ambiguous: it matches {}{} statements; give more hex digits:",
+        if more { "more than " } else { "" },
+        matches.len()
+    );
+    for c in matches {
+        s.push_str(&format!(
+            "\n  entry {:>6}  {:<13} {}",
+            c.seq, c.kind, c.hash
+        ));
+    }
+    if more {
+        s.push_str("\n  ...");
+    }
+    s
+}
+
+impl LookupError {
+    /// The one match of `found`, or why there is not one: the single place
+    /// where prefix lookups (archive or bundle) decide.
+    pub fn one_of<T>(
+        prefix: &crate::hash::HashPrefix,
+        mut found: Vec<(Candidate, T)>,
+        where_: &str,
+    ) -> Result<(Candidate, T), LookupError> {
+        found.sort_by_key(|(c, _)| c.seq);
+        match found.len() {
+            0 => Err(LookupError::NotFound {
+                prefix: prefix.clone(),
+                where_: where_.to_string(),
+            }),
+            1 => Ok(found.remove(0)),
+            n => Err(LookupError::Ambiguous {
+                prefix: prefix.clone(),
+                matches: found
+                    .into_iter()
+                    .take(CANDIDATES_SHOWN)
+                    .map(|(c, _)| c)
+                    .collect(),
+                more: n > CANDIDATES_SHOWN,
+            }),
+        }
+    }
+}
+
 /// A stored part: its salt and content.
 pub type StoredPart = ([u8; 32], Vec<u8>);
 
@@ -824,6 +903,54 @@ impl Store {
         prefix: &[u8],
     ) -> impl Iterator<Item = Result<(RowBytes, RowBytes), StoreError>> + Send + 'static {
         self.rows_after(&key(STATEMENT, prefix), "the statement-index rows (H)")
+    }
+
+    /// The statement whose hash `prefix` starts, from the statement index
+    /// (`H`): a range scan over the prefix's whole bytes, the odd digit
+    /// (if any) checked on each key. Every command that takes a statement
+    /// hash resolves it here.
+    pub fn find_statement(
+        &self,
+        prefix: &crate::hash::HashPrefix,
+    ) -> Result<(Digest, StatementInfo), LookupError> {
+        if let Some(d) = prefix.full() {
+            // The whole hash: one get, no scan.
+            return match self.statement(&d)? {
+                Some(info) => Ok((d, info)),
+                None => Err(LookupError::NotFound {
+                    prefix: prefix.clone(),
+                    where_: "in this archive".into(),
+                }),
+            };
+        }
+        let mut found = Vec::new();
+        for item in self.statement_rows_with_prefix(&prefix.whole_bytes()) {
+            let (k, v) = item?;
+            let bytes = <[u8; 32]>::try_from(&k[..]).map_err(|_| {
+                StoreError::Corrupt(Damage::BadKey {
+                    rows: "statement (H)",
+                    key: Some(hex::encode(&k)),
+                })
+            })?;
+            let d = Digest(bytes);
+            if !prefix.matches(&d) {
+                continue;
+            }
+            let info: StatementInfo = encoding::decode_canonical(&v, 1 << 20, "statement index")
+                .map_err(|e| bad_row("H", e))?;
+            let c = Candidate {
+                seq: info.seq,
+                kind: info.kind.name().to_string(),
+                hash: d,
+            };
+            found.push((c, info));
+            // One more than listed is enough to say "more than".
+            if found.len() > CANDIDATES_SHOWN {
+                break;
+            }
+        }
+        let (c, info) = LookupError::one_of(prefix, found, "in this archive")?;
+        Ok((c.hash, info))
     }
 
     /// Every incident index row (`I`): the incident id's bytes and the value.

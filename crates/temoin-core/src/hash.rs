@@ -94,6 +94,81 @@ impl fmt::Debug for Digest {
     }
 }
 
+/// A hash as a person types it: the whole of it, or its first digits,
+/// as git takes an abbreviated commit. At least [`HashPrefix::MIN_DIGITS`]
+/// digits: fewer would match many statements in a large archive, and a
+/// prefix that is short enough to be ambiguous today should not silently
+/// name one statement tomorrow in a script.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HashPrefix {
+    /// Lowercase hex digits, 8 to 64 of them.
+    hex: String,
+}
+
+impl HashPrefix {
+    pub const MIN_DIGITS: usize = 8;
+
+    /// Parse what was typed (surrounding spaces ignored, any case); the
+    /// error says what is wrong with it.
+    pub fn parse(typed: &str) -> Result<HashPrefix, String> {
+        let hex = typed.trim().to_ascii_lowercase();
+        if let Some(c) = hex.chars().find(|c| !c.is_ascii_hexdigit()) {
+            return Err(format!(
+                "{typed:?} is not a hash: {c:?} is not a hex digit (give the hash, or at least its first {} hex digits)",
+                Self::MIN_DIGITS
+            ));
+        }
+        if hex.len() < Self::MIN_DIGITS {
+            return Err(format!(
+                "{typed:?} is too short to name a statement: give at least {} hex digits of its hash",
+                Self::MIN_DIGITS
+            ));
+        }
+        if hex.len() > 64 {
+            return Err(format!(
+                "{typed:?} is {} hex digits long; a hash has 64",
+                hex.len()
+            ));
+        }
+        Ok(HashPrefix { hex })
+    }
+
+    /// The digits, lowercase.
+    pub fn as_str(&self) -> &str {
+        &self.hex
+    }
+
+    /// The whole hash, if all 64 digits were given.
+    pub fn full(&self) -> Option<Digest> {
+        Digest::from_hex(&self.hex)
+    }
+
+    /// The bytes the prefix fixes whole (an odd last digit fixes only half
+    /// a byte, so it is left to [`HashPrefix::matches`]): a key range to
+    /// scan.
+    pub fn whole_bytes(&self) -> Vec<u8> {
+        let even = &self.hex[..self.hex.len() & !1];
+        // Checked hex digits of even length always decode.
+        hex::decode(even).unwrap_or_default()
+    }
+
+    pub fn matches(&self, d: &Digest) -> bool {
+        d.to_hex().starts_with(&self.hex)
+    }
+
+    /// Whether the hex form of a hash (as a bundle writes it) starts with
+    /// the prefix.
+    pub fn matches_hex(&self, hex: &str) -> bool {
+        hex.len() == 64 && hex.to_ascii_lowercase().starts_with(&self.hex)
+    }
+}
+
+impl fmt::Display for HashPrefix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.hex)
+    }
+}
+
 /// SHA-256 of the concatenation of `pieces`.
 pub fn sha256(pieces: &[&[u8]]) -> Digest {
     let mut h = Sha256::new();
@@ -111,6 +186,27 @@ pub fn part_digest(salt: &[u8; 32], content: &[u8]) -> Digest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hash_prefixes_parse_and_match_odd_lengths() {
+        let d = sha256(&[b"x"]);
+        let h = d.to_hex();
+        for n in [8, 9, 63, 64] {
+            let p = HashPrefix::parse(&h[..n].to_ascii_uppercase()).unwrap();
+            assert!(p.matches(&d) && p.matches_hex(&h));
+            assert_eq!(p.whole_bytes(), d.0[..n / 2].to_vec());
+        }
+        assert_eq!(HashPrefix::parse(&h).unwrap().full(), Some(d));
+        assert!(HashPrefix::parse(&h[..7])
+            .unwrap_err()
+            .contains("at least 8"));
+        assert!(HashPrefix::parse("0123456z").unwrap_err().contains("'z'"));
+        assert!(HashPrefix::parse(&format!("{h}0"))
+            .unwrap_err()
+            .contains("65"));
+        let other = HashPrefix::parse("ffffffff").unwrap();
+        assert_eq!(other.matches(&d), h.starts_with("ffffffff"));
+    }
 
     #[test]
     fn empty_sha256_is_the_known_value() {

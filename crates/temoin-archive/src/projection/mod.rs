@@ -60,6 +60,10 @@ pub enum ProjectionError {
     },
     #[error("{query:?} matches several incidents ({candidates}); give the incident id")]
     Ambiguous { query: String, candidates: String },
+    /// A statement hash prefix that several statements start with: the
+    /// lookup's message, which lists them.
+    #[error("{0}")]
+    AmbiguousStatement(String),
     #[error(
         "no statement in this archive has a hash starting with {0:?} (`temoin log` lists them)"
     )]
@@ -565,45 +569,22 @@ impl<'a> ArchiveViews<'a> {
         ))
     }
 
-    /// Look up a statement by its hash or a prefix of at least 8 hex digits.
+    /// Look up a statement by its hash or a prefix of at least 8 hex
+    /// digits (through [`crate::store::Store::find_statement`], as every
+    /// command does).
     pub fn find_statement(&self, hex_prefix: &str) -> Result<(Digest, StatementInfo)> {
-        let p = hex_prefix.trim().to_ascii_lowercase();
-        if p.len() < 8 || p.len() > 64 || !p.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(ProjectionError::BadSubject(hex_prefix.to_string()));
-        }
-        let even = &p[..p.len() & !1];
-        let bytes = hex::decode(even).map_err(|_| ProjectionError::BadSubject(p.clone()))?;
-        let mut found = Vec::new();
-        for item in self.store.statement_rows_with_prefix(&bytes) {
-            let (k, v) = item?;
-            let h = hex::encode(&k);
-            if h.starts_with(&p) {
-                let info: StatementInfo =
-                    encoding::decode_canonical(&v, 1 << 20, "statement index").map_err(|e| {
-                        StoreError::Corrupt(Damage::BadRow {
-                            row: "H",
-                            detail: e.to_string(),
-                        })
-                    })?;
-                let d = Digest::from_hex(&h).ok_or_else(|| {
-                    StoreError::Corrupt(Damage::BadKey {
-                        rows: "statement (H)",
-                        key: Some(h.clone()),
-                    })
-                })?;
-                found.push((d, info));
+        use crate::store::LookupError;
+        let p = crate::hash::HashPrefix::parse(hex_prefix)
+            .map_err(|_| ProjectionError::BadSubject(hex_prefix.to_string()))?;
+        match self.store.find_statement(&p) {
+            Ok(found) => Ok(found),
+            Err(LookupError::NotFound { prefix, .. }) => {
+                Err(ProjectionError::UnknownStatement(prefix.to_string()))
             }
-            if found.len() > 1 {
-                break;
+            Err(e @ LookupError::Ambiguous { .. }) => {
+                Err(ProjectionError::AmbiguousStatement(e.to_string()))
             }
-        }
-        match found.len() {
-            0 => Err(ProjectionError::UnknownStatement(p)),
-            1 => Ok(found.remove(0)),
-            _ => Err(ProjectionError::Ambiguous {
-                query: p,
-                candidates: "several statements; give more hex digits".into(),
-            }),
+            Err(LookupError::Store(e)) => Err(e.into()),
         }
     }
 
