@@ -66,15 +66,7 @@ pub enum Command {
     )]
     Victims {
         #[command(flatten)]
-        archive: ArchiveArg,
-        /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
-        #[arg(long, value_name = "SEQ|TIME")]
-        as_of: Option<String>,
-        /// Print the result as JSON.
-        #[arg(long, conflicts_with = "csv")]
-        json: bool,
-        #[command(flatten)]
-        csv: CsvArgs,
+        list: ListArgs,
     },
     /// Find incidents, places (commune, cercle, region) and named victims;
     /// accents, case, hyphens and apostrophes ignored ("tin aicha").
@@ -121,6 +113,21 @@ pub enum Command {
     },
 }
 
+/// What a listing takes: the archive, a point in its history, the output.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub archive: ArchiveArg,
+    /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
+    #[arg(long, value_name = "SEQ|TIME")]
+    pub as_of: Option<String>,
+    /// Print the result as JSON.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    #[command(flatten)]
+    pub csv: CsvArgs,
+}
+
 /// CSV output (RFC 4180, UTF-8, CRLF line ends; columns in docs/DOMAIN.md).
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct CsvArgs {
@@ -141,15 +148,7 @@ pub enum IncidentCommand {
     )]
     List {
         #[command(flatten)]
-        archive: ArchiveArg,
-        /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
-        #[arg(long, value_name = "SEQ|TIME")]
-        as_of: Option<String>,
-        /// Print the result as JSON.
-        #[arg(long, conflicts_with = "csv")]
-        json: bool,
-        #[command(flatten)]
-        csv: CsvArgs,
+        list: ListArgs,
     },
     /// One incident: its record, figures per source, victims, testimonies, annotations.
     #[command(
@@ -192,10 +191,13 @@ impl From<DemoError> for CliError {
 pub fn run(cmd: Command) -> CliResult {
     match cmd {
         Command::Incident(IncidentCommand::List {
-            archive,
-            as_of,
-            json,
-            csv,
+            list:
+                ListArgs {
+                    archive,
+                    as_of,
+                    json,
+                    csv,
+                },
         }) => {
             let a = Archive::open_reader(&archive.archive)?;
             let p = ArchiveViews::new(a.store());
@@ -241,12 +243,7 @@ pub fn run(cmd: Command) -> CliResult {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Victims {
-            archive,
-            as_of,
-            json,
-            csv,
-        } => victims(&archive.archive, as_of.as_deref(), json, &csv),
+        Command::Victims { list } => victims(&list),
         Command::Search {
             text,
             archive,
@@ -1130,10 +1127,11 @@ struct VictimRow<'a> {
 }
 
 /// `temoin victims`: every named victim, by incident.
-fn victims(dir: &std::path::Path, as_of: Option<&str>, json: bool, csv: &CsvArgs) -> CliResult {
-    let a = Archive::open_reader(dir)?;
+fn victims(list: &ListArgs) -> CliResult {
+    let (json, csv) = (list.json, &list.csv);
+    let a = Archive::open_reader(&list.archive.archive)?;
     let p = ArchiveViews::new(a.store());
-    let upto = p.cut(parse_as_of(as_of)?)?;
+    let upto = p.cut(parse_as_of(list.as_of.as_deref())?)?;
     let mut rows: Vec<(String, temoin::projection::incident::VictimView)> = Vec::new();
     each_view(&p, upto, |s, view| {
         rows.extend(view.victims.into_iter().map(|v| (s.id.clone(), v)));

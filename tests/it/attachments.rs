@@ -219,6 +219,22 @@ fn files_holding(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
     out
 }
 
+/// `temoin part get`: (exit code, stdout, stderr).
+fn part_get(arch: &Path, statement: &str, label: &str, out: &Path) -> (i32, String, String) {
+    temoin(&[
+        &"part",
+        &"get",
+        &"--archive",
+        &arch,
+        &"--statement",
+        &statement,
+        &"--label",
+        &label,
+        &"--out",
+        &out,
+    ])
+}
+
 macro_rules! run {
     ($($a:expr),* $(,)?) => { temoin(&[$(&$a as &dyn AsRef<std::ffi::OsStr>),*]) };
 }
@@ -328,47 +344,14 @@ fn large_attachments_through_the_command_line() {
 
     // The custodian gets the clear one back, and its media type.
     let got = p("got.mp4");
-    let (code, out, err) = run!(
-        "part",
-        "get",
-        "--archive",
-        arch,
-        "--statement",
-        h,
-        "--label",
-        "video",
-        "--out",
-        got
-    );
+    let (code, out, err) = part_get(&arch, &h, "video", &got);
     assert_eq!(code, 0, "{out}{err}");
     assert!(std::fs::read(&got).unwrap() == video);
     let ty = p("type.txt");
-    let (code, _, _) = run!(
-        "part",
-        "get",
-        "--archive",
-        arch,
-        "--statement",
-        h,
-        "--label",
-        "sealed.type",
-        "--out",
-        ty
-    );
+    let (code, _, _) = part_get(&arch, &h, "sealed.type", &ty);
     assert_eq!(code, 0);
     assert_eq!(std::fs::read(&ty).unwrap(), b"video/mp4");
-    let (code, _, err) = run!(
-        "part",
-        "get",
-        "--archive",
-        arch,
-        "--statement",
-        h,
-        "--label",
-        "sealed",
-        "--out",
-        p("nope.mp4")
-    );
+    let (code, _, err) = part_get(&arch, &h, "sealed", &p("nope.mp4"));
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("is sealed"), "{err}");
 
@@ -541,18 +524,7 @@ fn submit_with_an_attachment_leaves_no_temporary_file() {
     let log: serde_json::Value = serde_json::from_str(&log).unwrap();
     let h = log[1]["statement_hash"].as_str().unwrap().to_string();
     let ty = t.join("type");
-    let (code, _, err) = run!(
-        "part",
-        "get",
-        "--archive",
-        arch,
-        "--statement",
-        h,
-        "--label",
-        "audio.type",
-        "--out",
-        ty
-    );
+    let (code, _, err) = part_get(&arch, &h, "audio.type", &ty);
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read(&ty).unwrap(), b"audio/mp4");
     assert_eq!(run!("verify", "--archive", arch).0, 0);
