@@ -18,7 +18,8 @@ use temoin::hash::Digest;
 use temoin::keys::{PublicKey, SecretKey};
 use temoin::signed_note::VerifierKey;
 use temoin::registry::{
-    EnrollPayload, PayloadError, Registry, RegistryChange, RevokePayload, Role, PAYLOAD,
+    EnrollPayload, EnrollReaderPayload, PayloadError, Registry, RegistryChange, RevokePayload,
+    RevokeReaderPayload, Role, PAYLOAD,
 };
 use temoin::rules::{self, IncidentInfo, MemIndex, RuleError, StatementInfo};
 use temoin::statement::{Kind, PartCommitment, StatementBody};
@@ -271,6 +272,23 @@ fuzz_target!(|data: &[u8]| {
                         effective_at: *effective_at,
                     })
                 }
+                // A reader's recipient has one spelling (canonical age1…).
+                RegistryChange::EnrollReader { recipient, name } => {
+                    assert_eq!(value["recipient"].as_str(), Some(recipient.as_str()));
+                    assert!(recipient.parse::<temoin::seal::Recipient>().is_ok());
+                    serde_json::to_vec(&EnrollReaderPayload {
+                        recipient: recipient.clone(),
+                        name: name.clone(),
+                        role: Role::Reader,
+                    })
+                }
+                RegistryChange::RevokeReader { recipient, reason } => {
+                    assert_eq!(value["recipient"].as_str(), Some(recipient.as_str()));
+                    serde_json::to_vec(&RevokeReaderPayload {
+                        recipient: recipient.clone(),
+                        reason: reason.clone(),
+                    })
+                }
             }
             .unwrap();
             assert_eq!(
@@ -295,6 +313,14 @@ fuzz_target!(|data: &[u8]| {
                             r.authorize(key, Kind::Note).is_err(),
                             "a revoked key still signs"
                         );
+                    }
+                    RegistryChange::EnrollReader { recipient, .. } => {
+                        let rec = r.reader(recipient).expect("an enrolled reader is listed");
+                        assert!(rec.revoked.is_none());
+                    }
+                    RegistryChange::RevokeReader { recipient, .. } => {
+                        let rec = r.reader(recipient).expect("a revoked reader stays listed");
+                        assert!(rec.revoked.is_some(), "a revoked reader is not marked");
                     }
                 }
             }
