@@ -203,8 +203,40 @@ pub fn progress(len: u64, what: &str, quiet: bool) -> indicatif::ProgressBar {
 
 /// Print rows as an aligned table (columns padded by character count, so
 /// "Émimalane" lines up with "Aratane").
+///
+/// On a terminal the table fits its width: the widest columns (the free
+/// text: names, places, reasons) are cut with "…". Piped, every cell is
+/// whole, so that the output stays parseable.
 pub fn table(header: &[&str], rows: &[Vec<String>]) {
-    print!("{}", render_table(header, rows));
+    let width = std::io::stdout()
+        .is_terminal()
+        .then(|| {
+            console::Term::stdout()
+                .size_checked()
+                .map(|(_, cols)| cols as usize)
+        })
+        .flatten();
+    print!("{}", render_table(header, rows, width));
+}
+
+/// `s` cut to at most `width` columns, ending with "…" if it was cut.
+fn fit(s: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if s.width() <= width {
+        return s.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        out.push(c);
+        used += w;
+    }
+    out.push('…');
+    out
 }
 
 /// A cell as a terminal shows it on one line: control characters (a
@@ -228,7 +260,9 @@ fn cell(c: &str) -> std::borrow::Cow<'_, str> {
 
 /// Columns aligned by displayed width (a decomposed accent takes none, a
 /// CJK character two), two spaces apart, trailing spaces trimmed.
-fn render_table(header: &[&str], rows: &[Vec<String>]) -> String {
+/// With `max`, the widest free-text columns are narrowed (to no less than
+/// 12 columns or their header) until the table fits, their cells cut.
+fn render_table(header: &[&str], rows: &[Vec<String>], max: Option<usize>) -> String {
     use unicode_width::UnicodeWidthStr;
     let header: Vec<_> = header.iter().map(|h| cell(h)).collect();
     let rows: Vec<Vec<_>> = rows
@@ -243,6 +277,50 @@ fn render_table(header: &[&str], rows: &[Vec<String>]) -> String {
             }
         }
     }
+    if let Some(max) = max {
+        // Only free text is cut — a column wider than 16 where some cell has
+        // a second word that begins with a letter (names, places, titles,
+        // reasons); ids, dates and their ranges ("2025-11-13 → 14"),
+        // figures and hashes stay whole.
+        let words = |c: &str| {
+            c.split_whitespace()
+                .nth(1)
+                .is_some_and(|w| w.chars().next().is_some_and(char::is_alphabetic))
+        };
+        let free: Vec<bool> = (0..widths.len())
+            .map(|i| widths[i] > 16 && rows.iter().any(|r| r.get(i).is_some_and(|c| words(c))))
+            .collect();
+        let floor: Vec<usize> = header
+            .iter()
+            .zip(&widths)
+            .zip(&free)
+            .map(|((h, &w), &f)| if f { h.width().max(12) } else { w })
+            .collect();
+        let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
+        while total(&widths) > max {
+            let Some((i, _)) = widths
+                .iter()
+                .enumerate()
+                .filter(|(i, w)| **w > floor[*i])
+                .max_by_key(|(_, w)| **w)
+            else {
+                break;
+            };
+            widths[i] -= 1;
+        }
+    }
+    let rows: Vec<Vec<std::borrow::Cow<'_, str>>> = rows
+        .into_iter()
+        .map(|r| {
+            r.into_iter()
+                .enumerate()
+                .map(|(i, c)| match widths.get(i) {
+                    Some(&w) if c.width() > w => fit(&c, w).into(),
+                    _ => c,
+                })
+                .collect()
+        })
+        .collect();
     let mut out = String::new();
     for cells in std::iter::once(&header).chain(&rows) {
         let mut s = String::new();
@@ -271,7 +349,7 @@ mod tests {
             vec!["证人".to_string(), "3".to_string()],
             vec!["a\nb\u{1b}[2J".to_string(), "4".to_string()],
         ];
-        let t = render_table(&["lieu", "n"], &rows);
+        let t = render_table(&["lieu", "n"], &rows, None);
         let lines: Vec<&str> = t.lines().collect();
         assert_eq!(lines.len(), 5, "{t}");
         // Every second column starts at the same displayed column.
@@ -286,5 +364,29 @@ mod tests {
         assert!(starts.windows(2).all(|w| w[0] == w[1]), "{t}");
         assert!(t.contains("a\\nb\\u{1b}[2J"), "{t}");
         assert!(!t.contains('\u{1b}'), "{t}");
+    }
+
+    /// On a narrow terminal the widest column is cut, the others kept; with
+    /// no width (piped) nothing is cut.
+    #[test]
+    fn a_table_fits_the_terminal_by_cutting_its_widest_column() {
+        use unicode_width::UnicodeWidthStr;
+        let rows = vec![
+            vec![
+                "tangata-2025-11-13".to_string(),
+                "Frappe de drone à Tangata : une famille entière anéantie".to_string(),
+                "7".to_string(),
+            ],
+            vec!["x".to_string(), "court".to_string(), "12".to_string()],
+        ];
+        let t = render_table(&["incident", "titre", "morts"], &rows, Some(50));
+        for l in t.lines() {
+            assert!(l.width() <= 50, "{l:?} is {} wide", l.width());
+        }
+        assert!(t.contains("tangata-2025-11-13"), "{t}");
+        assert!(t.contains("Frappe de drone à Tang…  7"), "{t}");
+        assert!(t.lines().nth(1).unwrap().ends_with('7'), "{t}");
+        let whole = render_table(&["incident", "titre", "morts"], &rows, None);
+        assert!(whole.contains("entière anéantie"), "{whole}");
     }
 }
