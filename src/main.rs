@@ -10,8 +10,9 @@ mod cli;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use clap::{CommandFactory as _, Parser, Subcommand};
+use clap::{CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
 use std::process::ExitCode;
+use temoin::i18n::{self, Lang};
 
 #[derive(Parser)]
 #[command(
@@ -29,6 +30,11 @@ struct Cli {
     /// asking on the terminal.
     #[arg(long, global = true, value_name = "FILE")]
     passphrase_file: Option<std::path::PathBuf>,
+    /// The language of messages, tables, reports and help: fr or en.
+    /// Without it, the locale's (LC_ALL, LC_MESSAGES, LANG); English when
+    /// the locale names another language.
+    #[arg(long, global = true, value_name = "LANG", value_parser = ["fr", "en"])]
+    lang: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -68,7 +74,14 @@ fn restore_sigpipe() {
 
 fn main() -> ExitCode {
     restore_sigpipe();
-    let cli = Cli::parse();
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = cli::lang::from_args(&args).unwrap_or_else(Lang::from_locale);
+    i18n::set_current(lang);
+    let matches = cli::lang::localize(Cli::command(), lang).get_matches_from(args);
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     cli::secret::set_passphrase_file(cli.passphrase_file);
     let result = match cli.command {
         Command::Core(c) => cli::core::run(c),
@@ -76,7 +89,7 @@ fn main() -> ExitCode {
         Command::Bench(c) => cli::bench::run(c),
         Command::Evidence(c) => cli::evidence::run(c),
         Command::Sealed(c) => cli::sealed::run(c),
-        Command::Habits(c) => cli::habits::run(c, Cli::command()),
+        Command::Habits(c) => cli::habits::run(c, cli::lang::localize(Cli::command(), lang)),
     };
     match result {
         Ok(code) => code,
@@ -123,6 +136,74 @@ mod tests {
             }
             missing_help(sub, &format!("{path} {}", sub.get_name()), out);
         }
+    }
+
+    /// Fluent text of `s`: braces escaped, lines indented, a line starting
+    /// with a character Fluent reads as syntax protected.
+    fn ftl_value(s: &str) -> String {
+        let s = s.replace('{', "{\"{\"}").replace('}', "{\"}\"}");
+        let s = s.replace("{\"{\"{\"}\"}", "{\"{\"}");
+        let lines: Vec<String> = s
+            .lines()
+            .map(|l| {
+                if l.trim_start().starts_with(['[', '*', '.']) {
+                    format!("{{\"\"}}{l}")
+                } else {
+                    l.to_string()
+                }
+            })
+            .collect();
+        if lines.len() == 1 {
+            lines[0].clone()
+        } else {
+            let mut out = String::new();
+            for l in lines {
+                out.push_str("\n    ");
+                out.push_str(&l);
+            }
+            out
+        }
+    }
+
+    /// Writes the English help as a Fluent file, the skeleton a translator
+    /// starts from: `TEMOIN_HELP_SKELETON=help.ftl cargo test --bin temoin
+    /// -- --ignored help_skeleton`.
+    #[test]
+    #[ignore]
+    fn help_skeleton() {
+        let path = std::env::var("TEMOIN_HELP_SKELETON").expect("TEMOIN_HELP_SKELETON=FILE");
+        let mut out = String::new();
+        for (id, text) in crate::cli::lang::help_texts(&Cli::command()) {
+            out.push_str(&format!("{id} = {}\n", ftl_value(&text)));
+        }
+        std::fs::write(path, out).unwrap();
+    }
+
+    /// French help exists for every command and option, and only for them.
+    #[test]
+    fn french_help_covers_every_command_and_option() {
+        use temoin::i18n::Lang;
+        let texts = crate::cli::lang::help_texts(&Cli::command());
+        let ids: std::collections::BTreeSet<&str> = texts.iter().map(|(i, _)| i.as_str()).collect();
+        let fr = Lang::Fr.help_loader();
+        let missing: Vec<&str> = ids.iter().copied().filter(|id| !fr.has(id)).collect();
+        assert!(
+            missing.is_empty(),
+            "no French help for {} ids:\n{}",
+            missing.len(),
+            missing.join("\n")
+        );
+        let ftl = include_str!("../i18n/fr/help.ftl");
+        let stale: Vec<&str> = ftl
+            .lines()
+            .filter_map(|l| l.split_once(" = ").map(|(id, _)| id))
+            .filter(|id| !id.starts_with([' ', '#']) && !ids.contains(id))
+            .collect();
+        assert!(
+            stale.is_empty(),
+            "French help for what no longer exists:\n{}",
+            stale.join("\n")
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod domain;
 pub mod evidence;
 pub mod exports;
 pub mod habits;
+pub mod lang;
 pub mod sealed;
 pub mod secret;
 

@@ -1,0 +1,1 @@
+# English help is the clap definitions' own; this file is empty on purpose.

@@ -1,0 +1,1 @@
+# Aide de la ligne de commande en français, par chemin de commande.
