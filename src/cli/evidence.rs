@@ -13,6 +13,7 @@ use temoin::receipt::{
 };
 use temoin::report;
 use temoin::signed_note::VerifierKey;
+use temoin::t;
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -413,7 +414,7 @@ fn get_receipt(dir: &Path, statement: &str, out: Option<&Path>) -> CliResult {
 }
 
 fn receipt_failed(e: receipt::ReceiptError) -> CliError {
-    CliError::failed(format!("receipt does NOT verify: {e}"))
+    CliError::failed(t!("receipt-not-verified", error = e.to_string()))
 }
 
 fn verify_receipt(
@@ -469,23 +470,32 @@ fn verify_receipt(
         }))?;
     } else {
         println!(
-            "ok: statement {} ({}) is entry {} of {}, received {}",
-            verified.statement_hash,
-            verified.body.kind,
-            verified.entry.seq,
-            verified.checkpoint.origin,
-            temoin::time::format_ms(verified.entry.received_at)
+            "{}",
+            t!(
+                "receipt-ok",
+                hash = verified.statement_hash.to_string(),
+                kind = verified.body.kind.to_string(),
+                seq = verified.entry.seq,
+                origin = verified.checkpoint.origin.clone(),
+                received = temoin::time::format_ms(verified.entry.received_at)
+            )
         );
         println!(
-            "    author signature verified; included in the signed tree of size {} (root {})",
-            verified.checkpoint.size,
-            hex::encode(verified.checkpoint.root)
+            "    {}",
+            t!(
+                "receipt-ok-included",
+                size = verified.checkpoint.size,
+                root = hex::encode(verified.checkpoint.root)
+            )
         );
         if let Some(l) = later_cp {
             println!(
-                "    still there: the later signed tree of size {} (root {}) extends it (consistency proof verified)",
-                l.size,
-                hex::encode(l.root)
+                "    {}",
+                t!(
+                    "receipt-ok-still-there",
+                    size = l.size,
+                    root = hex::encode(l.root)
+                )
             );
         }
     }
@@ -535,33 +545,33 @@ fn export(
     };
     let mut reasons = Vec::new();
     if count(bundle::WITHHELD) > 0 {
-        reasons.push(format!("withheld: {}", b.withheld_labels.join(", ")));
+        reasons.push(t!("export-withheld", labels = b.withheld_labels.join(", ")));
     }
     if count(bundle::REDACTED) > 0 {
-        reasons.push(format!(
-            "{} redacted in the archive",
-            count(bundle::REDACTED)
-        ));
+        reasons.push(t!("export-redacted", n = count(bundle::REDACTED)));
     }
     if count(bundle::SEALED) > 0 {
-        reasons.push(format!(
-            "{} sealed to readers, carried as ciphertext",
-            count(bundle::SEALED)
-        ));
+        reasons.push(t!("export-sealed", n = count(bundle::SEALED)));
     }
     println!(
-        "exported {} ({}, {}) against checkpoint size {} -> {}",
-        b.scope,
-        counted(b.entries.len(), "entry", "entries"),
-        counted(b.authors.len(), "author", "authors"),
-        b.checkpoint.lines().nth(1).unwrap_or("?"),
-        out.display()
+        "{}",
+        t!(
+            "export-done",
+            scope = b.scope.to_string(),
+            entries = t!("count-entries", n = b.entries.len()),
+            authors = t!("count-authors", n = b.authors.len()),
+            size = b.checkpoint.lines().nth(1).unwrap_or("?"),
+            out = out.display().to_string()
+        )
     );
     if absent > 0 {
         println!(
-            "{} left out ({}); the bundle says which",
-            counted(absent, "part", "parts"),
-            reasons.join("; ")
+            "{}",
+            t!(
+                "export-left-out",
+                parts = t!("count-parts", n = absent),
+                reasons = reasons.join("; ")
+            )
         );
     }
     let beside: Vec<(u64, &str, u64)> = b
@@ -583,12 +593,23 @@ fn export(
         .collect();
     if !beside.is_empty() {
         println!(
-            "{} beside the bundle, each a file named by its digest in {} (copy them with the bundle):",
-            counted(beside.len(), "part", "parts"),
-            beside_dir.display()
+            "{}",
+            t!(
+                "export-beside",
+                parts = t!("count-parts", n = beside.len()),
+                dir = beside_dir.display().to_string()
+            )
         );
         for (seq, name, length) in beside {
-            println!("  {name}  entry {seq}, {length} bytes");
+            println!(
+                "  {}",
+                t!(
+                    "export-beside-file",
+                    name = name,
+                    seq = seq,
+                    size = t!("count-bytes", n = length)
+                )
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -598,16 +619,23 @@ fn load_bundle(path: &Path) -> Result<Bundle, CliError> {
     if super::habits::is_stdio(path) {
         let bytes = super::read_input(path, "bundle", bundle::MAX_BUNDLE_BYTES)?;
         return Bundle::from_json(&bytes)
-            .map_err(|f| CliError::failed(format!("the bundle on standard input: {f}")));
+            .map_err(|f| CliError::failed(t!("bundle-stdin", fault = f.to_string())));
     }
     let len = std::fs::metadata(path)
-        .map_err(|e| CliError::usage(format!("cannot read bundle {}: {e}", path.display())))?
+        .map_err(|e| {
+            CliError::usage(t!(
+                "bundle-cannot-read",
+                path = path.display().to_string(),
+                error = e.to_string()
+            ))
+        })?
         .len();
     if len > bundle::MAX_BUNDLE_BYTES {
-        return Err(CliError::failed(format!(
-            "bundle {} is {len} bytes, over the limit of {}",
-            path.display(),
-            bundle::MAX_BUNDLE_BYTES
+        return Err(CliError::failed(t!(
+            "bundle-too-large",
+            path = path.display().to_string(),
+            size = len,
+            limit = bundle::MAX_BUNDLE_BYTES
         )));
     }
     let bytes = read_file(path, "bundle")?;
@@ -617,14 +645,22 @@ fn load_bundle(path: &Path) -> Result<Bundle, CliError> {
 fn print_verdict(v: &Verdict) {
     if let Some(cp) = &v.checkpoint {
         println!(
-            "bundle: {} of {}, exported {}",
-            v.scope, v.origin, v.exported_at
+            "{}",
+            t!(
+                "verdict-bundle",
+                scope = v.scope.to_string(),
+                origin = v.origin.clone(),
+                exported = v.exported_at.clone()
+            )
         );
         println!(
-            "checkpoint: tree size {}, root {}, signature by {} verified",
-            cp.size,
-            hex::encode(cp.root),
-            v.archive_key
+            "{}",
+            t!(
+                "verdict-checkpoint",
+                size = cp.size,
+                root = hex::encode(cp.root),
+                key = v.archive_key.clone()
+            )
         );
     }
     for e in &v.entries {
@@ -637,7 +673,12 @@ fn print_verdict(v: &Verdict) {
             .absent
             .iter()
             .map(|a| match a.by_seq {
-                Some(by) => format!("{} {} by entry {by}", a.label, a.why),
+                Some(by) => t!(
+                    "verdict-absent-by",
+                    label = a.label.clone(),
+                    why = a.why.clone(),
+                    by = by
+                ),
                 None => format!("{} {}", a.label, a.why),
             })
             .collect();
@@ -659,45 +700,53 @@ fn print_verdict(v: &Verdict) {
             },
             match e.compromise {
                 Some(c) => format!(
-                    "  [SIGNED AFTER A DECLARED COMPROMISE: key distrusted since {} by entry {}]",
-                    temoin::time::format_ms(c.effective_at),
-                    c.revoked_at
+                    "  [{}]",
+                    t!(
+                        "verdict-signed-after-compromise",
+                        since = temoin::time::format_ms(c.effective_at),
+                        by = c.revoked_at
+                    )
                 ),
                 None => String::new(),
             }
         );
     }
     for n in &v.not_established {
-        println!("not established by this bundle: {n}");
+        println!("{}", t!("verdict-not-established", what = n.to_string()));
     }
     let findings = v.signed_after_compromise();
     for f in &findings {
-        println!("finding: {f}");
+        println!("{}", t!("verdict-finding", finding = f.to_string()));
     }
     if v.ok() && !findings.is_empty() {
         println!(
-            "INTACT, WITH {} ENTR{} SIGNED AFTER A DECLARED COMPROMISE (not to be relied on as their authors'; kept out of figures): {}, {}; signatures, part digests, decoded forms, inclusion proofs, hash chain, authority when appended, the rules of ingest and projection all check",
-            findings.len(),
-            if findings.len() == 1 { "Y" } else { "IES" },
-            counted(v.entries.len(), "entry", "entries"),
-            counted(v.authors.len(), "author", "authors")
+            "{}",
+            t!(
+                "verdict-intact-with-findings",
+                n = findings.len(),
+                entries = t!("count-entries", n = v.entries.len()),
+                authors = t!("count-authors", n = v.authors.len())
+            )
         );
     } else if v.ok() {
         println!(
-            "VERIFIED: {}, {}; signatures, part digests, decoded forms, inclusion proofs, hash chain, authority, the rules of ingest and projection all check",
-            counted(v.entries.len(), "entry", "entries"),
-            counted(v.authors.len(), "author", "authors")
+            "{}",
+            t!(
+                "verdict-verified",
+                entries = t!("count-entries", n = v.entries.len()),
+                authors = t!("count-authors", n = v.authors.len())
+            )
         );
     } else {
-        eprintln!(
-            "FAILED: {}{}",
-            counted(v.faults.len() + v.more_faults, "fault", "faults"),
-            if v.more_faults > 0 {
-                format!(" ({} not listed)", v.more_faults)
-            } else {
-                String::new()
-            }
-        );
+        let faults = t!("count-faults", n = (v.faults.len() + v.more_faults));
+        if v.more_faults > 0 {
+            eprintln!(
+                "{}",
+                t!("verdict-failed-more", faults = faults, more = v.more_faults)
+            );
+        } else {
+            eprintln!("{}", t!("verdict-failed", faults = faults));
+        }
         for f in &v.faults {
             eprintln!("  {f}");
         }
@@ -773,23 +822,30 @@ fn write_report(
     let findings = v.signed_after_compromise().len();
     if v.ok() && findings > 0 {
         println!(
-            "report written to {} (bundle intact: {} entries, {findings} of them signed after a declared compromise)",
-            out.display(),
-            v.entries.len()
+            "{}",
+            t!(
+                "report-written-findings",
+                out = out.display().to_string(),
+                entries = t!("count-entries", n = v.entries.len()),
+                findings = findings
+            )
         );
         Ok(ExitCode::SUCCESS)
     } else if v.ok() {
         println!(
-            "report written to {} (bundle VERIFIED: {} entries)",
-            out.display(),
-            v.entries.len()
+            "{}",
+            t!(
+                "report-written-verified",
+                out = out.display().to_string(),
+                entries = t!("count-entries", n = v.entries.len())
+            )
         );
         Ok(ExitCode::SUCCESS)
     } else {
-        Err(CliError::failed(format!(
-            "report written to {}, but the bundle FAILED verification: {}",
-            out.display(),
-            v.first_fault().map(|f| f.to_string()).unwrap_or_default()
+        Err(CliError::failed(t!(
+            "report-written-failed",
+            out = out.display().to_string(),
+            fault = v.first_fault().map(|f| f.to_string()).unwrap_or_default()
         )))
     }
 }
@@ -913,9 +969,4 @@ pub fn save_receipts<'a>(
         n += 1;
     }
     Ok(n)
-}
-
-/// "1 part", "3 parts": what a person writes, not "part(s)".
-fn counted(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }

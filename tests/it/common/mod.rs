@@ -277,6 +277,10 @@ pub fn temoin_cmd(args: &[&str], more: &[&std::ffi::OsStr]) -> Output {
         .args(args)
         .args(more)
         .env_remove("TEMOIN_ARCHIVE")
+        // English, whatever the machine's locale: the tests read messages.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .output()
         .expect("run temoin")
 }
