@@ -88,3 +88,31 @@ receipt-not-verified = receipt does NOT verify: { $error }
 receipt-ok = ok: statement { $hash } ({ $kind }) is entry { $seq } of { $origin }, received { $received }
 receipt-ok-included = author signature verified; included in the signed tree of size { $size } (root { $root })
 receipt-ok-still-there = still there: the later signed tree of size { $size } (root { $root }) extends it (consistency proof verified)
+
+## init, sign, ingest, verify
+
+init-done = created archive { $dir } (origin { $origin }), custodian { $name } ({ $key })
+init-checkpoint-key = checkpoint key: { $vkey }
+sign-done = signed { $kind } statement { $hash } -> { $out }
+sign-done-stdout = signed { $kind } statement { $hash } -> standard output
+ingest-appended = appended entry { $seq }  { $kind } statement { $statement }  entry hash { $entry }
+ingest-already = already entry { $seq }  { $kind } statement { $statement }  entry hash { $entry }
+ingest-refused = refused { $file }: { $reason }
+audit-failed = verification FAILED: { $error }
+audit-failed-at = verification FAILED at { $fault }
+audit-note-redacted = note: part { $label } of entry { $seq } was erased by the redaction order at entry { $by }
+audit-note-sealed = note: part { $label } of entry { $seq } is sealed to { $n ->
+    [one] { $n } reader
+   *[other] { $n } readers
+}: { $names } (the archive holds its ciphertext only)
+audit-not-enrolled-reader = { $recipient } (not an enrolled reader)
+audit-finding = finding: { $finding }
+audit-ok = ok: { $entries }, { $authors }, { $parts }, { $checkpoints } verified; received { $first } .. { $last } ({ $seconds } s)
+audit-ok-findings = ok: { $entries }, { $authors }, { $parts }, { $checkpoints } verified; received { $first } .. { $last } ({ $seconds } s); { $n ->
+    [one] { $n } entry
+   *[other] { $n } entries
+} signed after a declared compromise (findings above)
+count-checkpoints = { $n ->
+    [one] { $n } checkpoint
+   *[other] { $n } checkpoints
+}

@@ -87,3 +87,31 @@ receipt-not-verified = le reçu n'est PAS vérifié : { $error }
 receipt-ok = ok : la déclaration { $hash } ({ $kind }) est l'entrée { $seq } de { $origin }, reçue le { $received }
 receipt-ok-included = signature de l'auteur vérifiée ; incluse dans l'arbre signé de taille { $size } (racine { $root })
 receipt-ok-still-there = toujours présente : l'arbre signé ultérieur de taille { $size } (racine { $root }) l'étend (preuve de cohérence vérifiée)
+
+## init, sign, ingest, verify
+
+init-done = archive { $dir } créée (origine { $origin }), dépositaire { $name } ({ $key })
+init-checkpoint-key = clé des points de contrôle : { $vkey }
+sign-done = déclaration { $kind } { $hash } signée -> { $out }
+sign-done-stdout = déclaration { $kind } { $hash } signée -> sortie standard
+ingest-appended = ajoutée : entrée { $seq }  déclaration { $kind } { $statement }  empreinte de l'entrée { $entry }
+ingest-already = déjà là : entrée { $seq }  déclaration { $kind } { $statement }  empreinte de l'entrée { $entry }
+ingest-refused = refusé { $file } : { $reason }
+audit-failed = ÉCHEC de la vérification : { $error }
+audit-failed-at = ÉCHEC de la vérification à { $fault }
+audit-note-redacted = note : la partie { $label } de l'entrée { $seq } a été effacée par l'ordre de caviardage de l'entrée { $by }
+audit-note-sealed = note : la partie { $label } de l'entrée { $seq } est scellée pour { $n ->
+    [one] { $n } lecteur
+   *[other] { $n } lecteurs
+} : { $names } (l'archive n'en garde que le chiffré)
+audit-not-enrolled-reader = { $recipient } (lecteur non inscrit)
+audit-finding = constat : { $finding }
+audit-ok = ok : { $entries }, { $authors }, { $parts }, { $checkpoints } vérifiés ; reçus du { $first } au { $last } ({ $seconds } s)
+audit-ok-findings = ok : { $entries }, { $authors }, { $parts }, { $checkpoints } vérifiés ; reçus du { $first } au { $last } ({ $seconds } s) ; { $n ->
+    [one] { $n } entrée signée
+   *[other] { $n } entrées signées
+} après une compromission déclarée (constats ci-dessus)
+count-checkpoints = { $n ->
+    [one] { $n } point de contrôle
+   *[other] { $n } points de contrôle
+}

@@ -17,6 +17,7 @@ use temoin::registry::{
     EnrollPayload, EnrollReaderPayload, RevokePayload, RevokeReaderPayload, Role, PAYLOAD,
 };
 use temoin::statement::{Draft, Kind, StatementBody, StatementFile};
+use temoin::t;
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -258,11 +259,22 @@ pub fn run(cmd: Command) -> CliResult {
             config.max_part_bytes = max_part_bytes;
             let a = Archive::init(&archive.archive, config, &key, &name)?;
             println!(
-                "created archive {} (origin {origin}), custodian {name} ({})",
-                archive.archive.display(),
-                key.public().short()
+                "{}",
+                t!(
+                    "init-done",
+                    dir = archive.archive.display().to_string(),
+                    origin = origin.clone(),
+                    name = name.clone(),
+                    key = key.public().short()
+                )
             );
-            println!("checkpoint key: {}", a.checkpoint_vkey()?);
+            println!(
+                "{}",
+                t!(
+                    "init-checkpoint-key",
+                    vkey = a.checkpoint_vkey()?.to_string()
+                )
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Sign {
@@ -280,7 +292,15 @@ pub fn run(cmd: Command) -> CliResult {
                 return sign_to_stdout(draft, &attachments, &key, &kind);
             }
             let hash = temoin::attachment::sign_to_file(draft, &attachments, &key, &out)?;
-            println!("signed {kind} statement {hash} -> {}", out.display());
+            println!(
+                "{}",
+                t!(
+                    "sign-done",
+                    kind = kind.to_string(),
+                    hash = hash.to_string(),
+                    out = out.display().to_string()
+                )
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Ingest {
@@ -378,7 +398,14 @@ fn sign_to_stdout(
         hash
     };
     o.flush().map_err(print_err)?;
-    eprintln!("signed {kind} statement {hash} -> standard output");
+    eprintln!(
+        "{}",
+        t!(
+            "sign-done-stdout",
+            kind = kind.to_string(),
+            hash = hash.to_string()
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -417,14 +444,26 @@ fn sign_input(
 }
 
 fn describe(a: &Accepted) -> String {
-    format!(
-        "{} entry {:>6}  {:<13} statement {}  entry hash {}",
-        if a.duplicate { "already" } else { "appended" },
-        a.seq,
-        a.kind.name(),
-        a.statement_hash.short(),
-        a.entry_hash.short()
-    )
+    let seq = format!("{:>6}", a.seq);
+    let kind = format!("{:<13}", a.kind.name());
+    let (statement, entry) = (a.statement_hash.short(), a.entry_hash.short());
+    if a.duplicate {
+        t!(
+            "ingest-already",
+            seq = seq,
+            kind = kind,
+            statement = statement,
+            entry = entry
+        )
+    } else {
+        t!(
+            "ingest-appended",
+            seq = seq,
+            kind = kind,
+            statement = statement,
+            entry = entry
+        )
+    }
 }
 
 #[derive(serde::Serialize)]
@@ -452,7 +491,14 @@ fn report_outcomes(outs: &[(PathBuf, Result<Accepted, Refusal>)], json: bool) ->
         for (f, o) in outs {
             match o {
                 Ok(a) => println!("{}  ({})", describe(a), f.display()),
-                Err(r) => eprintln!("refused {}: {r}", f.display()),
+                Err(r) => eprintln!(
+                    "{}",
+                    t!(
+                        "ingest-refused",
+                        file = f.display().to_string(),
+                        reason = r.to_string()
+                    )
+                ),
             }
         }
     }
@@ -806,7 +852,7 @@ fn verify(dir: &Path, json: bool, quiet: bool, stall_timeout: u64) -> CliResult 
             }
             return Err(CliError {
                 code: e.code,
-                message: format!("verification FAILED: {}", e.message),
+                message: t!("audit-failed", error = e.message),
             });
         }
     };
@@ -817,8 +863,13 @@ fn verify(dir: &Path, json: bool, quiet: bool, stall_timeout: u64) -> CliResult 
             } else {
                 for r in &report.redacted {
                     println!(
-                        "note: part {:?} of entry {} was erased by the redaction order at entry {}",
-                        r.label, r.seq, r.by_seq
+                        "{}",
+                        t!(
+                            "audit-note-redacted",
+                            label = format!("{:?}", r.label),
+                            seq = r.seq,
+                            by = r.by_seq
+                        )
                     );
                 }
                 for p in &report.sealed {
@@ -827,37 +878,64 @@ fn verify(dir: &Path, json: bool, quiet: bool, stall_timeout: u64) -> CliResult 
                         .iter()
                         .map(|r| match &r.name {
                             Some(n) => n.clone(),
-                            None => format!("{} (not an enrolled reader)", r.recipient),
+                            None => {
+                                t!("audit-not-enrolled-reader", recipient = r.recipient.clone())
+                            }
                         })
                         .collect();
                     println!(
-                        "note: part {:?} of entry {} is sealed to {} reader{}: {} (the archive holds its ciphertext only)",
-                        p.label,
-                        p.seq,
-                        names.len(),
-                        if names.len() == 1 { "" } else { "s" },
-                        names.join(", ")
+                        "{}",
+                        t!(
+                            "audit-note-sealed",
+                            label = format!("{:?}", p.label),
+                            seq = p.seq,
+                            n = names.len(),
+                            names = names.join(", ")
+                        )
                     );
                 }
                 // Authorised when appended, so not a fault of the log; said
                 // before the verdict line so that no one reads past it.
                 for f in &report.signed_after_compromise {
-                    println!("finding: {f}");
+                    println!("{}", t!("audit-finding", finding = f.to_string()));
                 }
-                println!(
-                    "ok: {} entries, {} authors, {} parts, {} checkpoints verified; received {} .. {} ({:.2} s){}",
-                    report.entries,
-                    report.authors,
-                    report.parts,
-                    report.checkpoints,
-                    report.first_received_at.map(temoin::time::format_ms).unwrap_or_default(),
-                    report.last_received_at.map(temoin::time::format_ms).unwrap_or_default(),
-                    started.elapsed().as_secs_f64(),
-                    match report.signed_after_compromise.len() {
-                        0 => String::new(),
-                        n => format!("; {n} entr{} signed after a declared compromise (findings above)", if n == 1 { "y" } else { "ies" }),
-                    }
-                );
+                let entries = t!("count-entries", n = report.entries);
+                let authors = t!("count-authors", n = report.authors);
+                let parts = t!("count-parts", n = report.parts);
+                let checkpoints = t!("count-checkpoints", n = report.checkpoints);
+                let first = report
+                    .first_received_at
+                    .map(temoin::time::format_ms)
+                    .unwrap_or_default();
+                let last = report
+                    .last_received_at
+                    .map(temoin::time::format_ms)
+                    .unwrap_or_default();
+                let seconds = format!("{:.2}", started.elapsed().as_secs_f64());
+                let line = match report.signed_after_compromise.len() {
+                    0 => t!(
+                        "audit-ok",
+                        entries = entries,
+                        authors = authors,
+                        parts = parts,
+                        checkpoints = checkpoints,
+                        first = first,
+                        last = last,
+                        seconds = seconds
+                    ),
+                    n => t!(
+                        "audit-ok-findings",
+                        entries = entries,
+                        authors = authors,
+                        parts = parts,
+                        checkpoints = checkpoints,
+                        first = first,
+                        last = last,
+                        seconds = seconds,
+                        n = n
+                    ),
+                };
+                println!("{line}");
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -865,7 +943,10 @@ fn verify(dir: &Path, json: bool, quiet: bool, stall_timeout: u64) -> CliResult 
             if json {
                 print_json(&serde_json::json!({"ok": false, "fault": fault}))?;
             }
-            Err(CliError::failed(format!("verification FAILED at {fault}")))
+            Err(CliError::failed(t!(
+                "audit-failed-at",
+                fault = fault.to_string()
+            )))
         }
     }
 }
