@@ -22,8 +22,9 @@ use std::sync::OnceLock;
 struct Catalogues;
 
 /// A language temoin speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Lang {
+    #[default]
     En,
     Fr,
 }
@@ -216,13 +217,13 @@ pub fn date_str(lang: Lang, s: &str) -> String {
     }
 }
 
-/// A unix-ms time in prose, to the minute, UTC: "14 November 2025, 03:12
-/// UTC", "14 novembre 2025 à 03:12 UTC".
+/// A unix-ms time in prose, to the second, UTC: "14 November 2025,
+/// 03:12:09 UTC", "14 novembre 2025 à 03:12:09 UTC".
 pub fn time_ms(lang: Lang, ms: i64) -> String {
     let secs = ms.div_euclid(1000);
     let (y, m, d) = temoin_core::time::civil_from_days(secs.div_euclid(86_400));
     let rem = secs.rem_euclid(86_400);
-    let clock = format!("{:02}:{:02}", rem / 3600, (rem % 3600) / 60);
+    let clock = format!("{:02}:{:02}:{:02}", rem / 3600, (rem % 3600) / 60, rem % 60);
     tr!(lang, "date-time", day = date(lang, y, m, d), clock = clock)
 }
 
@@ -241,11 +242,11 @@ mod tests {
         // 2025-11-14T03:12:09Z
         assert_eq!(
             time_ms(Lang::En, 1_763_089_929_000),
-            "14 November 2025, 03:12 UTC"
+            "14 November 2025, 03:12:09 UTC"
         );
         assert_eq!(
             time_ms(Lang::Fr, 1_763_089_929_000),
-            "14 novembre 2025 à 03:12 UTC"
+            "14 novembre 2025 à 03:12:09 UTC"
         );
     }
 

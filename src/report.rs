@@ -13,11 +13,11 @@ use crate::domain::{
     Amendment, Annotation, Claims, Count, Incident, Payload, Testimony, TEXT, TEXT_LABELS,
     TRANSLATION, WITNESS,
 };
+use crate::i18n::{self, Lang};
 use crate::projection::{IncidentView, SourceRef, TestimonyStatus};
 use crate::registry::PAYLOAD;
 use crate::statement::Kind;
-use crate::time::format_ms;
-use serde_json::Value;
+use crate::tr;
 use std::fmt::Write as _;
 
 /// Escape text for HTML element content and attribute values.
@@ -89,16 +89,68 @@ fn count(c: Count) -> String {
     }
 }
 
-fn relation_name(r: crate::domain::Relation) -> &'static str {
+fn relation_name(l: Lang, r: crate::domain::Relation) -> String {
     use crate::domain::Relation::*;
     match r {
-        Eyewitness => "eyewitness",
-        Relative => "relative of victims",
-        LocalNotable => "local notable",
-        Hearsay => "hearsay",
-        Press => "press",
-        IntermediaryObservation => "intermediary's own observation",
+        Eyewitness => tr!(l, "relation-eyewitness"),
+        Relative => tr!(l, "relation-relative"),
+        LocalNotable => tr!(l, "relation-local-notable"),
+        Hearsay => tr!(l, "relation-hearsay"),
+        Press => tr!(l, "relation-press"),
+        IntermediaryObservation => tr!(l, "relation-intermediary-observation"),
     }
+}
+
+fn sex_name(l: Lang, x: crate::domain::Sex) -> String {
+    use crate::domain::Sex::*;
+    match x {
+        Female => tr!(l, "sex-female"),
+        Male => tr!(l, "sex-male"),
+        Unknown => tr!(l, "sex-unknown"),
+    }
+}
+
+fn status_name(l: Lang, x: crate::domain::VictimStatus) -> String {
+    use crate::domain::VictimStatus::*;
+    match x {
+        Dead => tr!(l, "status-dead"),
+        Injured => tr!(l, "status-injured"),
+        Missing => tr!(l, "status-missing"),
+    }
+}
+
+fn stance_name(l: Lang, x: crate::domain::Stance) -> String {
+    use crate::domain::Stance::*;
+    match x {
+        Corroborates => tr!(l, "stance-corroborates"),
+        Contradicts => tr!(l, "stance-contradicts"),
+        Note => tr!(l, "stance-note"),
+    }
+}
+
+/// A role as the registry names it (`custodian`...), in `l`.
+fn role_name(l: Lang, role: &str) -> String {
+    match role {
+        "custodian" => tr!(l, "role-custodian"),
+        "intermediary" => tr!(l, "role-intermediary"),
+        "reviewer" => tr!(l, "role-reviewer"),
+        "reader" => tr!(l, "role-reader"),
+        other => other.to_string(),
+    }
+}
+
+fn precision_name(l: Lang, p: crate::domain::DatePrecision) -> String {
+    use crate::domain::DatePrecision::*;
+    match p {
+        Exact => tr!(l, "precision-exact"),
+        Estimated => tr!(l, "precision-estimated"),
+        UnknownDay => tr!(l, "precision-unknown-day"),
+    }
+}
+
+/// A time of the archive or an author, in prose.
+fn when(l: Lang, ms: i64) -> String {
+    i18n::time_ms(l, ms)
 }
 
 /// One report, built as a list of blocks rendered to either format.
@@ -137,31 +189,35 @@ fn fact_mono(k: &str, v: impl Into<String>) -> (String, String, bool) {
     (k.to_string(), v.into(), true)
 }
 
-fn author_line(e: &CheckedEntry) -> String {
+fn author_line(l: Lang, e: &CheckedEntry) -> String {
     match &e.authorised_as {
-        Some((name, role)) => format!("{name} ({role})"),
-        None => "unknown author (not authorised by the bundle's registry entries)".into(),
+        Some((name, role)) => format!("{name} ({})", role_name(l, role.name())),
+        None => tr!(l, "report-unknown-author"),
     }
 }
 
-fn absent_line(e: &CheckedEntry, a: &AbsentPart) -> String {
+fn sealed_to(l: Lang, e: &CheckedEntry, label: &str) -> String {
+    match e.sealed_to(label) {
+        Some(n) => tr!(l, "report-sealed-to", n = n),
+        None => tr!(l, "report-sealed"),
+    }
+}
+
+fn absent_line(l: Lang, e: &CheckedEntry, a: &AbsentPart) -> String {
     if a.why == SEALED {
-        let to = match e.sealed_to(&a.label) {
-            Some(1) => " to 1 reader".to_string(),
-            Some(n) => format!(" to {n} readers"),
-            None => String::new(),
-        };
-        format!(
-            "sealed{to}: only its ciphertext ({}) is in the archive and this bundle; a reader opens it with temoin unseal and checks it against the signed digest",
-            crate::seal::ciphertext_label(&a.label)
+        tr!(
+            l,
+            "report-absent-sealed-line",
+            sealed = sealed_to(l, e, &a.label),
+            label = crate::seal::ciphertext_label(&a.label)
         )
     } else if a.why == REDACTED {
         match a.by_seq {
-            Some(by) => format!("erased in the archive by the redaction order at entry {by}"),
-            None => "erased in the archive".into(),
+            Some(by) => tr!(l, "report-absent-redacted-by", by = by),
+            None => tr!(l, "report-absent-redacted"),
         }
     } else {
-        "withheld from this bundle at export (still in the archive)".into()
+        tr!(l, "report-absent-withheld-line")
     }
 }
 
@@ -176,27 +232,27 @@ fn is_attachment(label: &str) -> bool {
 
 /// Where the content of part `label` is, as a reader of the report looks
 /// for it.
-fn whereabouts(e: &CheckedEntry, label: &str) -> String {
-    let file = |l: &str| {
+fn whereabouts(l: Lang, e: &CheckedEntry, label: &str) -> String {
+    let file = |x: &str| {
         e.body
-            .part(l)
+            .part(x)
             .map(|c| hex::encode(c.digest))
             .unwrap_or_default()
     };
     if e.parts.contains_key(label) {
-        "in the bundle".into()
+        tr!(l, "report-in-bundle")
     } else if e.beside.contains(label) {
-        format!("beside the bundle as file {}", file(label))
+        tr!(l, "report-beside", file = file(label))
     } else if let Some(a) = e.absent.iter().find(|a| a.label == label) {
-        absent_line(e, a)
+        absent_line(l, e, a)
     } else {
-        "MISSING".into()
+        tr!(l, "report-missing")
     }
 }
 
 /// The attachments of an entry: what each is (its media type), its size,
 /// whether it is sealed, and where its bytes are.
-fn attachment_blocks(out: &mut Vec<Block>, e: &CheckedEntry) {
+fn attachment_blocks(l: Lang, out: &mut Vec<Block>, e: &CheckedEntry) {
     let rows: Vec<Vec<(String, bool)>> = e
         .body
         .parts
@@ -205,28 +261,30 @@ fn attachment_blocks(out: &mut Vec<Block>, e: &CheckedEntry) {
         .map(|c| {
             let type_label = temoin_core::attach::media_type_label(&c.label);
             let media = match (e.body.part(&type_label), e.text(&type_label)) {
-                (None, _) => "not given by the author".to_string(),
+                (None, _) => tr!(l, "report-media-not-given"),
                 (Some(_), Some(t)) => t.to_string(),
-                (Some(_), None) => format!("committed, not read ({})", whereabouts(e, &type_label)),
+                (Some(_), None) => tr!(
+                    l,
+                    "report-media-not-read",
+                    place = whereabouts(l, e, &type_label)
+                ),
             };
             let (sealed, at) = if crate::seal::is_sealed(&e.body, &c.label) {
                 let age = crate::seal::ciphertext_label(&c.label);
-                let to = match e.sealed_to(&c.label) {
-                    Some(1) => "sealed to 1 reader".to_string(),
-                    Some(n) => format!("sealed to {n} readers"),
-                    None => "sealed".to_string(),
-                };
-                (
-                    to,
-                    format!("its ciphertext {age}: {}", whereabouts(e, &age)),
-                )
+                let at = tr!(
+                    l,
+                    "report-ciphertext-where",
+                    label = age.clone(),
+                    place = whereabouts(l, e, &age)
+                );
+                (sealed_to(l, e, &c.label), at)
             } else {
-                ("no".to_string(), whereabouts(e, &c.label))
+                (tr!(l, "report-no"), whereabouts(l, e, &c.label))
             };
             vec![
                 plain(c.label.clone()),
                 plain(media),
-                plain(c.length.to_string()),
+                plain(i18n::number(l, c.length)),
                 plain(sealed),
                 plain(at),
             ]
@@ -236,22 +294,35 @@ fn attachment_blocks(out: &mut Vec<Block>, e: &CheckedEntry) {
         return;
     }
     out.push(Block::Table(
-        ["attachment", "media type", "bytes", "sealed", "where"]
-            .map(String::from)
-            .to_vec(),
+        vec![
+            tr!(l, "report-col-attachment"),
+            tr!(l, "report-col-media-type"),
+            tr!(l, "report-col-bytes"),
+            tr!(l, "report-col-sealed"),
+            tr!(l, "report-col-where"),
+        ],
         rows,
     ));
 }
 
-fn scope_title(v: &Verdict) -> String {
+fn scope_title(l: Lang, v: &Verdict) -> String {
     let incident_title = incident_record(v).map(|i| i.title);
     match &v.scope {
         Scope::Incident(id) => match incident_title {
-            Some(t) => format!("Incident {id} — {t}"),
-            None => format!("Incident {id}"),
+            Some(t) => tr!(
+                l,
+                "report-scope-incident-titled",
+                id = id.clone(),
+                title = t
+            ),
+            None => tr!(l, "report-scope-incident", id = id.clone()),
         },
-        Scope::Statement(h) => format!("Statement {}", h.chars().take(12).collect::<String>()),
-        Scope::All => format!("The whole log of {}", v.origin),
+        Scope::Statement(h) => tr!(
+            l,
+            "report-scope-statement",
+            hash = h.chars().take(12).collect::<String>()
+        ),
+        Scope::All => tr!(l, "report-scope-all", origin = v.origin.clone()),
     }
 }
 
@@ -273,23 +344,23 @@ fn incident_record(v: &Verdict) -> Option<Incident> {
     latest
 }
 
-fn claims_rows(c: &Claims) -> Vec<(String, String, bool)> {
+fn claims_rows(l: Lang, c: &Claims) -> Vec<(String, String, bool)> {
     let mut f = Vec::new();
     for (k, n) in [
-        ("dead", c.dead),
-        ("injured", c.injured),
-        ("missing", c.missing),
-        ("women among the dead", c.women_dead),
-        ("children among the dead", c.children_dead),
+        (tr!(l, "figure-dead"), c.dead),
+        (tr!(l, "figure-injured"), c.injured),
+        (tr!(l, "figure-missing"), c.missing),
+        (tr!(l, "figure-women-dead"), c.women_dead),
+        (tr!(l, "figure-children-dead"), c.children_dead),
     ] {
         if let Some(n) = n {
-            f.push(fact(k, count(n)));
+            f.push(fact(&k, count(n)));
         }
     }
     f
 }
 
-fn victims_table(c: &Claims) -> Option<Block> {
+fn victims_table(l: Lang, c: &Claims) -> Option<Block> {
     if c.victims.is_empty() {
         return None;
     }
@@ -299,55 +370,63 @@ fn victims_table(c: &Claims) -> Option<Block> {
         .map(|v| {
             vec![
                 plain(v.name.clone()),
-                plain(format!("{:?}", v.sex).to_lowercase()),
+                plain(sex_name(l, v.sex)),
                 plain(v.age.map(count).unwrap_or_default()),
-                plain(format!("{:?}", v.status).to_lowercase()),
+                plain(status_name(l, v.status)),
                 plain(v.relation.clone().unwrap_or_default()),
             ]
         })
         .collect();
     Some(Block::Table(
-        ["name", "sex", "age", "status", "relation"]
-            .map(String::from)
-            .to_vec(),
+        vec![
+            tr!(l, "report-col-name"),
+            tr!(l, "report-col-sex"),
+            tr!(l, "report-col-age"),
+            tr!(l, "report-col-status"),
+            tr!(l, "report-col-relation"),
+        ],
         rows,
     ))
 }
 
-fn testimony_blocks(out: &mut Vec<Block>, t: &Testimony) {
+fn testimony_blocks(l: Lang, out: &mut Vec<Block>, t: &Testimony) {
     let mut f = vec![fact(
-        "source",
+        &tr!(l, "report-fact-source"),
         if t.source.description.is_empty() {
-            relation_name(t.source.relation).to_string()
+            relation_name(l, t.source.relation)
         } else {
             format!(
                 "{} — {}",
-                relation_name(t.source.relation),
+                relation_name(l, t.source.relation),
                 t.source.description
             )
         },
     )];
-    f.push(fact("incidents", t.incidents.join(", ")));
-    f.push(fact("language", t.language.clone()));
+    f.push(fact(
+        &tr!(l, "report-fact-incidents"),
+        t.incidents.join(", "),
+    ));
+    f.push(fact(&tr!(l, "report-fact-language"), t.language.clone()));
     out.push(Block::Facts(f));
     for c in &t.claims {
-        let rows = claims_rows(c);
+        let rows = claims_rows(l, c);
         if !rows.is_empty() || !c.victims.is_empty() {
-            out.push(Block::Para(format!(
-                "Claims about incident {}:",
-                c.incident
+            out.push(Block::Para(tr!(
+                l,
+                "report-claims-about",
+                id = c.incident.clone()
             )));
         }
         if !rows.is_empty() {
             out.push(Block::Facts(rows));
         }
-        if let Some(t) = victims_table(c) {
+        if let Some(t) = victims_table(l, c) {
             out.push(t);
         }
     }
 }
 
-fn entry_blocks(out: &mut Vec<Block>, e: &CheckedEntry, v: &Verdict) {
+fn entry_blocks(l: Lang, out: &mut Vec<Block>, e: &CheckedEntry, v: &Verdict) {
     let refs: Vec<String> = e
         .body
         .refs
@@ -360,96 +439,124 @@ fn entry_blocks(out: &mut Vec<Block>, e: &CheckedEntry, v: &Verdict) {
                 .find(|x| x.statement_hash.0 == *r)
                 .map(|x| x.seq)
             {
-                Some(s) => format!("{h} (entry {s})"),
-                None => format!("{h} (not in this bundle)"),
+                Some(s) => tr!(l, "report-ref-entry", hash = h, seq = s),
+                None => tr!(l, "report-ref-absent", hash = h),
             }
         })
         .collect();
     let verb = match e.body.kind {
-        Kind::Amendment => "amends",
-        Kind::Retraction => "retracts",
-        Kind::Annotation => "annotates",
-        Kind::Redaction => "orders erased a part of",
-        _ => "refers to",
+        Kind::Amendment => tr!(l, "report-verb-amends"),
+        Kind::Retraction => tr!(l, "report-verb-retracts"),
+        Kind::Annotation => tr!(l, "report-verb-annotates"),
+        Kind::Redaction => tr!(l, "report-verb-redacts"),
+        _ => tr!(l, "report-verb-refers"),
     };
-    out.push(Block::Begin(format!(
-        "Entry {} — {}{}{}",
-        e.seq,
-        e.body.kind,
-        if e.ok { "" } else { " — FAULTY" },
-        if e.compromise.is_some() {
-            " — SIGNED AFTER A DECLARED COMPROMISE"
-        } else {
-            ""
-        }
-    )));
+    let mut title = tr!(
+        l,
+        "report-entry-title",
+        seq = e.seq,
+        kind = e.body.kind.to_string()
+    );
+    if !e.ok {
+        title.push_str(" — ");
+        title.push_str(&tr!(l, "report-entry-faulty"));
+    }
+    if e.compromise.is_some() {
+        title.push_str(" — ");
+        title.push_str(&tr!(l, "report-entry-compromised"));
+    }
+    out.push(Block::Begin(title));
     let mut f = vec![
-        fact("author", author_line(e)),
-        fact_mono("author key", hex::encode(e.body.author)),
-        fact(
-            "created (claimed by the author)",
-            format_ms(e.body.created_at),
+        fact(&tr!(l, "report-fact-author"), author_line(l, e)),
+        fact_mono(
+            &tr!(l, "report-fact-author-key"),
+            hex::encode(e.body.author),
         ),
-        fact("received by the archive", format_ms(e.entry.received_at)),
-        fact_mono("statement hash", e.statement_hash.to_hex()),
-        fact_mono("entry hash (Merkle leaf)", e.entry_hash.to_hex()),
+        fact(&tr!(l, "report-fact-created"), when(l, e.body.created_at)),
+        fact(
+            &tr!(l, "report-fact-received"),
+            when(l, e.entry.received_at),
+        ),
+        fact_mono(
+            &tr!(l, "report-fact-statement-hash"),
+            e.statement_hash.to_hex(),
+        ),
+        fact_mono(&tr!(l, "report-fact-entry-hash"), e.entry_hash.to_hex()),
     ];
     for r in refs {
-        f.push(fact_mono(verb, r));
+        f.push(fact_mono(&verb, r));
     }
     out.push(Block::Facts(f));
     if let Some(c) = e.compromise {
-        out.push(Block::Warn(format!(
-            "not to be relied on as this author's: the archive received it at {}, not before {}, the time since when the revocation at entry {} declares the author's key compromised. It was authorised when appended (the revocation came later), so it is in the log and its signature verifies, but it may have been signed by whoever held the key; it is kept out of every figure.",
-            format_ms(e.entry.received_at),
-            format_ms(c.effective_at),
-            c.revoked_at
+        out.push(Block::Warn(tr!(
+            l,
+            "report-compromised-warning",
+            received = when(l, e.entry.received_at),
+            since = when(l, c.effective_at),
+            by = c.revoked_at
         )));
     }
     for flt in v.faults_at(e.seq) {
         out.push(Block::Warn(format!("{}: {}", flt.kind.name(), flt.reason)));
     }
     match e.payload() {
-        Some(Payload::Testimony(t)) => testimony_blocks(out, &t),
+        Some(Payload::Testimony(t)) => testimony_blocks(l, out, &t),
         Some(Payload::Amendment(a)) => {
             out.push(Block::Facts(vec![fact(
-                "reason for the amendment",
+                &tr!(l, "report-fact-amendment-reason"),
                 a.reason.clone(),
             )]));
             if let Some(t) = &a.testimony {
-                testimony_blocks(out, t);
+                testimony_blocks(l, out, t);
             }
             if let Some(i) = &a.incident {
-                incident_facts(out, i);
+                incident_facts(l, out, i);
             }
         }
-        Some(Payload::Incident(i)) => incident_facts(out, &i),
+        Some(Payload::Incident(i)) => incident_facts(l, out, &i),
         Some(Payload::Retraction(r)) => {
-            out.push(Block::Facts(vec![fact("reason", r.reason)]));
+            out.push(Block::Facts(vec![fact(
+                &tr!(l, "report-fact-reason"),
+                r.reason,
+            )]));
         }
-        Some(Payload::Annotation(Annotation { stance, text })) => {
+        Some(Payload::Annotation(Annotation { stance, text, .. })) => {
             out.push(Block::Facts(vec![
-                fact("stance", format!("{stance:?}").to_lowercase()),
-                fact("annotation", text),
+                fact(&tr!(l, "report-fact-stance"), stance_name(l, stance)),
+                fact(&tr!(l, "report-fact-annotation"), text),
             ]));
         }
         Some(Payload::Merge(m)) => {
             out.push(Block::Facts(vec![
-                fact("merged", format!("{} into {}", m.from, m.into)),
-                fact("reason", m.reason),
+                fact(
+                    &tr!(l, "report-fact-merged"),
+                    tr!(l, "report-merged-into-id", from = m.from, into = m.into),
+                ),
+                fact(&tr!(l, "report-fact-reason"), m.reason),
             ]));
         }
         Some(Payload::SummaryClaim(s)) => {
             out.push(Block::Facts(vec![
-                fact("claim", s.text),
-                fact("window", format!("{} to {}", s.from, s.to)),
-                fact("source", relation_name(s.source.relation)),
+                fact(&tr!(l, "report-fact-claim"), s.text),
+                fact(
+                    &tr!(l, "report-fact-window"),
+                    tr!(
+                        l,
+                        "report-date-range",
+                        start = i18n::date_str(l, &s.from),
+                        end = i18n::date_str(l, &s.to)
+                    ),
+                ),
+                fact(
+                    &tr!(l, "report-fact-source"),
+                    relation_name(l, s.source.relation),
+                ),
             ]));
         }
         Some(Payload::Redaction(r)) => {
             out.push(Block::Facts(vec![
-                fact("part erased", r.label),
-                fact("reason", r.reason),
+                fact(&tr!(l, "report-fact-part-erased"), r.label),
+                fact(&tr!(l, "report-fact-reason"), r.reason),
             ]));
         }
         None => {}
@@ -462,14 +569,14 @@ fn entry_blocks(out: &mut Vec<Block>, e: &CheckedEntry, v: &Verdict) {
         _ => "fr".into(),
     };
     if let Some(text) = e.text(TEXT) {
-        out.push(Block::Para("Original text:".into()));
+        out.push(Block::Para(tr!(l, "report-original-text")));
         out.push(Block::Quote(text.to_string(), lang));
     }
     if let Some(text) = e.text(TRANSLATION) {
-        out.push(Block::Para("Translation:".into()));
+        out.push(Block::Para(tr!(l, "report-translation")));
         out.push(Block::Quote(text.to_string(), "en".into()));
     }
-    attachment_blocks(out, e);
+    attachment_blocks(l, out, e);
     // Every committed part and what became of it.
     let rows = e
         .body
@@ -477,67 +584,90 @@ fn entry_blocks(out: &mut Vec<Block>, e: &CheckedEntry, v: &Verdict) {
         .iter()
         .map(|c| {
             let status = if e.parts.contains_key(&c.label) {
-                "included, digest verified".to_string()
+                tr!(l, "report-part-included")
             } else if e.beside.contains(&c.label) {
-                format!(
-                    "beside the bundle as file {}, digest verified",
-                    hex::encode(c.digest)
-                )
+                tr!(l, "report-part-beside", file = hex::encode(c.digest))
             } else if let Some(a) = e.absent.iter().find(|a| a.label == c.label) {
-                absent_line(e, a)
+                absent_line(l, e, a)
             } else {
-                "MISSING".to_string()
+                tr!(l, "report-missing")
             };
             vec![
                 plain(c.label.clone()),
-                plain(c.length.to_string()),
+                plain(i18n::number(l, c.length)),
                 mono(hex::encode(c.digest)),
                 plain(status),
             ]
         })
         .collect();
     out.push(Block::Table(
-        ["part", "bytes", "committed digest", "in this bundle"]
-            .map(String::from)
-            .to_vec(),
+        vec![
+            tr!(l, "report-col-part"),
+            tr!(l, "report-col-bytes"),
+            tr!(l, "report-col-digest"),
+            tr!(l, "report-col-in-bundle"),
+        ],
         rows,
     ));
     out.push(Block::End);
 }
 
-fn incident_facts(out: &mut Vec<Block>, i: &Incident) {
+fn incident_facts(l: Lang, out: &mut Vec<Block>, i: &Incident) {
     let place = [
         Some(i.place.name.clone()),
-        i.place.commune.clone().map(|c| format!("commune of {c}")),
-        i.place.cercle.clone().map(|c| format!("cercle of {c}")),
-        i.place.region.clone().map(|c| format!("region of {c}")),
+        i.place
+            .commune
+            .clone()
+            .map(|c| tr!(l, "report-commune-of", name = c)),
+        i.place
+            .cercle
+            .clone()
+            .map(|c| tr!(l, "report-cercle-of", name = c)),
+        i.place
+            .region
+            .clone()
+            .map(|c| tr!(l, "report-region-of", name = c)),
         Some(i.place.country.clone()),
     ]
     .into_iter()
     .flatten()
     .collect::<Vec<_>>()
     .join(", ");
-    let when = match &i.when.end {
-        Some(end) => format!("{} to {}", i.when.start, end),
-        None => i.when.start.clone(),
+    let date = match &i.when.end {
+        Some(end) => tr!(
+            l,
+            "report-date-range",
+            start = i18n::date_str(l, &i.when.start),
+            end = i18n::date_str(l, end)
+        ),
+        None => i18n::date_str(l, &i.when.start),
     };
     let mut f = vec![
-        fact("incident", format!("{} ({})", i.title, i.id)),
-        fact("type", i.incident_type.replace('_', " ")),
-        fact("place", place),
         fact(
-            "date",
-            format!(
-                "{when} ({})",
-                format!("{:?}", i.when.precision).to_lowercase()
-            ),
+            &tr!(l, "report-fact-incident"),
+            format!("{} ({})", i.title, i.id),
+        ),
+        fact(
+            &tr!(l, "report-fact-type"),
+            i.incident_type.replace('_', " "),
+        ),
+        fact(&tr!(l, "report-fact-place"), place),
+        fact(
+            &tr!(l, "report-fact-date"),
+            format!("{date} ({})", precision_name(l, i.when.precision)),
         ),
     ];
     if let Some(c) = i.place.coordinates {
-        f.push(fact("coordinates", format!("{:.5}, {:.5}", c.lat, c.lon)));
+        f.push(fact(
+            &tr!(l, "report-fact-coordinates"),
+            format!("{:.5}, {:.5}", c.lat, c.lon),
+        ));
     }
     if !i.description.is_empty() {
-        f.push(fact("description", i.description.clone()));
+        f.push(fact(
+            &tr!(l, "report-fact-description"),
+            i.description.clone(),
+        ));
     }
     out.push(Block::Facts(f));
 }
@@ -552,93 +682,90 @@ fn who(v: &Verdict, seq: u64) -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-/// The name an enum of the domain has in the data (`local_notable`), as
-/// words (`local notable`).
-fn words<T: serde::Serialize>(x: &T) -> String {
-    match serde_json::to_value(x) {
-        Ok(Value::String(s)) => s.replace('_', " "),
-        _ => String::new(),
-    }
+fn entry_of(l: Lang, s: &SourceRef, v: &Verdict) -> String {
+    tr!(l, "report-entry-of", seq = s.seq, who = who(v, s.seq))
 }
 
-fn entry_of(s: &SourceRef, v: &Verdict) -> String {
-    format!("entry {} ({})", s.seq, who(v, s.seq))
+/// The figures of a view, by their key in `IncidentView::figures`.
+fn figures(l: Lang) -> [(&'static str, String); 5] {
+    [
+        ("dead", tr!(l, "figure-dead")),
+        ("injured", tr!(l, "figure-injured")),
+        ("missing", tr!(l, "figure-missing")),
+        ("women_dead", tr!(l, "figure-women-dead")),
+        ("children_dead", tr!(l, "figure-children-dead")),
+    ]
 }
-
-const FIGURES: [(&str, &str); 5] = [
-    ("dead", "dead"),
-    ("injured", "injured"),
-    ("missing", "missing"),
-    ("women_dead", "women among the dead"),
-    ("children_dead", "children among the dead"),
-];
 
 /// Render an `IncidentView` (docs/DOMAIN.md) as figures, victims and
 /// testimonies.
-fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &IncidentView, v: &Verdict) {
-    out.push(Block::H3(format!("Figures for {id}, by source")));
+fn incident_view_blocks(l: Lang, out: &mut Vec<Block>, id: &str, view: &IncidentView, v: &Verdict) {
+    out.push(Block::H3(tr!(l, "report-h-figures", id = id)));
     let mut rows = Vec::new();
-    for (key, label) in FIGURES {
+    for (key, label) in figures(l) {
         let Some(f) = view.figures.get(key) else {
             continue;
         };
         let range = if f.min == f.max {
             f.min.to_string()
         } else {
-            format!("{} to {}", f.min, f.max)
+            tr!(l, "report-figure-range", min = f.min, max = f.max)
         };
-        let conflict = if f.conflict {
-            "CONFLICT: sources disagree"
+        let verdict = if f.conflict {
+            tr!(l, "report-figure-conflict")
         } else {
-            "sources agree"
+            tr!(l, "report-figure-agree")
         };
         let per: Vec<String> = f
             .per_source
             .iter()
             .map(|p| {
-                format!(
-                    "{} — entry {}, {}{}",
-                    count(p.count),
-                    p.source.seq,
-                    who(v, p.source.seq),
-                    if p.description.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", p.description)
-                    }
-                )
+                let line = tr!(
+                    l,
+                    "report-figure-per-source",
+                    count = count(p.count),
+                    seq = p.source.seq,
+                    who = who(v, p.source.seq)
+                );
+                if p.description.is_empty() {
+                    line
+                } else {
+                    format!("{line} ({})", p.description)
+                }
             })
             .collect();
         rows.push(vec![
             plain(label),
             plain(range),
-            plain(format!(
-                "{conflict}; {} independent {}, {} {}",
-                f.sources,
-                if f.sources == 1 { "source" } else { "sources" },
-                f.authors,
-                if f.authors == 1 { "author" } else { "authors" }
+            plain(tr!(
+                l,
+                "report-figure-agreement",
+                verdict = verdict,
+                sources = f.sources,
+                authors = f.authors
             )),
             plain(per.join("\n")),
         ]);
     }
     if rows.is_empty() {
-        out.push(Block::Para("No testimony gives a figure.".into()));
+        out.push(Block::Para(tr!(l, "report-no-figure")));
     } else {
         out.push(Block::Table(
-            [
-                "figure",
-                "range",
-                "agreement",
-                "each source (count — entry, author)",
-            ]
-            .map(String::from)
-            .to_vec(),
+            vec![
+                tr!(l, "report-col-figure"),
+                tr!(l, "report-col-range"),
+                tr!(l, "report-col-agreement"),
+                tr!(l, "report-col-each-source"),
+            ],
             rows,
         ));
     }
     if !view.victims.is_empty() {
-        out.push(Block::H3(format!("Victims named ({})", view.victims.len())));
+        out.push(Block::H3(tr!(
+            l,
+            "report-h-victims",
+            n = view.victims.len()
+        )));
         let rows = view
             .victims
             .iter()
@@ -649,174 +776,209 @@ fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &IncidentView, v: 
                     .map(String::as_str)
                     .filter(|s| *s != x.name)
                     .collect();
-                let named_by: Vec<String> =
-                    x.mentions.iter().map(|m| entry_of(&m.source, v)).collect();
+                let named_by: Vec<String> = x
+                    .mentions
+                    .iter()
+                    .map(|m| entry_of(l, &m.source, v))
+                    .collect();
                 vec![
                     plain(if others.is_empty() {
                         x.name.clone()
                     } else {
-                        format!("{} (also: {})", x.name, others.join(", "))
+                        tr!(
+                            l,
+                            "report-victim-also",
+                            name = x.name.clone(),
+                            others = others.join(", ")
+                        )
                     }),
-                    plain(x.sex.as_ref().map(words).unwrap_or_default()),
+                    plain(x.sex.map(|s| sex_name(l, s)).unwrap_or_default()),
                     plain(x.age.map(count).unwrap_or_default()),
-                    plain(x.status.as_ref().map(words).unwrap_or_default()),
+                    plain(x.status.map(|s| status_name(l, s)).unwrap_or_default()),
                     plain(if x.conflict {
-                        "sources disagree"
+                        tr!(l, "report-victim-disagree")
                     } else {
-                        "agreed"
+                        tr!(l, "report-victim-agreed")
                     }),
                     plain(named_by.join("\n")),
                 ]
             })
             .collect();
         out.push(Block::Table(
-            ["name", "sex", "age", "status", "sources", "named by"]
-                .map(String::from)
-                .to_vec(),
+            vec![
+                tr!(l, "report-col-name"),
+                tr!(l, "report-col-sex"),
+                tr!(l, "report-col-age"),
+                tr!(l, "report-col-status"),
+                tr!(l, "report-col-sources"),
+                tr!(l, "report-col-named-by"),
+            ],
             rows,
         ));
     }
     if !view.testimonies.is_empty() {
-        out.push(Block::H3(format!(
-            "Testimonies ({})",
-            view.testimonies.len()
+        out.push(Block::H3(tr!(
+            l,
+            "report-h-testimonies",
+            n = view.testimonies.len()
         )));
         let rows = view
             .testimonies
             .iter()
             .map(|t| {
                 let status = match &t.status {
-                    TestimonyStatus::Active => "active".to_string(),
-                    TestimonyStatus::Retracted { by, reason } => {
-                        format!("RETRACTED by entry {}: {reason}", by.seq)
-                    }
-                    TestimonyStatus::Elsewhere { .. } => "now about other incidents".into(),
+                    TestimonyStatus::Active => tr!(l, "report-testimony-active"),
+                    TestimonyStatus::Retracted { by, reason } => tr!(
+                        l,
+                        "report-testimony-retracted",
+                        by = by.seq,
+                        reason = reason.clone()
+                    ),
+                    TestimonyStatus::Elsewhere { .. } => tr!(l, "report-testimony-elsewhere"),
                     TestimonyStatus::Compromised {
                         revoked_at,
                         effective_at,
-                    } => format!(
-                        "NOT COUNTED: signed after a declared compromise of its author's key (distrusted since {}, revocation at entry {revoked_at})",
-                        format_ms(*effective_at)
-                    ),
+                    } => {
+                        let by: u64 = *revoked_at;
+                        tr!(
+                            l,
+                            "report-testimony-compromised",
+                            since = when(l, *effective_at),
+                            by = by
+                        )
+                    }
                 };
                 let versions: Vec<String> = t
                     .versions
                     .iter()
                     .map(|ver| match &ver.reason {
-                        Some(r) => format!("entry {}, amended: {r}", ver.source.seq),
-                        None => format!("entry {}", ver.source.seq),
+                        Some(r) => tr!(
+                            l,
+                            "report-version-amended",
+                            seq = ver.source.seq,
+                            reason = r.clone()
+                        ),
+                        None => tr!(l, "report-version", seq = ver.source.seq),
                     })
                     .collect();
                 let notes: Vec<String> = t
                     .annotations
                     .iter()
                     .map(|n| {
-                        format!(
-                            "{} (entry {}, {}): {}",
-                            words(&n.stance),
-                            n.source.seq,
-                            who(v, n.source.seq),
-                            n.text
+                        tr!(
+                            l,
+                            "report-annotation-line",
+                            stance = stance_name(l, n.stance),
+                            seq = n.source.seq,
+                            who = who(v, n.source.seq),
+                            text = n.text.clone()
                         )
                     })
                     .collect();
+                let source = match t.source.description.as_str() {
+                    "" => relation_name(l, t.source.relation),
+                    d => format!("{} — {d}", relation_name(l, t.source.relation)),
+                };
                 vec![
-                    plain(format!(
-                        "entry {}\n{}",
-                        t.current.seq,
-                        who(v, t.current.seq)
+                    plain(tr!(
+                        l,
+                        "report-latest-version",
+                        seq = t.current.seq,
+                        who = who(v, t.current.seq)
                     )),
                     plain(status),
-                    plain(format!(
-                        "{}{}",
-                        words(&t.source.relation),
-                        match t.source.description.as_str() {
-                            "" => String::new(),
-                            d => format!(" — {d}"),
-                        }
-                    )),
+                    plain(source),
                     plain(versions.join("\n")),
                     plain(notes.join("\n")),
                 ]
             })
             .collect();
         out.push(Block::Table(
-            [
-                "latest version",
-                "status",
-                "source",
-                "versions",
-                "annotations",
-            ]
-            .map(String::from)
-            .to_vec(),
+            vec![
+                tr!(l, "report-col-latest"),
+                tr!(l, "report-col-status"),
+                tr!(l, "report-col-source"),
+                tr!(l, "report-col-versions"),
+                tr!(l, "report-col-annotations"),
+            ],
             rows,
         ));
     }
     if !view.merged.is_empty() {
-        out.push(Block::H3("Incidents merged into this one".into()));
+        out.push(Block::H3(tr!(l, "report-h-merged")));
         for m in &view.merged {
-            out.push(Block::Para(format!(
-                "{} (entry {}): {}",
-                m.from, m.source.seq, m.reason
+            out.push(Block::Para(tr!(
+                l,
+                "report-merged-line",
+                from = m.from.clone(),
+                seq = m.source.seq,
+                reason = m.reason.clone()
             )));
         }
     }
     if !view.claims.is_empty() {
-        out.push(Block::H3("Published summary claims naming it".into()));
+        out.push(Block::H3(tr!(l, "report-h-claims")));
         for c in &view.claims {
-            out.push(Block::Para(format!(
-                "\u{201c}{}\u{201d} (entry {})",
-                c.claim.text, c.source.seq
+            out.push(Block::Para(tr!(
+                l,
+                "report-claim-line",
+                text = c.claim.text.clone(),
+                seq = c.source.seq
             )));
         }
     }
     if let Some(m) = &view.merged_into {
-        out.push(Block::Warn(format!(
-            "this incident was merged into {} (entry {}): read it there",
-            m.into, m.source.seq
+        out.push(Block::Warn(tr!(
+            l,
+            "report-merged-into",
+            into = m.into.clone(),
+            seq = m.source.seq
         )));
     }
 }
 
 /// Render the views recomputed from the bundle's entries.
-fn projection_blocks(out: &mut Vec<Block>, views: &ScopeViews, v: &Verdict) {
+fn projection_blocks(l: Lang, out: &mut Vec<Block>, views: &ScopeViews, v: &Verdict) {
     if views.is_empty() {
-        out.push(Block::Para(
-            "No projection could be computed from this bundle's entries.".into(),
-        ));
+        out.push(Block::Para(tr!(l, "report-no-projection")));
     }
     for (id, view) in views {
         match view {
-            Some(view) => incident_view_blocks(out, id, view, v),
-            None => out.push(Block::Para(format!(
-                "Incident {id}: no entry of this bundle opens it."
-            ))),
+            Some(view) => incident_view_blocks(l, out, id, view, v),
+            None => out.push(Block::Para(tr!(l, "report-not-opened", id = id.clone()))),
         }
     }
 }
 
-fn authors_table(authors: &[Author]) -> Block {
+fn authors_table(l: Lang, authors: &[Author]) -> Block {
     Block::Table(
-        ["name", "role", "key", "enrolled at", "status"]
-            .map(String::from)
-            .to_vec(),
+        vec![
+            tr!(l, "report-col-name"),
+            tr!(l, "report-col-role"),
+            tr!(l, "report-col-key"),
+            tr!(l, "report-col-enrolled"),
+            tr!(l, "report-col-status"),
+        ],
         authors
             .iter()
             .map(|a| {
                 vec![
                     plain(a.name.clone()),
-                    plain(a.role.clone()),
+                    plain(role_name(l, &a.role)),
                     mono(a.key.clone()),
-                    plain(format!("entry {}", a.enrolled_at)),
+                    plain(tr!(l, "report-version", seq = a.enrolled_at)),
                     plain(match (a.revoked_at, &a.revocation_reason) {
-                        (Some(s), Some(r)) => format!(
-                            "revoked at entry {s} ({r}){}",
-                            a.revoked_effective_at
-                                .map(|t| format!(", distrusted since {}", format_ms(t)))
-                                .unwrap_or_default()
-                        ),
-                        _ => "active".into(),
+                        (Some(s), Some(r)) => match a.revoked_effective_at {
+                            Some(t) => tr!(
+                                l,
+                                "report-author-revoked-since",
+                                seq = s,
+                                reason = r.clone(),
+                                since = when(l, t)
+                            ),
+                            None => tr!(l, "report-author-revoked", seq = s, reason = r.clone()),
+                        },
+                        _ => tr!(l, "report-author-active"),
                     }),
                 ]
             })
@@ -836,126 +998,139 @@ pub struct Exhibit {
     /// When the report was generated, `YYYY-MM-DDTHH:MM:SSZ`.
     pub generated_at: String,
     pub prepared_by: Option<String>,
+    /// The language the report is written in; its `lang` attribute.
+    pub lang: Lang,
 }
 
 fn blocks(v: &Verdict, x: &Exhibit) -> Vec<Block> {
+    let l = x.lang;
     let mut out = Vec::new();
-    out.push(Block::H1(format!(
-        "Chain-of-custody report — {}",
-        scope_title(v)
-    )));
+    out.push(Block::H1(tr!(l, "report-title", scope = scope_title(l, v))));
     // The verdict first.
     let compromised = v.signed_after_compromise();
     if v.ok() && !compromised.is_empty() {
         // The bundle is intact, but a statement signed after a declared
         // compromise must not be presented as verified evidence.
         let mut lines = vec![
-            format!(
-                "All {} entries of this bundle check against the archive's signed checkpoint: signatures, part digests, inclusion proofs, authority when appended, the rules of ingest and the projection.",
-                v.entries.len()
-            ),
-            format!(
-                "But {} of them {} signed with a key its custodians have since declared compromised, and received at or after the time since when they distrust it. Whoever held the key may have signed {}; {} kept out of every figure and must not be relied on as {} author's:",
-                compromised.len(),
-                if compromised.len() == 1 { "was" } else { "were" },
-                if compromised.len() == 1 { "it" } else { "them" },
-                if compromised.len() == 1 { "it is" } else { "they are" },
-                if compromised.len() == 1 { "its" } else { "their" },
-            ),
+            tr!(l, "report-verdict-intact-all", n = v.entries.len()),
+            tr!(l, "report-verdict-intact-but", n = compromised.len()),
         ];
-        lines.extend(compromised.iter().map(|f| f.to_string()));
+        lines.extend(compromised.iter().map(|f| {
+            tr!(
+                l,
+                "report-finding",
+                seq = f.seq,
+                statement = f.statement.to_hex(),
+                key = f.author.clone(),
+                received = when(l, f.received_at),
+                since = when(l, f.compromise.effective_at),
+                by = f.compromise.revoked_at
+            )
+        }));
         out.push(Block::Verdict(
             false,
-            format!(
-                "INTACT, WITH {} STATEMENT{} SIGNED AFTER A DECLARED KEY COMPROMISE",
-                compromised.len(),
-                if compromised.len() == 1 { "" } else { "S" }
-            ),
+            tr!(l, "report-verdict-intact", n = compromised.len()),
             lines,
         ));
     } else if v.ok() {
         out.push(Block::Verdict(
             true,
-            "VERIFIED".into(),
+            tr!(l, "report-verdict-verified"),
             vec![
-                format!(
-                    "All {} entries of this bundle verify offline against the archive's signed checkpoint.",
-                    v.entries.len()
-                ),
-                "Each statement's signature verifies (Ed25519, verify_strict) with its author's key; each included part matches the digest its author signed; each entry is proven, by an RFC 9162 inclusion proof, to be at its position in the log whose root the archive signed; each author was enrolled and not revoked when the entry was appended, as replayed from the registry entries in the bundle; the projection below was recomputed from the entries.".into(),
+                tr!(l, "report-verdict-verified-all", n = v.entries.len()),
+                tr!(l, "report-verdict-verified-how"),
             ],
         ));
     } else {
         let mut lines: Vec<String> = v.faults.iter().map(|f| f.to_string()).collect();
         if v.more_faults > 0 {
-            lines.push(match v.more_faults {
-                1 => "… and 1 more fault.".to_string(),
-                n => format!("… and {n} more faults."),
-            });
+            lines.push(tr!(l, "report-verdict-more-faults", n = v.more_faults));
         }
         out.push(Block::Verdict(
             false,
-            "VERIFICATION FAILED — do not rely on this bundle".into(),
+            tr!(l, "report-verdict-failed"),
             lines,
         ));
     }
     let mut facts = vec![
-        fact("archive (log origin)", v.origin.clone()),
-        fact_mono("archive checkpoint key", v.archive_key.clone()),
+        fact(&tr!(l, "report-fact-origin"), v.origin.clone()),
+        fact_mono(&tr!(l, "report-fact-archive-key"), v.archive_key.clone()),
     ];
     if let Some(cp) = &v.checkpoint {
-        facts.push(fact("signed tree size", cp.size.to_string()));
-        facts.push(fact_mono("signed tree root", hex::encode(cp.root)));
+        facts.push(fact(
+            &tr!(l, "report-fact-tree-size"),
+            i18n::number(l, cp.size),
+        ));
+        facts.push(fact_mono(
+            &tr!(l, "report-fact-tree-root"),
+            hex::encode(cp.root),
+        ));
     }
-    facts.push(fact("scope", v.scope.to_string()));
-    facts.push(fact("exported", v.exported_at.clone()));
-    facts.push(fact("bundle file", x.bundle_name.clone()));
-    facts.push(fact_mono("bundle file SHA-256", x.bundle_sha256.clone()));
-    facts.push(fact("report generated", x.generated_at.clone()));
+    facts.push(fact(&tr!(l, "report-fact-scope"), scope_title(l, v)));
+    facts.push(fact(
+        &tr!(l, "report-fact-exported"),
+        stamp(l, &v.exported_at),
+    ));
+    facts.push(fact(
+        &tr!(l, "report-fact-bundle-file"),
+        x.bundle_name.clone(),
+    ));
+    facts.push(fact_mono(
+        &tr!(l, "report-fact-bundle-sha"),
+        x.bundle_sha256.clone(),
+    ));
+    facts.push(fact(
+        &tr!(l, "report-fact-generated"),
+        stamp(l, &x.generated_at),
+    ));
     if let Some(by) = &x.prepared_by {
-        facts.push(fact("prepared by", by.clone()));
+        facts.push(fact(&tr!(l, "report-fact-prepared-by"), by.clone()));
     }
     facts.push(fact(
-        "entries",
-        format!(
-            "{} ({} registry entries)",
-            v.entries.len(),
-            v.entries.iter().filter(|e| e.kind().is_registry()).count()
+        &tr!(l, "report-fact-entries"),
+        tr!(
+            l,
+            "report-entries-registry",
+            n = v.entries.len(),
+            registry = v.entries.iter().filter(|e| e.kind().is_registry()).count()
         ),
     ));
     out.push(Block::Facts(facts));
 
     // What is not in the bundle.
     let absent = v.absent_parts();
-    out.push(Block::H2("Parts not included".into()));
+    out.push(Block::H2(tr!(l, "report-h-absent")));
     if absent.is_empty() {
-        out.push(Block::Para(
-            "Every part of every entry is included in this bundle.".into(),
-        ));
+        out.push(Block::Para(tr!(l, "report-absent-none")));
     } else {
         let withheld = absent.iter().any(|(_, a)| a.why == WITHHELD);
         let erased = absent.iter().any(|(_, a)| a.why == REDACTED);
         let sealed = absent.iter().any(|(_, a)| a.why == SEALED);
-        let mut text = "These parts are committed in their authors' signed statements (the digest and length are signed), but their content is not in this bundle. The signatures and proofs verify without them.".to_string();
-        if withheld {
-            text.push_str(" A part withheld at export is still in the archive: its content can be disclosed later and checked against the digest.");
-        }
-        if erased {
-            text.push_str(" A part erased by a redaction order is gone from the archive for good: its content cannot be disclosed from it.");
-        }
-        if sealed {
-            text.push_str(" A sealed part was encrypted by its author to named readers before it left the author's machine: neither the archive nor this bundle holds it in clear, only its ciphertext, which its readers alone can open and check against the signed digest.");
+        let mut text = tr!(l, "report-absent-intro");
+        for (why, id) in [
+            (withheld, tr!(l, "report-absent-withheld")),
+            (erased, tr!(l, "report-absent-erased")),
+            (sealed, tr!(l, "report-absent-sealed")),
+        ] {
+            if why {
+                text.push(' ');
+                text.push_str(&id);
+            }
         }
         out.push(Block::Para(text));
         out.push(Block::Table(
-            ["entry", "part", "why"].map(String::from).to_vec(),
+            vec![
+                tr!(l, "report-col-entry"),
+                tr!(l, "report-col-part"),
+                tr!(l, "report-col-why"),
+            ],
             absent
                 .iter()
                 .map(|(s, a)| {
                     vec![
                         plain(s.to_string()),
                         plain(if a.label == WITNESS {
-                            "witness (identity of the witness)".into()
+                            tr!(l, "report-witness-part")
                         } else {
                             a.label.clone()
                         }),
@@ -963,7 +1138,7 @@ fn blocks(v: &Verdict, x: &Exhibit) -> Vec<Block> {
                             v.entries
                                 .iter()
                                 .find(|e| e.seq == *s)
-                                .map(|e| absent_line(e, a))
+                                .map(|e| absent_line(l, e, a))
                                 .unwrap_or_default(),
                         ),
                     ]
@@ -972,89 +1147,104 @@ fn blocks(v: &Verdict, x: &Exhibit) -> Vec<Block> {
         ));
     }
 
-    not_established_blocks(&mut out, v);
+    not_established_blocks(l, &mut out, v);
 
     // The incident.
-    out.push(Block::H2("The incident as projected".into()));
+    out.push(Block::H2(tr!(l, "report-h-incident")));
     if let Some(i) = incident_record(v) {
-        incident_facts(&mut out, &i);
+        incident_facts(l, &mut out, &i);
     }
-    out.push(Block::Para(
-        "Recomputed by the verifier from the entries of this bundle; every figure names the entries it comes from.".into(),
-    ));
+    out.push(Block::Para(tr!(l, "report-incident-intro")));
     if let Some(views) = &v.views {
-        projection_blocks(&mut out, views, v);
+        projection_blocks(l, &mut out, views, v);
     }
 
     // The statements.
-    out.push(Block::H2(
-        "Statements, in the order the archive received them".into(),
-    ));
+    out.push(Block::H2(tr!(l, "report-h-statements")));
     for e in v.entries.iter().filter(|e| !e.kind().is_registry()) {
-        entry_blocks(&mut out, e, v);
+        entry_blocks(l, &mut out, e, v);
     }
 
     // Authority.
-    out.push(Block::H2("Authors and their authority".into()));
-    out.push(Block::Para(
-        "As established by the registry entries of this bundle (genesis, enrolments and revocations signed by custodians), each with its own inclusion proof.".into(),
-    ));
-    out.push(authors_table(&v.authors));
+    out.push(Block::H2(tr!(l, "report-h-authors")));
+    out.push(Block::Para(tr!(l, "report-authors-intro")));
+    out.push(authors_table(l, &v.authors));
     out.push(Block::Table(
-        ["entry", "kind", "signed by", "received", "statement hash"]
-            .map(String::from)
-            .to_vec(),
+        vec![
+            tr!(l, "report-col-entry"),
+            tr!(l, "report-col-kind"),
+            tr!(l, "report-col-signed-by"),
+            tr!(l, "report-col-received"),
+            tr!(l, "report-col-statement-hash"),
+        ],
         v.entries
             .iter()
             .filter(|e| e.kind().is_registry())
             .map(|e| {
                 vec![
                     plain(e.seq.to_string()),
-                    plain(registry_summary(e)),
-                    plain(author_line(e)),
-                    plain(format_ms(e.entry.received_at)),
+                    plain(registry_summary(l, e)),
+                    plain(author_line(l, e)),
+                    plain(when(l, e.entry.received_at)),
                     mono(e.statement_hash.to_hex()),
                 ]
             })
             .collect(),
     ));
 
-    out.push(Block::H2("Method and limits".into()));
-    out.push(Block::Para(format!(
-        "This report was produced by temoin {} from the bundle alone, offline, with the archive's checkpoint key given by the reader. To check the bundle independently, run the command below, or a verifier written from the specification (docs/FORMAT.md, \u{a7}12):",
-        env!("CARGO_PKG_VERSION"),
+    out.push(Block::H2(tr!(l, "report-h-method")));
+    out.push(Block::Para(tr!(
+        l,
+        "report-method",
+        version = env!("CARGO_PKG_VERSION")
     )));
     out.push(Block::Code(format!(
         "temoin verify-bundle '{}' --archive-key '{}'",
         x.bundle_name.replace('\'', "'\\''"),
         v.archive_key
     )));
-    out.push(Block::Para(
-        "Limits: a bundle proves that each entry it holds is in the archive's log, unaltered, at the stated position, signed by an author authorised at that time. It does not prove that the archive holds no other statement about the incident; a full audit of a copy of the archive (`temoin verify`) does. Times claimed by authors are their own; times of receipt are the archive's.".into(),
-    ));
+    out.push(Block::Para(tr!(l, "report-limits")));
     out
+}
+
+/// An RFC 3339 time of the formats (`2025-11-14T03:12:09Z`) in prose; as
+/// given when it is not one.
+fn stamp(l: Lang, t: &str) -> String {
+    match crate::time::parse_time(t) {
+        Some(ms) if t.contains('T') => when(l, ms),
+        _ => t.to_string(),
+    }
 }
 
 /// What the rules needed from the rest of the log (FORMAT.md §12.6 step 7):
 /// said, so that a reader does not take it as proven.
-fn not_established_blocks(out: &mut Vec<Block>, v: &Verdict) {
+fn not_established_blocks(l: Lang, out: &mut Vec<Block>, v: &Verdict) {
     if v.not_established.is_empty() {
         return;
     }
-    out.push(Block::H2("Not established by this bundle".into()));
-    out.push(Block::Para(
-        "Every rule the archive applies at ingest was checked against the entries of this bundle. These depend on entries of the log that the bundle does not hold, so the bundle neither proves nor disproves them; a full audit of a copy of the archive (`temoin verify`) decides them.".into(),
-    ));
+    out.push(Block::H2(tr!(l, "report-h-not-established")));
+    out.push(Block::Para(tr!(l, "report-not-established-intro")));
     out.push(Block::Table(
-        ["entry", "what"].map(String::from).to_vec(),
+        vec![tr!(l, "report-col-entry"), tr!(l, "report-col-what")],
         v.not_established
             .iter()
-            .map(|n| vec![plain(n.seq.to_string()), plain(n.what.clone())])
+            .map(|n| {
+                let what = match &n.incident {
+                    Some(id) => tr!(
+                        l,
+                        "report-not-established-incident",
+                        id = id.clone(),
+                        seq = n.seq
+                    ),
+                    None => n.what.clone(),
+                };
+                vec![plain(n.seq.to_string()), plain(what)]
+            })
             .collect(),
     ));
 }
 
-fn registry_summary(e: &CheckedEntry) -> String {
+fn registry_summary(l: Lang, e: &CheckedEntry) -> String {
     use crate::registry::{EnrollPayload, GenesisPayload, RevokePayload};
     fn payload<T: serde::de::DeserializeOwned>(e: &CheckedEntry) -> Option<T> {
         e.parts
@@ -1064,23 +1254,30 @@ fn registry_summary(e: &CheckedEntry) -> String {
     // A payload the verifier could not read is a fault reported above;
     // here the line just says less.
     match e.kind() {
-        Kind::Genesis => format!(
-            "genesis: archive created, custodian {}",
-            payload::<GenesisPayload>(e)
+        Kind::Genesis => tr!(
+            l,
+            "report-genesis",
+            name = payload::<GenesisPayload>(e)
                 .map(|g| g.custodian_name)
                 .unwrap_or_default()
         ),
         Kind::Enroll => match payload::<EnrollPayload>(e) {
-            Some(p) => format!("enrolment of {} as {}", p.name, words(&p.role)),
-            None => "enrolment".into(),
+            Some(p) => tr!(
+                l,
+                "report-enrolment-of",
+                name = p.name,
+                role = role_name(l, p.role.name())
+            ),
+            None => tr!(l, "report-enrolment"),
         },
         Kind::Revoke => match payload::<RevokePayload>(e) {
-            Some(p) => format!(
-                "revocation of key {}…: {}",
-                p.key.get(..12).unwrap_or(""),
-                p.reason
+            Some(p) => tr!(
+                l,
+                "report-revocation-of",
+                key = p.key.get(..12).unwrap_or("").to_string(),
+                reason = p.reason
             ),
-            None => "revocation".into(),
+            None => tr!(l, "report-revocation"),
         },
         k => k.to_string(),
     }
@@ -1126,11 +1323,13 @@ footer { margin-top: 2rem; color: var(--muted); font-size: .9em; border-top: 1px
 
 /// The report as a standalone HTML document (UTF-8, print stylesheet).
 pub fn html(v: &Verdict, x: &Exhibit) -> String {
+    let l = x.lang;
     let mut s = String::new();
-    let title = format!("Chain-of-custody report — {}", scope_title(v));
+    let title = tr!(l, "report-title", scope = scope_title(l, v));
     let _ = write!(
         s,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}{}</style>\n</head>\n<body>\n",
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{CSS}{}</style>\n</head>\n<body>\n",
+        l.tag(),
         esc(&title),
         running_heads(v, x)
     );
@@ -1149,7 +1348,12 @@ pub fn html(v: &Verdict, x: &Exhibit) -> String {
                 let _ = writeln!(s, "<p>{}</p>", prose_html(&t));
             }
             Block::Warn(t) => {
-                let _ = writeln!(s, "<p class=\"warn\">FAULT — {}</p>", esc(&t));
+                let _ = writeln!(
+                    s,
+                    "<p class=\"warn\">{} — {}</p>",
+                    tr!(l, "report-fault"),
+                    esc(&t)
+                );
             }
             Block::Verdict(ok, title, lines) => {
                 let _ = writeln!(
@@ -1215,16 +1419,8 @@ pub fn html(v: &Verdict, x: &Exhibit) -> String {
     }
     let _ = writeln!(
         s,
-        "<footer>Generated by temoin {} on {}{} from the bundle {} (SHA-256 {}), exported {}. Hashes are SHA-256, in hex.</footer>\n</body>\n</html>",
-        env!("CARGO_PKG_VERSION"),
-        esc(&x.generated_at),
-        x.prepared_by
-            .as_deref()
-            .map(|by| format!(" for {}", esc(by)))
-            .unwrap_or_default(),
-        esc(&x.bundle_name),
-        esc(&x.bundle_sha256),
-        esc(&v.exported_at)
+        "<footer>{}</footer>\n</body>\n</html>",
+        esc(&footer(v, x))
     );
     s
 }
@@ -1248,16 +1444,24 @@ fn css_string(t: &str) -> String {
 /// origin and the scope above, the bundle file's SHA-256 and "page N / M"
 /// below (CSS page margin boxes).
 fn running_heads(v: &Verdict, x: &Exhibit) -> String {
+    let l = x.lang;
     format!(
-        "\n@media print {{ @page {{\n  @top-left {{ content: {}; width: 50%; font: 7.5pt sans-serif; color: #555; }}\n  @top-right {{ content: {}; width: 50%; font: 7.5pt sans-serif; color: #555; }}\n  @bottom-left {{ content: {}; width: 82%; font: 7pt monospace; color: #555; }}\n  @bottom-right {{ content: \"page \" counter(page) \" / \" counter(pages); width: 18%; white-space: nowrap; font: 8pt sans-serif; }}\n}} }}\n",
-        css_string(&format!("Chain of custody — {}", v.origin)),
-        css_string(&scope_title(v)),
-        css_string(&format!("bundle {} · SHA-256 {}", x.bundle_name, x.bundle_sha256)),
+        "\n@media print {{ @page {{\n  @top-left {{ content: {}; width: 50%; font: 7.5pt sans-serif; color: #555; }}\n  @top-right {{ content: {}; width: 50%; font: 7.5pt sans-serif; color: #555; }}\n  @bottom-left {{ content: {}; width: 82%; font: 7pt monospace; color: #555; }}\n  @bottom-right {{ content: {} counter(page) \" / \" counter(pages); width: 18%; white-space: nowrap; font: 8pt sans-serif; }}\n}} }}\n",
+        css_string(&tr!(l, "report-running-head", origin = v.origin.clone())),
+        css_string(&scope_title(l, v)),
+        css_string(&tr!(
+            l,
+            "report-running-foot",
+            name = x.bundle_name.clone(),
+            sha = x.bundle_sha256.clone()
+        )),
+        css_string(&format!("{} ", tr!(l, "report-page"))),
     )
 }
 
 /// The report as Markdown (UTF-8).
 pub fn markdown(v: &Verdict, x: &Exhibit) -> String {
+    let l = x.lang;
     let mut s = String::new();
     let cell = |c: &str, m: bool| {
         if m {
@@ -1281,7 +1485,7 @@ pub fn markdown(v: &Verdict, x: &Exhibit) -> String {
                 let _ = writeln!(s, "{}\n", prose_md(&t));
             }
             Block::Warn(t) => {
-                let _ = writeln!(s, "**FAULT — {}**\n", md(&t));
+                let _ = writeln!(s, "**{} — {}**\n", tr!(l, "report-fault"), md(&t));
             }
             Block::Verdict(_, title, lines) => {
                 let _ = writeln!(s, "> **{}**\n>", md(&title));
@@ -1328,18 +1532,34 @@ pub fn markdown(v: &Verdict, x: &Exhibit) -> String {
             }
         }
     }
-    let _ = writeln!(
-        s,
-        "---\n\nGenerated by temoin {} on {}{} from the bundle {} (SHA-256 `{}`), exported {}. Hashes are SHA-256, in hex.",
-        env!("CARGO_PKG_VERSION"),
-        md(&x.generated_at),
-        x.prepared_by
-            .as_deref()
-            .map(|by| format!(" for {}", md(by)))
-            .unwrap_or_default(),
-        md(&x.bundle_name),
-        x.bundle_sha256,
-        md(&v.exported_at)
-    );
+    let _ = writeln!(s, "---\n\n{}", md(&footer(v, x)));
     s
+}
+
+/// The last line: what made the report, when, for whom, from which file.
+fn footer(v: &Verdict, x: &Exhibit) -> String {
+    let l = x.lang;
+    let generated = stamp(l, &x.generated_at);
+    let exported = stamp(l, &v.exported_at);
+    match &x.prepared_by {
+        Some(by) => tr!(
+            l,
+            "report-footer-for",
+            version = env!("CARGO_PKG_VERSION"),
+            generated = generated,
+            by = by.clone(),
+            name = x.bundle_name.clone(),
+            sha = x.bundle_sha256.clone(),
+            exported = exported
+        ),
+        None => tr!(
+            l,
+            "report-footer",
+            version = env!("CARGO_PKG_VERSION"),
+            generated = generated,
+            name = x.bundle_name.clone(),
+            sha = x.bundle_sha256.clone(),
+            exported = exported
+        ),
+    }
 }

@@ -115,3 +115,229 @@ count-checkpoints = { $n ->
     [one] { $n } point de contrôle
    *[other] { $n } points de contrôle
 }
+
+## Le rapport de chaîne de traçabilité (src/report.rs)
+
+report-title = Rapport de chaîne de traçabilité — { $scope }
+report-scope-incident = Incident { $id }
+report-scope-incident-titled = Incident { $id } — { $title }
+report-scope-statement = Déclaration { $hash }
+report-scope-all = L'ensemble du journal de { $origin }
+report-running-head = Chaîne de traçabilité — { $origin }
+report-running-foot = dossier { $name } · SHA-256 { $sha }
+report-page = page
+report-fault = DÉFAUT
+report-footer = Produit par temoin { $version } le { $generated } à partir du dossier { $name } (SHA-256 { $sha }), exporté le { $exported }. Les empreintes sont des SHA-256, en hexadécimal.
+report-footer-for = Produit par temoin { $version } le { $generated } pour { $by } à partir du dossier { $name } (SHA-256 { $sha }), exporté le { $exported }. Les empreintes sont des SHA-256, en hexadécimal.
+report-verdict-verified = VÉRIFIÉ
+report-verdict-verified-all = Les { $n } entrées de ce dossier se vérifient hors ligne au regard du point de contrôle signé de l'archive.
+report-verdict-verified-how = La signature de chaque déclaration se vérifie (Ed25519, verify_strict) avec la clé de son auteur ; chaque partie incluse correspond à l'empreinte que son auteur a signée ; chaque entrée est prouvée, par une preuve d'inclusion RFC 9162, être à sa position dans le journal dont l'archive a signé la racine ; chaque auteur était inscrit et non révoqué lorsque l'entrée a été ajoutée, d'après les entrées du registre rejouées depuis le dossier ; la projection ci-dessous a été recalculée à partir des entrées.
+report-verdict-intact = INTACT, AVEC { $n ->
+    [one] { $n } DÉCLARATION SIGNÉE
+   *[other] { $n } DÉCLARATIONS SIGNÉES
+} APRÈS UNE COMPROMISSION DÉCLARÉE DE CLÉ
+report-verdict-intact-all = Les { $n } entrées de ce dossier se vérifient au regard du point de contrôle signé de l'archive : signatures, empreintes des parties, preuves d'inclusion, autorité au moment de l'ajout, règles de versement et projection.
+report-verdict-intact-but = { $n ->
+    [one] Mais { $n } d'entre elles a été signée avec une clé que les dépositaires ont depuis déclarée compromise, et reçue au moment ou après le moment depuis lequel ils s'en défient. Quiconque détenait la clé a pu la signer ; elle est exclue de tous les chiffres et ne doit pas être tenue pour le fait de son auteur :
+   *[other] Mais { $n } d'entre elles ont été signées avec une clé que les dépositaires ont depuis déclarée compromise, et reçues au moment ou après le moment depuis lequel ils s'en défient. Quiconque détenait la clé a pu les signer ; elles sont exclues de tous les chiffres et ne doivent pas être tenues pour le fait de leur auteur :
+}
+report-finding = entrée { $seq } : la déclaration { $statement } de la clé { $key } a été reçue le { $received }, au plus tôt le { $since }, moment depuis lequel la révocation de l'entrée { $by } se défie de cette clé : signée après une compromission déclarée (exclue des chiffres)
+report-verdict-failed = ÉCHEC DE LA VÉRIFICATION — ne pas se fier à ce dossier
+report-verdict-more-faults = { $n ->
+    [one] … et { $n } autre défaut.
+   *[other] … et { $n } autres défauts.
+}
+report-fact-origin = archive (origine du journal)
+report-fact-archive-key = clé des points de contrôle de l'archive
+report-fact-tree-size = taille de l'arbre signé
+report-fact-tree-root = racine de l'arbre signé
+report-fact-scope = portée
+report-fact-exported = exporté le
+report-fact-bundle-file = fichier du dossier
+report-fact-bundle-sha = SHA-256 du fichier du dossier
+report-fact-generated = rapport produit le
+report-fact-prepared-by = établi par
+report-fact-entries = entrées
+report-entries-registry = { $n } (dont { $registry } entrées du registre)
+report-h-absent = Parties non incluses
+report-absent-none = Toutes les parties de toutes les entrées sont incluses dans ce dossier.
+report-absent-intro = Ces parties sont engagées dans les déclarations signées de leurs auteurs (leur empreinte et leur longueur sont signées), mais leur contenu n'est pas dans ce dossier. Les signatures et les preuves se vérifient sans elles.
+report-absent-withheld = Une partie retenue à l'export est toujours dans l'archive : son contenu peut être communiqué plus tard et vérifié au regard de l'empreinte.
+report-absent-erased = Une partie effacée par un ordre de caviardage a définitivement disparu de l'archive : son contenu ne peut plus en être communiqué.
+report-absent-sealed = Une partie scellée a été chiffrée par son auteur pour des lecteurs désignés avant de quitter sa machine : ni l'archive ni ce dossier ne la détiennent en clair, seulement son chiffré, que ses lecteurs sont seuls à pouvoir ouvrir et vérifier au regard de l'empreinte signée.
+report-col-entry = entrée
+report-col-part = partie
+report-col-why = motif
+report-witness-part = witness (identité du témoin)
+report-sealed-to = { $n ->
+    [one] scellée pour { $n } lecteur
+   *[other] scellée pour { $n } lecteurs
+}
+report-sealed = scellée
+report-absent-sealed-line = { $sealed } : seul son chiffré ({ $label }) figure dans l'archive et dans ce dossier ; un lecteur l'ouvre avec `temoin unseal` et le vérifie au regard de l'empreinte signée
+report-absent-redacted-by = effacée de l'archive par l'ordre de caviardage de l'entrée { $by }
+report-absent-redacted = effacée de l'archive
+report-absent-withheld-line = retenue à l'export de ce dossier (toujours dans l'archive)
+report-in-bundle = dans le dossier
+report-beside = à côté du dossier, fichier { $file }
+report-missing = MANQUANTE
+report-h-not-established = Non établi par ce dossier
+report-not-established-intro = Chaque règle que l'archive applique au versement a été vérifiée au regard des entrées de ce dossier. Les points suivants dépendent d'entrées du journal que le dossier ne contient pas : le dossier ne les prouve ni ne les infirme ; un audit complet d'une copie de l'archive (`temoin verify`) les tranche.
+report-col-what = quoi
+report-h-incident = L'incident tel que projeté
+report-incident-intro = Recalculé par le vérificateur à partir des entrées de ce dossier ; chaque chiffre désigne les entrées dont il provient.
+report-no-projection = Aucune projection n'a pu être calculée à partir des entrées de ce dossier.
+report-not-opened = Incident { $id } : aucune entrée de ce dossier ne l'ouvre.
+report-fact-incident = incident
+report-fact-type = type
+report-fact-place = lieu
+report-fact-date = date
+report-fact-coordinates = coordonnées
+report-fact-description = description
+report-commune-of = commune de { $name }
+report-cercle-of = cercle de { $name }
+report-region-of = région de { $name }
+report-date-range = du { $start } au { $end }
+precision-exact = exacte
+precision-estimated = estimée
+precision-unknown-day = jour inconnu
+report-h-figures = Chiffres pour { $id }, par source
+report-figure-range = de { $min } à { $max }
+report-figure-conflict = CONFLIT : les sources divergent
+report-figure-agree = les sources concordent
+report-figure-agreement = { $verdict } ; { $sources ->
+    [one] { $sources } source indépendante
+   *[other] { $sources } sources indépendantes
+}, { $authors ->
+    [one] { $authors } auteur
+   *[other] { $authors } auteurs
+}
+report-figure-per-source = { $count } — entrée { $seq }, { $who }
+report-no-figure = Aucun témoignage ne donne de chiffre.
+report-col-figure = chiffre
+report-col-range = fourchette
+report-col-agreement = concordance
+report-col-each-source = chaque source (nombre — entrée, auteur)
+figure-dead = morts
+figure-injured = blessés
+figure-missing = disparus
+figure-women-dead = femmes parmi les morts
+figure-children-dead = enfants parmi les morts
+report-h-victims = Victimes nommées ({ $n })
+report-victim-also = { $name } (aussi : { $others })
+report-victim-disagree = les sources divergent
+report-victim-agreed = concordantes
+report-entry-of = entrée { $seq } ({ $who })
+report-col-name = nom
+report-col-sex = sexe
+report-col-age = âge
+report-col-status = statut
+report-col-sources = sources
+report-col-named-by = nommée par
+report-col-relation = lien
+report-h-testimonies = Témoignages ({ $n })
+report-testimony-active = en vigueur
+report-testimony-retracted = RÉTRACTÉ par l'entrée { $by } : { $reason }
+report-testimony-elsewhere = porte désormais sur d'autres incidents
+report-testimony-compromised = NON COMPTÉ : signé après une compromission déclarée de la clé de son auteur (non fiable depuis le { $since }, révocation à l'entrée { $by })
+report-version-amended = entrée { $seq }, modifié : { $reason }
+report-version = entrée { $seq }
+report-annotation-line = { $stance } (entrée { $seq }, { $who }) : { $text }
+report-latest-version = entrée { $seq }
+    { $who }
+report-col-latest = dernière version
+report-col-source = source
+report-col-versions = versions
+report-col-annotations = annotations
+report-h-merged = Incidents fusionnés dans celui-ci
+report-merged-line = { $from } (entrée { $seq }) : { $reason }
+report-h-claims = Bilans publiés qui le citent
+report-claim-line = « { $text } » (entrée { $seq })
+report-merged-into = cet incident a été fusionné dans { $into } (entrée { $seq }) : le lire là
+report-h-statements = Déclarations, dans l'ordre où l'archive les a reçues
+report-entry-title = Entrée { $seq } — { $kind }
+report-entry-faulty = DÉFECTUEUSE
+report-entry-compromised = SIGNÉE APRÈS UNE COMPROMISSION DÉCLARÉE
+report-fact-author = auteur
+report-fact-author-key = clé de l'auteur
+report-fact-created = créée le (selon l'auteur)
+report-fact-received = reçue par l'archive le
+report-fact-statement-hash = empreinte de la déclaration
+report-fact-entry-hash = empreinte de l'entrée (feuille de Merkle)
+report-verb-amends = modifie
+report-verb-retracts = rétracte
+report-verb-annotates = annote
+report-verb-redacts = ordonne d'effacer une partie de
+report-verb-refers = renvoie à
+report-ref-entry = { $hash } (entrée { $seq })
+report-ref-absent = { $hash } (absente de ce dossier)
+report-unknown-author = auteur inconnu (non autorisé par les entrées du registre du dossier)
+report-compromised-warning = à ne pas tenir pour le fait de cet auteur : l'archive l'a reçue le { $received }, au plus tôt le { $since }, moment depuis lequel la révocation de l'entrée { $by } déclare la clé de l'auteur compromise. Elle était autorisée lors de son ajout (la révocation est venue ensuite) : elle figure donc au journal et sa signature se vérifie, mais elle a pu être signée par quiconque détenait la clé ; elle est exclue de tous les chiffres.
+report-fact-amendment-reason = motif de la modification
+report-fact-reason = motif
+report-fact-stance = position
+report-fact-annotation = annotation
+report-fact-merged = fusion
+report-merged-into-id = { $from } dans { $into }
+report-fact-claim = bilan
+report-fact-window = période
+report-fact-source = source
+report-fact-part-erased = partie effacée
+report-fact-incidents = incidents
+report-fact-language = langue
+report-claims-about = Affirmations sur l'incident { $id } :
+report-original-text = Texte original :
+report-translation = Traduction :
+report-part-included = incluse, empreinte vérifiée
+report-part-beside = à côté du dossier, fichier { $file }, empreinte vérifiée
+report-col-bytes = octets
+report-col-digest = empreinte engagée
+report-col-in-bundle = dans ce dossier
+report-col-attachment = pièce jointe
+report-col-media-type = type de média
+report-col-sealed = scellée
+report-col-where = où
+report-media-not-given = non indiqué par l'auteur
+report-media-not-read = engagé, non lu ({ $place })
+report-no = non
+report-ciphertext-where = son chiffré { $label } : { $place }
+report-h-authors = Auteurs et autorité
+report-authors-intro = Tels qu'établis par les entrées du registre de ce dossier (genèse, inscriptions et révocations signées par des dépositaires), chacune avec sa propre preuve d'inclusion.
+report-col-role = rôle
+report-col-key = clé
+report-col-enrolled = inscrit à
+report-col-kind = nature
+report-col-signed-by = signée par
+report-col-received = reçue le
+report-col-statement-hash = empreinte de la déclaration
+report-author-revoked = révoqué à l'entrée { $seq } ({ $reason })
+report-author-revoked-since = révoqué à l'entrée { $seq } ({ $reason }), non fiable depuis le { $since }
+report-author-active = actif
+report-genesis = genèse : archive créée, dépositaire { $name }
+report-enrolment-of = inscription de { $name } comme { $role }
+report-enrolment = inscription
+report-revocation-of = révocation de la clé { $key }… : { $reason }
+report-revocation = révocation
+report-h-method = Méthode et limites
+report-method = Ce rapport a été produit par temoin { $version } à partir du seul dossier, hors ligne, avec la clé des points de contrôle de l'archive fournie par le lecteur. Pour vérifier le dossier de façon indépendante, lancez la commande ci-dessous, ou un vérificateur écrit d'après la spécification (docs/FORMAT.md, §12) :
+report-limits = Limites : un dossier prouve que chaque entrée qu'il contient figure au journal de l'archive, inaltérée, à la position indiquée, signée par un auteur autorisé à ce moment. Il ne prouve pas que l'archive ne détient aucune autre déclaration sur l'incident ; un audit complet d'une copie de l'archive (`temoin verify`) le prouve. Les heures revendiquées par les auteurs n'engagent qu'eux ; les heures de réception sont celles de l'archive.
+relation-eyewitness = témoin oculaire
+relation-relative = proche de victimes
+relation-local-notable = notable local
+relation-hearsay = ouï-dire
+relation-press = presse
+relation-intermediary-observation = observation propre de l'intermédiaire
+sex-female = féminin
+sex-male = masculin
+sex-unknown = inconnu
+status-dead = mort
+status-injured = blessé
+status-missing = disparu
+stance-corroborates = corrobore
+stance-contradicts = contredit
+stance-note = note
+role-custodian = dépositaire
+role-intermediary = intermédiaire
+role-reviewer = relecteur
+role-reader = lecteur
+report-not-established-incident = elle cite l'incident { $id }, dont la fiche d'ouverture n'est pas dans ce dossier : que cet incident ait été ouvert avant l'entrée { $seq } n'est pas établi par ce dossier

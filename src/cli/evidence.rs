@@ -812,6 +812,7 @@ fn write_report(
         bundle_sha256: temoin::hash::sha256(&[&read_file(path, "bundle")?]).to_hex(),
         generated_at: temoin::time::format_ms(temoin::time::now_ms()),
         prepared_by,
+        lang: temoin::i18n::current(),
     };
     let text = if markdown {
         report::markdown(&v, &exhibit)

@@ -312,7 +312,7 @@ fn the_report_names_each_attachment_and_where_it_is() {
     let text = std::fs::read_to_string(&md).unwrap();
     for needle in [
         "image/jpeg",
-        "3000000",
+        "3,000,000",
         &format!("beside the bundle as file {digest}"),
     ] {
         assert!(text.contains(needle), "{needle:?} not in {text}");
@@ -328,7 +328,7 @@ fn the_report_names_each_attachment_and_where_it_is() {
     let text = std::fs::read_to_string(&md).unwrap();
     for needle in [
         "audio/mp4",
-        "1500000",
+        "1,500,000",
         "sealed to 1 reader",
         &format!("beside the bundle as file {age}"),
     ] {

@@ -1633,7 +1633,7 @@ fn the_report_says_what_a_partial_bundle_does_not_establish() {
         .find("Not established by this bundle")
         .unwrap_or_else(|| panic!("{md}"));
     assert!(
-        md[at..].contains(&format!("it names incident \"{EMIMALANE}\"")),
+        md[at..].contains(&format!("it names incident {EMIMALANE},")),
         "{md}"
     );
     let html = temoin::report::html(&v, &Default::default());

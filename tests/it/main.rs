@@ -36,6 +36,7 @@ mod projection;
 mod projection_prop;
 mod reader;
 mod refusals;
+mod report_lang;
 mod report_pdf;
 mod roundtrip;
 mod sealed;

@@ -31,6 +31,9 @@ fn temoin(dir: &Path, args: &[&str]) -> String {
     run(Command::new(env!("CARGO_BIN_EXE_temoin"))
         .current_dir(dir)
         .env_remove("TEMOIN_ARCHIVE")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .args(args))
 }
 

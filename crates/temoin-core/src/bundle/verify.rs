@@ -195,6 +195,10 @@ pub struct Verdict {
 pub struct NotEstablished {
     pub seq: u64,
     pub what: String,
+    /// The incident whose opening the rule needed, for a reader that says
+    /// `what` in another language.
+    #[serde(skip)]
+    pub incident: Option<String>,
 }
 
 impl fmt::Display for NotEstablished {
@@ -1328,6 +1332,7 @@ fn check_rules(
                             "it names incident {id:?}, whose opening record is not in this bundle: \
                              that it was opened before entry {seq} is not established by this bundle"
                         ),
+                        incident: Some(id.clone()),
                     });
                     // Taken as opened outside the bundle; its record is unknown.
                     index.incidents.insert(
