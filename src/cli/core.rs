@@ -496,7 +496,7 @@ fn report_outcomes(outs: &[(PathBuf, Result<Accepted, Refusal>)], json: bool) ->
                     t!(
                         "ingest-refused",
                         file = f.display().to_string(),
-                        reason = r.to_string()
+                        reason = super::refusal::refusal(r)
                     )
                 ),
             }

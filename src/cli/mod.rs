@@ -10,6 +10,7 @@ pub mod evidence;
 pub mod exports;
 pub mod habits;
 pub mod lang;
+pub mod refusal;
 pub mod sealed;
 pub mod secret;
 
