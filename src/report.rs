@@ -13,7 +13,7 @@ use crate::domain::{
     Amendment, Annotation, Claims, Count, Incident, Payload, Testimony, TEXT, TEXT_LABELS,
     TRANSLATION, WITNESS,
 };
-use crate::projection::{IncidentView, SourceRef, TestimonyStatus};
+use crate::projection::{IncidentView, SourceGrade, SourceRef, TestimonyStatus};
 use crate::registry::PAYLOAD;
 use crate::statement::Kind;
 use crate::time::format_ms;
@@ -286,7 +286,61 @@ fn claims_rows(c: &Claims) -> Vec<(String, String, bool)> {
             f.push(fact(k, count(n)));
         }
     }
+    f.extend(actor_facts(&c.perpetrators, &c.means));
     f
+}
+
+/// "Forces armées maliennes — state forces, alleged", one per line; the
+/// means as "armed drone (Bayraktar TB2)".
+fn actor_facts(
+    perpetrators: &[crate::domain::Perpetrator],
+    means: &[crate::domain::Means],
+) -> Vec<(String, String, bool)> {
+    let mut f = Vec::new();
+    if !perpetrators.is_empty() {
+        let lines: Vec<String> = perpetrators
+            .iter()
+            .map(|p| format!("{} — {}, {}", p.name, words(&p.kind), words(&p.attribution)))
+            .collect();
+        f.push(fact("perpetrators", lines.join("\n")));
+    }
+    if !means.is_empty() {
+        let lines: Vec<String> = means.iter().map(means_words).collect();
+        f.push(fact("means", lines.join("\n")));
+    }
+    f
+}
+
+fn means_words(m: &crate::domain::Means) -> String {
+    match &m.model {
+        Some(model) => format!("{} ({model})", words(&m.kind)),
+        None => words(&m.kind),
+    }
+}
+
+/// A victim's acts, as words: "killed, burned".
+fn acts_words(acts: &[crate::domain::Act]) -> String {
+    acts.iter().map(words).collect::<Vec<_>>().join(", ")
+}
+
+/// A source's grade as a reader needs it: each part with the entry and
+/// the reviewer that gave it; "not graded" when none did.
+fn grade_words(g: Option<&SourceGrade>, v: &Verdict) -> String {
+    let Some(g) = g else {
+        return "not graded".into();
+    };
+    [
+        g.verification
+            .as_ref()
+            .map(|m| format!("verification {} ({})", words(&m.value), entry_of(&m.by, v))),
+        g.reliability
+            .as_ref()
+            .map(|m| format!("reliability {} ({})", words(&m.value), entry_of(&m.by, v))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("; ")
 }
 
 fn victims_table(c: &Claims) -> Option<Block> {
@@ -300,14 +354,15 @@ fn victims_table(c: &Claims) -> Option<Block> {
             vec![
                 plain(v.name.clone()),
                 plain(format!("{:?}", v.sex).to_lowercase()),
-                plain(v.age.map(count).unwrap_or_default()),
+                plain(age_words(v.age, v.age_group)),
                 plain(format!("{:?}", v.status).to_lowercase()),
+                plain(acts_words(&v.acts)),
                 plain(v.relation.clone().unwrap_or_default()),
             ]
         })
         .collect();
     Some(Block::Table(
-        ["name", "sex", "age", "status", "relation"]
+        ["name", "sex", "age", "status", "acts", "relation"]
             .map(String::from)
             .to_vec(),
         rows,
@@ -427,11 +482,24 @@ fn entry_blocks(out: &mut Vec<Block>, e: &CheckedEntry, v: &Verdict) {
         Some(Payload::Retraction(r)) => {
             out.push(Block::Facts(vec![fact("reason", r.reason)]));
         }
-        Some(Payload::Annotation(Annotation { stance, text })) => {
-            out.push(Block::Facts(vec![
+        Some(Payload::Annotation(Annotation {
+            stance,
+            text,
+            grade,
+        })) => {
+            let mut f = vec![
                 fact("stance", format!("{stance:?}").to_lowercase()),
                 fact("annotation", text),
-            ]));
+            ];
+            if let Some(g) = grade {
+                if let Some(x) = g.verification {
+                    f.push(fact("grade: verification", words(&x)));
+                }
+                if let Some(x) = g.reliability {
+                    f.push(fact("grade: reliability as source", words(&x)));
+                }
+            }
+            out.push(Block::Facts(f));
         }
         Some(Payload::Merge(m)) => {
             out.push(Block::Facts(vec![
@@ -517,19 +585,22 @@ fn incident_facts(out: &mut Vec<Block>, i: &Incident) {
     .flatten()
     .collect::<Vec<_>>()
     .join(", ");
-    let when = match &i.when.end {
-        Some(end) => format!("{} to {}", i.when.start, end),
-        None => i.when.start.clone(),
-    };
     let mut f = vec![
         fact("incident", format!("{} ({})", i.title, i.id)),
         fact("type", i.incident_type.replace('_', " ")),
-        fact("place", place),
+        fact(
+            "place",
+            match i.place.precision {
+                Some(p) => format!("{place} (precision: {})", words(&p)),
+                None => place,
+            },
+        ),
         fact(
             "date",
             format!(
-                "{when} ({})",
-                format!("{:?}", i.when.precision).to_lowercase()
+                "{} ({})",
+                i.when.display().replace(" → ", " to "),
+                words(&i.when.precision)
             ),
         ),
     ];
@@ -539,7 +610,18 @@ fn incident_facts(out: &mut Vec<Block>, i: &Incident) {
     if !i.description.is_empty() {
         f.push(fact("description", i.description.clone()));
     }
+    f.extend(actor_facts(&i.perpetrators, &i.means));
     out.push(Block::Facts(f));
+}
+
+/// "7–15 (child)", "adult", "41".
+fn age_words(age: Option<Count>, group: Option<crate::domain::AgeGroup>) -> String {
+    match (age, group) {
+        (Some(a), Some(g)) => format!("{} ({})", count(a), words(&g)),
+        (Some(a), None) => count(a),
+        (None, Some(g)) => words(&g),
+        (None, None) => String::new(),
+    }
 }
 
 /// Who wrote entry `seq`, by name, from the verified entries.
@@ -597,7 +679,7 @@ fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &IncidentView, v: 
             .iter()
             .map(|p| {
                 format!(
-                    "{} — entry {}, {}{}",
+                    "{} — entry {}, {}{}; {}",
                     count(p.count),
                     p.source.seq,
                     who(v, p.source.seq),
@@ -605,7 +687,8 @@ fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &IncidentView, v: 
                         String::new()
                     } else {
                         format!(" ({})", p.description)
-                    }
+                    },
+                    grade_words(p.grade.as_ref(), v)
                 )
             })
             .collect();
@@ -630,13 +713,14 @@ fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &IncidentView, v: 
                 "figure",
                 "range",
                 "agreement",
-                "each source (count — entry, author)",
+                "each source (count — entry, author; grade)",
             ]
             .map(String::from)
             .to_vec(),
             rows,
         ));
     }
+    facts_blocks(out, id, view, v);
     if !view.victims.is_empty() {
         out.push(Block::H3(format!("Victims named ({})", view.victims.len())));
         let rows = view
@@ -658,8 +742,9 @@ fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &IncidentView, v: 
                         format!("{} (also: {})", x.name, others.join(", "))
                     }),
                     plain(x.sex.as_ref().map(words).unwrap_or_default()),
-                    plain(x.age.map(count).unwrap_or_default()),
+                    plain(age_words(x.age, x.age_group)),
                     plain(x.status.as_ref().map(words).unwrap_or_default()),
+                    plain(acts_words(&x.acts)),
                     plain(if x.conflict {
                         "sources disagree"
                     } else {
@@ -670,9 +755,11 @@ fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &IncidentView, v: 
             })
             .collect();
         out.push(Block::Table(
-            ["name", "sex", "age", "status", "sources", "named by"]
-                .map(String::from)
-                .to_vec(),
+            [
+                "name", "sex", "age", "status", "acts", "sources", "named by",
+            ]
+            .map(String::from)
+            .to_vec(),
             rows,
         ));
     }
@@ -736,6 +823,7 @@ fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &IncidentView, v: 
                         }
                     )),
                     plain(versions.join("\n")),
+                    plain(grade_words(t.grade.as_ref(), v)),
                     plain(notes.join("\n")),
                 ]
             })
@@ -746,6 +834,7 @@ fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &IncidentView, v: 
                 "status",
                 "source",
                 "versions",
+                "grade",
                 "annotations",
             ]
             .map(String::from)
@@ -766,8 +855,10 @@ fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &IncidentView, v: 
         out.push(Block::H3("Published summary claims naming it".into()));
         for c in &view.claims {
             out.push(Block::Para(format!(
-                "\u{201c}{}\u{201d} (entry {})",
-                c.claim.text, c.source.seq
+                "\u{201c}{}\u{201d} (entry {}; {})",
+                c.claim.text,
+                c.source.seq,
+                grade_words(c.grade.as_ref(), v)
             )));
         }
     }
@@ -776,6 +867,133 @@ fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &IncidentView, v: 
             "this incident was merged into {} (entry {}): read it there",
             m.into, m.source.seq
         )));
+    }
+}
+
+/// Who is alleged to have done it and with what, each source side by
+/// side; and the accounts whose figures contradict each other.
+fn facts_blocks(out: &mut Vec<Block>, id: &str, view: &IncidentView, v: &Verdict) {
+    let from = |f: &crate::projection::facts::FactSource| {
+        let what = if f.record {
+            "incident record".to_string()
+        } else {
+            match (&f.relation, f.description.as_str()) {
+                (Some(r), "") => words(r),
+                (Some(r), d) => format!("{} — {d}", words(r)),
+                (None, _) => String::new(),
+            }
+        };
+        format!(
+            "entry {}, {} ({what}); {}",
+            f.source.seq,
+            who(v, f.source.seq),
+            grade_words(f.grade.as_ref(), v)
+        )
+    };
+    if !view.perpetrators.is_empty() {
+        out.push(Block::H3(format!(
+            "Alleged perpetrators of {id}, by source"
+        )));
+        let rows = view
+            .perpetrators
+            .iter()
+            .map(|p| {
+                let per: Vec<String> = p
+                    .per_source
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{}, {} — {}",
+                            words(&s.attribution),
+                            words(&s.kind),
+                            from(&s.from)
+                        )
+                    })
+                    .collect();
+                vec![
+                    plain(p.name.clone()),
+                    plain(
+                        p.attributions
+                            .iter()
+                            .map(words)
+                            .collect::<Vec<_>>()
+                            .join(" / "),
+                    ),
+                    plain(format!(
+                        "{}; {} independent {}",
+                        if p.conflict {
+                            "CONFLICT: sources disagree"
+                        } else {
+                            "sources agree"
+                        },
+                        p.sources,
+                        if p.sources == 1 { "source" } else { "sources" }
+                    )),
+                    plain(per.join("\n")),
+                ]
+            })
+            .collect();
+        out.push(Block::Table(
+            [
+                "perpetrator",
+                "attribution",
+                "agreement",
+                "each source (attribution, kind — entry, author; grade)",
+            ]
+            .map(String::from)
+            .to_vec(),
+            rows,
+        ));
+    }
+    if !view.means.is_empty() {
+        out.push(Block::H3(format!("Means used in {id}, by source")));
+        let rows = view
+            .means
+            .iter()
+            .map(|m| {
+                let per: Vec<String> = m
+                    .per_source
+                    .iter()
+                    .map(|s| match &s.model {
+                        Some(model) => format!("{model} — {}", from(&s.from)),
+                        None => format!("model not given — {}", from(&s.from)),
+                    })
+                    .collect();
+                vec![plain(words(&m.kind)), plain(per.join("\n"))]
+            })
+            .collect();
+        out.push(Block::Table(
+            ["means", "each source (model — entry, author; grade)"]
+                .map(String::from)
+                .to_vec(),
+            rows,
+        ));
+    }
+    if !view.data_conflicts.is_empty() {
+        out.push(Block::H3(format!(
+            "Accounts whose figures contradict each other ({})",
+            view.data_conflicts.len()
+        )));
+        out.push(Block::Para(
+            "Kept as the source gave them, and counted; flagged so that they are not read as agreed.".into(),
+        ));
+        let rows = view
+            .data_conflicts
+            .iter()
+            .map(|c| {
+                vec![
+                    plain(format!("entry {}, {}", c.source.seq, who(v, c.source.seq))),
+                    plain(c.incident.clone()),
+                    plain(c.text.clone()),
+                ]
+            })
+            .collect();
+        out.push(Block::Table(
+            ["account", "about", "what disagrees"]
+                .map(String::from)
+                .to_vec(),
+            rows,
+        ));
     }
 }
 
