@@ -1316,6 +1316,7 @@ fn print_demo(r: &DemoReport) {
     println!("\nIncidents");
     print_incidents(&r.incidents);
     let names: HashMap<String, String> = r.authors.clone().into_iter().collect();
+    print_demo_perpetrators(&r.incidents, &names);
     println!();
     print_tally(&r.tally, &names);
     let rt = &r.region_tally;
@@ -1341,11 +1342,72 @@ fn print_demo(r: &DemoReport) {
     println!("  temoin incident show tangata --archive {d}");
     println!("  temoin history tangata-2025-11-13 --archive {d}");
     println!("  temoin incident list --archive {d} --as-of 10");
+    println!("  temoin incident show eghachar --archive {d} --min-grade weak");
     println!(
         "  temoin tally --archive {d} --region Tombouctou --from {} --to {}",
         temoin::demo::FROM,
         temoin::demo::TO
     );
+}
+
+/// Every alleged perpetrator over the incidents, once: attribution, kind,
+/// the incidents, and the entries (with their grades) that allege it.
+fn print_demo_perpetrators(list: &[IncidentSummary], names: &HashMap<String, String>) {
+    // (name, attributions/kinds text, incidents, sources)
+    let mut seen: Vec<(String, String, Vec<String>, Vec<String>)> = Vec::new();
+    for s in list {
+        for p in &s.perpetrators {
+            let what = format!(
+                "{}, {}{}",
+                p.attributions
+                    .iter()
+                    .map(enum_name)
+                    .collect::<Vec<_>>()
+                    .join("/"),
+                p.kinds.iter().map(enum_name).collect::<Vec<_>>().join("/"),
+                if p.conflict { " ⚠" } else { "" }
+            );
+            let key = temoin::projection::matching::search_key(&p.name);
+            let i = match seen
+                .iter()
+                .position(|x| temoin::projection::matching::search_key(&x.0) == key)
+            {
+                Some(i) => i,
+                None => {
+                    seen.push((p.name.clone(), what.clone(), Vec::new(), Vec::new()));
+                    seen.len() - 1
+                }
+            };
+            let entry = &mut seen[i];
+            if entry.1 != what && !entry.1.contains(&what) {
+                entry.1.push_str(&format!("; {what}"));
+            }
+            entry.2.push(s.id.clone());
+            for x in &p.per_source {
+                let from = format!(
+                    "{} by {}, graded {}",
+                    src(&x.from.source),
+                    who(names, &x.from.source.author),
+                    grade_short(x.from.grade.as_ref())
+                );
+                if !entry.3.contains(&from) {
+                    entry.3.push(from);
+                }
+            }
+        }
+    }
+    if seen.is_empty() {
+        return;
+    }
+    println!("\nAlleged perpetrators (as the sources give them; attribution, kind)");
+    for (name, what, incidents, sources) in seen {
+        println!(
+            "  {name} — {what} — {} incident{}, from {}",
+            incidents.len(),
+            if incidents.len() == 1 { "" } else { "s" },
+            sources.join("; ")
+        );
+    }
 }
 
 /// Each incident's view as of `upto`, merged incidents read in the one they
