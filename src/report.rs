@@ -329,13 +329,14 @@ fn grade_words(g: Option<&SourceGrade>, v: &Verdict) -> String {
     let Some(g) = g else {
         return "not graded".into();
     };
+    let by = |s: &SourceRef| format!("entry {}, {}", s.seq, who(v, s.seq));
     [
         g.verification
             .as_ref()
-            .map(|m| format!("verification {} ({})", words(&m.value), entry_of(&m.by, v))),
+            .map(|m| format!("verification {} ({})", words(&m.value), by(&m.by))),
         g.reliability
             .as_ref()
-            .map(|m| format!("reliability {} ({})", words(&m.value), entry_of(&m.by, v))),
+            .map(|m| format!("reliability {} ({})", words(&m.value), by(&m.by))),
     ]
     .into_iter()
     .flatten()
