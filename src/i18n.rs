@@ -147,6 +147,24 @@ macro_rules! t {
     }};
 }
 
+/// A value of the domain's vocabulary (`alleged`, `armed_drone`...) in
+/// `lang`: the catalogue's `value-{domain}-{value}` (underscores as
+/// hyphens), else the value as words. A test checks that every value of
+/// every such enumeration has its message in each language.
+pub fn word<T: serde::Serialize>(lang: Lang, domain: &str, x: &T) -> String {
+    let value = match serde_json::to_value(x) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => return String::new(),
+    };
+    let id = format!("value-{domain}-{}", value.replace('_', "-"));
+    let loader = lang.loader();
+    if loader.has(&id) {
+        loader.get(&id)
+    } else {
+        value.replace('_', " ")
+    }
+}
+
 /// A count written as the language writes it: "12,345" / "12 345" (narrow
 /// no-break space, as the French typographic rule has it).
 pub fn number(lang: Lang, n: u64) -> String {
@@ -343,6 +361,97 @@ mod tests {
             }
         }
         catalogue(include_str!("../i18n/fr/help.ftl"));
+    }
+
+    /// Every value of the domain's vocabularies is said in each language
+    /// (not left as the data's English word).
+    #[test]
+    fn every_domain_value_has_its_words() {
+        use temoin_core::domain::*;
+        fn all<T: serde::de::DeserializeOwned>(values: &[&str]) -> Vec<T> {
+            values
+                .iter()
+                .map(|v| serde_json::from_value(serde_json::Value::String(v.to_string())).unwrap())
+                .collect()
+        }
+        fn check<T: serde::Serialize>(domain: &str, xs: &[T]) {
+            for x in xs {
+                let value = serde_json::to_value(x).unwrap();
+                let id = format!(
+                    "value-{domain}-{}",
+                    value.as_str().unwrap().replace('_', "-")
+                );
+                for lang in Lang::ALL {
+                    assert!(lang.loader().has(&id), "{id} missing in {lang:?}");
+                }
+            }
+        }
+        check::<PerpetratorKind>(
+            "kind",
+            &all(&[
+                "state_forces",
+                "foreign_forces",
+                "private_military_company",
+                "armed_group",
+                "unknown",
+            ]),
+        );
+        check::<Attribution>(
+            "attribution",
+            &all(&["confirmed", "alleged", "disputed", "denied"]),
+        );
+        check::<MeansKind>(
+            "means",
+            &all(&[
+                "armed_drone",
+                "aircraft",
+                "helicopter",
+                "artillery",
+                "small_arms",
+                "explosive_device",
+                "arson",
+                "other",
+            ]),
+        );
+        check::<Act>(
+            "act",
+            &all(&[
+                "killed",
+                "injured",
+                "burned",
+                "disappeared",
+                "detained",
+                "tortured",
+                "displaced",
+                "property_destroyed",
+            ]),
+        );
+        check::<AgeGroup>("age-group", &all(&["child", "adult", "elderly", "unknown"]));
+        check::<Verification>(
+            "verification",
+            &all(&["confirmed", "fair", "weak", "contested", "discounted"]),
+        );
+        check::<Reliability>("reliability", &all(&["high", "medium", "low", "unknown"]));
+        check::<PlacePrecision>(
+            "place-precision",
+            &all(&[
+                "exact",
+                "approximate",
+                "locality",
+                "commune",
+                "cercle",
+                "region",
+                "country",
+            ]),
+        );
+        assert_eq!(
+            word(Lang::Fr, "attribution", &Attribution::Alleged),
+            "présumée"
+        );
+        assert_eq!(
+            word(Lang::En, "means", &MeansKind::ArmedDrone),
+            "armed drone"
+        );
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::domain::{
     TRANSLATION, WITNESS,
 };
 use crate::i18n::{self, Lang};
-use crate::projection::{IncidentView, SourceRef, TestimonyStatus};
+use crate::projection::{IncidentView, SourceGrade, SourceRef, TestimonyStatus};
 use crate::registry::PAYLOAD;
 use crate::statement::Kind;
 use crate::tr;
@@ -145,6 +145,29 @@ fn precision_name(l: Lang, p: crate::domain::DatePrecision) -> String {
         Exact => tr!(l, "precision-exact"),
         Estimated => tr!(l, "precision-estimated"),
         UnknownDay => tr!(l, "precision-unknown-day"),
+        UnknownMonth => tr!(l, "precision-unknown-month"),
+    }
+}
+
+/// One end of an incident's dates, as far as it is known: "13 novembre
+/// 2025", "novembre 2025" (unknown day), "2025" (unknown month).
+fn day_as_known(l: Lang, d: &str, p: crate::domain::DatePrecision) -> String {
+    use crate::domain::DatePrecision::*;
+    match (crate::time::parse_date(d), p) {
+        (Some((y, _, _)), UnknownMonth) => y.to_string(),
+        (Some((y, m, _)), UnknownDay) => i18n::month_year(l, y, m),
+        (Some((y, m, day)), _) => i18n::date(l, y, m, day),
+        (None, _) => d.to_string(),
+    }
+}
+
+/// An incident's dates as far as they are known; a range whose ends read
+/// the same is said once.
+fn dates_as_known(l: Lang, w: &crate::domain::When) -> String {
+    let start = day_as_known(l, &w.start, w.precision);
+    match w.end.as_deref().map(|e| day_as_known(l, e, w.precision)) {
+        Some(end) if end != start => tr!(l, "report-date-range", start = start, end = end),
+        _ => start,
     }
 }
 
@@ -357,7 +380,94 @@ fn claims_rows(l: Lang, c: &Claims) -> Vec<(String, String, bool)> {
             f.push(fact(&k, count(n)));
         }
     }
+    f.extend(actor_facts(l, &c.perpetrators, &c.means));
     f
+}
+
+/// "Forces armées maliennes — state forces, alleged", one per line; the
+/// means as "armed drone (Bayraktar TB2)".
+fn actor_facts(
+    l: Lang,
+    perpetrators: &[crate::domain::Perpetrator],
+    means: &[crate::domain::Means],
+) -> Vec<(String, String, bool)> {
+    let mut f = Vec::new();
+    if !perpetrators.is_empty() {
+        let lines: Vec<String> = perpetrators
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} — {}, {}",
+                    p.name,
+                    i18n::word(l, "kind", &p.kind),
+                    i18n::word(l, "attribution", &p.attribution)
+                )
+            })
+            .collect();
+        f.push(fact(&tr!(l, "report-fact-perpetrators"), lines.join("\n")));
+    }
+    if !means.is_empty() {
+        let lines: Vec<String> = means.iter().map(|m| means_words(l, m)).collect();
+        f.push(fact(&tr!(l, "report-fact-means"), lines.join("\n")));
+    }
+    f
+}
+
+fn means_words(l: Lang, m: &crate::domain::Means) -> String {
+    match &m.model {
+        Some(model) => format!("{} ({model})", i18n::word(l, "means", &m.kind)),
+        None => i18n::word(l, "means", &m.kind),
+    }
+}
+
+/// A victim's acts, as words: "killed, burned".
+fn acts_words(l: Lang, acts: &[crate::domain::Act]) -> String {
+    acts.iter()
+        .map(|a| i18n::word(l, "act", a))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// "7–15 (child)", "adult", "41".
+fn age_words(l: Lang, age: Option<Count>, group: Option<crate::domain::AgeGroup>) -> String {
+    match (age, group) {
+        (Some(a), Some(g)) => format!("{} ({})", count(a), i18n::word(l, "age-group", &g)),
+        (Some(a), None) => count(a),
+        (None, Some(g)) => i18n::word(l, "age-group", &g),
+        (None, None) => String::new(),
+    }
+}
+
+/// A source's grade as a reader needs it: each part with the entry and
+/// the reviewer that gave it; "not graded" when none did.
+fn grade_words(l: Lang, g: Option<&SourceGrade>, v: &Verdict) -> String {
+    let Some(g) = g else {
+        return tr!(l, "report-not-graded");
+    };
+    [
+        g.verification.as_ref().map(|m| {
+            tr!(
+                l,
+                "report-grade-verification",
+                value = i18n::word(l, "verification", &m.value),
+                seq = m.by.seq,
+                who = who(v, m.by.seq)
+            )
+        }),
+        g.reliability.as_ref().map(|m| {
+            tr!(
+                l,
+                "report-grade-reliability",
+                value = i18n::word(l, "reliability", &m.value),
+                seq = m.by.seq,
+                who = who(v, m.by.seq)
+            )
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join("; ")
 }
 
 fn victims_table(l: Lang, c: &Claims) -> Option<Block> {
@@ -371,8 +481,9 @@ fn victims_table(l: Lang, c: &Claims) -> Option<Block> {
             vec![
                 plain(v.name.clone()),
                 plain(sex_name(l, v.sex)),
-                plain(v.age.map(count).unwrap_or_default()),
+                plain(age_words(l, v.age, v.age_group)),
                 plain(status_name(l, v.status)),
+                plain(acts_words(l, &v.acts)),
                 plain(v.relation.clone().unwrap_or_default()),
             ]
         })
@@ -383,6 +494,7 @@ fn victims_table(l: Lang, c: &Claims) -> Option<Block> {
             tr!(l, "report-col-sex"),
             tr!(l, "report-col-age"),
             tr!(l, "report-col-status"),
+            tr!(l, "report-col-acts"),
             tr!(l, "report-col-relation"),
         ],
         rows,
@@ -520,11 +632,30 @@ fn entry_blocks(l: Lang, out: &mut Vec<Block>, e: &CheckedEntry, v: &Verdict) {
                 r.reason,
             )]));
         }
-        Some(Payload::Annotation(Annotation { stance, text, .. })) => {
-            out.push(Block::Facts(vec![
+        Some(Payload::Annotation(Annotation {
+            stance,
+            text,
+            grade,
+        })) => {
+            let mut f = vec![
                 fact(&tr!(l, "report-fact-stance"), stance_name(l, stance)),
                 fact(&tr!(l, "report-fact-annotation"), text),
-            ]));
+            ];
+            if let Some(g) = grade {
+                if let Some(x) = g.verification {
+                    f.push(fact(
+                        &tr!(l, "report-fact-grade-verification"),
+                        i18n::word(l, "verification", &x),
+                    ));
+                }
+                if let Some(x) = g.reliability {
+                    f.push(fact(
+                        &tr!(l, "report-fact-grade-reliability"),
+                        i18n::word(l, "reliability", &x),
+                    ));
+                }
+            }
+            out.push(Block::Facts(f));
         }
         Some(Payload::Merge(m)) => {
             out.push(Block::Facts(vec![
@@ -633,14 +764,15 @@ fn incident_facts(l: Lang, out: &mut Vec<Block>, i: &Incident) {
     .flatten()
     .collect::<Vec<_>>()
     .join(", ");
-    let date = match &i.when.end {
-        Some(end) => tr!(
+    let date = dates_as_known(l, &i.when);
+    let place = match i.place.precision {
+        Some(p) => tr!(
             l,
-            "report-date-range",
-            start = i18n::date_str(l, &i.when.start),
-            end = i18n::date_str(l, end)
+            "report-place-precision",
+            place = place,
+            precision = i18n::word(l, "place-precision", &p)
         ),
-        None => i18n::date_str(l, &i.when.start),
+        None => place,
     };
     let mut f = vec![
         fact(
@@ -669,6 +801,7 @@ fn incident_facts(l: Lang, out: &mut Vec<Block>, i: &Incident) {
             i.description.clone(),
         ));
     }
+    f.extend(actor_facts(l, &i.perpetrators, &i.means));
     out.push(Block::Facts(f));
 }
 
@@ -727,11 +860,12 @@ fn incident_view_blocks(l: Lang, out: &mut Vec<Block>, id: &str, view: &Incident
                     seq = p.source.seq,
                     who = who(v, p.source.seq)
                 );
-                if p.description.is_empty() {
+                let line = if p.description.is_empty() {
                     line
                 } else {
                     format!("{line} ({})", p.description)
-                }
+                };
+                format!("{line}; {}", grade_words(l, p.grade.as_ref(), v))
             })
             .collect();
         rows.push(vec![
@@ -760,6 +894,7 @@ fn incident_view_blocks(l: Lang, out: &mut Vec<Block>, id: &str, view: &Incident
             rows,
         ));
     }
+    facts_blocks(l, out, id, view, v);
     if !view.victims.is_empty() {
         out.push(Block::H3(tr!(
             l,
@@ -793,8 +928,9 @@ fn incident_view_blocks(l: Lang, out: &mut Vec<Block>, id: &str, view: &Incident
                         )
                     }),
                     plain(x.sex.map(|s| sex_name(l, s)).unwrap_or_default()),
-                    plain(x.age.map(count).unwrap_or_default()),
+                    plain(age_words(l, x.age, x.age_group)),
                     plain(x.status.map(|s| status_name(l, s)).unwrap_or_default()),
+                    plain(acts_words(l, &x.acts)),
                     plain(if x.conflict {
                         tr!(l, "report-victim-disagree")
                     } else {
@@ -810,6 +946,7 @@ fn incident_view_blocks(l: Lang, out: &mut Vec<Block>, id: &str, view: &Incident
                 tr!(l, "report-col-sex"),
                 tr!(l, "report-col-age"),
                 tr!(l, "report-col-status"),
+                tr!(l, "report-col-acts"),
                 tr!(l, "report-col-sources"),
                 tr!(l, "report-col-named-by"),
             ],
@@ -889,6 +1026,7 @@ fn incident_view_blocks(l: Lang, out: &mut Vec<Block>, id: &str, view: &Incident
                     plain(status),
                     plain(source),
                     plain(versions.join("\n")),
+                    plain(grade_words(l, t.grade.as_ref(), v)),
                     plain(notes.join("\n")),
                 ]
             })
@@ -899,6 +1037,7 @@ fn incident_view_blocks(l: Lang, out: &mut Vec<Block>, id: &str, view: &Incident
                 tr!(l, "report-col-status"),
                 tr!(l, "report-col-source"),
                 tr!(l, "report-col-versions"),
+                tr!(l, "report-col-grade"),
                 tr!(l, "report-col-annotations"),
             ],
             rows,
@@ -923,7 +1062,8 @@ fn incident_view_blocks(l: Lang, out: &mut Vec<Block>, id: &str, view: &Incident
                 l,
                 "report-claim-line",
                 text = c.claim.text.clone(),
-                seq = c.source.seq
+                seq = c.source.seq,
+                grade = grade_words(l, c.grade.as_ref(), v)
             )));
         }
     }
@@ -935,6 +1075,163 @@ fn incident_view_blocks(l: Lang, out: &mut Vec<Block>, id: &str, view: &Incident
             seq = m.source.seq
         )));
     }
+}
+
+/// Who is alleged to have done it and with what, each source side by
+/// side; and the accounts whose figures contradict each other.
+fn facts_blocks(l: Lang, out: &mut Vec<Block>, id: &str, view: &IncidentView, v: &Verdict) {
+    let from = |f: &crate::projection::facts::FactSource| {
+        let what = if f.record {
+            tr!(l, "report-incident-record")
+        } else {
+            match (&f.relation, f.description.as_str()) {
+                (Some(r), "") => relation_name(l, *r),
+                (Some(r), d) => format!("{} — {d}", relation_name(l, *r)),
+                (None, _) => String::new(),
+            }
+        };
+        tr!(
+            l,
+            "report-fact-source-line",
+            seq = f.source.seq,
+            who = who(v, f.source.seq),
+            what = what,
+            grade = grade_words(l, f.grade.as_ref(), v)
+        )
+    };
+    if !view.perpetrators.is_empty() {
+        out.push(Block::H3(tr!(l, "report-h-perpetrators", id = id)));
+        let rows = view
+            .perpetrators
+            .iter()
+            .map(|p| {
+                let per: Vec<String> = p
+                    .per_source
+                    .iter()
+                    .map(|s| {
+                        format!(
+                            "{}, {} — {}",
+                            i18n::word(l, "attribution", &s.attribution),
+                            i18n::word(l, "kind", &s.kind),
+                            from(&s.from)
+                        )
+                    })
+                    .collect();
+                let verdict = if p.conflict {
+                    tr!(l, "report-figure-conflict")
+                } else {
+                    tr!(l, "report-figure-agree")
+                };
+                vec![
+                    plain(p.name.clone()),
+                    plain(
+                        p.attributions
+                            .iter()
+                            .map(|a| i18n::word(l, "attribution", a))
+                            .collect::<Vec<_>>()
+                            .join(" / "),
+                    ),
+                    plain(tr!(
+                        l,
+                        "report-perpetrator-agreement",
+                        verdict = verdict,
+                        sources = p.sources
+                    )),
+                    plain(per.join("\n")),
+                ]
+            })
+            .collect();
+        out.push(Block::Table(
+            vec![
+                tr!(l, "report-col-perpetrator"),
+                tr!(l, "report-col-attribution"),
+                tr!(l, "report-col-agreement"),
+                tr!(l, "report-col-each-perpetrator-source"),
+            ],
+            rows,
+        ));
+    }
+    if !view.means.is_empty() {
+        out.push(Block::H3(tr!(l, "report-h-means", id = id)));
+        let rows = view
+            .means
+            .iter()
+            .map(|m| {
+                let per: Vec<String> = m
+                    .per_source
+                    .iter()
+                    .map(|s| match &s.model {
+                        Some(model) => format!("{model} — {}", from(&s.from)),
+                        None => format!("{} — {}", tr!(l, "report-model-not-given"), from(&s.from)),
+                    })
+                    .collect();
+                vec![
+                    plain(i18n::word(l, "means", &m.kind)),
+                    plain(per.join("\n")),
+                ]
+            })
+            .collect();
+        out.push(Block::Table(
+            vec![
+                tr!(l, "report-col-means"),
+                tr!(l, "report-col-each-means-source"),
+            ],
+            rows,
+        ));
+    }
+    if !view.data_conflicts.is_empty() {
+        out.push(Block::H3(tr!(
+            l,
+            "report-h-data-conflicts",
+            n = view.data_conflicts.len()
+        )));
+        out.push(Block::Para(tr!(l, "report-data-conflicts-intro")));
+        let rows = view
+            .data_conflicts
+            .iter()
+            .map(|c| {
+                let what = match l {
+                    Lang::En => c.text.clone(),
+                    _ => tr!(
+                        l,
+                        "report-data-conflict-figures",
+                        figures = c
+                            .figures
+                            .iter()
+                            .map(|f| figure_name(l, f))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                };
+                vec![
+                    plain(entry_of(l, &c.source, v)),
+                    plain(c.incident.clone()),
+                    plain(what),
+                ]
+            })
+            .collect();
+        out.push(Block::Table(
+            vec![
+                tr!(l, "report-col-account"),
+                tr!(l, "report-col-about"),
+                tr!(l, "report-col-what-disagrees"),
+            ],
+            rows,
+        ));
+    }
+}
+
+/// A figure's name (`children_dead`) in `l`; `victims` is the named dead.
+fn figure_name(l: Lang, key: &str) -> String {
+    figures(l)
+        .into_iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, name)| name)
+        .unwrap_or_else(|| match key {
+            "victims" => tr!(l, "figure-named-dead"),
+            "women_and_children_dead" => tr!(l, "figure-women-and-children-dead"),
+            other => other.replace('_', " "),
+        })
 }
 
 /// Render the views recomputed from the bundle's entries.

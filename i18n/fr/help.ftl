@@ -85,6 +85,7 @@ help-incident-show = Un incident : sa fiche, ses chiffres par source, ses victi
 help-incident-show--id = L'identifiant de l'incident, ou son nom de lieu ou son titre (sans tenir compte des accents ni de la casse)
 help-incident-show--archive = Le répertoire de l'archive (ou TEMOIN_ARCHIVE)
 help-incident-show--as-of = Dans l'état correspondant à un numéro d'entrée ou à un instant UTC (YYYY-MM-DD = fin de cette journée)
+help-incident-show--min-grade = Ne compter dans les chiffres que les sources qu'un relecteur a évaluées au moins à ce niveau pour la vérification (confirmed > fair > weak > contested > discounted) ; les sources non évaluées sont laissées de côté, et la sortie dit combien
 help-incident-show--json = Afficher le résultat en JSON
 help-history = L'évolution, entrée par entrée, de la fiche d'un incident (identifiant ou nom) ou d'un témoignage (empreinte de la déclaration)
 help-history--id = Un identifiant ou un nom d'incident, ou une empreinte de déclaration (au moins 8 chiffres hexadécimaux)
@@ -95,6 +96,7 @@ help-tally--archive = Le répertoire de l'archive (ou TEMOIN_ARCHIVE)
 help-tally--region = Région, cercle, commune, lieu ou pays (sans tenir compte des accents ni de la casse)
 help-tally--from = Premier jour, YYYY-MM-DD
 help-tally--to = Dernier jour, YYYY-MM-DD
+help-tally--min-grade = Ne compter dans les chiffres que les sources qu'un relecteur a évaluées au moins à ce niveau pour la vérification (confirmed > fair > weak > contested > discounted) ; les sources non évaluées sont laissées de côté, et la sortie dit combien
 help-tally--as-of = Dans l'état correspondant à un numéro d'entrée ou à un instant UTC (YYYY-MM-DD = fin de cette journée)
 help-tally--json = Afficher le résultat en JSON
 help-victims = Toutes les victimes nommément désignées de tous les incidents : statut, sexe, âge, entrées qui les désignent

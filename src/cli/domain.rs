@@ -9,11 +9,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use temoin::archive::Archive;
 use temoin::demo::{DemoError, DemoReport};
-use temoin::projection::history::{format_place, format_when};
+use temoin::domain::Verification;
+use temoin::projection::history::{enum_name, format_place, format_when};
 use temoin::projection::incident::{
     count_display, Figure, IncidentSummary, IncidentView, RecordView, FIGURE_NAMES,
 };
 use temoin::projection::tally::{Tally, TallyRow};
+use temoin::projection::SourceGrade;
 use temoin::projection::{
     ArchiveViews, AsOf, History, ProjectionError, SourceRef, TallyFilter, TestimonyStatus,
 };
@@ -56,6 +58,8 @@ pub enum Command {
         /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
         #[arg(long, value_name = "SEQ|TIME")]
         as_of: Option<String>,
+        #[command(flatten)]
+        grade: MinGrade,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -113,6 +117,20 @@ pub enum Command {
     },
 }
 
+/// `--min-grade`: figures from graded sources only.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct MinGrade {
+    /// Count in the figures only sources a reviewer graded at least this
+    /// for verification (confirmed > fair > weak > contested > discounted);
+    /// ungraded sources are left out, and the output says how many.
+    #[arg(long, value_name = "GRADE", value_parser = parse_grade)]
+    pub min_grade: Option<Verification>,
+}
+
+fn parse_grade(s: &str) -> Result<Verification, String> {
+    s.parse::<Verification>().map_err(|e| e.to_string())
+}
+
 /// What a listing takes: the archive, a point in its history, the output.
 #[derive(clap::Args, Debug, Clone)]
 pub struct ListArgs {
@@ -162,6 +180,8 @@ pub enum IncidentCommand {
         /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
         #[arg(long, value_name = "SEQ|TIME")]
         as_of: Option<String>,
+        #[command(flatten)]
+        grade: MinGrade,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -227,13 +247,17 @@ pub fn run(cmd: Command) -> CliResult {
             id,
             archive,
             as_of,
+            grade,
             json,
         }) => {
             let a = Archive::open_reader(&archive.archive)?;
             let p = ArchiveViews::new(a.store());
             let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
             let id = p.resolve(&id)?;
-            let view = p.incident(&id, upto)?;
+            let mut view = p.incident(&id, upto)?;
+            if let Some(min) = grade.min_grade {
+                view = view.with_min_grade(min);
+            }
             if json {
                 print_json(&view)?;
             } else {
@@ -267,12 +291,19 @@ pub fn run(cmd: Command) -> CliResult {
             from,
             to,
             as_of,
+            grade,
             json,
         } => {
             let a = Archive::open_reader(&archive.archive)?;
             let p = ArchiveViews::new(a.store());
             let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
-            let t = p.tally(&TallyFilter { region, from, to }, upto)?;
+            let filter = TallyFilter {
+                region,
+                from,
+                to,
+                min_grade: grade.min_grade,
+            };
+            let t = p.tally(&filter, upto)?;
             if json {
                 print_json(&t)?;
             } else {
@@ -424,16 +455,38 @@ fn short_place(i: &temoin::domain::Incident) -> String {
     }
 }
 
+/// The date as far as it is known (`2025-11` for an unknown day, `2025`
+/// for an unknown month), `~` when estimated.
 fn when_short(w: &temoin::domain::When) -> String {
-    let mut s = w.start.clone();
-    if let Some(e) = &w.end {
-        s.push_str(" → ");
-        s.push_str(e);
-    }
-    if w.precision != temoin::domain::DatePrecision::Exact {
+    let mut s = w.display();
+    if w.precision == temoin::domain::DatePrecision::Estimated {
         s.push_str(" ~");
     }
     s
+}
+
+/// A source's grade in a cell: `weak, medium (#18)`; each part with its
+/// entry when they come from different annotations; `—` when ungraded.
+fn grade_short(g: Option<&SourceGrade>) -> String {
+    let Some(g) = g else { return "—".into() };
+    match (&g.verification, &g.reliability) {
+        (Some(v), Some(r)) if v.by == r.by => format!(
+            "{}, {} (#{})",
+            enum_name(&v.value),
+            enum_name(&r.value),
+            v.by.seq
+        ),
+        (v, r) => [
+            v.as_ref()
+                .map(|m| format!("{} (#{})", enum_name(&m.value), m.by.seq)),
+            r.as_ref()
+                .map(|m| format!("reliability {} (#{})", enum_name(&m.value), m.by.seq)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", "),
+    }
 }
 
 /// `incident list --json`: the same JSON as `print_json` of
@@ -537,7 +590,7 @@ fn print_incident_rows(mut rows: Vec<(String, Vec<String>)>) {
         &rows,
     );
     println!(
-        "{} incidents. Figures are the range the sources give; ⚠ = sources disagree; \"sources\" = independent sources of the dead figure; ~ = estimated date.",
+        "{} incidents. Figures are the range the sources give; ⚠ = sources disagree; \"sources\" = independent sources of the dead figure; ~ = estimated date; 2025-11 = day unknown, 2025 = month unknown.",
         count
     );
 }
@@ -620,6 +673,32 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
     println!(
         "\nFigures (each source's count; the range; independent sources; ⚠ = sources disagree)"
     );
+    if let Some(g) = &v.grade_filter {
+        let min = g.min_grade.name();
+        let left: Vec<String> = g
+            .left_out
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} ({})",
+                    src(&l.source),
+                    l.verification.map_or("ungraded", Verification::name)
+                )
+            })
+            .collect();
+        println!(
+            "  counting only sources graded at least {min}: {} testimon{} left out ({} ungraded, {} graded below {min}){}",
+            g.left_out_count(),
+            if g.left_out_count() == 1 { "y" } else { "ies" },
+            g.ungraded,
+            g.below,
+            if left.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", left.join(", "))
+            }
+        );
+    }
     let mut rows = Vec::new();
     for name in FIGURE_NAMES {
         let Some(f) = v.figures.get(name) else {
@@ -647,20 +726,29 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
                 src(&s.source),
                 who(names, &s.source.author),
                 relation(&s.relation),
+                grade_short(s.grade.as_ref()),
                 s.incident.clone(),
             ]);
         }
     }
     if rows.is_empty() {
-        println!("  (no source gives a figure yet)");
+        match &v.grade_filter {
+            Some(g) => println!(
+                "  (no source graded at least {} gives a figure)",
+                g.min_grade.name()
+            ),
+            None => println!("  (no source gives a figure yet)"),
+        }
     } else {
         table(
             &[
-                "figure", "range", "sources", "says", "from", "author", "relation", "about",
+                "figure", "range", "sources", "says", "from", "author", "relation", "grade",
+                "about",
             ],
             &rows,
         );
     }
+    print_facts(v, names);
 
     if !v.victims.is_empty() {
         println!(
@@ -677,16 +765,23 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
                         .map(|s| format!("{s:?}").to_lowercase())
                         .unwrap_or("?".into()),
                     x.age.map(count_display).unwrap_or("—".into()),
+                    x.age_group.map(|g| enum_name(&g)).unwrap_or("—".into()),
                     x.status
                         .map(|s| format!("{s:?}").to_lowercase())
                         .unwrap_or("?".into()),
+                    x.acts.iter().map(enum_name).collect::<Vec<_>>().join(" "),
                     x.mentions
                         .first()
                         .and_then(|m| m.victim.relation.clone())
                         .unwrap_or_default(),
                     x.mentions
                         .iter()
-                        .map(|m| src(&m.source))
+                        .map(
+                            |m| match m.grade.as_ref().and_then(SourceGrade::verification) {
+                                Some(g) => format!("{} ({})", src(&m.source), g.name()),
+                                None => src(&m.source),
+                            },
+                        )
                         .collect::<Vec<_>>()
                         .join(", "),
                     if x.conflict {
@@ -698,7 +793,9 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
             })
             .collect();
         table(
-            &["name", "sex", "age", "status", "relation", "sources", ""],
+            &[
+                "name", "sex", "age", "group", "status", "acts", "relation", "sources", "",
+            ],
             &rows,
         );
     }
@@ -738,6 +835,9 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
             },
             t.language
         );
+        if t.grade.is_some() {
+            println!("      graded {}", grade_short(t.grade.as_ref()));
+        }
         if let Some(o) = &t.amends_outside {
             println!(
                 "      first version here amends {}, which spoke of other incidents",
@@ -773,12 +873,13 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
         }
         for a in &t.annotations {
             println!(
-                "      {} by {} ({}, on {}): {}",
+                "      {} by {} ({}, on {}): {}{}",
                 stance(a.stance),
                 who(names, &a.source.author),
                 src(&a.source),
                 a.on.short(),
-                a.text
+                a.text,
+                grade_given(a.grade.as_ref())
             );
         }
     }
@@ -786,10 +887,15 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
         println!("\nSummary claims naming this incident");
         for c in &v.claims {
             println!(
-                "  {} by {}: « {} »{}",
+                "  {} by {}: « {} »{}{}",
                 src(&c.source),
                 who(names, &c.source.author),
                 c.claim.text,
+                if c.grade.is_some() {
+                    format!(" [graded {}]", grade_short(c.grade.as_ref()))
+                } else {
+                    String::new()
+                },
                 if c.signed_after_compromise.is_some() {
                     " [signed after a declared compromise]"
                 } else {
@@ -824,6 +930,135 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
     println!(
         "\n#N = entry number in the log, followed by the statement hash (first 12 hex digits)."
     );
+}
+
+/// " [grade: verification weak, reliability medium]" after an annotation
+/// that grades.
+fn grade_given(g: Option<&temoin::domain::Grade>) -> String {
+    let Some(g) = g else { return String::new() };
+    let parts: Vec<String> = [
+        g.verification.map(|v| format!("verification {}", v.name())),
+        g.reliability
+            .map(|r| format!("reliability {}", enum_name(&r))),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    format!(" [grade: {}]", parts.join(", "))
+}
+
+/// Where a perpetrator or a means comes from, in a cell: the record, or
+/// the testimony's relation.
+fn fact_from(f: &temoin::projection::facts::FactSource) -> String {
+    if f.record {
+        "incident record".into()
+    } else {
+        f.relation.as_ref().map(relation).unwrap_or_default()
+    }
+}
+
+/// Perpetrators, means and data conflicts, shown as the figures are:
+/// every source on its own row, ⚠ where they disagree.
+fn print_facts(v: &IncidentView, names: &HashMap<String, String>) {
+    if !v.perpetrators.is_empty() {
+        println!(
+            "\nAlleged perpetrators (each source's attribution and kind; ⚠ = sources disagree)"
+        );
+        let mut rows = Vec::new();
+        for p in &v.perpetrators {
+            for (k, s) in p.per_source.iter().enumerate() {
+                let first = k == 0;
+                rows.push(vec![
+                    if first { p.name.clone() } else { String::new() },
+                    if first {
+                        let mut a = p
+                            .attributions
+                            .iter()
+                            .map(enum_name)
+                            .collect::<Vec<_>>()
+                            .join("/");
+                        if p.conflict {
+                            a.push_str(" ⚠");
+                        }
+                        a
+                    } else {
+                        String::new()
+                    },
+                    if first {
+                        format!(
+                            "{} ({} author{})",
+                            p.sources,
+                            p.authors,
+                            if p.authors == 1 { "" } else { "s" }
+                        )
+                    } else {
+                        String::new()
+                    },
+                    enum_name(&s.attribution),
+                    enum_name(&s.kind),
+                    src(&s.from.source),
+                    who(names, &s.from.source.author),
+                    fact_from(&s.from),
+                    grade_short(s.from.grade.as_ref()),
+                    s.from.incident.clone(),
+                ]);
+            }
+        }
+        table(
+            &[
+                "perpetrator",
+                "attribution",
+                "sources",
+                "says",
+                "kind",
+                "from",
+                "author",
+                "relation",
+                "grade",
+                "about",
+            ],
+            &rows,
+        );
+    }
+    if !v.means.is_empty() {
+        println!("\nMeans (each source's; several may have been used)");
+        let mut rows = Vec::new();
+        for m in &v.means {
+            for (k, s) in m.per_source.iter().enumerate() {
+                rows.push(vec![
+                    if k == 0 {
+                        enum_name(&m.kind)
+                    } else {
+                        String::new()
+                    },
+                    s.model.clone().unwrap_or_else(|| "—".into()),
+                    src(&s.from.source),
+                    who(names, &s.from.source.author),
+                    fact_from(&s.from),
+                    grade_short(s.from.grade.as_ref()),
+                    s.from.incident.clone(),
+                ]);
+            }
+        }
+        table(
+            &[
+                "means", "model", "from", "author", "relation", "grade", "about",
+            ],
+            &rows,
+        );
+    }
+    if !v.data_conflicts.is_empty() {
+        println!("\nAccounts whose figures contradict each other (counted as given; ⚠)");
+        for c in &v.data_conflicts {
+            println!(
+                "  ⚠ {} by {}, about {}: {}",
+                src(&c.source),
+                who(names, &c.source.author),
+                c.incident,
+                c.text
+            );
+        }
+    }
 }
 
 fn stance(s: temoin::domain::Stance) -> String {
@@ -872,10 +1107,7 @@ fn tally_rows(rows: &[TallyRow]) -> Vec<Vec<String>> {
             let f = &r.figures;
             vec![
                 r.id.clone(),
-                match &r.end {
-                    Some(e) => format!("{} → {e}", r.start),
-                    None => r.start.clone(),
-                },
+                r.when_display(),
                 r.place.clone(),
                 fig(f.dead.as_ref()),
                 fig(f.injured.as_ref()),
@@ -889,11 +1121,14 @@ fn tally_rows(rows: &[TallyRow]) -> Vec<Vec<String>> {
 fn print_tally(t: &Tally, names: &HashMap<String, String>) {
     let f = &t.filter;
     println!(
-        "Tally: region {}, {} → {}, as of entry {}",
+        "Tally: region {}, {} → {}, as of entry {}{}",
         f.region.as_deref().unwrap_or("any"),
         f.from.as_deref().unwrap_or("the beginning"),
         f.to.as_deref().unwrap_or("now"),
-        t.as_of
+        t.as_of,
+        f.min_grade
+            .map(|m| format!(", sources graded at least {}", m.name()))
+            .unwrap_or_default()
     );
     let mut rows = tally_rows(&t.incidents);
     let tot = |n: &str| t.total(n).map(|x| x.display()).unwrap_or_default();
@@ -916,6 +1151,16 @@ fn print_tally(t: &Tally, names: &HashMap<String, String>) {
         println!(
             "women and children dead, from the records: {}",
             wc.display()
+        );
+    }
+    if let (Some(min), Some(left)) = (f.min_grade, t.left_out()) {
+        println!(
+            "counting only sources graded at least {}: {} testimon{} left out ({} ungraded, {} graded below)",
+            min.name(),
+            left.ungraded + left.below,
+            if left.ungraded + left.below == 1 { "y" } else { "ies" },
+            left.ungraded,
+            left.below
         );
     }
     for tot in &t.totals {
@@ -1071,6 +1316,7 @@ fn print_demo(r: &DemoReport) {
     println!("\nIncidents");
     print_incidents(&r.incidents);
     let names: HashMap<String, String> = r.authors.clone().into_iter().collect();
+    print_demo_perpetrators(&r.incidents, &names);
     println!();
     print_tally(&r.tally, &names);
     let rt = &r.region_tally;
@@ -1096,11 +1342,72 @@ fn print_demo(r: &DemoReport) {
     println!("  temoin incident show tangata --archive {d}");
     println!("  temoin history tangata-2025-11-13 --archive {d}");
     println!("  temoin incident list --archive {d} --as-of 10");
+    println!("  temoin incident show eghachar --archive {d} --min-grade weak");
     println!(
         "  temoin tally --archive {d} --region Tombouctou --from {} --to {}",
         temoin::demo::FROM,
         temoin::demo::TO
     );
+}
+
+/// Every alleged perpetrator over the incidents, once: attribution, kind,
+/// the incidents, and the entries (with their grades) that allege it.
+fn print_demo_perpetrators(list: &[IncidentSummary], names: &HashMap<String, String>) {
+    // (name, attributions/kinds text, incidents, sources)
+    let mut seen: Vec<(String, String, Vec<String>, Vec<String>)> = Vec::new();
+    for s in list {
+        for p in &s.perpetrators {
+            let what = format!(
+                "{}, {}{}",
+                p.attributions
+                    .iter()
+                    .map(enum_name)
+                    .collect::<Vec<_>>()
+                    .join("/"),
+                p.kinds.iter().map(enum_name).collect::<Vec<_>>().join("/"),
+                if p.conflict { " ⚠" } else { "" }
+            );
+            let key = temoin::projection::matching::search_key(&p.name);
+            let i = match seen
+                .iter()
+                .position(|x| temoin::projection::matching::search_key(&x.0) == key)
+            {
+                Some(i) => i,
+                None => {
+                    seen.push((p.name.clone(), what.clone(), Vec::new(), Vec::new()));
+                    seen.len() - 1
+                }
+            };
+            let entry = &mut seen[i];
+            if entry.1 != what && !entry.1.contains(&what) {
+                entry.1.push_str(&format!("; {what}"));
+            }
+            entry.2.push(s.id.clone());
+            for x in &p.per_source {
+                let from = format!(
+                    "{} by {}, graded {}",
+                    src(&x.from.source),
+                    who(names, &x.from.source.author),
+                    grade_short(x.from.grade.as_ref())
+                );
+                if !entry.3.contains(&from) {
+                    entry.3.push(from);
+                }
+            }
+        }
+    }
+    if seen.is_empty() {
+        return;
+    }
+    println!("\nAlleged perpetrators (as the sources give them; attribution, kind)");
+    for (name, what, incidents, sources) in seen {
+        println!(
+            "  {name} — {what} — {} incident{}, from {}",
+            incidents.len(),
+            if incidents.len() == 1 { "" } else { "s" },
+            sources.join("; ")
+        );
+    }
 }
 
 /// Each incident's view as of `upto`, merged incidents read in the one they
@@ -1171,38 +1478,32 @@ fn victims(list: &ListArgs) -> CliResult {
                 r[1].clone(),
                 id.clone(),
                 status,
+                r[13].clone(),
                 r[3].clone(),
                 age,
+                r[12].clone(),
                 r[10].clone(),
             ]
         })
         .collect();
     table(
-        &["name", "incident", "status", "sex", "age", "entries"],
+        &[
+            "name", "incident", "status", "acts", "sex", "age", "group", "entries",
+        ],
         &cells,
     );
     println!(
-        "{} named victims. ⚠ = sources disagree on status, sex or age; \"entries\" = the entries that name them.",
+        "{} named victims. ⚠ = sources disagree on status, sex, age or age group; \"entries\" = the entries that name them.",
         cells.len()
     );
     Ok(ExitCode::SUCCESS)
 }
 
 /// A search key: folded (accents, case), with hyphens, apostrophes and
-/// underscores read as spaces, spaces collapsed.
+/// underscores read as spaces, spaces collapsed (shared with the
+/// projection, which merges perpetrators' names by it).
 fn search_key(s: &str) -> String {
-    let folded = temoin::projection::matching::fold(s);
-    let spaced: String = folded
-        .chars()
-        .map(|c| {
-            if matches!(c, '-' | '\'' | '_') {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
-    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+    temoin::projection::matching::search_key(s)
 }
 
 #[derive(serde::Serialize)]

@@ -12,7 +12,7 @@ use temoin::projection::SourceRef;
 const BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// Columns of `incident list --csv`.
-pub const INCIDENT_COLUMNS: [&str; 30] = [
+pub const INCIDENT_COLUMNS: [&str; 35] = [
     "incident_id",
     "title",
     "type",
@@ -43,10 +43,15 @@ pub const INCIDENT_COLUMNS: [&str; 30] = [
     "retracted",
     "victims",
     "record_entry",
+    "place_precision",
+    "perpetrators",
+    "perpetrator_entries",
+    "means",
+    "data_conflicts",
 ];
 
 /// Columns of `victims --csv`.
-pub const VICTIM_COLUMNS: [&str; 12] = [
+pub const VICTIM_COLUMNS: [&str; 14] = [
     "incident_id",
     "name",
     "other_spellings",
@@ -59,6 +64,8 @@ pub const VICTIM_COLUMNS: [&str; 12] = [
     "mentions",
     "entries",
     "statements",
+    "age_group",
+    "acts",
 ];
 
 /// A CSV writer on standard output, with the byte-order mark first when
@@ -172,6 +179,42 @@ pub fn incident_row(s: &IncidentSummary) -> Vec<String> {
         s.record
             .as_ref()
             .map_or(String::new(), |r| r.seq.to_string()),
+        place
+            .and_then(|p| p.precision.as_ref())
+            .map(name_of)
+            .unwrap_or_default(),
+        s.perpetrators
+            .iter()
+            .map(|p| {
+                let attributions: Vec<String> = p.attributions.iter().map(name_of).collect();
+                let kinds: Vec<String> = p.kinds.iter().map(name_of).collect();
+                format!(
+                    "{} ({}; {}){}",
+                    p.name,
+                    attributions.join("/"),
+                    kinds.join("/"),
+                    if p.conflict { " CONFLICT" } else { "" }
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        entries(
+            s.perpetrators
+                .iter()
+                .flat_map(|p| p.per_source.iter().map(|x| &x.from.source)),
+        ),
+        s.means
+            .iter()
+            .map(|m| {
+                if m.models.is_empty() {
+                    name_of(&m.kind)
+                } else {
+                    format!("{} ({})", name_of(&m.kind), m.models.join(", "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        s.data_conflicts.len().to_string(),
     ]
 }
 
@@ -212,5 +255,7 @@ pub fn victim_row(incident: &str, v: &VictimView) -> Vec<String> {
         v.mentions.len().to_string(),
         entries(v.mentions.iter().map(|m| &m.source)),
         statements.join(" "),
+        v.age_group.as_ref().map(name_of).unwrap_or_default(),
+        v.acts.iter().map(name_of).collect::<Vec<_>>().join(" "),
     ]
 }

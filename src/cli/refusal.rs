@@ -118,6 +118,11 @@ pub fn rule(e: &RuleError) -> String {
         ),
         RuleError::RedactRegistry => t!("rule-redact-registry"),
         RuleError::GenesisRefs => t!("rule-genesis-refs"),
+        RuleError::GradeTarget { target, found } => t!(
+            "rule-grade-target",
+            target = target.to_string(),
+            found = found.to_string()
+        ),
     }
 }
 

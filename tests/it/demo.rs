@@ -25,9 +25,11 @@ fn the_seed_demo_shows_the_articles_figures_and_their_disagreements() {
     let r = demo::run(&path, false).expect("demo");
 
     // Built and verified: genesis, 3 enrolments, 5 incidents, 2 testimonies,
-    // 2 summary claims, 2 amendments, 2 annotations, 1 redaction.
-    assert_eq!(r.audit.entries, 18);
-    assert_eq!(r.steps.len(), 18);
+    // 2 summary claims, 2 amendments, 2 annotations, 1 redaction, and the
+    // reviewer's grading of the article (an annotation).
+    assert_eq!(r.audit.entries, 19);
+    assert_eq!(r.steps.len(), 19);
+    assert_eq!(r.steps[18].label, "grade-press");
     assert_eq!(r.audit.authors, 4);
     assert_eq!(r.audit.redacted.len(), 1);
     assert_eq!(r.audit.redacted[0].label, "witness");
@@ -206,7 +208,15 @@ fn the_seed_demo_shows_the_articles_figures_and_their_disagreements() {
     let h = p.history(TANGATA).unwrap();
     assert_eq!(
         h.steps.iter().map(|s| s.seq).collect::<Vec<_>>(),
-        vec![7, 9, 12, 13]
+        vec![7, 9, 12, 13, 18]
+    );
+    assert!(
+        h.steps[4]
+            .changes
+            .iter()
+            .any(|c| c.contains("ungraded → verification weak, reliability medium")),
+        "{:?}",
+        h.steps[4].changes
     );
     assert!(p.rebuild(&mut |_| {}).unwrap().matched());
 }
@@ -218,7 +228,7 @@ fn the_demo_refuses_a_used_directory_unless_replacing_a_demo() {
     demo::run(&path, false).unwrap();
     assert!(matches!(demo::run(&path, false), Err(DemoError::Exists(_))));
     let again = demo::run(&path, true).expect("--force replaces a demo archive");
-    assert_eq!(again.audit.entries, 18);
+    assert_eq!(again.audit.entries, 19);
 
     // Anything else is never removed, even with --force.
     let other = dir.path().join("papers");
@@ -242,4 +252,95 @@ fn the_seed_article_is_the_shared_seed_verbatim() {
         assert_eq!(original, demo::ARTICLE);
     }
     assert!(demo::ARTICLE.contains("Ali Ag Mohamed Elmehdi (41 ans)"));
+}
+
+/// What the article alleges — the Malian army and Wagner/Africa Corps, by
+/// armed drones (Bayraktar TB2) — is recorded as alleged, sourced to the
+/// article's testimony; the victims of Tangata were killed and burned
+/// ("brûlés vifs"), five of them children; the reviewer's grade of the
+/// article shows next to it as a source, with its entry.
+#[test]
+fn the_demo_records_the_articles_attributions_as_alleged_with_their_source() {
+    use temoin::domain::{
+        Act, AgeGroup, Attribution, MeansKind, PerpetratorKind, Reliability, Verification,
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("demo-archive");
+    let r = demo::run(&path, false).expect("demo");
+    let seq_of = |label: &str| r.steps.iter().find(|s| s.label == label).unwrap().seq;
+    let (press_v2, grade) = (seq_of("press-v2"), seq_of("grade-press"));
+    let a = Archive::open(&path).unwrap();
+    let p = ArchiveViews::new(a.store());
+    let size = p.size().unwrap();
+    for id in [EMIMALANE, ARATANE, ZOUERA, TANGATA, EGHACHAR] {
+        let v = p.incident(id, size).unwrap();
+        let names: Vec<&str> = v.perpetrators.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Armée malienne (FAMa)", "Wagner/Africa Corps"],
+            "{id}"
+        );
+        for (x, kind) in v.perpetrators.iter().zip([
+            PerpetratorKind::StateForces,
+            PerpetratorKind::PrivateMilitaryCompany,
+        ]) {
+            assert_eq!(x.attributions, [Attribution::Alleged], "{id}");
+            assert_eq!(x.kinds, [kind]);
+            assert!(!x.conflict);
+            // One source: the article (its latest version), by the press.
+            assert_eq!(x.per_source.len(), 1);
+            let s = &x.per_source[0].from;
+            assert_eq!(s.source.seq, press_v2);
+            assert!(s.description.contains("Le Méridional"), "{}", s.description);
+            assert!(!s.record);
+            let g = s.grade.as_ref().expect("the article is graded");
+            assert_eq!(
+                g.verification.as_ref().map(|m| (m.value, m.by.seq)),
+                Some((Verification::Weak, grade))
+            );
+            assert_eq!(
+                g.reliability.as_ref().map(|m| m.value),
+                Some(Reliability::Medium)
+            );
+        }
+        assert_eq!(v.means.len(), 1);
+        assert_eq!(v.means[0].kind, MeansKind::ArmedDrone);
+        assert_eq!(v.means[0].models, ["Bayraktar TB2"]);
+        assert_eq!(v.means[0].per_source[0].from.source.seq, press_v2);
+        assert!(v.data_conflicts.is_empty(), "{id}: {:?}", v.data_conflicts);
+        // The fictitious source at Eghachar is not graded.
+        for t in &v.testimonies {
+            assert_eq!(t.grade.is_some(), t.current.seq == press_v2, "{id}");
+        }
+    }
+    let v = p.incident(TANGATA, size).unwrap();
+    for x in &v.victims {
+        assert_eq!(x.acts, [Act::Killed, Act::Burned], "{}", x.name);
+        let group = if x.name.starts_with("Enfant") {
+            AgeGroup::Child
+        } else {
+            AgeGroup::Adult
+        };
+        assert_eq!(x.age_group, Some(group), "{}", x.name);
+    }
+    // With --min-grade weak, the ungraded fictitious source is left out of
+    // Eghachar's figures, and said to be.
+    let e = p
+        .incident(EGHACHAR, size)
+        .unwrap()
+        .with_min_grade(Verification::Weak);
+    let injured = e.figures.injured.as_ref().unwrap();
+    assert_eq!((injured.min, injured.max, injured.conflict), (1, 1, false));
+    let f = e.grade_filter.as_ref().unwrap();
+    assert_eq!((f.ungraded, f.below), (1, 0));
+    // With --min-grade fair, nothing in the demo counts.
+    let e = p
+        .incident(EGHACHAR, size)
+        .unwrap()
+        .with_min_grade(Verification::Fair);
+    assert!(e.figures.dead.is_none() && e.figures.injured.is_none());
+    assert_eq!(
+        e.grade_filter.as_ref().map(|f| (f.ungraded, f.below)),
+        Some((1, 1))
+    );
 }

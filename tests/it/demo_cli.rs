@@ -36,7 +36,13 @@ fn demo_prints_the_incidents_and_the_reconciled_tally() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("demo-archive");
     let out = demo(&dir);
-    assert!(out.contains("verified: 18 entries"), "{out}");
+    assert!(out.contains("verified: 19 entries"), "{out}");
+    // The article's attributions, alleged, with their source and its grade.
+    assert!(
+        out.contains("Armée malienne (FAMa) — alleged, state_forces — 5 incidents, from #13")
+            && out.contains("graded weak, medium (#18)"),
+        "{out}"
+    );
     // Aligned table rows, French names included.
     let line = |start: &str| {
         out.lines()

@@ -49,7 +49,18 @@ fn incidents_and_victims_as_csv_with_their_entries() {
     assert!(out.windows(2).any(|w| w == b"\r\n"), "RFC 4180 line ends");
     let (header, rows) = csv_rows(&out);
     assert_eq!(header[..4], ["incident_id", "title", "type", "date_start"]);
-    assert_eq!(header.len(), 30);
+    assert_eq!(header.len(), 35);
+    // Columns added since are at the end: the first 30 keep their places.
+    assert_eq!(
+        header[30..],
+        [
+            "place_precision",
+            "perpetrators",
+            "perpetrator_entries",
+            "means",
+            "data_conflicts"
+        ]
+    );
     let col = |name: &str| header.iter().position(|h| h == name).unwrap();
     let tangata = rows
         .iter()
@@ -73,7 +84,8 @@ fn incidents_and_victims_as_csv_with_their_entries() {
     let excel = ok(&["victims", "--archive", &d, "--csv", "--excel"]);
     assert!(excel.starts_with(b"\xef\xbb\xbfincident_id,name,"));
     let (header, victims) = csv_rows(&excel[3..]);
-    assert_eq!(header.len(), 12);
+    assert_eq!(header.len(), 14);
+    assert_eq!(header[12..], ["age_group", "acts"]);
     let t = victims
         .iter()
         .find(|v| v[1] == "Toraghite Walet Innabougor")

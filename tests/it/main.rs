@@ -22,6 +22,7 @@ mod demo;
 mod demo_cli;
 mod derived_rows;
 mod domain_examples;
+mod domain_facts;
 mod domain_refusals;
 mod evidence;
 mod evidence_cli;

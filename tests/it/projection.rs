@@ -512,6 +512,7 @@ fn tally_reconciles_claims_with_records_in_their_scope() {
         region: Some("TOMBOUCTOU".into()),
         from: Some("2025-10-01".into()),
         to: Some("2025-11-30".into()),
+        min_grade: None,
     };
     let t = f.p().tally(&filter, f.size()).unwrap();
     assert_eq!(
@@ -560,6 +561,7 @@ fn tally_reconciles_claims_with_records_in_their_scope() {
                 region: None,
                 from: Some("2026-01-01".into()),
                 to: None,
+                min_grade: None,
             },
             f.size(),
         )
@@ -570,7 +572,8 @@ fn tally_reconciles_claims_with_records_in_their_scope() {
             &TallyFilter {
                 region: None,
                 from: Some("novembre".into()),
-                to: None
+                to: None,
+                min_grade: None,
             },
             f.size()
         ),

@@ -331,6 +331,7 @@ pub fn run_with_progress(
             region: Some(REGION.into()),
             from: Some(FROM.into()),
             to: Some(TO.into()),
+            min_grade: None,
         },
         size,
     )?;
@@ -339,6 +340,7 @@ pub fn run_with_progress(
             region: Some(REGION.into()),
             from: None,
             to: None,
+            min_grade: None,
         },
         size,
     )?;

@@ -61,12 +61,40 @@ impl Count {
     }
 }
 
+/// `7`, `7–15` (a range whose bounds are equal is one number).
+impl std::fmt::Display for Count {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Count::Range { min, max } if min != max => write!(f, "{min}–{max}"),
+            c => write!(f, "{}", c.min()),
+        }
+    }
+}
+
+/// How much of an incident's date is known. With `unknown_day` only the
+/// year and month of `start` (and `end`) are known, with `unknown_month`
+/// only the year: the rest of the `YYYY-MM-DD` is a placeholder, never
+/// shown and never used to place the incident in a window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DatePrecision {
     Exact,
     Estimated,
     UnknownDay,
+    UnknownMonth,
+}
+
+impl DatePrecision {
+    /// `date` (`YYYY-MM-DD`) cut to what is known: `2025-11` for an unknown
+    /// day, `2025` for an unknown month.
+    pub fn cut(self, date: &str) -> &str {
+        let keep = match self {
+            DatePrecision::Exact | DatePrecision::Estimated => date.len(),
+            DatePrecision::UnknownDay => 7,
+            DatePrecision::UnknownMonth => 4,
+        };
+        date.get(..keep).unwrap_or(date)
+    }
 }
 
 /// When an incident happened: a day or a range of days.
@@ -79,6 +107,63 @@ pub struct When {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<String>,
     pub precision: DatePrecision,
+}
+
+impl When {
+    /// The dates as far as they are known: `2025-11-13`, `2025-11-13 →
+    /// 2025-11-14`, `2025-11` (unknown day), `2025` (unknown month); a range
+    /// whose two ends read the same is shown once.
+    pub fn display(&self) -> String {
+        let start = self.precision.cut(&self.start);
+        match self.end.as_deref().map(|e| self.precision.cut(e)) {
+            Some(end) if end != start => format!("{start} → {end}"),
+            _ => start.to_string(),
+        }
+    }
+
+    /// The first and last day the incident may have happened on, as
+    /// `YYYY-MM-DD` strings for comparison with a window: for an unknown
+    /// day the whole month(s), for an unknown month the whole year(s), so
+    /// that a placeholder never decides whether an incident is in a window.
+    /// (The last day of a month is written `-31` whatever the month: it is
+    /// only ever compared, never shown.)
+    pub fn span(&self) -> (String, String) {
+        let end = self.end.as_deref().unwrap_or(&self.start);
+        match self.precision {
+            DatePrecision::Exact | DatePrecision::Estimated => {
+                (self.start.clone(), end.to_string())
+            }
+            DatePrecision::UnknownDay => (
+                format!("{}-01", self.precision.cut(&self.start)),
+                format!("{}-31", self.precision.cut(end)),
+            ),
+            DatePrecision::UnknownMonth => (
+                format!("{}-01-01", self.precision.cut(&self.start)),
+                format!("{}-12-31", self.precision.cut(end)),
+            ),
+        }
+    }
+}
+
+/// How precisely `place` locates the incident (HURIDOCS ESF: the
+/// geographical term's level; ACLED `geo_precision`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlacePrecision {
+    /// The very spot (the coordinates, if given, are it).
+    Exact,
+    /// Near the place named.
+    Approximate,
+    /// Somewhere in the locality (village, campement) named.
+    Locality,
+    /// Only the commune is known.
+    Commune,
+    /// Only the cercle is known.
+    Cercle,
+    /// Only the region is known.
+    Region,
+    /// Only the country is known.
+    Country,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -102,6 +187,69 @@ pub struct Place {
     pub country: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub coordinates: Option<Coordinates>,
+    /// How precisely the place is known, when said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub precision: Option<PlacePrecision>,
+}
+
+/// What kind of actor an alleged perpetrator is (HURIDOCS ESF perpetrator
+/// type; ACLED `inter1`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum PerpetratorKind {
+    StateForces,
+    ForeignForces,
+    PrivateMilitaryCompany,
+    ArmedGroup,
+    Unknown,
+}
+
+/// How firmly the source attributes the act to the perpetrator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Attribution {
+    /// The source establishes it (or the perpetrator acknowledged it).
+    Confirmed,
+    /// The source says so without establishing it.
+    Alleged,
+    /// The source reports the attribution as disputed.
+    Disputed,
+    /// The source reports the named party denying it.
+    Denied,
+}
+
+/// Who did it, according to a source.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Perpetrator {
+    /// e.g. "Forces armées maliennes (FAMa)", "Wagner/Africa Corps".
+    pub name: String,
+    pub kind: PerpetratorKind,
+    pub attribution: Attribution,
+}
+
+/// The kind of weapon or method used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum MeansKind {
+    ArmedDrone,
+    Aircraft,
+    Helicopter,
+    Artillery,
+    SmallArms,
+    ExplosiveDevice,
+    Arson,
+    Other,
+}
+
+/// How it was done, according to a source: e.g. an armed drone, model
+/// "Bayraktar TB2".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Means {
+    pub kind: MeansKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
 }
 
 /// An incident record (kind `incident`, or inside an amendment).
@@ -119,6 +267,12 @@ pub struct Incident {
     pub when: When,
     #[serde(default)]
     pub description: String,
+    /// Who did it, as the record's author has it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub perpetrators: Vec<Perpetrator>,
+    /// How, as the record's author has it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub means: Vec<Means>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
@@ -159,6 +313,32 @@ pub enum VictimStatus {
     Missing,
 }
 
+/// What was done to a victim (HURIDOCS ESF act types, trimmed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Act {
+    Killed,
+    Injured,
+    Burned,
+    Disappeared,
+    Detained,
+    Tortured,
+    Displaced,
+    PropertyDestroyed,
+}
+
+/// A victim's age category (HURIDOCS ESF), for when the age itself is
+/// not known, or alongside it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum AgeGroup {
+    /// Under 18.
+    Child,
+    Adult,
+    Elderly,
+    Unknown,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Victim {
@@ -170,6 +350,11 @@ pub struct Victim {
     /// e.g. "époux de Toraghite Walet Innabougor", "enfant".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relation: Option<String>,
+    /// What was done to this victim, when the source says.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acts: Vec<Act>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_group: Option<AgeGroup>,
 }
 
 /// What one testimony says about one incident.
@@ -189,6 +374,12 @@ pub struct Claims {
     pub children_dead: Option<Count>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub victims: Vec<Victim>,
+    /// Who did it, according to this source.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub perpetrators: Vec<Perpetrator>,
+    /// How, according to this source.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub means: Vec<Means>,
 }
 
 /// A testimony's structured payload. Its original text is the `text` part.
@@ -233,6 +424,93 @@ pub enum Stance {
 pub struct Annotation {
     pub stance: Stance,
     pub text: String,
+    /// A reviewer's grading of the testimony or summary claim annotated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<Grade>,
+}
+
+/// How well an account is verified, after Airwars' civilian harm grading,
+/// best first. `--min-grade` counts a source graded at least so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Verification {
+    Confirmed,
+    Fair,
+    Weak,
+    Contested,
+    Discounted,
+}
+
+impl Verification {
+    pub const ALL: [Verification; 5] = [
+        Verification::Confirmed,
+        Verification::Fair,
+        Verification::Weak,
+        Verification::Contested,
+        Verification::Discounted,
+    ];
+
+    /// Higher is better: confirmed 4 … discounted 0.
+    pub fn rank(self) -> u8 {
+        match self {
+            Verification::Confirmed => 4,
+            Verification::Fair => 3,
+            Verification::Weak => 2,
+            Verification::Contested => 1,
+            Verification::Discounted => 0,
+        }
+    }
+
+    /// Whether `self` is `min` or better.
+    pub fn at_least(self, min: Verification) -> bool {
+        self.rank() >= min.rank()
+    }
+
+    /// Its name in the data: `fair`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Verification::Confirmed => "confirmed",
+            Verification::Fair => "fair",
+            Verification::Weak => "weak",
+            Verification::Contested => "contested",
+            Verification::Discounted => "discounted",
+        }
+    }
+}
+
+/// A value that is not a verification grade.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a verification grade: use confirmed, fair, weak, contested or discounted")]
+pub struct BadGrade(pub String);
+
+impl std::str::FromStr for Verification {
+    type Err = BadGrade;
+    fn from_str(s: &str) -> Result<Verification, BadGrade> {
+        Verification::ALL
+            .into_iter()
+            .find(|v| v.name() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| BadGrade(s.to_string()))
+    }
+}
+
+/// How reliable the source is (HURIDOCS ESF "reliability as source").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum Reliability {
+    High,
+    Medium,
+    Low,
+    Unknown,
+}
+
+/// A reviewer's grade of a source: either part may be left out, not both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grade {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification: Option<Verification>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliability: Option<Reliability>,
 }
 
 /// `from` is the same event as `into`; `from`'s records are read as `into`'s.
@@ -357,7 +635,91 @@ impl Incident {
                 return Err(invalid(kind, "coordinates out of range"));
             }
         }
-        Ok(())
+        check_actors(kind, &self.perpetrators, &self.means)
+    }
+}
+
+/// Perpetrators have a name, a means' model is not blank.
+fn check_actors(
+    kind: Kind,
+    perpetrators: &[Perpetrator],
+    means: &[Means],
+) -> Result<(), PayloadError> {
+    for p in perpetrators {
+        check_nonempty(kind, "perpetrator name", &p.name)?;
+    }
+    for m in means {
+        if let Some(model) = &m.model {
+            check_nonempty(kind, "means model (omit it when not known)", model)?;
+        }
+    }
+    Ok(())
+}
+
+/// What one victim's record says must hold together: an age group that
+/// fits the age, acts that fit the status. A contradiction within one
+/// victim is a typo, refused with the victim's name, not a disagreement
+/// between sources (those are kept and shown).
+fn check_victim(kind: Kind, incident: &str, v: &Victim) -> Result<(), PayloadError> {
+    check_nonempty(kind, "victim name", &v.name)?;
+    let fault = |reason: String| {
+        invalid(
+            kind,
+            format!("claims about {incident:?}, victim {:?}: {reason}", v.name),
+        )
+    };
+    if let Some(a) = v.age {
+        a.check("age").map_err(fault)?;
+        match v.age_group {
+            Some(AgeGroup::Child) if a.min() >= 18 => {
+                return Err(fault(format!(
+                    "age_group \"child\" but age {a} is 18 or over"
+                )))
+            }
+            Some(g @ (AgeGroup::Adult | AgeGroup::Elderly)) if a.max() < 18 => {
+                let g = if g == AgeGroup::Adult {
+                    "adult"
+                } else {
+                    "elderly"
+                };
+                return Err(fault(format!("age_group {g:?} but age {a} is under 18")));
+            }
+            _ => {}
+        }
+    }
+    for (i, act) in v.acts.iter().enumerate() {
+        if v.acts[..i].contains(act) {
+            return Err(fault(format!("act {:?} is given twice", act_name(*act))));
+        }
+    }
+    let killed = v.acts.contains(&Act::Killed);
+    if killed && v.status != VictimStatus::Dead {
+        return Err(fault(format!(
+            "act \"killed\" but status {:?}: a victim killed has status \"dead\"",
+            status_name(v.status)
+        )));
+    }
+    if !v.acts.is_empty() && !killed && v.status == VictimStatus::Dead {
+        return Err(fault(
+            "status \"dead\" but the acts given do not include \"killed\": add it, or give no acts"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+fn act_name(a: Act) -> String {
+    serde_json::to_value(a)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn status_name(s: VictimStatus) -> &'static str {
+    match s {
+        VictimStatus::Dead => "dead",
+        VictimStatus::Injured => "injured",
+        VictimStatus::Missing => "missing",
     }
 }
 
@@ -407,11 +769,9 @@ impl Testimony {
                 }
             }
             for v in &c.victims {
-                check_nonempty(kind, "victim name", &v.name)?;
-                if let Some(a) = v.age {
-                    a.check("victim age").map_err(|r| invalid(kind, r))?;
-                }
+                check_victim(kind, &c.incident, v)?;
             }
+            check_actors(kind, &c.perpetrators, &c.means)?;
         }
         Ok(())
     }
@@ -455,6 +815,16 @@ impl Payload {
             Kind::Annotation => {
                 let a: Annotation = parse_json(kind, bytes)?;
                 check_nonempty(kind, "text", &a.text)?;
+                if let Some(Grade {
+                    verification: None,
+                    reliability: None,
+                }) = a.grade
+                {
+                    return Err(invalid(
+                        kind,
+                        "grade: give its verification, its reliability or both (or leave out grade)",
+                    ));
+                }
                 Payload::Annotation(a)
             }
             Kind::Merge => {
@@ -528,5 +898,106 @@ mod tests {
         assert!(Payload::parse(Kind::Incident, incident).is_err());
         let fine = br#"{"id":"inc-9","title":"t","type":"x","place":{"name":"p","country":"ML"},"when":{"start":"2025-01-01","end":"2025-01-15","precision":"exact"}}"#;
         assert!(Payload::parse(Kind::Incident, fine).is_ok());
+    }
+
+    fn testimony_with_victim(victim: &str) -> Vec<u8> {
+        format!(
+            r#"{{"incidents":["a"],"source":{{"relation":"press"}},"language":"fr","claims":[{{"incident":"a","victims":[{victim}]}}]}}"#
+        )
+        .into_bytes()
+    }
+
+    fn refusal(victim: &str) -> String {
+        match Payload::parse(Kind::Testimony, &testimony_with_victim(victim)) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("accepted: {victim}"),
+        }
+    }
+
+    #[test]
+    fn a_victim_that_contradicts_itself_is_refused_with_its_name() {
+        let e = refusal(
+            r#"{"name":"Aïcha","sex":"female","age":19,"status":"dead","age_group":"child"}"#,
+        );
+        assert!(
+            e.contains(r#"victim "Aïcha""#) && e.contains("child") && e.contains("19"),
+            "{e}"
+        );
+        let e = refusal(
+            r#"{"name":"B","sex":"male","age":{"min":7,"max":15},"status":"dead","age_group":"adult"}"#,
+        );
+        assert!(
+            e.contains(r#"victim "B""#) && e.contains("adult") && e.contains("7–15"),
+            "{e}"
+        );
+        let e = refusal(r#"{"name":"C","sex":"male","status":"dead","acts":["burned"]}"#);
+        assert!(e.contains(r#"victim "C""#) && e.contains("killed"), "{e}");
+        let e = refusal(r#"{"name":"D","sex":"male","status":"injured","acts":["killed"]}"#);
+        assert!(e.contains(r#"victim "D""#) && e.contains("injured"), "{e}");
+        let e = refusal(r#"{"name":"E","sex":"male","status":"dead","acts":["killed","killed"]}"#);
+        assert!(e.contains("twice"), "{e}");
+        // What holds together is accepted: a range straddling 18, no acts,
+        // acts with the status they imply.
+        for ok in [
+            r#"{"name":"F","sex":"male","age":{"min":16,"max":20},"status":"dead","age_group":"child"}"#,
+            r#"{"name":"G","sex":"male","age":17,"status":"dead","age_group":"child","acts":["killed","burned"]}"#,
+            r#"{"name":"H","sex":"female","status":"injured","acts":["burned","displaced"],"age_group":"elderly"}"#,
+            r#"{"name":"I","sex":"female","status":"dead"}"#,
+        ] {
+            assert!(
+                Payload::parse(Kind::Testimony, &testimony_with_victim(ok)).is_ok(),
+                "{ok}"
+            );
+        }
+    }
+
+    #[test]
+    fn dates_show_only_what_is_known_and_span_their_uncertainty() {
+        let w = |start: &str, end: Option<&str>, precision| When {
+            start: start.into(),
+            end: end.map(String::from),
+            precision,
+        };
+        use DatePrecision::*;
+        assert_eq!(w("2025-11-13", None, Exact).display(), "2025-11-13");
+        assert_eq!(
+            w("2025-11-13", Some("2025-11-14"), Estimated).display(),
+            "2025-11-13 → 2025-11-14"
+        );
+        assert_eq!(w("2025-11-01", None, UnknownDay).display(), "2025-11");
+        assert_eq!(
+            w("2025-11-01", Some("2025-11-30"), UnknownDay).display(),
+            "2025-11"
+        );
+        assert_eq!(
+            w("2025-11-01", Some("2025-12-02"), UnknownDay).display(),
+            "2025-11 → 2025-12"
+        );
+        assert_eq!(w("2025-01-01", None, UnknownMonth).display(), "2025");
+        assert_eq!(
+            w("2025-01-01", None, UnknownMonth).span(),
+            ("2025-01-01".to_string(), "2025-12-31".to_string())
+        );
+        assert_eq!(
+            w("2025-11-20", None, UnknownDay).span(),
+            ("2025-11-01".to_string(), "2025-11-31".to_string())
+        );
+        let json = br#"{"id":"x","title":"t","type":"drone_strike","place":{"name":"p","country":"ML","precision":"commune"},"when":{"start":"2025-01-01","precision":"unknown_month"}}"#;
+        assert!(Payload::parse(Kind::Incident, json).is_ok());
+    }
+
+    #[test]
+    fn a_grade_gives_something_and_grades_parse_by_name() {
+        let none = br#"{"stance":"note","text":"t","grade":{}}"#;
+        assert!(Payload::parse(Kind::Annotation, none).is_err());
+        let some = br#"{"stance":"note","text":"t","grade":{"reliability":"medium"}}"#;
+        assert!(Payload::parse(Kind::Annotation, some).is_ok());
+        let bad = br#"{"stance":"note","text":"t","grade":{"verification":"good"}}"#;
+        assert!(Payload::parse(Kind::Annotation, bad).is_err());
+        assert_eq!("Fair".parse::<Verification>(), Ok(Verification::Fair));
+        assert!("good".parse::<Verification>().is_err());
+        assert!(Verification::Fair.at_least(Verification::Weak));
+        assert!(!Verification::Contested.at_least(Verification::Weak));
+        assert!(Verification::Confirmed.at_least(Verification::Confirmed));
     }
 }

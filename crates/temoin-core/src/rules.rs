@@ -140,6 +140,8 @@ pub enum RuleError {
     RedactRegistry,
     #[error("a genesis statement cannot refer to other statements")]
     GenesisRefs,
+    #[error("statement {target} is a {found} statement: a grade grades a source, so it applies to a testimony or a summary claim")]
+    GradeTarget { target: Digest, found: Kind },
 }
 
 fn target<I: Index>(
@@ -380,8 +382,16 @@ pub fn check_parsed<I: Index>(
             t.retracted_by = Some(hash.0);
             fx.statements.push((th, t));
         }
-        Some(Payload::Annotation(_)) => {
-            let (_, t) = tri!(target(idx, kind, body)?);
+        Some(Payload::Annotation(a)) => {
+            let (th, t) = tri!(target(idx, kind, body)?);
+            // A grade says how far a source is to be relied on: an incident
+            // record, a merge or a note is not a source.
+            if a.grade.is_some() && !matches!(t.subject, Kind::Testimony | Kind::SummaryClaim) {
+                refuse!(RuleError::GradeTarget {
+                    target: th,
+                    found: t.subject
+                });
+            }
             fx.touch(&t.incidents);
         }
         Some(Payload::Merge(m)) => {

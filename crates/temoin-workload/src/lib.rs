@@ -321,7 +321,11 @@ impl Generator {
                 _ => Stance::Note,
             };
             let text = self.french(200, 600);
-            let a = Annotation { stance, text };
+            let a = Annotation {
+                stance,
+                text,
+                grade: None,
+            };
             let d = self.draft(Kind::Annotation, vec![target], vec![(PAYLOAD, json(&a))]);
             return (self.with_author(author, d), Role::Other);
         }
@@ -376,6 +380,7 @@ impl Generator {
                 region: Some(region.into()),
                 country: "ML".into(),
                 coordinates: Some(temoin_core::domain::Coordinates { lat, lon }),
+                precision: None,
             },
             when: When {
                 start: format!("{y:04}-{m:02}-{d:02}"),
@@ -383,6 +388,8 @@ impl Generator {
                 precision: DatePrecision::Exact,
             },
             description: String::new(),
+            perpetrators: Vec::new(),
+            means: Vec::new(),
         }
     }
 
@@ -408,6 +415,8 @@ impl Generator {
                     .rng
                     .gen_bool(0.3)
                     .then(|| format!("{} de {}", self.relation(), self.name())),
+                acts: Vec::new(),
+                age_group: None,
             })
             .collect();
         let dead = victims
@@ -429,6 +438,8 @@ impl Generator {
             women_dead: None,
             children_dead: None,
             victims,
+            perpetrators: Vec::new(),
+            means: Vec::new(),
         };
         let relation = match self.rng.gen_range(0..6) {
             0 => Relation::Eyewitness,

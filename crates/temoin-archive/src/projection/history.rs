@@ -40,22 +40,18 @@ pub struct History {
     pub steps: Vec<HistoryStep>,
 }
 
-/// `2025-11-13`, `2025-11-13 → 2025-11-14`, with the precision when not exact.
+/// `2025-11-13`, `2025-11-13 → 2025-11-14`, `2025-11` (day unknown),
+/// `2025` (month unknown), with "(estimated)" for an estimated date.
 pub fn format_when(w: &When) -> String {
-    let mut s = w.start.clone();
-    if let Some(e) = &w.end {
-        s.push_str(" → ");
-        s.push_str(e);
-    }
-    match w.precision {
-        crate::domain::DatePrecision::Exact => {}
-        crate::domain::DatePrecision::Estimated => s.push_str(" (estimated)"),
-        crate::domain::DatePrecision::UnknownDay => s.push_str(" (day unknown)"),
+    let mut s = w.display();
+    if w.precision == crate::domain::DatePrecision::Estimated {
+        s.push_str(" (estimated)");
     }
     s
 }
 
-/// `Tangata, commune Tin-Aïcha, région Tombouctou, ML`.
+/// `Tangata, commune Tin-Aïcha, région Tombouctou, ML`, with how precisely
+/// the place is known when the record says (`(precision: commune)`).
 pub fn format_place(p: &Place) -> String {
     let mut s = p.name.clone();
     if let Some(c) = &p.commune {
@@ -71,7 +67,18 @@ pub fn format_place(p: &Place) -> String {
     if let Some(c) = p.coordinates {
         s.push_str(&format!(" ({:.5}, {:.5})", c.lat, c.lon));
     }
+    if let Some(precision) = p.precision {
+        s.push_str(&format!(" (precision: {})", enum_name(&precision)));
+    }
     s
+}
+
+/// An enum's name as the data spells it (`unknown_day`, `state_forces`).
+pub fn enum_name<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
 }
 
 fn short(d: &Digest) -> String {
@@ -112,12 +119,28 @@ pub fn describe(ev: &Event) -> String {
         Some(Payload::Amendment(a)) => format!("amended testimony {target}: {}", a.reason),
         Some(Payload::Retraction(r)) => format!("retracted testimony {target}: {}", r.reason),
         Some(Payload::Annotation(a)) => format!(
-            "annotation ({}) on {target}: {}",
+            "annotation ({}) on {target}: {}{}",
             serde_json::to_value(a.stance)
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default(),
-            a.text
+            a.text,
+            match &a.grade {
+                Some(g) => format!(
+                    " [grade: {}]",
+                    [
+                        g.verification
+                            .map(|v| format!("verification {}", enum_name(&v))),
+                        g.reliability
+                            .map(|r| format!("reliability {}", enum_name(&r))),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+                ),
+                None => String::new(),
+            }
         ),
         Some(Payload::Merge(m)) => format!("merged {} into {}: {}", m.from, m.into, m.reason),
         Some(Payload::SummaryClaim(c)) => format!("summary claim: « {} »", c.text),
@@ -339,7 +362,88 @@ pub fn diff(prev: Option<&IncidentView>, cur: &IncidentView) -> Vec<String> {
     for c in cur.claims.iter().skip(claims_before) {
         out.push(format!("summary claim naming it: « {} »", c.claim.text));
     }
+    facts_diff(prev, cur, &mut out);
     out
+}
+
+fn perpetrator_text(p: &super::PerpetratorView) -> String {
+    let names = |v: Vec<String>| v.join("/");
+    format!(
+        "{} ({}; {}){}",
+        p.name,
+        names(p.attributions.iter().map(enum_name).collect()),
+        names(p.kinds.iter().map(enum_name).collect()),
+        if p.conflict { " ⚠" } else { "" }
+    )
+}
+
+fn grade_text(g: Option<&super::SourceGrade>) -> String {
+    match g {
+        None => "ungraded".into(),
+        Some(g) => [
+            g.verification
+                .as_ref()
+                .map(|m| format!("verification {}", enum_name(&m.value))),
+            g.reliability
+                .as_ref()
+                .map(|m| format!("reliability {}", enum_name(&m.value))),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", "),
+    }
+}
+
+/// What changed in the perpetrators, the grades and the data conflicts.
+fn facts_diff(prev: Option<&IncidentView>, cur: &IncidentView, out: &mut Vec<String>) {
+    let before: BTreeMap<&str, String> = prev
+        .map(|p| {
+            p.perpetrators
+                .iter()
+                .map(|x| (x.name.as_str(), perpetrator_text(x)))
+                .collect()
+        })
+        .unwrap_or_default();
+    for x in &cur.perpetrators {
+        let now = perpetrator_text(x);
+        match before.get(x.name.as_str()) {
+            None => out.push(format!("alleged perpetrator: {now}")),
+            Some(was) if *was != now => out.push(format!("perpetrator: {was} → {now}")),
+            _ => {}
+        }
+    }
+    let grades: BTreeMap<Digest, Option<&super::SourceGrade>> = prev
+        .map(|p| {
+            p.testimonies
+                .iter()
+                .map(|t| (t.versions[0].source.statement, t.grade.as_ref()))
+                .collect()
+        })
+        .unwrap_or_default();
+    for t in &cur.testimonies {
+        let key = t.versions[0].source.statement;
+        let was = grades.get(&key).copied().flatten();
+        if was != t.grade.as_ref() {
+            out.push(format!(
+                "testimony {} graded: {} → {}",
+                short(&key),
+                grade_text(was),
+                grade_text(t.grade.as_ref())
+            ));
+        }
+    }
+    let seen: Vec<&super::DataConflict> = prev
+        .map(|p| p.data_conflicts.iter().collect())
+        .unwrap_or_default();
+    for c in &cur.data_conflicts {
+        if !seen.contains(&c) {
+            out.push(format!(
+                "data conflict in entry {} about {}: {}",
+                c.source.seq, c.incident, c.text
+            ));
+        }
+    }
 }
 
 /// The history of incident `id` with the first `upto` entries.
@@ -432,6 +536,63 @@ fn claims_changes(a: &Testimony, b: &Testimony) -> Vec<String> {
                 .map(|c| c.victims.iter().map(|v| v.name.clone()).collect())
                 .unwrap_or_default()
         };
+        let actors = |c: &Option<Claims>| -> (Vec<String>, Vec<String>) {
+            c.as_ref()
+                .map(|c| {
+                    (
+                        c.perpetrators
+                            .iter()
+                            .map(|p| {
+                                format!(
+                                    "{} ({}; {})",
+                                    p.name,
+                                    enum_name(&p.attribution),
+                                    enum_name(&p.kind)
+                                )
+                            })
+                            .collect(),
+                        c.means
+                            .iter()
+                            .map(|m| match &m.model {
+                                Some(model) => format!("{} ({model})", enum_name(&m.kind)),
+                                None => enum_name(&m.kind),
+                            })
+                            .collect(),
+                    )
+                })
+                .unwrap_or_default()
+        };
+        let ((pa, ma), (pb, mb)) = (actors(&ca), actors(&cb));
+        if pa != pb {
+            out.push(format!(
+                "perpetrators ({inc}): {} → {}",
+                if pa.is_empty() {
+                    "—".into()
+                } else {
+                    pa.join(", ")
+                },
+                if pb.is_empty() {
+                    "—".into()
+                } else {
+                    pb.join(", ")
+                }
+            ));
+        }
+        if ma != mb {
+            out.push(format!(
+                "means ({inc}): {} → {}",
+                if ma.is_empty() {
+                    "—".into()
+                } else {
+                    ma.join(", ")
+                },
+                if mb.is_empty() {
+                    "—".into()
+                } else {
+                    mb.join(", ")
+                }
+            ));
+        }
         let (na, nb) = (names(&ca), names(&cb));
         let added: Vec<String> = nb.iter().filter(|n| !na.contains(n)).cloned().collect();
         let removed: Vec<String> = na.iter().filter(|n| !nb.contains(n)).cloned().collect();

@@ -158,7 +158,7 @@ impl std::str::FromStr for AsOf {
 /// Version of the cached summaries and claims index: bump it whenever
 /// `IncidentSummary` or what the views compute changes, so that entries
 /// written by an older build are ignored (and recomputed), never trusted.
-const CACHE_VERSION: u32 = 2;
+const CACHE_VERSION: u32 = 3;
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
 struct CachedSummary {
@@ -559,7 +559,18 @@ impl<'a> ArchiveViews<'a> {
     /// Tally over a region and date window, reconciled with summary claims.
     pub fn tally(&self, filter: &TallyFilter, upto: u64) -> Result<Tally> {
         filter.check()?;
-        let summaries = self.summaries(upto)?;
+        let summaries = match filter.min_grade {
+            None => self.summaries(upto)?,
+            // Filtered figures are not cached: each incident's view is
+            // built and filtered (as `victims` builds every view).
+            Some(min) => {
+                let mut out = Vec::new();
+                for id in self.incident_ids(upto)? {
+                    out.push(self.incident(&id, upto)?.with_min_grade(min).into_summary());
+                }
+                out
+            }
+        };
         let claims = self.claims(upto)?;
         Ok(Tally::compute(
             &summaries,

@@ -116,14 +116,23 @@ pub fn project_views(
 }
 
 /// The JSON form of the views (`{ incident id: IncidentView or null }`), in
-/// the scope's order.
+/// the scope's order, without their `data_conflicts`.
+///
+/// Why without: data conflicts (an account whose figures contradict each
+/// other, docs/DOMAIN.md §4.3) are read off the claims blocks alone, and
+/// were added to the view after bundles of `PROJECTION_FORMAT` were
+/// exported — some of them hold such accounts. Left in, every such bundle
+/// would now fail its projection check; a new format would make every
+/// earlier bundle not comparable. The verifier recomputes them from the
+/// entries anyway (`Verdict::views`), and the report shows them.
 pub fn views_json(views: &ScopeViews) -> Result<Value, String> {
     let mut out = serde_json::Map::new();
     for (id, view) in views {
-        out.insert(
-            id.clone(),
-            serde_json::to_value(view).map_err(|e| e.to_string())?,
-        );
+        let mut v = serde_json::to_value(view).map_err(|e| e.to_string())?;
+        if let Value::Object(members) = &mut v {
+            members.remove("data_conflicts");
+        }
+        out.insert(id.clone(), v);
     }
     Ok(Value::Object(out))
 }

@@ -7,12 +7,16 @@
 //! is the same however the set was gathered: one entry at a time, from the
 //! `T` index, or from a full replay (docs/DOMAIN.md, "Projections").
 
+use super::facts::{
+    self, Account, DataConflict, FactSource, GradeFilter, LeftOut, MeansView, PerpetratorView,
+    SourceGrade,
+};
 use super::matching::fold_cached as fold;
 use super::{Event, SourceRef};
 use crate::compromise::{Compromise, Distrust};
 use crate::domain::{
-    Claims, Count, Incident, Payload, Relation, Sex, Source, Stance, SummaryClaim, Victim,
-    VictimStatus,
+    Act, AgeGroup, Claims, Count, Grade, Incident, Payload, Relation, Sex, Source, Stance,
+    SummaryClaim, Verification, Victim, VictimStatus,
 };
 use crate::hash::Digest;
 use crate::registry::PAYLOAD;
@@ -31,6 +35,9 @@ pub struct FigureSource {
     pub relation: Relation,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
+    /// The testimony's grade, when a reviewer gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<SourceGrade>,
 }
 
 /// A figure (e.g. the dead) as all current sources give it.
@@ -168,6 +175,9 @@ pub struct AnnotationView {
     pub on: Digest,
     pub stance: Stance,
     pub text: String,
+    /// The grade it gives, if it grades what it annotates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<Grade>,
 }
 
 /// The incident record: its latest version and every earlier one.
@@ -217,6 +227,10 @@ pub struct TestimonyView {
     pub claims: Vec<Claims>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub annotations: Vec<AnnotationView>,
+    /// The reviewers' latest grade of it, from annotations on any of its
+    /// versions not signed after a declared compromise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<SourceGrade>,
 }
 
 impl TestimonyView {
@@ -231,6 +245,9 @@ pub struct VictimMention {
     pub source: SourceRef,
     pub incident: String,
     pub victim: Victim,
+    /// The testimony's grade, when a reviewer gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<SourceGrade>,
 }
 
 /// A victim, merged across testimonies by folded name.
@@ -249,9 +266,17 @@ pub struct VictimView {
     /// The status, when every source agrees.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<VictimStatus>,
-    /// Sources disagree on sex, status or age.
+    /// Sources disagree on sex, status, age or age group.
     pub conflict: bool,
     pub mentions: Vec<VictimMention>,
+    /// Every act any source gives (a source naming fewer acts does not
+    /// contradict one naming more), in the order of `Act`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acts: Vec<Act>,
+    /// The age group, when every source that gives one (but `unknown`)
+    /// agrees; `unknown` when the only ones given are `unknown`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_group: Option<AgeGroup>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -275,6 +300,9 @@ pub struct ClaimView {
     /// compromised.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signed_after_compromise: Option<Compromise>,
+    /// The reviewers' latest grade of the claim's source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade: Option<SourceGrade>,
 }
 
 /// An entry of the view signed after a declared compromise of its author's
@@ -313,6 +341,20 @@ pub struct IncidentView {
     /// author's key, in seq order (absent when none).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub signed_after_compromise: Vec<CompromisedView>,
+    /// Alleged perpetrators, from the incident records and the counted
+    /// testimonies, each with every source's attribution.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub perpetrators: Vec<PerpetratorView>,
+    /// Means (weapons, methods), with their sources.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub means: Vec<MeansView>,
+    /// Counted accounts whose figures contradict each other.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub data_conflicts: Vec<DataConflict>,
+    /// Set by [`IncidentView::with_min_grade`]: the figures count only the
+    /// sources graded so; the others are listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade_filter: Option<GradeFilter>,
 }
 
 /// What a list of incidents needs: small enough to cache per incident.
@@ -338,6 +380,15 @@ pub struct IncidentSummary {
     pub victims: usize,
     pub annotations: usize,
     pub figures: Figures,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub perpetrators: Vec<PerpetratorView>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub means: Vec<MeansView>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_conflicts: Vec<DataConflict>,
+    /// Set when the summary was taken off a view filtered by grade.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grade_filter: Option<GradeFilter>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -402,7 +453,59 @@ impl IncidentView {
             victims: self.victims.len(),
             annotations,
             figures,
+            perpetrators: self.perpetrators.clone(),
+            means: self.means.clone(),
+            data_conflicts: self.data_conflicts.clone(),
+            grade_filter: self.grade_filter.clone(),
         }
+    }
+
+    /// The view with its figures counting only the testimonies graded
+    /// `min` or better for verification (`--min-grade`); the others — the
+    /// ungraded ones too — are left out and listed in `grade_filter`.
+    /// Everything else (perpetrators, victims, testimonies) is unchanged.
+    pub fn with_min_grade(mut self, min: Verification) -> IncidentView {
+        let members: BTreeSet<String> = self.members().into_iter().collect();
+        let passes = |t: &TestimonyView| {
+            t.grade
+                .as_ref()
+                .and_then(SourceGrade::verification)
+                .is_some_and(|v| v.at_least(min))
+        };
+        let mut filter = GradeFilter {
+            min_grade: min,
+            ungraded: 0,
+            below: 0,
+            left_out: Vec::new(),
+        };
+        for t in self.testimonies.iter().filter(|t| t.is_active()) {
+            let gives_a_figure = t.claims.iter().any(|c| {
+                members.contains(&c.incident)
+                    && [c.dead, c.injured, c.missing, c.women_dead, c.children_dead]
+                        .iter()
+                        .any(Option::is_some)
+            });
+            if !gives_a_figure || passes(t) {
+                continue;
+            }
+            let verification = t.grade.as_ref().and_then(SourceGrade::verification);
+            match verification {
+                None => filter.ungraded += 1,
+                Some(_) => filter.below += 1,
+            }
+            filter.left_out.push(LeftOut {
+                source: t.current.clone(),
+                verification,
+            });
+        }
+        self.figures = figures_from(
+            &members,
+            self.testimonies
+                .iter()
+                .filter(|t| t.is_active() && passes(t)),
+        );
+        self.grade_filter = Some(filter);
+        self
     }
 }
 
@@ -580,13 +683,18 @@ impl<'a> Builder<'a> {
                     claim: c.clone(),
                     annotations: self.annotations_on(&[ev.hash]),
                     signed_after_compromise: self.taint_of(ev),
+                    grade: self.grade_of(&[ev.hash]),
                 }),
                 _ => {}
             }
         }
 
-        let figures = self.figures(&testimonies);
+        let figures = figures_from(&self.members, testimonies.iter().filter(|t| t.is_active()));
         let victims = self.victims(&testimonies);
+        let accounts = self.accounts(record.iter().chain(&merged_records), &testimonies);
+        let perpetrators = facts::perpetrators(&accounts);
+        let means = facts::means(&accounts);
+        let data_conflicts = facts::data_conflicts(&self.members, testimonies.iter());
         let mut other_annotations = Vec::new();
         for ev in events {
             if let (Some(Payload::Annotation(a)), Some(on)) = (&ev.payload, ev.refs.first()) {
@@ -596,6 +704,7 @@ impl<'a> Builder<'a> {
                         on: *on,
                         stance: a.stance,
                         text: a.text.clone(),
+                        grade: a.grade,
                     });
                 }
             }
@@ -626,7 +735,79 @@ impl<'a> Builder<'a> {
             claims,
             other_annotations,
             signed_after_compromise,
+            perpetrators,
+            means,
+            data_conflicts,
+            grade_filter: None,
         }
+    }
+
+    /// The sources of perpetrators and means: the incident records (as
+    /// their authors have them), then the counted testimonies' blocks
+    /// about a member.
+    fn accounts<'r>(
+        &self,
+        records: impl Iterator<Item = &'r RecordView>,
+        testimonies: &'r [TestimonyView],
+    ) -> Vec<Account<'r>> {
+        let mut out = Vec::new();
+        for r in records {
+            let i = &r.incident;
+            if i.perpetrators.is_empty() && i.means.is_empty() {
+                continue;
+            }
+            let first = r.versions.first().map_or(&r.current, |v| &v.source);
+            out.push(Account {
+                key: format!("record:{}", first.statement.to_hex()),
+                from: FactSource {
+                    incident: i.id.clone(),
+                    source: r.current.clone(),
+                    record: true,
+                    relation: None,
+                    description: String::new(),
+                    grade: None,
+                },
+                blocks: vec![(i.id.as_str(), &i.perpetrators[..], &i.means[..])],
+            });
+        }
+        for t in testimonies.iter().filter(|t| t.is_active()) {
+            let blocks: Vec<_> = t
+                .claims
+                .iter()
+                .filter(|c| self.members.contains(&c.incident))
+                .filter(|c| !c.perpetrators.is_empty() || !c.means.is_empty())
+                .map(|c| (c.incident.as_str(), &c.perpetrators[..], &c.means[..]))
+                .collect();
+            if blocks.is_empty() {
+                continue;
+            }
+            out.push(Account {
+                key: source_key(&t.source, &t.versions[0].source.statement),
+                from: FactSource {
+                    incident: String::new(),
+                    source: t.current.clone(),
+                    record: false,
+                    relation: Some(t.source.relation),
+                    description: t.source.description.clone(),
+                    grade: t.grade.clone(),
+                },
+                blocks,
+            });
+        }
+        out
+    }
+
+    /// The grade of a source from the annotations on `hashes` (its
+    /// versions), leaving out those signed after a declared compromise: a
+    /// grade decides what `--min-grade` counts, and figures never grow
+    /// because of a compromised key.
+    fn grade_of(&self, hashes: &[Digest]) -> Option<SourceGrade> {
+        let notes = hashes
+            .iter()
+            .flat_map(|h| self.annotations.get(h).map(Vec::as_slice).unwrap_or(&[]))
+            .filter(|&&i| self.tainted.get(i).copied().flatten().is_none())
+            .map(|&i| &*self.events[i]);
+        SourceGrade::from_annotations(notes)
     }
 
     /// The compromise `ev` (one of the view's events) was signed after.
@@ -648,6 +829,7 @@ impl<'a> Builder<'a> {
                         on: *h,
                         stance: a.stance,
                         text: a.text.clone(),
+                        grade: a.grade,
                     });
                 }
             }
@@ -759,17 +941,8 @@ impl<'a> Builder<'a> {
             incidents: t.incidents,
             claims: t.claims,
             annotations: self.annotations_on(&hashes),
+            grade: self.grade_of(&hashes),
         })
-    }
-
-    fn figures(&self, testimonies: &[TestimonyView]) -> Figures {
-        figures_from(
-            &self.members,
-            testimonies.iter().filter(|t| t.is_active()).map(|t| {
-                let key = source_key(&t.source, &t.versions[0].source.statement);
-                (key, &t.source, &t.claims[..], &t.current)
-            }),
-        )
     }
 
     fn victims(&self, testimonies: &[TestimonyView]) -> Vec<VictimView> {
@@ -803,6 +976,7 @@ impl<'a> Builder<'a> {
                         source: t.current.clone(),
                         incident: c.incident.clone(),
                         victim: v.clone(),
+                        grade: t.grade.clone(),
                     };
                     match group_of.entry((name, n)) {
                         Entry::Occupied(g) => groups[*g.get()].push(mention),
@@ -858,24 +1032,40 @@ fn merge_victim(mentions: Vec<VictimMention>) -> VictimView {
     };
     let ages_conflict =
         !ages.is_empty() && ages.iter().map(|a| a.min()).max() > ages.iter().map(|a| a.max()).min();
+    // Age groups as sexes: `unknown` agrees with any.
+    let mut groups: Vec<AgeGroup> = Vec::new();
+    let mut any_group = false;
+    let mut acts: BTreeSet<Act> = BTreeSet::new();
+    for m in &mentions {
+        if let Some(g) = m.victim.age_group {
+            any_group = true;
+            if g != AgeGroup::Unknown && !groups.contains(&g) {
+                groups.push(g);
+            }
+        }
+        acts.extend(m.victim.acts.iter().copied());
+    }
+    let age_group = match groups.len() {
+        0 if any_group => Some(AgeGroup::Unknown),
+        1 => groups.first().copied(),
+        _ => None,
+    };
     VictimView {
         name,
         spellings,
-        conflict: sexes.len() > 1 || statuses.len() > 1 || ages_conflict,
+        conflict: sexes.len() > 1 || statuses.len() > 1 || ages_conflict || groups.len() > 1,
         sex,
         age,
         status,
         mentions,
+        acts: acts.into_iter().collect(),
+        age_group,
     }
 }
 
 /// `7`, `7–15`.
 pub fn count_display(c: Count) -> String {
-    match c {
-        Count::Exact(n) => n.to_string(),
-        Count::Range { min, max } if min == max => min.to_string(),
-        Count::Range { min, max } => format!("{min}–{max}"),
-    }
+    c.to_string()
 }
 
 /// Whether a part label is the statement's payload (never redactable).
@@ -894,31 +1084,26 @@ fn source_key(source: &crate::domain::Source, first: &Digest) -> String {
     }
 }
 
-/// The figures of an incident whose members are `members`, from its active
-/// testimonies: (independent-source key, source, claims, version cited).
+/// The figures of an incident whose members are `members`, from the
+/// testimonies given (the counted ones, or those a grade filter keeps).
 fn figures_from<'a>(
     members: &BTreeSet<String>,
-    active: impl Iterator<
-        Item = (
-            String,
-            &'a crate::domain::Source,
-            &'a [Claims],
-            &'a SourceRef,
-        ),
-    >,
+    testimonies: impl Iterator<Item = &'a TestimonyView>,
 ) -> Figures {
     let mut per: [(Vec<FigureSource>, Vec<String>); 5] = Default::default();
-    for (key, source, claims, current) in active {
-        for c in claims.iter().filter(|c| members.contains(&c.incident)) {
+    for t in testimonies {
+        let key = source_key(&t.source, &t.versions[0].source.statement);
+        for c in t.claims.iter().filter(|c| members.contains(&c.incident)) {
             let counts = [c.dead, c.injured, c.missing, c.women_dead, c.children_dead];
             for (slot, count) in per.iter_mut().zip(counts) {
                 if let Some(count) = count {
                     slot.0.push(FigureSource {
                         incident: c.incident.clone(),
                         count,
-                        source: current.clone(),
-                        relation: source.relation,
-                        description: source.description.clone(),
+                        source: t.current.clone(),
+                        relation: t.source.relation,
+                        description: t.source.description.clone(),
+                        grade: t.grade.clone(),
                     });
                     slot.1.push(key.clone());
                 }
@@ -956,7 +1141,10 @@ mod tests {
                 age,
                 status,
                 relation: None,
+                acts: Vec::new(),
+                age_group: None,
             },
+            grade: None,
         }
     }
 

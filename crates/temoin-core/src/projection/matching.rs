@@ -86,6 +86,24 @@ pub fn fold_cached(s: &str) -> String {
     })
 }
 
+/// The key `temoin search` compares by, also used to merge perpetrators'
+/// names: [`fold`], with hyphens, apostrophes and underscores read as
+/// spaces and runs of spaces as one ("Africa-Corps" is "africa corps").
+pub fn search_key(s: &str) -> String {
+    let folded = fold_cached(s);
+    let spaced: String = folded
+        .chars()
+        .map(|c| {
+            if matches!(c, '-' | '\'' | '_') {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Whether two names are the same name under [`fold`].
 pub fn same_name(a: &str, b: &str) -> bool {
     fold(a) == fold(b)
@@ -150,6 +168,16 @@ mod tests {
         assert_eq!(fold("Aɣ"), "aɣ");
         assert!(!same_name("Aɣ", "Ag"));
         assert_eq!(fold("Ḍ"), "d");
+    }
+
+    #[test]
+    fn search_key_reads_hyphens_and_apostrophes_as_spaces() {
+        assert_eq!(
+            search_key("Wagner/Africa-Corps"),
+            search_key("wagner/africa corps")
+        );
+        assert_eq!(search_key(" Tin-Aïcha "), "tin aicha");
+        assert_eq!(search_key("N’Tirikene"), "n tirikene");
     }
 
     #[test]

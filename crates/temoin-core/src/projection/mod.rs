@@ -10,10 +10,12 @@
 //! [`IncidentView::build`] over the entries that touched any member of its
 //! group, in seq order.
 
+pub mod facts;
 pub mod incident;
 pub mod matching;
 pub mod tally;
 
+pub use facts::{DataConflict, GradeFilter, MeansView, PerpetratorView, SourceGrade};
 pub use incident::{
     CompromisedView, Figure, FigureSource, Figures, IncidentSummary, IncidentView, TestimonyStatus,
     TestimonyView,
@@ -520,24 +522,44 @@ pub fn claim_views(
     claims
         .iter()
         .filter_map(|ev| match &ev.payload {
-            Some(Payload::SummaryClaim(c)) => Some(incident::ClaimView {
-                source: ev.source(),
-                claim: c.clone(),
-                annotations: notes
+            Some(Payload::SummaryClaim(c)) => {
+                let on_it: Vec<&Event> = notes
                     .iter()
                     .filter(|n| n.refs.first() == Some(&ev.hash))
-                    .filter_map(|n| match &n.payload {
-                        Some(Payload::Annotation(a)) => Some(incident::AnnotationView {
-                            source: n.source(),
-                            on: ev.hash,
-                            stance: a.stance,
-                            text: a.text.clone(),
-                        }),
-                        _ => None,
-                    })
-                    .collect(),
-                signed_after_compromise: distrust.taint(&ev.author, ev.seq, ev.received_at, as_of),
-            }),
+                    .map(|n| &**n)
+                    .collect();
+                // As in an incident view: a grade signed after a declared
+                // compromise is not applied.
+                let grade = SourceGrade::from_annotations(on_it.iter().copied().filter(|n| {
+                    distrust
+                        .taint(&n.author, n.seq, n.received_at, as_of)
+                        .is_none()
+                }));
+                Some(incident::ClaimView {
+                    source: ev.source(),
+                    claim: c.clone(),
+                    annotations: on_it
+                        .iter()
+                        .filter_map(|n| match &n.payload {
+                            Some(Payload::Annotation(a)) => Some(incident::AnnotationView {
+                                source: n.source(),
+                                on: ev.hash,
+                                stance: a.stance,
+                                text: a.text.clone(),
+                                grade: a.grade,
+                            }),
+                            _ => None,
+                        })
+                        .collect(),
+                    signed_after_compromise: distrust.taint(
+                        &ev.author,
+                        ev.seq,
+                        ev.received_at,
+                        as_of,
+                    ),
+                    grade,
+                })
+            }
             _ => None,
         })
         .collect()

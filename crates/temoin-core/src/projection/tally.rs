@@ -10,10 +10,11 @@
 //! Claims over the same region and window are also compared with each
 //! other ("13 femmes et enfants" against "10 femmes" + "7 enfants").
 
+use super::facts::GradeFilter;
 use super::incident::{count_display, ClaimView, Figures, IncidentSummary, FIGURE_NAMES};
 use super::matching::fold;
 use super::SourceRef;
-use crate::domain::{ClaimFigures, Count, Place};
+use crate::domain::{ClaimFigures, Count, DatePrecision, Place, Verification};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,6 +35,11 @@ pub struct TallyFilter {
     pub from: Option<String>,
     /// `YYYY-MM-DD`, inclusive.
     pub to: Option<String>,
+    /// Count only sources graded at least this (`--min-grade`); set, the
+    /// caller gives summaries taken off views filtered so
+    /// (`IncidentView::with_min_grade`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_grade: Option<Verification>,
 }
 
 impl TallyFilter {
@@ -80,9 +86,27 @@ pub struct TallyRow {
     pub place: String,
     pub start: String,
     pub end: Option<String>,
+    /// How much of `start` and `end` is known (an unknown day or month is
+    /// a placeholder: show `when`'s display, not the raw dates).
+    pub precision: DatePrecision,
     /// Incidents read as part of this one.
     pub members: Vec<String>,
     pub figures: Figures,
+    /// With `--min-grade`: the sources its figures leave out.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade_filter: Option<GradeFilter>,
+}
+
+impl TallyRow {
+    /// Its dates as far as they are known (`When::display`).
+    pub fn when_display(&self) -> String {
+        crate::domain::When {
+            start: self.start.clone(),
+            end: self.end.clone(),
+            precision: self.precision,
+        }
+        .display()
+    }
 }
 
 /// A figure summed over incidents.
@@ -256,6 +280,16 @@ pub struct Tally {
     pub disagreements: Vec<ClaimDisagreement>,
 }
 
+/// What `--min-grade` left out of a tally's incidents.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TallyLeftOut {
+    /// Testimonies (over the tally's incidents, each counted once) no
+    /// reviewer graded.
+    pub ungraded: usize,
+    /// Testimonies graded below the minimum.
+    pub below: usize,
+}
+
 fn row(s: &IncidentSummary) -> Option<TallyRow> {
     let i = s.incident.as_ref()?;
     let mut place = i.place.name.clone();
@@ -270,8 +304,10 @@ fn row(s: &IncidentSummary) -> Option<TallyRow> {
         place,
         start: i.when.start.clone(),
         end: i.when.end.clone(),
+        precision: i.when.precision,
         members: s.members.clone(),
         figures: s.figures.clone(),
+        grade_filter: s.grade_filter.clone(),
     })
 }
 
@@ -285,8 +321,10 @@ fn in_scope(
     if s.merged_into.is_some() {
         return false;
     }
-    let end = i.when.end.as_deref().unwrap_or(&i.when.start);
-    region.is_none_or(|r| place_in(&i.place, r)) && overlaps(&i.when.start, end, from, to)
+    // The days it may have happened on: an unknown day or month is never
+    // read from its placeholder.
+    let (start, end) = i.when.span();
+    region.is_none_or(|r| place_in(&i.place, r)) && overlaps(&start, &end, from, to)
 }
 
 /// The claim's figures, with women + children derived when the claim gives
@@ -494,5 +532,30 @@ impl Tally {
 
     pub fn total(&self, figure: &str) -> Option<&Total> {
         self.totals.iter().find(|t| t.figure == figure)
+    }
+
+    /// With `--min-grade`: how many testimonies about the tally's
+    /// incidents its figures leave out.
+    pub fn left_out(&self) -> Option<TallyLeftOut> {
+        self.filter.min_grade?;
+        // A testimony about several of the incidents is one testimony.
+        let mut ungraded = BTreeSet::new();
+        let mut below = BTreeSet::new();
+        for g in self
+            .incidents
+            .iter()
+            .filter_map(|r| r.grade_filter.as_ref())
+        {
+            for l in &g.left_out {
+                match l.verification {
+                    None => ungraded.insert(l.source.statement),
+                    Some(_) => below.insert(l.source.statement),
+                };
+            }
+        }
+        Some(TallyLeftOut {
+            ungraded: ungraded.len(),
+            below: below.len(),
+        })
     }
 }
