@@ -467,7 +467,15 @@ fn grade_words(l: Lang, g: Option<&SourceGrade>, v: &Verdict) -> String {
     .into_iter()
     .flatten()
     .collect::<Vec<_>>()
-    .join("; ")
+    .join(semicolon(l))
+}
+
+/// "; " as each language writes it (French puts a space before it).
+fn semicolon(l: Lang) -> &'static str {
+    match l {
+        Lang::En => "; ",
+        Lang::Fr => " ; ",
+    }
 }
 
 fn victims_table(l: Lang, c: &Claims) -> Option<Block> {
@@ -865,7 +873,11 @@ fn incident_view_blocks(l: Lang, out: &mut Vec<Block>, id: &str, view: &Incident
                 } else {
                     format!("{line} ({})", p.description)
                 };
-                format!("{line}; {}", grade_words(l, p.grade.as_ref(), v))
+                format!(
+                    "{line}{}{}",
+                    semicolon(l),
+                    grade_words(l, p.grade.as_ref(), v)
+                )
             })
             .collect();
         rows.push(vec![
