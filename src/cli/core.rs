@@ -578,35 +578,87 @@ fn batches(files: &[PathBuf], batch_size: usize) -> Vec<&[PathBuf]> {
     out
 }
 
-/// The statement hash of a statement file and the hashes it refers to,
-/// from its header only (an attachment is not read); `None` for a file
-/// that cannot be read as one (ingest says why, in its place).
-fn refs_of(path: &Path) -> Option<(temoin::Digest, Vec<temoin::Digest>)> {
+/// What orders a statement file among others: its hash, the hashes it
+/// refers to, the incident it opens and the incidents it names, from its
+/// header and payload only (a part before the payload is skipped only if it
+/// is small: an attachment is not read for this); `None` for a file that
+/// cannot be read as one (ingest says why, in its place).
+struct Precedence {
+    hash: temoin::Digest,
+    refs: Vec<temoin::Digest>,
+    opens: Option<String>,
+    names: Vec<String>,
+}
+
+fn precedence_of(path: &Path) -> Option<Precedence> {
+    use std::io::Read as _;
     let f = std::fs::File::open(path).ok()?;
-    let (_, signed) = temoin::tms::TmsReader::open(std::io::BufReader::new(f)).ok()?;
+    let (mut tms, signed) = temoin::tms::TmsReader::open(std::io::BufReader::new(f)).ok()?;
     let body = StatementBody::decode(&signed.body_bytes).ok()?;
-    Some((signed.hash(), body.refs().collect()))
+    let mut p = Precedence {
+        hash: signed.hash(),
+        refs: body.refs().collect(),
+        opens: None,
+        names: Vec::new(),
+    };
+    while let Ok(Some(h)) = tms.next_part() {
+        if h.length > temoin::attach::MAX_PAYLOAD_BYTES {
+            break;
+        }
+        let mut bytes = Vec::new();
+        if tms.content().read_to_end(&mut bytes).is_err() {
+            break;
+        }
+        if h.label == PAYLOAD {
+            if let Ok(Some(payload)) = temoin::domain::Payload::parse(body.kind, &bytes) {
+                if let temoin::domain::Payload::Incident(i) = &payload {
+                    p.opens = Some(i.id.clone());
+                }
+                p.names = payload
+                    .named_incidents()
+                    .into_iter()
+                    .map(String::from)
+                    .collect();
+            }
+            break;
+        }
+    }
+    Some(p)
 }
 
 /// `files` in an order where each statement comes after the ones it
-/// refers to among them (an amendment after its testimony, whatever order
-/// a shell glob gave), the given order kept otherwise: a stable
-/// topological sort, the earliest given file first among those ready.
+/// refers to among them (an amendment after its testimony) and after the
+/// one that opens an incident it names (a testimony after its incident),
+/// whatever order a shell glob gave; the given order kept otherwise: a
+/// stable topological sort, the earliest given file first among those
+/// ready.
 fn in_reference_order(files: &[PathBuf]) -> Vec<PathBuf> {
     use std::cmp::Reverse;
     use std::collections::{BinaryHeap, HashMap};
-    let heads: Vec<_> = files.iter().map(|f| refs_of(f)).collect();
+    let heads: Vec<_> = files.iter().map(|f| precedence_of(f)).collect();
     let mut first: HashMap<temoin::Digest, usize> = HashMap::new();
+    let mut opener: HashMap<&str, usize> = HashMap::new();
     for (i, h) in heads.iter().enumerate() {
-        if let Some((hash, _)) = h {
-            first.entry(*hash).or_insert(i);
+        if let Some(p) = h {
+            first.entry(p.hash).or_insert(i);
+            if let Some(id) = &p.opens {
+                opener.entry(id.as_str()).or_insert(i);
+            }
         }
     }
     let mut waiting_on = vec![0usize; files.len()];
     let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
     for (i, h) in heads.iter().enumerate() {
-        for r in h.iter().flat_map(|(_, refs)| refs) {
-            if let Some(&j) = first.get(r).filter(|&&j| j != i) {
+        let Some(p) = h else { continue };
+        let before = p
+            .refs
+            .iter()
+            .filter_map(|r| first.get(r))
+            .chain(p.names.iter().filter_map(|n| opener.get(n.as_str())));
+        let mut seen = Vec::new();
+        for &j in before {
+            if j != i && !seen.contains(&j) {
+                seen.push(j);
                 waiting_on[i] += 1;
                 dependents[j].push(i);
             }

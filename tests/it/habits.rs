@@ -410,7 +410,7 @@ fn dash_is_standard_input_and_output() {
 }
 
 #[test]
-fn ingest_puts_each_statement_after_those_it_refers_to() {
+fn ingest_puts_each_statement_after_those_it_refers_to_and_the_incident_it_names() {
     use crate::evidence_support as ev;
     let f = crate::common::Fixture::standard(0);
     let k = &f.keys;
@@ -427,13 +427,14 @@ fn ingest_puts_each_statement_after_those_it_refers_to() {
     let annotation = ev::annotation(&k.reviewer, th, "Chiffre contesté.");
     let dir = f.tmp.path();
     let mut given = Vec::new();
-    // Given with the testimony last: each file refers to it but the
-    // incident, which keeps its place.
+    // Given with the incident last and the testimony before it: the
+    // testimony names the incident (by id, not by hash), the others refer
+    // to the testimony.
     for (name, s) in [
-        ("1-incident.tms", &incident),
-        ("2-annotation.tms", &annotation),
-        ("3-amendment.tms", &amendment),
-        ("4-testimony.tms", &testimony),
+        ("1-annotation.tms", &annotation),
+        ("2-amendment.tms", &amendment),
+        ("3-testimony.tms", &testimony),
+        ("4-incident.tms", &incident),
     ] {
         let p = dir.join(name);
         std::fs::write(&p, s.to_bytes()).unwrap();
@@ -451,10 +452,10 @@ fn ingest_puts_each_statement_after_those_it_refers_to() {
     assert_eq!(
         order,
         [
-            "1-incident.tms",
-            "4-testimony.tms",
-            "2-annotation.tms",
-            "3-amendment.tms"
+            "4-incident.tms",
+            "3-testimony.tms",
+            "1-annotation.tms",
+            "2-amendment.tms"
         ],
         "{out}"
     );

@@ -36,6 +36,7 @@ mod powercut;
 mod projection;
 mod projection_prop;
 mod reader;
+mod readme_fr;
 mod refusals;
 mod report_lang;
 mod report_pdf;
