@@ -58,6 +58,7 @@ fn fixed() -> &'static Fixed {
                     key: intermediary.to_hex(),
                     name: "ngo".into(),
                     role: Role::Intermediary,
+                    succeeds: None,
                 })
                 .unwrap(),
             ),
@@ -242,7 +243,12 @@ fuzz_target!(|data: &[u8]| {
                     );
                     serde_json::to_vec(g)
                 }
-                RegistryChange::Enroll { key, name, role } => {
+                RegistryChange::Enroll {
+                    key,
+                    name,
+                    role,
+                    succeeds,
+                } => {
                     assert!(!key.is_weak());
                     assert_eq!(
                         value["key"].as_str(),
@@ -253,6 +259,7 @@ fuzz_target!(|data: &[u8]| {
                         key: key.to_hex(),
                         name: name.clone(),
                         role: *role,
+                        succeeds: succeeds.map(|k| k.to_hex()),
                     })
                 }
                 RegistryChange::Revoke {
@@ -302,10 +309,21 @@ fuzz_target!(|data: &[u8]| {
                 r.apply(9, change.clone());
                 match change {
                     RegistryChange::Genesis { .. } => panic!("a second genesis was let in"),
-                    RegistryChange::Enroll { key, role, .. } => {
+                    RegistryChange::Enroll {
+                        key,
+                        role,
+                        succeeds,
+                        ..
+                    } => {
                         for k in Kind::ALL {
                             let may = k != Kind::Genesis && role.may_sign(k);
                             assert_eq!(r.authorize(key, k).is_ok(), may, "{role} signing {k}");
+                        }
+                        // A successor acts for the key it succeeds, and
+                        // that key now has exactly this successor.
+                        if let Some(old) = succeeds {
+                            assert!(r.may_act_for(key, old.as_bytes()));
+                            assert_eq!(r.get(old).and_then(|o| o.succeeded_by), Some(*key));
                         }
                     }
                     RegistryChange::Revoke { key, .. } => {

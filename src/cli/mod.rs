@@ -177,6 +177,17 @@ pub fn write_file(path: &std::path::Path, bytes: &[u8], what: &str) -> Result<()
     })
 }
 
+/// A time (unix ms) as CLI JSON writes it: RFC 3339, UTC, `Z`, with
+/// milliseconds only when it has some (`2025-11-14T03:12:09Z`,
+/// `2025-11-14T03:12:09.250Z`), so that nothing the archive recorded is lost.
+pub fn rfc3339(ms: i64) -> String {
+    let whole = temoin::time::format_ms(ms);
+    match ms.rem_euclid(1000) {
+        0 => whole,
+        frac => format!("{}.{frac:03}Z", whole.trim_end_matches('Z')),
+    }
+}
+
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
     let s = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::failed(format!("cannot print JSON: {e}")))?;

@@ -139,8 +139,9 @@ fn readme_walk_through() {
     assert_eq!(rows.len(), 3, "{rows:?}");
     let aminata = rows.iter().find(|r| r["name"] == "Aminata Walet").unwrap();
     assert_eq!(aminata["role"], "intermediary");
-    assert_eq!(aminata["enrolled_at"], 1);
-    assert!(aminata["revoked_at"].is_null());
+    assert_eq!(aminata["enrolled_seq"], 1);
+    common::rfc3339_ms(&aminata["enrolled_at"]);
+    assert!(aminata["revoked_seq"].is_null() && aminata["revoked_at"].is_null());
 
     // 4. Sign offline (no archive involved), ingest later.
     sh.write(

@@ -482,9 +482,16 @@ fn key_list_shows_when_the_key_was_revoked_and_since_when_it_is_distrusted() {
         .iter()
         .find(|r| r["key"] == s.keys.journalist.public().to_hex())
         .unwrap();
-    assert_eq!(j["revoked_at"], s.revocation.seq);
-    assert_eq!(j["revoked_received_at"], s.revocation.received_at);
-    assert_eq!(j["distrusted_since"], s.s2.received_at);
+    // Entry positions are `*_seq`; times RFC 3339 strings, to the millisecond.
+    assert_eq!(j["revoked_seq"], s.revocation.seq);
+    assert_eq!(
+        crate::common::rfc3339_ms(&j["revoked_at"]),
+        s.revocation.received_at
+    );
+    assert_eq!(
+        crate::common::rfc3339_ms(&j["distrusted_since"]),
+        s.s2.received_at
+    );
     let (code, out, err) = run!("key", "list", "--archive", s.dir);
     assert_eq!(code, 0, "{err}");
     let line = out

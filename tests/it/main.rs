@@ -41,5 +41,6 @@ mod roundtrip;
 mod sealed;
 mod statement_vectors;
 mod storage_files;
+mod succession;
 mod tamper;
 mod vectors;
