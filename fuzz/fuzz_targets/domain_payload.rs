@@ -6,7 +6,8 @@
 //! spelling of a key, a genesis key named after the origin), the author's
 //! JSON (`compose::draft_from_json`) only yields payloads the archive
 //! accepts, and the rule engine refuses a payload that does not parse with
-//! that very error. Seed the corpus with a kind byte followed by the
+//! that very error. The collecting JSON reader (`json::from_slice_all`)
+//! accepts exactly what the strict one does, and never panics or loops. Seed the corpus with a kind byte followed by the
 //! payloads of tests/vectors/bundles/*.bundle.json (`parts[].text` of the
 //! `payload` parts).
 #![no_main]
@@ -193,6 +194,16 @@ fuzz_target!(|data: &[u8]| {
     };
     let kind = Kind::ALL[selector as usize % Kind::ALL.len()];
     let f = fixed();
+
+    // The collecting reader (every error of a file at once) accepts exactly
+    // what the strict one accepts, and a refusal is a list of 1 to
+    // MAX_ERRORS typed errors, each with a path unless the text is not JSON.
+    let strict = temoin::json::from_slice::<temoin::domain::Testimony>(payload);
+    let all = temoin::json::from_slice_all::<temoin::domain::Testimony>(payload);
+    assert_eq!(strict.is_ok(), all.is_ok(), "the two readers disagree");
+    if let Err(e) = &all {
+        assert!((1..=temoin::json::MAX_ERRORS).contains(&e.len()), "{e}");
+    }
 
     // The domain decoder.
     let parsed = Payload::parse(kind, payload);

@@ -29,6 +29,7 @@ mod exports;
 mod habits;
 mod honest_reports;
 mod init_atomic;
+mod input_errors;
 mod lock;
 #[cfg(target_os = "linux")]
 mod powercut;

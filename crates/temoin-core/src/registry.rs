@@ -687,19 +687,22 @@ impl RegistryChange {
 pub enum PayloadError {
     #[error("a {kind} statement needs a part labelled {label:?}")]
     MissingPart { kind: Kind, label: &'static str },
-    #[error("the {kind} payload is not valid JSON of its kind: {reason}")]
-    Json { kind: Kind, reason: String },
+    /// Every error of the payload's JSON, with its path and value
+    /// (`json::from_slice_all`).
+    #[error("the {kind} payload is not valid JSON of its kind: {errors}")]
+    Json {
+        kind: Kind,
+        errors: crate::json::JsonErrors,
+    },
     #[error("the {kind} payload is invalid: {reason}")]
     Invalid { kind: Kind, reason: String },
 }
 
-/// Parse a kind's JSON payload strictly (unknown fields are refused).
+/// Parse a kind's JSON payload strictly (unknown fields are refused); a
+/// refusal lists every error of the payload, not only the first.
 pub fn parse_json<T: serde::de::DeserializeOwned>(
     kind: Kind,
     bytes: &[u8],
 ) -> Result<T, PayloadError> {
-    crate::json::from_slice(bytes).map_err(|e| PayloadError::Json {
-        kind,
-        reason: e.to_string(),
-    })
+    crate::json::from_slice_all(bytes).map_err(|errors| PayloadError::Json { kind, errors })
 }
