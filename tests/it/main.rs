@@ -30,6 +30,7 @@ mod habits;
 mod honest_reports;
 mod init_atomic;
 mod input_errors;
+mod json_times;
 mod lock;
 #[cfg(target_os = "linux")]
 mod powercut;
