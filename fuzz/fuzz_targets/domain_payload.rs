@@ -6,7 +6,8 @@
 //! spelling of a key, a genesis key named after the origin), the author's
 //! JSON (`compose::draft_from_json`) only yields payloads the archive
 //! accepts, and the rule engine refuses a payload that does not parse with
-//! that very error. Seed the corpus with a kind byte followed by the
+//! that very error. The collecting JSON reader (`json::from_slice_all`)
+//! accepts exactly what the strict one does, and never panics or loops. Seed the corpus with a kind byte followed by the
 //! payloads of tests/vectors/bundles/*.bundle.json (`parts[].text` of the
 //! `payload` parts).
 #![no_main]
@@ -58,6 +59,7 @@ fn fixed() -> &'static Fixed {
                     key: intermediary.to_hex(),
                     name: "ngo".into(),
                     role: Role::Intermediary,
+                    succeeds: None,
                 })
                 .unwrap(),
             ),
@@ -193,6 +195,16 @@ fuzz_target!(|data: &[u8]| {
     let kind = Kind::ALL[selector as usize % Kind::ALL.len()];
     let f = fixed();
 
+    // The collecting reader (every error of a file at once) accepts exactly
+    // what the strict one accepts, and a refusal is a list of 1 to
+    // MAX_ERRORS typed errors, each with a path unless the text is not JSON.
+    let strict = temoin::json::from_slice::<temoin::domain::Testimony>(payload);
+    let all = temoin::json::from_slice_all::<temoin::domain::Testimony>(payload);
+    assert_eq!(strict.is_ok(), all.is_ok(), "the two readers disagree");
+    if let Err(e) = &all {
+        assert!((1..=temoin::json::MAX_ERRORS).contains(&e.len()), "{e}");
+    }
+
     // The domain decoder.
     let parsed = Payload::parse(kind, payload);
     match &parsed {
@@ -242,7 +254,12 @@ fuzz_target!(|data: &[u8]| {
                     );
                     serde_json::to_vec(g)
                 }
-                RegistryChange::Enroll { key, name, role } => {
+                RegistryChange::Enroll {
+                    key,
+                    name,
+                    role,
+                    succeeds,
+                } => {
                     assert!(!key.is_weak());
                     assert_eq!(
                         value["key"].as_str(),
@@ -253,6 +270,7 @@ fuzz_target!(|data: &[u8]| {
                         key: key.to_hex(),
                         name: name.clone(),
                         role: *role,
+                        succeeds: succeeds.map(|k| k.to_hex()),
                     })
                 }
                 RegistryChange::Revoke {
@@ -302,10 +320,21 @@ fuzz_target!(|data: &[u8]| {
                 r.apply(9, change.clone());
                 match change {
                     RegistryChange::Genesis { .. } => panic!("a second genesis was let in"),
-                    RegistryChange::Enroll { key, role, .. } => {
+                    RegistryChange::Enroll {
+                        key,
+                        role,
+                        succeeds,
+                        ..
+                    } => {
                         for k in Kind::ALL {
                             let may = k != Kind::Genesis && role.may_sign(k);
                             assert_eq!(r.authorize(key, k).is_ok(), may, "{role} signing {k}");
+                        }
+                        // A successor acts for the key it succeeds, and
+                        // that key now has exactly this successor.
+                        if let Some(old) = succeeds {
+                            assert!(r.may_act_for(key, old.as_bytes()));
+                            assert_eq!(r.get(old).and_then(|o| o.succeeded_by), Some(*key));
                         }
                     }
                     RegistryChange::Revoke { key, .. } => {

@@ -48,6 +48,7 @@ fn held() -> &'static Mutex<Held> {
                 key: signers[who].public().to_hex(),
                 name: format!("signer {who}"),
                 role,
+                succeeds: None,
             };
             let file = Draft::new(Kind::Enroll)
                 .part(PAYLOAD, serde_json::to_vec(&payload).unwrap())

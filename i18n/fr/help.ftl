@@ -22,6 +22,7 @@ help-key-enroll--custodian-key = Le fichier de clé secrète du dépositaire, po
 help-key-enroll--public = La clé publique : un fichier .pub, une vkey ou 64 chiffres hexadécimaux ; pour un lecteur, son fichier .pub ou son destinataire age (age1…)
 help-key-enroll--role = custodian (dépositaire), intermediary (intermédiaire), reviewer (relecteur) ou reader (lecteur : peut ouvrir les parties scellées à son intention ; ne signe rien)
 help-key-enroll--name = Nom affiché (par défaut : le nom de la clé)
+help-key-enroll--succeeds = La clé antérieure de la même personne, à laquelle celle-ci succède : son fichier .pub, sa vkey, 64 chiffres hexadécimaux, au moins ses 8 premiers chiffres hexadécimaux, ou le nom sous lequel elle a été inscrite. La nouvelle clé peut alors modifier et rétracter ce que cette clé a signé. La clé antérieure peut être déjà révoquée, ou l'être plus tard (`key revoke`) ; une clé n'a qu'un successeur
 help-key-revoke = Révoquer une clé (révocation signée par un dépositaire). Ses déclarations ultérieures sont refusées
 help-key-revoke--archive = Le répertoire de l'archive (ou TEMOIN_ARCHIVE)
 help-key-revoke--custodian-key = Le fichier de clé secrète du dépositaire, pour signer la révocation

@@ -204,6 +204,13 @@ pub enum KeyCommand {
         /// Display name (default: the key's name).
         #[arg(long)]
         name: Option<String>,
+        /// The same person's earlier key, which this one succeeds: its
+        /// .pub file, vkey, 64 hex digits, at least 8 first hex digits, or
+        /// the name it was enrolled under. The new key may then amend and
+        /// retract that key's records. The earlier key may be revoked
+        /// already, or later (`key revoke`); a key is succeeded once.
+        #[arg(long, value_name = "PUB|NAME|PREFIX")]
+        succeeds: Option<String>,
     },
     /// Revoke a key (signed by a custodian). Its later statements are refused.
     #[command(
@@ -1070,6 +1077,7 @@ fn run_key(cmd: KeyCommand) -> CliResult {
             public,
             role,
             name,
+            succeeds,
         } => {
             let custodian = load_signing_key(&custodian_key)?;
             let role = Role::parse(&role).ok_or_else(|| {
@@ -1077,6 +1085,16 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                     "unknown role {role:?}: use custodian, intermediary, reviewer or reader"
                 ))
             })?;
+            let mut a = Archive::open(&archive.archive)?;
+            let succeeds = match &succeeds {
+                Some(_) if role == Role::Reader => {
+                    return Err(CliError::usage(
+                        "--succeeds: a reader signs nothing, so it succeeds no key; enrol the reader without it",
+                    ))
+                }
+                Some(old) => Some(enrolled_key(&a, old, "--succeeds")?.to_hex()),
+                None => None,
+            };
             let payload = if role == Role::Reader {
                 let (recipient, default_name) = reader_public(&public)?;
                 temoin::json::to_vec(&EnrollReaderPayload {
@@ -1092,12 +1110,12 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                     key: pk.key.to_hex(),
                     name: name.unwrap_or(pk.name),
                     role,
+                    succeeds,
                 })
             };
             let file = Draft::new(Kind::Enroll)
                 .part(PAYLOAD, payload)
                 .sign(&custodian)?;
-            let mut a = Archive::open(&archive.archive)?;
             let out = a.ingest(&file)?;
             report_outcomes(&[(PathBuf::from(public), out)], false)
         }
@@ -1153,32 +1171,56 @@ fn run_key(cmd: KeyCommand) -> CliResult {
         KeyCommand::List { archive, json } => {
             let a = Archive::open_reader(&archive.archive)?;
             let checkpoint = a.checkpoint_vkey()?;
+            // Times are RFC 3339 strings (README, "JSON output"); entry
+            // positions are `*_seq`.
             #[derive(serde::Serialize)]
             struct Row {
                 name: String,
                 role: String,
                 key: String,
                 vkey: String,
-                enrolled_at: Option<u64>,
-                revoked_at: Option<u64>,
-                /// When the archive received the revocation (unix ms).
-                revoked_received_at: Option<i64>,
-                /// Since when the revocation distrusts the key (unix ms):
-                /// entries received from then on, before the revocation,
-                /// are signed after a declared compromise.
-                distrusted_since: Option<i64>,
+                /// The entry that enrolled the key, and when the archive received it.
+                enrolled_seq: Option<u64>,
+                enrolled_at: Option<String>,
+                /// The entry that revoked it, and when the archive received it.
+                revoked_seq: Option<u64>,
+                revoked_at: Option<String>,
+                /// Since when the revocation distrusts the key: entries
+                /// received from then on, before the revocation, are signed
+                /// after a declared compromise.
+                distrusted_since: Option<String>,
                 revoked_reason: Option<String>,
+                /// The earlier key of the same person this one succeeds (hex), and its name.
+                succeeds: Option<String>,
+                succeeds_name: Option<String>,
+                /// The key enrolled as this one's successor (hex), and its name.
+                succeeded_by: Option<String>,
+                succeeded_by_name: Option<String>,
             }
+            let time_of = |seq: u64| -> Result<Option<String>, CliError> {
+                Ok(a.store().entry(seq)?.map(|e| super::rfc3339(e.received_at)))
+            };
+            let name_of = |k: &temoin::keys::PublicKey| {
+                a.registry()
+                    .get(k)
+                    .map(|r| r.name.clone())
+                    .unwrap_or_default()
+            };
             let mut rows = vec![Row {
                 name: a.config().origin.clone(),
                 role: "checkpoint".into(),
                 key: hex::encode(checkpoint.public_key().as_bytes()),
                 vkey: checkpoint.to_string(),
+                enrolled_seq: None,
                 enrolled_at: None,
+                revoked_seq: None,
                 revoked_at: None,
-                revoked_received_at: None,
                 distrusted_since: None,
                 revoked_reason: None,
+                succeeds: None,
+                succeeds_name: None,
+                succeeded_by: None,
+                succeeded_by_name: None,
             }];
             for r in a.registry().keys() {
                 let vname: String = r
@@ -1197,14 +1239,19 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                     role: r.role.name().into(),
                     key: r.key.to_hex(),
                     vkey: r.key.vkey(&vname)?,
-                    enrolled_at: Some(r.enrolled_at),
-                    revoked_at: r.revoked.as_ref().map(|v| v.seq),
-                    revoked_received_at: match &r.revoked {
-                        Some(v) => a.store().entry(v.seq)?.map(|e| e.received_at),
+                    enrolled_seq: Some(r.enrolled_at),
+                    enrolled_at: time_of(r.enrolled_at)?,
+                    revoked_seq: r.revoked.as_ref().map(|v| v.seq),
+                    revoked_at: match &r.revoked {
+                        Some(v) => time_of(v.seq)?,
                         None => None,
                     },
-                    distrusted_since: r.revoked.as_ref().map(|v| v.effective_at),
+                    distrusted_since: r.revoked.as_ref().map(|v| super::rfc3339(v.effective_at)),
                     revoked_reason: r.revoked.as_ref().map(|v| v.reason.clone()),
+                    succeeds: r.succeeds.map(|k| k.to_hex()),
+                    succeeds_name: r.succeeds.as_ref().map(name_of),
+                    succeeded_by: r.succeeded_by.map(|k| k.to_hex()),
+                    succeeded_by_name: r.succeeded_by.as_ref().map(name_of),
                 });
             }
             for r in a.registry().readers() {
@@ -1213,41 +1260,65 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                     role: Role::Reader.name().into(),
                     key: r.recipient.clone(),
                     vkey: r.recipient.clone(),
-                    enrolled_at: Some(r.enrolled_at),
-                    revoked_at: r.revoked.as_ref().map(|v| v.0),
-                    revoked_received_at: match &r.revoked {
-                        Some(v) => a.store().entry(v.0)?.map(|e| e.received_at),
+                    enrolled_seq: Some(r.enrolled_at),
+                    enrolled_at: time_of(r.enrolled_at)?,
+                    revoked_seq: r.revoked.as_ref().map(|v| v.0),
+                    revoked_at: match &r.revoked {
+                        Some(v) => time_of(v.0)?,
                         None => None,
                     },
                     distrusted_since: None,
                     revoked_reason: r.revoked.as_ref().map(|v| v.1.clone()),
+                    succeeds: None,
+                    succeeds_name: None,
+                    succeeded_by: None,
+                    succeeded_by_name: None,
                 });
             }
             if json {
                 print_json(&rows)?;
             } else {
+                // The table is read by people: times to the second, as
+                // elsewhere in tables; JSON keeps the milliseconds.
+                let secs = |t: &str| match t.split_once('.') {
+                    Some((whole, _)) => format!("{whole}Z"),
+                    None => t.to_string(),
+                };
                 let t: Vec<Vec<String>> = rows
                     .iter()
                     .map(|r| {
+                        let mut status = match (&r.revoked_seq, &r.revoked_reason) {
+                            (Some(s), Some(why)) if r.role == "reader" => {
+                                format!("revoked at entry {s}: {why}")
+                            }
+                            (Some(s), Some(why)) => format!(
+                                "revoked at entry {s}{}, distrusted since {}: {why}",
+                                r.revoked_at
+                                    .as_ref()
+                                    .map(|t| format!(" ({})", secs(t)))
+                                    .unwrap_or_default(),
+                                r.distrusted_since
+                                    .as_deref()
+                                    .map(secs)
+                                    .unwrap_or_else(|| "?".into()),
+                            ),
+                            _ => "active".into(),
+                        };
+                        if let Some(n) = &r.succeeds_name {
+                            status.push_str(&format!("; succeeds {n}"));
+                        }
+                        if let Some(n) = &r.succeeded_by_name {
+                            status.push_str(&format!("; succeeded by {n}"));
+                        }
                         vec![
                             r.name.clone(),
                             r.role.clone(),
-                            r.enrolled_at.map(|s| s.to_string()).unwrap_or("-".into()),
-                            match (&r.revoked_at, &r.revoked_reason) {
-                                (Some(s), Some(why)) if r.role == "reader" => {
-                                    format!("revoked at entry {s}: {why}")
-                                }
-                                (Some(s), Some(why)) => format!(
-                                    "revoked at entry {s}{}, distrusted since {}: {why}",
-                                    r.revoked_received_at
-                                        .map(|t| format!(" ({})", temoin::time::format_ms(t)))
-                                        .unwrap_or_default(),
-                                    r.distrusted_since
-                                        .map(temoin::time::format_ms)
-                                        .unwrap_or_else(|| "?".into()),
-                                ),
-                                _ => "active".into(),
+                            match (r.enrolled_seq, &r.enrolled_at) {
+                                (Some(s), Some(t)) => format!("{s} ({})", secs(t)),
+                                (Some(s), None) => s.to_string(),
+                                _ => "-".into(),
                             },
+                            status,
                             r.vkey.clone(),
                         ]
                     })
@@ -1365,6 +1436,40 @@ fn change_passphrase(key: &Path, new_file: Option<&Path>, remove: bool) -> CliRe
         }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// An enrolled signing key, revoked or not, named by `arg`: a public key
+/// (its file, vkey or hex), the first 8 or more hex digits of one, or the
+/// name it was enrolled under (accents and case ignored). Several keys
+/// answering are listed, so that the custodian can pick one.
+fn enrolled_key(a: &Archive, arg: &str, option: &str) -> Result<temoin::keys::PublicKey, CliError> {
+    use temoin::projection::matching::same_name;
+    if let Ok(pk) = NamedPublicKey::load_or_parse(arg) {
+        // An unenrolled key is refused by the registry, with its reason.
+        return Ok(pk.key);
+    }
+    let typed = arg.trim().to_ascii_lowercase();
+    let is_prefix =
+        typed.len() >= 8 && typed.len() <= 64 && typed.bytes().all(|b| b.is_ascii_hexdigit());
+    let hits: Vec<_> = a
+        .registry()
+        .keys()
+        .filter(|k| (is_prefix && k.key.to_hex().starts_with(&typed)) || same_name(&k.name, arg))
+        .collect();
+    match hits.as_slice() {
+        [k] => Ok(k.key),
+        [] => Err(CliError::usage(format!(
+            "{option} {arg:?}: no enrolled key has that name, key or key prefix (see `temoin key list`)"
+        ))),
+        many => Err(CliError::usage(format!(
+            "{option} {arg:?}: {} keys answer to it: {}; give more hex digits or the key itself",
+            many.len(),
+            many.iter()
+                .map(|k| format!("{} {} ({}{})", k.key.to_hex(), k.name, k.role.name(), if k.revoked.is_some() { ", revoked" } else { "" }))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
 }
 
 /// The key enrolled under `name` (accents and case ignored) and not yet

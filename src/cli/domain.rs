@@ -502,13 +502,14 @@ fn print_incidents_json(p: &ArchiveViews<'_>, upto: u64) -> Result<(), CliError>
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     write!(
         out,
-        "{{\n  \"as_of\": {},\n  \"incidents\": ",
+        "{{\n  \"as_of_seq\": {},\n  \"incidents\": ",
         upto as i128 - 1
     )
     .map_err(cannot)?;
     let mut printed = 0usize;
     p.for_each_summary(upto, |s| {
-        let value = serde_json::to_value(&s).map_err(cannot)?;
+        let mut value = serde_json::to_value(&s).map_err(cannot)?;
+        super::cli_json(&mut value);
         let text = serde_json::to_string_pretty(&value).map_err(cannot)?;
         out.write_all(if printed == 0 { b"[\n" } else { b",\n" })
             .map_err(cannot)?;

@@ -6,6 +6,8 @@
 //! mismatch) stay as the library says them.
 
 use temoin::archive::Refusal;
+use temoin::compose::ComposeError;
+use temoin::json::{JsonError, JsonErrorKind, JsonErrors, JsonType};
 use temoin::registry::{AuthorityError, PayloadError};
 use temoin::rules::RuleError;
 use temoin::statement::SignatureFault;
@@ -133,10 +135,10 @@ pub fn payload(e: &PayloadError) -> String {
             kind = kind.to_string(),
             label = q(label)
         ),
-        PayloadError::Json { kind, reason } => t!(
+        PayloadError::Json { kind, errors } => t!(
             "payload-json",
             kind = kind.to_string(),
-            reason = reason.clone()
+            reason = json_errors_inline(errors)
         ),
         PayloadError::Invalid { kind, reason } => t!(
             "payload-invalid",
@@ -220,6 +222,141 @@ pub fn authority(e: &AuthorityError) -> String {
             recipient = recipient.clone(),
             seq = seq.to_owned()
         ),
+        A::SucceedsItself { key } => t!("authority-succeeds-itself", key = key.clone()),
+        A::SucceedsUnknown { key } => t!("authority-succeeds-unknown", key = key.clone()),
+        A::AlreadySucceeded {
+            key,
+            name,
+            by,
+            by_name,
+        } => t!(
+            "authority-already-succeeded",
+            key = key.clone(),
+            name = name.clone(),
+            by = by.clone(),
+            by_name = by_name.clone()
+        ),
+        A::SuccessionCycle { key, succeeds } => t!(
+            "authority-succession-cycle",
+            key = key.clone(),
+            succeeds = succeeds.clone()
+        ),
+    }
+}
+
+fn json_type(t: &JsonType) -> String {
+    match t {
+        JsonType::String => t!("json-type-string"),
+        JsonType::Integer => t!("json-type-integer"),
+        JsonType::NonNegativeInteger => t!("json-type-non-negative-integer"),
+        JsonType::Number => t!("json-type-number"),
+        JsonType::Boolean => t!("json-type-boolean"),
+        JsonType::Array => t!("json-type-array"),
+        JsonType::Object => t!("json-type-object"),
+        JsonType::Null => t!("json-type-null"),
+        JsonType::Other(s) => s.clone(),
+    }
+}
+
+/// One error of a JSON input: where, what was there, what is wrong.
+pub fn json_error(e: &JsonError) -> String {
+    let path = if e.path.is_empty() {
+        t!("json-top")
+    } else {
+        e.path.clone()
+    };
+    let value = e.value.clone().unwrap_or_default();
+    match &e.kind {
+        JsonErrorKind::Syntax {
+            line,
+            column,
+            reason,
+        } => t!(
+            "json-syntax",
+            line = line.to_owned(),
+            column = column.to_owned(),
+            reason = reason.clone()
+        ),
+        JsonErrorKind::RepeatedMember { name, line, column } => t!(
+            "json-repeated",
+            name = q(name),
+            line = line.to_owned(),
+            column = column.to_owned()
+        ),
+        JsonErrorKind::UnknownField { allowed } if allowed.is_empty() => {
+            t!("json-unknown-field-none", path = path)
+        }
+        JsonErrorKind::UnknownField { allowed } => t!(
+            "json-unknown-field",
+            path = path,
+            allowed = allowed.join(", ")
+        ),
+        JsonErrorKind::WrongType { found, expected } => t!(
+            "json-wrong-type",
+            path = path,
+            value = value,
+            found = json_type(found),
+            expected = json_type(expected)
+        ),
+        JsonErrorKind::NotOneOf { allowed } => t!(
+            "json-not-one-of",
+            path = path,
+            value = value,
+            allowed = allowed.join(", ")
+        ),
+        JsonErrorKind::MissingField => t!("json-missing", path = path),
+        JsonErrorKind::InvalidValue { reason } if value.is_empty() => {
+            t!("json-invalid", path = path, reason = reason.clone())
+        }
+        JsonErrorKind::InvalidValue { reason } => t!(
+            "json-invalid-value",
+            path = path,
+            value = value,
+            reason = reason.clone()
+        ),
+    }
+}
+
+/// Every error on one line (a refusal line), as the library writes them.
+fn json_errors_inline(errors: &JsonErrors) -> String {
+    let each: Vec<String> = errors.iter().map(json_error).collect();
+    if each.len() > 1 {
+        format!(
+            "{}{}",
+            t!("json-errors-count", n = each.len()),
+            each.join("; ")
+        )
+    } else {
+        each.join("; ")
+    }
+}
+
+/// What `sign` says of its input: one error a line when there are several.
+pub fn compose(e: &ComposeError) -> String {
+    match e {
+        ComposeError::Input(errors) => {
+            let each: Vec<String> = errors.iter().map(json_error).collect();
+            match each.as_slice() {
+                [one] => one.clone(),
+                many => {
+                    let mut s = t!("json-errors-count", n = many.len())
+                        .trim_end()
+                        .to_string();
+                    for m in many {
+                        s.push_str("\n  ");
+                        s.push_str(m);
+                    }
+                    s
+                }
+            }
+        }
+        ComposeError::NotAnObject => t!("compose-not-an-object"),
+        ComposeError::NotComposable { kind, hint } => t!(
+            "compose-not-composable",
+            kind = kind.to_string(),
+            hint = hint.to_owned()
+        ),
+        ComposeError::Payload(p) => payload(p),
     }
 }
 
@@ -268,6 +405,23 @@ mod tests {
         ];
         for r in cases {
             assert_eq!(refusal(&r), r.to_string());
+        }
+        // Every kind of JSON error, one at a time and together.
+        let input = br#"{"incidents":["x"],"source":{"relation":"friend","extra":1},"language":5,"claims":[{"incident":"x","dead":-1}],"language2":true}"#;
+        let errors = temoin::json::from_slice_all::<temoin::domain::Testimony>(input).unwrap_err();
+        assert!(errors.len() >= 3, "{errors}");
+        let e = ComposeError::Input(errors.clone());
+        assert_eq!(compose(&e), e.to_string());
+        let p = PayloadError::Json {
+            kind: temoin::statement::Kind::Testimony,
+            errors,
+        };
+        assert_eq!(payload(&p), p.to_string());
+        for bad in [&b"{\"a\":1,\"a\":2}"[..], b"{\"incidents\": [", b"[]"] {
+            if let Err(errors) = temoin::json::from_slice_all::<temoin::domain::Testimony>(bad) {
+                let e = ComposeError::Input(errors);
+                assert_eq!(compose(&e), e.to_string());
+            }
         }
     }
 }

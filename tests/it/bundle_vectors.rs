@@ -305,6 +305,7 @@ fn enroll(name: &str, k: &Keys, who: &SecretKey, role: Role) -> StatementFile {
                 key: who.public().to_hex(),
                 name: who.name().to_string(),
                 role,
+                succeeds: None,
             })
             .unwrap(),
         )],
@@ -920,6 +921,111 @@ fn vectors() -> Vec<Vector> {
         build(&log, Scope::All, None),
         Expect::Refused(n + 1, "authority", "owner"),
     );
+
+    // Key succession (FORMAT.md §10.2): the NGO's key is enrolled as the
+    // successor of the journalist's, which is then revoked; the successor
+    // amends and retracts the journalist's records.
+    let succeed = |name: &str, who: &SecretKey, old: &SecretKey| {
+        sign(
+            name,
+            &k.custodian,
+            Kind::Enroll,
+            &[],
+            &[payload(
+                serde_json::to_value(EnrollPayload {
+                    key: who.public().to_hex(),
+                    name: who.name().to_string(),
+                    role: Role::Intermediary,
+                    succeeds: Some(old.public().to_hex()),
+                })
+                .unwrap(),
+            )],
+        )
+    };
+    let revoke_journalist = sign(
+        "revoke-journalist-succeeded",
+        &k.custodian,
+        Kind::Revoke,
+        &[],
+        &[payload(
+            serde_json::to_value(RevokePayload {
+                key: k.journalist.public().to_hex(),
+                reason: "ordinateur saisi ; nouvelle clé".into(),
+                effective_at: received_at(n + 1),
+            })
+            .unwrap(),
+        )],
+    );
+    let successor_amends = Log::base()
+        .push(
+            "enroll-successor",
+            succeed("enroll-successor", &k.ngo, &k.journalist),
+        )
+        .push("revoke-journalist-succeeded", revoke_journalist);
+    let successor_amends = {
+        let a2 = amend("successor-amends", &k.ngo, &[a1], 9);
+        let a2h = hash(&a2);
+        successor_amends.push("successor-amends", a2).push(
+            "successor-retracts",
+            retract("successor-retracts", &k.ngo, a2h),
+        )
+    };
+    add(
+        "all-successor-amends",
+        "a key enrolled as the successor of the journalist's (then revoked) amends and retracts her testimony",
+        build(&successor_amends, Scope::All, None),
+        Expect::Verified(vec![], vec![]),
+    );
+    let log = Log::base()
+        .push(
+            "enroll-successor-of-reviewer",
+            succeed("enroll-successor-of-reviewer", &k.ngo, &k.reviewer),
+        )
+        .push(
+            "amend-not-successor",
+            amend("amend-not-successor", &k.ngo, &[a1], 5),
+        );
+    add(
+        "all-amend-not-successor",
+        "an amendment of the journalist's testimony by the successor of another key",
+        build(&log, Scope::All, None),
+        Expect::Refused(n + 1, "authority", "owner"),
+    );
+    let log = Log::base()
+        .push(
+            "enroll-successor",
+            succeed("enroll-successor", &k.ngo, &k.journalist),
+        )
+        .push(
+            "enroll-second-successor",
+            succeed("enroll-second-successor", &k.stranger, &k.journalist),
+        );
+    add(
+        "all-succeeded-twice",
+        "a second successor of the same key (a succession never forks)",
+        build(&log, Scope::All, None),
+        Expect::Refused(n + 1, "registry", "registry-change"),
+    );
+    let log = Log::base().push(
+        "enroll-successor-of-unknown",
+        succeed("enroll-successor-of-unknown", &k.ngo, &k.stranger),
+    );
+    add(
+        "all-succeeds-unknown",
+        "a successor of a key that was never enrolled",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "registry", "registry-change"),
+    );
+    let log = Log::base().push(
+        "enroll-successor-of-itself",
+        succeed("enroll-successor-of-itself", &k.ngo, &k.ngo),
+    );
+    add(
+        "all-succeeds-itself",
+        "a key enrolled as its own successor (a succession never loops)",
+        build(&log, Scope::All, None),
+        Expect::Refused(n, "registry", "registry-change"),
+    );
     let log = Log::base().push(
         "incident-id-changed",
         sign(
@@ -1429,7 +1535,7 @@ fn rule_of(reason: &str) -> Option<&'static str> {
         ("entry 0 must be the genesis", "entry0-genesis"),
         ("was not authorised at entry", "authorised"),
         ("registry change was not allowed", "registry-change"),
-        ("only its author or a custodian", "owner"),
+        ("or a custodian may do that", "owner"),
         ("which is not in the archive", "named-incident"),
         ("opened only later", "named-incident"),
         ("is already taken", "incident-taken"),

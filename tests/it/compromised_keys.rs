@@ -205,9 +205,15 @@ fn verify_lists_the_entry_signed_after_the_compromise_as_a_finding_not_a_fault()
     assert_eq!(f["seq"], s.s2.seq);
     assert_eq!(f["statement"], s.s2.hash.to_hex());
     assert_eq!(f["author"], s.keys.journalist.public().to_hex());
-    assert_eq!(f["received_at"], s.s2.received_at);
-    assert_eq!(f["revoked_at"], s.revocation.seq);
-    assert_eq!(f["effective_at"], s.s2.received_at);
+    assert_eq!(
+        crate::common::rfc3339_ms(&f["received_at"]),
+        s.s2.received_at
+    );
+    assert_eq!(f["revoked_seq"], s.revocation.seq);
+    assert_eq!(
+        crate::common::rfc3339_ms(&f["effective_at"]),
+        s.s2.received_at
+    );
 
     // The archive's derived rows agree with the log, and a rebuild finds
     // the cached views as they should be.
@@ -260,10 +266,13 @@ fn from_the_revocation_on_the_figures_leave_it_out_and_mark_it_earlier_views_unc
     assert_eq!(now["figures"]["dead"]["max"], 8);
     let t2 = testimony_view(&now, s.s2.seq);
     assert_eq!(t2["status"], "compromised", "{t2}");
-    assert_eq!(t2["revoked_at"], s.revocation.seq);
-    assert_eq!(t2["effective_at"], s.s2.received_at);
+    assert_eq!(t2["revoked_seq"], s.revocation.seq);
     assert_eq!(
-        t2["versions"][0]["signed_after_compromise"]["revoked_at"],
+        crate::common::rfc3339_ms(&t2["effective_at"]),
+        s.s2.received_at
+    );
+    assert_eq!(
+        t2["versions"][0]["signed_after_compromise"]["revoked_seq"],
         s.revocation.seq
     );
     let t1 = testimony_view(&now, s.s1.seq);
@@ -482,9 +491,16 @@ fn key_list_shows_when_the_key_was_revoked_and_since_when_it_is_distrusted() {
         .iter()
         .find(|r| r["key"] == s.keys.journalist.public().to_hex())
         .unwrap();
-    assert_eq!(j["revoked_at"], s.revocation.seq);
-    assert_eq!(j["revoked_received_at"], s.revocation.received_at);
-    assert_eq!(j["distrusted_since"], s.s2.received_at);
+    // Entry positions are `*_seq`; times RFC 3339 strings, to the millisecond.
+    assert_eq!(j["revoked_seq"], s.revocation.seq);
+    assert_eq!(
+        crate::common::rfc3339_ms(&j["revoked_at"]),
+        s.revocation.received_at
+    );
+    assert_eq!(
+        crate::common::rfc3339_ms(&j["distrusted_since"]),
+        s.s2.received_at
+    );
     let (code, out, err) = run!("key", "list", "--archive", s.dir);
     assert_eq!(code, 0, "{err}");
     let line = out
@@ -558,7 +574,7 @@ fn a_custodian_restores_a_genuine_account_by_amending_it() {
     let t = testimony_view(&now, fix.seq);
     assert_eq!(t["status"], "active", "{t}");
     assert_eq!(
-        t["versions"][0]["signed_after_compromise"]["revoked_at"],
+        t["versions"][0]["signed_after_compromise"]["revoked_seq"],
         s.revocation.seq
     );
     assert!(t["versions"][1].get("signed_after_compromise").is_none());

@@ -110,7 +110,7 @@ fn reading_commands_with_json_and_as_of() {
 
     // As of entry 8, no testimony yet: no figures.
     let early = json(&["incident", "list", "--archive", d, "--as-of", "8", "--json"]);
-    assert_eq!(early["as_of"], 8);
+    assert_eq!(early["as_of_seq"], 8);
     assert!(early["incidents"]
         .as_array()
         .unwrap()

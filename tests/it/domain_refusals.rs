@@ -450,7 +450,8 @@ fn a_testimony_needs_its_text() {
     assert!(
         matches!(
             composed,
-            Err(temoin::compose::ComposeError::Field { field: "text", .. })
+            Err(temoin::compose::ComposeError::Input(ref e))
+                if e.iter().any(|e| e.path == "text" && e.to_string().contains("needs its \"text\""))
         ),
         "{composed:?}"
     );
@@ -594,6 +595,6 @@ fn invalid_testimony_payloads() {
     refused_file(
         &mut w,
         &typo,
-        |r| matches!(rule(r), Some(RuleError::Payload(PayloadError::Json { reason, .. })) if reason.contains("daed")),
+        |r| matches!(rule(r), Some(RuleError::Payload(PayloadError::Json { errors, .. })) if errors.iter().any(|e| e.path == "claims[0].daed")),
     );
 }

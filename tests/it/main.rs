@@ -30,6 +30,8 @@ mod exports;
 mod habits;
 mod honest_reports;
 mod init_atomic;
+mod input_errors;
+mod json_times;
 mod lock;
 #[cfg(target_os = "linux")]
 mod powercut;
@@ -44,5 +46,6 @@ mod roundtrip;
 mod sealed;
 mod statement_vectors;
 mod storage_files;
+mod succession;
 mod tamper;
 mod vectors;

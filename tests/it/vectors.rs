@@ -110,6 +110,7 @@ fn specs(k: &Keys) -> Vec<Spec<'_>> {
         key: k.journalist.public().to_hex(),
         name: "Journaliste (démo)".into(),
         role: Role::Intermediary,
+        succeeds: None,
     })
     .unwrap();
     let mut note_salt = [0u8; 32];

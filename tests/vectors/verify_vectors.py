@@ -783,6 +783,9 @@ class Registry:
             self.keys[author] = {"name": p["custodian_name"], "role": "custodian",
                                  "enrolled_at": seq, "revoked_at": None}
         elif kind == "enroll":
+            # "succeeds" (§10.2) is optional; the worked example has none.
+            check("succeeds" not in json.loads(payload.decode("utf-8")),
+                  "the example enrols no successor")
             p = strict_json(payload, {"key": str, "name": str, "role": str})
             key = payload_key(p["key"])
             check(p["name"].strip(WHITE_SPACE) != "", "enrolment name is not empty")
@@ -1255,6 +1258,16 @@ def check_bundle_entry(be, n, root, d):
             "parts": parts, "absent": absent, "faults": []}
 
 
+def acts_for(keys, author):
+    """§10.2, §10.3: the keys whose records `author` may amend and retract:
+    itself and every key it succeeds, directly or through successors."""
+    out, k = {author}, author
+    while k in keys and keys[k].get("succeeds") is not None and len(out) <= len(keys):
+        k = keys[k]["succeeds"]
+        out.add(k)
+    return out
+
+
 def authority_pass(entries, origin, archive_vkey):
     """§12.6 step 6: the registry replayed from the bundle's registry entries."""
     keys = {}
@@ -1297,11 +1310,26 @@ def authority_pass(entries, origin, archive_vkey):
                     need(rec is not None and rec["revoked_at"] is None, "registry", "registry-change")
                     rec["revoked_at"] = seq
                 elif kind == "enroll":
-                    need(set(p) == {"key", "name", "role"} and p["role"] in MAY_SIGN
-                         and p["role"] != "reader", "registry", "registry-payload")
+                    need({"key", "name", "role"} <= set(p) <= {"key", "name", "role", "succeeds"}
+                         and p["role"] in MAY_SIGN and p["role"] != "reader",
+                         "registry", "registry-payload")
                     key = bytes.fromhex(p["key"])
                     need(key not in keys, "registry", "registry-change")
-                    keys[key] = {"role": p["role"], "revoked_at": None}
+                    old = p.get("succeeds")
+                    if old is not None:
+                        # §10.2: a successor succeeds a key enrolled before
+                        # it, never itself, at most once, and never in a loop.
+                        need(isinstance(old, str) and len(old) == 64
+                             and all(ch in "0123456789abcdef" for ch in old)
+                             and valid_public_key(bytes.fromhex(old)),
+                             "registry", "registry-payload")
+                        old = bytes.fromhex(old)
+                        need(old != key and old in keys
+                             and keys[old].get("succeeded_by") is None
+                             and key not in acts_for(keys, old),
+                             "registry", "registry-change")
+                        keys[old]["succeeded_by"] = key
+                    keys[key] = {"role": p["role"], "revoked_at": None, "succeeds": old}
                 else:
                     need(set(p) == {"key", "reason", "effective_at"}, "registry", "registry-payload")
                     rec = keys.get(bytes.fromhex(p["key"]))
@@ -1314,11 +1342,13 @@ def authority_pass(entries, origin, archive_vkey):
             elif kind in ("amendment", "retraction"):
                 if body["refs"] and body["refs"][0] in owners:
                     owner = owners[body["refs"][0]]
-                    need(owner == author or role == "custodian", "authority", "owner")
+                    need(owner in acts_for(keys, author) or role == "custodian",
+                         "authority", "owner")
                     owners[c["hash"]] = owner
             else:
                 owners[c["hash"]] = author
             c["role"] = role
+            c["acts_for"] = acts_for(keys, author)
         except Fault as f:
             c["faults"].append((f.kind, f.what))
     return keys
@@ -1395,8 +1425,8 @@ def rules_pass(entries, whole):
                     return refs[0], st[refs[0]]
 
                 def owned(t):
-                    need(t["owner"] == body["author"] or c.get("role") == "custodian",
-                         "rules", "owner")
+                    need(t["owner"] in c.get("acts_for", {body["author"]})
+                         or c.get("role") == "custodian", "rules", "owner")
                 if kind == "incident":
                     need(p["id"] not in inc, "rules", "incident-taken")
                     inc[p["id"]] = {"merged_into": None}

@@ -86,6 +86,13 @@ pub struct EnrollPayload {
     pub key: String,
     pub name: String,
     pub role: Role,
+    /// The key this one succeeds (64 hex digits): the same person's earlier
+    /// key, enrolled before. Her successor may amend and retract the
+    /// records the earlier key made (docs/FORMAT.md §10.2). Optional and
+    /// absent when `None`, so that every enrolment written before it
+    /// existed reads, and re-encodes, as it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub succeeds: Option<String>,
 }
 
 /// Payload of a reader's enrolment: an age recipient, not a signing key.
@@ -127,6 +134,11 @@ pub struct KeyRecord {
     pub role: Role,
     pub enrolled_at: u64,
     pub revoked: Option<Revocation>,
+    /// The earlier key of the same person that this key succeeds.
+    pub succeeds: Option<PublicKey>,
+    /// The key that succeeds this one, if one was enrolled as its
+    /// successor (at most one: successions never fork).
+    pub succeeded_by: Option<PublicKey>,
 }
 
 /// A reader as the registry knows it.
@@ -185,6 +197,19 @@ pub enum AuthorityError {
     LastCustodian,
     #[error("the payload's key is not a valid, non-weak Ed25519 key: {0}")]
     BadKey(String),
+    #[error("key {key} cannot succeed itself")]
+    SucceedsItself { key: String },
+    #[error("the key to succeed, {key}, is not enrolled in this archive (a successor succeeds a key enrolled before it)")]
+    SucceedsUnknown { key: String },
+    #[error("key {key} ({name}) is already succeeded by {by} ({by_name}); a key has at most one successor (enrol the new key as the successor of {by_name}'s key instead)")]
+    AlreadySucceeded {
+        key: String,
+        name: String,
+        by: String,
+        by_name: String,
+    },
+    #[error("key {key} cannot succeed {succeeds}: {succeeds} already descends from {key}, and a succession never loops")]
+    SuccessionCycle { key: String, succeeds: String },
     #[error("reader {recipient} is already enrolled (as {name}{})", if *revoked { ", since revoked: a revoked reader is never enrolled again" } else { "" })]
     ReaderEnrolled {
         recipient: String,
@@ -263,6 +288,66 @@ impl Registry {
         Ok(rec.role)
     }
 
+    /// May `author` amend or retract a record whose first version `owner`
+    /// signed? Yes if `author` is `owner`, or succeeds it, directly or
+    /// through a chain of successions (docs/DOMAIN.md §3). Custodians may
+    /// act on any record; that is the caller's rule, not this one.
+    pub fn may_act_for(&self, author: &PublicKey, owner: &[u8; 32]) -> bool {
+        if author.as_bytes() == owner {
+            return true;
+        }
+        self.predecessors(author).any(|k| k.as_bytes() == owner)
+    }
+
+    /// The keys `key` succeeds, nearest first. Successions never loop
+    /// (`check_change`); the walk is bounded all the same, so that a
+    /// registry built by other means cannot hang a verifier.
+    pub fn predecessors<'a>(&'a self, key: &PublicKey) -> impl Iterator<Item = PublicKey> + 'a {
+        let mut next = self.keys.get(key).and_then(|r| r.succeeds);
+        let mut left = self.keys.len();
+        std::iter::from_fn(move || {
+            let k = next?;
+            if left == 0 {
+                return None;
+            }
+            left -= 1;
+            next = self.keys.get(&k).and_then(|r| r.succeeds);
+            Some(k)
+        })
+    }
+
+    /// May the new key `key` be enrolled as the successor of `old`?
+    fn check_succession(&self, key: &PublicKey, old: &PublicKey) -> Result<(), AuthorityError> {
+        if key == old {
+            return Err(AuthorityError::SucceedsItself { key: key.to_hex() });
+        }
+        let rec = self
+            .keys
+            .get(old)
+            .ok_or(AuthorityError::SucceedsUnknown { key: old.to_hex() })?;
+        if let Some(by) = &rec.succeeded_by {
+            return Err(AuthorityError::AlreadySucceeded {
+                key: old.to_hex(),
+                name: rec.name.clone(),
+                by: by.to_hex(),
+                by_name: self
+                    .keys
+                    .get(by)
+                    .map(|r| r.name.clone())
+                    .unwrap_or_default(),
+            });
+        }
+        // A new key has no successor and descends from nothing, so no
+        // loop can form; checked anyway, as every verifier must refuse one.
+        if self.predecessors(old).any(|k| k == *key) {
+            return Err(AuthorityError::SuccessionCycle {
+                key: key.to_hex(),
+                succeeds: old.to_hex(),
+            });
+        }
+        Ok(())
+    }
+
     /// Check a registry change against the current state without applying it.
     pub fn check_change(&self, change: &RegistryChange) -> Result<(), AuthorityError> {
         match change {
@@ -271,7 +356,7 @@ impl Registry {
                     return Err(AuthorityError::LateGenesis);
                 }
             }
-            RegistryChange::Enroll { key, .. } => {
+            RegistryChange::Enroll { key, succeeds, .. } => {
                 if let Some(rec) = self.keys.get(key) {
                     return Err(match &rec.revoked {
                         Some(r) => AuthorityError::ReEnrolRevoked {
@@ -284,6 +369,9 @@ impl Registry {
                             role: rec.role,
                         },
                     });
+                }
+                if let Some(old) = succeeds {
+                    self.check_succession(key, old)?;
                 }
             }
             RegistryChange::EnrollReader { recipient, .. } => {
@@ -346,10 +434,20 @@ impl Registry {
                         role: Role::Custodian,
                         enrolled_at: seq,
                         revoked: None,
+                        succeeds: None,
+                        succeeded_by: None,
                     },
                 );
             }
-            RegistryChange::Enroll { key, name, role } => {
+            RegistryChange::Enroll {
+                key,
+                name,
+                role,
+                succeeds,
+            } => {
+                if let Some(old) = succeeds.and_then(|o| self.keys.get_mut(&o)) {
+                    old.succeeded_by = Some(key);
+                }
                 self.keys.insert(
                     key,
                     KeyRecord {
@@ -358,6 +456,8 @@ impl Registry {
                         role,
                         enrolled_at: seq,
                         revoked: None,
+                        succeeds,
+                        succeeded_by: None,
                     },
                 );
             }
@@ -405,6 +505,8 @@ pub enum RegistryChange {
         key: PublicKey,
         name: String,
         role: Role,
+        /// The enrolled key succeeds this one (the same person's earlier key).
+        succeeds: Option<PublicKey>,
     },
     Revoke {
         key: PublicKey,
@@ -543,10 +645,18 @@ impl RegistryChange {
                         reason: "a reader is enrolled by its age recipient (\"recipient\": \"age1…\"), not by a signing key".into(),
                     });
                 }
+                let succeeds = match &p.succeeds {
+                    None => None,
+                    Some(s) => Some(payload_key(s).map_err(|e| PayloadError::Invalid {
+                        kind,
+                        reason: format!("succeeds: {e}"),
+                    })?),
+                };
                 RegistryChange::Enroll {
                     key,
                     name: p.name,
                     role: p.role,
+                    succeeds,
                 }
             }
             Kind::Revoke => {
@@ -577,19 +687,22 @@ impl RegistryChange {
 pub enum PayloadError {
     #[error("a {kind} statement needs a part labelled {label:?}")]
     MissingPart { kind: Kind, label: &'static str },
-    #[error("the {kind} payload is not valid JSON of its kind: {reason}")]
-    Json { kind: Kind, reason: String },
+    /// Every error of the payload's JSON, with its path and value
+    /// (`json::from_slice_all`).
+    #[error("the {kind} payload is not valid JSON of its kind: {errors}")]
+    Json {
+        kind: Kind,
+        errors: crate::json::JsonErrors,
+    },
     #[error("the {kind} payload is invalid: {reason}")]
     Invalid { kind: Kind, reason: String },
 }
 
-/// Parse a kind's JSON payload strictly (unknown fields are refused).
+/// Parse a kind's JSON payload strictly (unknown fields are refused); a
+/// refusal lists every error of the payload, not only the first.
 pub fn parse_json<T: serde::de::DeserializeOwned>(
     kind: Kind,
     bytes: &[u8],
 ) -> Result<T, PayloadError> {
-    crate::json::from_slice(bytes).map_err(|e| PayloadError::Json {
-        kind,
-        reason: e.to_string(),
-    })
+    crate::json::from_slice_all(bytes).map_err(|errors| PayloadError::Json { kind, errors })
 }

@@ -109,7 +109,7 @@ pub enum RuleError {
     UnknownIncident(String),
     #[error("incident id {0:?} is already taken; amend that incident instead of opening it again")]
     DuplicateIncident(String),
-    #[error("{kind} of statement {target}: only its author or a custodian may do that")]
+    #[error("{kind} of statement {target}: only its author, a successor of the author's key, or a custodian may do that")]
     NotOwner { kind: Kind, target: Digest },
     #[error("statement {target} is a {found}; a {kind} applies to {expected}")]
     WrongTarget {
@@ -321,7 +321,7 @@ pub fn check_parsed<I: Index>(
                     by: Digest(by)
                 });
             }
-            if t.owner != body.author && !custodian {
+            if !custodian && !registry.may_act_for(&author, &t.owner) {
                 refuse!(RuleError::NotOwner { kind, target: th });
             }
             if subject == Kind::Testimony && body.part(TEXT).is_none() {
@@ -375,7 +375,7 @@ pub fn check_parsed<I: Index>(
                     by: Digest(by)
                 });
             }
-            if t.owner != body.author && !custodian {
+            if !custodian && !registry.may_act_for(&author, &t.owner) {
                 refuse!(RuleError::NotOwner { kind, target: th });
             }
             fx.touch(&t.incidents);

@@ -100,6 +100,7 @@ pub fn enrolments(
                 key: k.public().to_hex(),
                 name: k.name().to_string(),
                 role,
+                succeeds: None,
             };
             Draft::new(Kind::Enroll)
                 .part(PAYLOAD, temoin_core::json::to_vec(&p))

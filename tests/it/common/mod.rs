@@ -87,6 +87,7 @@ pub fn enroll(custodian: &SecretKey, key: &PublicKey, name: &str, role: Role) ->
             key: key.to_hex(),
             name: name.into(),
             role,
+            succeeds: None,
         },
     )
 }
@@ -615,4 +616,28 @@ pub fn open_sled(dir: &Path) -> sled::Db {
             Err(e) => panic!("open sled db: {e}"),
         }
     }
+}
+
+/// The unix-ms time of a CLI JSON time (`2025-11-14T03:12:09Z` or
+/// `…09.250Z`, README "JSON output"); panics on anything else, integers
+/// of milliseconds included.
+pub fn rfc3339_ms(v: &serde_json::Value) -> i64 {
+    let s = v
+        .as_str()
+        .unwrap_or_else(|| panic!("{v} is not an RFC 3339 time string"));
+    let (whole, ms) = match s.strip_suffix('Z').and_then(|t| t.split_once('.')) {
+        Some((w, frac)) => {
+            assert!(
+                frac.len() == 3 && frac.bytes().all(|b| b.is_ascii_digit()),
+                "{s}"
+            );
+            (format!("{w}Z"), frac.parse::<i64>().unwrap())
+        }
+        None => (s.to_string(), 0),
+    };
+    assert!(
+        whole.len() == 20 && whole.ends_with('Z'),
+        "{s} is not YYYY-MM-DDTHH:MM:SS[.mmm]Z"
+    );
+    temoin::time::parse_time(&whole).unwrap_or_else(|| panic!("{s} is not a time")) + ms
 }

@@ -81,6 +81,7 @@ pub fn enroll(custodian: &SecretKey, who: &SecretKey, name: &str, role: Role) ->
         key: who.public().to_hex(),
         name: name.into(),
         role,
+        succeeds: None,
     };
     Draft::new(Kind::Enroll)
         .part(PAYLOAD, serde_json::to_vec(&p).unwrap())

@@ -30,6 +30,7 @@ pub fn enroll(custodian: &SecretKey, k: &SecretKey, role: Role) -> StatementFile
         key: k.public().to_hex(),
         name: k.name().to_string(),
         role,
+        succeeds: None,
     };
     Draft::new(Kind::Enroll)
         .part(PAYLOAD, serde_json::to_vec(&p).expect("json"))

@@ -323,6 +323,10 @@ pub struct Author {
     /// Unix ms since when the revocation says the key is distrusted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_effective_at: Option<i64>,
+    /// The key this author's key succeeds (hex), for a key enrolled as a
+    /// successor (FORMAT.md §10.2): why it may amend that key's records.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub succeeds: Option<String>,
 }
 
 impl Bundle {

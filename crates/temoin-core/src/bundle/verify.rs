@@ -1236,10 +1236,10 @@ fn replay_authority(
                 Kind::Amendment | Kind::Retraction => {
                     if let Some(target) = c.body.refs.first().map(|t| Digest(*t)) {
                         if let Some(owner) = owners.get(&target).copied() {
-                            if owner != c.body.author && role != Role::Custodian {
+                            if role != Role::Custodian && !registry.may_act_for(&author, &owner) {
                                 c.ok = false;
                                 faults.at(seq, FaultKind::Authority, format!(
-                                    "{kind} of statement {}: only its author or a custodian may do that",
+                                    "{kind} of statement {}: only its author, a successor of the author's key, or a custodian may do that",
                                     target.short()
                                 ));
                             }
@@ -1422,6 +1422,7 @@ fn authors_of(checked: &[CheckedEntry], registry: &Registry) -> Vec<Author> {
             revoked_at: r.revoked.as_ref().map(|v| v.seq),
             revocation_reason: r.revoked.as_ref().map(|v| v.reason.clone()),
             revoked_effective_at: r.revoked.as_ref().map(|v| v.effective_at),
+            succeeds: r.succeeds.map(|k| k.to_hex()),
         })
         .collect();
     out.sort_by(|a, b| (a.enrolled_at, &a.key).cmp(&(b.enrolled_at, &b.key)));
