@@ -734,8 +734,16 @@ fn incident_view_blocks(out: &mut Vec<Block>, id: &str, view: &IncidentView, v: 
                     .map(String::as_str)
                     .filter(|s| *s != x.name)
                     .collect();
-                let named_by: Vec<String> =
-                    x.mentions.iter().map(|m| entry_of(&m.source, v)).collect();
+                let named_by: Vec<String> = x
+                    .mentions
+                    .iter()
+                    .map(
+                        |m| match m.grade.as_ref().and_then(SourceGrade::verification) {
+                            Some(g) => format!("{}; graded {}", entry_of(&m.source, v), words(&g)),
+                            None => entry_of(&m.source, v),
+                        },
+                    )
+                    .collect();
                 vec![
                     plain(if others.is_empty() {
                         x.name.clone()
