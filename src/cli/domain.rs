@@ -1325,7 +1325,7 @@ fn print_demo(r: &DemoReport) {
         .incidents
         .iter()
         .filter(|i| !r.tally.incidents.iter().any(|j| j.id == i.id))
-        .map(|i| format!("{} ({})", i.id, i.start))
+        .map(|i| format!("{} ({})", i.id, i.when_display()))
         .collect();
     println!(
         "\nRegion {}, any date: {} dead in {} incidents{}",
