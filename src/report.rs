@@ -926,7 +926,17 @@ fn incident_view_blocks(l: Lang, out: &mut Vec<Block>, id: &str, view: &Incident
                 let named_by: Vec<String> = x
                     .mentions
                     .iter()
-                    .map(|m| entry_of(l, &m.source, v))
+                    .map(
+                        |m| match m.grade.as_ref().and_then(SourceGrade::verification) {
+                            Some(g) => tr!(
+                                l,
+                                "report-named-by-graded",
+                                entry = entry_of(l, &m.source, v),
+                                grade = i18n::word(l, "verification", &g)
+                            ),
+                            None => entry_of(l, &m.source, v),
+                        },
+                    )
                     .collect();
                 vec![
                     plain(if others.is_empty() {

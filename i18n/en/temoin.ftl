@@ -507,3 +507,4 @@ json-type-object = an object
 json-type-null = null
 compose-not-an-object = the input must be a JSON object
 compose-not-composable = { $kind } statements cannot be made from a JSON file ({ $hint })
+report-named-by-graded = { $entry }; graded { $grade }

@@ -497,3 +497,4 @@ json-type-object = un objet
 json-type-null = null
 compose-not-an-object = l'entrée doit être un objet JSON
 compose-not-composable = une déclaration { $kind } ne peut pas être faite à partir d'un fichier JSON ({ $hint })
+report-named-by-graded = { $entry } ; évaluée { $grade }

@@ -72,7 +72,8 @@ pub enum Command {
         #[command(flatten)]
         list: ListArgs,
     },
-    /// Find incidents, places (commune, cercle, region) and named victims;
+    /// Find incidents, places (commune, cercle, region), named victims and
+    /// alleged perpetrators;
     /// accents, case, hyphens and apostrophes ignored ("tin aicha").
     #[command(after_long_help = "Example:\n  temoin search \"tin aicha\" --archive ./archive")]
     Search {
@@ -1325,7 +1326,7 @@ fn print_demo(r: &DemoReport) {
         .incidents
         .iter()
         .filter(|i| !r.tally.incidents.iter().any(|j| j.id == i.id))
-        .map(|i| format!("{} ({})", i.id, i.start))
+        .map(|i| format!("{} ({})", i.id, i.when_display()))
         .collect();
     println!(
         "\nRegion {}, any date: {} dead in {} incidents{}",
@@ -1509,7 +1510,7 @@ fn search_key(s: &str) -> String {
 
 #[derive(serde::Serialize)]
 struct Hit {
-    /// `incident`, `place` or `victim`.
+    /// `incident`, `place`, `victim` or `perpetrator`.
     kind: &'static str,
     incident: String,
     /// The field that matched: `id`, `title`, `place`, `commune`, `cercle`,
@@ -1566,6 +1567,14 @@ fn search(dir: &std::path::Path, text: &str, as_of: Option<&str>, json: bool) ->
                 seqs.sort_unstable();
                 seqs.dedup();
                 push("victim", "name", name, seqs);
+            }
+        }
+        for p in &view.perpetrators {
+            if let Some(name) = p.spellings.iter().find(|n| hit(n)) {
+                let mut seqs: Vec<u64> = p.per_source.iter().map(|s| s.from.source.seq).collect();
+                seqs.sort_unstable();
+                seqs.dedup();
+                push("perpetrator", "name", name, seqs);
             }
         }
         Ok(())

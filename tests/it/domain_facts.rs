@@ -204,6 +204,11 @@ fn conflicting_attributions_from_two_testimonies_appear_side_by_side_with_each_s
     // Now: no conflict.
     let now = ok(&["incident", "show", T, "--archive", &d]);
     assert!(!now.contains("alleged/denied"), "{now}");
+    // Search finds them, with the entries that name them.
+    let hits: Value =
+        serde_json::from_str(&ok(&["search", "wagner", "--archive", &d, "--json"])).unwrap();
+    assert_eq!(hits[0]["kind"], "perpetrator");
+    assert_eq!(hits[0]["entries"], json!([s1]));
     // The incident list's CSV names them and their entries.
     let csv = ok(&["incident", "list", "--archive", &d, "--csv"]);
     assert!(
@@ -687,6 +692,10 @@ fn the_report_shows_perpetrators_grades_and_data_conflicts_with_their_entries() 
     );
     assert!(md.contains("killed, burned"), "{md}");
     assert!(md.contains("41 (adult)"), "{md}");
+    assert!(
+        md.contains(&format!("entry {s1} (demo-journalist); graded weak")),
+        "{md}"
+    );
     assert!(md.contains("| grade: verification | weak |"), "{md}");
 }
 
