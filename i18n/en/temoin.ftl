@@ -508,3 +508,86 @@ json-type-null = null
 compose-not-an-object = the input must be a JSON object
 compose-not-composable = { $kind } statements cannot be made from a JSON file ({ $hint })
 report-named-by-graded = { $entry }; graded { $grade }
+
+## Incidents, tallies and the demo (src/cli/domain.rs)
+
+as-of-nothing = as of before entry 0: the archive held nothing yet
+as-of-latest = as of entry { $seq } (received { $when }), the latest
+as-of-earlier = as of entry { $seq } (received { $when }); the log now has { $size } entries
+list-merged-into = merged into { $into }
+list-includes = includes { $members }
+list-plus-retracted = (+{ $n } retracted)
+list-plus-compromised = (+{ $n } signed after a compromise)
+col-incident = incident
+col-date = date
+col-place = place
+col-dead = dead
+col-injured = injured
+col-missing = missing
+col-women = women
+col-children = children
+col-sources = sources
+col-testimonies = testimonies
+col-named = named
+col-figure = figure
+col-claimed = claimed
+col-records = records
+col-incidents = incidents
+col-difference = difference
+col-records-sources = records' sources
+col-entry = entry
+col-kind = kind
+col-author = author
+col-statement = statement
+col-step = step
+list-legend = { $n } incidents. Figures are the range the sources give; ⚠ = sources disagree; "sources" = independent sources of the dead figure; ~ = estimated date; 2025-11 = day unknown, 2025 = month unknown.
+tally-head = Tally: region { $region }, { $from } → { $to }, as of entry { $seq }
+tally-head-min-grade = , sources graded at least { $grade }
+tally-any-region = any
+tally-beginning = the beginning
+tally-now = now
+tally-total = total ({ $n } incidents)
+tally-women-children = women and children dead, from the records: { $total }
+tally-left-out = counting only sources graded at least { $grade }: { $n ->
+    [one] { $n } testimony
+   *[other] { $n } testimonies
+} left out ({ $ungraded } ungraded, { $below } graded below)
+tally-no-figure = { $figure }: no figure for { $incidents }
+tally-partial = { $figure }: only one of the two figures for { $incidents }
+tally-no-claim = No summary claim covers this window.
+tally-claims-head = Summary claims, set against the incident records in their own scope (difference = claimed − records)
+tally-claimed-at = claimed at { $entry } by { $who } ({ $source })
+tally-scope = scope: { $rule }: { $incidents }
+tally-agrees = agrees
+tally-differs = DIFFERS
+tally-disagreements = Claims over the same region and window that disagree with each other
+grade-reliability-short = reliability { $value } (#{ $seq })
+demo-banner = temoin demo — DEMO ONLY: keys from keys/ (public seeds); one source marked FICTIVE shows a disagreement
+demo-archive = archive { $dir } (origin { $origin }), checkpoint key { $vkey }
+demo-source = source: examples/seed/{ $file } (the article, kept verbatim as the press testimony's text)
+demo-verified = verified: { $entries }, { $authors }, { $parts }, { $checkpoints } — every signature, link, Merkle node, checkpoint and authority
+demo-redacted = part { $label } of entry { $seq } erased by the redaction order at entry { $by } (reported, not a fault)
+demo-incidents = Incidents
+demo-region = Region { $region }, any date: { $dead } dead in { $n } incidents
+demo-region-outside = Region { $region }, any date: { $dead } dead in { $n } incidents — { $outside } outside the three weeks
+demo-read-further = Read further:
+demo-perpetrators = Alleged perpetrators (as the sources give them; attribution, kind)
+demo-perpetrator = { $name } — { $what } — { $n ->
+    [one] { $n } incident
+   *[other] { $n } incidents
+}, from { $sources }
+demo-perpetrator-from = { $entry } by { $who }, graded { $grade }
+tally-scope-window-region = incidents in { $region } from { $from } to { $to }
+tally-scope-window = incidents from { $from } to { $to }
+tally-scope-named = the incidents the claim names
+value-stance-corroborates = corroborates
+value-stance-contradicts = contradicts
+value-stance-note = note
+value-relation-eyewitness = eyewitness
+value-relation-relative = relative of victims
+value-relation-local-notable = local notable
+value-relation-hearsay = hearsay
+value-relation-press = press
+value-relation-intermediary-observation = intermediary's own observation
+annotation-line = { $stance } by { $who } ({ $entry }): { $text }
+relation-described = { $relation }: { $description }

@@ -498,3 +498,86 @@ json-type-null = null
 compose-not-an-object = l'entrée doit être un objet JSON
 compose-not-composable = une déclaration { $kind } ne peut pas être faite à partir d'un fichier JSON ({ $hint })
 report-named-by-graded = { $entry } ; évaluée { $grade }
+
+## Incidents, décomptes et démonstration (src/cli/domain.rs)
+
+as-of-nothing = état avant l'entrée 0 : l'archive ne contenait encore rien
+as-of-latest = état à l'entrée { $seq } (reçue le { $when }), la dernière
+as-of-earlier = état à l'entrée { $seq } (reçue le { $when }) ; le journal compte aujourd'hui { $size } entrées
+list-merged-into = fusionné dans { $into }
+list-includes = inclut { $members }
+list-plus-retracted = (+{ $n } rétracté(s))
+list-plus-compromised = (+{ $n } signé(s) après une compromission)
+col-incident = incident
+col-date = date
+col-place = lieu
+col-dead = morts
+col-injured = blessés
+col-missing = disparus
+col-women = femmes
+col-children = enfants
+col-sources = sources
+col-testimonies = témoignages
+col-named = nommées
+col-figure = chiffre
+col-claimed = annoncé
+col-records = fiches
+col-incidents = incidents
+col-difference = écart
+col-records-sources = sources des fiches
+col-entry = entrée
+col-kind = nature
+col-author = auteur
+col-statement = déclaration
+col-step = étape
+list-legend = { $n } incidents. Les chiffres sont la fourchette que donnent les sources ; ⚠ = les sources divergent ; « sources » = sources indépendantes du nombre de morts ; ~ = date estimée ; 2025-11 = jour inconnu, 2025 = mois inconnu.
+tally-head = Décompte : région { $region }, { $from } → { $to }, état à l'entrée { $seq }
+tally-head-min-grade = , sources évaluées au moins « { $grade } »
+tally-any-region = toutes
+tally-beginning = le début
+tally-now = aujourd'hui
+tally-total = total ({ $n } incidents)
+tally-women-children = femmes et enfants morts, d'après les fiches : { $total }
+tally-left-out = en ne comptant que les sources évaluées au moins « { $grade } » : { $n ->
+    [one] { $n } témoignage laissé
+   *[other] { $n } témoignages laissés
+} de côté ({ $ungraded } non évalués, { $below } évalués en dessous)
+tally-no-figure = { $figure } : aucun chiffre pour { $incidents }
+tally-partial = { $figure } : un seul des deux chiffres pour { $incidents }
+tally-no-claim = Aucun bilan publié ne couvre cette période.
+tally-claims-head = Bilans publiés, confrontés aux fiches d'incident de leur propre périmètre (écart = annoncé − fiches)
+tally-claimed-at = annoncé à l'entrée { $entry } par { $who } ({ $source })
+tally-scope = périmètre : { $rule } : { $incidents }
+tally-agrees = concorde
+tally-differs = DIFFÈRE
+tally-disagreements = Bilans sur la même région et la même période qui se contredisent
+grade-reliability-short = fiabilité { $value } (#{ $seq })
+demo-banner = temoin demo — DÉMONSTRATION SEULEMENT : clés de keys/ (graines publiques) ; une source marquée FICTIVE montre une divergence
+demo-archive = archive { $dir } (origine { $origin }), clé des points de contrôle { $vkey }
+demo-source = source : examples/seed/{ $file } (l'article, conservé mot pour mot comme texte du témoignage de presse)
+demo-verified = vérifié : { $entries }, { $authors }, { $parts }, { $checkpoints } — chaque signature, chaque lien, chaque nœud de Merkle, chaque point de contrôle et chaque autorité
+demo-redacted = la partie { $label } de l'entrée { $seq } a été effacée par l'ordre de caviardage de l'entrée { $by } (signalé, ce n'est pas un défaut)
+demo-incidents = Incidents
+demo-region = Région { $region }, toutes dates : { $dead } morts dans { $n } incidents
+demo-region-outside = Région { $region }, toutes dates : { $dead } morts dans { $n } incidents — { $outside } hors des trois semaines
+demo-read-further = Pour aller plus loin :
+demo-perpetrators = Auteurs présumés (tels que les sources les donnent ; attribution, nature)
+demo-perpetrator = { $name } — { $what } — { $n ->
+    [one] { $n } incident
+   *[other] { $n } incidents
+}, d'après { $sources }
+demo-perpetrator-from = { $entry } de { $who }, évaluée { $grade }
+tally-scope-window-region = incidents dans la région { $region } du { $from } au { $to }
+tally-scope-window = incidents du { $from } au { $to }
+tally-scope-named = les incidents que le bilan nomme
+value-stance-corroborates = corrobore
+value-stance-contradicts = contredit
+value-stance-note = note
+value-relation-eyewitness = témoin oculaire
+value-relation-relative = proche de victimes
+value-relation-local-notable = notable local
+value-relation-hearsay = ouï-dire
+value-relation-press = presse
+value-relation-intermediary-observation = observation propre de l'intermédiaire
+annotation-line = { $stance } de { $who } ({ $entry }) : { $text }
+relation-described = { $relation } : { $description }

@@ -19,6 +19,7 @@ use temoin::projection::SourceGrade;
 use temoin::projection::{
     ArchiveViews, AsOf, History, ProjectionError, SourceRef, TallyFilter, TestimonyStatus,
 };
+use temoin::t;
 use temoin::time::format_ms;
 
 #[derive(Subcommand)]
@@ -411,18 +412,14 @@ fn parse_as_of(s: Option<&str>) -> Result<Option<AsOf>, CliError> {
 fn as_of_line(p: &ArchiveViews<'_>, upto: u64) -> Result<String, CliError> {
     let size = p.size()?;
     if upto == 0 {
-        return Ok("as of before entry 0: the archive held nothing yet".into());
+        return Ok(t!("as-of-nothing"));
     }
     let e = p.store().entry(upto - 1)?;
     let when = e.map(|e| format_ms(e.received_at)).unwrap_or_default();
     Ok(if upto >= size {
-        format!("as of entry {} (received {when}), the latest", upto - 1)
+        t!("as-of-latest", seq = (upto - 1), when = when)
     } else {
-        format!(
-            "as of entry {} (received {when}); the log now has {} entries",
-            upto - 1,
-            size
-        )
+        t!("as-of-earlier", seq = (upto - 1), when = when, size = size)
     })
 }
 
@@ -466,6 +463,11 @@ fn when_short(w: &temoin::domain::When) -> String {
     s
 }
 
+/// A value of the domain's vocabulary in the command line's language.
+fn word_of<T: serde::Serialize>(domain: &str, x: &T) -> String {
+    temoin::i18n::word(temoin::i18n::current(), domain, x)
+}
+
 /// A source's grade in a cell: `weak, medium (#18)`; each part with its
 /// entry when they come from different annotations; `—` when ungraded.
 fn grade_short(g: Option<&SourceGrade>) -> String {
@@ -473,15 +475,20 @@ fn grade_short(g: Option<&SourceGrade>) -> String {
     match (&g.verification, &g.reliability) {
         (Some(v), Some(r)) if v.by == r.by => format!(
             "{}, {} (#{})",
-            enum_name(&v.value),
-            enum_name(&r.value),
+            word_of("verification", &v.value),
+            word_of("reliability", &r.value),
             v.by.seq
         ),
         (v, r) => [
             v.as_ref()
-                .map(|m| format!("{} (#{})", enum_name(&m.value), m.by.seq)),
-            r.as_ref()
-                .map(|m| format!("reliability {} (#{})", enum_name(&m.value), m.by.seq)),
+                .map(|m| format!("{} (#{})", word_of("verification", &m.value), m.by.seq)),
+            r.as_ref().map(|m| {
+                t!(
+                    "grade-reliability-short",
+                    value = word_of("reliability", &m.value),
+                    seq = m.by.seq
+                )
+            }),
         ]
         .into_iter()
         .flatten()
@@ -536,8 +543,8 @@ fn incident_row(s: &IncidentSummary) -> (String, Vec<String>) {
     };
     let f = &s.figures;
     let status = match &s.merged_into {
-        Some(into) => format!("merged into {into}"),
-        None if s.members.len() > 1 => format!("includes {}", s.members[1..].join(", ")),
+        Some(into) => t!("list-merged-into", into = into.clone()),
+        None if s.members.len() > 1 => t!("list-includes", members = s.members[1..].join(", ")),
         None => String::new(),
     };
     (
@@ -557,10 +564,12 @@ fn incident_row(s: &IncidentSummary) -> (String, Vec<String>) {
             {
                 let mut n = s.testimonies.to_string();
                 if s.retracted > 0 {
-                    n.push_str(&format!(" (+{} retracted)", s.retracted));
+                    n.push(' ');
+                    n.push_str(&t!("list-plus-retracted", n = s.retracted));
                 }
                 if s.compromised > 0 {
-                    n.push_str(&format!(" (+{} signed after a compromise)", s.compromised));
+                    n.push(' ');
+                    n.push_str(&t!("list-plus-compromised", n = s.compromised));
                 }
                 n
             },
@@ -574,27 +583,22 @@ fn print_incident_rows(mut rows: Vec<(String, Vec<String>)>) {
     let count = rows.len();
     rows.sort_by(|a, b| a.0.cmp(&b.0));
     let rows: Vec<Vec<String>> = rows.into_iter().map(|r| r.1).collect();
-    table(
-        &[
-            "incident",
-            "date",
-            "place",
-            "dead",
-            "injured",
-            "missing",
-            "women",
-            "children",
-            "sources",
-            "testimonies",
-            "named",
-            "",
-        ],
-        &rows,
-    );
-    println!(
-        "{} incidents. Figures are the range the sources give; ⚠ = sources disagree; \"sources\" = independent sources of the dead figure; ~ = estimated date; 2025-11 = day unknown, 2025 = month unknown.",
-        count
-    );
+    let head = [
+        t!("col-incident"),
+        t!("col-date"),
+        t!("col-place"),
+        t!("col-dead"),
+        t!("col-injured"),
+        t!("col-missing"),
+        t!("col-women"),
+        t!("col-children"),
+        t!("col-sources"),
+        t!("col-testimonies"),
+        t!("col-named"),
+        String::new(),
+    ];
+    table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
+    println!("{}", t!("list-legend", n = count));
 }
 
 fn print_record(r: &RecordView, names: &HashMap<String, String>) {
@@ -626,11 +630,14 @@ fn print_record(r: &RecordView, names: &HashMap<String, String>) {
     }
     for a in &r.annotations {
         println!(
-            "  {} by {} ({}): {}",
-            stance(a.stance),
-            who(names, &a.source.author),
-            src(&a.source),
-            a.text
+            "  {}",
+            t!(
+                "annotation-line",
+                stance = stance(a.stance),
+                who = who(names, &a.source.author),
+                entry = src(&a.source),
+                text = a.text.clone()
+            )
         );
     }
 }
@@ -1064,17 +1071,24 @@ fn print_facts(v: &IncidentView, names: &HashMap<String, String>) {
 }
 
 fn stance(s: temoin::domain::Stance) -> String {
-    serde_json::to_value(s)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    word_of("stance", &s)
 }
 
 fn relation(r: &temoin::domain::Relation) -> String {
-    serde_json::to_value(r)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+    word_of("relation", r)
+}
+
+/// A figure's name (`women_dead`) in the command line's language.
+fn figure_name(key: &str) -> String {
+    match key {
+        "dead" => t!("figure-dead"),
+        "injured" => t!("figure-injured"),
+        "missing" => t!("figure-missing"),
+        "women_dead" => t!("figure-women-dead"),
+        "children_dead" => t!("figure-children-dead"),
+        "women_and_children_dead" => t!("figure-women-and-children-dead"),
+        other => other.replace('_', " "),
+    }
 }
 
 fn print_history(h: &History, names: &HashMap<String, String>) {
@@ -1122,20 +1136,24 @@ fn tally_rows(rows: &[TallyRow]) -> Vec<Vec<String>> {
 
 fn print_tally(t: &Tally, names: &HashMap<String, String>) {
     let f = &t.filter;
-    println!(
-        "Tally: region {}, {} → {}, as of entry {}{}",
-        f.region.as_deref().unwrap_or("any"),
-        f.from.as_deref().unwrap_or("the beginning"),
-        f.to.as_deref().unwrap_or("now"),
-        t.as_of,
-        f.min_grade
-            .map(|m| format!(", sources graded at least {}", m.name()))
-            .unwrap_or_default()
+    let mut head = t!(
+        "tally-head",
+        region = f.region.clone().unwrap_or_else(|| t!("tally-any-region")),
+        from = f.from.clone().unwrap_or_else(|| t!("tally-beginning")),
+        to = f.to.clone().unwrap_or_else(|| t!("tally-now")),
+        seq = t.as_of
     );
+    if let Some(m) = f.min_grade {
+        head.push_str(&t!(
+            "tally-head-min-grade",
+            grade = word_of("verification", &m)
+        ));
+    }
+    println!("{head}");
     let mut rows = tally_rows(&t.incidents);
     let tot = |n: &str| t.total(n).map(|x| x.display()).unwrap_or_default();
     rows.push(vec![
-        format!("total ({} incidents)", t.incidents.len()),
+        t!("tally-total", n = t.incidents.len()),
         String::new(),
         String::new(),
         tot("dead"),
@@ -1143,66 +1161,109 @@ fn print_tally(t: &Tally, names: &HashMap<String, String>) {
         tot("women_dead"),
         tot("children_dead"),
     ]);
-    table(
-        &[
-            "incident", "date", "place", "dead", "injured", "women", "children",
-        ],
-        &rows,
-    );
+    let head = [
+        t!("col-incident"),
+        t!("col-date"),
+        t!("col-place"),
+        t!("col-dead"),
+        t!("col-injured"),
+        t!("col-women"),
+        t!("col-children"),
+    ];
+    table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
     if let Some(wc) = t.total("women_and_children_dead") {
-        println!(
-            "women and children dead, from the records: {}",
-            wc.display()
-        );
+        println!("{}", t!("tally-women-children", total = wc.display()));
     }
     if let (Some(min), Some(left)) = (f.min_grade, t.left_out()) {
         println!(
-            "counting only sources graded at least {}: {} testimon{} left out ({} ungraded, {} graded below)",
-            min.name(),
-            left.ungraded + left.below,
-            if left.ungraded + left.below == 1 { "y" } else { "ies" },
-            left.ungraded,
-            left.below
+            "{}",
+            t!(
+                "tally-left-out",
+                grade = word_of("verification", &min),
+                n = (left.ungraded + left.below),
+                ungraded = left.ungraded,
+                below = left.below
+            )
         );
     }
     for tot in &t.totals {
         if !tot.without.is_empty() && !tot.incidents.is_empty() {
-            println!("  {}: no figure for {}", tot.figure, tot.without.join(", "));
+            println!(
+                "  {}",
+                t!(
+                    "tally-no-figure",
+                    figure = figure_name(&tot.figure),
+                    incidents = tot.without.join(", ")
+                )
+            );
         }
         if !tot.partial.is_empty() {
             println!(
-                "  {}: only one of the two figures for {}",
-                tot.figure,
-                tot.partial.join(", ")
+                "  {}",
+                t!(
+                    "tally-partial",
+                    figure = figure_name(&tot.figure),
+                    incidents = tot.partial.join(", ")
+                )
             );
         }
     }
     if t.claims.is_empty() {
-        println!("\nNo summary claim covers this window.");
+        println!("\n{}", t!("tally-no-claim"));
     } else {
-        println!("\nSummary claims, set against the incident records in their own scope (difference = claimed − records)");
+        println!("\n{}", t!("tally-claims-head"));
     }
     for r in &t.claims {
         let c = &r.claim;
         println!("\n« {} »", c.claim.text);
+        let source = if c.claim.source.description.is_empty() {
+            relation(&c.claim.source.relation)
+        } else {
+            t!(
+                "relation-described",
+                relation = relation(&c.claim.source.relation),
+                description = c.claim.source.description.clone()
+            )
+        };
         println!(
-            "  claimed at {} by {} ({}{})",
-            src(&c.source),
-            who(names, &c.source.author),
-            relation(&c.claim.source.relation),
-            if c.claim.source.description.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", c.claim.source.description)
-            }
+            "  {}",
+            t!(
+                "tally-claimed-at",
+                entry = src(&c.source),
+                who = who(names, &c.source.author),
+                source = source
+            )
         );
-        println!("  scope: {}: {}", r.scope_rule, r.scope.join(", "));
+        println!(
+            "  {}",
+            t!(
+                "tally-scope",
+                rule = if c.claim.incidents.is_empty() {
+                    match &c.claim.region {
+                        Some(region) => t!(
+                            "tally-scope-window-region",
+                            region = region.clone(),
+                            from = c.claim.from.clone(),
+                            to = c.claim.to.clone()
+                        ),
+                        None => t!(
+                            "tally-scope-window",
+                            from = c.claim.from.clone(),
+                            to = c.claim.to.clone()
+                        ),
+                    }
+                } else {
+                    t!("tally-scope-named")
+                },
+                incidents = r.scope.join(", ")
+            )
+        );
         let rows: Vec<Vec<String>> = r
             .rows
             .iter()
             .map(|x| {
                 vec![
-                    x.figure.clone(),
+                    figure_name(&x.figure),
                     match &x.derived {
                         Some(d) => format!("{} (= {d})", count_display(x.claimed)),
                         None => count_display(x.claimed),
@@ -1215,9 +1276,9 @@ fn print_tally(t: &Tally, names: &HashMap<String, String>) {
                     ),
                     x.difference_display(),
                     if x.agrees {
-                        "agrees".into()
+                        t!("tally-agrees")
                     } else {
-                        "DIFFERS".into()
+                        t!("tally-differs")
                     },
                     x.records
                         .sources
@@ -1228,16 +1289,17 @@ fn print_tally(t: &Tally, names: &HashMap<String, String>) {
                 ]
             })
             .collect();
+        let head = [
+            format!("  {}", t!("col-figure")),
+            t!("col-claimed"),
+            t!("col-records"),
+            t!("col-incidents"),
+            t!("col-difference"),
+            String::new(),
+            t!("col-records-sources"),
+        ];
         table(
-            &[
-                "  figure",
-                "claimed",
-                "records",
-                "incidents",
-                "difference",
-                "",
-                "records' sources",
-            ],
+            &head.iter().map(String::as_str).collect::<Vec<_>>(),
             &rows
                 .into_iter()
                 .map(|mut r| {
@@ -1248,16 +1310,19 @@ fn print_tally(t: &Tally, names: &HashMap<String, String>) {
         );
         for a in &c.annotations {
             println!(
-                "  {} by {} ({}): {}",
-                stance(a.stance),
-                who(names, &a.source.author),
-                src(&a.source),
-                a.text
+                "  {}",
+                t!(
+                    "annotation-line",
+                    stance = stance(a.stance),
+                    who = who(names, &a.source.author),
+                    entry = src(&a.source),
+                    text = a.text.clone()
+                )
             );
         }
     }
     if !t.disagreements.is_empty() {
-        println!("\nClaims over the same region and window that disagree with each other");
+        println!("\n{}", t!("tally-disagreements"));
         for d in &t.disagreements {
             let vals: Vec<String> = d
                 .values
@@ -1269,7 +1334,7 @@ fn print_tally(t: &Tally, names: &HashMap<String, String>) {
                 .collect();
             println!(
                 "  {} ⚠ {} → {}: {}",
-                d.figure,
+                figure_name(&d.figure),
                 d.from,
                 d.to,
                 vals.join(" vs ")
@@ -1279,17 +1344,17 @@ fn print_tally(t: &Tally, names: &HashMap<String, String>) {
 }
 
 fn print_demo(r: &DemoReport) {
-    println!("temoin demo — DEMO ONLY: keys from keys/ (public seeds); one source marked FICTIVE shows a disagreement");
+    println!("{}", t!("demo-banner"));
     println!(
-        "archive {} (origin {}), checkpoint key {}",
-        r.dir.display(),
-        r.origin,
-        r.checkpoint_vkey
+        "{}",
+        t!(
+            "demo-archive",
+            dir = r.dir.display().to_string(),
+            origin = r.origin.clone(),
+            vkey = r.checkpoint_vkey.clone()
+        )
     );
-    println!(
-        "source: examples/seed/{} (the article, kept verbatim as the press testimony's text)\n",
-        temoin::demo::ARTICLE_FILE
-    );
+    println!("{}\n", t!("demo-source", file = temoin::demo::ARTICLE_FILE));
     let rows: Vec<Vec<String>> = r
         .steps
         .iter()
@@ -1303,19 +1368,37 @@ fn print_demo(r: &DemoReport) {
             ]
         })
         .collect();
-    table(&["entry", "kind", "author", "statement", "step"], &rows);
+    let head = [
+        t!("col-entry"),
+        t!("col-kind"),
+        t!("col-author"),
+        t!("col-statement"),
+        t!("col-step"),
+    ];
+    table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
     let a = &r.audit;
     println!(
-        "\nverified: {} entries, {} authors, {} parts, {} checkpoints — every signature, link, Merkle node, checkpoint and authority",
-        a.entries, a.authors, a.parts, a.checkpoints
+        "\n{}",
+        t!(
+            "demo-verified",
+            entries = t!("count-entries", n = a.entries),
+            authors = t!("count-authors", n = a.authors),
+            parts = t!("count-parts", n = a.parts),
+            checkpoints = t!("count-checkpoints", n = a.checkpoints)
+        )
     );
     for x in &a.redacted {
         println!(
-            "  part {:?} of entry {} erased by the redaction order at entry {} (reported, not a fault)",
-            x.label, x.seq, x.by_seq
+            "  {}",
+            t!(
+                "demo-redacted",
+                label = format!("{:?}", x.label),
+                seq = x.seq,
+                by = x.by_seq
+            )
         );
     }
-    println!("\nIncidents");
+    println!("\n{}", t!("demo-incidents"));
     print_incidents(&r.incidents);
     let names: HashMap<String, String> = r.authors.clone().into_iter().collect();
     print_demo_perpetrators(&r.incidents, &names);
@@ -1328,19 +1411,26 @@ fn print_demo(r: &DemoReport) {
         .filter(|i| !r.tally.incidents.iter().any(|j| j.id == i.id))
         .map(|i| format!("{} ({})", i.id, i.when_display()))
         .collect();
-    println!(
-        "\nRegion {}, any date: {} dead in {} incidents{}",
-        temoin::demo::REGION,
-        rt.total("dead").map(|t| t.display()).unwrap_or_default(),
-        rt.incidents.len(),
-        if outside.is_empty() {
-            String::new()
-        } else {
-            format!(" — {} outside the three weeks", outside.join(", "))
-        }
-    );
+    let dead = rt.total("dead").map(|t| t.display()).unwrap_or_default();
+    let line = if outside.is_empty() {
+        t!(
+            "demo-region",
+            region = temoin::demo::REGION,
+            dead = dead,
+            n = rt.incidents.len()
+        )
+    } else {
+        t!(
+            "demo-region-outside",
+            region = temoin::demo::REGION,
+            dead = dead,
+            n = rt.incidents.len(),
+            outside = outside.join(", ")
+        )
+    };
+    println!("\n{line}");
     let d = r.dir.display();
-    println!("\nRead further:");
+    println!("\n{}", t!("demo-read-further"));
     println!("  temoin incident show tangata --archive {d}");
     println!("  temoin history tangata-2025-11-13 --archive {d}");
     println!("  temoin incident list --archive {d} --as-of 10");
@@ -1363,10 +1453,14 @@ fn print_demo_perpetrators(list: &[IncidentSummary], names: &HashMap<String, Str
                 "{}, {}{}",
                 p.attributions
                     .iter()
-                    .map(enum_name)
+                    .map(|a| word_of("attribution", a))
                     .collect::<Vec<_>>()
                     .join("/"),
-                p.kinds.iter().map(enum_name).collect::<Vec<_>>().join("/"),
+                p.kinds
+                    .iter()
+                    .map(|k| word_of("kind", k))
+                    .collect::<Vec<_>>()
+                    .join("/"),
                 if p.conflict { " ⚠" } else { "" }
             );
             let key = temoin::projection::matching::search_key(&p.name);
@@ -1386,11 +1480,11 @@ fn print_demo_perpetrators(list: &[IncidentSummary], names: &HashMap<String, Str
             }
             entry.2.push(s.id.clone());
             for x in &p.per_source {
-                let from = format!(
-                    "{} by {}, graded {}",
-                    src(&x.from.source),
-                    who(names, &x.from.source.author),
-                    grade_short(x.from.grade.as_ref())
+                let from = t!(
+                    "demo-perpetrator-from",
+                    entry = src(&x.from.source),
+                    who = who(names, &x.from.source.author),
+                    grade = grade_short(x.from.grade.as_ref())
                 );
                 if !entry.3.contains(&from) {
                     entry.3.push(from);
@@ -1401,13 +1495,17 @@ fn print_demo_perpetrators(list: &[IncidentSummary], names: &HashMap<String, Str
     if seen.is_empty() {
         return;
     }
-    println!("\nAlleged perpetrators (as the sources give them; attribution, kind)");
+    println!("\n{}", t!("demo-perpetrators"));
     for (name, what, incidents, sources) in seen {
         println!(
-            "  {name} — {what} — {} incident{}, from {}",
-            incidents.len(),
-            if incidents.len() == 1 { "" } else { "s" },
-            sources.join("; ")
+            "  {}",
+            t!(
+                "demo-perpetrator",
+                name = name,
+                what = what,
+                n = incidents.len(),
+                sources = sources.join("; ")
+            )
         );
     }
 }

@@ -9,6 +9,9 @@ fn temoin(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_temoin"))
         .args(args)
         .env_remove("TEMOIN_ARCHIVE")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
         .output()
         .expect("run temoin")
 }
@@ -39,7 +42,7 @@ fn demo_prints_the_incidents_and_the_reconciled_tally() {
     assert!(out.contains("verified: 19 entries"), "{out}");
     // The article's attributions, alleged, with their source and its grade.
     assert!(
-        out.contains("Armée malienne (FAMa) — alleged, state_forces — 5 incidents, from #13")
+        out.contains("Armée malienne (FAMa) — alleged, state forces — 5 incidents, from #13")
             && out.contains("graded weak, medium (#18)"),
         "{out}"
     );
@@ -163,4 +166,39 @@ fn reading_commands_with_json_and_as_of() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("incident list"));
     let bad = temoin(&["incident", "list", "--archive", d, "--as-of", "hier"]);
     assert_eq!(bad.status.code(), Some(2));
+}
+
+/// With a French locale the demo speaks French: its verdict, tables,
+/// perpetrators, grades and tally; the data (names, ids) as recorded.
+#[test]
+fn the_demo_speaks_french_when_the_locale_is_french() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo-archive");
+    let out = Command::new(env!("CARGO_BIN_EXE_temoin"))
+        .args(["demo", "--archive", dir.to_str().unwrap()])
+        .env_remove("TEMOIN_ARCHIVE")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "fr_ML.UTF-8")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let out = String::from_utf8(out.stdout).unwrap();
+    for needle in [
+        "DÉMONSTRATION SEULEMENT",
+        "vérifié : 19 entrées, 4 auteurs",
+        "Auteurs présumés (tels que les sources les donnent",
+        "Armée malienne (FAMa) — présumée, forces de l'État — 5 incidents, d'après #13",
+        "évaluée faible, moyenne (#18)",
+        "Wagner/Africa Corps — présumée, société militaire privée",
+        "morts  blessés  disparus",
+        "Décompte : région Tombouctou",
+        "DIFFÈRE",
+        "Pour aller plus loin :",
+    ] {
+        assert!(out.contains(needle), "{needle:?} not in\n{out}");
+    }
+    for english in ["verified:", "Alleged perpetrators", "DIFFERS", "Read further", " by demo-"] {
+        assert!(!out.contains(english), "{english:?} in the French demo\n{out}");
+    }
 }
