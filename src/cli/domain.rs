@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use temoin::archive::Archive;
 use temoin::demo::{DemoError, DemoReport};
 use temoin::domain::Verification;
-use temoin::projection::history::{enum_name, format_place, format_when};
+use temoin::projection::history::{format_place, format_when};
 use temoin::projection::incident::{
     count_display, Figure, IncidentSummary, IncidentView, RecordView, FIGURE_NAMES,
 };
@@ -603,29 +603,46 @@ fn print_incident_rows(mut rows: Vec<(String, Vec<String>)>) {
 
 fn print_record(r: &RecordView, names: &HashMap<String, String>) {
     let i = &r.incident;
+    let label = |id: &str| format!("  {:<11}", id);
     println!(
-        "  record     version {} of {}: {} by {}",
-        r.versions.len(),
-        r.versions.len(),
-        src(&r.current),
-        who(names, &r.current.author)
+        "{}{}",
+        label(&t!("record-label-record")),
+        t!(
+            "record-version",
+            n = r.versions.len(),
+            entry = src(&r.current),
+            who = who(names, &r.current.author)
+        )
     );
-    println!("  type       {}", i.incident_type);
-    println!("  when       {}", format_when(&i.when));
-    println!("  place      {}", format_place(&i.place));
+    println!("{}{}", label(&t!("record-label-type")), i.incident_type);
+    println!(
+        "{}{}",
+        label(&t!("record-label-when")),
+        format_when(&i.when)
+    );
+    println!(
+        "{}{}",
+        label(&t!("record-label-place")),
+        format_place(&i.place)
+    );
     if !i.description.is_empty() {
-        println!("  about      {}", i.description);
+        println!("{}{}", label(&t!("record-label-about")), i.description);
     }
     for v in r.versions.iter().rev().skip(1) {
         println!(
-            "  earlier    {} ({})",
+            "{}{} ({})",
+            label(&t!("record-label-earlier")),
             src(&v.source),
             format_ms(v.received_at)
         );
     }
     for v in r.versions.iter().skip(1) {
         if let Some(reason) = &v.reason {
-            println!("  amended    {}: {reason}", src(&v.source));
+            println!(
+                "{}{}: {reason}",
+                label(&t!("record-label-amended")),
+                src(&v.source)
+            );
         }
     }
     for a in &r.annotations {
@@ -648,18 +665,20 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
         .as_ref()
         .map(|r| r.incident.title.clone())
         .unwrap_or_default();
-    println!("\nIncident {} — {title}", v.id);
+    println!("\n{}", t!("show-title", id = v.id.clone(), title = title));
     println!(
-        "  built from {} entries; last change at entry {}",
-        v.entries, v.last_seq
+        "  {}",
+        t!("show-built-from", n = v.entries, last = v.last_seq)
     );
     if let Some(m) = &v.merged_into {
         println!(
-            "  MERGED into {} at {} ({}): read it there: `temoin incident show {}`",
-            m.into,
-            src(&m.source),
-            m.reason,
-            m.into
+            "  {}",
+            t!(
+                "show-merged-into",
+                into = m.into.clone(),
+                entry = src(&m.source),
+                reason = m.reason.clone()
+            )
         );
     }
     if let Some(r) = &v.record {
@@ -667,23 +686,27 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
     }
     for m in &v.merged {
         println!(
-            "  includes   {} (merged at {} by {}: {})",
-            m.from,
-            src(&m.source),
-            who(names, &m.source.author),
-            m.reason
+            "  {}",
+            t!(
+                "show-includes",
+                from = m.from.clone(),
+                entry = src(&m.source),
+                who = who(names, &m.source.author),
+                reason = m.reason.clone()
+            )
         );
     }
     for r in &v.merged_records {
-        println!("\n  Record of merged incident {}", r.incident.id);
+        println!(
+            "\n  {}",
+            t!("show-merged-record", id = r.incident.id.clone())
+        );
         print_record(r, names);
     }
 
-    println!(
-        "\nFigures (each source's count; the range; independent sources; ⚠ = sources disagree)"
-    );
+    println!("\n{}", t!("show-figures"));
     if let Some(g) = &v.grade_filter {
-        let min = g.min_grade.name();
+        let min = word_of("verification", &g.min_grade);
         let left: Vec<String> = g
             .left_out
             .iter()
@@ -691,22 +714,22 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
                 format!(
                     "{} ({})",
                     src(&l.source),
-                    l.verification.map_or("ungraded", Verification::name)
+                    l.verification
+                        .map_or_else(|| t!("show-ungraded"), |x| word_of("verification", &x))
                 )
             })
             .collect();
-        println!(
-            "  counting only sources graded at least {min}: {} testimon{} left out ({} ungraded, {} graded below {min}){}",
-            g.left_out_count(),
-            if g.left_out_count() == 1 { "y" } else { "ies" },
-            g.ungraded,
-            g.below,
-            if left.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", left.join(", "))
-            }
+        let mut line = t!(
+            "tally-left-out",
+            grade = min,
+            n = g.left_out_count(),
+            ungraded = g.ungraded,
+            below = g.below
         );
+        if !left.is_empty() {
+            line.push_str(&t!("show-left-out-list", list = left.join(", ")));
+        }
+        println!("  {line}");
     }
     let mut rows = Vec::new();
     for name in FIGURE_NAMES {
@@ -716,18 +739,13 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
         for (k, s) in f.per_source.iter().enumerate() {
             rows.push(vec![
                 if k == 0 {
-                    name.to_string()
+                    figure_name(name)
                 } else {
                     String::new()
                 },
                 if k == 0 { f.display() } else { String::new() },
                 if k == 0 {
-                    format!(
-                        "{} ({} author{})",
-                        f.sources,
-                        f.authors,
-                        if f.authors == 1 { "" } else { "s" }
-                    )
+                    format!("{} ({})", f.sources, t!("count-authors", n = f.authors))
                 } else {
                     String::new()
                 },
@@ -743,42 +761,51 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
     if rows.is_empty() {
         match &v.grade_filter {
             Some(g) => println!(
-                "  (no source graded at least {} gives a figure)",
-                g.min_grade.name()
+                "  {}",
+                t!(
+                    "show-no-graded-figure",
+                    grade = word_of("verification", &g.min_grade)
+                )
             ),
-            None => println!("  (no source gives a figure yet)"),
+            None => println!("  {}", t!("show-no-figure")),
         }
     } else {
-        table(
-            &[
-                "figure", "range", "sources", "says", "from", "author", "relation", "grade",
-                "about",
-            ],
-            &rows,
-        );
+        let head = [
+            t!("col-figure"),
+            t!("col-range"),
+            t!("col-sources"),
+            t!("col-says"),
+            t!("col-from"),
+            t!("col-author"),
+            t!("col-relation"),
+            t!("col-grade"),
+            t!("col-about"),
+        ];
+        table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
     }
     print_facts(v, names);
 
     if !v.victims.is_empty() {
-        println!(
-            "\nVictims named ({}; merged across testimonies by name, accents and case ignored)",
-            v.victims.len()
-        );
+        println!("\n{}", t!("show-victims", n = v.victims.len()));
         let rows: Vec<Vec<String>> = v
             .victims
             .iter()
             .map(|x| {
                 vec![
                     x.name.clone(),
-                    x.sex
-                        .map(|s| format!("{s:?}").to_lowercase())
-                        .unwrap_or("?".into()),
+                    x.sex.map(|s| word_of("sex", &s)).unwrap_or("?".into()),
                     x.age.map(count_display).unwrap_or("—".into()),
-                    x.age_group.map(|g| enum_name(&g)).unwrap_or("—".into()),
+                    x.age_group
+                        .map(|g| word_of("age-group", &g))
+                        .unwrap_or("—".into()),
                     x.status
-                        .map(|s| format!("{s:?}").to_lowercase())
+                        .map(|s| word_of("status", &s))
                         .unwrap_or("?".into()),
-                    x.acts.iter().map(enum_name).collect::<Vec<_>>().join(" "),
+                    x.acts
+                        .iter()
+                        .map(|a| word_of("act", a))
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     x.mentions
                         .first()
                         .and_then(|m| m.victim.relation.clone())
@@ -787,7 +814,9 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
                         .iter()
                         .map(
                             |m| match m.grade.as_ref().and_then(SourceGrade::verification) {
-                                Some(g) => format!("{} ({})", src(&m.source), g.name()),
+                                Some(g) => {
+                                    format!("{} ({})", src(&m.source), word_of("verification", &g))
+                                }
                                 None => src(&m.source),
                             },
                         )
@@ -801,99 +830,137 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
                 ]
             })
             .collect();
-        table(
-            &[
-                "name", "sex", "age", "group", "status", "acts", "relation", "sources", "",
-            ],
-            &rows,
-        );
+        let head = [
+            t!("col-name"),
+            t!("col-sex"),
+            t!("col-age"),
+            t!("col-group"),
+            t!("col-status"),
+            t!("col-acts"),
+            t!("col-relation"),
+            t!("col-sources"),
+            String::new(),
+        ];
+        table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
     }
 
     let counted = v.testimonies.iter().filter(|t| t.is_active()).count();
     println!(
-        "\nTestimonies ({} counted, {} not counted)",
-        counted,
-        v.testimonies.len() - counted
+        "\n{}",
+        t!(
+            "show-testimonies",
+            counted = counted,
+            not = (v.testimonies.len() - counted)
+        )
     );
     for t in &v.testimonies {
         let status = match &t.status {
-            TestimonyStatus::Active => "counted".to_string(),
+            TestimonyStatus::Active => t!("show-counted"),
             TestimonyStatus::Retracted { by, reason } => {
-                format!("RETRACTED at {} ({reason}): not counted", src(by))
+                t!("show-retracted", entry = src(by), reason = reason.clone())
             }
             TestimonyStatus::Elsewhere { incidents } => {
-                format!("now about {} only: not counted", incidents.join(", "))
+                t!("show-elsewhere", incidents = incidents.join(", "))
             }
             TestimonyStatus::Compromised {
                 revoked_at,
                 effective_at,
-            } => format!(
-                "SIGNED AFTER A DECLARED COMPROMISE (key distrusted since {} by the revocation at #{revoked_at}): not counted",
-                format_ms(*effective_at)
-            ),
+            } => {
+                let by: u64 = *revoked_at;
+                t!(
+                    "show-compromised",
+                    since = format_ms(*effective_at),
+                    by = by
+                )
+            }
+        };
+        let source = if t.source.description.is_empty() {
+            relation(&t.source.relation)
+        } else {
+            t!(
+                "relation-described",
+                relation = relation(&t.source.relation),
+                description = t.source.description.clone()
+            )
         };
         println!(
-            "  {} by {} — {}{} [{}] — {status}",
-            src(&t.current),
-            who(names, &t.current.author),
-            relation(&t.source.relation),
-            if t.source.description.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", t.source.description)
-            },
-            t.language
+            "  {}",
+            t!(
+                "show-testimony",
+                entry = src(&t.current),
+                who = who(names, &t.current.author),
+                source = source,
+                language = t.language.clone(),
+                status = status
+            )
         );
         if t.grade.is_some() {
-            println!("      graded {}", grade_short(t.grade.as_ref()));
+            println!(
+                "      {}",
+                t!("show-graded", grade = grade_short(t.grade.as_ref()))
+            );
         }
         if let Some(o) = &t.amends_outside {
-            println!(
-                "      first version here amends {}, which spoke of other incidents",
-                o.short()
-            );
+            println!("      {}", t!("show-amends-outside", statement = o.short()));
         }
         for (k, ver) in t.versions.iter().enumerate() {
             let parts: Vec<String> = ver
                 .parts
                 .iter()
                 .map(|p| match &p.redacted {
-                    Some(r) => format!("{} [ERASED by {}: {}]", p.label, src(&r.by), r.reason),
-                    None => format!("{} ({} bytes)", p.label, p.length),
+                    Some(r) => t!(
+                        "show-part-erased",
+                        label = p.label.clone(),
+                        entry = src(&r.by),
+                        reason = r.reason.clone()
+                    ),
+                    None => format!("{} ({})", p.label, t!("count-bytes", n = p.length)),
                 })
                 .collect();
             println!(
-                "      v{} {} received {}; parts: {}",
-                k + 1,
-                src(&ver.source),
-                format_ms(ver.received_at),
-                parts.join(", ")
+                "      {}",
+                t!(
+                    "show-version",
+                    n = (k + 1),
+                    entry = src(&ver.source),
+                    received = format_ms(ver.received_at),
+                    parts = parts.join(", ")
+                )
             );
             if let Some(r) = &ver.reason {
-                println!("         amended because: {r}");
+                println!(
+                    "         {}",
+                    t!("show-amended-because", reason = r.clone())
+                );
             }
             if let Some(c) = &ver.signed_after_compromise {
                 println!(
-                    "         signed after a declared compromise: key distrusted since {} (revocation #{})",
-                    format_ms(c.effective_at),
-                    c.revoked_at
+                    "         {}",
+                    t!(
+                        "show-version-compromised",
+                        since = format_ms(c.effective_at),
+                        by = c.revoked_at
+                    )
                 );
             }
         }
         for a in &t.annotations {
             println!(
-                "      {} by {} ({}, on {}): {}{}",
-                stance(a.stance),
-                who(names, &a.source.author),
-                src(&a.source),
-                a.on.short(),
-                a.text,
+                "      {}{}",
+                t!(
+                    "annotation-on-line",
+                    stance = stance(a.stance),
+                    who = who(names, &a.source.author),
+                    entry = src(&a.source),
+                    on = a.on.short(),
+                    text = a.text.clone()
+                ),
                 grade_given(a.grade.as_ref())
             );
         }
     }
     if !v.claims.is_empty() {
-        println!("\nSummary claims naming this incident");
+        println!("\n{}", t!("show-claims"));
         for c in &v.claims {
             println!(
                 "  {} by {}: « {} »{}{}",
@@ -901,44 +968,51 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
                 who(names, &c.source.author),
                 c.claim.text,
                 if c.grade.is_some() {
-                    format!(" [graded {}]", grade_short(c.grade.as_ref()))
+                    format!(
+                        " [{}]",
+                        t!("show-graded", grade = grade_short(c.grade.as_ref()))
+                    )
                 } else {
                     String::new()
                 },
                 if c.signed_after_compromise.is_some() {
-                    " [signed after a declared compromise]"
+                    format!(" [{}]", t!("show-claim-compromised"))
                 } else {
-                    ""
+                    String::new()
                 }
             );
         }
     }
     for a in &v.other_annotations {
         println!(
-            "  {} by {} ({}, on {}): {}",
-            stance(a.stance),
-            who(names, &a.source.author),
-            src(&a.source),
-            a.on.short(),
-            a.text
+            "  {}",
+            t!(
+                "annotation-on-line",
+                stance = stance(a.stance),
+                who = who(names, &a.source.author),
+                entry = src(&a.source),
+                on = a.on.short(),
+                text = a.text.clone()
+            )
         );
     }
     if !v.signed_after_compromise.is_empty() {
-        println!("\nSigned after a declared compromise (shown, kept out of the figures)");
+        println!("\n{}", t!("show-compromised-head"));
         for c in &v.signed_after_compromise {
             println!(
-                "  {} ({}) by {}: received not before {}, the time since when the revocation at #{} distrusts its key",
-                src(&c.source),
-                c.kind,
-                who(names, &c.source.author),
-                format_ms(c.compromise.effective_at),
-                c.compromise.revoked_at
+                "  {}",
+                t!(
+                    "show-compromised-line",
+                    entry = src(&c.source),
+                    kind = c.kind.to_string(),
+                    who = who(names, &c.source.author),
+                    since = format_ms(c.compromise.effective_at),
+                    by = c.compromise.revoked_at
+                )
             );
         }
     }
-    println!(
-        "\n#N = entry number in the log, followed by the statement hash (first 12 hex digits)."
-    );
+    println!("\n{}", t!("show-legend"));
 }
 
 /// " [grade: verification weak, reliability medium]" after an annotation
@@ -946,21 +1020,26 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
 fn grade_given(g: Option<&temoin::domain::Grade>) -> String {
     let Some(g) = g else { return String::new() };
     let parts: Vec<String> = [
-        g.verification.map(|v| format!("verification {}", v.name())),
+        g.verification.map(|v| {
+            t!(
+                "grade-verification-word",
+                value = word_of("verification", &v)
+            )
+        }),
         g.reliability
-            .map(|r| format!("reliability {}", enum_name(&r))),
+            .map(|r| t!("grade-reliability-word", value = word_of("reliability", &r))),
     ]
     .into_iter()
     .flatten()
     .collect();
-    format!(" [grade: {}]", parts.join(", "))
+    format!(" [{}]", t!("grade-given", parts = parts.join(", ")))
 }
 
 /// Where a perpetrator or a means comes from, in a cell: the record, or
 /// the testimony's relation.
 fn fact_from(f: &temoin::projection::facts::FactSource) -> String {
     if f.record {
-        "incident record".into()
+        t!("fact-incident-record")
     } else {
         f.relation.as_ref().map(relation).unwrap_or_default()
     }
@@ -970,9 +1049,7 @@ fn fact_from(f: &temoin::projection::facts::FactSource) -> String {
 /// every source on its own row, ⚠ where they disagree.
 fn print_facts(v: &IncidentView, names: &HashMap<String, String>) {
     if !v.perpetrators.is_empty() {
-        println!(
-            "\nAlleged perpetrators (each source's attribution and kind; ⚠ = sources disagree)"
-        );
+        println!("\n{}", t!("show-perpetrators"));
         let mut rows = Vec::new();
         for p in &v.perpetrators {
             for (k, s) in p.per_source.iter().enumerate() {
@@ -983,7 +1060,7 @@ fn print_facts(v: &IncidentView, names: &HashMap<String, String>) {
                         let mut a = p
                             .attributions
                             .iter()
-                            .map(enum_name)
+                            .map(|a| word_of("attribution", a))
                             .collect::<Vec<_>>()
                             .join("/");
                         if p.conflict {
@@ -994,17 +1071,12 @@ fn print_facts(v: &IncidentView, names: &HashMap<String, String>) {
                         String::new()
                     },
                     if first {
-                        format!(
-                            "{} ({} author{})",
-                            p.sources,
-                            p.authors,
-                            if p.authors == 1 { "" } else { "s" }
-                        )
+                        format!("{} ({})", p.sources, t!("count-authors", n = p.authors))
                     } else {
                         String::new()
                     },
-                    enum_name(&s.attribution),
-                    enum_name(&s.kind),
+                    word_of("attribution", &s.attribution),
+                    word_of("kind", &s.kind),
                     src(&s.from.source),
                     who(names, &s.from.source.author),
                     fact_from(&s.from),
@@ -1013,30 +1085,28 @@ fn print_facts(v: &IncidentView, names: &HashMap<String, String>) {
                 ]);
             }
         }
-        table(
-            &[
-                "perpetrator",
-                "attribution",
-                "sources",
-                "says",
-                "kind",
-                "from",
-                "author",
-                "relation",
-                "grade",
-                "about",
-            ],
-            &rows,
-        );
+        let head = [
+            t!("col-perpetrator"),
+            t!("col-attribution"),
+            t!("col-sources"),
+            t!("col-says"),
+            t!("col-kind"),
+            t!("col-from"),
+            t!("col-author"),
+            t!("col-relation"),
+            t!("col-grade"),
+            t!("col-about"),
+        ];
+        table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
     }
     if !v.means.is_empty() {
-        println!("\nMeans (each source's; several may have been used)");
+        println!("\n{}", t!("show-means"));
         let mut rows = Vec::new();
         for m in &v.means {
             for (k, s) in m.per_source.iter().enumerate() {
                 rows.push(vec![
                     if k == 0 {
-                        enum_name(&m.kind)
+                        word_of("means", &m.kind)
                     } else {
                         String::new()
                     },
@@ -1049,22 +1119,42 @@ fn print_facts(v: &IncidentView, names: &HashMap<String, String>) {
                 ]);
             }
         }
-        table(
-            &[
-                "means", "model", "from", "author", "relation", "grade", "about",
-            ],
-            &rows,
-        );
+        let head = [
+            t!("col-means"),
+            t!("col-model"),
+            t!("col-from"),
+            t!("col-author"),
+            t!("col-relation"),
+            t!("col-grade"),
+            t!("col-about"),
+        ];
+        table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
     }
     if !v.data_conflicts.is_empty() {
-        println!("\nAccounts whose figures contradict each other (counted as given; ⚠)");
+        println!("\n{}", t!("show-data-conflicts"));
         for c in &v.data_conflicts {
+            let what = if temoin::i18n::current() == temoin::i18n::Lang::En {
+                c.text.clone()
+            } else {
+                t!(
+                    "data-conflict-figures",
+                    figures = c
+                        .figures
+                        .iter()
+                        .map(|f| figure_name(f))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
             println!(
-                "  ⚠ {} by {}, about {}: {}",
-                src(&c.source),
-                who(names, &c.source.author),
-                c.incident,
-                c.text
+                "  ⚠ {}",
+                t!(
+                    "show-data-conflict",
+                    entry = src(&c.source),
+                    who = who(names, &c.source.author),
+                    incident = c.incident.clone(),
+                    what = what
+                )
             );
         }
     }

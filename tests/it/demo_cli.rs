@@ -198,7 +198,16 @@ fn the_demo_speaks_french_when_the_locale_is_french() {
     ] {
         assert!(out.contains(needle), "{needle:?} not in\n{out}");
     }
-    for english in ["verified:", "Alleged perpetrators", "DIFFERS", "Read further", " by demo-"] {
-        assert!(!out.contains(english), "{english:?} in the French demo\n{out}");
+    for english in [
+        "verified:",
+        "Alleged perpetrators",
+        "DIFFERS",
+        "Read further",
+        " by demo-",
+    ] {
+        assert!(
+            !out.contains(english),
+            "{english:?} in the French demo\n{out}"
+        );
     }
 }

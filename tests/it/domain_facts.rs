@@ -367,7 +367,7 @@ fn a_grade_changes_what_min_grade_counts_and_ungraded_sources_are_left_out_and_c
         "discounted",
     ]);
     assert!(
-        out.contains("counting only sources graded at least discounted: 1 testimony left out (1 ungraded, 0 graded below discounted)"),
+        out.contains("counting only sources graded at least discounted: 1 testimony left out (1 ungraded, 0 graded below)"),
         "{out}"
     );
     assert!(out.contains("(ungraded)"), "{out}");
