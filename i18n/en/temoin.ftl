@@ -662,3 +662,41 @@ record-label-about = about
 record-label-earlier = earlier
 record-label-amended = amended
 record-version = version { $n } of { $n }: { $entry } by { $who }
+col-entries = entries
+victims-legend = { $n } named victims. ⚠ = sources disagree on status, sex, age or age group; "entries" = the entries that name them.
+col-found = found
+col-field = field
+col-text = text
+search-legend = { $n ->
+    [one] { $n } match
+   *[other] { $n } matches
+} for { $text }.
+value-search-kind-incident = incident
+value-search-kind-place = place
+value-search-kind-victim = victim
+value-search-kind-perpetrator = perpetrator
+value-search-field-id = id
+value-search-field-title = title
+value-search-field-place = place
+value-search-field-commune = commune
+value-search-field-cercle = cercle
+value-search-field-region = region
+value-search-field-name = name
+
+## Keys
+
+key-secret-protected = secret key: { $file } (mode 0600, protected by a passphrase; keep it private)
+key-secret-clear = secret key: { $file } (mode 0600, not protected by a passphrase; keep it private)
+key-public = public key: { $file }
+key-vkey = vkey:       { $vkey }
+key-reader-protected = reader key: { $file } (mode 0600, protected by a passphrase; keep it private: it opens sealed parts)
+key-reader-clear = reader key: { $file } (mode 0600, not protected by a passphrase; keep it private: it opens sealed parts)
+key-recipient = recipient:  { $recipient } (in { $file })
+keys-revoked-reader = revoked at entry { $seq }: { $reason }
+keys-revoked = revoked at entry { $seq }{ $at }, distrusted since { $since }: { $reason }
+keys-active = active
+keys-succeeds = succeeds { $name }
+keys-succeeded-by = succeeded by { $name }
+col-role = role
+col-enrolled = enrolled
+col-vkey = vkey / recipient

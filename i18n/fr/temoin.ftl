@@ -652,3 +652,41 @@ record-label-about = objet
 record-label-earlier = antérieure
 record-label-amended = modifiée
 record-version = version { $n } sur { $n } : { $entry } de { $who }
+col-entries = entrées
+victims-legend = { $n } victimes nommées. ⚠ = les sources divergent sur le statut, le sexe, l'âge ou la tranche d'âge ; « entrées » = les entrées qui les nomment.
+col-found = trouvé
+col-field = champ
+col-text = texte
+search-legend = { $n ->
+    [one] { $n } résultat
+   *[other] { $n } résultats
+} pour { $text }.
+value-search-kind-incident = incident
+value-search-kind-place = lieu
+value-search-kind-victim = victime
+value-search-kind-perpetrator = auteur présumé
+value-search-field-id = identifiant
+value-search-field-title = titre
+value-search-field-place = lieu
+value-search-field-commune = commune
+value-search-field-cercle = cercle
+value-search-field-region = région
+value-search-field-name = nom
+
+## Clés
+
+key-secret-protected = clé secrète : { $file } (mode 0600, protégée par une phrase de passe ; gardez-la privée)
+key-secret-clear = clé secrète : { $file } (mode 0600, non protégée par une phrase de passe ; gardez-la privée)
+key-public = clé publique : { $file }
+key-vkey = vkey :          { $vkey }
+key-reader-protected = clé de lecteur : { $file } (mode 0600, protégée par une phrase de passe ; gardez-la privée : elle ouvre les parties scellées)
+key-reader-clear = clé de lecteur : { $file } (mode 0600, non protégée par une phrase de passe ; gardez-la privée : elle ouvre les parties scellées)
+key-recipient = destinataire :  { $recipient } (dans { $file })
+keys-revoked-reader = révoquée à l'entrée { $seq } : { $reason }
+keys-revoked = révoquée à l'entrée { $seq }{ $at }, non fiable depuis { $since } : { $reason }
+keys-active = active
+keys-succeeds = succède à { $name }
+keys-succeeded-by = a pour successeur { $name }
+col-role = rôle
+col-enrolled = inscrite
+col-vkey = vkey / destinataire

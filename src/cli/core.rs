@@ -1045,23 +1045,24 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                     .unwrap_or_else(|| "key".into()),
             };
             let pass = secret::new_passphrase(passphrase)?;
-            let protected = if pass.is_some() {
-                "protected by a passphrase"
-            } else {
-                "not protected by a passphrase"
-            };
+            let protected = pass.is_some();
             if reader {
                 return generate_reader(&out, &name, pass);
             }
             let key = SecretKey::generate(&name)?;
             let public = key.save_with(&out, "", pass)?;
+            let file = out.display().to_string();
             println!(
-                "secret key: {} (mode 0600, {protected}; keep it private)",
-                out.display()
+                "{}",
+                if protected {
+                    t!("key-secret-protected", file = file)
+                } else {
+                    t!("key-secret-clear", file = file)
+                }
             );
-            println!("public key: {}", public.display());
-            println!("vkey:       {}", key.vkey()?);
-            if protected.starts_with("not") {
+            println!("{}", t!("key-public", file = public.display().to_string()));
+            println!("{}", t!("key-vkey", vkey = key.vkey()?.to_string()));
+            if !protected {
                 secret::warn_unprotected(&out);
             }
             Ok(ExitCode::SUCCESS)
@@ -1288,27 +1289,35 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                     .iter()
                     .map(|r| {
                         let mut status = match (&r.revoked_seq, &r.revoked_reason) {
-                            (Some(s), Some(why)) if r.role == "reader" => {
-                                format!("revoked at entry {s}: {why}")
-                            }
-                            (Some(s), Some(why)) => format!(
-                                "revoked at entry {s}{}, distrusted since {}: {why}",
-                                r.revoked_at
+                            (Some(s), Some(why)) if r.role == "reader" => t!(
+                                "keys-revoked-reader",
+                                seq = s.to_owned(),
+                                reason = why.clone()
+                            ),
+                            (Some(s), Some(why)) => t!(
+                                "keys-revoked",
+                                seq = s.to_owned(),
+                                at = r
+                                    .revoked_at
                                     .as_ref()
                                     .map(|t| format!(" ({})", secs(t)))
                                     .unwrap_or_default(),
-                                r.distrusted_since
+                                since = r
+                                    .distrusted_since
                                     .as_deref()
                                     .map(secs)
                                     .unwrap_or_else(|| "?".into()),
+                                reason = why.clone()
                             ),
-                            _ => "active".into(),
+                            _ => t!("keys-active"),
                         };
                         if let Some(n) = &r.succeeds_name {
-                            status.push_str(&format!("; succeeds {n}"));
+                            status.push_str("; ");
+                            status.push_str(&t!("keys-succeeds", name = n.clone()));
                         }
                         if let Some(n) = &r.succeeded_by_name {
-                            status.push_str(&format!("; succeeded by {n}"));
+                            status.push_str("; ");
+                            status.push_str(&t!("keys-succeeded-by", name = n.clone()));
                         }
                         vec![
                             r.name.clone(),
@@ -1323,10 +1332,14 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                         ]
                     })
                     .collect();
-                table(
-                    &["name", "role", "enrolled", "status", "vkey / recipient"],
-                    &t,
-                );
+                let head = [
+                    t!("col-name"),
+                    t!("col-role"),
+                    t!("col-enrolled"),
+                    t!("col-status"),
+                    t!("col-vkey"),
+                ];
+                table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &t);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -1385,16 +1398,23 @@ fn generate_reader(
         id.recipient()
     );
     temoin::keys::write_new_file(&public, pub_text.as_bytes(), 0o644)?;
+    let file = out.display().to_string();
     println!(
-        "reader key: {} (mode 0600, {}; keep it private: it opens sealed parts)",
-        out.display(),
+        "{}",
         if protected {
-            "protected by a passphrase"
+            t!("key-reader-protected", file = file)
         } else {
-            "not protected by a passphrase"
+            t!("key-reader-clear", file = file)
         }
     );
-    println!("recipient:  {} (in {})", id.recipient(), public.display());
+    println!(
+        "{}",
+        t!(
+            "key-recipient",
+            recipient = id.recipient().to_string(),
+            file = public.display().to_string()
+        )
+    );
     if !protected {
         secret::warn_unprotected(out);
     }

@@ -1659,33 +1659,45 @@ fn victims(list: &ListArgs) -> CliResult {
                 (a, b) if a == b => a.clone(),
                 (a, b) => format!("{a}–{b}"),
             };
-            let status = if v.conflict {
-                format!("{} ⚠", r[6])
-            } else {
-                r[6].clone()
+            // The cells of the CSV row, in the table as words of the
+            // language (the CSV keeps the data's values).
+            let say = |domain: &str, value: &str| -> String {
+                if value.is_empty() {
+                    String::new()
+                } else {
+                    word_of(domain, &value)
+                }
             };
+            let status = if v.conflict {
+                format!("{} ⚠", say("status", &r[6]))
+            } else {
+                say("status", &r[6])
+            };
+            let acts: Vec<String> = r[13].split_whitespace().map(|a| say("act", a)).collect();
             vec![
                 r[1].clone(),
                 id.clone(),
                 status,
-                r[13].clone(),
-                r[3].clone(),
+                acts.join(", "),
+                say("sex", &r[3]),
                 age,
-                r[12].clone(),
+                say("age-group", &r[12]),
                 r[10].clone(),
             ]
         })
         .collect();
-    table(
-        &[
-            "name", "incident", "status", "acts", "sex", "age", "group", "entries",
-        ],
-        &cells,
-    );
-    println!(
-        "{} named victims. ⚠ = sources disagree on status, sex, age or age group; \"entries\" = the entries that name them.",
-        cells.len()
-    );
+    let head = [
+        t!("col-name"),
+        t!("col-incident"),
+        t!("col-status"),
+        t!("col-acts"),
+        t!("col-sex"),
+        t!("col-age"),
+        t!("col-group"),
+        t!("col-entries"),
+    ];
+    table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &cells);
+    println!("{}", t!("victims-legend", n = cells.len()));
     Ok(ExitCode::SUCCESS)
 }
 
@@ -1776,16 +1788,26 @@ fn search(dir: &std::path::Path, text: &str, as_of: Option<&str>, json: bool) ->
         .map(|h| {
             let seqs: Vec<String> = h.entries.iter().map(u64::to_string).collect();
             vec![
-                h.kind.to_string(),
+                word_of("search-kind", &h.kind),
                 h.incident.clone(),
-                h.field.to_string(),
+                word_of("search-field", &h.field),
                 h.text.clone(),
                 seqs.join(" "),
             ]
         })
         .collect();
-    table(&["found", "incident", "field", "text", "entries"], &cells);
-    println!("{} matches for {text:?}.", cells.len());
+    let head = [
+        t!("col-found"),
+        t!("col-incident"),
+        t!("col-field"),
+        t!("col-text"),
+        t!("col-entries"),
+    ];
+    table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &cells);
+    println!(
+        "{}",
+        t!("search-legend", n = cells.len(), text = format!("{text:?}"))
+    );
     Ok(if hits.is_empty() {
         ExitCode::from(1)
     } else {
