@@ -700,3 +700,36 @@ keys-succeeded-by = succeeded by { $name }
 col-role = role
 col-enrolled = enrolled
 col-vkey = vkey / recipient
+history-head = History of { $kind } { $subject } ({ $n ->
+    [one] { $n } entry
+   *[other] { $n } entries
+})
+history-no-change = (changes nothing in the record or its figures)
+
+## inspect
+
+inspect-file = file
+inspect-statement = statement
+inspect-kind = kind
+inspect-author = author
+inspect-not-a-key = { $key } (not a valid key)
+inspect-created = created at
+inspect-signature = signature
+inspect-signature-valid = valid (ed25519, verify_strict)
+inspect-signature-invalid = INVALID: { $error }
+inspect-refs = refs
+inspect-none = none
+inspect-sealed-to = { $n ->
+    [one] sealed to { $n } reader
+   *[other] sealed to { $n } readers
+}
+inspect-attachment = attachment, { $media }
+inspect-check-ok = ok
+inspect-check-ok-ciphertext = ok (ciphertext)
+inspect-col-part = part
+inspect-col-bytes = bytes
+inspect-col-notes = notes
+inspect-col-check = check
+inspect-fault = fault: { $fault }
+inspect-ok = ok: the signature verifies and every part carried matches its commitment
+inspect-not-ok = NOT OK: this statement file would be refused (see above)

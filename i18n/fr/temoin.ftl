@@ -690,3 +690,36 @@ keys-succeeded-by = a pour successeur { $name }
 col-role = rôle
 col-enrolled = inscrite
 col-vkey = vkey / destinataire
+history-head = Historique de { $kind } { $subject } ({ $n ->
+    [one] { $n } entrée
+   *[other] { $n } entrées
+})
+history-no-change = (ne change rien à la fiche ni à ses chiffres)
+
+## inspect
+
+inspect-file = fichier
+inspect-statement = déclaration
+inspect-kind = nature
+inspect-author = auteur
+inspect-not-a-key = { $key } (clé invalide)
+inspect-created = créée le
+inspect-signature = signature
+inspect-signature-valid = valide (ed25519, verify_strict)
+inspect-signature-invalid = INVALIDE : { $error }
+inspect-refs = renvois
+inspect-none = aucun
+inspect-sealed-to = { $n ->
+    [one] scellée pour { $n } lecteur
+   *[other] scellée pour { $n } lecteurs
+}
+inspect-attachment = pièce jointe, { $media }
+inspect-check-ok = ok
+inspect-check-ok-ciphertext = ok (chiffré)
+inspect-col-part = partie
+inspect-col-bytes = octets
+inspect-col-notes = remarques
+inspect-col-check = contrôle
+inspect-fault = défaut : { $fault }
+inspect-ok = ok : la signature se vérifie et chaque partie transportée correspond à son engagement
+inspect-not-ok = PAS OK : ce fichier de déclaration serait refusé (voir ci-dessus)

@@ -1183,10 +1183,13 @@ fn figure_name(key: &str) -> String {
 
 fn print_history(h: &History, names: &HashMap<String, String>) {
     println!(
-        "History of {} {} ({} entries)",
-        h.kind,
-        h.subject,
-        h.steps.len()
+        "{}",
+        t!(
+            "history-head",
+            kind = h.kind.to_string(),
+            subject = h.subject.clone(),
+            n = h.steps.len()
+        )
     );
     for s in &h.steps {
         println!(
@@ -1199,7 +1202,7 @@ fn print_history(h: &History, names: &HashMap<String, String>) {
         );
         println!("  {}", s.what);
         if s.changes.is_empty() {
-            println!("    (changes nothing in the record or its figures)");
+            println!("    {}", t!("history-no-change"));
         }
         for c in &s.changes {
             println!("    · {c}");

@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use temoin::partcheck::check_reader;
 use temoin::seal::{self, Companion};
 use temoin::statement::StatementBody;
+use temoin::t;
 use temoin::tms::TmsReader;
 
 #[derive(Subcommand)]
@@ -286,30 +287,38 @@ fn inspect(path: &Path, json: bool) -> CliResult {
 }
 
 fn print_inspection(r: &Inspection, author_short: Option<String>) {
-    println!("file        {}", r.file);
-    println!("statement   {}", r.statement_hash);
-    println!("kind        {}", r.kind);
+    let label = |id: String| format!("{id:<12}");
+    println!("{}{}", label(t!("inspect-file")), r.file);
+    println!("{}{}", label(t!("inspect-statement")), r.statement_hash);
+    println!("{}{}", label(t!("inspect-kind")), r.kind);
     println!(
-        "author      {}",
-        author_short.unwrap_or_else(|| format!("{} (not a valid key)", &r.author[..12]))
+        "{}{}",
+        label(t!("inspect-author")),
+        author_short.unwrap_or_else(|| t!("inspect-not-a-key", key = r.author[..12].to_string()))
     );
-    println!("created at  {}", r.created_at);
+    println!("{}{}", label(t!("inspect-created")), r.created_at);
     match &r.signature_error {
-        None => println!("signature   valid (ed25519, verify_strict)"),
-        Some(e) => println!("signature   INVALID: {e}"),
+        None => println!(
+            "{}{}",
+            label(t!("inspect-signature")),
+            t!("inspect-signature-valid")
+        ),
+        Some(e) => println!(
+            "{}{}",
+            label(t!("inspect-signature")),
+            t!("inspect-signature-invalid", error = e.clone())
+        ),
     }
     if r.refs.is_empty() {
-        println!("refs        none");
+        println!("{}{}", label(t!("inspect-refs")), t!("inspect-none"));
     }
     for (i, h) in r.refs.iter().enumerate() {
-        println!(
-            "{}{h}",
-            if i == 0 {
-                "refs        "
-            } else {
-                "            "
-            }
-        );
+        let head = if i == 0 {
+            label(t!("inspect-refs"))
+        } else {
+            label(String::new())
+        };
+        println!("{head}{h}");
     }
     let rows: Vec<Vec<String>> = r
         .parts
@@ -317,33 +326,41 @@ fn print_inspection(r: &Inspection, author_short: Option<String>) {
         .map(|p| {
             let mut what = Vec::new();
             if let Some(n) = p.readers {
-                what.push(format!(
-                    "sealed to {n} reader{}",
-                    if n == 1 { "" } else { "s" }
-                ));
+                what.push(t!("inspect-sealed-to", n = n));
             }
-            if let Some(t) = &p.media_type {
-                what.push(format!("attachment, {t}"));
+            if let Some(ty) = &p.media_type {
+                what.push(t!("inspect-attachment", media = ty.clone()));
             }
+            let check = match p.check.as_str() {
+                "ok" => t!("inspect-check-ok"),
+                "ok (ciphertext)" => t!("inspect-check-ok-ciphertext"),
+                other => other.to_string(),
+            };
             vec![
                 p.label.clone(),
                 p.length.to_string(),
                 what.join("; "),
-                p.check.clone(),
+                check,
             ]
         })
         .collect();
     println!();
-    super::table(&["part", "bytes", "notes", "check"], &rows);
+    let head = [
+        t!("inspect-col-part"),
+        t!("inspect-col-bytes"),
+        t!("inspect-col-notes"),
+        t!("inspect-col-check"),
+    ];
+    super::table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
     for f in &r.faults {
-        println!("fault: {f}");
+        println!("{}", t!("inspect-fault", fault = f.clone()));
     }
     println!(
         "{}",
         if r.ok {
-            "ok: the signature verifies and every part carried matches its commitment"
+            t!("inspect-ok")
         } else {
-            "NOT OK: this statement file would be refused (see above)"
+            t!("inspect-not-ok")
         }
     );
 }
