@@ -733,3 +733,16 @@ inspect-col-check = check
 inspect-fault = fault: { $fault }
 inspect-ok = ok: the signature verifies and every part carried matches its commitment
 inspect-not-ok = NOT OK: this statement file would be refused (see above)
+
+## Sealed parts and parts
+
+seal-to-readers-needs-archive = --to-readers reads the readers from an archive: give --archive DIR (or set TEMOIN_ARCHIVE)
+seal-no-reader = --to-readers: the archive { $dir } enrols no reader (a custodian enrols one with `temoin key enroll --role reader --public READER.key.pub`)
+seal-to-whom = --seal { $label }: to whom? Give --to RECIPIENT (or a reader's .pub file) or --to-readers
+seal-nothing = readers were given but there is nothing to seal: this statement has no witness part; name a part with --seal LABEL
+part-no-such = statement { $statement } commits no part { $label } (its parts: { $parts })
+part-is-sealed = part "{ $label }" is sealed: the archive holds only its ciphertext; a reader opens it with `temoin unseal --identity KEY --statement { $hash } --label { $label }`
+part-written = part { $label } of statement { $statement } (entry { $seq }): { $size }, matching the signed digest { $digest } -> { $out }
+unsealed-written = part { $label } of statement { $statement } unsealed, matches the author's commitment: { $size } written to { $out }
+unseal-not-sealed = part { $label } of this statement is not sealed (no { $label }.age is committed), so there is nothing to unseal
+unsealed-printed = part { $label } of statement { $statement } unsealed; it matches the author's signed commitment

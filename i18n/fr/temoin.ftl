@@ -723,3 +723,16 @@ inspect-col-check = contrôle
 inspect-fault = défaut : { $fault }
 inspect-ok = ok : la signature se vérifie et chaque partie transportée correspond à son engagement
 inspect-not-ok = PAS OK : ce fichier de déclaration serait refusé (voir ci-dessus)
+
+## Parties scellées et parties
+
+seal-to-readers-needs-archive = --to-readers lit les lecteurs dans une archive : donnez --archive DIR (ou TEMOIN_ARCHIVE)
+seal-no-reader = --to-readers : l'archive { $dir } n'inscrit aucun lecteur (un dépositaire en inscrit un avec `temoin key enroll --role reader --public READER.key.pub`)
+seal-to-whom = --seal { $label } : pour qui ? Donnez --to DESTINATAIRE (ou le fichier .pub d'un lecteur) ou --to-readers
+seal-nothing = des lecteurs sont donnés mais il n'y a rien à sceller : cette déclaration n'a pas de partie witness ; nommez une partie avec --seal LABEL
+part-no-such = la déclaration { $statement } n'engage aucune partie { $label } (ses parties : { $parts })
+part-is-sealed = la partie "{ $label }" est scellée : l'archive n'en détient que le chiffré ; un lecteur l'ouvre avec `temoin unseal --identity KEY --statement { $hash } --label { $label }`
+part-written = partie { $label } de la déclaration { $statement } (entrée { $seq }) : { $size }, conforme à l'empreinte signée { $digest } -> { $out }
+unsealed-written = partie { $label } de la déclaration { $statement } descellée, conforme à l'engagement de l'auteur : { $size } écrits dans { $out }
+unseal-not-sealed = la partie { $label } de cette déclaration n'est pas scellée (aucun { $label }.age n'est engagé) : il n'y a rien à desceller
+unsealed-printed = partie { $label } de la déclaration { $statement } descellée ; elle correspond à l'engagement signé de l'auteur

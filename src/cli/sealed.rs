@@ -17,6 +17,7 @@ use temoin::hash::Digest;
 use temoin::partcheck::check_reader;
 use temoin::seal::{self, Recipient};
 use temoin::statement::{Draft, StatementBody};
+use temoin::t;
 
 /// Who may read what is sealed, given at signing.
 #[derive(clap::Args, Debug, Clone, Default)]
@@ -79,9 +80,7 @@ pub fn readers(args: &SealArgs, archive: Option<&Path>) -> Result<Vec<Recipient>
         }
     }
     if args.to_readers {
-        let dir = archive.ok_or_else(|| {
-            CliError::usage("--to-readers reads the readers from an archive: give --archive DIR (or set TEMOIN_ARCHIVE)")
-        })?;
+        let dir = archive.ok_or_else(|| CliError::usage(t!("seal-to-readers-needs-archive")))?;
         let a = Archive::open_reader(dir)?;
         let before = out.len();
         for r in a.registry().readers().filter(|r| r.revoked.is_none()) {
@@ -93,9 +92,9 @@ pub fn readers(args: &SealArgs, archive: Option<&Path>) -> Result<Vec<Recipient>
             }
         }
         if out.len() == before && args.to.is_empty() {
-            return Err(CliError::usage(format!(
-                "--to-readers: the archive {} enrols no reader (a custodian enrols one with `temoin key enroll --role reader --public READER.key.pub`)",
-                dir.display()
+            return Err(CliError::usage(t!(
+                "seal-no-reader",
+                dir = dir.display().to_string()
             )));
         }
     }
@@ -115,9 +114,7 @@ pub fn apply(
     let readers = readers(args, archive)?;
     if readers.is_empty() {
         if let Some(l) = args.seal.first() {
-            return Err(CliError::usage(format!(
-                "--seal {l}: to whom? Give --to RECIPIENT (or a reader's .pub file) or --to-readers"
-            )));
+            return Err(CliError::usage(t!("seal-to-whom", label = l.clone())));
         }
         return Ok((draft, readers, Vec::new()));
     }
@@ -126,9 +123,7 @@ pub fn apply(
         labels.push(WITNESS.to_string());
     }
     if labels.is_empty() {
-        return Err(CliError::usage(
-            "readers were given but there is nothing to seal: this statement has no witness part; name a part with --seal LABEL",
-        ));
+        return Err(CliError::usage(t!("seal-nothing")));
     }
     let mut sealed_attachments = Vec::new();
     for l in &labels {
@@ -213,15 +208,18 @@ pub fn run(cmd: Command) -> CliResult {
             let (a, seq, body, hash) = statement_body(&archive.archive, &statement)?;
             let c = body.part(&label).ok_or_else(|| {
                 let labels: Vec<&str> = body.parts.iter().map(|p| p.label.as_str()).collect();
-                CliError::usage(format!(
-                    "statement {} commits no part {label:?} (its parts: {})",
-                    hash.short(),
-                    labels.join(", ")
+                CliError::usage(t!(
+                    "part-no-such",
+                    statement = hash.short(),
+                    label = format!("{label:?}"),
+                    parts = labels.join(", ")
                 ))
             })?;
             if seal::is_sealed(&body, &label) {
-                return Err(CliError::failed(format!(
-                    "part {label:?} is sealed: the archive holds only its ciphertext; a reader opens it with `temoin unseal --identity KEY --statement {hash} --label {label}`"
+                return Err(CliError::failed(t!(
+                    "part-is-sealed",
+                    label = label.clone(),
+                    hash = hash.to_string()
                 )));
             }
             let (salt, reader) = a
@@ -267,10 +265,16 @@ pub fn run(cmd: Command) -> CliResult {
                 }
             };
             println!(
-                "part {label:?} of statement {} (entry {seq}): {length} bytes, matching the signed digest {} -> {}",
-                hash.short(),
-                Digest(c.digest).short(),
-                out.display()
+                "{}",
+                t!(
+                    "part-written",
+                    label = format!("{label:?}"),
+                    statement = hash.short(),
+                    seq = seq,
+                    size = t!("count-bytes", n = length),
+                    digest = Digest(c.digest).short(),
+                    out = out.display().to_string()
+                )
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -315,10 +319,14 @@ pub fn run(cmd: Command) -> CliResult {
                         CliError::failed(format!("cannot write {}: {}", path.display(), e.source))
                     })?;
                     eprintln!(
-                        "part {label:?} of statement {} unsealed, matches the author's commitment: {} bytes written to {}",
-                        hash.short(),
-                        part.content.len(),
-                        path.display()
+                        "{}",
+                        t!(
+                            "unsealed-written",
+                            label = format!("{label:?}"),
+                            statement = hash.short(),
+                            size = t!("count-bytes", n = part.content.len()),
+                            out = path.display().to_string()
+                        )
                     );
                 }
                 None => return print_unsealed(&part.content, &label, &hash),
@@ -339,9 +347,7 @@ enum FromBundle {
 }
 
 fn not_sealed(label: &str) -> CliError {
-    CliError::failed(format!(
-        "part {label:?} of this statement is not sealed (no {label:?}.age is committed), so there is nothing to unseal"
-    ))
+    CliError::failed(t!("unseal-not-sealed", label = format!("{label:?}")))
 }
 
 /// The archive at `dir`, opened for reading, with the seq, body and hash
@@ -474,10 +480,14 @@ fn unseal_streamed<R: std::io::Read>(
                 }
             }
             eprintln!(
-                "part {label:?} of statement {} unsealed, matches the author's commitment: {} bytes written to {}",
-                hash.short(),
-                plain.length,
-                path.display()
+                "{}",
+                t!(
+                    "unsealed-written",
+                    label = format!("{label:?}"),
+                    statement = hash.short(),
+                    size = t!("count-bytes", n = plain.length),
+                    out = path.display().to_string()
+                )
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -490,8 +500,12 @@ fn print_unsealed(content: &[u8], label: &str, hash: &Digest) -> CliResult {
         .and_then(|_| o.flush())
         .map_err(|e| CliError::failed(format!("cannot print: {e}")))?;
     eprintln!(
-        "\ntemoin: part {label:?} of statement {} unsealed; it matches the author's signed commitment",
-        hash.short()
+        "\ntemoin: {}",
+        t!(
+            "unsealed-printed",
+            label = format!("{label:?}"),
+            statement = hash.short()
+        )
     );
     Ok(ExitCode::SUCCESS)
 }
