@@ -746,3 +746,9 @@ part-written = part { $label } of statement { $statement } (entry { $seq }): { $
 unsealed-written = part { $label } of statement { $statement } unsealed, matches the author's commitment: { $size } written to { $out }
 unseal-not-sealed = part { $label } of this statement is not sealed (no { $label }.age is committed), so there is nothing to unseal
 unsealed-printed = part { $label } of statement { $statement } unsealed; it matches the author's signed commitment
+
+## Consistency
+
+consistency-proof-written = consistency proof { $old } -> { $new } ({ $n } hashes) written to { $out }
+consistency-genesis-key = note: using the checkpoint key the archive's genesis names ({ $key }); pass --archive-key to rely on a key you got elsewhere
+consistency-ok = ok: NEW (size { $new_size }, root { $new_root }) extends OLD (size { $old_size }, root { $old_root }) of { $origin }: the log was only appended to

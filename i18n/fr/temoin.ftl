@@ -736,3 +736,9 @@ part-written = partie { $label } de la déclaration { $statement } (entrée { $s
 unsealed-written = partie { $label } de la déclaration { $statement } descellée, conforme à l'engagement de l'auteur : { $size } écrits dans { $out }
 unseal-not-sealed = la partie { $label } de cette déclaration n'est pas scellée (aucun { $label }.age n'est engagé) : il n'y a rien à desceller
 unsealed-printed = partie { $label } de la déclaration { $statement } descellée ; elle correspond à l'engagement signé de l'auteur
+
+## Cohérence
+
+consistency-proof-written = preuve de cohérence { $old } -> { $new } ({ $n } empreintes) écrite dans { $out }
+consistency-genesis-key = note : clé des points de contrôle prise dans la genèse de l'archive ({ $key }) ; passez --archive-key pour vous fier à une clé obtenue ailleurs
+consistency-ok = ok : NEW (taille { $new_size }, racine { $new_root }) étend OLD (taille { $old_size }, racine { $old_root }) de { $origin } : le journal n'a fait que croître

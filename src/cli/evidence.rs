@@ -392,9 +392,14 @@ fn consistency_proof(dir: &Path, old: u64, new: Option<u64>, out: Option<&Path>)
         Some(p) => {
             write_file(p, text.as_bytes(), "consistency proof")?;
             eprintln!(
-                "consistency proof {old} -> {new} ({} hashes) written to {}",
-                proof.len(),
-                p.display()
+                "{}",
+                t!(
+                    "consistency-proof-written",
+                    old = old,
+                    new = new,
+                    n = proof.len(),
+                    out = p.display().to_string()
+                )
             );
         }
         None => print!("{text}"),
@@ -869,9 +874,7 @@ fn verify_consistency(
     let key = match TrustedKey::choose(pinned, opened_archive.as_ref())? {
         Some(TrustedKey::Pinned(k)) => k,
         Some(TrustedKey::Genesis(k)) => {
-            eprintln!(
-                "note: using the checkpoint key the archive's genesis names ({k}); pass --archive-key to rely on a key you got elsewhere"
-            );
+            eprintln!("{}", t!("consistency-genesis-key", key = k.to_string()));
             k
         }
         None => {
@@ -906,12 +909,15 @@ fn verify_consistency(
                 }))?;
             } else {
                 println!(
-                    "ok: NEW (size {}, root {}) extends OLD (size {}, root {}) of {}: the log was only appended to",
-                    n.size,
-                    hex::encode(n.root),
-                    o.size,
-                    hex::encode(o.root),
-                    o.origin
+                    "{}",
+                    t!(
+                        "consistency-ok",
+                        new_size = n.size,
+                        new_root = hex::encode(n.root),
+                        old_size = o.size,
+                        old_root = hex::encode(o.root),
+                        origin = o.origin.clone()
+                    )
                 );
             }
             Ok(ExitCode::SUCCESS)
