@@ -90,42 +90,19 @@ fn count(c: Count) -> String {
 }
 
 fn relation_name(l: Lang, r: crate::domain::Relation) -> String {
-    use crate::domain::Relation::*;
-    match r {
-        Eyewitness => tr!(l, "relation-eyewitness"),
-        Relative => tr!(l, "relation-relative"),
-        LocalNotable => tr!(l, "relation-local-notable"),
-        Hearsay => tr!(l, "relation-hearsay"),
-        Press => tr!(l, "relation-press"),
-        IntermediaryObservation => tr!(l, "relation-intermediary-observation"),
-    }
+    i18n::word(l, "relation", &r)
 }
 
 fn sex_name(l: Lang, x: crate::domain::Sex) -> String {
-    use crate::domain::Sex::*;
-    match x {
-        Female => tr!(l, "sex-female"),
-        Male => tr!(l, "sex-male"),
-        Unknown => tr!(l, "sex-unknown"),
-    }
+    i18n::word(l, "sex", &x)
 }
 
 fn status_name(l: Lang, x: crate::domain::VictimStatus) -> String {
-    use crate::domain::VictimStatus::*;
-    match x {
-        Dead => tr!(l, "status-dead"),
-        Injured => tr!(l, "status-injured"),
-        Missing => tr!(l, "status-missing"),
-    }
+    i18n::word(l, "status", &x)
 }
 
 fn stance_name(l: Lang, x: crate::domain::Stance) -> String {
-    use crate::domain::Stance::*;
-    match x {
-        Corroborates => tr!(l, "stance-corroborates"),
-        Contradicts => tr!(l, "stance-contradicts"),
-        Note => tr!(l, "stance-note"),
-    }
+    i18n::word(l, "stance", &x)
 }
 
 /// A role as the registry names it (`custodian`...), in `l`.

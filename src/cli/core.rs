@@ -3,7 +3,7 @@
 use super::attach::AttachArgs;
 use super::sealed::SealArgs;
 use super::secret::{self, load_signing_key};
-use super::{print_json, progress, read_file, table, ArchiveArg, CliError, CliResult};
+use super::{print_json, progress, read_file, table, table_of, ArchiveArg, CliError, CliResult};
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -1339,7 +1339,7 @@ fn run_key(cmd: KeyCommand) -> CliResult {
                     t!("col-status"),
                     t!("col-vkey"),
                 ];
-                table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &t);
+                table_of(&head, &t);
             }
             Ok(ExitCode::SUCCESS)
         }

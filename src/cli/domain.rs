@@ -2,7 +2,7 @@
 //! projections (docs/DOMAIN.md). Printing only; the library computes.
 
 use super::exports;
-use super::{print_json, progress, table, ArchiveArg, CliError, CliResult};
+use super::{print_json, progress, table, table_of, ArchiveArg, CliError, CliResult};
 use clap::Subcommand;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -597,7 +597,7 @@ fn print_incident_rows(mut rows: Vec<(String, Vec<String>)>) {
         t!("col-named"),
         String::new(),
     ];
-    table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
+    table_of(&head, &rows);
     println!("{}", t!("list-legend", n = count));
 }
 
@@ -781,7 +781,7 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
             t!("col-grade"),
             t!("col-about"),
         ];
-        table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
+        table_of(&head, &rows);
     }
     print_facts(v, names);
 
@@ -841,7 +841,7 @@ fn print_view(v: &IncidentView, names: &HashMap<String, String>) {
             t!("col-sources"),
             String::new(),
         ];
-        table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
+        table_of(&head, &rows);
     }
 
     let counted = v.testimonies.iter().filter(|t| t.is_active()).count();
@@ -1097,7 +1097,7 @@ fn print_facts(v: &IncidentView, names: &HashMap<String, String>) {
             t!("col-grade"),
             t!("col-about"),
         ];
-        table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
+        table_of(&head, &rows);
     }
     if !v.means.is_empty() {
         println!("\n{}", t!("show-means"));
@@ -1128,7 +1128,7 @@ fn print_facts(v: &IncidentView, names: &HashMap<String, String>) {
             t!("col-grade"),
             t!("col-about"),
         ];
-        table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
+        table_of(&head, &rows);
     }
     if !v.data_conflicts.is_empty() {
         println!("\n{}", t!("show-data-conflicts"));
@@ -1263,7 +1263,7 @@ fn print_tally(t: &Tally, names: &HashMap<String, String>) {
         t!("col-women"),
         t!("col-children"),
     ];
-    table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
+    table_of(&head, &rows);
     if let Some(wc) = t.total("women_and_children_dead") {
         println!("{}", t!("tally-women-children", total = wc.display()));
     }
@@ -1468,7 +1468,7 @@ fn print_demo(r: &DemoReport) {
         t!("col-statement"),
         t!("col-step"),
     ];
-    table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
+    table_of(&head, &rows);
     let a = &r.audit;
     println!(
         "\n{}",
@@ -1699,7 +1699,7 @@ fn victims(list: &ListArgs) -> CliResult {
         t!("col-group"),
         t!("col-entries"),
     ];
-    table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &cells);
+    table_of(&head, &cells);
     println!("{}", t!("victims-legend", n = cells.len()));
     Ok(ExitCode::SUCCESS)
 }
@@ -1806,7 +1806,7 @@ fn search(dir: &std::path::Path, text: &str, as_of: Option<&str>, json: bool) ->
         t!("col-text"),
         t!("col-entries"),
     ];
-    table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &cells);
+    table_of(&head, &cells);
     println!(
         "{}",
         t!("search-legend", n = cells.len(), text = format!("{text:?}"))

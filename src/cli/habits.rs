@@ -351,7 +351,7 @@ fn print_inspection(r: &Inspection, author_short: Option<String>) {
         t!("inspect-col-notes"),
         t!("inspect-col-check"),
     ];
-    super::table(&head.iter().map(String::as_str).collect::<Vec<_>>(), &rows);
+    super::table_of(&head, &rows);
     for f in &r.faults {
         println!("{}", t!("inspect-fault", fault = f.clone()));
     }

@@ -260,6 +260,11 @@ pub fn progress(len: u64, what: &str, quiet: bool) -> indicatif::ProgressBar {
     bar
 }
 
+/// `table` with a header of the catalogue's words.
+pub fn table_of(header: &[String], rows: &[Vec<String>]) {
+    table(&header.iter().map(String::as_str).collect::<Vec<_>>(), rows);
+}
+
 /// Print rows as an aligned table (columns padded by character count, so
 /// "Émimalane" lines up with "Aratane").
 ///
