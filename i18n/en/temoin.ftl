@@ -737,3 +737,7 @@ unsealed-printed = part { $label } of statement { $statement } unsealed; it matc
 consistency-proof-written = consistency proof { $old } -> { $new } ({ $n } hashes) written to { $out }
 consistency-genesis-key = note: using the checkpoint key the archive's genesis names ({ $key }); pass --archive-key to rely on a key you got elsewhere
 consistency-ok = ok: NEW (size { $new_size }, root { $new_root }) extends OLD (size { $old_size }, root { $old_root }) of { $origin }: the log was only appended to
+col-seq = seq
+col-received = received
+col-refs = refs
+col-parts = parts

@@ -727,3 +727,7 @@ unsealed-printed = partie { $label } de la déclaration { $statement } descellé
 consistency-proof-written = preuve de cohérence { $old } -> { $new } ({ $n } empreintes) écrite dans { $out }
 consistency-genesis-key = note : clé des points de contrôle prise dans la genèse de l'archive ({ $key }) ; passez --archive-key pour vous fier à une clé obtenue ailleurs
 consistency-ok = ok : NEW (taille { $new_size }, racine { $new_root }) étend OLD (taille { $old_size }, racine { $old_root }) de { $origin } : le journal n'a fait que croître
+col-seq = n°
+col-received = reçue
+col-refs = renvois
+col-parts = parties

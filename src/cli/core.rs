@@ -3,7 +3,7 @@
 use super::attach::AttachArgs;
 use super::sealed::SealArgs;
 use super::secret::{self, load_signing_key};
-use super::{print_json, progress, read_file, table, table_of, ArchiveArg, CliError, CliResult};
+use super::{print_json, progress, read_file, table_of, ArchiveArg, CliError, CliResult};
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -827,15 +827,15 @@ fn log(dir: &Path, json: bool) -> CliResult {
             ]
         })
         .collect();
-    table(
+    table_of(
         &[
-            "seq",
-            "received",
-            "kind",
-            "author",
-            "statement",
-            "refs",
-            "parts",
+            t!("col-seq"),
+            t!("col-received"),
+            t!("col-kind"),
+            t!("col-author"),
+            t!("col-statement"),
+            t!("col-refs"),
+            t!("col-parts"),
         ],
         &table_rows,
     );
