@@ -741,3 +741,15 @@ col-seq = seq
 col-received = received
 col-refs = refs
 col-parts = parts
+
+## rebuild
+
+rebuild-replayed = replayed { $entries } entries in { $seconds } s ({ $rate } entries/s): { $incidents } incidents, { $claims } summary claims
+rebuild-touch-ok = touch index: { $n } (incident, entry) pairs, all as the replay finds them
+rebuild-touch-differs = touch index DIFFERS for { $incident }: missing entries { $missing }, extra entries { $extra }
+rebuild-summaries = cached incident summaries: { $matched } matched, { $stale } out of date, { $missing } not yet cached, { $differing } differing
+rebuild-unknown = cached summaries of incidents the log does not have (removed): { $incidents }
+rebuild-claims-ok = summary-claims index: ok
+rebuild-claims-differs = summary-claims index: DIFFERS
+rebuild-rewritten = every cached summary now rewritten from the replay
+rebuild-matches = rebuild: what was stored matches the log

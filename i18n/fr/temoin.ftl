@@ -731,3 +731,15 @@ col-seq = n°
 col-received = reçue
 col-refs = renvois
 col-parts = parties
+
+## rebuild
+
+rebuild-replayed = { $entries } entrées rejouées en { $seconds } s ({ $rate } entrées/s) : { $incidents } incidents, { $claims } bilans publiés
+rebuild-touch-ok = index des contacts : { $n } paires (incident, entrée), toutes telles que le rejeu les trouve
+rebuild-touch-differs = index des contacts DIFFÉRENT pour { $incident } : entrées manquantes { $missing }, entrées en trop { $extra }
+rebuild-summaries = résumés d'incident en cache : { $matched } conformes, { $stale } périmés, { $missing } pas encore en cache, { $differing } différents
+rebuild-unknown = résumés en cache d'incidents absents du journal (supprimés) : { $incidents }
+rebuild-claims-ok = index des bilans publiés : ok
+rebuild-claims-differs = index des bilans publiés : DIFFÉRENT
+rebuild-rewritten = chaque résumé en cache est désormais réécrit d'après le rejeu
+rebuild-matches = rebuild : ce qui était stocké correspond au journal

@@ -327,49 +327,61 @@ pub fn run(cmd: Command) -> CliResult {
             } else {
                 let rate = r.entries as f64 / r.seconds.max(1e-9);
                 println!(
-                    "replayed {} entries in {:.2} s ({:.0} entries/s): {} incidents, {} summary claims",
-                    r.entries, r.seconds, rate, r.incidents, r.claims
+                    "{}",
+                    t!(
+                        "rebuild-replayed",
+                        entries = r.entries,
+                        seconds = format!("{:.2}", r.seconds),
+                        rate = format!("{rate:.0}"),
+                        incidents = r.incidents,
+                        claims = r.claims
+                    )
                 );
                 if r.touch_mismatches.is_empty() {
-                    println!(
-                        "touch index: {} (incident, entry) pairs, all as the replay finds them",
-                        r.touches
-                    );
+                    println!("{}", t!("rebuild-touch-ok", n = r.touches));
                 } else {
                     for m in &r.touch_mismatches {
                         println!(
-                            "touch index DIFFERS for {}: missing entries {:?}, extra entries {:?}",
-                            m.incident, m.missing, m.extra
+                            "{}",
+                            t!(
+                                "rebuild-touch-differs",
+                                incident = m.incident.clone(),
+                                missing = format!("{:?}", m.missing),
+                                extra = format!("{:?}", m.extra)
+                            )
                         );
                     }
                 }
-                println!(
-                    "cached incident summaries: {} matched, {} out of date, {} not yet cached, {} differing{}",
-                    r.views_matched,
-                    r.views_stale,
-                    r.views_missing,
-                    r.views_differing.len(),
-                    if r.views_differing.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({})", r.views_differing.join(", "))
-                    }
+                let mut line = t!(
+                    "rebuild-summaries",
+                    matched = r.views_matched,
+                    stale = r.views_stale,
+                    missing = r.views_missing,
+                    differing = r.views_differing.len()
                 );
+                if !r.views_differing.is_empty() {
+                    line.push_str(&format!(" ({})", r.views_differing.join(", ")));
+                }
+                println!("{line}");
                 if !r.views_unknown.is_empty() {
                     println!(
-                        "cached summaries of incidents the log does not have (removed): {}",
-                        r.views_unknown.join(", ")
+                        "{}",
+                        t!("rebuild-unknown", incidents = r.views_unknown.join(", "))
                     );
                 }
                 println!(
-                    "summary-claims index: {}",
-                    if r.claims_index_ok { "ok" } else { "DIFFERS" }
+                    "{}",
+                    if r.claims_index_ok {
+                        t!("rebuild-claims-ok")
+                    } else {
+                        t!("rebuild-claims-differs")
+                    }
                 );
-                println!("every cached summary now rewritten from the replay");
+                println!("{}", t!("rebuild-rewritten"));
             }
             if r.matched() {
                 if !json {
-                    println!("rebuild: what was stored matches the log");
+                    println!("{}", t!("rebuild-matches"));
                 }
                 Ok(ExitCode::SUCCESS)
             } else {
