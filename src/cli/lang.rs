@@ -18,7 +18,8 @@ use temoin::i18n::Lang;
 pub fn from_args(args: &[std::ffi::OsString]) -> Option<Lang> {
     let mut it = args.iter().skip(1);
     while let Some(a) = it.next() {
-        let a = a.to_str()?;
+        // A file name that is not UTF-8 is no option: look further.
+        let Some(a) = a.to_str() else { continue };
         if a == "--" {
             return None;
         }
@@ -198,5 +199,41 @@ fn walk(cmd: &Command, path: &mut Vec<String>, out: &mut Vec<(String, String)>) 
         path.push(sub.get_name().to_string());
         walk(sub, path, out);
         path.pop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsString;
+
+    fn args(a: &[&str]) -> Vec<OsString> {
+        a.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn lang_is_read_before_clap_wherever_it_stands() {
+        assert_eq!(
+            from_args(&args(&["temoin", "--lang", "fr", "demo"])),
+            Some(Lang::Fr)
+        );
+        assert_eq!(
+            from_args(&args(&["temoin", "demo", "--lang=en"])),
+            Some(Lang::En)
+        );
+        assert_eq!(from_args(&args(&["temoin", "demo"])), None);
+        // After `--`, everything is an operand.
+        assert_eq!(
+            from_args(&args(&["temoin", "sign", "--", "--lang", "fr"])),
+            None
+        );
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStringExt;
+            let mut a = args(&["temoin", "ingest"]);
+            a.push(OsString::from_vec(vec![0xff, 0xfe]));
+            a.extend(args(&["--lang", "fr"]));
+            assert_eq!(from_args(&a), Some(Lang::Fr));
+        }
     }
 }
