@@ -15,5 +15,5 @@
 #![forbid(unsafe_code)]
 
 pub use temoin_archive::*;
-pub mod i18n;
+
 pub mod report;

@@ -675,7 +675,10 @@ keys-succeeded-by = a pour successeur { $name }
 col-role = rôle
 col-enrolled = inscrite
 col-vkey = vkey / destinataire
-history-head = Historique de { $kind } { $subject } ({ $n ->
+history-head = Historique { $kind ->
+    [incident] de l'incident
+   *[other] du témoignage
+} { $subject } ({ $n ->
     [one] { $n } entrée
    *[other] { $n } entrées
 })
@@ -743,3 +746,109 @@ rebuild-claims-ok = index des bilans publiés : ok
 rebuild-claims-differs = index des bilans publiés : DIFFÉRENT
 rebuild-rewritten = chaque résumé en cache est désormais réécrit d'après le rejeu
 rebuild-matches = rebuild : ce qui était stocké correspond au journal
+
+## Why a value is refused (temoin::reason::Reason). JSON names and the
+## values an author writes stay as written, quoted.
+reason-expected = il faut { $expected }
+reason-expected-count = il faut un nombre : un entier, 0 ou plus, ou {"{"}"min": N, "max": M{"}"}
+reason-statement-hash = doit être l'empreinte d'une déclaration, 64 chiffres hexadécimaux
+reason-time = doit être une heure comme 2025-11-20T10:00:00Z
+reason-note-needs-text = une note doit avoir un "text"
+reason-testimony-needs-text = un témoignage doit avoir son "text" : le récit tel que le témoin l'a donné
+reason-country-fix = { $value } n'est pas un code de pays ISO 3166-1 alpha-2 : écrivez { $fix }
+reason-country = { $value } n'est pas un code de pays ISO 3166-1 alpha-2 (deux lettres majuscules, p. ex. "ML" pour le Mali)
+reason-language-fix = { $value } n'est pas une étiquette de langue BCP 47 : écrivez { $fix }
+reason-language = { $value } n'est pas une étiquette de langue BCP 47 (p. ex. "fr" pour le français, "tmh" pour le tamasheq, "fr-ML" pour le français du Mali)
+reason-not-a-date = { $field } { $value } n'est pas une date AAAA-MM-JJ
+reason-empty = { $field } est vide
+reason-empty-perpetrator-name = le nom d'un auteur présumé est vide
+reason-empty-victim-name = le nom d'une victime est vide
+reason-empty-model = le modèle d'un moyen est vide (omettez-le s'il n'est pas connu)
+reason-incident-id = l'identifiant d'incident { $id } doit compter de 1 à 64 caractères parmi a-z, 0-9 et '-'
+reason-end-before-start = when.end est avant when.start
+reason-coordinates = coordonnées hors limites
+reason-range = { $field } : le minimum { $min } de l'intervalle dépasse son maximum { $max }
+reason-victim = affirmations sur { $incident }, victime { $name } : { $fault }
+victim-fault-age-range = age : le minimum { $min } de l'intervalle dépasse son maximum { $max }
+victim-fault-child-aged = age_group "child" (enfant) mais l'âge { $age } est de 18 ans ou plus
+victim-fault-minor-aged = age_group { $group } mais l'âge { $age } est de moins de 18 ans
+victim-fault-act-twice = l'acte { $act } est donné deux fois
+victim-fault-killed-not-dead = acte "killed" (tué) mais statut { $status } : une victime tuée a le statut "dead"
+victim-fault-dead-not-killed = statut "dead" (mort) mais les actes donnés n'incluent pas "killed" : ajoutez-le, ou ne donnez aucun acte
+reason-no-incident = un témoignage doit nommer au moins un incident
+reason-incident-twice = l'incident { $id } est nommé deux fois
+reason-claims-twice = deux blocs d'affirmations sur { $id } : donnez un bloc par incident
+reason-claims-not-named = affirmations sur { $id }, qui n'est pas parmi les incidents du témoignage
+reason-amendment-one-of = un amendement porte exactement un de "testimony" ou "incident"
+reason-grade-empty = grade : donnez sa vérification, sa fiabilité ou les deux (ou omettez grade)
+reason-merge-into-itself = un incident ne peut pas être fusionné avec lui-même
+reason-to-before-from = "to" est avant "from"
+reason-redact-payload = la partie payload ne peut pas être caviardée (les projections et l'audit en ont besoin) ; caviardez plutôt la partie witness ou text
+reason-redact-companion = le compagnon d'une partie scellée ne se caviarde pas seul : nommez la partie scellée (p. ex. "witness", pas "witness.age"), ce qui efface son texte chiffré
+reason-checkpoint-key-name = checkpoint_key s'appelle { $name }, et non comme l'origine { $origin }
+reason-reader-role = un destinataire s'inscrit comme lecteur, non comme { $role } (une clé de signature s'inscrit par "key")
+reason-reader-by-key = un lecteur s'inscrit par son destinataire age ("recipient": "age1…"), non par une clé de signature
+reason-revocation-reason = une révocation doit avoir un motif
+reason-field = { $field } : { $detail }
+
+## History (crates/temoin-archive/src/projection/history.rs): what each
+## entry is and what it changed in the record.
+when-estimated = { $when } (estimée)
+place-commune = commune { $name }
+place-cercle = cercle { $name }
+place-region = région { $name }
+place-precision = précision : { $precision }
+history-source-described = { $relation } : { $description }
+history-opened = ouverture de l'incident { $id } : { $title } — { $place }, { $when }
+history-testimony = témoignage ({ $source }) sur { $incidents }
+history-amended-incident = amendement de la fiche d'incident { $target } : { $reason }
+history-amended-testimony = amendement du témoignage { $target } : { $reason }
+history-retracted = retrait du témoignage { $target } : { $reason }
+history-annotation = annotation ({ $stance }) sur { $target } : { $text }
+history-annotation-graded = annotation ({ $stance }) sur { $target } : { $text } [évaluation : { $grade }]
+history-merged = fusion de { $from } dans { $into } : { $reason }
+history-summary-claim = affirmation de synthèse : « { $text } »
+history-redaction = ordre de caviardage : partie { $label } de { $target } effacée : { $reason }
+history-revoked = révocation de la clé { $key }…, tenue pour non fiable depuis le { $time }
+history-other = déclaration { $kind }
+history-figure-sources = { $value } ({ $n ->
+    [one] { $n } source
+   *[other] { $n } sources
+})
+history-record = fiche : { $title } — { $place }, { $when } ({ $kind })
+history-title = titre : { $was } → { $now }
+history-type = type : { $was } → { $now }
+history-place = lieu : auparavant { $was } ; désormais { $now }
+history-when = date : auparavant { $was } ; désormais { $now }
+history-description = description : { $text }
+history-merged-into = fusionné dans { $into } : sa fiche et ses témoignages s'y lisent
+history-now-includes = inclut désormais l'incident { $from } (fusionné dans celui-ci)
+history-testimony-counted = témoignage { $name } compté
+history-testimony-shown = témoignage { $name } montré, non compté
+history-testimony-version = témoignage { $name } : lu désormais dans sa version { $version }
+history-testimony-counted-again = témoignage { $name } de nouveau compté
+history-testimony-retracted = témoignage { $name } retiré ({ $reason }) : hors des chiffres
+history-testimony-elsewhere = le témoignage { $name } ne parle plus que de { $incidents } : hors des chiffres
+history-testimony-compromised = témoignage { $name } : sa version { $version } a été signée après la compromission que déclare la révocation de l'entrée { $seq } : hors des chiffres
+history-part-erased = partie { $label } de { $version } effacée ({ $reason }) : montrée comme une lacune
+history-figure = { $figure } : { $was } → { $now }
+history-perpetrator-text = { $name } ({ $attribution } ; { $kind })
+history-victims-named = victimes nommées : +{ $names }
+history-victims-unnamed = victimes qui ne sont plus nommées : { $names }
+history-compromised-entry = entrée { $seq } ({ $kind }, déclaration { $statement }) signée après une compromission déclarée : reçue au plus tôt le { $time }, moment depuis lequel la révocation de l'entrée { $revoked } tient sa clé pour non fiable
+history-claim-naming = affirmation de synthèse qui le nomme : « { $text } »
+history-perpetrator-new = auteur présumé : { $now }
+history-perpetrator = auteur présumé : { $was } → { $now }
+history-graded = témoignage { $name } évalué : { $was } → { $now }
+history-data-conflict = conflit de données dans l'entrée { $seq } sur { $incident } : { $text }
+history-incidents = incidents : { $was } → { $now }
+history-source = source : { $was } → { $now }
+history-figure-in = { $figure } ({ $incident }) : { $was } → { $now }
+history-perpetrators-in = auteurs présumés ({ $incident }) : { $was } → { $now }
+history-means-in = moyens ({ $incident }) : { $was } → { $now }
+history-victims-in = victimes ({ $incident }) : +{ $names }
+history-victims-in-unnamed = victimes ({ $incident }) qui ne sont plus nommées : { $names }
+history-first-version = première version, sur { $incidents }
+history-withdrawn = retiré : gardé dans l'historique, hors de tous les chiffres
+history-erased = partie { $label } effacée : montrée comme une lacune
+history-version-compromised = version { $version } signée après cette compromission déclarée : hors de tous les chiffres tant qu'elle est la dernière version

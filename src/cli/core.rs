@@ -443,8 +443,13 @@ fn sign_input(
     // runaway pipe from filling memory (attachments, the large contents,
     // are files of their own: --attach).
     let json = zeroize::Zeroizing::new(super::read_input(input, "input", STDIN_JSON_LIMIT)?);
-    let draft = draft_from_json(kind, &json)
-        .map_err(|e| CliError::usage(format!("{}: {e}", input.display())))?;
+    let draft = draft_from_json(kind, &json).map_err(|e| {
+        CliError::usage(format!(
+            "{}: {}",
+            input.display(),
+            super::refusal::compose(&e)
+        ))
+    })?;
     let (draft, readers, sealed) = super::sealed::apply(draft, seal, archive, &attached)?;
     let attachments = attach.attachments(&sealed, &readers)?;
     Ok((draft, key, attachments))

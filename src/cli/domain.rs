@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use temoin::archive::Archive;
 use temoin::demo::{DemoError, DemoReport};
 use temoin::domain::Verification;
+use temoin::i18n::{current, Lang};
 use temoin::projection::history::{format_place, format_when};
 use temoin::projection::incident::{
     count_display, Figure, IncidentSummary, IncidentView, RecordView, FIGURE_NAMES,
@@ -279,7 +280,9 @@ pub fn run(cmd: Command) -> CliResult {
         Command::History { id, archive, json } => {
             let a = Archive::open_reader(&archive.archive)?;
             let p = ArchiveViews::new(a.store());
-            let h = p.history(&id)?;
+            // JSON stays in English, for the scripts that read it.
+            let lang = if json { Lang::En } else { current() };
+            let h = p.history_in(&id, lang)?;
             if json {
                 print_json(&h)?;
             } else {
@@ -630,12 +633,12 @@ fn print_record(r: &RecordView, names: &HashMap<String, String>) {
     println!(
         "{}{}",
         label(&t!("record-label-when")),
-        format_when(&i.when)
+        format_when(&i.when, current())
     );
     println!(
         "{}{}",
         label(&t!("record-label-place")),
-        format_place(&i.place)
+        format_place(&i.place, current())
     );
     if !i.description.is_empty() {
         println!("{}{}", label(&t!("record-label-about")), i.description);

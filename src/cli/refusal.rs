@@ -7,11 +7,13 @@
 
 use temoin::archive::Refusal;
 use temoin::compose::ComposeError;
+use temoin::i18n::{current, Lang};
 use temoin::json::{JsonError, JsonErrorKind, JsonErrors, JsonType};
+use temoin::reason::{Reason, VictimFault};
 use temoin::registry::{AuthorityError, PayloadError};
 use temoin::rules::RuleError;
 use temoin::statement::SignatureFault;
-use temoin::t;
+use temoin::{t, tr};
 
 /// A refusal, as said to the user.
 pub fn refusal(r: &Refusal) -> String {
@@ -55,6 +57,124 @@ pub fn refusal(r: &Refusal) -> String {
 /// `{:?}` of a label or an id, as the English messages quote them.
 fn q(s: &str) -> String {
     format!("{s:?}")
+}
+
+/// Why a value is refused. JSON names (fields, the values an author
+/// writes) stay as the author must write them, quoted, in both languages.
+pub fn reason(lang: Lang, r: &Reason) -> String {
+    use Reason as R;
+    match r {
+        R::Expected(t) => tr!(lang, "reason-expected", expected = json_type(lang, t)),
+        R::ExpectedCount => tr!(lang, "reason-expected-count"),
+        R::StatementHash => tr!(lang, "reason-statement-hash"),
+        R::Time => tr!(lang, "reason-time"),
+        R::NoteNeedsText => tr!(lang, "reason-note-needs-text"),
+        R::TestimonyNeedsText => tr!(lang, "reason-testimony-needs-text"),
+        R::Country {
+            value,
+            fix: Some(fix),
+        } => tr!(
+            lang,
+            "reason-country-fix",
+            value = q(value),
+            fix = q(fix.as_str())
+        ),
+        R::Country { value, fix: None } => tr!(lang, "reason-country", value = q(value)),
+        R::Language {
+            value,
+            fix: Some(fix),
+        } => tr!(
+            lang,
+            "reason-language-fix",
+            value = q(value),
+            fix = q(fix.as_str())
+        ),
+        R::Language { value, fix: None } => tr!(lang, "reason-language", value = q(value)),
+        R::NotADate { field, value } => {
+            tr!(
+                lang,
+                "reason-not-a-date",
+                field = field.clone(),
+                value = q(value)
+            )
+        }
+        R::Empty { field } => tr!(lang, "reason-empty", field = field.to_string()),
+        R::EmptyPerpetratorName => tr!(lang, "reason-empty-perpetrator-name"),
+        R::EmptyVictimName => tr!(lang, "reason-empty-victim-name"),
+        R::EmptyModel => tr!(lang, "reason-empty-model"),
+        R::IncidentId { id } => tr!(lang, "reason-incident-id", id = q(id)),
+        R::EndBeforeStart => tr!(lang, "reason-end-before-start"),
+        R::CoordinatesOutOfRange => tr!(lang, "reason-coordinates"),
+        R::Range { field, min, max } => tr!(
+            lang,
+            "reason-range",
+            field = field.clone(),
+            min = min.to_string(),
+            max = max.to_string()
+        ),
+        R::Victim {
+            incident,
+            name,
+            fault,
+        } => tr!(
+            lang,
+            "reason-victim",
+            incident = q(incident),
+            name = q(name),
+            fault = victim_fault(lang, fault)
+        ),
+        R::NoIncident => tr!(lang, "reason-no-incident"),
+        R::IncidentTwice { id } => tr!(lang, "reason-incident-twice", id = q(id)),
+        R::ClaimsTwice { id } => tr!(lang, "reason-claims-twice", id = q(id)),
+        R::ClaimsNotNamed { id } => tr!(lang, "reason-claims-not-named", id = q(id)),
+        R::AmendmentOneOf => tr!(lang, "reason-amendment-one-of"),
+        R::GradeEmpty => tr!(lang, "reason-grade-empty"),
+        R::MergeIntoItself => tr!(lang, "reason-merge-into-itself"),
+        R::ToBeforeFrom => tr!(lang, "reason-to-before-from"),
+        R::RedactPayload => tr!(lang, "reason-redact-payload"),
+        R::RedactCompanion => tr!(lang, "reason-redact-companion"),
+        R::CheckpointKeyName { name, origin } => tr!(
+            lang,
+            "reason-checkpoint-key-name",
+            name = q(name),
+            origin = q(origin)
+        ),
+        R::ReaderRole { role } => tr!(lang, "reason-reader-role", role = role.clone()),
+        R::ReaderByKey => tr!(lang, "reason-reader-by-key"),
+        R::RevocationReason => tr!(lang, "reason-revocation-reason"),
+        R::Field { field, detail } => tr!(
+            lang,
+            "reason-field",
+            field = field.to_string(),
+            detail = detail.clone()
+        ),
+        // A parser's words: no catalogue has them.
+        R::Other(s) => s.clone(),
+    }
+}
+
+fn victim_fault(lang: Lang, f: &VictimFault) -> String {
+    use VictimFault as V;
+    match f {
+        V::AgeRange { min, max } => tr!(
+            lang,
+            "victim-fault-age-range",
+            min = min.to_string(),
+            max = max.to_string()
+        ),
+        V::ChildAged { age } => tr!(lang, "victim-fault-child-aged", age = age.to_string()),
+        V::MinorAged { group, age } => tr!(
+            lang,
+            "victim-fault-minor-aged",
+            group = q(group),
+            age = age.to_string()
+        ),
+        V::ActTwice { act } => tr!(lang, "victim-fault-act-twice", act = q(act)),
+        V::KilledNotDead { status } => {
+            tr!(lang, "victim-fault-killed-not-dead", status = q(status))
+        }
+        V::DeadNotKilled => tr!(lang, "victim-fault-dead-not-killed"),
+    }
 }
 
 pub fn rule(e: &RuleError) -> String {
@@ -140,10 +260,10 @@ pub fn payload(e: &PayloadError) -> String {
             kind = kind.to_string(),
             reason = json_errors_inline(errors)
         ),
-        PayloadError::Invalid { kind, reason } => t!(
+        PayloadError::Invalid { kind, reason: r } => t!(
             "payload-invalid",
             kind = kind.to_string(),
-            reason = reason.clone()
+            reason = reason(current(), r)
         ),
     }
 }
@@ -244,16 +364,16 @@ pub fn authority(e: &AuthorityError) -> String {
     }
 }
 
-fn json_type(t: &JsonType) -> String {
+fn json_type(lang: Lang, t: &JsonType) -> String {
     match t {
-        JsonType::String => t!("json-type-string"),
-        JsonType::Integer => t!("json-type-integer"),
-        JsonType::NonNegativeInteger => t!("json-type-non-negative-integer"),
-        JsonType::Number => t!("json-type-number"),
-        JsonType::Boolean => t!("json-type-boolean"),
-        JsonType::Array => t!("json-type-array"),
-        JsonType::Object => t!("json-type-object"),
-        JsonType::Null => t!("json-type-null"),
+        JsonType::String => tr!(lang, "json-type-string"),
+        JsonType::Integer => tr!(lang, "json-type-integer"),
+        JsonType::NonNegativeInteger => tr!(lang, "json-type-non-negative-integer"),
+        JsonType::Number => tr!(lang, "json-type-number"),
+        JsonType::Boolean => tr!(lang, "json-type-boolean"),
+        JsonType::Array => tr!(lang, "json-type-array"),
+        JsonType::Object => tr!(lang, "json-type-object"),
+        JsonType::Null => tr!(lang, "json-type-null"),
         JsonType::Other(s) => s.clone(),
     }
 }
@@ -295,8 +415,8 @@ pub fn json_error(e: &JsonError) -> String {
             "json-wrong-type",
             path = path,
             value = value,
-            found = json_type(found),
-            expected = json_type(expected)
+            found = json_type(current(), found),
+            expected = json_type(current(), expected)
         ),
         JsonErrorKind::NotOneOf { allowed } => t!(
             "json-not-one-of",
@@ -305,14 +425,14 @@ pub fn json_error(e: &JsonError) -> String {
             allowed = allowed.join(", ")
         ),
         JsonErrorKind::MissingField => t!("json-missing", path = path),
-        JsonErrorKind::InvalidValue { reason } if value.is_empty() => {
-            t!("json-invalid", path = path, reason = reason.clone())
+        JsonErrorKind::InvalidValue { reason: r } if value.is_empty() => {
+            t!("json-invalid", path = path, reason = reason(current(), r))
         }
-        JsonErrorKind::InvalidValue { reason } => t!(
+        JsonErrorKind::InvalidValue { reason: r } => t!(
             "json-invalid-value",
             path = path,
             value = value,
-            reason = reason.clone()
+            reason = reason(current(), r)
         ),
     }
 }
@@ -364,6 +484,110 @@ pub fn compose(e: &ComposeError) -> String {
 mod tests {
     use super::*;
 
+    /// One of each reason (a new variant fails to compile in `reason`,
+    /// and should be added here).
+    fn every_reason() -> Vec<Reason> {
+        use temoin::domain::Count;
+        let s = |x: &str| x.to_string();
+        let victim = |fault| Reason::Victim {
+            incident: s("tangata-2025-11-13"),
+            name: s("Fadimata Walet Ahmed"),
+            fault,
+        };
+        vec![
+            Reason::Expected(JsonType::String),
+            Reason::ExpectedCount,
+            Reason::StatementHash,
+            Reason::Time,
+            Reason::NoteNeedsText,
+            Reason::TestimonyNeedsText,
+            Reason::Country {
+                value: s("Mali"),
+                fix: Some(s("ML")),
+            },
+            Reason::Country {
+                value: s("XX"),
+                fix: None,
+            },
+            Reason::Language {
+                value: s("français"),
+                fix: Some(s("fr")),
+            },
+            Reason::Language {
+                value: s("fr_ML"),
+                fix: None,
+            },
+            Reason::NotADate {
+                field: s("when.start"),
+                value: s("13/11/2025"),
+            },
+            Reason::Empty { field: "title" },
+            Reason::EmptyPerpetratorName,
+            Reason::EmptyVictimName,
+            Reason::EmptyModel,
+            Reason::IncidentId { id: s("Tangata") },
+            Reason::EndBeforeStart,
+            Reason::CoordinatesOutOfRange,
+            Reason::Range {
+                field: s("dead"),
+                min: 9,
+                max: 7,
+            },
+            victim(VictimFault::AgeRange { min: 9, max: 7 }),
+            victim(VictimFault::ChildAged {
+                age: Count::Exact(40),
+            }),
+            victim(VictimFault::MinorAged {
+                group: s("adult"),
+                age: Count::Range { min: 5, max: 8 },
+            }),
+            victim(VictimFault::ActTwice { act: s("burned") }),
+            victim(VictimFault::KilledNotDead {
+                status: s("injured"),
+            }),
+            victim(VictimFault::DeadNotKilled),
+            Reason::NoIncident,
+            Reason::IncidentTwice { id: s("x") },
+            Reason::ClaimsTwice { id: s("x") },
+            Reason::ClaimsNotNamed { id: s("x") },
+            Reason::AmendmentOneOf,
+            Reason::GradeEmpty,
+            Reason::MergeIntoItself,
+            Reason::ToBeforeFrom,
+            Reason::RedactPayload,
+            Reason::RedactCompanion,
+            Reason::CheckpointKeyName {
+                name: s("a"),
+                origin: s("b"),
+            },
+            Reason::ReaderRole {
+                role: s("custodian"),
+            },
+            Reason::ReaderByKey,
+            Reason::RevocationReason,
+            Reason::Field {
+                field: "key",
+                detail: s("not 64 hex digits"),
+            },
+        ]
+    }
+
+    #[test]
+    fn every_reason_is_said_in_french() {
+        let reasons = every_reason();
+        let english: Vec<String> = reasons
+            .iter()
+            .filter(|r| reason(Lang::Fr, r) == r.to_string())
+            .map(|r| format!("{r:?}"))
+            .collect();
+        assert!(english.is_empty(), "no French words for {english:#?}");
+        let fr = reason(Lang::Fr, &reasons[6]);
+        assert_eq!(
+            fr,
+            "\"Mali\" n'est pas un code de pays ISO 3166-1 alpha-2 : écrivez \"ML\""
+        );
+    }
+
     /// In English the catalogue says exactly what the library says: the
     /// messages users and scripts already know do not change.
     #[test]
@@ -400,11 +624,14 @@ mod tests {
             })),
             Refusal::Rule(RuleError::Payload(PayloadError::Invalid {
                 kind: temoin::statement::Kind::Testimony,
-                reason: "r".into(),
+                reason: Reason::NoIncident,
             })),
         ];
         for r in cases {
             assert_eq!(refusal(&r), r.to_string());
+        }
+        for r in every_reason() {
+            assert_eq!(reason(Lang::En, &r), r.to_string());
         }
         // Every kind of JSON error, one at a time and together.
         let input = br#"{"incidents":["x"],"source":{"relation":"friend","extra":1},"language":5,"claims":[{"incident":"x","dead":-1}],"language2":true}"#;

@@ -211,3 +211,72 @@ fn the_demo_speaks_french_when_the_locale_is_french() {
         );
     }
 }
+
+/// `history` in French says what each entry is and what it changed in
+/// French; its JSON stays in English for the scripts that read it.
+#[test]
+fn history_speaks_french_and_its_json_stays_english() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo-archive");
+    let d = dir.to_str().unwrap();
+    demo(&dir);
+    let fr = ok(&[
+        "--lang",
+        "fr",
+        "history",
+        "tangata-2025-11-13",
+        "--archive",
+        d,
+    ]);
+    for needle in [
+        "Historique de l'incident tangata-2025-11-13 (5 entrées)",
+        "ouverture de l'incident tangata-2025-11-13 : ",
+        "· fiche : ",
+        "· morts : — → 7 (1 source)",
+        "· enfants parmi les morts : — → 5 (1 source)",
+        "· auteur présumé : Armée malienne (FAMa) (présumée ; forces de l'État)",
+        "· date : auparavant 2025-11-13 ; désormais 2025-11-13 → 2025-11-14",
+        "· victimes nommées : +Ali Ag Mohamed Elmehdi, +Toraghite Walet Innabougor",
+        "[évaluation : vérification faible, fiabilité moyenne]",
+        "évalué : non évaluée → vérification faible, fiabilité moyenne",
+    ] {
+        assert!(fr.contains(needle), "{needle:?} not in\n{fr}");
+    }
+    let en = ok(&[
+        "--lang",
+        "en",
+        "history",
+        "tangata-2025-11-13",
+        "--archive",
+        d,
+    ]);
+    for english in [
+        "opened incident",
+        "· record: ",
+        "dead: — → 7",
+        "alleged perpetrator",
+        "when: was",
+        "victims named",
+        "graded",
+        "ungraded",
+    ] {
+        assert!(en.contains(english), "{english:?} not in the English\n{en}");
+        assert!(!fr.contains(english), "{english:?} in the French\n{fr}");
+    }
+    let j = json(&[
+        "--lang",
+        "fr",
+        "history",
+        "tangata-2025-11-13",
+        "--archive",
+        d,
+        "--json",
+    ]);
+    assert!(
+        j["steps"][0]["what"]
+            .as_str()
+            .unwrap()
+            .starts_with("opened incident tangata-2025-11-13: "),
+        "{j}"
+    );
+}

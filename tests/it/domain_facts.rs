@@ -780,7 +780,7 @@ fn a_victim_that_contradicts_itself_is_refused_at_signing_with_its_name() {
         .unwrap();
     let r = f.archive.ingest(&forged).unwrap().expect_err("refused");
     assert!(
-        matches!(&r, Refusal::Rule(RuleError::Payload(PayloadError::Invalid { reason, .. })) if reason.contains("Fadimata Walet Ahmed")),
+        matches!(&r, Refusal::Rule(RuleError::Payload(PayloadError::Invalid { reason, .. })) if reason.to_string().contains("Fadimata Walet Ahmed")),
         "{r}"
     );
     assert_eq!(f.state(), before);

@@ -83,7 +83,7 @@ fn role_may_not(r: &Refusal, role: Role, kind: Kind) -> bool {
 }
 
 fn invalid_payload(r: &Refusal, needle: &str) -> bool {
-    matches!(rule(r), Some(RuleError::Payload(PayloadError::Invalid { reason, .. })) if reason.contains(needle))
+    matches!(rule(r), Some(RuleError::Payload(PayloadError::Invalid { reason, .. })) if reason.to_string().contains(needle))
 }
 
 #[test]

@@ -90,3 +90,60 @@ fn ingest_refuses_a_payload_naming_every_error() {
     let said = r.to_string();
     assert!(said.contains("3 errors"), "{said}");
 }
+
+/// Why a value is refused reaches a French user in French, JSON names
+/// kept as she must write them: the country code's fix, a victim's
+/// contradiction, a figure's range.
+#[test]
+fn the_reasons_are_said_in_french() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let key = d.join("a.key");
+    let (code, _, err) = common::temoin(&["key", "generate", "--out", key.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let sign = |kind: &str, json: &str| {
+        let input = d.join(format!("{kind}.json"));
+        std::fs::write(&input, json).unwrap();
+        let out = d.join(format!("{kind}.tms"));
+        let (code, _, err) = common::temoin(&[
+            "--lang",
+            "fr",
+            "sign",
+            "--key",
+            key.to_str().unwrap(),
+            "--kind",
+            kind,
+            "--input",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 2, "{err}");
+        assert!(!out.exists());
+        err
+    };
+    let err = sign(
+        "incident",
+        r#"{"id": "tangata-2025-11-13", "title": "Frappe", "type": "drone strike",
+            "place": {"name": "Tangata", "country": "Mali"},
+            "when": {"start": "2025-11-13", "precision": "exact"}}"#,
+    );
+    assert!(
+        err.contains(
+            r#"place.country : "Mali" n'est pas un code de pays ISO 3166-1 alpha-2 : écrivez "ML""#
+        ),
+        "{err}"
+    );
+    let err = sign(
+        "testimony",
+        r#"{"incidents": ["tangata-2025-11-13"], "language": "fr", "text": "…",
+            "source": {"relation": "eyewitness"},
+            "claims": [{"incident": "tangata-2025-11-13", "dead": {"min": 9, "max": 7},
+              "victims": [{"name": "A", "sex": "male", "status": "injured", "acts": ["killed"]}]}]}"#,
+    );
+    assert!(
+        err.contains("dead : le minimum 9 de l'intervalle dépasse son maximum 7"),
+        "{err}"
+    );
+    assert!(!err.contains("range min"), "English left in: {err}");
+}

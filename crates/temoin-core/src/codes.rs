@@ -6,6 +6,7 @@
 //! was accepted before stays accepted (docs/DOMAIN.md, "Codes").
 
 use crate::projection::matching::fold;
+use crate::reason::Reason;
 
 /// Every officially assigned ISO 3166-1 alpha-2 code.
 const ISO_3166_1: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ \
@@ -83,7 +84,7 @@ const LANGUAGE_NAMES: &[(&str, &str)] = &[
 ];
 
 /// Why `code` is not an ISO 3166-1 alpha-2 country code, with the fix.
-pub fn country_fault(code: &str) -> Option<String> {
+pub fn country_fault(code: &str) -> Option<Reason> {
     if code.len() == 2 && ISO_3166_1.split(' ').any(|c| c == code) {
         return None;
     }
@@ -97,18 +98,16 @@ pub fn country_fault(code: &str) -> Option<String> {
             .find(|(n, _)| *n == f)
             .map(|(_, c)| c.to_string())
     };
-    Some(match fix {
-        Some(c) => format!("{code:?} is not an ISO 3166-1 alpha-2 country code: write {c:?}"),
-        None => format!(
-            "{code:?} is not an ISO 3166-1 alpha-2 country code (two capital letters, e.g. \"ML\" for Mali)"
-        ),
+    Some(Reason::Country {
+        value: code.to_string(),
+        fix,
     })
 }
 
 /// Why `tag` is not a BCP 47 language tag, with the fix: a primary
 /// language subtag of 2 or 3 letters, then subtags of 1 to 8 letters or
 /// digits, separated by `-` (RFC 5646 §2.1, without the registry).
-pub fn language_fault(tag: &str) -> Option<String> {
+pub fn language_fault(tag: &str) -> Option<Reason> {
     let mut subtags = tag.split('-');
     let primary = subtags.next().unwrap_or_default();
     let well_formed = (2..=3).contains(&primary.len())
@@ -119,11 +118,12 @@ pub fn language_fault(tag: &str) -> Option<String> {
         return None;
     }
     let f = fold(tag.trim());
-    Some(match LANGUAGE_NAMES.iter().find(|(n, _)| *n == f) {
-        Some((_, t)) => format!("{tag:?} is not a BCP 47 language tag: write {t:?}"),
-        None => format!(
-            "{tag:?} is not a BCP 47 language tag (e.g. \"fr\" for French, \"tmh\" for Tamasheq, \"fr-ML\" for the French of Mali)"
-        ),
+    Some(Reason::Language {
+        value: tag.to_string(),
+        fix: LANGUAGE_NAMES
+            .iter()
+            .find(|(n, _)| *n == f)
+            .map(|(_, t)| t.to_string()),
     })
 }
 
@@ -142,12 +142,22 @@ mod tests {
         for ok in ["ML", "BF", "NE", "FR"] {
             assert_eq!(country_fault(ok), None);
         }
-        assert!(country_fault("Mali").unwrap().contains("write \"ML\""));
-        assert!(country_fault("ml").unwrap().contains("write \"ML\""));
+        assert!(country_fault("Mali")
+            .unwrap()
+            .to_string()
+            .contains("write \"ML\""));
+        assert!(country_fault("ml")
+            .unwrap()
+            .to_string()
+            .contains("write \"ML\""));
         assert!(country_fault("Côte d’Ivoire")
             .unwrap()
+            .to_string()
             .contains("write \"CI\""));
-        assert!(country_fault("XX").unwrap().contains("two capital letters"));
+        assert!(country_fault("XX")
+            .unwrap()
+            .to_string()
+            .contains("two capital letters"));
         assert!(country_fault("").is_some());
     }
 
@@ -156,9 +166,13 @@ mod tests {
         for ok in ["fr", "tmh", "fr-ML", "ar-Latn", "en-GB", "ses"] {
             assert_eq!(language_fault(ok), None, "{ok}");
         }
-        assert!(language_fault("français").unwrap().contains("write \"fr\""));
+        assert!(language_fault("français")
+            .unwrap()
+            .to_string()
+            .contains("write \"fr\""));
         assert!(language_fault("Tamasheq")
             .unwrap()
+            .to_string()
             .contains("write \"tmh\""));
         for bad in ["", "f", "fr_ML", "fr-", "french-ML", "fr-toolongtag"] {
             assert!(language_fault(bad).is_some(), "{bad}");

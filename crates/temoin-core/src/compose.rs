@@ -18,6 +18,7 @@
 use crate::domain::{Payload, TEXT, TRANSLATION, WITNESS};
 use crate::hash::Digest;
 use crate::json::{JsonError, JsonErrorKind, JsonErrors, JsonType};
+use crate::reason::Reason;
 use crate::registry::{PayloadError, RegistryChange, PAYLOAD};
 use crate::statement::{Draft, Kind};
 use serde_json::{Map, Value};
@@ -67,14 +68,8 @@ fn error(path: &str, value: Option<&Value>, kind: JsonErrorKind) -> JsonError {
     }
 }
 
-fn invalid(path: &str, value: Option<&Value>, reason: impl Into<String>) -> JsonError {
-    error(
-        path,
-        value,
-        JsonErrorKind::InvalidValue {
-            reason: reason.into(),
-        },
-    )
+fn invalid(path: &str, value: Option<&Value>, reason: Reason) -> JsonError {
+    error(path, value, JsonErrorKind::InvalidValue { reason })
 }
 
 fn json_type(v: &Value) -> JsonType {
@@ -103,11 +98,7 @@ fn take_ref(
         .map(|s| s.trim().to_ascii_lowercase())
         .and_then(|s| Digest::from_hex(&s));
     if d.is_none() {
-        errors.push(invalid(
-            field,
-            Some(&v),
-            "must be a statement hash, 64 hex digits",
-        ));
+        errors.push(invalid(field, Some(&v), Reason::StatementHash));
     }
     d
 }
@@ -148,11 +139,7 @@ pub fn draft_from_json(kind: Kind, input: &[u8]) -> Result<Draft, ComposeError> 
     if let Some(t) = obj.remove("created_at") {
         match t.as_str().and_then(crate::time::parse_time) {
             Some(ms) => draft.created_at = Some(ms),
-            None => errors.push(invalid(
-                "created_at",
-                Some(&t),
-                "must be a time like 2025-11-20T10:00:00Z",
-            )),
+            None => errors.push(invalid("created_at", Some(&t), Reason::Time)),
         }
     }
     let ref_field = match kind {
@@ -171,7 +158,7 @@ pub fn draft_from_json(kind: Kind, input: &[u8]) -> Result<Draft, ComposeError> 
         Kind::Note => {
             let text = take_text_part(&mut obj, TEXT, &mut errors);
             if text.is_none() && !errors.iter().any(|e| e.path == TEXT) {
-                errors.push(invalid(TEXT, None, "a note needs a \"text\""));
+                errors.push(invalid(TEXT, None, Reason::NoteNeedsText));
             }
             for (k, v) in &obj {
                 errors.push(error(
@@ -216,18 +203,15 @@ pub fn draft_from_json(kind: Kind, input: &[u8]) -> Result<Draft, ComposeError> 
         // The archive refuses a testimony without its text (docs/DOMAIN.md):
         // said here, at signing, not by the archive after the file travelled.
         if !parts.iter().any(|(l, _)| *l == TEXT) && !errors.iter().any(|e| e.path == TEXT) {
-            errors.push(invalid(
-                TEXT,
-                None,
-                "a testimony needs its \"text\": the account as the witness gave it",
-            ));
+            errors.push(invalid(TEXT, None, Reason::TestimonyNeedsText));
         }
     }
     let payload = crate::json::to_vec(&Value::Object(obj));
     // Check the payload now, as the archive will.
     let checked = if kind.is_registry() {
-        let nobody = crate::keys::PublicKey::from_bytes(&[0u8; 32])
-            .map_err(|e| ComposeError::Input(JsonErrors::invalid("", None, e.to_string())))?;
+        let nobody = crate::keys::PublicKey::from_bytes(&[0u8; 32]).map_err(|e| {
+            ComposeError::Input(JsonErrors::invalid("", None, Reason::Other(e.to_string())))
+        })?;
         RegistryChange::from_payload(kind, nobody, &payload).map(|_| ())
     } else {
         Payload::parse(kind, &payload).map(|parsed| {
@@ -242,7 +226,8 @@ pub fn draft_from_json(kind: Kind, input: &[u8]) -> Result<Draft, ComposeError> 
         // A payload that reads but breaks a rule: said alone, as before,
         // when it is the only fault; after the others otherwise.
         Err(e) if errors.is_empty() => return Err(ComposeError::Payload(e)),
-        Err(e) => errors.push(invalid("", None, e.to_string())),
+        Err(PayloadError::Invalid { reason, .. }) => errors.push(invalid("", None, reason)),
+        Err(e) => errors.push(invalid("", None, Reason::Other(e.to_string()))),
     }
     if !errors.is_empty() {
         // The file's own members, taken out before the payload was read,

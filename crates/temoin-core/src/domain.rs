@@ -6,6 +6,7 @@
 //! Parsing is strict (unknown fields are refused) so that a typo in a
 //! field name is an error at signing time, not a silently missing figure.
 
+use crate::reason::{Reason, VictimFault};
 use crate::registry::{parse_json, PayloadError};
 use crate::statement::Kind;
 use serde::{Deserialize, Serialize};
@@ -51,12 +52,11 @@ impl Count {
             Count::Range { max, .. } => max,
         }
     }
-    fn check(self, what: &str) -> Result<(), String> {
+    /// `Some((min, max))` when a range's minimum is above its maximum.
+    fn inverted(self) -> Option<(u64, u64)> {
         match self {
-            Count::Range { min, max } if min > max => {
-                Err(format!("{what}: range min {min} is above max {max}"))
-            }
-            _ => Ok(()),
+            Count::Range { min, max } if min > max => Some((min.into(), max.into())),
+            _ => None,
         }
     }
 }
@@ -579,22 +579,29 @@ pub enum Payload {
     Redaction(Redaction),
 }
 
-fn invalid(kind: Kind, reason: impl Into<String>) -> PayloadError {
-    PayloadError::Invalid {
-        kind,
-        reason: reason.into(),
-    }
+fn invalid(kind: Kind, reason: Reason) -> PayloadError {
+    PayloadError::Invalid { kind, reason }
 }
 
-fn check_date(kind: Kind, what: &str, s: &str) -> Result<(), PayloadError> {
-    crate::time::parse_date(s)
-        .map(|_| ())
-        .ok_or_else(|| invalid(kind, format!("{what} {s:?} is not a date YYYY-MM-DD")))
+fn check_date(kind: Kind, field: &str, s: &str) -> Result<(), PayloadError> {
+    crate::time::parse_date(s).map(|_| ()).ok_or_else(|| {
+        invalid(
+            kind,
+            Reason::NotADate {
+                field: field.to_string(),
+                value: s.to_string(),
+            },
+        )
+    })
 }
 
-fn check_nonempty(kind: Kind, what: &str, s: &str) -> Result<(), PayloadError> {
+fn check_nonempty(kind: Kind, field: &'static str, s: &str) -> Result<(), PayloadError> {
+    nonempty(kind, Reason::Empty { field }, s)
+}
+
+fn nonempty(kind: Kind, reason: Reason, s: &str) -> Result<(), PayloadError> {
     if s.trim().is_empty() {
-        Err(invalid(kind, format!("{what} is empty")))
+        Err(invalid(kind, reason))
     } else {
         Ok(())
     }
@@ -614,10 +621,9 @@ impl Incident {
         if !valid_incident_id(&self.id) {
             return Err(invalid(
                 kind,
-                format!(
-                    "incident id {:?} must be 1-64 characters of a-z, 0-9 and '-'",
-                    self.id
-                ),
+                Reason::IncidentId {
+                    id: self.id.clone(),
+                },
             ));
         }
         check_nonempty(kind, "title", &self.title)?;
@@ -627,12 +633,12 @@ impl Incident {
         if let Some(end) = &self.when.end {
             check_date(kind, "when.end", end)?;
             if end.as_str() < self.when.start.as_str() {
-                return Err(invalid(kind, "when.end is before when.start"));
+                return Err(invalid(kind, Reason::EndBeforeStart));
             }
         }
         if let Some(c) = self.place.coordinates {
             if !(-90.0..=90.0).contains(&c.lat) || !(-180.0..=180.0).contains(&c.lon) {
-                return Err(invalid(kind, "coordinates out of range"));
+                return Err(invalid(kind, Reason::CoordinatesOutOfRange));
             }
         }
         check_actors(kind, &self.perpetrators, &self.means)
@@ -646,11 +652,11 @@ fn check_actors(
     means: &[Means],
 ) -> Result<(), PayloadError> {
     for p in perpetrators {
-        check_nonempty(kind, "perpetrator name", &p.name)?;
+        nonempty(kind, Reason::EmptyPerpetratorName, &p.name)?;
     }
     for m in means {
         if let Some(model) = &m.model {
-            check_nonempty(kind, "means model (omit it when not known)", model)?;
+            nonempty(kind, Reason::EmptyModel, model)?;
         }
     }
     Ok(())
@@ -661,49 +667,54 @@ fn check_actors(
 /// victim is a typo, refused with the victim's name, not a disagreement
 /// between sources (those are kept and shown).
 fn check_victim(kind: Kind, incident: &str, v: &Victim) -> Result<(), PayloadError> {
-    check_nonempty(kind, "victim name", &v.name)?;
-    let fault = |reason: String| {
+    nonempty(kind, Reason::EmptyVictimName, &v.name)?;
+    let fault = |fault: VictimFault| {
         invalid(
             kind,
-            format!("claims about {incident:?}, victim {:?}: {reason}", v.name),
+            Reason::Victim {
+                incident: incident.to_string(),
+                name: v.name.clone(),
+                fault,
+            },
         )
     };
-    if let Some(a) = v.age {
-        a.check("age").map_err(fault)?;
+    if let Some(age) = v.age {
+        if let Some((min, max)) = age.inverted() {
+            return Err(fault(VictimFault::AgeRange { min, max }));
+        }
         match v.age_group {
-            Some(AgeGroup::Child) if a.min() >= 18 => {
-                return Err(fault(format!(
-                    "age_group \"child\" but age {a} is 18 or over"
-                )))
+            Some(AgeGroup::Child) if age.min() >= 18 => {
+                return Err(fault(VictimFault::ChildAged { age }))
             }
-            Some(g @ (AgeGroup::Adult | AgeGroup::Elderly)) if a.max() < 18 => {
-                let g = if g == AgeGroup::Adult {
+            Some(g @ (AgeGroup::Adult | AgeGroup::Elderly)) if age.max() < 18 => {
+                let group = if g == AgeGroup::Adult {
                     "adult"
                 } else {
                     "elderly"
                 };
-                return Err(fault(format!("age_group {g:?} but age {a} is under 18")));
+                return Err(fault(VictimFault::MinorAged {
+                    group: group.to_string(),
+                    age,
+                }));
             }
             _ => {}
         }
     }
     for (i, act) in v.acts.iter().enumerate() {
         if v.acts[..i].contains(act) {
-            return Err(fault(format!("act {:?} is given twice", act_name(*act))));
+            return Err(fault(VictimFault::ActTwice {
+                act: act_name(*act),
+            }));
         }
     }
     let killed = v.acts.contains(&Act::Killed);
     if killed && v.status != VictimStatus::Dead {
-        return Err(fault(format!(
-            "act \"killed\" but status {:?}: a victim killed has status \"dead\"",
-            status_name(v.status)
-        )));
+        return Err(fault(VictimFault::KilledNotDead {
+            status: status_name(v.status).to_string(),
+        }));
     }
     if !v.acts.is_empty() && !killed && v.status == VictimStatus::Dead {
-        return Err(fault(
-            "status \"dead\" but the acts given do not include \"killed\": add it, or give no acts"
-                .into(),
-        ));
+        return Err(fault(VictimFault::DeadNotKilled));
     }
     Ok(())
 }
@@ -726,24 +737,23 @@ fn status_name(s: VictimStatus) -> &'static str {
 impl Testimony {
     fn check(&self, kind: Kind) -> Result<(), PayloadError> {
         if self.incidents.is_empty() {
-            return Err(invalid(kind, "a testimony must name at least one incident"));
+            return Err(invalid(kind, Reason::NoIncident));
         }
         check_nonempty(kind, "language", &self.language)?;
         // Projections count each (testimony, incident) once: a repeated
         // incident or claims block would count a source twice.
         for (i, id) in self.incidents.iter().enumerate() {
             if self.incidents[..i].contains(id) {
-                return Err(invalid(kind, format!("incident {id:?} is named twice")));
+                return Err(invalid(kind, Reason::IncidentTwice { id: id.clone() }));
             }
         }
         for (i, c) in self.claims.iter().enumerate() {
             if self.claims[..i].iter().any(|d| d.incident == c.incident) {
                 return Err(invalid(
                     kind,
-                    format!(
-                        "two claims blocks about {:?}: give one block per incident",
-                        c.incident
-                    ),
+                    Reason::ClaimsTwice {
+                        id: c.incident.clone(),
+                    },
                 ));
             }
         }
@@ -751,10 +761,9 @@ impl Testimony {
             if !self.incidents.contains(&c.incident) {
                 return Err(invalid(
                     kind,
-                    format!(
-                        "claims about {:?}, which is not in the testimony's incidents",
-                        c.incident
-                    ),
+                    Reason::ClaimsNotNamed {
+                        id: c.incident.clone(),
+                    },
                 ));
             }
             for (what, n) in [
@@ -764,8 +773,9 @@ impl Testimony {
                 ("women_dead", c.women_dead),
                 ("children_dead", c.children_dead),
             ] {
-                if let Some(n) = n {
-                    n.check(what).map_err(|r| invalid(kind, r))?;
+                if let Some((min, max)) = n.and_then(Count::inverted) {
+                    let field = what.to_string();
+                    return Err(invalid(kind, Reason::Range { field, min, max }));
                 }
             }
             for v in &c.victims {
@@ -798,12 +808,7 @@ impl Payload {
                 match (&a.testimony, &a.incident) {
                     (Some(t), None) => t.check(kind)?,
                     (None, Some(i)) => i.check(kind)?,
-                    _ => {
-                        return Err(invalid(
-                            kind,
-                            "an amendment carries exactly one of \"testimony\" or \"incident\"",
-                        ))
-                    }
+                    _ => return Err(invalid(kind, Reason::AmendmentOneOf)),
                 }
                 Payload::Amendment(a)
             }
@@ -820,10 +825,7 @@ impl Payload {
                     reliability: None,
                 }) = a.grade
                 {
-                    return Err(invalid(
-                        kind,
-                        "grade: give its verification, its reliability or both (or leave out grade)",
-                    ));
+                    return Err(invalid(kind, Reason::GradeEmpty));
                 }
                 Payload::Annotation(a)
             }
@@ -831,7 +833,7 @@ impl Payload {
                 let m: Merge = parse_json(kind, bytes)?;
                 check_nonempty(kind, "reason", &m.reason)?;
                 if m.from == m.into {
-                    return Err(invalid(kind, "an incident cannot be merged into itself"));
+                    return Err(invalid(kind, Reason::MergeIntoItself));
                 }
                 Payload::Merge(m)
             }
@@ -841,7 +843,7 @@ impl Payload {
                 check_date(kind, "from", &s.from)?;
                 check_date(kind, "to", &s.to)?;
                 if s.to < s.from {
-                    return Err(invalid(kind, "\"to\" is before \"from\""));
+                    return Err(invalid(kind, Reason::ToBeforeFrom));
                 }
                 Payload::SummaryClaim(s)
             }
@@ -849,18 +851,10 @@ impl Payload {
                 let r: Redaction = parse_json(kind, bytes)?;
                 check_nonempty(kind, "reason", &r.reason)?;
                 if r.label == crate::registry::PAYLOAD {
-                    return Err(invalid(
-                        kind,
-                        "the payload part cannot be redacted (projections and audit need it); \
-                         redact the witness or text part instead",
-                    ));
+                    return Err(invalid(kind, Reason::RedactPayload));
                 }
                 if crate::seal::split_label(&r.label).1.is_some() {
-                    return Err(invalid(
-                        kind,
-                        "a sealed part's companion is not redacted on its own: name the sealed \
-                         part (e.g. \"witness\", not \"witness.age\"), which erases its ciphertext",
-                    ));
+                    return Err(invalid(kind, Reason::RedactCompanion));
                 }
                 Payload::Redaction(r)
             }

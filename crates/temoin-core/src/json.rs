@@ -10,6 +10,7 @@
 //!
 //! It also writes temoin's own JSON ([`to_vec`], [`to_string_pretty`]).
 
+use crate::reason::Reason;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::collections::HashSet;
 use std::fmt;
@@ -96,7 +97,7 @@ pub enum JsonErrorKind {
     /// A required member is absent.
     MissingField,
     /// A value of the right type that is not acceptable, and why.
-    InvalidValue { reason: String },
+    InvalidValue { reason: crate::reason::Reason },
 }
 
 /// JSON types, as errors name them.
@@ -204,13 +205,11 @@ impl JsonErrors {
     }
     /// One error that is not about JSON shape (a value checked after it
     /// was read), at `path`.
-    pub fn invalid(path: &str, value: Option<String>, reason: impl Into<String>) -> JsonErrors {
+    pub fn invalid(path: &str, value: Option<String>, reason: Reason) -> JsonErrors {
         JsonErrors(vec![JsonError {
             path: path.to_string(),
             value,
-            kind: JsonErrorKind::InvalidValue {
-                reason: reason.into(),
-            },
+            kind: JsonErrorKind::InvalidValue { reason },
         }])
     }
 }
@@ -687,11 +686,11 @@ fn candidate(i: usize) -> Option<Tree> {
 
 /// The reason to give for a custom error of serde's (untagged enums say
 /// only that nothing matched).
-fn custom_reason(msg: &str) -> String {
+fn custom_reason(msg: &str) -> Reason {
     if msg.contains("untagged enum Count") {
-        "expected a count: a whole number, 0 or more, or {\"min\": N, \"max\": M}".into()
+        Reason::ExpectedCount
     } else {
-        msg.to_string()
+        Reason::Other(msg.to_string())
     }
 }
 
@@ -708,7 +707,7 @@ fn collect<T: DeserializeOwned>(bytes: &[u8], strict: &serde_json::Error) -> Jso
             path: String::new(),
             value: None,
             kind: JsonErrorKind::InvalidValue {
-                reason: strict.to_string(),
+                reason: Reason::Other(strict.to_string()),
             },
         }])
     };
@@ -794,7 +793,7 @@ fn collect<T: DeserializeOwned>(bytes: &[u8], strict: &serde_json::Error) -> Jso
                 let fix = placeholder(&t);
                 (
                     JsonErrorKind::InvalidValue {
-                        reason: format!("expected {t}"),
+                        reason: Reason::Expected(t),
                     },
                     fix,
                 )

@@ -24,6 +24,7 @@ pub mod merkle;
 pub mod par;
 pub mod partcheck;
 pub mod projection;
+pub mod reason;
 pub mod receipt;
 pub mod registry;
 pub mod rules;

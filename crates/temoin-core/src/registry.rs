@@ -5,6 +5,7 @@
 //! audit replays it from entry 0, so both decide authority the same way.
 
 use crate::keys::PublicKey;
+use crate::reason::Reason;
 use crate::statement::Kind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -557,7 +558,10 @@ fn payload_recipient(kind: Kind, given: &str) -> Result<String, PayloadError> {
         .map(|r| r.to_string())
         .map_err(|e| PayloadError::Invalid {
             kind,
-            reason: format!("recipient: {e}"),
+            reason: Reason::Field {
+                field: "recipient",
+                detail: e.to_string(),
+            },
         })
 }
 
@@ -575,7 +579,10 @@ impl RegistryChange {
                     crate::signed_note::VerifierKey::parse(&p.checkpoint_key).map_err(|e| {
                         PayloadError::Invalid {
                             kind,
-                            reason: format!("checkpoint_key: {e}"),
+                            reason: Reason::Field {
+                                field: "checkpoint_key",
+                                detail: e.to_string(),
+                            },
                         }
                     })?;
                 // Checkpoints name the origin and are signed by this key,
@@ -583,11 +590,10 @@ impl RegistryChange {
                 if vk.name() != p.origin {
                     return Err(PayloadError::Invalid {
                         kind,
-                        reason: format!(
-                            "checkpoint_key is named {:?}, not the origin {:?}",
-                            vk.name(),
-                            p.origin
-                        ),
+                        reason: Reason::CheckpointKeyName {
+                            name: vk.name().to_string(),
+                            origin: p.origin.clone(),
+                        },
                     });
                 }
                 RegistryChange::Genesis { author, payload: p }
@@ -597,16 +603,15 @@ impl RegistryChange {
                 if p.role != Role::Reader {
                     return Err(PayloadError::Invalid {
                         kind,
-                        reason: format!(
-                            "a recipient is enrolled as a reader, not as {} (a signing key is enrolled by \"key\")",
-                            p.role
-                        ),
+                        reason: Reason::ReaderRole {
+                            role: p.role.to_string(),
+                        },
                     });
                 }
                 if p.name.trim().is_empty() {
                     return Err(PayloadError::Invalid {
                         kind,
-                        reason: "name is empty".into(),
+                        reason: Reason::Empty { field: "name" },
                     });
                 }
                 RegistryChange::EnrollReader {
@@ -619,7 +624,7 @@ impl RegistryChange {
                 if p.reason.trim().is_empty() {
                     return Err(PayloadError::Invalid {
                         kind,
-                        reason: "a revocation needs a reason".into(),
+                        reason: Reason::RevocationReason,
                     });
                 }
                 RegistryChange::RevokeReader {
@@ -631,25 +636,31 @@ impl RegistryChange {
                 let p: EnrollPayload = parse_json(kind, payload)?;
                 let key = payload_key(&p.key).map_err(|e| PayloadError::Invalid {
                     kind,
-                    reason: e.to_string(),
+                    reason: Reason::Field {
+                        field: "key",
+                        detail: e.to_string(),
+                    },
                 })?;
                 if p.name.trim().is_empty() {
                     return Err(PayloadError::Invalid {
                         kind,
-                        reason: "name is empty".into(),
+                        reason: Reason::Empty { field: "name" },
                     });
                 }
                 if p.role == Role::Reader {
                     return Err(PayloadError::Invalid {
                         kind,
-                        reason: "a reader is enrolled by its age recipient (\"recipient\": \"age1…\"), not by a signing key".into(),
+                        reason: Reason::ReaderByKey,
                     });
                 }
                 let succeeds = match &p.succeeds {
                     None => None,
                     Some(s) => Some(payload_key(s).map_err(|e| PayloadError::Invalid {
                         kind,
-                        reason: format!("succeeds: {e}"),
+                        reason: Reason::Field {
+                            field: "succeeds",
+                            detail: e.to_string(),
+                        },
                     })?),
                 };
                 RegistryChange::Enroll {
@@ -663,12 +674,15 @@ impl RegistryChange {
                 let p: RevokePayload = parse_json(kind, payload)?;
                 let key = payload_key(&p.key).map_err(|e| PayloadError::Invalid {
                     kind,
-                    reason: e.to_string(),
+                    reason: Reason::Field {
+                        field: "key",
+                        detail: e.to_string(),
+                    },
                 })?;
                 if p.reason.trim().is_empty() {
                     return Err(PayloadError::Invalid {
                         kind,
-                        reason: "a revocation needs a reason".into(),
+                        reason: Reason::RevocationReason,
                     });
                 }
                 RegistryChange::Revoke {
@@ -695,7 +709,7 @@ pub enum PayloadError {
         errors: crate::json::JsonErrors,
     },
     #[error("the {kind} payload is invalid: {reason}")]
-    Invalid { kind: Kind, reason: String },
+    Invalid { kind: Kind, reason: Reason },
 }
 
 /// Parse a kind's JSON payload strictly (unknown fields are refused); a

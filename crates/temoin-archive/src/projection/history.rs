@@ -9,8 +9,10 @@ use super::incident::{count_display, IncidentView, TestimonyStatus, FIGURE_NAMES
 use super::{read_event, ArchiveViews, Event, ProjectionError};
 use crate::domain::{Claims, Payload, Place, Testimony, When};
 use crate::hash::Digest;
+use crate::i18n::{word, Lang};
 use crate::rules::{Index, StatementInfo};
 use crate::statement::Kind;
+use crate::tr;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -42,35 +44,62 @@ pub struct History {
 
 /// `2025-11-13`, `2025-11-13 → 2025-11-14`, `2025-11` (day unknown),
 /// `2025` (month unknown), with "(estimated)" for an estimated date.
-pub fn format_when(w: &When) -> String {
-    let mut s = w.display();
+pub fn format_when(w: &When, lang: Lang) -> String {
+    let s = w.display();
     if w.precision == crate::domain::DatePrecision::Estimated {
-        s.push_str(" (estimated)");
+        tr!(lang, "when-estimated", when = s)
+    } else {
+        s
     }
-    s
 }
 
 /// `Tangata, commune Tin-Aïcha, région Tombouctou, ML`, with how precisely
 /// the place is known when the record says (`(precision: commune)`).
-pub fn format_place(p: &Place) -> String {
-    let mut s = p.name.clone();
+pub fn format_place(p: &Place, lang: Lang) -> String {
+    let mut parts = vec![p.name.clone()];
     if let Some(c) = &p.commune {
-        s.push_str(&format!(", commune {c}"));
+        parts.push(tr!(lang, "place-commune", name = c.clone()));
     }
     if let Some(c) = &p.cercle {
-        s.push_str(&format!(", cercle {c}"));
+        parts.push(tr!(lang, "place-cercle", name = c.clone()));
     }
     if let Some(r) = &p.region {
-        s.push_str(&format!(", région {r}"));
+        parts.push(tr!(lang, "place-region", name = r.clone()));
     }
-    s.push_str(&format!(", {}", p.country));
+    parts.push(p.country.clone());
+    let mut s = parts.join(", ");
     if let Some(c) = p.coordinates {
         s.push_str(&format!(" ({:.5}, {:.5})", c.lat, c.lon));
     }
     if let Some(precision) = p.precision {
-        s.push_str(&format!(" (precision: {})", enum_name(&precision)));
+        let precision = word(lang, "place-precision", &precision);
+        s.push_str(&format!(
+            " ({})",
+            tr!(lang, "place-precision", precision = precision)
+        ));
     }
     s
+}
+
+/// A figure's name (`dead`, `women_dead`...) in `lang`.
+fn figure_name(lang: Lang, name: &str) -> String {
+    match name {
+        "dead" => tr!(lang, "figure-dead"),
+        "injured" => tr!(lang, "figure-injured"),
+        "missing" => tr!(lang, "figure-missing"),
+        "women_dead" => tr!(lang, "figure-women-dead"),
+        "children_dead" => tr!(lang, "figure-children-dead"),
+        other => other.to_string(),
+    }
+}
+
+/// "—" for nothing, else the items joined.
+fn listed(items: &[String]) -> String {
+    if items.is_empty() {
+        "—".into()
+    } else {
+        items.join(", ")
+    }
 }
 
 /// An enum's name as the data spells it (`unknown_day`, `state_forces`).
@@ -85,150 +114,218 @@ fn short(d: &Digest) -> String {
     d.short()
 }
 
-fn relation_name(r: crate::domain::Relation) -> String {
-    serde_json::to_value(r)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
+/// Who a testimony's source is: `eyewitness`, `eyewitness: a herder`.
+fn source_text(lang: Lang, s: &crate::domain::Source) -> String {
+    let relation = word(lang, "relation", &s.relation);
+    if s.description.is_empty() {
+        relation
+    } else {
+        tr!(
+            lang,
+            "history-source-described",
+            relation = relation,
+            description = s.description.clone()
+        )
+    }
+}
+
+/// A grade as a reviewer gave it: `verification weak, reliability medium`.
+fn grade_words(
+    lang: Lang,
+    verification: Option<crate::domain::Verification>,
+    reliability: Option<crate::domain::Reliability>,
+) -> String {
+    [
+        verification.map(|v| {
+            tr!(
+                lang,
+                "grade-verification-word",
+                value = word(lang, "verification", &v)
+            )
+        }),
+        reliability.map(|r| {
+            tr!(
+                lang,
+                "grade-reliability-word",
+                value = word(lang, "reliability", &r)
+            )
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(", ")
 }
 
 /// A statement in one line.
-pub fn describe(ev: &Event) -> String {
+pub fn describe(ev: &Event, lang: Lang) -> String {
     let target = ev.refs.first().map(short).unwrap_or_default();
     match &ev.payload {
-        Some(Payload::Incident(i)) => format!(
-            "opened incident {}: {} — {}, {}",
-            i.id,
-            i.title,
-            format_place(&i.place),
-            format_when(&i.when)
+        Some(Payload::Incident(i)) => tr!(
+            lang,
+            "history-opened",
+            id = i.id.clone(),
+            title = i.title.clone(),
+            place = format_place(&i.place, lang),
+            when = format_when(&i.when, lang)
         ),
-        Some(Payload::Testimony(t)) => format!(
-            "testimony ({}{}) about {}",
-            relation_name(t.source.relation),
-            if t.source.description.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", t.source.description)
-            },
-            t.incidents.join(", ")
+        Some(Payload::Testimony(t)) => tr!(
+            lang,
+            "history-testimony",
+            source = source_text(lang, &t.source),
+            incidents = t.incidents.join(", ")
         ),
-        Some(Payload::Amendment(a)) if a.incident.is_some() => {
-            format!("amended incident record {target}: {}", a.reason)
-        }
-        Some(Payload::Amendment(a)) => format!("amended testimony {target}: {}", a.reason),
-        Some(Payload::Retraction(r)) => format!("retracted testimony {target}: {}", r.reason),
-        Some(Payload::Annotation(a)) => format!(
-            "annotation ({}) on {target}: {}{}",
-            serde_json::to_value(a.stance)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
-            a.text,
+        Some(Payload::Amendment(a)) if a.incident.is_some() => tr!(
+            lang,
+            "history-amended-incident",
+            target = target,
+            reason = a.reason.clone()
+        ),
+        Some(Payload::Amendment(a)) => tr!(
+            lang,
+            "history-amended-testimony",
+            target = target,
+            reason = a.reason.clone()
+        ),
+        Some(Payload::Retraction(r)) => tr!(
+            lang,
+            "history-retracted",
+            target = target,
+            reason = r.reason.clone()
+        ),
+        Some(Payload::Annotation(a)) => {
+            let stance = word(lang, "stance", &a.stance);
             match &a.grade {
-                Some(g) => format!(
-                    " [grade: {}]",
-                    [
-                        g.verification
-                            .map(|v| format!("verification {}", enum_name(&v))),
-                        g.reliability
-                            .map(|r| format!("reliability {}", enum_name(&r))),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                Some(g) => tr!(
+                    lang,
+                    "history-annotation-graded",
+                    stance = stance,
+                    target = target,
+                    text = a.text.clone(),
+                    grade = grade_words(lang, g.verification, g.reliability)
                 ),
-                None => String::new(),
+                None => tr!(
+                    lang,
+                    "history-annotation",
+                    stance = stance,
+                    target = target,
+                    text = a.text.clone()
+                ),
             }
+        }
+        Some(Payload::Merge(m)) => tr!(
+            lang,
+            "history-merged",
+            from = m.from.clone(),
+            into = m.into.clone(),
+            reason = m.reason.clone()
         ),
-        Some(Payload::Merge(m)) => format!("merged {} into {}: {}", m.from, m.into, m.reason),
-        Some(Payload::SummaryClaim(c)) => format!("summary claim: « {} »", c.text),
-        Some(Payload::Redaction(r)) => format!(
-            "redaction order: part {:?} of {target} erased: {}",
-            r.label, r.reason
+        Some(Payload::SummaryClaim(c)) => {
+            tr!(lang, "history-summary-claim", text = c.text.clone())
+        }
+        Some(Payload::Redaction(r)) => tr!(
+            lang,
+            "history-redaction",
+            label = format!("{:?}", r.label),
+            target = target,
+            reason = r.reason.clone()
         ),
         None => match ev.revokes {
-            Some((key, effective_at)) => format!(
-                "revoked key {}…, declared distrusted since {}",
-                hex::encode(&key[..8]),
-                crate::time::format_ms(effective_at)
+            Some((key, effective_at)) => tr!(
+                lang,
+                "history-revoked",
+                key = hex::encode(&key[..8]),
+                time = crate::time::format_ms(effective_at)
             ),
-            None => format!("{} statement", ev.kind),
+            None => tr!(lang, "history-other", kind = ev.kind.to_string()),
         },
     }
 }
 
-fn step(ev: &Event, changes: Vec<String>) -> HistoryStep {
+fn step(ev: &Event, changes: Vec<String>, lang: Lang) -> HistoryStep {
     HistoryStep {
         seq: ev.seq,
         received_at: ev.received_at,
         statement: ev.hash,
         author: hex::encode(ev.author),
         kind: ev.kind,
-        what: describe(ev),
+        what: describe(ev, lang),
         changes,
     }
 }
 
-fn figure_text(v: &IncidentView, name: &str) -> String {
+fn figure_text(v: &IncidentView, name: &str, lang: Lang) -> String {
     match v.figures.get(name) {
         None => "—".into(),
-        Some(f) => format!(
-            "{} ({} source{})",
-            f.display(),
-            f.sources,
-            if f.sources == 1 { "" } else { "s" }
+        Some(f) => tr!(
+            lang,
+            "history-figure-sources",
+            value = f.display(),
+            n = f.sources
         ),
     }
 }
 
 /// What changed from `prev` to `cur`, in lines.
-pub fn diff(prev: Option<&IncidentView>, cur: &IncidentView) -> Vec<String> {
+pub fn diff(prev: Option<&IncidentView>, cur: &IncidentView, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
     let pr = prev.and_then(|p| p.record.as_ref());
     match (pr, &cur.record) {
-        (None, Some(r)) => out.push(format!(
-            "record: {} — {}, {} ({})",
-            r.incident.title,
-            format_place(&r.incident.place),
-            format_when(&r.incident.when),
-            r.incident.incident_type
+        (None, Some(r)) => out.push(tr!(
+            lang,
+            "history-record",
+            title = r.incident.title.clone(),
+            place = format_place(&r.incident.place, lang),
+            when = format_when(&r.incident.when, lang),
+            kind = r.incident.incident_type.clone()
         )),
         (Some(a), Some(b)) if a.current != b.current => {
             let (a, b) = (&a.incident, &b.incident);
             if a.title != b.title {
-                out.push(format!("title: {} → {}", a.title, b.title));
+                out.push(tr!(
+                    lang,
+                    "history-title",
+                    was = a.title.clone(),
+                    now = b.title.clone()
+                ));
             }
             if a.incident_type != b.incident_type {
-                out.push(format!("type: {} → {}", a.incident_type, b.incident_type));
+                out.push(tr!(
+                    lang,
+                    "history-type",
+                    was = a.incident_type.clone(),
+                    now = b.incident_type.clone()
+                ));
             }
             if a.place != b.place {
-                out.push(format!(
-                    "place: was {}; now {}",
-                    format_place(&a.place),
-                    format_place(&b.place)
+                out.push(tr!(
+                    lang,
+                    "history-place",
+                    was = format_place(&a.place, lang),
+                    now = format_place(&b.place, lang)
                 ));
             }
             if a.when != b.when {
-                out.push(format!(
-                    "when: was {}; now {}",
-                    format_when(&a.when),
-                    format_when(&b.when)
+                out.push(tr!(
+                    lang,
+                    "history-when",
+                    was = format_when(&a.when, lang),
+                    now = format_when(&b.when, lang)
                 ));
             }
             if a.description != b.description {
-                out.push(format!("description: {}", b.description));
+                out.push(tr!(
+                    lang,
+                    "history-description",
+                    text = b.description.clone()
+                ));
             }
         }
         _ => {}
     }
     if cur.merged_into.is_some() && prev.is_none_or(|p| p.merged_into.is_none()) {
         if let Some(m) = &cur.merged_into {
-            out.push(format!(
-                "merged into {}: its record and testimonies are read there",
-                m.into
-            ));
+            out.push(tr!(lang, "history-merged-into", into = m.into.clone()));
         }
     }
     let before: BTreeSet<String> = prev
@@ -236,7 +333,7 @@ pub fn diff(prev: Option<&IncidentView>, cur: &IncidentView) -> Vec<String> {
         .unwrap_or_default();
     for m in &cur.merged {
         if !before.contains(&m.from) {
-            out.push(format!("now includes incident {} (merged into it)", m.from));
+            out.push(tr!(lang, "history-now-includes", from = m.from.clone()));
         }
     }
     let old: BTreeMap<Digest, &super::TestimonyView> = prev
@@ -252,29 +349,41 @@ pub fn diff(prev: Option<&IncidentView>, cur: &IncidentView) -> Vec<String> {
         let name = short(&key);
         match old.get(&key) {
             None => out.push(match &t.status {
-                TestimonyStatus::Active => format!("testimony {name} counted"),
-                _ => format!("testimony {name} shown, not counted"),
+                TestimonyStatus::Active => tr!(lang, "history-testimony-counted", name = name),
+                _ => tr!(lang, "history-testimony-shown", name = name),
             }),
             Some(o) => {
                 if o.current != t.current {
-                    out.push(format!(
-                        "testimony {name}: now read in its version {}",
-                        short(&t.current.statement)
+                    out.push(tr!(
+                        lang,
+                        "history-testimony-version",
+                        name = name.clone(),
+                        version = short(&t.current.statement)
                     ));
                 }
                 if o.status != t.status {
                     out.push(match &t.status {
-                        TestimonyStatus::Active => format!("testimony {name} counted again"),
-                        TestimonyStatus::Retracted { reason, .. } => {
-                            format!("testimony {name} retracted ({reason}): out of the figures")
+                        TestimonyStatus::Active => {
+                            tr!(lang, "history-testimony-counted-again", name = name)
                         }
-                        TestimonyStatus::Elsewhere { incidents } => format!(
-                            "testimony {name} now speaks of {} only: out of the figures",
-                            incidents.join(", ")
+                        TestimonyStatus::Retracted { reason, .. } => tr!(
+                            lang,
+                            "history-testimony-retracted",
+                            name = name,
+                            reason = reason.clone()
                         ),
-                        TestimonyStatus::Compromised { revoked_at, .. } => format!(
-                            "testimony {name}: its version {} was signed after the compromise the revocation at entry {revoked_at} declares: out of the figures",
-                            short(&t.current.statement)
+                        TestimonyStatus::Elsewhere { incidents } => tr!(
+                            lang,
+                            "history-testimony-elsewhere",
+                            name = name,
+                            incidents = incidents.join(", ")
+                        ),
+                        TestimonyStatus::Compromised { revoked_at, .. } => tr!(
+                            lang,
+                            "history-testimony-compromised",
+                            name = name,
+                            version = short(&t.current.statement),
+                            seq = revoked_at.to_string()
                         ),
                     });
                 }
@@ -292,11 +401,12 @@ pub fn diff(prev: Option<&IncidentView>, cur: &IncidentView) -> Vec<String> {
                     })
                     .is_some_and(|p| p.redacted.is_some());
                 if let (Some(r), false) = (&part.redacted, was) {
-                    out.push(format!(
-                        "part {:?} of {} erased ({}): shown as a gap",
-                        part.label,
-                        short(&v.source.statement),
-                        r.reason
+                    out.push(tr!(
+                        lang,
+                        "history-part-erased",
+                        label = format!("{:?}", part.label),
+                        version = short(&v.source.statement),
+                        reason = r.reason.clone()
                     ));
                 }
             }
@@ -304,11 +414,17 @@ pub fn diff(prev: Option<&IncidentView>, cur: &IncidentView) -> Vec<String> {
     }
     for name in FIGURE_NAMES {
         let a = prev
-            .map(|p| figure_text(p, name))
+            .map(|p| figure_text(p, name, lang))
             .unwrap_or_else(|| "—".into());
-        let b = figure_text(cur, name);
+        let b = figure_text(cur, name, lang);
         if a != b {
-            out.push(format!("{name}: {a} → {b}"));
+            out.push(tr!(
+                lang,
+                "history-figure",
+                figure = figure_name(lang, name),
+                was = a,
+                now = b
+            ));
         }
     }
     let names = |v: Option<&IncidentView>| -> Vec<String> {
@@ -319,9 +435,10 @@ pub fn diff(prev: Option<&IncidentView>, cur: &IncidentView) -> Vec<String> {
     let added: Vec<&String> = va.iter().filter(|n| !vb.contains(n)).collect();
     let removed: Vec<&String> = vb.iter().filter(|n| !va.contains(n)).collect();
     if !added.is_empty() {
-        out.push(format!(
-            "victims named: +{}",
-            added
+        out.push(tr!(
+            lang,
+            "history-victims-named",
+            names = added
                 .iter()
                 .map(|s| s.as_str())
                 .collect::<Vec<_>>()
@@ -329,9 +446,10 @@ pub fn diff(prev: Option<&IncidentView>, cur: &IncidentView) -> Vec<String> {
         ));
     }
     if !removed.is_empty() {
-        out.push(format!(
-            "victims no longer named: {}",
-            removed
+        out.push(tr!(
+            lang,
+            "history-victims-unnamed",
+            names = removed
                 .iter()
                 .map(|s| s.as_str())
                 .collect::<Vec<_>>()
@@ -348,68 +466,81 @@ pub fn diff(prev: Option<&IncidentView>, cur: &IncidentView) -> Vec<String> {
         .unwrap_or_default();
     for c in &cur.signed_after_compromise {
         if !was.contains(&c.source.seq) {
-            out.push(format!(
-                "entry {} ({}, statement {}) signed after a declared compromise: received not before {}, the time since when the revocation at entry {} distrusts its key",
-                c.source.seq,
-                c.kind,
-                short(&c.source.statement),
-                crate::time::format_ms(c.compromise.effective_at),
-                c.compromise.revoked_at
+            out.push(tr!(
+                lang,
+                "history-compromised-entry",
+                seq = c.source.seq,
+                kind = c.kind.to_string(),
+                statement = short(&c.source.statement),
+                time = crate::time::format_ms(c.compromise.effective_at),
+                revoked = c.compromise.revoked_at
             ));
         }
     }
     let claims_before = prev.map_or(0, |p| p.claims.len());
     for c in cur.claims.iter().skip(claims_before) {
-        out.push(format!("summary claim naming it: « {} »", c.claim.text));
+        out.push(tr!(
+            lang,
+            "history-claim-naming",
+            text = c.claim.text.clone()
+        ));
     }
-    facts_diff(prev, cur, &mut out);
+    facts_diff(prev, cur, &mut out, lang);
     out
 }
 
-fn perpetrator_text(p: &super::PerpetratorView) -> String {
+fn perpetrator_text(p: &super::PerpetratorView, lang: Lang) -> String {
     let names = |v: Vec<String>| v.join("/");
-    format!(
-        "{} ({}; {}){}",
-        p.name,
-        names(p.attributions.iter().map(enum_name).collect()),
-        names(p.kinds.iter().map(enum_name).collect()),
-        if p.conflict { " ⚠" } else { "" }
-    )
+    let text = tr!(
+        lang,
+        "history-perpetrator-text",
+        name = p.name.clone(),
+        attribution = names(
+            p.attributions
+                .iter()
+                .map(|a| word(lang, "attribution", a))
+                .collect()
+        ),
+        kind = names(p.kinds.iter().map(|k| word(lang, "kind", k)).collect())
+    );
+    if p.conflict {
+        text + " ⚠"
+    } else {
+        text
+    }
 }
 
-fn grade_text(g: Option<&super::SourceGrade>) -> String {
+fn grade_text(g: Option<&super::SourceGrade>, lang: Lang) -> String {
     match g {
-        None => "ungraded".into(),
-        Some(g) => [
-            g.verification
-                .as_ref()
-                .map(|m| format!("verification {}", enum_name(&m.value))),
-            g.reliability
-                .as_ref()
-                .map(|m| format!("reliability {}", enum_name(&m.value))),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", "),
+        None => tr!(lang, "show-ungraded"),
+        Some(g) => grade_words(
+            lang,
+            g.verification.as_ref().map(|m| m.value),
+            g.reliability.as_ref().map(|m| m.value),
+        ),
     }
 }
 
 /// What changed in the perpetrators, the grades and the data conflicts.
-fn facts_diff(prev: Option<&IncidentView>, cur: &IncidentView, out: &mut Vec<String>) {
+fn facts_diff(prev: Option<&IncidentView>, cur: &IncidentView, out: &mut Vec<String>, lang: Lang) {
     let before: BTreeMap<&str, String> = prev
         .map(|p| {
             p.perpetrators
                 .iter()
-                .map(|x| (x.name.as_str(), perpetrator_text(x)))
+                .map(|x| (x.name.as_str(), perpetrator_text(x, lang)))
                 .collect()
         })
         .unwrap_or_default();
     for x in &cur.perpetrators {
-        let now = perpetrator_text(x);
+        let now = perpetrator_text(x, lang);
         match before.get(x.name.as_str()) {
-            None => out.push(format!("alleged perpetrator: {now}")),
-            Some(was) if *was != now => out.push(format!("perpetrator: {was} → {now}")),
+            None => out.push(tr!(lang, "history-perpetrator-new", now = now)),
+            Some(was) if *was != now => out.push(tr!(
+                lang,
+                "history-perpetrator",
+                was = was.clone(),
+                now = now
+            )),
             _ => {}
         }
     }
@@ -425,11 +556,12 @@ fn facts_diff(prev: Option<&IncidentView>, cur: &IncidentView, out: &mut Vec<Str
         let key = t.versions[0].source.statement;
         let was = grades.get(&key).copied().flatten();
         if was != t.grade.as_ref() {
-            out.push(format!(
-                "testimony {} graded: {} → {}",
-                short(&key),
-                grade_text(was),
-                grade_text(t.grade.as_ref())
+            out.push(tr!(
+                lang,
+                "history-graded",
+                name = short(&key),
+                was = grade_text(was, lang),
+                now = grade_text(t.grade.as_ref(), lang)
             ));
         }
     }
@@ -438,9 +570,27 @@ fn facts_diff(prev: Option<&IncidentView>, cur: &IncidentView, out: &mut Vec<Str
         .unwrap_or_default();
     for c in &cur.data_conflicts {
         if !seen.contains(&c) {
-            out.push(format!(
-                "data conflict in entry {} about {}: {}",
-                c.source.seq, c.incident, c.text
+            // The sentence is worded in English by the projection; other
+            // languages name the figures that disagree.
+            let text = match lang {
+                Lang::En => c.text.clone(),
+                _ => tr!(
+                    lang,
+                    "data-conflict-figures",
+                    figures = c
+                        .figures
+                        .iter()
+                        .map(|f| figure_name(lang, f))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            out.push(tr!(
+                lang,
+                "history-data-conflict",
+                seq = c.source.seq,
+                incident = c.incident.clone(),
+                text = text
             ));
         }
     }
@@ -451,6 +601,7 @@ pub fn incident_history(
     p: &ArchiveViews<'_>,
     id: &str,
     upto: u64,
+    lang: Lang,
 ) -> Result<History, ProjectionError> {
     let events = p.gather(id, upto)?;
     let distrust = p.distrust()?;
@@ -474,12 +625,12 @@ pub fn incident_history(
                 revocations.next();
                 let ev = read_event(p.store(), r)?;
                 let view = IncidentView::build(id, &events[..i], r, distrust);
-                steps.push(step(&ev, diff(prev.as_ref(), &view)));
+                steps.push(step(&ev, diff(prev.as_ref(), &view, lang), lang));
                 prev = Some(view);
             }
             _ => {
                 let view = IncidentView::build(id, &events[..=i], events[i].seq, distrust);
-                steps.push(step(&events[i], diff(prev.as_ref(), &view)));
+                steps.push(step(&events[i], diff(prev.as_ref(), &view, lang), lang));
                 prev = Some(view);
                 i += 1;
             }
@@ -492,20 +643,22 @@ pub fn incident_history(
     })
 }
 
-fn claims_changes(a: &Testimony, b: &Testimony) -> Vec<String> {
+fn claims_changes(a: &Testimony, b: &Testimony, lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
     if a.incidents != b.incidents {
-        out.push(format!(
-            "incidents: {} → {}",
-            a.incidents.join(", "),
-            b.incidents.join(", ")
+        out.push(tr!(
+            lang,
+            "history-incidents",
+            was = a.incidents.join(", "),
+            now = b.incidents.join(", ")
         ));
     }
     if a.source != b.source {
-        out.push(format!(
-            "source: {} → {}",
-            relation_name(a.source.relation) + " " + &a.source.description,
-            relation_name(b.source.relation) + " " + &b.source.description
+        out.push(tr!(
+            lang,
+            "history-source",
+            was = source_text(lang, &a.source),
+            now = source_text(lang, &b.source)
         ));
     }
     let find = |t: &Testimony, inc: &str| -> Option<Claims> {
@@ -528,7 +681,14 @@ fn claims_changes(a: &Testimony, b: &Testimony) -> Vec<String> {
         for (n, name) in FIGURE_NAMES.iter().enumerate() {
             let (x, y) = (fig(&ca, n), fig(&cb, n));
             if x != y {
-                out.push(format!("{name} ({inc}): {x} → {y}"));
+                out.push(tr!(
+                    lang,
+                    "history-figure-in",
+                    figure = figure_name(lang, name),
+                    incident = inc.clone(),
+                    was = x,
+                    now = y
+                ));
             }
         }
         let names = |c: &Option<Claims>| -> Vec<String> {
@@ -543,19 +703,22 @@ fn claims_changes(a: &Testimony, b: &Testimony) -> Vec<String> {
                         c.perpetrators
                             .iter()
                             .map(|p| {
-                                format!(
-                                    "{} ({}; {})",
-                                    p.name,
-                                    enum_name(&p.attribution),
-                                    enum_name(&p.kind)
+                                tr!(
+                                    lang,
+                                    "history-perpetrator-text",
+                                    name = p.name.clone(),
+                                    attribution = word(lang, "attribution", &p.attribution),
+                                    kind = word(lang, "kind", &p.kind)
                                 )
                             })
                             .collect(),
                         c.means
                             .iter()
                             .map(|m| match &m.model {
-                                Some(model) => format!("{} ({model})", enum_name(&m.kind)),
-                                None => enum_name(&m.kind),
+                                Some(model) => {
+                                    format!("{} ({model})", word(lang, "means", &m.kind))
+                                }
+                                None => word(lang, "means", &m.kind),
                             })
                             .collect(),
                     )
@@ -564,45 +727,40 @@ fn claims_changes(a: &Testimony, b: &Testimony) -> Vec<String> {
         };
         let ((pa, ma), (pb, mb)) = (actors(&ca), actors(&cb));
         if pa != pb {
-            out.push(format!(
-                "perpetrators ({inc}): {} → {}",
-                if pa.is_empty() {
-                    "—".into()
-                } else {
-                    pa.join(", ")
-                },
-                if pb.is_empty() {
-                    "—".into()
-                } else {
-                    pb.join(", ")
-                }
+            out.push(tr!(
+                lang,
+                "history-perpetrators-in",
+                incident = inc.clone(),
+                was = listed(&pa),
+                now = listed(&pb)
             ));
         }
         if ma != mb {
-            out.push(format!(
-                "means ({inc}): {} → {}",
-                if ma.is_empty() {
-                    "—".into()
-                } else {
-                    ma.join(", ")
-                },
-                if mb.is_empty() {
-                    "—".into()
-                } else {
-                    mb.join(", ")
-                }
+            out.push(tr!(
+                lang,
+                "history-means-in",
+                incident = inc.clone(),
+                was = listed(&ma),
+                now = listed(&mb)
             ));
         }
         let (na, nb) = (names(&ca), names(&cb));
         let added: Vec<String> = nb.iter().filter(|n| !na.contains(n)).cloned().collect();
         let removed: Vec<String> = na.iter().filter(|n| !nb.contains(n)).cloned().collect();
         if !added.is_empty() {
-            out.push(format!("victims ({inc}): +{}", added.join(", +")));
+            out.push(tr!(
+                lang,
+                "history-victims-in",
+                incident = inc.clone(),
+                names = added.join(", +")
+            ));
         }
         if !removed.is_empty() {
-            out.push(format!(
-                "victims ({inc}) no longer named: {}",
-                removed.join(", ")
+            out.push(tr!(
+                lang,
+                "history-victims-in-unnamed",
+                incident = inc.clone(),
+                names = removed.join(", ")
             ));
         }
     }
@@ -623,6 +781,7 @@ pub fn testimony_history(
     hash: Digest,
     info: &StatementInfo,
     upto: u64,
+    lang: Lang,
 ) -> Result<History, ProjectionError> {
     let store = p.store();
     // The chain of versions: back through the amendments' refs, forward
@@ -695,7 +854,11 @@ pub fn testimony_history(
     for ev in events.values() {
         let changes = match (testimony_of(ev), &last) {
             (Some(t), None) => {
-                let mut c = vec![format!("first version, about {}", t.incidents.join(", "))];
+                let mut c = vec![tr!(
+                    lang,
+                    "history-first-version",
+                    incidents = t.incidents.join(", ")
+                )];
                 c.extend(claims_changes(
                     &Testimony {
                         incidents: t.incidents.clone(),
@@ -704,28 +867,28 @@ pub fn testimony_history(
                         claims: Vec::new(),
                     },
                     t,
+                    lang,
                 ));
                 c
             }
-            (Some(t), Some(prev)) => claims_changes(prev, t),
+            (Some(t), Some(prev)) => claims_changes(prev, t, lang),
             (None, _) => match &ev.payload {
                 Some(Payload::Retraction(_)) => {
-                    vec!["withdrawn: kept in history, out of every figure".into()]
+                    vec![tr!(lang, "history-withdrawn")]
                 }
                 Some(Payload::Redaction(r)) => {
-                    vec![format!("part {:?} erased: shown as a gap", r.label)]
+                    vec![tr!(
+                        lang,
+                        "history-erased",
+                        label = format!("{:?}", r.label)
+                    )]
                 }
                 _ => tainted
                     .get(&ev.seq)
                     .map(|versions| {
                         versions
                             .iter()
-                            .map(|h| {
-                                format!(
-                                    "version {} signed after this declared compromise: out of every figure while it is the latest version",
-                                    short(h)
-                                )
-                            })
+                            .map(|h| tr!(lang, "history-version-compromised", version = short(h)))
                             .collect()
                     })
                     .unwrap_or_default(),
@@ -734,7 +897,7 @@ pub fn testimony_history(
         if let Some(t) = testimony_of(ev) {
             last = Some(t.clone());
         }
-        steps.push(step(ev, changes));
+        steps.push(step(ev, changes, lang));
     }
     Ok(History {
         subject: chain[0].to_hex(),

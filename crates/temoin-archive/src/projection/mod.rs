@@ -600,22 +600,27 @@ impl<'a> ArchiveViews<'a> {
     }
 
     /// How the record of an incident (by id or name) or of a testimony (by
-    /// statement hash) changed, entry by entry.
+    /// statement hash) changed, entry by entry, said in English.
     pub fn history(&self, subject: &str) -> Result<History> {
+        self.history_in(subject, crate::i18n::Lang::En)
+    }
+
+    /// [`ArchiveViews::history`], said in `lang`.
+    pub fn history_in(&self, subject: &str, lang: crate::i18n::Lang) -> Result<History> {
         let upto = self.size()?;
         if valid_incident_id(subject) && self.incident_info(subject)?.is_some() {
-            return history::incident_history(self, subject, upto);
+            return history::incident_history(self, subject, upto, lang);
         }
         let hexlike = subject.len() >= 8 && subject.bytes().all(|b| b.is_ascii_hexdigit());
         if hexlike {
             match self.find_statement(subject) {
-                Ok((hash, info)) => return self.statement_history(hash, &info, upto),
+                Ok((hash, info)) => return self.statement_history(hash, &info, upto, lang),
                 Err(ProjectionError::UnknownStatement(_)) => {}
                 Err(e) => return Err(e),
             }
         }
         match self.resolve(subject) {
-            Ok(id) => history::incident_history(self, &id, upto),
+            Ok(id) => history::incident_history(self, &id, upto, lang),
             Err(ProjectionError::UnknownIncident(_)) if hexlike => {
                 Err(ProjectionError::UnknownStatement(subject.to_string()))
             }
@@ -626,16 +631,22 @@ impl<'a> ArchiveViews<'a> {
         }
     }
 
-    fn statement_history(&self, hash: Digest, info: &StatementInfo, upto: u64) -> Result<History> {
+    fn statement_history(
+        &self,
+        hash: Digest,
+        info: &StatementInfo,
+        upto: u64,
+        lang: crate::i18n::Lang,
+    ) -> Result<History> {
         match info.subject {
             Kind::Incident => {
                 let id = info
                     .incident_id()
                     .map(str::to_string)
                     .ok_or_else(|| ProjectionError::UnknownIncident(hash.to_hex()))?;
-                history::incident_history(self, &id, upto)
+                history::incident_history(self, &id, upto, lang)
             }
-            Kind::Testimony => history::testimony_history(self, hash, info, upto),
+            Kind::Testimony => history::testimony_history(self, hash, info, upto, lang),
             kind => Err(ProjectionError::NoHistory {
                 hash: hash.to_hex(),
                 kind,

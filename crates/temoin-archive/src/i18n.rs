@@ -18,7 +18,7 @@ use rust_embed::RustEmbed;
 use std::sync::OnceLock;
 
 #[derive(RustEmbed)]
-#[folder = "i18n"]
+#[folder = "../../i18n"]
 struct Catalogues;
 
 /// A language temoin speaks.
@@ -345,8 +345,8 @@ mod tests {
     /// English, a variable misspelt would show as `{$name}`.
     #[test]
     fn french_catalogue_matches_the_english_one() {
-        let en = catalogue(include_str!("../i18n/en/temoin.ftl"));
-        let fr = catalogue(include_str!("../i18n/fr/temoin.ftl"));
+        let en = catalogue(include_str!("../../../i18n/en/temoin.ftl"));
+        let fr = catalogue(include_str!("../../../i18n/fr/temoin.ftl"));
         let missing: Vec<&String> = en.keys().filter(|k| !fr.contains_key(*k)).collect();
         let extra: Vec<&String> = fr.keys().filter(|k| !en.contains_key(*k)).collect();
         assert!(missing.is_empty(), "not in French: {missing:?}");
@@ -360,7 +360,7 @@ mod tests {
                 );
             }
         }
-        catalogue(include_str!("../i18n/fr/help.ftl"));
+        catalogue(include_str!("../../../i18n/fr/help.ftl"));
     }
 
     /// Every value of the domain's vocabularies is said in each language
