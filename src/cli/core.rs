@@ -255,9 +255,10 @@ pub fn run(cmd: Command) -> CliResult {
             max_part_bytes,
         } => {
             if max_part_bytes > temoin::attach::MAX_PART_BYTES {
-                return Err(CliError::usage(format!(
-                    "--max-part-bytes {max_part_bytes}: over the format's limit of {} bytes (docs/FORMAT.md §13)",
-                    temoin::attach::MAX_PART_BYTES
+                return Err(CliError::usage(t!(
+                    "cli-max-part-bytes",
+                    given = max_part_bytes.to_string(),
+                    limit = temoin::attach::MAX_PART_BYTES.to_string()
                 )));
             }
             let key = load_signing_key(&custodian_key)?;
@@ -348,11 +349,15 @@ pub fn run(cmd: Command) -> CliResult {
                     .suffix(".tms")
                     .tempfile_in(dir)
                     .map_err(|e| {
-                        CliError::failed(format!("cannot write in {}: {e}", dir.display()))
+                        CliError::failed(t!(
+                            "cli-cannot-write-in",
+                            dir = dir.display().to_string(),
+                            error = super::errors::io(&e)
+                        ))
                     })?;
                 temoin::attachment::sign_to_file(draft, &attachments, &key, tms.path())?;
                 let f = std::fs::File::open(tms.path()).map_err(|e| {
-                    CliError::failed(format!("cannot read {}: {e}", tms.path().display()))
+                    CliError::failed(super::errors::cannot_read("statement file", tms.path(), &e))
                 })?;
                 a.ingest_stream(std::io::BufReader::new(f))?
             };
@@ -384,9 +389,7 @@ fn sign_to_stdout(
     use std::io::Write as _;
     let mut o = std::io::stdout().lock();
     let print_err = |e: std::io::Error| {
-        CliError::failed(format!(
-            "cannot write the statement file to standard output: {e}"
-        ))
+        CliError::failed(t!("cli-cannot-write-stdout", error = super::errors::io(&e)))
     };
     let hash = if attachments.is_empty() {
         let file = draft.sign(key)?;
@@ -397,10 +400,13 @@ fn sign_to_stdout(
             .prefix(".temoin-sign-")
             .suffix(".tms")
             .tempfile()
-            .map_err(|e| CliError::failed(format!("cannot create a temporary file: {e}")))?;
+            .map_err(|e| {
+                CliError::failed(t!("cli-cannot-create-temp", error = super::errors::io(&e)))
+            })?;
         let hash = temoin::attachment::sign_to_file(draft, attachments, key, tmp.path())?;
-        let mut f = std::fs::File::open(tmp.path())
-            .map_err(|e| CliError::failed(format!("cannot read {}: {e}", tmp.path().display())))?;
+        let mut f = std::fs::File::open(tmp.path()).map_err(|e| {
+            CliError::failed(super::errors::cannot_read("statement file", tmp.path(), &e))
+        })?;
         std::io::copy(&mut f, &mut o).map_err(print_err)?;
         hash
     };
@@ -419,9 +425,10 @@ fn sign_to_stdout(
 fn parse_kind(kind: &str) -> Result<Kind, CliError> {
     Kind::from_name(kind).ok_or_else(|| {
         let names: Vec<_> = Kind::ALL.iter().map(|k| k.name()).collect();
-        CliError::usage(format!(
-            "unknown kind {kind:?}; kinds are: {}",
-            names.join(", ")
+        CliError::usage(t!(
+            "cli-unknown-kind",
+            kind = format!("{kind:?}"),
+            kinds = names.join(", ")
         ))
     })
 }
@@ -734,7 +741,7 @@ fn ingest(
         let run = match run {
             Err(f) => {
                 let file = std::fs::File::open(f).map_err(|e| {
-                    CliError::usage(format!("cannot read statement file {}: {e}", f.display()))
+                    CliError::usage(super::errors::cannot_read("statement file", f, &e))
                 })?;
                 let out = archive
                     .ingest_stream(std::io::BufReader::with_capacity(64 << 10, file))
@@ -791,9 +798,13 @@ fn log(dir: &Path, json: bool) -> CliResult {
     for item in archive.store().entries_from(0) {
         let (_, bytes) = item?;
         let entry = temoin::entry::Entry::from_bytes(&bytes)
-            .map_err(|e| CliError::failed(format!("damaged entry: {e}; run `temoin verify`")))?;
+            .map_err(|e| CliError::failed(t!("cli-damaged-entry", error = e.to_string())))?;
         let body = StatementBody::decode(&entry.statement.body_bytes).map_err(|e| {
-            CliError::failed(format!("entry {}: {e}; run `temoin verify`", entry.seq))
+            CliError::failed(t!(
+                "cli-damaged-entry-at",
+                seq = entry.seq.to_string(),
+                error = e.to_string()
+            ))
         })?;
         let author = temoin::keys::PublicKey::from_bytes(&body.author)?;
         rows.push(LogRow {
@@ -875,7 +886,10 @@ fn verify(dir: &Path, json: bool, quiet: bool, stall_timeout: u64) -> CliResult 
             let _ = tx.send(AuditMsg::Done(verdict));
         });
     let outcome = match worker {
-        Err(e) => Err(CliError::failed(format!("cannot start the audit: {e}"))),
+        Err(e) => Err(CliError::failed(t!(
+            "cli-cannot-start-audit",
+            error = super::errors::io(&e)
+        ))),
         Ok(_) => {
             let bar = progress(0, "verify", quiet || json);
             let mut checked: Option<u64> = None;
@@ -889,14 +903,14 @@ fn verify(dir: &Path, json: bool, quiet: bool, stall_timeout: u64) -> CliResult 
                     Ok(AuditMsg::Done(v)) => break v,
                     Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                         let at = match checked {
-                            None => "while opening it or reading its first entries".to_string(),
-                            Some(n) => format!(
-                                "after {n} entries were checked, while reading entry {n} and after, or the rows derived from the log"
-                            ),
+                            None => t!("cli-stalled-opening"),
+                            Some(n) => t!("cli-stalled-after", n = n.to_string()),
                         };
-                        break Err(CliError::failed(format!(
-                            "the store did not answer for {stall_timeout} s {at}: sled's database {} is damaged (sled retries a damaged page forever); restore the archive from a backup",
-                            dir.join("db").join("db").display()
+                        break Err(CliError::failed(t!(
+                            "cli-stalled",
+                            seconds = stall_timeout.to_string(),
+                            at = at,
+                            db = dir.join("db").join("db").display().to_string()
                         )));
                     }
                     Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
@@ -1087,9 +1101,7 @@ fn run_key(cmd: KeyCommand) -> CliResult {
         } => {
             let custodian = load_signing_key(&custodian_key)?;
             let role = Role::parse(&role).ok_or_else(|| {
-                CliError::usage(format!(
-                    "unknown role {role:?}: use custodian, intermediary, reviewer or reader"
-                ))
+                CliError::usage(t!("cli-unknown-role", role = format!("{role:?}")))
             })?;
             let mut a = Archive::open(&archive.archive)?;
             let succeeds = match &succeeds {
@@ -1153,7 +1165,7 @@ fn run_key(cmd: KeyCommand) -> CliResult {
             let effective_at = match effective {
                 None => None,
                 Some(t) => Some(temoin::time::parse_time(&t).ok_or_else(|| {
-                    CliError::usage(format!("--effective {t:?} is not YYYY-MM-DD[THH:MM:SSZ]"))
+                    CliError::usage(t!("cli-bad-effective", value = format!("{t:?}")))
                 })?),
             };
             // By default the key is distrusted from now on, after every
@@ -1435,9 +1447,9 @@ fn change_passphrase(key: &Path, new_file: Option<&Path>, remove: bool) -> CliRe
     let is_signing = SecretKey::parse_file(&text).is_ok();
     let is_reader = temoin::seal::ReaderIdentity::parse_file(&text).is_ok();
     if !is_signing && !is_reader {
-        return Err(CliError::usage(format!(
-            "{} is not a temoin secret key or reader key",
-            key.display()
+        return Err(CliError::usage(t!(
+            "cli-not-a-secret-key",
+            path = key.display().to_string()
         )));
     }
     let pass = if remove {
@@ -1450,14 +1462,14 @@ fn change_passphrase(key: &Path, new_file: Option<&Path>, remove: bool) -> CliRe
     let removed = pass.is_none();
     let bytes = secret::key_file_bytes(&text, pass)?;
     temoin::durable::write_atomic(key, &bytes, 0o600)
-        .map_err(|e| CliError::failed(format!("cannot write {}: {}", key.display(), e.source)))?;
+        .map_err(|e| CliError::failed(super::errors::cannot_write("key", key, &e.source)))?;
     println!(
         "{}: {}",
         key.display(),
         if removed {
-            "passphrase removed; the key is now in clear"
+            t!("cli-passphrase-removed")
         } else {
-            "now protected by the new passphrase"
+            t!("cli-passphrase-set")
         }
     );
     Ok(ExitCode::SUCCESS)
@@ -1483,14 +1495,27 @@ fn enrolled_key(a: &Archive, arg: &str, option: &str) -> Result<temoin::keys::Pu
         .collect();
     match hits.as_slice() {
         [k] => Ok(k.key),
-        [] => Err(CliError::usage(format!(
-            "{option} {arg:?}: no enrolled key has that name, key or key prefix (see `temoin key list`)"
+        [] => Err(CliError::usage(t!(
+            "cli-no-enrolled-key",
+            option = option.to_string(),
+            arg = format!("{arg:?}")
         ))),
-        many => Err(CliError::usage(format!(
-            "{option} {arg:?}: {} keys answer to it: {}; give more hex digits or the key itself",
-            many.len(),
-            many.iter()
-                .map(|k| format!("{} {} ({}{})", k.key.to_hex(), k.name, k.role.name(), if k.revoked.is_some() { ", revoked" } else { "" }))
+        many => Err(CliError::usage(t!(
+            "cli-several-keys",
+            option = option.to_string(),
+            arg = format!("{arg:?}"),
+            n = many.len(),
+            keys = many
+                .iter()
+                .map(|k| {
+                    let role = k.role.name().to_string();
+                    let role = if k.revoked.is_some() {
+                        t!("cli-role-revoked", role = role)
+                    } else {
+                        role
+                    };
+                    format!("{} {} ({role})", k.key.to_hex(), k.name)
+                })
                 .collect::<Vec<_>>()
                 .join(", ")
         ))),
@@ -1514,13 +1539,16 @@ fn enrolled_by_name(a: &Archive, name: &str) -> Option<Result<NamedPublicKey, Cl
             name: k.name.clone(),
             key: k.key,
         })),
-        (_, []) => Some(Err(CliError::usage(format!(
-            "the key enrolled as {name:?} is already revoked (see `temoin key list`)"
+        (_, []) => Some(Err(CliError::usage(t!(
+            "cli-already-revoked",
+            name = format!("{name:?}")
         )))),
-        (_, many) => Some(Err(CliError::usage(format!(
-            "{} keys are enrolled as {name:?}: {}; give the key itself (its .pub file or key text)",
-            many.len(),
-            many.iter()
+        (_, many) => Some(Err(CliError::usage(t!(
+            "cli-several-enrolled-as",
+            name = format!("{name:?}"),
+            n = many.len(),
+            keys = many
+                .iter()
                 .map(|k| format!("{} ({})", k.key.short(), k.role.name()))
                 .collect::<Vec<_>>()
                 .join(", ")

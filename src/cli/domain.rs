@@ -195,9 +195,9 @@ impl From<ProjectionError> for CliError {
     fn from(e: ProjectionError) -> CliError {
         match e {
             ProjectionError::Store(_) | ProjectionError::Corrupt { .. } => {
-                CliError::failed(e.to_string())
+                CliError::failed(super::errors::projection(&e))
             }
-            _ => CliError::usage(e.to_string()),
+            _ => CliError::usage(super::errors::projection(&e)),
         }
     }
 }
@@ -1225,6 +1225,15 @@ fn print_history(h: &History, names: &HashMap<String, String>) {
     }
 }
 
+/// Women and children among the dead, as a claim gives them apart.
+fn derived(d: &temoin::projection::tally::Derived) -> String {
+    t!(
+        "tally-derived",
+        women = count_display(d.women),
+        children = count_display(d.children)
+    )
+}
+
 fn tally_rows(rows: &[TallyRow]) -> Vec<Vec<String>> {
     rows.iter()
         .map(|r| {
@@ -1373,7 +1382,7 @@ fn print_tally(t: &Tally, names: &HashMap<String, String>) {
                 vec![
                     figure_name(&x.figure),
                     match &x.derived {
-                        Some(d) => format!("{} (= {d})", count_display(x.claimed)),
+                        Some(d) => format!("{} (= {})", count_display(x.claimed), derived(d)),
                         None => count_display(x.claimed),
                     },
                     x.records.display(),
@@ -1436,16 +1445,24 @@ fn print_tally(t: &Tally, names: &HashMap<String, String>) {
                 .values
                 .iter()
                 .map(|v| match &v.derived {
-                    Some(x) => format!("{} = {x} ({})", count_display(v.claimed), src(&v.source)),
+                    Some(x) => format!(
+                        "{} = {} ({})",
+                        count_display(v.claimed),
+                        derived(x),
+                        src(&v.source)
+                    ),
                     None => format!("{} ({})", count_display(v.claimed), src(&v.source)),
                 })
                 .collect();
             println!(
-                "  {} ⚠ {} → {}: {}",
-                figure_name(&d.figure),
-                d.from,
-                d.to,
-                vals.join(" vs ")
+                "  {}",
+                t!(
+                    "tally-disagreement",
+                    figure = figure_name(&d.figure),
+                    from = d.from.clone(),
+                    to = d.to.clone(),
+                    values = vals.join(&t!("tally-versus"))
+                )
             );
         }
     }

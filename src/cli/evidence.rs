@@ -280,30 +280,38 @@ pub fn run(cmd: Command) -> CliResult {
 /// Read a small file (receipts, notes, proofs, keys), refusing large ones.
 fn read_small(path: &Path, what: &str) -> Result<Vec<u8>, CliError> {
     let len = std::fs::metadata(path)
-        .map_err(|e| CliError::usage(format!("cannot read {what} {}: {e}", path.display())))?
+        .map_err(|e| CliError::usage(super::errors::cannot_read(what, path, &e)))?
         .len();
     if len > MAX_RECEIPT_FILE_BYTES {
-        return Err(CliError::failed(format!(
-            "{what} {} is {len} bytes; that is not a {what} (limit {MAX_RECEIPT_FILE_BYTES})",
-            path.display()
+        return Err(CliError::failed(t!(
+            "cli-file-too-large",
+            what = super::errors::file_noun(what),
+            path = path.display().to_string(),
+            len = len.to_string(),
+            limit = MAX_RECEIPT_FILE_BYTES.to_string()
         )));
     }
     read_file(path, what)
 }
 
 fn read_text(path: &Path, what: &str) -> Result<String, CliError> {
-    String::from_utf8(read_small(path, what)?)
-        .map_err(|_| CliError::failed(format!("{what} {} is not UTF-8 text", path.display())))
+    String::from_utf8(read_small(path, what)?).map_err(|_| {
+        CliError::failed(t!(
+            "cli-not-utf8",
+            what = super::errors::file_noun(what),
+            path = path.display().to_string()
+        ))
+    })
 }
 
 /// `--archive-key`: a vkey, or a public key file holding exactly one
 /// (comment lines starting with '#' are skipped, as in `.pub` files).
 pub fn parse_archive_key(arg: &str) -> Result<VerifierKey, CliError> {
-    const WHICH: &str = "--archive-key takes the archive's checkpoint vkey, as `temoin key list` shows it (name+keyid+base64)";
+    let which = t!("cli-archive-key-which");
     // Checked first: no message below may quote a secret key.
     if temoin::keys::is_secret_key_text(arg) {
         return Err(CliError::usage(format!(
-            "{}; {WHICH}",
+            "{}; {which}",
             temoin::keys::KeyError::SecretGiven
         )));
     }
@@ -314,11 +322,13 @@ pub fn parse_archive_key(arg: &str) -> Result<VerifierKey, CliError> {
     let path = Path::new(arg);
     if path.is_file() {
         return temoin::keys::load_vkey_file(path)
-            .map_err(|e| CliError::usage(format!("{e}; {WHICH}")));
+            .map_err(|e| CliError::usage(format!("{e}; {which}")));
     }
-    Err(CliError::usage(format!(
-        "--archive-key {arg:?} is neither a vkey nor a file ({}); {WHICH}",
-        direct.err().map(|e| e.to_string()).unwrap_or_default()
+    Err(CliError::usage(t!(
+        "cli-archive-key-neither",
+        arg = format!("{arg:?}"),
+        error = direct.err().map(|e| e.to_string()).unwrap_or_default(),
+        which = which
     )))
 }
 
@@ -333,14 +343,12 @@ fn checkpoint(dir: &Path, size: Option<u64>, json: bool) -> CliResult {
         None => a
             .store()
             .latest_checkpoint()?
-            .ok_or_else(|| CliError::failed("the archive has no checkpoint yet"))?,
+            .ok_or_else(|| CliError::failed(t!("archive-no-checkpoint")))?,
         Some(s) => (
             s,
-            a.store().checkpoint_note(s)?.ok_or_else(|| {
-                CliError::usage(format!(
-                    "the archive issued no checkpoint at tree size {s} (it signs one per ingest batch; omit --size for the latest)"
-                ))
-            })?,
+            a.store()
+                .checkpoint_note(s)?
+                .ok_or_else(|| CliError::usage(t!("cli-no-checkpoint-at", size = s.to_string())))?,
         ),
     };
     if json {
@@ -351,7 +359,7 @@ fn checkpoint(dir: &Path, size: Option<u64>, json: bool) -> CliResult {
                 .as_deref()
                 .unwrap_or(""),
         )
-        .map_err(|e| CliError::failed(format!("the stored checkpoint is damaged: {e}")))?;
+        .map_err(|e| CliError::failed(t!("cli-checkpoint-damaged", error = e.to_string())))?;
         print_json(&serde_json::json!({
             "origin": cp.origin,
             "size": size,
@@ -372,14 +380,16 @@ fn consistency_proof(dir: &Path, old: u64, new: Option<u64>, out: Option<&Path>)
             .store()
             .latest_checkpoint()?
             .map(|(n, note)| (n, Some(note)))
-            .ok_or_else(|| CliError::failed("the archive has no checkpoint yet"))?,
+            .ok_or_else(|| CliError::failed(t!("archive-no-checkpoint")))?,
         // A size the archive signed no checkpoint at: the proof file
         // carries none.
         Some(n) => (n, a.store().checkpoint_note(n)?),
     };
     if old > new {
-        return Err(CliError::usage(format!(
-            "--old {old} is larger than --new {new}"
+        return Err(CliError::usage(t!(
+            "cli-old-after-new",
+            old = old.to_string(),
+            new = new.to_string()
         )));
     }
     let proof = a
@@ -517,10 +527,10 @@ fn export(
     let a = Archive::open_reader(dir)?;
     let beside_dir = temoin::durable::parent_of(out).to_path_buf();
     if !beside_dir.is_dir() {
-        return Err(CliError::usage(format!(
-            "--out {}: the directory {} does not exist (create it first)",
-            out.display(),
-            beside_dir.display()
+        return Err(CliError::usage(t!(
+            "cli-no-out-dir",
+            out = out.display().to_string(),
+            dir = beside_dir.display().to_string()
         )));
     }
     let opts = ExportOptions {
@@ -797,8 +807,9 @@ fn write_report(
         Some("html") => false,
         Some("markdown") | Some("md") => true,
         Some(other) => {
-            return Err(CliError::usage(format!(
-                "--format {other:?}: use html or markdown"
+            return Err(CliError::usage(t!(
+                "cli-bad-format",
+                format = format!("{other:?}")
             )))
         }
         None => matches!(
@@ -923,9 +934,9 @@ fn verify_consistency(
             Ok(ExitCode::SUCCESS)
         }
         // What was given does not fit together: nothing was checked.
-        Err(ConsistencyError::History(HistoryError::Order { .. })) if from_log => Err(
-            CliError::usage("OLD is larger than NEW: give the earlier checkpoint first"),
-        ),
+        Err(ConsistencyError::History(HistoryError::Order { .. })) if from_log => {
+            Err(CliError::usage(t!("cli-old-larger")))
+        }
         Err(
             e @ (ConsistencyError::Input(_)
             | ConsistencyError::Log(_)
@@ -952,25 +963,29 @@ pub fn save_receipts<'a>(
     accepted: impl Iterator<Item = &'a temoin::archive::Accepted>,
 ) -> Result<usize, CliError> {
     temoin::durable::create_dir_all(dir).map_err(|e| {
-        CliError::failed(format!(
-            "the statements were appended, but the receipt directory {} cannot be created: {}; get the receipts later with `temoin receipt`",
-            dir.display(),
-            e.source
+        CliError::failed(t!(
+            "cli-no-receipt-dir",
+            dir = dir.display().to_string(),
+            error = super::errors::io(&e.source)
         ))
     })?;
     let mut n = 0;
     for a in accepted {
         let r = archive.receipt(a.seq).map_err(|e| {
-            CliError::failed(format!(
-                "statement {} was appended as entry {}, but its receipt cannot be made: {e}",
-                a.statement_hash, a.seq
+            CliError::failed(t!(
+                "cli-no-receipt",
+                statement = a.statement_hash.to_string(),
+                seq = a.seq.to_string(),
+                error = super::errors::archive(&e)
             ))
         })?;
         let path = dir.join(format!("{}.receipt.json", a.statement_hash.to_hex()));
         write_file(&path, (r.to_json() + "\n").as_bytes(), "receipt").map_err(|e| {
-            CliError::failed(format!(
-                "{e} (statement {} was appended as entry {}; get its receipt later with `temoin receipt`)",
-                a.statement_hash, a.seq
+            CliError::failed(t!(
+                "cli-receipt-unwritten",
+                error = e.to_string(),
+                statement = a.statement_hash.to_string(),
+                seq = a.seq.to_string()
             ))
         })?;
         n += 1;

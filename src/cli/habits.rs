@@ -163,22 +163,29 @@ fn inspect(path: &Path, json: bool) -> CliResult {
         path.display().to_string()
     };
     let not_tms = |e: temoin::tms::TmsError| {
-        CliError::usage(format!(
-            "{shown}: not a readable statement file (.tms): {e}"
+        CliError::usage(t!(
+            "cli-not-a-tms",
+            file = shown.clone(),
+            error = e.to_string()
         ))
     };
-    let input: Box<dyn std::io::Read> = if is_stdio(path) {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(
-            std::fs::File::open(path)
-                .map_err(|e| CliError::usage(format!("cannot read statement file {shown}: {e}")))?,
-        )
-    };
+    let input: Box<dyn std::io::Read> =
+        if is_stdio(path) {
+            Box::new(std::io::stdin().lock())
+        } else {
+            Box::new(std::fs::File::open(path).map_err(|e| {
+                CliError::usage(super::errors::cannot_read("statement file", path, &e))
+            })?)
+        };
     let (mut tms, signed) =
         TmsReader::open(std::io::BufReader::with_capacity(64 << 10, input)).map_err(not_tms)?;
-    let body = StatementBody::decode(&signed.body_bytes)
-        .map_err(|e| CliError::usage(format!("{shown}: the statement does not decode: {e}")))?;
+    let body = StatementBody::decode(&signed.body_bytes).map_err(|e| {
+        CliError::usage(t!(
+            "cli-statement-does-not-decode",
+            file = shown.clone(),
+            error = e.to_string()
+        ))
+    })?;
     let signature = signed.verify_signature(&body);
     let mut carried: Vec<(String, Carried)> = Vec::new();
     let mut faults = Vec::new();
@@ -196,7 +203,14 @@ fn inspect(path: &Path, json: bool) -> CliResult {
             }
             Ok(())
         })
-        .map_err(|e| CliError::failed(format!("{shown}: cannot read part {:?}: {e}", h.label)))?;
+        .map_err(|e| {
+            CliError::failed(t!(
+                "cli-cannot-read-part",
+                file = shown.clone(),
+                label = format!("{:?}", h.label),
+                error = e.to_string()
+            ))
+        })?;
         let check = match (body.part(&h.label), &checked.fault) {
             (None, _) => {
                 faults.push(format!(

@@ -6,6 +6,7 @@ pub mod attach;
 pub mod bench;
 pub mod core;
 pub mod domain;
+pub mod errors;
 pub mod evidence;
 pub mod exports;
 pub mod habits;
@@ -17,6 +18,7 @@ pub mod secret;
 use std::fmt;
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use temoin::t;
 
 /// An error to print, with the process exit code.
 pub struct CliError {
@@ -77,8 +79,8 @@ impl From<temoin::ArchiveError> for CliError {
             | E::AlreadyExists(_)
             | E::BadOrigin(_)
             | E::Key(_)
-            | E::ProtectedCheckpointKey(_) => CliError::usage(e.to_string()),
-            _ => CliError::failed(e.to_string()),
+            | E::ProtectedCheckpointKey(_) => CliError::usage(errors::archive(&e)),
+            _ => CliError::failed(errors::archive(&e)),
         }
     }
 }
@@ -97,7 +99,7 @@ impl From<temoin::attachment::AttachError> for CliError {
 
 impl From<temoin::store::StoreError> for CliError {
     fn from(e: temoin::store::StoreError) -> CliError {
-        CliError::failed(e.to_string())
+        CliError::failed(errors::store(&e))
     }
 }
 
@@ -106,8 +108,8 @@ impl From<temoin::store::LookupError> for CliError {
         use temoin::store::LookupError as E;
         match e {
             // The user named too little: say more (exit 2), as for a typo.
-            E::Ambiguous { .. } => CliError::usage(e.to_string()),
-            _ => CliError::failed(e.to_string()),
+            E::Ambiguous { .. } => CliError::usage(errors::lookup(&e)),
+            _ => CliError::failed(errors::lookup(&e)),
         }
     }
 }
@@ -145,8 +147,7 @@ pub struct ArchiveArg {
 }
 
 pub fn read_file(path: &std::path::Path, what: &str) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path)
-        .map_err(|e| CliError::usage(format!("cannot read {what} {}: {e}", path.display())))
+    std::fs::read(path).map_err(|e| CliError::usage(errors::cannot_read(what, path, &e)))
 }
 
 /// Read an input file, or standard input for `-` (at most `limit` bytes
@@ -160,10 +161,18 @@ pub fn read_input(path: &std::path::Path, what: &str, limit: u64) -> Result<Vec<
         &mut std::io::Read::take(std::io::stdin().lock(), limit.saturating_add(1)),
         &mut bytes,
     )
-    .map_err(|e| CliError::usage(format!("cannot read {what} from standard input: {e}")))?;
+    .map_err(|e| {
+        CliError::usage(t!(
+            "cli-cannot-read-stdin",
+            what = errors::file_noun(what),
+            error = errors::io(&e)
+        ))
+    })?;
     if bytes.len() as u64 > limit {
-        return Err(CliError::usage(format!(
-            "the {what} on standard input is over the limit of {limit} bytes"
+        return Err(CliError::usage(t!(
+            "cli-stdin-over-limit",
+            what = errors::file_noun(what),
+            limit = limit.to_string()
         )));
     }
     Ok(bytes)
@@ -172,13 +181,8 @@ pub fn read_input(path: &std::path::Path, what: &str, limit: u64) -> Result<Vec<
 /// Write an output file whole or not at all (a receipt, bundle, report or
 /// proof cut short by a crash must not be left torn), durably.
 pub fn write_file(path: &std::path::Path, bytes: &[u8], what: &str) -> Result<(), CliError> {
-    temoin::durable::write_atomic(path, bytes, 0o644).map_err(|e| {
-        CliError::failed(format!(
-            "cannot write {what} {}: {}",
-            path.display(),
-            e.source
-        ))
-    })
+    temoin::durable::write_atomic(path, bytes, 0o644)
+        .map_err(|e| CliError::failed(errors::cannot_write(what, path, &e.source)))
 }
 
 /// A time (unix ms) as CLI JSON writes it: RFC 3339, UTC, `Z`, with

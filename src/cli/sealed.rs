@@ -534,7 +534,7 @@ fn sealed_from_bundle(path: &Path, typed: &str, label: &str) -> Result<FromBundl
     let (c, be) = temoin::store::LookupError::one_of(
         &prefix,
         found,
-        &format!("in the bundle {}", path.display()),
+        temoin::store::Searched::Bundle(path.display().to_string()),
     )
     .map_err(|e| {
         let e = CliError::from(e);

@@ -280,3 +280,46 @@ fn history_speaks_french_and_its_json_stays_english() {
         "{j}"
     );
 }
+
+/// The archive's own errors reach a French user in French: an unknown
+/// incident, an ambiguous or unknown hash prefix, a file that is not there.
+#[test]
+fn archive_errors_speak_french() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo-archive");
+    let d = dir.to_str().unwrap();
+    demo(&dir);
+    let fail = |args: &[&str]| {
+        let out = temoin(args);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let err = fail(&["--lang", "fr", "history", "nulle-part-2025", "--archive", d]);
+    assert!(
+        err.contains("pas d'incident \"nulle-part-2025\" dans cette archive"),
+        "{err}"
+    );
+    let err = fail(&["--lang", "fr", "history", "00000000", "--archive", d]);
+    assert!(err.contains("aucune déclaration de cette archive"), "{err}");
+    let missing = tmp.path().join("absent.tms");
+    let err = fail(&["--lang", "fr", "inspect", missing.to_str().unwrap()]);
+    assert!(
+        err.contains("impossible de lire le fichier de déclaration")
+            && err.contains("fichier ou dossier introuvable"),
+        "{err}"
+    );
+    let err = fail(&[
+        "--lang",
+        "fr",
+        "log",
+        "--archive",
+        tmp.path().join("rien").to_str().unwrap(),
+    ]);
+    assert!(err.contains("n'est pas une archive temoin"), "{err}");
+    // The same in English, in the library's words.
+    let err = fail(&["history", "nulle-part-2025", "--archive", d]);
+    assert!(
+        err.contains("no incident \"nulle-part-2025\" in this archive"),
+        "{err}"
+    );
+}

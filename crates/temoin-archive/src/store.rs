@@ -306,8 +306,7 @@ pub enum LookupError {
     #[error("no statement {where_} has a hash starting with {prefix} (`temoin log` lists them)")]
     NotFound {
         prefix: crate::hash::HashPrefix,
-        /// "in this archive", "in the bundle B.json".
-        where_: String,
+        where_: Searched,
     },
     #[error("{}", ambiguity(prefix, matches, *more))]
     Ambiguous {
@@ -319,6 +318,23 @@ pub enum LookupError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// Where a hash prefix was looked up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Searched {
+    Archive,
+    /// The bundle file, as named.
+    Bundle(String),
+}
+
+impl std::fmt::Display for Searched {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Searched::Archive => f.write_str("in this archive"),
+            Searched::Bundle(b) => write!(f, "in the bundle {b}"),
+        }
+    }
 }
 
 /// How many matches of an ambiguous prefix are listed: enough to pick
@@ -349,13 +365,13 @@ impl LookupError {
     pub fn one_of<T>(
         prefix: &crate::hash::HashPrefix,
         mut found: Vec<(Candidate, T)>,
-        where_: &str,
+        where_: Searched,
     ) -> Result<(Candidate, T), LookupError> {
         found.sort_by_key(|(c, _)| c.seq);
         match found.len() {
             0 => Err(LookupError::NotFound {
                 prefix: prefix.clone(),
-                where_: where_.to_string(),
+                where_,
             }),
             1 => Ok(found.remove(0)),
             n => Err(LookupError::Ambiguous {
@@ -919,7 +935,7 @@ impl Store {
                 Some(info) => Ok((d, info)),
                 None => Err(LookupError::NotFound {
                     prefix: prefix.clone(),
-                    where_: "in this archive".into(),
+                    where_: Searched::Archive,
                 }),
             };
         }
@@ -949,7 +965,7 @@ impl Store {
                 break;
             }
         }
-        let (c, info) = LookupError::one_of(prefix, found, "in this archive")?;
+        let (c, info) = LookupError::one_of(prefix, found, Searched::Archive)?;
         Ok((c.hash, info))
     }
 

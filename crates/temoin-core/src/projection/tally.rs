@@ -214,7 +214,7 @@ pub struct ReconRow {
     /// Set when the claimed figure is derived from the claim's own figures
     /// (women + children).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub derived: Option<String>,
+    pub derived: Option<Derived>,
     pub records: Total,
     /// claimed − records, as a range: (lowest, highest).
     pub difference: (i64, i64),
@@ -264,7 +264,33 @@ pub struct ClaimValue {
     pub source: SourceRef,
     pub claimed: Count,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub derived: Option<String>,
+    pub derived: Option<Derived>,
+}
+
+/// A figure a claim gives as parts: women and children among the dead,
+/// when it gives no total of them. In JSON, the English sentence
+/// (`"10 women + 7 children"`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Derived {
+    pub women: Count,
+    pub children: Count,
+}
+
+impl std::fmt::Display for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} women + {} children",
+            count_display(self.women),
+            count_display(self.children)
+        )
+    }
+}
+
+impl Serialize for Derived {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 /// A tally and its reconciliation with the summary claims.
@@ -329,7 +355,7 @@ fn in_scope(
 
 /// The claim's figures, with women + children derived when the claim gives
 /// them apart and not together.
-fn claim_figures(f: &ClaimFigures) -> Vec<(&'static str, Count, Option<String>)> {
+fn claim_figures(f: &ClaimFigures) -> Vec<(&'static str, Count, Option<Derived>)> {
     let mut out = Vec::new();
     for (name, c) in [
         ("dead", f.dead),
@@ -355,11 +381,10 @@ fn claim_figures(f: &ClaimFigures) -> Vec<(&'static str, Count, Option<String>)>
             out.push((
                 WOMEN_AND_CHILDREN,
                 sum,
-                Some(format!(
-                    "{} women + {} children",
-                    count_display(w),
-                    count_display(c)
-                )),
+                Some(Derived {
+                    women: w,
+                    children: c,
+                }),
             ));
         }
     }
