@@ -33,3 +33,4 @@ pub mod statement;
 pub mod time;
 pub mod tms;
 pub mod verdict;
+pub mod verifier_page;
