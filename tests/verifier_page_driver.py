@@ -8,8 +8,11 @@ reading fd 3 and writing fd 4).
 
 Reads a job on standard input:
     {"page": "/abs/verify.html", "key": "<vkey>", "lang": "en",
-     "cases": [{"name": "...", "files": ["/abs/x.bundle.json", ...]}, ...]}
-and prints one JSON object: {"results": [{"name", "verdict", "text",
+     "cases": [{"name": "...", "files": ["/abs/x.bundle.json", ...],
+                "key": "<vkey, instead of the job's>", "screenshot": "/abs/x.png",
+                "media": "print", "before": "<JavaScript run once the page is loaded>"}, ...]}
+(and optionally "probes": [JavaScript expressions]) and prints one JSON
+object: {"probes": [their values], "results": [{"name", "verdict", "text",
 "fault_entry", "fault_kind", "fault_rule", "faults"}], "requests": [urls the
 page asked for other than its own file], "seconds": ...}.
 Exit 2 if the browser cannot be started or stops answering.
@@ -107,6 +110,8 @@ def main():
         target = b.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         s = b.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         b.send("Network.enable", {}, s)
+        b.send("Emulation.setDeviceMetricsOverride", {"width": job.get("width", 1200), "height": 900,
+                                                       "deviceScaleFactor": 1, "mobile": False}, s)
     except Exception as e:
         print(f"cannot drive chromium: {e}", file=sys.stderr)
         sys.exit(2)
@@ -120,7 +125,18 @@ def main():
 
     page_url = "file://" + job["page"] + "?lang=" + job.get("lang", "en")
     results = []
+    probes = []
     try:
+        if job.get("probes"):
+            # Expressions evaluated in the loaded page (awaited), e.g. calls
+            # of the verifier's strictness checks.
+            b.send("Page.navigate", {"url": page_url}, s)
+            deadline = time.time() + TIMEOUT
+            while evaluate("document.readyState") != "complete":
+                if time.time() > deadline:
+                    raise TimeoutError("the page did not load")
+                time.sleep(0.02)
+            probes = [evaluate(p) for p in job["probes"]]
         for case in job["cases"]:
             b.send("Page.navigate", {"url": page_url}, s)
             deadline = time.time() + TIMEOUT
@@ -128,6 +144,9 @@ def main():
                 if time.time() > deadline:
                     raise TimeoutError("the page did not load")
                 time.sleep(0.02)
+            if case.get("before"):
+                # e.g. take WebCrypto's Ed25519 away, as in a browser without it
+                evaluate(case["before"])
             evaluate("document.getElementById('archive-key').value = " + json.dumps(case.get("key", job["key"])))
             node = b.send("Runtime.evaluate", {"expression": "document.getElementById('bundle')"}, s)
             b.send("DOM.setFileInputFiles", {"files": case["files"],
@@ -146,6 +165,14 @@ def main():
                 time.sleep(0.02)
             v["name"] = case["name"]
             results.append(v)
+            if case.get("screenshot"):
+                # For looking at the page: a PNG of the whole page.
+                import base64
+                b.send("Emulation.setEmulatedMedia", {"media": case.get("media", "screen")}, s)
+                shot = b.send("Page.captureScreenshot", {"format": "png",
+                                                         "captureBeyondViewport": True}, s)
+                with open(case["screenshot"], "wb") as f:
+                    f.write(base64.b64decode(shot["data"]))
     except Exception as e:
         b.close()
         print(f"the browser run failed: {e}", file=sys.stderr)
@@ -155,7 +182,7 @@ def main():
                 and not e["params"]["request"]["url"].startswith("file://")
                 and e["params"]["request"]["url"] != "about:blank"]
     b.close()
-    json.dump({"results": results, "requests": requests, "seconds": time.time() - start}, sys.stdout)
+    json.dump({"results": results, "probes": probes, "requests": requests, "seconds": time.time() - start}, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -117,6 +117,8 @@ struct Case {
     files: Vec<PathBuf>,
     key: String,
     rule: Option<String>,
+    /// JavaScript run in the page before the files are selected.
+    before: Option<&'static str>,
 }
 
 /// The bundle and, for a vector in a directory of its own, every file
@@ -136,13 +138,41 @@ fn files_of(bundle: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// FORMAT.md §1.2 in the page, what WebCrypto does not enforce: each
+/// member is whether the page's check accepts that key or signature.
+const STRICTNESS_PROBE: &str = r#"(async () => {
+  const V = TemoinVerify, k = (h) => V.validPublicKey(V.unhex(h));
+  const pub = V.unhex("46b9d5d8a630dec41495ab3c32fd5acd89983d6c6e22abf0778e1f0dc7a58adf");
+  const sig = V.unhex("a3f06ce0434372735d58481da49ceae724979e1c7a6cd839f295ad2ae04c1882b6fece5ccc5f9cba8293db0a733e673238aa92e9da1ca37dd0c863d992d72c0f");
+  const body = V.unhex("01000123456789abcdeffedcba987654321046b9d5d8a630dec41495ab3c32fd5acd89983d6c6e22abf0778e1f0dc7a58adfc041b3819a010000030000000100000000000000862374703a7967e58e0c6d7b6b2107a4a54b31e281f22e1bbfb6f249cc2c03750100000000000000040000000000000074657874446737dfadd621cb2076c9164b0136d720b06f5455e9a2c70f57275e673a4a872400000000000000");
+  const msg = new Uint8Array([...V.STATEMENT_DOMAIN, ...body]);
+  // S + L: the same signature, S not reduced.
+  const L = (1n << 252n) + 27742317777372353535851937790883648493n;
+  let S = 0n; for (let i = 63; i >= 32; i--) S = (S << 8n) | BigInt(sig[i]);
+  S += L; const big = sig.slice(); for (let i = 32; i < 64; i++) { big[i] = Number(S & 255n); S >>= 8n; }
+  const smallR = sig.slice(); smallR.set(V.unhex("0100000000000000000000000000000000000000000000000000000000000000"), 0);
+  return {
+    valid_key: k("46b9d5d8a630dec41495ab3c32fd5acd89983d6c6e22abf0778e1f0dc7a58adf"),
+    identity: k("0100000000000000000000000000000000000000000000000000000000000000"),
+    order_2: k("ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+    order_8: k("c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a"),
+    y_is_p: k("edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+    y_over_p: k("eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f"),
+    x0_sign_set: k("0100000000000000000000000000000000000000000000000000000000000080"),
+    good_signature: await V.verifyStrict(pub, msg, sig),
+    s_plus_l: await V.verifyStrict(pub, msg, big),
+    small_order_r: await V.verifyStrict(pub, msg, smallR),
+  };
+})()"#;
+
 /// Run the page on every case in one browser; the driver's answer.
 fn run_page(page: &Path, key: &str, cases: &[Case]) -> Value {
     let job = json!({
         "page": page,
         "key": key,
         "lang": "en",
-        "cases": cases.iter().map(|c| json!({"name": c.name, "files": c.files, "key": c.key})).collect::<Vec<_>>(),
+        "probes": [STRICTNESS_PROBE],
+        "cases": cases.iter().map(|c| json!({"name": c.name, "files": c.files, "key": c.key, "before": c.before})).collect::<Vec<_>>(),
     });
     let driver = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/verifier_page_driver.py");
     let mut child = Command::new("python3")
@@ -306,6 +336,7 @@ fn the_page_gives_verify_bundles_verdict_on_every_vector_and_mutation() {
             rule: v["expect"]["first_fault"]["rule"]
                 .as_str()
                 .map(str::to_string),
+            before: None,
         });
     }
     let vectors = cases.len();
@@ -332,6 +363,7 @@ fn the_page_gives_verify_bundles_verdict_on_every_vector_and_mutation() {
             files: vec![m.clone()],
             key: key.clone(),
             rule: None,
+            before: None,
         });
     }
     let other_key = "demo-journalist+a67b4b20+AUa51dimMN7EFJWrPDL9Ws2JmD1sbiKr8HeOHw3HpYrf";
@@ -340,6 +372,17 @@ fn the_page_gives_verify_bundles_verdict_on_every_vector_and_mutation() {
         files: vec![vectors_dir().join("all-verified.bundle.json")],
         key: other_key.into(),
         rule: None,
+        before: None,
+    });
+    // A browser whose WebCrypto has no Ed25519: the page fails, saying so.
+    cases.push(Case {
+        name: "no-ed25519".into(),
+        files: vec![vectors_dir().join("all-verified.bundle.json")],
+        key: key.clone(),
+        rule: None,
+        before: Some(
+            "crypto.subtle.importKey = () => Promise.reject(new DOMException('Unrecognized algorithm name', 'NotSupportedError'))",
+        ),
     });
 
     let started = std::time::Instant::now();
@@ -355,6 +398,9 @@ fn the_page_gives_verify_bundles_verdict_on_every_vector_and_mutation() {
     let mut wrong = Vec::new();
     let (mut oks, mut fails) = (0, 0);
     for (case, got) in cases.iter().zip(results) {
+        if case.before.is_some() {
+            continue; // checked below: the browser, not the bundle, is at fault
+        }
         let cli = verify_bundle(&case.files[0], &case.key);
         let verdict = got["verdict"].as_str().unwrap();
         if verdict != if cli.ok { "ok" } else { "fail" } {
@@ -418,6 +464,24 @@ fn the_page_gives_verify_bundles_verdict_on_every_vector_and_mutation() {
         assert_eq!(r["verdict"], "fail", "{name}: {}", r["text"]);
         assert_eq!(r["fault_kind"], kind, "{name}: {}", r["text"]);
     }
+    assert_eq!(
+        answer["probes"][0],
+        json!({"valid_key": true, "identity": false, "order_2": false, "order_8": false,
+               "y_is_p": false, "y_over_p": false, "x0_sign_set": false,
+               "good_signature": true, "s_plus_l": false, "small_order_r": false}),
+        "the page's Ed25519 strictness (FORMAT.md §1.2)"
+    );
+    let r = by_name("no-ed25519");
+    assert_eq!(r["verdict"], "fail", "{}", r["text"]);
+    assert_eq!(r["fault_kind"], "browser", "{}", r["text"]);
+    assert!(
+        r["text"]
+            .as_str()
+            .unwrap()
+            .contains("this browser cannot verify Ed25519 signatures"),
+        "{}",
+        r["text"]
+    );
     eprintln!(
         "verifier page: {vectors} vectors and {} other cases in {:.1} s of browser ({oks} verified, {fails} refused)",
         cases.len() - vectors,

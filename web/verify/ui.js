@@ -115,7 +115,7 @@
       "first": "First fault:", "entry": (s) => "entry " + s, "at-bundle": "bundle", "at-checkpoint": "checkpoint", "at-authors": "authors",
       "at-projection": "projection", "at-browser": "browser", "at-archive key": "archive key", "at-input": "input",
       "detail": "detail",
-      "facts": "What was checked", "origin": "Archive (origin)", "cp": "Checkpoint", "cp-val": (n, r) => "tree size " + n + ", root " + r + ", signature verified with the key given",
+      "facts": "The bundle", "origin": "Archive (origin)", "cp": "Checkpoint", "cp-val": (n, r) => "tree size " + n + ", root " + r + ", signature verified with the key given",
       "scope": "Scope", "scope-all": "the whole log", "scope-incident": (i) => "incident " + i, "scope-statement": (h) => "statement " + h,
       "incidents": "Incidents in the projection", "n-entries": "Entries in the bundle", "exported": "Exported (not signed)",
       "file": "Bundle file", "file-val": (name, size, sha) => name + ", " + size + " bytes, SHA-256 " + sha,
@@ -151,7 +151,7 @@
       "first": "Premier défaut :", "entry": (s) => "entrée " + s, "at-bundle": "dossier", "at-checkpoint": "point de contrôle", "at-authors": "auteurs",
       "at-projection": "projection", "at-browser": "navigateur", "at-archive key": "clé de l'archive", "at-input": "saisie",
       "detail": "détail (en anglais)",
-      "facts": "Ce qui a été vérifié", "origin": "Archive (origine)", "cp": "Point de contrôle", "cp-val": (n, r) => "taille de l'arbre " + n + ", racine " + r + ", signature vérifiée avec la clé indiquée",
+      "facts": "Le dossier", "origin": "Archive (origine)", "cp": "Point de contrôle", "cp-val": (n, r) => "taille de l'arbre " + n + ", racine " + r + ", signature vérifiée avec la clé indiquée",
       "scope": "Périmètre", "scope-all": "l'ensemble du journal", "scope-incident": (i) => "incident " + i, "scope-statement": (h) => "déclaration " + h,
       "incidents": "Incidents de la projection", "n-entries": "Entrées du dossier", "exported": "Exporté le (non signé)",
       "file": "Fichier du dossier", "file-val": (name, size, sha) => name + ", " + size + " octets, SHA-256 " + sha,
@@ -197,14 +197,15 @@
   const where = (at) => (typeof at === "number" ? t("entry", at) : t("at-" + at) || String(at));
   const kindName = (k) => KIND[lang][k] || k;
   const ruleText = (r) => RULE[lang][r] || r;
+  const colon = () => (lang === "fr" ? " : " : ": ");
   const utcMs = (ms) => {
     const d = new Date(Number(ms));
     return isNaN(d.getTime()) ? String(ms) : d.toISOString().replace(/\.\d+Z$/, "Z");
   };
 
   function faultItem(f) {
-    return el("li", {}, el("span", { class: "where" }, where(f.at)), " — ", el("span", { class: "kind" }, kindName(f.kind)), ": ",
-      ruleText(f.rule), f.detail ? el("span", { class: "detail" }, " (" + t("detail") + (lang === "fr" ? " : " : ": ") + f.detail + ")") : null);
+    return el("li", {}, el("span", { class: "where" }, where(f.at)), " — ", el("span", { class: "kind" }, kindName(f.kind)), colon(),
+      ruleText(f.rule), f.detail ? el("span", { class: "detail" }, " (" + t("detail") + colon() + f.detail + ")") : null);
   }
 
   function render() {
@@ -240,7 +241,7 @@
     } else {
       const input = ["browser", "archive key", "input"].includes(first.at);
       v.append(el("span", { class: "head" }, input ? t("cannot") : t("failed", r.faults.length)), "\n",
-        el("span", {}, t("first") + " " + where(first.at) + " — " + kindName(first.kind) + ": " + ruleText(first.rule) + (first.detail ? " (" + first.detail + ")" : "")));
+        el("span", {}, t("first") + " " + where(first.at) + " — " + kindName(first.kind) + colon() + ruleText(first.rule) + (first.detail ? " (" + first.detail + ")" : "")));
     }
     // What was checked.
     const facts = el("dl", { class: "facts" });
@@ -275,11 +276,23 @@
       for (const n of r.notEstablished) ul.append(el("li", {}, t("not-est", n.seq, n.incident)));
       det.append(el("h3", {}, t("not-established")), ul);
     }
-    if (r.entries.length) {
+    if (r.entries.length || r.faults.some((f) => typeof f.at === "number")) {
       const faultsAt = new Map();
       for (const f of r.faults) if (typeof f.at === "number") faultsAt.set(f.at, (faultsAt.get(f.at) || []).concat(f));
       const tbody = el("tbody");
-      for (const c of r.entries) {
+      // An entry refused on its own (bytes, hashes, signature, parts) has
+      // no decoded row: it is listed with its faults alone.
+      const rows = r.entries.slice();
+      for (const seq of faultsAt.keys()) if (!rows.some((c) => c.seq === seq)) rows.push({ seq, refused: true });
+      rows.sort((x, y) => x.seq - y.seq);
+      for (const c of rows) {
+        if (c.refused) {
+          const cells = [el("td", { class: "num" }, String(c.seq))];
+          for (let i = 0; i < 5; i++) cells.push(el("td", {}, "—"));
+          cells.push(el("td", { class: "st-bad" }, faultsAt.get(c.seq).map((f) => kindName(f.kind)).join(", ")));
+          tbody.append(el("tr", {}, ...cells));
+          continue;
+        }
         const a = r.registry && r.registry.get(c.authorHex);
         const parts = c.labels.map((l) => {
           const ab = c.absent.get(l);
@@ -292,7 +305,7 @@
           el("td", {}, KINDNAME[lang][KINDNAME.en.indexOf(c.body.kind)] || c.body.kind),
           el("td", {}, a ? a.name + " (" + (t("role-" + a.role) || a.role) + ")" : c.authorHex.slice(0, 12) + " (" + t("unknown-author") + ")"),
           el("td", { class: "mono" }, utcMs(c.entry.receivedAt)),
-          el("td", { class: "mono", title: c.hashHex }, c.hashHex.slice(0, 16) + "…"),
+          el("td", { class: "mono", title: c.hashHex }, c.hashHex.slice(0, 12)),
           el("td", {}, parts),
           el("td", { class: fs ? "st-bad" : c.compromise ? "st-warn" : "st-ok" }, status)));
       }
@@ -300,7 +313,7 @@
         el("caption", {}, t("entries")),
         el("thead", {}, el("tr", {}, ...["th-seq", "th-kind", "th-author", "th-received", "th-statement", "th-parts", "th-status"].map((k) => el("th", { scope: "col" }, t(k))))),
         tbody);
-      det.append(el("h3", {}, t("entries")), table);
+      det.append(table);
       if (r.scope !== "all") det.append(el("p", { class: "help" }, t("partial-note")));
     }
   }

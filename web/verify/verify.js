@@ -95,7 +95,7 @@ const TemoinVerify = (() => {
     return raw && b64encode(raw).replace(/=+$/, "") === s ? raw : null;
   };
 
-  let subtle = null;
+  let subtle = globalThis.crypto && globalThis.crypto.subtle ? globalThis.crypto.subtle : null;
   const sha256 = async (...parts) => new Uint8Array(await subtle.digest("SHA-256", concat(...parts)));
   const sha512 = async (b) => new Uint8Array(await subtle.digest("SHA-512", b));
 
@@ -1446,6 +1446,6 @@ const TemoinVerify = (() => {
     return report;
   }
 
-  return { verifyBundle, parseJson, checkEd25519, validPublicKey, decodePoint, fold };
+  return { verifyBundle, parseJson, checkEd25519, validPublicKey, verifyStrict, fold, hex, unhex, STATEMENT_DOMAIN };
 })();
 if (typeof module !== "undefined") module.exports = TemoinVerify;
