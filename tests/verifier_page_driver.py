@@ -13,7 +13,7 @@ Reads a job on standard input:
                 "media": "print", "before": "<JavaScript run once the page is loaded>"}, ...]}
 (and optionally "probes": [JavaScript expressions]) and prints one JSON
 object: {"probes": [their values], "results": [{"name", "verdict", "text",
-"fault_entry", "fault_kind", "fault_rule", "faults"}], "requests": [urls the
+"fault_entry", "fault_kind", "fault_rule", "faults", "locations"}], "requests": [urls the
 page asked for other than its own file], "seconds": ...}.
 Exit 2 if the browser cannot be started or stops answering.
 """
@@ -157,7 +157,8 @@ def main():
                     return {verdict: v.dataset.verdict, text: v.textContent,
                             fault_entry: v.dataset.faultEntry === undefined ? null : Number(v.dataset.faultEntry),
                             fault_kind: v.dataset.faultKind || null, fault_rule: v.dataset.faultRule || null,
-                            faults: Array.from(document.querySelectorAll('#faults li'), li => li.textContent)}; })()""")
+                            faults: Array.from(document.querySelectorAll('#faults li'), li => li.textContent),
+                            locations: Array.from(document.querySelectorAll('#faults li'), li => li.dataset.at + ': ' + li.dataset.kind)}; })()""")
                 if v["verdict"] in ("ok", "fail"):
                     break
                 if time.time() > deadline:

@@ -3,7 +3,8 @@
 //! headless Chromium on every bundle vector of `tests/vectors/bundles/`
 //! (positive and negative) and on mutated bundles. Its verdict must be
 //! `temoin verify-bundle`'s: the same ok/fail, and for a refused bundle the
-//! same first faulty entry and fault kind (and the rule `index.json` names).
+//! same first faulty entry and fault kind (and the rule `index.json` names),
+//! and faults at the same places, of the same kinds.
 //!
 //! The browser is driven by `tests/verifier_page_driver.py` (Python 3
 //! standard library: the DevTools protocol over --remote-debugging-pipe),
@@ -49,6 +50,8 @@ fn browser_available() -> bool {
 struct CliVerdict {
     ok: bool,
     first_entry_fault: Option<(u64, String)>,
+    /// Every fault's place and kind, `entry 12: rules`, `projection: projection`.
+    locations: std::collections::BTreeSet<String>,
 }
 
 /// A fault kind as `--json` writes it (`missing_part`) by the name the
@@ -104,9 +107,22 @@ fn verify_bundle(bundle: &Path, key: &str) -> CliVerdict {
         .flatten()
         .filter_map(|f| Some((f["at"]["entry"].as_u64()?, kind_name(f["kind"].as_str()?))))
         .min_by_key(|(seq, _)| *seq);
+    let locations = j["faults"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            let at = match &f["at"] {
+                Value::String(s) => s.clone(),
+                at => format!("entry {}", at["entry"]),
+            };
+            format!("{at}: {}", kind_name(f["kind"].as_str().unwrap_or("?")))
+        })
+        .collect();
     CliVerdict {
         ok,
         first_entry_fault,
+        locations,
     }
 }
 
@@ -433,6 +449,19 @@ fn the_page_gives_verify_bundles_verdict_on_every_vector_and_mutation() {
             }
         } else if !text.contains(got["fault_kind"].as_str().unwrap_or("?")) {
             wrong.push(format!("{}: the verdict names no fault: {text}", case.name));
+        }
+        // Every fault, by place and kind, as verify-bundle reports them.
+        let page_locations: std::collections::BTreeSet<String> = got["locations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l.as_str().unwrap().to_string())
+            .collect();
+        if page_locations != cli.locations {
+            wrong.push(format!(
+                "{}: the page's faults are at {page_locations:?}, verify-bundle's at {:?}",
+                case.name, cli.locations
+            ));
         }
         if let Some(rule) = &case.rule {
             if got["fault_rule"].as_str() != Some(rule) {

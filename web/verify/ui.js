@@ -204,7 +204,7 @@
   };
 
   function faultItem(f) {
-    return el("li", {}, el("span", { class: "where" }, where(f.at)), " — ", el("span", { class: "kind" }, kindName(f.kind)), colon(),
+    return el("li", { "data-at": typeof f.at === "number" ? "entry " + f.at : f.at, "data-kind": f.kind }, el("span", { class: "where" }, where(f.at)), " — ", el("span", { class: "kind" }, kindName(f.kind)), colon(),
       ruleText(f.rule), f.detail ? el("span", { class: "detail" }, " (" + t("detail") + colon() + f.detail + ")") : null);
   }
 

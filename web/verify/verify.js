@@ -336,6 +336,14 @@ const TemoinVerify = (() => {
   const isInt = (v) => typeof v === "number" || typeof v === "bigint";
   const isStr = (v) => typeof v === "string";
   const keysOf = (o) => Object.keys(o);
+  // Any parsed value, shown in a message.
+  const show = (v) => {
+    try {
+      return JSON.stringify(v, (k, x) => (typeof x === "bigint" ? x.toString() : x instanceof JsonFloat ? Number(x.text) : x));
+    } catch (e) {
+      return String(e);
+    }
+  };
   const sameSet = (o, names) => {
     const k = keysOf(o);
     return k.length === names.length && names.every((n) => k.includes(n));
@@ -754,11 +762,19 @@ const TemoinVerify = (() => {
       throw e;
     }
     need(String(entry.seq) === String(seq), "entry bytes", "seq", "the bytes say seq " + entry.seq);
+    // From here on a fault does not stop the entry: like temoin, the
+    // verifier reports every fault of step 3 and replays the entry all the
+    // same (a part that fails is left out of its parts).
+    const faults = [];
+    const soft = (cond, kind, rule, detail) => {
+      if (!cond) faults.push(new Fault(kind, rule, detail));
+      return cond;
+    };
     const eh = await sha256(new Uint8Array([0]), eb);
     const sh = await sha256(entry.statement.bytes);
-    need(be.entry_hash === hex(eh), "hash", "entry-hash", "entry_hash is not SHA-256(0x00 || entry)");
-    need(be.statement_hash === hex(sh), "hash", "statement-hash", "statement_hash is not SHA-256 of the signed statement");
-    need(await verifyStrict(body.author, concat(STATEMENT_DOMAIN, entry.statement.bodyBytes), entry.statement.signature),
+    soft(be.entry_hash === hex(eh), "hash", "entry-hash", "entry_hash is not SHA-256(0x00 || entry)");
+    soft(be.statement_hash === hex(sh), "hash", "statement-hash", "statement_hash is not SHA-256 of the signed statement");
+    soft(await verifyStrict(body.author, concat(STATEMENT_DOMAIN, entry.statement.bodyBytes), entry.statement.signature),
       "signature", "signature", "the author's signature does not verify (verify_strict)");
     const rc = utc(entry.receivedAt), cc = utc(body.createdAt);
     const decoded = {
@@ -770,51 +786,53 @@ const TemoinVerify = (() => {
         signature: hex(entry.statement.signature),
       },
     };
-    need(deepEq(be.decoded, decoded), "decoded form", "decoded", "decoded is not what the entry bytes decode to");
-    need(Array.isArray(be.inclusion_proof) && be.inclusion_proof.length <= 66 && be.inclusion_proof.every((h) => isHex(h, 64)),
-      "inclusion proof", "inclusion", "inclusion_proof is not a list of hashes");
-    need(await verifyInclusion(eh, seq, n, be.inclusion_proof.map(unhex), root),
-      "inclusion proof", "inclusion", "the inclusion proof does not lead to the checkpoint's root");
+    soft(deepEq(be.decoded, decoded), "decoded form", "decoded", "decoded is not what the entry bytes decode to");
+    if (soft(Array.isArray(be.inclusion_proof) && be.inclusion_proof.length <= 66 && be.inclusion_proof.every((h) => isHex(h, 64)),
+      "inclusion proof", "inclusion", "inclusion_proof is not a list of at most 66 hashes")) {
+      soft(await verifyInclusion(eh, seq, n, be.inclusion_proof.map(unhex), root),
+        "inclusion proof", "inclusion", "the inclusion proof does not lead to the checkpoint's root");
+    }
     const committed = new Map(body.parts.map((c) => [c.label, c]));
     const labels = body.parts.map((c) => c.label);
-    const parts = new Map(), beside = new Set();
-    need(Array.isArray(be.parts), "format", "entry-shape", "parts is not a list");
-    for (const p of be.parts) {
-      need(isObj(p) && isStr(p.label) && isStr(p.salt) && keysOf(p).every((k) => ["label", "salt", "content", "text", "beside"].includes(k))
-        && ["content", "text", "beside"].every((k) => !(k in p) || isStr(p[k])), "format", "entry-shape", "a part object is not {label, salt, content[, text]} or {label, salt, beside}");
-      need(("content" in p) !== ("beside" in p) && !("beside" in p && "text" in p), "format", "beside-shape",
-        "part " + p.label + " must be carried either in the JSON or beside the bundle");
+    const parts = new Map(), beside = new Set(), given = new Set();
+    for (const p of Array.isArray(be.parts) ? be.parts : []) {
+      if (!soft(isObj(p) && isStr(p.label) && isStr(p.salt) && keysOf(p).every((k) => ["label", "salt", "content", "text", "beside"].includes(k))
+        && ["content", "text", "beside"].every((k) => !(k in p) || isStr(p[k])), "format", "entry-shape", "a part object is not {label, salt, content[, text]} or {label, salt, beside}")) continue;
+      given.add(p.label);
+      if (!soft(("content" in p) !== ("beside" in p) && !("beside" in p && "text" in p), "format", "beside-shape",
+        "part " + p.label + " must be carried either in the JSON or beside the bundle")) continue;
       const c = committed.get(p.label);
-      need(c !== undefined && !parts.has(p.label) && !beside.has(p.label), "part", "part", "part " + p.label + " is not committed, or is given twice");
-      need(!isSealed(labels, p.label), "part", "sealed-in-clear", "part " + p.label + " is sealed, yet the bundle carries it in clear");
+      if (!soft(c !== undefined && !parts.has(p.label) && !beside.has(p.label), "part", "part", "part " + p.label + " is not committed, or is given twice")) continue;
+      if (!soft(!isSealed(labels, p.label), "part", "sealed-in-clear", "part " + p.label + " is sealed, yet the bundle carries it in clear")) continue;
       const salt = b64decode(p.salt);
       if ("beside" in p) {
-        need(salt !== null && salt.length === 32, "part", "part", "part " + p.label + ": its salt is not 32 bytes of base64");
-        need(p.label !== "payload", "part", "beside-payload", "a payload never travels beside the bundle");
-        need(p.beside === hex(c.digest), "part", "beside-name", "part " + p.label + " is named " + p.beside + " beside the bundle, which is not its committed digest");
+        if (!soft(salt !== null && salt.length === 32, "part", "part", "part " + p.label + ": its salt is not 32 bytes of base64")) continue;
+        if (!soft(p.label !== "payload", "part", "beside-payload", "a payload never travels beside the bundle")) continue;
+        if (!soft(p.beside === hex(c.digest), "part", "beside-name", "part " + p.label + " is named " + p.beside + " beside the bundle, which is not its committed digest")) continue;
         const file = files ? files.get(p.beside) : undefined;
-        need(file !== undefined, "missing part", "beside-missing",
-          "part " + p.label + " travels beside the bundle as the file " + p.beside + ", which is not there (select it with the bundle)");
+        if (!soft(file !== undefined, "missing part", "beside-missing",
+          "part " + p.label + " travels beside the bundle as the file " + p.beside + ", which is not there (select it with the bundle)")) continue;
         const len = Number(c.length);
         let content;
         try {
           content = await file.read(len + 1);
         } catch (e) {
-          throw new Fault("missing part", "beside-missing", "the file " + p.beside + " could not be read: " + (e && e.message ? e.message : e));
+          soft(false, "missing part", "beside-missing", "the file " + p.beside + " could not be read: " + (e && e.message ? e.message : e));
+          continue;
         }
-        need(content.length === len && eqBytes(await partDigest(salt, content), c.digest), "part", "beside-mismatch",
-          "part " + p.label + " does not match its commitment: the file " + p.beside + " beside the bundle was changed, or is another part's");
+        if (!soft(content.length === len && eqBytes(await partDigest(salt, content), c.digest), "part", "beside-mismatch",
+          "part " + p.label + " does not match its commitment: the file " + p.beside + " beside the bundle was changed, or is another part's")) continue;
         const why = partContentFault(p.label, content);
-        need(why === null, "part", contentRule(p.label), why);
+        if (!soft(why === null, "part", contentRule(p.label), why)) continue;
         beside.add(p.label);
         continue;
       }
       const content = b64decode(p.content);
-      need(salt !== null && content !== null, "part", "part", "part " + p.label + ": its salt or content is not canonical base64");
-      need(salt.length === 32 && String(content.length) === String(c.length) && eqBytes(await partDigest(salt, content), c.digest),
-        "part", "part", "part " + p.label + " does not match its commitment (SHA-256 of salt and content is not the signed digest)");
+      if (!soft(salt !== null && content !== null, "part", "part", "part " + p.label + ": its salt or content is not canonical base64")) continue;
+      if (!soft(salt.length === 32 && String(content.length) === String(c.length) && eqBytes(await partDigest(salt, content), c.digest),
+        "part", "part", "part " + p.label + " does not match its commitment (SHA-256 of salt and content is not the signed digest)")) continue;
       const why = partContentFault(p.label, content);
-      need(why === null, "part", contentRule(p.label), why);
+      if (!soft(why === null, "part", contentRule(p.label), why)) continue;
       if ("text" in p) {
         let same = false;
         try {
@@ -822,29 +840,22 @@ const TemoinVerify = (() => {
         } catch (e) {
           same = false;
         }
-        need(same, "decoded form", "part-text", "part " + p.label + ": its text is not its content");
+        if (!soft(same, "decoded form", "part-text", "part " + p.label + ": its text is not its content")) continue;
       }
       parts.set(p.label, content);
     }
     const absent = new Map();
-    if ("absent" in be) {
-      need(Array.isArray(be.absent), "format", "entry-shape", "absent is not a list");
-      for (const a of be.absent) {
-        need(isObj(a) && isStr(a.label) && isStr(a.why) && keysOf(a).every((k) => ["label", "why", "by_seq"].includes(k)),
-          "format", "entry-shape", "an absent part is not {label, why[, by_seq]}");
-        need(!absent.has(a.label), "missing part", "absent", "part " + a.label + " is declared absent twice");
-        absent.set(a.label, a);
-      }
+    for (const a of Array.isArray(be.absent) ? be.absent : []) {
+      if (!soft(isObj(a) && isStr(a.label) && isStr(a.why) && keysOf(a).every((k) => ["label", "why", "by_seq"].includes(k)),
+        "format", "entry-shape", "an absent part is not {label, why[, by_seq]}")) continue;
+      soft(committed.has(a.label), "missing part", "absent", "part " + a.label + " is declared absent but the signed body commits no such part");
+      if (committed.has(a.label) && !given.has(a.label) && !absent.has(a.label)) absent.set(a.label, a);
     }
     for (const label of labels) {
-      need(parts.has(label) || beside.has(label) || absent.has(label), "missing part", "unaccounted",
+      soft(given.has(label) || absent.has(label), "missing part", "unaccounted",
         "part " + label + " is committed but neither included nor declared absent");
     }
-    for (const label of absent.keys()) {
-      need(committed.has(label) && !parts.has(label) && !beside.has(label), "missing part", "absent",
-        "part " + label + " is declared absent but is not committed, or is included");
-    }
-    return { seq: Number(seq), entry, body, hash: sh, hashHex: hex(sh), entryHash: eh, parts, absent, faults: [], labels };
+    return { seq: Number(seq), entry, body, hash: sh, hashHex: hex(sh), entryHash: eh, parts, absent, faults, labels };
   }
 
   // A payload: a JSON object with no member twice (FORMAT.md §10).
@@ -977,8 +988,8 @@ const TemoinVerify = (() => {
       const got = said.has(c.seq) ? said.get(c.seq) : null;
       if (!deepEq(got, flag)) {
         c.faults.push(new Fault("compromise", "signed-after-compromise",
-          flag ? "signed_after_compromise says " + (got ? JSON.stringify(got) : "nothing") + ": it is signed after a declared compromise (revocation at entry " + flag.revoked_at + ")"
-            : "signed_after_compromise says " + JSON.stringify(got) + ", but the bundle's registry declares no such compromise"));
+          flag ? "signed_after_compromise says " + (got ? show(got) : "nothing") + ": it is signed after a declared compromise (revocation at entry " + flag.revoked_at + ")"
+            : "signed_after_compromise says " + show(got) + ", but the bundle's registry declares no such compromise"));
       }
     }
   }
@@ -988,6 +999,8 @@ const TemoinVerify = (() => {
   // ------------------------------------------------------------------
   function rulesPass(entries, whole) {
     const st = new Map(), inc = new Map(), notEstablished = [];
+    const reg = new Map();
+    let genesisApplied = false;
     const position = new Map(), openedBy = new Map();
     for (const c of [...entries].reverse()) {
       position.set(c.hashHex, c.seq);
@@ -1010,6 +1023,15 @@ const TemoinVerify = (() => {
       const info = { seq, kind, subject: kind, owner: hex(body.author), labels, incidents: [], supersededBy: null, retractedBy: null, redacted: [] };
       const updates = [];
       try {
+        // §10.1 items 1-2 against the registry as the rules replayed it: an
+        // entry that failed applied none of its effects, registry ones too.
+        if (kind === "genesis") {
+          need(!genesisApplied, "rules", "authorised", "a genesis is accepted only while the registry is empty");
+        } else {
+          need(genesisApplied, "rules", "entry0-genesis", "entry 0 must be a genesis statement, not " + kind);
+          const rec = reg.get(hex(body.author));
+          need(rec && !rec.revoked && MAY_SIGN[rec.role].includes(kind), "rules", "authorised", "its author was not authorised at entry " + seq);
+        }
         need(kind === "note" || labels.includes("payload"), "rules", "missing-part", "a " + kind + " needs a part labelled payload");
         need(kind !== "note" || labels.includes("text"), "rules", "missing-part", "a note needs a part labelled text");
         need(kind !== "genesis" || !refs.length, "rules", "genesis-refs", "a genesis statement cannot refer to another");
@@ -1049,7 +1071,7 @@ const TemoinVerify = (() => {
           };
           if (kind === "incident") {
             if (!isStr(p.id)) throw badPayload();
-            need(!inc.has(p.id), "rules", "incident-taken", "incident id " + JSON.stringify(p.id) + " is already taken");
+            need(!inc.has(p.id), "rules", "incident-taken", "incident id " + show(p.id) + " is already taken");
             inc.set(p.id, { mergedInto: null });
             info.incidents = [p.id];
           } else if (kind === "testimony") {
@@ -1084,7 +1106,7 @@ const TemoinVerify = (() => {
             target();
           } else if (kind === "merge") {
             for (const i of [p.from, p.into]) {
-              need(inc.get(i).mergedInto === null, "rules", "merged", "incident " + JSON.stringify(i) + " is already merged");
+              need(inc.get(i).mergedInto === null, "rules", "merged", "incident " + show(i) + " is already merged");
             }
             inc.get(p.from).mergedInto = p.into;
             info.incidents = [p.into, p.from];
@@ -1102,13 +1124,28 @@ const TemoinVerify = (() => {
         }
       } catch (e) {
         if (!(e instanceof Fault) && !(e instanceof TypeError)) throw e;
-        if (!c.faults.length) c.faults.push(e instanceof Fault ? e : new Fault("rules", "payload", "the " + kind + " payload is not valid JSON of its kind"));
+        // An entry already at fault (but for its hash chain or compromise
+        // flag) is replayed, but its refusal is not reported twice.
+        if (!c.faults.some((f) => f.kind !== "hash chain" && f.kind !== "compromise")) c.faults.push(e instanceof Fault ? e : new Fault("rules", "payload", "the " + kind + " payload is not valid JSON of its kind"));
         st.set(h, info);
         continue;
       }
       for (const [th, field, value] of updates) {
         if (field === "redacted") st.get(th).redacted.push(value);
         else st.get(th)[field] = value;
+      }
+      if (REGISTRY.includes(kind)) {
+        let p = {};
+        try {
+          p = c.parts.has("payload") ? payloadJson(c.parts.get("payload")) : {};
+        } catch (e) {
+          /* the authority pass reports an invalid registry payload */
+        }
+        if (kind === "genesis") {
+          reg.set(hex(body.author), { role: "custodian", revoked: false });
+          genesisApplied = true;
+        } else if (kind === "enroll" && isStr(p.key)) reg.set(p.key, { role: p.role, revoked: false });
+        else if (kind === "revoke" && isStr(p.key) && reg.has(p.key)) reg.get(p.key).revoked = true;
       }
       st.set(h, info);
     }
@@ -1118,8 +1155,7 @@ const TemoinVerify = (() => {
   // ------------------------------------------------------------------
   // §12.4 authors and §12.5.2 figures
   // ------------------------------------------------------------------
-  function expectedAuthors(entries, keys) {
-    const signed = new Set(entries.map((c) => hex(c.body.author)));
+  function expectedAuthors(signed, keys) {
     const out = [];
     for (const rec of keys.values()) {
       if (!signed.has(rec.key)) continue;
@@ -1300,7 +1336,7 @@ const TemoinVerify = (() => {
     report.scope = b.scope;
     report.archive = archive.text;
     report.exportedAt = b.exported_at;
-    if (b.format !== "temoin-bundle/v1") return stop("bundle", "format", "format", "format is " + JSON.stringify(b.format) + ", not temoin-bundle/v1");
+    if (b.format !== "temoin-bundle/v1") return stop("bundle", "format", "format", "format is " + show(b.format) + ", not temoin-bundle/v1");
     if (!Array.isArray(b.withheld_labels) || !b.withheld_labels.every(isStr) || b.withheld_labels.includes("payload")) {
       return stop("bundle", "format", "withheld", "withheld_labels is not a list of labels other than payload");
     }
@@ -1316,7 +1352,7 @@ const TemoinVerify = (() => {
     report.size = cp.size;
     report.root = hex(cp.root);
     if (cp.origin !== archive.name || b.origin !== cp.origin) {
-      return stop("checkpoint", "checkpoint", "origin", "the checkpoint's origin " + cp.origin + " is not the bundle's (" + b.origin + ") or the key's (" + archive.name + ")");
+      return stop("checkpoint", "checkpoint", "origin", "the checkpoint's origin " + cp.origin + " is not the bundle's (" + show(b.origin) + ") or the key's (" + archive.name + ")");
     }
     const n = cp.size;
     report.checked.push("checkpoint");
@@ -1373,7 +1409,7 @@ const TemoinVerify = (() => {
         } else {
           ok = a.why === "redacted" && isInt(a.by_seq) && orders.get(Number(a.by_seq)) === named;
         }
-        if (!ok) c.faults.push(new Fault("missing part", "absent", "part " + label + " is declared " + a.why + (a.by_seq !== undefined ? " by entry " + a.by_seq : "") + ", which the bundle does not bear out"));
+        if (!ok) c.faults.push(new Fault("missing part", "absent", "part " + label + " is declared " + a.why + (a.by_seq !== undefined ? " by entry " + show(a.by_seq) : "") + ", which the bundle does not bear out"));
       }
     }
     // Step 6.
@@ -1383,7 +1419,17 @@ const TemoinVerify = (() => {
     }
     const keys = authorityPass(entries, cp.origin, archive.text);
     report.registry = keys;
-    report.authors = expectedAuthors(entries, keys);
+    // Every key that signed an entry of the bundle whose bytes decode, even
+    // one refused for its hashes, signature or parts.
+    const signers = new Set(entries.map((c) => hex(c.body.author)));
+    for (const be of b.entries) {
+      try {
+        signers.add(hex(parseBody(parseEntry(b64decode(be.entry)).statement.bodyBytes).author));
+      } catch (e) {
+        /* its entry reports it */
+      }
+    }
+    report.authors = expectedAuthors(signers, keys);
     compromisePass(entries, b.entries, keys, n);
     // Step 7.
     const whole = b.scope === "all";
@@ -1413,34 +1459,66 @@ const TemoinVerify = (() => {
     }
     report.compromised = entries.filter((c) => c.compromise).map((c) => c.seq);
     report.checked.push("entries", "chain", "parts", "authority", "rules", "scope");
-    // Step 9: authors, and the projection's figures.
-    const clean = report.faults.length === 0;
-    if (clean) {
-      if (!deepEq(b.authors, report.authors)) {
-        report.faults.push({ at: "authors", kind: "authors", rule: "authors", detail: "authors is not the list of FORMAT.md §12.4 (key, name, role, enrolment and revocation of every key that signed an entry)" });
+    // Step 9: authors, and of the projection its incidents and figures
+    // (over the entries that passed step 3, as temoin does).
+    if (!deepEq(b.authors, report.authors)) {
+      report.faults.push({ at: "authors", kind: "authors", rule: "authors", detail: "authors is not the list of FORMAT.md §12.4 (key, name, role, enrolment and revocation of every key that signed an entry)" });
+    }
+    report.checked.push("authors");
+    const pay = (c) => {
+      try {
+        return c.parts.has("payload") ? payloadJson(c.parts.get("payload")) : null;
+      } catch (e) {
+        return null;
       }
-      report.checked.push("authors");
-      if (b.projection_format !== "temoin-incident-view/2") {
-        report.faults.push({ at: "projection", kind: "projection", rule: "projection-format", detail: "projection_format " + JSON.stringify(b.projection_format) + " is not the form this page computes (temoin-incident-view/2): not comparable" });
-      } else if (!isObj(b.projection)) {
-        report.faults.push({ at: "projection", kind: "projection", rule: "projection", detail: "projection is not an object" });
-      } else {
-        report.incidents = keysOf(b.projection);
-        for (const x of keysOf(b.projection)) {
-          const view = b.projection[x];
-          if (view === null) continue;
-          let figures;
-          try {
-            figures = projectFigures(entries, x);
-          } catch (e) {
-            figures = null;
-          }
-          if (!isObj(view) || !deepEq(view.figures || {}, figures)) {
-            report.faults.push({ at: "projection", kind: "projection", rule: "figures", detail: "projection." + x + ".figures is not what the entries give (FORMAT.md §12.5.2)" });
-          }
+    };
+    const ids = [];
+    const addId = (i) => {
+      if (isStr(i) && !ids.includes(i)) ids.push(i);
+    };
+    const openedIds = new Set(entries.filter((c) => c.body.kind === "incident").map((c) => (pay(c) || {}).id).filter(isStr));
+    if (whole) openedIds.forEach(addId);
+    else if (isObj(b.scope) && isStr(b.scope.incident)) addId(b.scope.incident);
+    else if (isObj(b.scope) && isStr(b.scope.statement)) {
+      for (const c of entries.filter((c) => c.hashHex === b.scope.statement)) {
+        const p = pay(c), k = c.body.kind;
+        if (!p) continue;
+        if (k === "incident") addId(p.id);
+        else if (k === "amendment" && isObj(p.incident)) addId(p.incident.id);
+        else if (k === "testimony" && Array.isArray(p.incidents)) p.incidents.forEach(addId);
+        else if (k === "amendment" && isObj(p.testimony) && Array.isArray(p.testimony.incidents)) p.testimony.incidents.forEach(addId);
+        else if (k === "merge") [p.from, p.into].forEach(addId);
+        else if (k === "summary-claim" && Array.isArray(p.incidents)) p.incidents.forEach(addId);
+      }
+    }
+    if (b.projection_format !== "temoin-incident-view/2") {
+      report.faults.push({ at: "projection", kind: "projection", rule: "projection-format", detail: "projection_format " + show(b.projection_format) + " is not the form this page computes (temoin-incident-view/2): not comparable" });
+    } else if (!isObj(b.projection)) {
+      report.faults.push({ at: "projection", kind: "projection", rule: "projection", detail: "projection is not an object" });
+    } else {
+      report.incidents = keysOf(b.projection);
+      const keys = keysOf(b.projection);
+      if (!(keys.length === ids.length && ids.every((i) => keys.includes(i)))) {
+        report.faults.push({ at: "projection", kind: "projection", rule: "projection", detail: "the projection's incidents are " + JSON.stringify(keys) + ", the scope's " + JSON.stringify(ids) });
+      }
+      for (const x of keys.filter((i) => ids.includes(i))) {
+        const view = b.projection[x];
+        if ((view === null) !== !openedIds.has(x)) {
+          report.faults.push({ at: "projection", kind: "projection", rule: "projection", detail: "projection." + x + (view === null ? " is null, but the bundle holds the record that opened it" : " is a view, but no record in the bundle opens it") });
+          continue;
         }
-        report.checked.push("figures");
+        if (view === null) continue;
+        let figures;
+        try {
+          figures = projectFigures(entries, x);
+        } catch (e) {
+          figures = null;
+        }
+        if (!isObj(view) || !deepEq(view.figures || {}, figures)) {
+          report.faults.push({ at: "projection", kind: "projection", rule: "figures", detail: "projection." + x + ".figures is not what the entries give (FORMAT.md §12.5.2)" });
+        }
       }
+      report.checked.push("figures");
     }
     report.ok = report.faults.length === 0;
     return report;
