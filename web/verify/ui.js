@@ -100,7 +100,7 @@
       "how-key": "Paste the archive's checkpoint key (one line such as <code>name+1234abcd+AbC…</code>, the archive's <code>checkpoint.key.pub</code>), obtained from the archive by a channel you trust.",
       "how-bundle": "Select the bundle file (<code>….bundle.json</code>). If some of its parts travel beside it (files named by 64 hexadecimal digits, in the same folder), select the bundle and those files together: open the folder, select all (Ctrl+A or ⌘+A) and confirm. You can also drop them on the box below.",
       "how-read": "Read the verdict and what was checked. Print the page to keep a record of it.",
-      "key-label": "Archive checkpoint key (vkey)", "key-help": "One line: name+key ID+key. Never the secret key.",
+      "key-label": "Archive checkpoint key (vkey)", "key-help": "One line, name+key ID+key (pasting the whole checkpoint.key.pub file works too). Never the secret key.",
       "bundle-label": "Bundle file, and the files beside it",
       "bundle-help": "One .bundle.json file; with it, the files of its folder named by a digest. Or drop them here.",
       "verify": "Verify", "result-title": "Result", "scope-title": "What this page checks",
@@ -136,7 +136,7 @@
       "how-key": "Collez la clé des points de contrôle de l'archive (une ligne comme <code>nom+1234abcd+AbC…</code>, le fichier <code>checkpoint.key.pub</code> de l'archive), obtenue de l'archive par un canal de confiance.",
       "how-bundle": "Sélectionnez le fichier du dossier (<code>….bundle.json</code>). Si certaines de ses parties sont transmises à côté de lui (des fichiers nommés par 64 chiffres hexadécimaux, dans le même répertoire), sélectionnez ensemble le dossier et ces fichiers : ouvrez le répertoire, sélectionnez tout (Ctrl+A ou ⌘+A) et validez. Vous pouvez aussi les déposer dans le cadre ci-dessous.",
       "how-read": "Lisez le verdict et la liste de ce qui a été vérifié. Imprimez la page pour en garder une trace.",
-      "key-label": "Clé des points de contrôle de l'archive (vkey)", "key-help": "Une ligne : nom+identifiant+clé. Jamais la clé secrète.",
+      "key-label": "Clé des points de contrôle de l'archive (vkey)", "key-help": "Une ligne, nom+identifiant+clé (coller tout le fichier checkpoint.key.pub convient aussi). Jamais la clé secrète.",
       "bundle-label": "Fichier du dossier de preuves, et les fichiers à côté de lui",
       "bundle-help": "Un fichier .bundle.json ; avec lui, les fichiers de son répertoire nommés par une empreinte. Ou déposez-les ici.",
       "verify": "Vérifier", "result-title": "Résultat", "scope-title": "Ce que vérifie cette page",
@@ -313,7 +313,7 @@
         el("caption", {}, t("entries")),
         el("thead", {}, el("tr", {}, ...["th-seq", "th-kind", "th-author", "th-received", "th-statement", "th-parts", "th-status"].map((k) => el("th", { scope: "col" }, t(k))))),
         tbody);
-      det.append(table);
+      det.append(el("div", { class: "table-wrap" }, table));
       if (r.scope !== "all") det.append(el("p", { class: "help" }, t("partial-note")));
     }
   }

@@ -535,7 +535,17 @@ const TemoinVerify = (() => {
 
   // A vkey (name+id+base64(0x01 || key)), or throws with what is wrong.
   async function parseVkey(s) {
-    s = s.trim();
+    // A vkey, or a key file's text (FORMAT.md §7): comments and empty
+    // lines aside, exactly one line.
+    let lines = s.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    // A one-line field gets a pasted key file with its lines run together:
+    // its one vkey-shaped word is the key.
+    if (lines.length <= 1 && /\s/.test(s.trim())) {
+      const words = s.split(/\s+/).filter((w) => /^[^+]+\+[0-9a-f]{8}\+[A-Za-z0-9+/=]+$/.test(w));
+      if (words.length === 1) lines = words;
+    }
+    if (lines.length > 1) throw new Error("it holds " + lines.length + " key lines; give one key");
+    s = lines.length ? lines[0] : "";
     const a = s.indexOf("+");
     const b = a < 0 ? -1 : s.indexOf("+", a + 1);
     if (a < 1 || b < 0) throw new Error("it is not name+keyid+key (a vkey, as in checkpoint.key.pub)");
