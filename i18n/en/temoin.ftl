@@ -81,6 +81,8 @@ verdict-failed-more = FAILED: { $faults } ({ $more } not listed)
 report-written-findings = report written to { $out } (bundle intact: { $entries }, { $findings } of them signed after a declared compromise)
 report-written-verified = report written to { $out } (bundle VERIFIED: { $entries })
 report-written-failed = report written to { $out }, but the bundle FAILED verification: { $fault }
+verifier-page-written = verifier page written to { $out } ({ $size }): open it in a browser, offline, give it the archive key and select a bundle
+verifier-page-stdout = could not write the verifier page to standard output: { $error }
 
 ## Receipts
 

@@ -169,6 +169,8 @@ help-report--archive-key = La clé des points de contrôle de l'archive : une v
 help-report--out = Où écrire le rapport (.html, ou .md pour Markdown)
 help-report--format = html ou markdown (par défaut : d'après l'extension de --out, .md = markdown)
 help-report--prepared-by = La personne qui a établi le rapport (mentionnée sur celui-ci, p. ex. « Maître A. Traoré »)
+help-verifier-page = Écrire la page de vérification hors ligne : un seul fichier HTML autonome qui vérifie un dossier de preuves dans le navigateur, sans aucun accès au réseau (la page que le serveur sert sous /verify). Enregistrez-la une fois ; ouvrez-la depuis le disque sur n'importe quel ordinateur, indiquez la clé de l'archive et déposez-y un dossier
+help-verifier-page--out = Où écrire la page (un fichier .html), ou `-` pour la sortie standard
 help-verify-consistency = Prouver que le point de contrôle NEW prolonge le point de contrôle OLD (même archive), ou signaler que le journal a été réécrit
 help-verify-consistency--old = Le point de contrôle antérieur (fichier de note), p. ex. repris d'un reçu
 help-verify-consistency--new = Le point de contrôle ultérieur (fichier de note)

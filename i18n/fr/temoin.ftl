@@ -80,6 +80,8 @@ verdict-failed-more = ÉCHEC : { $faults } ({ $more } non listés)
 report-written-findings = rapport écrit dans { $out } (dossier intact : { $entries }, dont { $findings } signées après une compromission déclarée)
 report-written-verified = rapport écrit dans { $out } (dossier VÉRIFIÉ : { $entries })
 report-written-failed = rapport écrit dans { $out }, mais le dossier a ÉCHOUÉ à la vérification : { $fault }
+verifier-page-written = page de vérification écrite dans { $out } ({ $size }) : ouvrez-la dans un navigateur, hors ligne, indiquez la clé de l'archive et sélectionnez un dossier
+verifier-page-stdout = impossible d'écrire la page de vérification sur la sortie standard : { $error }
 
 ## Reçus
 

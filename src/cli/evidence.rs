@@ -157,6 +157,16 @@ pub enum Command {
         #[arg(long, value_name = "NAME")]
         prepared_by: Option<String>,
     },
+    /// Write the offline verifier page: one self-contained HTML file that
+    /// verifies a bundle in the browser, with no network access (the page
+    /// the server serves as /verify). Save it once; open it from disk on any
+    /// computer, give it the archive key and drop a bundle into it.
+    #[command(after_long_help = "Example:\n  temoin verifier-page --out verify.html")]
+    VerifierPage {
+        /// Where to write the page (an .html file), or `-` for standard output.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Prove that checkpoint NEW extends checkpoint OLD (same archive), or
     /// report that the log was rewritten.
     #[command(
@@ -259,6 +269,7 @@ pub fn run(cmd: Command) -> CliResult {
             format,
             prepared_by,
         } => write_report(&bundle, &archive_key, &out, format.as_deref(), prepared_by),
+        Command::VerifierPage { out } => verifier_page(&out),
         Command::VerifyConsistency {
             old,
             new,
@@ -627,6 +638,31 @@ fn export(
             );
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `temoin verifier-page`: the page, to a file (whole or not at all) or to
+/// standard output.
+fn verifier_page(out: &Path) -> CliResult {
+    let page = temoin::verifier_page::VERIFIER_PAGE;
+    if super::habits::is_stdio(out) {
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(page.as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(|e| CliError::failed(t!("verifier-page-stdout", error = e.to_string())))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    write_file(out, page.as_bytes(), "verifier page")?;
+    println!(
+        "{}",
+        t!(
+            "verifier-page-written",
+            out = out.display().to_string(),
+            size = t!("count-bytes", n = page.len())
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }
 

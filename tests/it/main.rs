@@ -49,3 +49,4 @@ mod storage_files;
 mod succession;
 mod tamper;
 mod vectors;
+mod verifier_page;

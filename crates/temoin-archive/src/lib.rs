@@ -58,6 +58,7 @@ pub use temoin_core::time;
 pub use temoin_core::tms;
 pub mod treefile;
 pub use temoin_core::verdict;
+pub use temoin_core::verifier_page;
 
 pub use archive::{Accepted, Archive, ArchiveError, Config, Refusal};
 pub use hash::Digest;

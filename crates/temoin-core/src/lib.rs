@@ -34,3 +34,4 @@ pub mod statement;
 pub mod time;
 pub mod tms;
 pub mod verdict;
+pub mod verifier_page;
