@@ -651,6 +651,7 @@ record-label-place = place
 record-label-about = about
 record-label-earlier = earlier
 record-label-amended = amended
+record-amended-because = { $entry }: { $reason }
 record-version = version { $n } of { $n }: { $entry } by { $who }
 col-entries = entries
 victims-legend = { $n } named victims. ⚠ = sources disagree on status, sex, age or age group; "entries" = the entries that name them.

@@ -641,6 +641,7 @@ record-label-place = lieu
 record-label-about = objet
 record-label-earlier = antérieure
 record-label-amended = modifiée
+record-amended-because = { $entry } : { $reason }
 record-version = version { $n } sur { $n } : { $entry } de { $who }
 col-entries = entrées
 victims-legend = { $n } victimes nommées. ⚠ = les sources divergent sur le statut, le sexe, l'âge ou la tranche d'âge ; « entrées » = les entrées qui les nomment.

@@ -654,9 +654,13 @@ fn print_record(r: &RecordView, names: &HashMap<String, String>) {
     for v in r.versions.iter().skip(1) {
         if let Some(reason) = &v.reason {
             println!(
-                "{}{}: {reason}",
+                "{}{}",
                 label(&t!("record-label-amended")),
-                src(&v.source)
+                t!(
+                    "record-amended-because",
+                    entry = src(&v.source),
+                    reason = reason.clone()
+                )
             );
         }
     }
