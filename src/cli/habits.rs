@@ -124,7 +124,118 @@ struct PartRow {
     #[serde(skip_serializing_if = "Option::is_none")]
     media_type: Option<String>,
     /// "ok", or what is wrong with the bytes this file carries for it.
-    check: String,
+    check: Check,
+}
+
+/// What the bytes a file carries for a part were found to be. In JSON,
+/// the English sentence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Check {
+    Ok,
+    OkCiphertext,
+    Mismatch {
+        carried: u64,
+        committed: u64,
+    },
+    /// What the part check found, in the library's words.
+    Fault(String),
+    Missing,
+    MissingCiphertext,
+}
+
+impl Check {
+    fn is_ok(&self) -> bool {
+        matches!(self, Check::Ok | Check::OkCiphertext)
+    }
+    /// In the command line's language.
+    fn said(&self) -> String {
+        match self {
+            Check::Ok => t!("inspect-check-ok"),
+            Check::OkCiphertext => t!("inspect-check-ok-ciphertext"),
+            Check::Mismatch { carried, committed } => t!(
+                "inspect-check-mismatch",
+                carried = carried.to_string(),
+                committed = committed.to_string()
+            ),
+            Check::Fault(f) => t!("inspect-check-fault", fault = f.clone()),
+            Check::Missing => t!("inspect-check-missing"),
+            Check::MissingCiphertext => t!("inspect-check-missing-ciphertext"),
+        }
+    }
+}
+
+impl std::fmt::Display for Check {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Check::Ok => f.write_str("ok"),
+            Check::OkCiphertext => f.write_str("ok (ciphertext)"),
+            Check::Mismatch { carried, committed } => write!(
+                f,
+                "MISMATCH: its {carried} bytes are not the ones the author committed ({committed} bytes)"
+            ),
+            Check::Fault(fault) => write!(f, "FAULT: {fault}"),
+            Check::Missing => f.write_str("MISSING: the file does not carry it"),
+            Check::MissingCiphertext => {
+                f.write_str("MISSING: the file does not carry its ciphertext")
+            }
+        }
+    }
+}
+
+impl serde::Serialize for Check {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A fault of the file beyond one part's row. In JSON, the English
+/// sentence.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum FileFault {
+    Uncommitted {
+        label: String,
+    },
+    Companion {
+        label: String,
+        check: Check,
+    },
+    /// The statement file's reader, in the library's words.
+    File(String),
+}
+
+impl FileFault {
+    fn said(&self) -> String {
+        match self {
+            FileFault::Uncommitted { label } => {
+                t!("inspect-fault-uncommitted", label = format!("{label:?}"))
+            }
+            FileFault::Companion { label, check } => t!(
+                "inspect-fault-companion",
+                label = format!("{label:?}"),
+                check = check.said()
+            ),
+            FileFault::File(e) => e.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for FileFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileFault::Uncommitted { label } => write!(
+                f,
+                "the file carries a part {label:?} the statement does not commit"
+            ),
+            FileFault::Companion { label, check } => write!(f, "part {label:?}: {check}"),
+            FileFault::File(e) => f.write_str(e),
+        }
+    }
+}
+
+impl serde::Serialize for FileFault {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 #[derive(serde::Serialize)]
@@ -141,13 +252,13 @@ struct Inspection {
     parts: Vec<PartRow>,
     /// Faults of the file beyond one part (a part carried but not
     /// committed, trailing bytes).
-    faults: Vec<String>,
+    faults: Vec<FileFault>,
     ok: bool,
 }
 
 /// What a carried part was found to be, by label.
 struct Carried {
-    check: String,
+    check: Check,
     /// The first bytes of a small companion (`.to`, `.type`).
     head: Vec<u8>,
 }
@@ -213,23 +324,20 @@ fn inspect(path: &Path, json: bool) -> CliResult {
         })?;
         let check = match (body.part(&h.label), &checked.fault) {
             (None, _) => {
-                faults.push(format!(
-                    "the file carries a part {:?} the statement does not commit",
-                    h.label
-                ));
+                faults.push(FileFault::Uncommitted { label: h.label });
                 continue;
             }
-            (Some(c), _) if !checked.matches(c) => format!(
-                "MISMATCH: its {} bytes are not the ones the author committed ({} bytes)",
-                checked.length, c.length
-            ),
-            (Some(_), Some(fault)) => format!("FAULT: {fault}"),
-            (Some(_), None) => "ok".to_string(),
+            (Some(c), _) if !checked.matches(c) => Check::Mismatch {
+                carried: checked.length,
+                committed: c.length,
+            },
+            (Some(_), Some(fault)) => Check::Fault(fault.to_string()),
+            (Some(_), None) => Check::Ok,
         };
         carried.push((h.label, Carried { check, head }));
     }
     if let Err(e) = tms.finish() {
-        faults.push(e.to_string());
+        faults.push(FileFault::File(e.to_string()));
     }
     let find = |label: &str| carried.iter().find(|(l, _)| l == label).map(|(_, c)| c);
     let mut parts = Vec::new();
@@ -237,8 +345,11 @@ fn inspect(path: &Path, json: bool) -> CliResult {
         let (base, companion) = seal::split_label(&c.label);
         if companion.is_some() && body.part(base).is_some() {
             // Shown on its base part's row.
-            if let Some(k) = find(&c.label).filter(|k| k.check != "ok") {
-                faults.push(format!("part {:?}: {}", c.label, k.check));
+            if let Some(k) = find(&c.label).filter(|k| k.check != Check::Ok) {
+                faults.push(FileFault::Companion {
+                    label: c.label.clone(),
+                    check: k.check.clone(),
+                });
             }
             continue;
         }
@@ -253,14 +364,14 @@ fn inspect(path: &Path, json: bool) -> CliResult {
         let check = if sealed {
             // Its plaintext never travels: what is checked is the ciphertext.
             match find(&seal::ciphertext_label(&c.label)) {
-                Some(k) if k.check == "ok" => "ok (ciphertext)".to_string(),
+                Some(k) if k.check == Check::Ok => Check::OkCiphertext,
                 Some(k) => k.check.clone(),
-                None => "MISSING: the file does not carry its ciphertext".to_string(),
+                None => Check::MissingCiphertext,
             }
         } else {
             match find(&c.label) {
                 Some(k) => k.check.clone(),
-                None => "MISSING: the file does not carry it".to_string(),
+                None => Check::Missing,
             }
         };
         parts.push(PartRow {
@@ -273,8 +384,7 @@ fn inspect(path: &Path, json: bool) -> CliResult {
         });
     }
     let author = temoin::keys::PublicKey::from_bytes(&body.author);
-    let ok =
-        signature.is_ok() && faults.is_empty() && parts.iter().all(|p| p.check.starts_with("ok"));
+    let ok = signature.is_ok() && faults.is_empty() && parts.iter().all(|p| p.check.is_ok());
     let report = Inspection {
         file: shown,
         statement_hash: signed.hash().to_hex(),
@@ -345,11 +455,7 @@ fn print_inspection(r: &Inspection, author_short: Option<String>) {
             if let Some(ty) = &p.media_type {
                 what.push(t!("inspect-attachment", media = ty.clone()));
             }
-            let check = match p.check.as_str() {
-                "ok" => t!("inspect-check-ok"),
-                "ok (ciphertext)" => t!("inspect-check-ok-ciphertext"),
-                other => other.to_string(),
-            };
+            let check = p.check.said();
             vec![
                 p.label.clone(),
                 p.length.to_string(),
@@ -367,7 +473,7 @@ fn print_inspection(r: &Inspection, author_short: Option<String>) {
     ];
     super::table_of(&head, &rows);
     for f in &r.faults {
-        println!("{}", t!("inspect-fault", fault = f.clone()));
+        println!("{}", t!("inspect-fault", fault = f.said()));
     }
     println!(
         "{}",
@@ -377,4 +483,39 @@ fn print_inspection(r: &Inspection, author_short: Option<String>) {
             t!("inspect-not-ok")
         }
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// In English, `inspect` says what its JSON says.
+    #[test]
+    fn english_checks_are_the_json_words() {
+        temoin::i18n::set_current(temoin::i18n::Lang::En);
+        let checks = [
+            Check::Ok,
+            Check::OkCiphertext,
+            Check::Mismatch {
+                carried: 3,
+                committed: 4,
+            },
+            Check::Fault("x".into()),
+            Check::Missing,
+            Check::MissingCiphertext,
+        ];
+        for c in &checks {
+            assert_eq!(c.said(), c.to_string());
+        }
+        for f in [
+            FileFault::Uncommitted { label: "w".into() },
+            FileFault::Companion {
+                label: "w.to".into(),
+                check: Check::Missing,
+            },
+            FileFault::File("trailing bytes".into()),
+        ] {
+            assert_eq!(f.said(), f.to_string());
+        }
+    }
 }
