@@ -77,7 +77,16 @@ fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let lang = cli::lang::from_args(&args).unwrap_or_else(Lang::from_locale);
     i18n::set_current(lang);
-    let matches = cli::lang::localize(Cli::command(), lang).get_matches_from(args);
+    let matches = match cli::lang::localize(Cli::command(), lang).try_get_matches_from(args) {
+        Ok(m) => m,
+        Err(e) => match cli::lang::clap_error(&e, lang) {
+            Some(said) => {
+                eprintln!("{said}");
+                return ExitCode::from(2);
+            }
+            None => e.exit(),
+        },
+    };
     let cli = match Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),

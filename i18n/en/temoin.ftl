@@ -975,3 +975,17 @@ cli-archive-key-neither = --archive-key { $arg } is neither a vkey nor a file ({
 cli-not-a-tms = { $file }: not a readable statement file (.tms): { $error }
 cli-statement-does-not-decode = { $file }: the statement does not decode: { $error }
 cli-cannot-read-part = { $file }: cannot read part { $label }: { $error }
+
+## clap's refusals of a command line (src/cli/lang.rs, clap_error)
+clap-error = error: { $message }
+clap-more = For more information, try '--help'.
+clap-missing = the following required arguments were not provided: { $args }
+clap-unknown-argument = unexpected argument { $arg }
+clap-unknown-command = unrecognized subcommand { $command }
+clap-suggested = ; similar commands: { $suggested }
+clap-invalid-value = invalid value { $value } for { $arg }
+clap-valid-values = ; possible values: { $values }
+clap-value-validation = invalid value { $value } for { $arg }: { $reason }
+clap-missing-command = a command is required
+clap-conflict = the argument { $arg } cannot be used with { $other }
+cli-bad-grade = { $value } is not a verification grade: use confirmed, fair, weak, contested or discounted

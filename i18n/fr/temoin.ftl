@@ -968,3 +968,17 @@ cli-archive-key-neither = --archive-key { $arg } n'est ni une vkey ni un fichier
 cli-not-a-tms = { $file } : pas un fichier de déclaration lisible (.tms) : { $error }
 cli-statement-does-not-decode = { $file } : la déclaration ne se décode pas : { $error }
 cli-cannot-read-part = { $file } : impossible de lire la partie { $label } : { $error }
+
+## clap's refusals of a command line (src/cli/lang.rs, clap_error)
+clap-error = erreur : { $message }
+clap-more = Pour en savoir plus, essayez '--help'.
+clap-missing = ces arguments sont requis et manquent : { $args }
+clap-unknown-argument = argument inattendu { $arg }
+clap-unknown-command = commande inconnue { $command }
+clap-suggested = {" "}; commandes proches : { $suggested }
+clap-invalid-value = valeur { $value } invalide pour { $arg }
+clap-valid-values = {" "}; valeurs possibles : { $values }
+clap-value-validation = valeur { $value } invalide pour { $arg } : { $reason }
+clap-missing-command = il faut une commande
+clap-conflict = l'argument { $arg } ne peut pas s'employer avec { $other }
+cli-bad-grade = { $value } n'est pas un degré de vérification : prenez confirmed, fair, weak, contested ou discounted

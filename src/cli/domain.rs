@@ -131,7 +131,8 @@ pub struct MinGrade {
 }
 
 fn parse_grade(s: &str) -> Result<Verification, String> {
-    s.parse::<Verification>().map_err(|e| e.to_string())
+    s.parse::<Verification>()
+        .map_err(|_| t!("cli-bad-grade", value = format!("{s:?}")))
 }
 
 /// What a listing takes: the archive, a point in its history, the output.

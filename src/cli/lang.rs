@@ -202,6 +202,95 @@ fn walk(cmd: &Command, path: &mut Vec<String>, out: &mut Vec<(String, String)>) 
     }
 }
 
+/// A command line clap refused, said in `lang`: the common mistakes
+/// (a required option missing, an unknown option or command, a value not
+/// among those allowed) from the catalogue, with clap's usage line; `None`
+/// for help and version output, and for English, which clap says itself.
+pub fn clap_error(e: &clap::Error, lang: Lang) -> Option<String> {
+    use clap::error::{ContextKind as C, ContextValue as V, ErrorKind as K};
+    if lang == Lang::En {
+        return None;
+    }
+    let text = |k: C| -> String {
+        match e.get(k) {
+            Some(V::String(s)) => s.clone(),
+            Some(V::Strings(v)) => v.join(", "),
+            Some(V::StyledStr(s)) => s.to_string(),
+            Some(V::StyledStrs(v)) => v
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+            Some(V::Number(n)) => n.to_string(),
+            _ => String::new(),
+        }
+    };
+    let said = match e.kind() {
+        K::MissingRequiredArgument => {
+            temoin::tr!(lang, "clap-missing", args = text(C::InvalidArg))
+        }
+        K::UnknownArgument => temoin::tr!(lang, "clap-unknown-argument", arg = text(C::InvalidArg)),
+        K::InvalidSubcommand => {
+            let mut s = temoin::tr!(
+                lang,
+                "clap-unknown-command",
+                command = text(C::InvalidSubcommand)
+            );
+            let suggested = text(C::SuggestedSubcommand);
+            if !suggested.is_empty() {
+                s.push_str(&temoin::tr!(lang, "clap-suggested", suggested = suggested));
+            }
+            s
+        }
+        K::InvalidValue => {
+            let mut s = temoin::tr!(
+                lang,
+                "clap-invalid-value",
+                value = text(C::InvalidValue),
+                arg = text(C::InvalidArg)
+            );
+            let valid = text(C::ValidValue);
+            if !valid.is_empty() {
+                s.push_str(&temoin::tr!(lang, "clap-valid-values", values = valid));
+            }
+            s
+        }
+        K::ValueValidation => temoin::tr!(
+            lang,
+            "clap-value-validation",
+            value = text(C::InvalidValue),
+            arg = text(C::InvalidArg),
+            reason = std::error::Error::source(e)
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        ),
+        K::MissingSubcommand => temoin::tr!(lang, "clap-missing-command"),
+        K::ArgumentConflict => temoin::tr!(
+            lang,
+            "clap-conflict",
+            arg = text(C::InvalidArg),
+            other = text(C::PriorArg)
+        ),
+        K::DisplayHelp | K::DisplayVersion => return None,
+        _ => return None,
+    };
+    let usage = text(C::Usage);
+    let usage = usage
+        .strip_prefix("Usage:")
+        .map(|rest| format!("{}{rest}", temoin::tr!(lang, "help-usage-heading")))
+        .unwrap_or(usage);
+    let usage = if usage.is_empty() {
+        String::new()
+    } else {
+        format!("\n\n{usage}")
+    };
+    Some(format!(
+        "{}{usage}\n\n{}",
+        temoin::tr!(lang, "clap-error", message = said),
+        temoin::tr!(lang, "clap-more")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -323,3 +323,54 @@ fn archive_errors_speak_french() {
         "{err}"
     );
 }
+
+/// A command line clap refuses is refused in French too, exit 2, with the
+/// usage line.
+#[test]
+fn usage_errors_speak_french() {
+    let out = temoin(&["--lang", "fr", "verify-bundle", "x.bundle.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with("erreur : ces arguments sont requis et manquent : --archive-key <VKEY>"),
+        "{err}"
+    );
+    assert!(err.contains("Utilisation : temoin verify-bundle"), "{err}");
+    let out = temoin(&["--lang", "fr", "verifx"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("commande inconnue verifx ; commandes proches : "),
+        "{err}"
+    );
+    let out = temoin(&["--lang", "fr", "completions", "zsh2"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("valeur zsh2 invalide pour <SHELL> ; valeurs possibles : bash"),
+        "{err}"
+    );
+    let out = temoin(&[
+        "--lang",
+        "fr",
+        "tally",
+        "--archive",
+        "a",
+        "--min-grade",
+        "superb",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("valeur superb invalide pour --min-grade"),
+        "{err}"
+    );
+    // English stays clap's own.
+    let out = temoin(&["verify-bundle", "x.bundle.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("the following required arguments were not provided"),
+        "{err}"
+    );
+}
