@@ -989,3 +989,34 @@ clap-value-validation = invalid value { $value } for { $arg }: { $reason }
 clap-missing-command = a command is required
 clap-conflict = the argument { $arg } cannot be used with { $other }
 cli-bad-grade = { $value } is not a verification grade: use confirmed, fair, weak, contested or discounted
+
+## Access tokens and the access log (src/cli/access.rs)
+file-access = access file
+access-sync = cannot make { $path } durable: { $error }
+access-damaged = { $path } is damaged: { $why }; restore it from a backup
+access-no-such-token = no token { $id } (`temoin token list` shows them)
+access-ambiguous-token = { $id } names several tokens; give more of its id
+access-empty-name = a token needs a name: whose it is ("Me Traoré, Bamako bar")
+access-broken = the access log breaks at line { $line }: { $why }; it was edited or lines were removed there
+access-bad-role = unknown role { $role }: use lawyer, reviewer or custodian
+access-token-made = token { $id } made for { $name } ({ $role }); it is shown once, above: give it to its holder by a safe channel
+access-token-revoked = token { $id } ({ $name }) revoked: it opens nothing from now on
+access-revoked-at = revoked { $at }
+access-live = live
+access-col-id = id
+access-col-name = name
+access-col-role = role
+access-col-created = made
+access-col-status = status
+access-col-n = n
+access-col-at = when
+access-col-who = who
+access-col-what = what
+access-col-scope = scope
+access-col-withheld = withheld
+access-col-sha256 = sha256
+access-col-from = from
+access-log-intact = { $n ->
+    [one] { $n } record; the chain of the access log holds.
+   *[other] { $n } records; the chain of the access log holds.
+}

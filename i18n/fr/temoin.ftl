@@ -982,3 +982,34 @@ clap-value-validation = valeur { $value } invalide pour { $arg } : { $reason }
 clap-missing-command = il faut une commande
 clap-conflict = l'argument { $arg } ne peut pas s'employer avec { $other }
 cli-bad-grade = { $value } n'est pas un degré de vérification : prenez confirmed, fair, weak, contested ou discounted
+
+## Access tokens and the access log (src/cli/access.rs)
+file-access = le fichier d'accès
+access-sync = impossible de rendre { $path } durable : { $error }
+access-damaged = { $path } est endommagé : { $why } ; restaurez-le depuis une sauvegarde
+access-no-such-token = pas de jeton { $id } (`temoin token list` les montre)
+access-ambiguous-token = { $id } désigne plusieurs jetons ; donnez plus de son identifiant
+access-empty-name = un jeton doit avoir un nom : celui de son titulaire (« Me Traoré, barreau de Bamako »)
+access-broken = le journal des accès se rompt à la ligne { $line } : { $why } ; il a été modifié ou des lignes y ont été retirées
+access-bad-role = rôle inconnu { $role } : prenez lawyer, reviewer ou custodian
+access-token-made = jeton { $id } créé pour { $name } ({ $role }) ; il n'est montré qu'une fois, ci-dessus : remettez-le à son titulaire par un canal sûr
+access-token-revoked = jeton { $id } ({ $name }) révoqué : il n'ouvre plus rien désormais
+access-revoked-at = révoqué le { $at }
+access-live = actif
+access-col-id = id
+access-col-name = nom
+access-col-role = rôle
+access-col-created = créé
+access-col-status = statut
+access-col-n = n°
+access-col-at = quand
+access-col-who = qui
+access-col-what = quoi
+access-col-scope = portée
+access-col-withheld = retenu
+access-col-sha256 = sha256
+access-col-from = depuis
+access-log-intact = { $n ->
+    [one] { $n } ligne ; la chaîne du journal des accès tient.
+   *[other] { $n } lignes ; la chaîne du journal des accès tient.
+}

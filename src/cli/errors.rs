@@ -66,6 +66,7 @@ pub fn file_noun(what: &str) -> String {
         "statement file" => t!("file-statement"),
         "checkpoint" => t!("file-checkpoint"),
         "key" => t!("file-key"),
+        "access file" => t!("file-access"),
         other => other.to_string(),
     }
 }

@@ -560,6 +560,7 @@ fn export(
         _ => CliError::failed(e.to_string()),
     })?;
     let text = b.to_json() + "\n";
+    super::access::record_local_export(dir, &b, &text)?;
     write_file(out, text.as_bytes(), "bundle")?;
     let absent: usize = b.entries.iter().map(|e| e.absent.len()).sum();
     let count = |why: &str| -> usize {

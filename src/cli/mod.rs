@@ -2,6 +2,7 @@
 //! clap subcommands and runs them through the library; nothing here decides
 //! anything about the archive.
 
+pub mod access;
 pub mod attach;
 pub mod bench;
 pub mod core;

@@ -8,6 +8,7 @@ mod common;
 mod powercut_fs;
 mod projection_support;
 
+mod access;
 mod attachments;
 mod bench_key_cache;
 mod bench_smoke;

@@ -21,6 +21,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod access;
 pub mod appendfile;
 pub mod archive;
 pub use temoin_core::attach;
