@@ -53,6 +53,8 @@ enum Command {
     Sealed(cli::sealed::Command),
     #[command(flatten)]
     Habits(cli::habits::Command),
+    #[command(flatten)]
+    Server(cli::server::Command),
 }
 
 /// A closed standard output (`temoin log | head -1`, once `head` has
@@ -90,6 +92,7 @@ fn main() -> ExitCode {
         Command::Evidence(c) => cli::evidence::run(c),
         Command::Sealed(c) => cli::sealed::run(c),
         Command::Habits(c) => cli::habits::run(c, cli::lang::localize(Cli::command(), lang)),
+        Command::Server(c) => cli::server::run(c),
     };
     match result {
         Ok(code) => code,

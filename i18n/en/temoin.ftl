@@ -753,3 +753,8 @@ rebuild-claims-ok = summary-claims index: ok
 rebuild-claims-differs = summary-claims index: DIFFERS
 rebuild-rewritten = every cached summary now rewritten from the replay
 rebuild-matches = rebuild: what was stored matches the log
+
+## The server (temoin serve, temoin push)
+archive-served = archive { $dir } is served by a running server at { $url }: it owns the archive; use --server { $url } (or stop the server)
+serve-listening = temoin serve: listening on { $url } (archive { $dir }); stop with Ctrl-C
+serve-stopped = temoin serve: stopped; every acknowledged statement is durable

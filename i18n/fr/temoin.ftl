@@ -743,3 +743,8 @@ rebuild-claims-ok = index des bilans publiés : ok
 rebuild-claims-differs = index des bilans publiés : DIFFÉRENT
 rebuild-rewritten = chaque résumé en cache est désormais réécrit d'après le rejeu
 rebuild-matches = rebuild : ce qui était stocké correspond au journal
+
+## Le serveur (temoin serve, temoin push)
+archive-served = l'archive { $dir } est servie par un serveur en marche à { $url } : c'est lui qui la tient ; utilisez --server { $url } (ou arrêtez le serveur)
+serve-listening = temoin serve : à l'écoute sur { $url } (archive { $dir }) ; arrêt par Ctrl-C
+serve-stopped = temoin serve : arrêté ; chaque déclaration acquittée est sur disque
