@@ -42,6 +42,29 @@ pub enum Command {
         #[arg(long, value_name = "N", default_value_t = 20)]
         rate_per_key: u32,
     },
+    /// Send signed statements (.tms files) to an archive's server, save
+    /// each receipt beside its file (FILE.receipt.json) and verify it
+    /// offline with the archive key you pinned. Retries while the server
+    /// is unreachable or busy; a statement already in the log gets its
+    /// receipt again, so pushing twice is safe.
+    #[command(
+        after_long_help = "Example:\n  temoin push --server http://archive.example:8080 --archive-key checkpoint.key.pub *.tms"
+    )]
+    Push {
+        /// The server's URL (http://host:port).
+        #[arg(long, value_name = "URL")]
+        server: String,
+        /// The archive's checkpoint key, pinned: a vkey (name+id+key) or a file holding one.
+        #[arg(long, value_name = "VKEY")]
+        archive_key: String,
+        /// The statement files.
+        #[arg(required = true, value_name = "FILE.tms")]
+        files: Vec<std::path::PathBuf>,
+        /// Attempts per statement while the server is unreachable or busy
+        /// (waits double from 0.25 s, up to 10 s).
+        #[arg(long, value_name = "N", default_value_t = 10)]
+        attempts: u32,
+    },
 }
 
 pub fn run(cmd: Command) -> CliResult {
@@ -72,6 +95,67 @@ pub fn run(cmd: Command) -> CliResult {
             options.rate_per_key = rate_per_key;
             serve(options)
         }
+        Command::Push {
+            server,
+            archive_key,
+            files,
+            attempts,
+        } => push(&server, &archive_key, &files, attempts),
+    }
+}
+
+/// The receipt file of a statement file: `note.tms` -> `note.receipt.json`.
+pub fn receipt_path(tms: &std::path::Path) -> std::path::PathBuf {
+    let stem = tms
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "statement".into());
+    tms.with_file_name(format!("{stem}.receipt.json"))
+}
+
+fn push(server: &str, key: &str, files: &[std::path::PathBuf], attempts: u32) -> CliResult {
+    let key = super::evidence::parse_archive_key(key)?;
+    let url = temoin_server::client::ServerUrl::parse(server).map_err(CliError::usage)?;
+    let retry = temoin_server::client::Retry {
+        attempts: attempts.max(1),
+        ..Default::default()
+    };
+    let mut failed = Vec::new();
+    for f in files {
+        let bytes = super::read_file(f, "statement file")?;
+        match temoin_server::client::push(&url, &bytes, &key, &retry) {
+            Ok(receipt) => {
+                let out = receipt_path(f);
+                super::write_file(&out, (receipt.to_json() + "\n").as_bytes(), "receipt")?;
+                println!(
+                    "{}",
+                    t!(
+                        "push-accepted",
+                        file = f.display().to_string(),
+                        seq = receipt.seq,
+                        receipt = out.display().to_string()
+                    )
+                );
+            }
+            Err(e) => {
+                let line = t!(
+                    "push-failed",
+                    file = f.display().to_string(),
+                    error = e.to_string()
+                );
+                eprintln!("temoin: {line}");
+                failed.push(line);
+            }
+        }
+    }
+    if failed.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        Err(CliError::failed(t!(
+            "push-summary",
+            failed = failed.len(),
+            total = files.len()
+        )))
     }
 }
 

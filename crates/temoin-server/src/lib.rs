@@ -18,6 +18,8 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bench;
+pub mod client;
 pub mod error;
 pub mod limits;
 pub mod options;

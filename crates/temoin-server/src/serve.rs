@@ -38,15 +38,17 @@ pub struct Running {
     thread: Option<std::thread::JoinHandle<Result<(), ServeError>>>,
 }
 
-/// The writer's counters, reachable after start.
-struct StatsRef(std::sync::OnceLock<crate::writer::WriterHandle>);
+/// The writer's counters, reachable after start (not the writer's handle:
+/// holding one would keep the writer from ending).
+struct StatsRef(std::sync::OnceLock<Arc<crate::writer::Stats>>);
 
 impl Running {
     /// Durable writes so far (one flush and one checkpoint each).
     pub fn flushes(&self) -> u64 {
-        self.stats.0.get().map_or(0, |w| {
-            w.stats().flushes.load(std::sync::atomic::Ordering::Relaxed)
-        })
+        self.stats
+            .0
+            .get()
+            .map_or(0, |s| s.flushes.load(std::sync::atomic::Ordering::Relaxed))
     }
 
     /// Stop accepting, let the writer answer what it took, release the
@@ -124,7 +126,7 @@ pub fn run(options: Options) -> Result<Running, ServeError> {
                 options.max_in_flight.max(64) * 4,
             )
             .map_err(ServeError::Start)?;
-            let _ = stats2.0.set(writer.clone());
+            let _ = stats2.0.set(writer.stats_arc());
             let budget = Budget::new((options.max_body_bytes * 4).max(64 << 20));
             let state = AppState {
                 store,

@@ -71,6 +71,10 @@ impl WriterHandle {
     pub fn stats(&self) -> &Stats {
         &self.stats
     }
+
+    pub fn stats_arc(&self) -> Arc<Stats> {
+        self.stats.clone()
+    }
 }
 
 /// Start the writer thread on `archive`. It ends when every handle is
