@@ -55,6 +55,8 @@ enum Command {
     Habits(cli::habits::Command),
     #[command(flatten)]
     Access(cli::access::Command),
+    #[command(flatten)]
+    Server(cli::server::Command),
 }
 
 /// A closed standard output (`temoin log | head -1`, once `head` has
@@ -102,6 +104,7 @@ fn main() -> ExitCode {
         Command::Sealed(c) => cli::sealed::run(c),
         Command::Habits(c) => cli::habits::run(c, cli::lang::localize(Cli::command(), lang)),
         Command::Access(c) => cli::access::run(c),
+        Command::Server(c) => cli::server::run(c),
     };
     match result {
         Ok(code) => code,

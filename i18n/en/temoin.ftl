@@ -1020,3 +1020,10 @@ access-log-intact = { $n ->
     [one] { $n } record; the chain of the access log holds.
    *[other] { $n } records; the chain of the access log holds.
 }
+## The server (temoin serve, temoin push)
+archive-served = archive { $dir } is served by a running server at { $url }: it owns the archive; use --server { $url } (or stop the server)
+serve-listening = temoin serve: listening on { $url } (archive { $dir }); stop with Ctrl-C
+serve-stopped = temoin serve: stopped; every acknowledged statement is durable
+push-accepted = { $file }: in the log as entry { $seq }; receipt verified and saved to { $receipt }
+push-failed = { $file }: not pushed: { $error }
+push-summary = { $failed } of { $total } statement files were not pushed (see above)

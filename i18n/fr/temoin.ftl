@@ -1013,3 +1013,10 @@ access-log-intact = { $n ->
     [one] { $n } ligne ; la chaîne du journal des accès tient.
    *[other] { $n } lignes ; la chaîne du journal des accès tient.
 }
+## Le serveur (temoin serve, temoin push)
+archive-served = l'archive { $dir } est servie par un serveur en marche à { $url } : c'est lui qui la tient ; utilisez --server { $url } (ou arrêtez le serveur)
+serve-listening = temoin serve : à l'écoute sur { $url } (archive { $dir }) ; arrêt par Ctrl-C
+serve-stopped = temoin serve : arrêté ; chaque déclaration acquittée est sur disque
+push-accepted = { $file } : dans le journal comme entrée { $seq } ; reçu vérifié et enregistré dans { $receipt }
+push-failed = { $file } : non envoyé : { $error }
+push-summary = { $failed } fichiers de déclaration sur { $total } n'ont pas été envoyés (voir ci-dessus)

@@ -13,8 +13,13 @@ pub enum Command {
     /// Measure temoin against the cost of its own cryptography: generate
     /// realistic signed statements, ingest, audit, prove, open (like
     /// `openssl speed`, to size a machine).
-    #[command(after_long_help = "Example:\n  temoin bench --entries 10000")]
+    #[command(
+        after_long_help = "Example:\n  temoin bench --entries 10000\n  temoin bench serve --clients 64 --statements 20000 --json",
+        args_conflicts_with_subcommands = true
+    )]
     Bench {
+        #[command(subcommand)]
+        what: Option<BenchWhat>,
         /// Entries in the archive at the end.
         #[arg(long, default_value_t = 100_000)]
         entries: u64,
@@ -50,9 +55,60 @@ pub enum Command {
     },
 }
 
+/// The other benches.
+#[derive(Subcommand)]
+pub enum BenchWhat {
+    /// Measure the server: submissions through HTTP on loopback, each
+    /// acknowledged once durable, from many clients at once, against the
+    /// bulk ingest of the same statements in the same run.
+    #[command(
+        after_long_help = "Example:\n  temoin bench serve --clients 64 --statements 20000 --json"
+    )]
+    Serve {
+        /// Clients submitting at once, each on its own connection.
+        #[arg(long, default_value_t = 64)]
+        clients: usize,
+        /// Statements submitted in all.
+        #[arg(long, default_value_t = 20_000)]
+        statements: usize,
+        /// Seed of the generated keys.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Print the result as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn bench_serve(clients: usize, statements: usize, seed: u64, json: bool) -> CliResult {
+    let r = temoin_server::bench::run(statements.max(1), clients, seed)
+        .map_err(|e| CliError::failed(e.to_string()))?;
+    if json {
+        print_json(&r)?;
+    } else {
+        println!(
+            "{} statements, {} clients, {} cores\nserved: {:.0} submissions/s (p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms), {} flushes ({:.1} statements each)\nbulk ingest: {:.0} statements/s; served/bulk {:.2}",
+            r.statements, r.clients, r.cores, r.submissions_per_s, r.submit_ms_p50, r.submit_ms_p99,
+            r.submit_ms_max, r.flushes, r.statements_per_flush, r.ingest_per_s, r.served_to_bulk
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(cmd: Command) -> CliResult {
     let (entries, authors, dir, batch_size, seed, json, quiet) = match cmd {
         Command::Bench {
+            what:
+                Some(BenchWhat::Serve {
+                    clients,
+                    statements,
+                    seed,
+                    json,
+                }),
+            ..
+        } => return bench_serve(clients, statements, seed, json),
+        Command::Bench {
+            what: None,
             entries,
             authors,
             dir,

@@ -23,8 +23,18 @@ pub enum Command {
         after_long_help = "Example:\n  temoin checkpoint --archive ./archive > checkpoint.note"
     )]
     Checkpoint {
-        #[command(flatten)]
-        archive: ArchiveArg,
+        /// The archive directory (or set TEMOIN_ARCHIVE).
+        #[arg(
+            long,
+            env = "TEMOIN_ARCHIVE",
+            value_name = "DIR",
+            required_unless_present = "server"
+        )]
+        archive: Option<PathBuf>,
+        /// Ask the archive's server instead (http://host:port): the
+        /// archive while `temoin serve` owns it.
+        #[arg(long, value_name = "URL")]
+        server: Option<String>,
         /// The checkpoint issued at this tree size (default: the latest).
         #[arg(long)]
         size: Option<u64>,
@@ -56,8 +66,18 @@ pub enum Command {
         after_long_help = "Example:\n  temoin receipt --archive ./archive 3f2a9c1e --out 3f2a9c1e.receipt.json"
     )]
     Receipt {
-        #[command(flatten)]
-        archive: ArchiveArg,
+        /// The archive directory (or set TEMOIN_ARCHIVE).
+        #[arg(
+            long,
+            env = "TEMOIN_ARCHIVE",
+            value_name = "DIR",
+            required_unless_present = "server"
+        )]
+        archive: Option<PathBuf>,
+        /// Ask the archive's server instead (http://host:port; the whole
+        /// statement hash is then needed).
+        #[arg(long, value_name = "URL")]
+        server: Option<String>,
         /// The statement hash, or its first hex digits (at least 8).
         statement: String,
         /// Write to this file instead of standard output.
@@ -201,9 +221,21 @@ pub fn run(cmd: Command) -> CliResult {
     match cmd {
         Command::Checkpoint {
             archive,
+            server,
             size,
             json,
-        } => checkpoint(&archive.archive, size, json),
+        } => match (server, archive) {
+            (Some(url), _) => {
+                let path = match size {
+                    Some(s) => format!("/v1/checkpoints/{s}"),
+                    None => "/checkpoint".to_string(),
+                };
+                let note = fetch(&url, &path)?;
+                checkpoint_out(size, note, json)
+            }
+            (None, Some(dir)) => checkpoint(&dir, size, json),
+            (None, None) => Err(CliError::usage("give --archive DIR or --server URL")),
+        },
         Command::ConsistencyProof {
             archive,
             old,
@@ -212,9 +244,21 @@ pub fn run(cmd: Command) -> CliResult {
         } => consistency_proof(&archive.archive, old, new, out.as_deref()),
         Command::Receipt {
             archive,
+            server,
             statement,
             out,
-        } => get_receipt(&archive.archive, &statement, out.as_deref()),
+        } => match (server, archive) {
+            (Some(url), _) => {
+                let text = fetch(&url, &format!("/v1/receipts/{statement}"))?;
+                match out.as_deref() {
+                    Some(p) => write_file(p, text.as_bytes(), "receipt")?,
+                    None => print!("{text}"),
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            (None, Some(dir)) => get_receipt(&dir, &statement, out.as_deref()),
+            (None, None) => Err(CliError::usage("give --archive DIR or --server URL")),
+        },
         Command::VerifyReceipt {
             receipt,
             archive_key,
@@ -348,6 +392,18 @@ fn root_b64(root: &[u8; 32]) -> String {
     base64::engine::general_purpose::STANDARD.encode(root)
 }
 
+/// A text resource of the archive's server (`--server URL`).
+fn fetch(url: &str, path: &str) -> Result<String, CliError> {
+    let server = temoin_server::client::ServerUrl::parse(url).map_err(CliError::usage)?;
+    let retry = temoin_server::client::Retry {
+        attempts: 3,
+        ..Default::default()
+    };
+    let body = temoin_server::client::get(&server, path, &retry)
+        .map_err(|e| CliError::failed(e.to_string()))?;
+    String::from_utf8(body).map_err(|_| CliError::failed("the server's answer is not UTF-8 text"))
+}
+
 fn checkpoint(dir: &Path, size: Option<u64>, json: bool) -> CliResult {
     let a = Archive::open_reader(dir)?;
     let (size, note) = match size {
@@ -362,6 +418,10 @@ fn checkpoint(dir: &Path, size: Option<u64>, json: bool) -> CliResult {
                 .ok_or_else(|| CliError::usage(t!("cli-no-checkpoint-at", size = s.to_string())))?,
         ),
     };
+    checkpoint_out(Some(size), note, json)
+}
+
+fn checkpoint_out(size: Option<u64>, note: String, json: bool) -> CliResult {
     if json {
         let cp = Checkpoint::parse_body(
             note.split("\n\n")
@@ -373,7 +433,7 @@ fn checkpoint(dir: &Path, size: Option<u64>, json: bool) -> CliResult {
         .map_err(|e| CliError::failed(t!("cli-checkpoint-damaged", error = e.to_string())))?;
         print_json(&serde_json::json!({
             "origin": cp.origin,
-            "size": size,
+            "size": size.unwrap_or(cp.size),
             "root_hex": hex::encode(cp.root),
             "root_base64": root_b64(&cp.root),
             "note": note,

@@ -15,6 +15,7 @@ pub mod lang;
 pub mod refusal;
 pub mod sealed;
 pub mod secret;
+pub mod server;
 
 use std::fmt;
 use std::io::IsTerminal;
@@ -75,6 +76,15 @@ impl From<temoin::compose::ComposeError> for CliError {
 impl From<temoin::ArchiveError> for CliError {
     fn from(e: temoin::ArchiveError) -> CliError {
         use temoin::ArchiveError as E;
+        if let E::Locked(dir) = &e {
+            if let Some(url) = temoin_server::served_at(dir) {
+                return CliError::failed(temoin::t!(
+                    "archive-served",
+                    dir = dir.display().to_string(),
+                    url = url
+                ));
+            }
+        }
         match e {
             E::NotAnArchive(_)
             | E::AlreadyExists(_)

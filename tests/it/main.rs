@@ -45,6 +45,7 @@ mod report_lang;
 mod report_pdf;
 mod roundtrip;
 mod sealed;
+mod server;
 mod statement_vectors;
 mod storage_files;
 mod succession;

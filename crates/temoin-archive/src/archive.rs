@@ -1035,6 +1035,29 @@ pub struct PrecheckedBatch {
 }
 
 impl PrecheckedBatch {
+    /// The batches one after the other, as one: a server prechecks each
+    /// submission as it arrives, on any core, and writes those waiting
+    /// together (group commit).
+    pub fn concat(batches: Vec<PrecheckedBatch>) -> PrecheckedBatch {
+        let mut out = PrecheckedBatch {
+            files: Vec::with_capacity(batches.iter().map(PrecheckedBatch::len).sum()),
+            checks: Vec::new(),
+        };
+        for b in batches {
+            out.files.extend(b.files);
+            out.checks.extend(b.checks);
+        }
+        out
+    }
+    /// The author key of each file whose signature and parts checked, in
+    /// order (`None` for the others): a server limits submissions per
+    /// author only on statements that author did sign.
+    pub fn authors(&self) -> Vec<Option<[u8; 32]>> {
+        self.checks
+            .iter()
+            .map(|c| c.checked.as_ref().ok().map(|(body, _)| body.author))
+            .collect()
+    }
     pub fn files(&self) -> &[StatementFile] {
         &self.files
     }
