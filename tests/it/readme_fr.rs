@@ -73,6 +73,10 @@ fn the_french_walk_through_works_as_written() {
         "ok : ",
         "VÉRIFIÉ : ",
         "rapport écrit dans tangata.html",
+        "jeton ",
+        "Maître Awa Traoré, Bamako  lawyer",
+        "incident tangata-2025-11-13  witness",
+        "la chaîne du journal des accès tient",
     ] {
         assert!(
             stdout.contains(needle) || stderr.contains(needle),
