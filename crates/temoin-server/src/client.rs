@@ -192,6 +192,36 @@ pub fn push(
             code: "malformed_file".into(),
             message: e.to_string(),
         })?;
+    let body = with_retries(
+        server,
+        "POST",
+        "/v1/statements",
+        Some(crate::STATEMENT_MEDIA_TYPE),
+        tms,
+        retry,
+    )?;
+    let receipt = Receipt::from_json(&body).map_err(PushError::Unverified)?;
+    receipt.verify(archive_key).map_err(PushError::Unverified)?;
+    if receipt.statement_hash != sent {
+        return Err(PushError::OtherStatement {
+            sent,
+            got: receipt.statement_hash,
+        });
+    }
+    Ok(receipt)
+}
+
+/// One request, tried again with growing waits (or the server's
+/// `Retry-After`) on connection errors, timeouts, 408, 429 and 5xx; the
+/// body of a 200, or the refusal any other status says.
+fn with_retries(
+    server: &ServerUrl,
+    method: &str,
+    path: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+    retry: &Retry,
+) -> Result<Vec<u8>, PushError> {
     let mut wait = retry.first_wait;
     let mut last = String::new();
     for attempt in 0..retry.attempts.max(1) {
@@ -201,10 +231,10 @@ pub fn push(
         }
         let answer = match request(
             server,
-            "POST",
-            "/v1/statements",
-            Some(crate::STATEMENT_MEDIA_TYPE),
-            tms.to_vec(),
+            method,
+            path,
+            content_type,
+            body.to_vec(),
             retry.timeout,
         ) {
             Ok(a) => a,
@@ -214,17 +244,7 @@ pub fn push(
             }
         };
         match answer.status {
-            200 => {
-                let receipt = Receipt::from_json(&answer.body).map_err(PushError::Unverified)?;
-                receipt.verify(archive_key).map_err(PushError::Unverified)?;
-                if receipt.statement_hash != sent {
-                    return Err(PushError::OtherStatement {
-                        sent,
-                        got: receipt.statement_hash,
-                    });
-                }
-                return Ok(receipt);
-            }
+            200 => return Ok(answer.body),
             408 | 429 | 500..=599 => {
                 if let Some(s) = answer.retry_after {
                     wait = Duration::from_secs(s.min(60)).max(wait);
@@ -260,27 +280,5 @@ fn error_text(body: &[u8]) -> String {
 /// `GET` a text resource (a checkpoint, a receipt) with the retries of
 /// `retry`; 404 and other 4xx are errors at once.
 pub fn get(server: &ServerUrl, path: &str, retry: &Retry) -> Result<Vec<u8>, PushError> {
-    let mut wait = retry.first_wait;
-    let mut last = String::new();
-    for attempt in 0..retry.attempts.max(1) {
-        if attempt > 0 {
-            std::thread::sleep(wait);
-            wait = (wait * 2).min(retry.max_wait);
-        }
-        match request(server, "GET", path, None, Vec::new(), retry.timeout) {
-            Err(e) => last = e.0,
-            Ok(a) if a.status == 200 => return Ok(a.body),
-            Ok(a) if matches!(a.status, 408 | 429 | 500..=599) => {
-                last = format!("HTTP {}: {}", a.status, error_text(&a.body))
-            }
-            Ok(a) => {
-                let (code, message) = match serde_json::from_slice::<ErrorBody>(&a.body) {
-                    Ok(e) => (e.code, e.message),
-                    Err(_) => (format!("http_{}", a.status), error_text(&a.body)),
-                };
-                return Err(PushError::Refused { code, message });
-            }
-        }
-    }
-    Err(PushError::Unreachable(last))
+    with_retries(server, "GET", path, None, &[], retry)
 }
