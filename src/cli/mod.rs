@@ -14,6 +14,7 @@ pub mod lang;
 pub mod refusal;
 pub mod sealed;
 pub mod secret;
+pub mod verdict;
 
 use std::fmt;
 use std::io::IsTerminal;
