@@ -520,6 +520,17 @@ pub fn finding(lang: Lang, f: &Finding) -> String {
     )
 }
 
+/// The audit's fault, `entry 5: …`: its place in the user's language;
+/// its reason is still the audit's own words (`LogFault::reason` is text).
+pub fn log_fault(lang: Lang, f: &temoin::audit::LogFault) -> String {
+    tr!(
+        lang,
+        "fault-line-short",
+        at = location(lang, &Location::Entry(f.seq)),
+        reason = f.reason.clone()
+    )
+}
+
 /// Why a part is absent (`withheld`, `redacted`, `sealed`), as a word.
 pub fn absent_why(lang: Lang, why: &str) -> String {
     match why {
@@ -849,6 +860,12 @@ mod tests {
         assert_eq!(undecided(Lang::En, &u), u.to_string());
         let f = finding_example();
         assert_eq!(finding(Lang::En, &f), f.to_string());
+        let lf = temoin::audit::LogFault {
+            seq: 4,
+            kind: FaultKind::Signature,
+            reason: "signature: invalid".into(),
+        };
+        assert_eq!(log_fault(Lang::En, &lf), lf.to_string());
         for s in [
             Scope::All,
             Scope::Incident("tangata".into()),
