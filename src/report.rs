@@ -1525,14 +1525,13 @@ fn not_established_blocks(l: Lang, out: &mut Vec<Block>, v: &Verdict) {
         v.not_established
             .iter()
             .map(|n| {
-                let what = match &n.incident {
-                    Some(id) => tr!(
+                let what = match &n.what {
+                    crate::bundle::Undecided::IncidentOpening { id, seq } => tr!(
                         l,
                         "report-not-established-incident",
-                        id = id.clone(),
-                        seq = n.seq
+                        id = id.to_owned(),
+                        seq = seq.to_owned()
                     ),
-                    None => n.what.clone(),
                 };
                 vec![plain(n.seq.to_string()), plain(what)]
             })

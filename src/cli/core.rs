@@ -975,7 +975,13 @@ fn verify(dir: &Path, json: bool, quiet: bool, stall_timeout: u64) -> CliResult 
                 // Authorised when appended, so not a fault of the log; said
                 // before the verdict line so that no one reads past it.
                 for f in &report.signed_after_compromise {
-                    println!("{}", t!("audit-finding", finding = f.to_string()));
+                    println!(
+                        "{}",
+                        t!(
+                            "audit-finding",
+                            finding = super::verdict::finding(temoin::i18n::current(), f)
+                        )
+                    );
                 }
                 let entries = t!("count-entries", n = report.entries);
                 let authors = t!("count-authors", n = report.authors);
@@ -1023,7 +1029,7 @@ fn verify(dir: &Path, json: bool, quiet: bool, stall_timeout: u64) -> CliResult 
             }
             Err(CliError::failed(t!(
                 "audit-failed-at",
-                fault = fault.to_string()
+                fault = super::verdict::log_fault(temoin::i18n::current(), &fault)
             )))
         }
     }

@@ -644,7 +644,7 @@ fn export(
         "{}",
         t!(
             "export-done",
-            scope = b.scope.to_string(),
+            scope = super::verdict::scope(temoin::i18n::current(), &b.scope),
             entries = t!("count-entries", n = b.entries.len()),
             authors = t!("count-authors", n = b.authors.len()),
             size = b.checkpoint.lines().nth(1).unwrap_or("?"),
@@ -760,7 +760,7 @@ fn print_verdict(v: &Verdict) {
             "{}",
             t!(
                 "verdict-bundle",
-                scope = v.scope.to_string(),
+                scope = super::verdict::scope(temoin::i18n::current(), &v.scope),
                 origin = v.origin.clone(),
                 exported = v.exported_at.clone()
             )
@@ -775,6 +775,7 @@ fn print_verdict(v: &Verdict) {
             )
         );
     }
+    let lang = temoin::i18n::current();
     for e in &v.entries {
         let who = e
             .authorised_as
@@ -788,47 +789,62 @@ fn print_verdict(v: &Verdict) {
                 Some(by) => t!(
                     "verdict-absent-by",
                     label = a.label.clone(),
-                    why = a.why.clone(),
+                    why = super::verdict::absent_why(lang, &a.why),
                     by = by
                 ),
-                None => format!("{} {}", a.label, a.why),
+                None => format!("{} {}", a.label, super::verdict::absent_why(lang, &a.why)),
             })
             .collect();
+        let mark = match (e.ok, e.compromise.is_some()) {
+            (false, _) => t!("verdict-mark-bad"),
+            (true, true) => t!("verdict-mark-compromised"),
+            (true, false) => t!("verdict-mark-ok"),
+        };
         println!(
-            "{} entry {:>5}  {:<13} {:<28} statement {}{}{}",
-            match (e.ok, e.compromise.is_some()) {
-                (false, _) => "BAD",
-                (true, true) => "!! ",
-                (true, false) => "ok ",
-            },
-            e.seq,
-            e.body.kind.name(),
-            who,
-            e.statement_hash.short(),
-            if absent.is_empty() {
-                String::new()
-            } else {
-                format!("  [{}]", absent.join("; "))
-            },
-            match e.compromise {
-                Some(c) => format!(
-                    "  [{}]",
-                    t!(
-                        "verdict-signed-after-compromise",
-                        since = temoin::time::format_ms(c.effective_at),
-                        by = c.revoked_at
-                    )
-                ),
-                None => String::new(),
-            }
+            "{}",
+            t!(
+                "verdict-entry-line",
+                mark = format!("{mark:<3}"),
+                seq = format!("{:>5}", e.seq),
+                kind = format!("{:<13}", e.body.kind.name()),
+                who = format!("{who:<28}"),
+                statement = e.statement_hash.short(),
+                absent = if absent.is_empty() {
+                    String::new()
+                } else {
+                    format!("  [{}]", absent.join("; "))
+                },
+                compromise = match e.compromise {
+                    Some(c) => format!(
+                        "  [{}]",
+                        t!(
+                            "verdict-signed-after-compromise",
+                            since = temoin::time::format_ms(c.effective_at),
+                            by = c.revoked_at
+                        )
+                    ),
+                    None => String::new(),
+                }
+            )
         );
     }
     for n in &v.not_established {
-        println!("{}", t!("verdict-not-established", what = n.to_string()));
+        let what = t!(
+            "fault-line-short",
+            at = super::verdict::location(lang, &bundle::Location::Entry(n.seq)),
+            reason = super::verdict::undecided(lang, &n.what)
+        );
+        println!("{}", t!("verdict-not-established", what = what));
     }
     let findings = v.signed_after_compromise();
     for f in &findings {
-        println!("{}", t!("verdict-finding", finding = f.to_string()));
+        println!(
+            "{}",
+            t!(
+                "verdict-finding",
+                finding = super::verdict::finding(lang, f)
+            )
+        );
     }
     if v.ok() && !findings.is_empty() {
         println!(
@@ -860,7 +876,7 @@ fn print_verdict(v: &Verdict) {
             eprintln!("{}", t!("verdict-failed", faults = faults));
         }
         for f in &v.faults {
-            eprintln!("  {f}");
+            eprintln!("  {}", super::verdict::fault(lang, f));
         }
     }
 }
@@ -959,7 +975,10 @@ fn write_report(
         Err(CliError::failed(t!(
             "report-written-failed",
             out = out.display().to_string(),
-            fault = v.first_fault().map(|f| f.to_string()).unwrap_or_default()
+            fault = v
+                .first_fault()
+                .map(|f| super::verdict::fault(temoin::i18n::current(), f))
+                .unwrap_or_default()
         )))
     }
 }

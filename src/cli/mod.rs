@@ -16,6 +16,7 @@ pub mod refusal;
 pub mod sealed;
 pub mod secret;
 pub mod server;
+pub mod verdict;
 
 use std::fmt;
 use std::io::IsTerminal;

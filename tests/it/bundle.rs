@@ -131,7 +131,7 @@ fn statement_and_whole_log_bundles_verify() {
     assert!(
         v.faults
             .iter()
-            .any(|x| x.kind == FaultKind::Scope && x.reason.contains("entry 7")),
+            .any(|x| x.kind == FaultKind::Scope && x.reason.to_string().contains("entry 7")),
         "{:#?}",
         v.faults
     );
@@ -203,7 +203,12 @@ fn withheld_parts_are_left_out_and_the_bundle_still_verifies() {
     entry_mut(&mut bad, 6).parts.retain(|p| p.label != "text");
     let v = verify(&f, &bad);
     assert_fault(&v, Location::Entry(6), FaultKind::MissingPart);
-    assert!(v.first_fault().unwrap().reason.contains("\"text\""));
+    assert!(v
+        .first_fault()
+        .unwrap()
+        .reason
+        .to_string()
+        .contains("\"text\""));
 }
 
 #[test]
@@ -309,6 +314,7 @@ fn every_kind_of_tampering_is_detected_at_its_entry() {
         .first_fault()
         .unwrap()
         .reason
+        .to_string()
         .contains("\"text\" does not match its commitment"));
 
     // 4. A part's readable text edited (content untouched).
@@ -328,7 +334,12 @@ fn every_kind_of_tampering_is_detected_at_its_entry() {
     e.inclusion_proof.swap(0, 1);
     let v = verify(&f, &b);
     assert_fault(&v, Location::Entry(9), FaultKind::Inclusion);
-    assert!(v.first_fault().unwrap().reason.contains("size 12"));
+    assert!(v
+        .first_fault()
+        .unwrap()
+        .reason
+        .to_string()
+        .contains("size 12"));
 
     // 6. A wrong checkpoint signature.
     let mut b = good.clone();
@@ -353,6 +364,7 @@ fn every_kind_of_tampering_is_detected_at_its_entry() {
         .first_fault()
         .unwrap()
         .reason
+        .to_string()
         .contains("decoded.received_at_utc"));
     // ... the author shown.
     let mut b = good.clone();
@@ -365,7 +377,11 @@ fn every_kind_of_tampering_is_detected_at_its_entry() {
     let v = verify(&f, &b);
     assert_fault(&v, Location::Projection, FaultKind::Projection);
     assert!(
-        v.first_fault().unwrap().reason.contains("figures.dead.max"),
+        v.first_fault()
+            .unwrap()
+            .reason
+            .to_string()
+            .contains("figures.dead.max"),
         "{}",
         v.first_fault().unwrap()
     );
@@ -379,6 +395,7 @@ fn every_kind_of_tampering_is_detected_at_its_entry() {
         .first_fault()
         .unwrap()
         .reason
+        .to_string()
         .contains("cannot be compared"));
     assert_eq!(v.faults.len(), 1);
 
@@ -387,7 +404,12 @@ fn every_kind_of_tampering_is_detected_at_its_entry() {
     b.entries.retain(|e| e.seq != 2);
     let v = verify(&f, &b);
     assert_fault(&v, Location::Entry(6), FaultKind::Authority);
-    assert!(v.first_fault().unwrap().reason.contains("not enrolled"));
+    assert!(v
+        .first_fault()
+        .unwrap()
+        .reason
+        .to_string()
+        .contains("not enrolled"));
     // ... the genesis.
     let mut b = good.clone();
     b.entries.retain(|e| e.seq != 0);

@@ -196,7 +196,7 @@ fn refused(p: &Photos, file: &Path, at: Location, kind: FaultKind, says: &str) {
         "first fault: {f}; all: {:#?}",
         v.faults
     );
-    assert!(f.reason.contains(says), "{f}");
+    assert!(f.reason.to_string().contains(says), "{f}");
     let (code, out, err) = p.verify_cli(file);
     assert_eq!(code, 1, "{out}{err}");
     assert!(err.contains(&f.to_string()), "{err}");

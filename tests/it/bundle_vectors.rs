@@ -1516,7 +1516,7 @@ fn verdict_of(v: &Verdict) -> Result<Expect, String> {
         "format" => "format",
         other => return Err(format!("unexpected fault kind {other}: {}", first.1)),
     };
-    let rule = rule_of(&first.1.reason)
+    let rule = rule_of(&first.1.reason.to_string())
         .ok_or_else(|| format!("no rule name for the fault {}", first.1))?;
     Ok(Expect::Refused(first.0, kind, rule))
 }

@@ -51,4 +51,5 @@ mod storage_files;
 mod succession;
 mod tamper;
 mod vectors;
+mod verdict_lang;
 mod verifier_page;

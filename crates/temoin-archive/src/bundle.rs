@@ -523,7 +523,7 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
         return Err(ExportError::SelfCheck(BundleFault::new(
             Location::Bundle,
             FaultKind::Format,
-            format!("{} more faults", checked.more_faults),
+            FaultReason::MoreFaults(checked.more_faults),
         )));
     }
     bundle.authors = checked.authors;

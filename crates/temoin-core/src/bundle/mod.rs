@@ -28,10 +28,12 @@
 //! The model and its reading are here, the verification in [`verify`]
 //! (the module), the projection of the bundle's entries in [`project`].
 
+mod fault;
 mod project;
 mod verify;
 
-pub use project::{project, project_views, scope_incidents, views_json, ScopeViews};
+pub use fault::*;
+pub use project::{project, project_views, scope_incidents, views_json, ProjectFault, ScopeViews};
 pub use verify::*;
 
 use crate::compromise::{Compromise, Distrust};
@@ -336,7 +338,9 @@ impl Bundle {
             return Err(fault(
                 Location::Bundle,
                 FaultKind::Format,
-                format!("the file is over the limit of {MAX_BUNDLE_BYTES} bytes"),
+                FaultReason::FileTooLarge {
+                    limit: MAX_BUNDLE_BYTES,
+                },
             ));
         }
         // Find the format first, to say "not a bundle" rather than a
@@ -349,7 +353,7 @@ impl Bundle {
             fault(
                 Location::Bundle,
                 FaultKind::Format,
-                format!("not a bundle: not a JSON object ({e})"),
+                FaultReason::NotJson(e.to_string()),
             )
         })?;
         match head.format.as_deref() {
@@ -358,14 +362,16 @@ impl Bundle {
                 return Err(fault(
                     Location::Bundle,
                     FaultKind::Format,
-                    format!("format {other:?}, this build reads {BUNDLE_FORMAT:?}"),
+                    FaultReason::FormatUnread {
+                        format: other.to_string(),
+                    },
                 ))
             }
             None => {
                 return Err(fault(
                     Location::Bundle,
                     FaultKind::Format,
-                    format!("not a bundle: no \"format\": {BUNDLE_FORMAT:?} field"),
+                    FaultReason::NoFormat,
                 ))
             }
         }
@@ -373,7 +379,7 @@ impl Bundle {
             fault(
                 Location::Bundle,
                 FaultKind::Format,
-                format!("the bundle's JSON does not have the bundle's shape: {e}"),
+                FaultReason::Shape(e.to_string()),
             )
         })
     }

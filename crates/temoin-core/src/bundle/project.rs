@@ -36,10 +36,41 @@ pub fn scope_incidents(scope: &Scope, entries: &[CheckedEntry]) -> Vec<String> {
     ids
 }
 
+/// Why the projection cannot be recomputed from the entries.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ProjectFault {
+    /// The payload part of entry `seq` is not in the bundle.
+    NoPayload { seq: u64 },
+    /// The payload of entry `seq` is invalid.
+    Payload {
+        seq: u64,
+        error: crate::registry::PayloadError,
+    },
+    /// A view does not serialize (the serializer's words).
+    Json(String),
+}
+
+impl std::fmt::Display for ProjectFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ProjectFault::NoPayload { seq } => {
+                write!(f, "entry {seq}: its payload part is not in the bundle")
+            }
+            ProjectFault::Payload { seq, error } => write!(f, "entry {seq}: {error}"),
+            ProjectFault::Json(e) => f.write_str(e),
+        }
+    }
+}
+
+impl std::error::Error for ProjectFault {}
+
 /// The entry as the projections read it; a revocation carries the
 /// compromise `distrust` (replayed from the registry entries) says it
 /// declared.
-fn event_of(c: &CheckedEntry, distrust: &Distrust) -> Result<crate::projection::Event, String> {
+fn event_of(
+    c: &CheckedEntry,
+    distrust: &Distrust,
+) -> Result<crate::projection::Event, ProjectFault> {
     let kind = c.body.kind;
     let payload = if kind.is_registry() || kind == Kind::Note {
         None
@@ -47,8 +78,8 @@ fn event_of(c: &CheckedEntry, distrust: &Distrust) -> Result<crate::projection::
         let bytes = c
             .parts
             .get(PAYLOAD)
-            .ok_or_else(|| format!("entry {}: its payload part is not in the bundle", c.seq))?;
-        Payload::parse(kind, bytes).map_err(|e| format!("entry {}: {e}", c.seq))?
+            .ok_or(ProjectFault::NoPayload { seq: c.seq })?;
+        Payload::parse(kind, bytes).map_err(|error| ProjectFault::Payload { seq: c.seq, error })?
     };
     Ok(crate::projection::Event {
         seq: c.seq,
@@ -85,7 +116,7 @@ pub fn project(
     entries: &[CheckedEntry],
     as_of: u64,
     distrust: &Distrust,
-) -> Result<Value, String> {
+) -> Result<Value, ProjectFault> {
     views_json(&project_views(scope, entries, as_of, distrust)?)
 }
 
@@ -96,7 +127,7 @@ pub fn project_views(
     entries: &[CheckedEntry],
     as_of: u64,
     distrust: &Distrust,
-) -> Result<ScopeViews, String> {
+) -> Result<ScopeViews, ProjectFault> {
     use crate::projection::{Fold, IncidentView};
     use std::sync::Arc;
     let mut fold = Fold::new();
@@ -125,10 +156,10 @@ pub fn project_views(
 /// would now fail its projection check; a new format would make every
 /// earlier bundle not comparable. The verifier recomputes them from the
 /// entries anyway (`Verdict::views`), and the report shows them.
-pub fn views_json(views: &ScopeViews) -> Result<Value, String> {
+pub fn views_json(views: &ScopeViews) -> Result<Value, ProjectFault> {
     let mut out = serde_json::Map::new();
     for (id, view) in views {
-        let mut v = serde_json::to_value(view).map_err(|e| e.to_string())?;
+        let mut v = serde_json::to_value(view).map_err(|e| ProjectFault::Json(e.to_string()))?;
         if let Value::Object(members) = &mut v {
             members.remove("data_conflicts");
         }

@@ -57,7 +57,7 @@ pub use crate::verdict::FaultKind;
 pub struct BundleFault {
     pub at: Location,
     pub kind: FaultKind,
-    pub reason: String,
+    pub reason: FaultReason,
 }
 
 impl fmt::Display for BundleFault {
@@ -76,16 +76,12 @@ impl fmt::Display for BundleFault {
 impl std::error::Error for BundleFault {}
 
 impl BundleFault {
-    pub fn new(at: Location, kind: FaultKind, reason: impl Into<String>) -> BundleFault {
-        BundleFault {
-            at,
-            kind,
-            reason: reason.into(),
-        }
+    pub fn new(at: Location, kind: FaultKind, reason: FaultReason) -> BundleFault {
+        BundleFault { at, kind, reason }
     }
 }
 
-pub(crate) fn fault(at: Location, kind: FaultKind, reason: impl Into<String>) -> BundleFault {
+pub(crate) fn fault(at: Location, kind: FaultKind, reason: FaultReason) -> BundleFault {
     BundleFault::new(at, kind, reason)
 }
 
@@ -194,11 +190,7 @@ pub struct Verdict {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NotEstablished {
     pub seq: u64,
-    pub what: String,
-    /// The incident whose opening the rule needed, for a reader that says
-    /// `what` in another language.
-    #[serde(skip)]
-    pub incident: Option<String>,
+    pub what: Undecided,
 }
 
 impl fmt::Display for NotEstablished {
@@ -265,7 +257,7 @@ impl Faults {
             self.more += 1;
         }
     }
-    fn at(&mut self, seq: u64, kind: FaultKind, reason: impl Into<String>) {
+    fn at(&mut self, seq: u64, kind: FaultKind, reason: FaultReason) {
         self.push(fault(Location::Entry(seq), kind, reason));
     }
 }
@@ -371,7 +363,9 @@ pub fn verify_with(
         faults.push(fault(
             Location::Bundle,
             FaultKind::Format,
-            format!("format {:?}, expected {BUNDLE_FORMAT:?}", bundle.format),
+            FaultReason::Format {
+                format: bundle.format.clone(),
+            },
         ));
     }
     let checkpoint = match Checkpoint::open(&bundle.checkpoint, archive_key) {
@@ -380,10 +374,10 @@ pub fn verify_with(
             faults.push(fault(
                 Location::Checkpoint,
                 FaultKind::Checkpoint,
-                format!(
-                    "the checkpoint does not verify with the archive key {archive_key}: {e}; \
-                     nothing in the bundle can be tied to the archive (check that --archive-key is the archive's checkpoint key, from `temoin key list`)"
-                ),
+                FaultReason::CheckpointKey {
+                    key: archive_key.to_string(),
+                    error: e.to_string(),
+                },
             ));
             verdict.faults = faults.list;
             return verdict;
@@ -393,10 +387,10 @@ pub fn verify_with(
         faults.push(fault(
             Location::Bundle,
             FaultKind::Format,
-            format!(
-                "the bundle says origin {:?}, its checkpoint {:?}",
-                bundle.origin, checkpoint.origin
-            ),
+            FaultReason::Origin {
+                bundle: bundle.origin.clone(),
+                checkpoint: checkpoint.origin.clone(),
+            },
         ));
     }
     for l in &bundle.withheld_labels {
@@ -404,7 +398,7 @@ pub fn verify_with(
             faults.push(fault(
                 Location::Bundle,
                 FaultKind::Format,
-                "the payload part cannot be withheld: authority and projection are computed from it",
+                FaultReason::PayloadWithheld,
             ));
         }
     }
@@ -419,7 +413,7 @@ pub fn verify_with(
                 faults.at(
                     be.seq,
                     FaultKind::Format,
-                    format!("entries are not in increasing seq order (entry {} follows entry {prev}); this one is ignored", be.seq),
+                    FaultReason::OutOfOrder { seq: be.seq, prev },
                 );
                 continue;
             }
@@ -460,12 +454,11 @@ pub fn verify_with(
                 faults.at(
                     c.seq,
                     FaultKind::Chain,
-                    format!(
-                        "prev {} is not the hash of entry {} ({})",
-                        Digest(c.entry.prev).short(),
-                        c.seq as i128 - 1,
-                        p.short()
-                    ),
+                    FaultReason::Prev {
+                        seq: c.seq,
+                        prev: Digest(c.entry.prev),
+                        expected: p,
+                    },
                 );
             }
         }
@@ -474,11 +467,11 @@ pub fn verify_with(
                 faults.at(
                     c.seq,
                     FaultKind::Chain,
-                    format!(
-                        "received_at {} is before entry {s}'s {}: the archive's clock never goes back",
-                        crate::time::format_ms(c.entry.received_at),
-                        crate::time::format_ms(t)
-                    ),
+                    FaultReason::ReceivedBefore {
+                        received: c.entry.received_at,
+                        earlier_seq: s,
+                        earlier: t,
+                    },
                 );
             }
         }
@@ -504,22 +497,13 @@ pub fn verify_with(
         c.compromise = distrust.taint(&c.body.author, c.seq, c.entry.received_at, as_of);
         let says = said.get(&c.seq).copied().flatten();
         if says != c.compromise {
-            let describe = |x: Option<Compromise>| match x {
-                None => "nothing".to_string(),
-                Some(x) => format!(
-                    "revoked at entry {}, distrusted since {}",
-                    x.revoked_at,
-                    crate::time::format_ms(x.effective_at)
-                ),
-            };
             faults.at(
                 c.seq,
                 FaultKind::Compromise,
-                format!(
-                    "signed_after_compromise says {}, but the bundle's registry entries establish {}",
-                    describe(says),
-                    describe(c.compromise)
-                ),
+                FaultReason::CompromiseSays {
+                    says,
+                    established: c.compromise,
+                },
             );
         }
     }
@@ -534,7 +518,9 @@ pub fn verify_with(
                 faults.push(fault(
                     Location::Bundle,
                     FaultKind::Scope,
-                    format!("the bundle is for statement {h}, which is not among its entries"),
+                    FaultReason::NoStatement {
+                        statement: h.clone(),
+                    },
                 ));
             }
         }
@@ -546,7 +532,7 @@ pub fn verify_with(
                 faults.push(fault(
                     Location::Bundle,
                     FaultKind::Scope,
-                    format!("the bundle is for incident {id:?}, but holds no incident record opening it"),
+                    FaultReason::NoIncident { id: id.clone() },
                 ));
             }
         }
@@ -555,10 +541,10 @@ pub fn verify_with(
                 faults.push(fault(
                     Location::Bundle,
                     FaultKind::Scope,
-                    format!(
-                        "the bundle is for the whole log of {} entries, but entry {missing} is not in it",
-                        checkpoint.size
-                    ),
+                    FaultReason::NotWhole {
+                        size: checkpoint.size,
+                        missing,
+                    },
                 ));
             }
         }
@@ -576,7 +562,7 @@ pub fn verify_with(
         faults.push(fault(
             Location::Authors,
             FaultKind::Authors,
-            format!("the authors list differs from the one the registry entries define (bundle vs recomputed: {diff})"),
+            FaultReason::Authors { diff },
         ));
     }
 
@@ -585,10 +571,9 @@ pub fn verify_with(
         faults.push(fault(
             Location::Projection,
             FaultKind::Projection,
-            format!(
-                "the projection was computed as {:?} and this build computes {PROJECTION_FORMAT:?}, so it cannot be compared; verify with a temoin of the bundle's version, or re-export (everything else was checked)",
-                short_str(&bundle.projection_format)
-            ),
+            FaultReason::ProjectionFormat {
+                format: short_str(&bundle.projection_format),
+            },
         ));
     }
     match project_views(&bundle.scope, &checked, as_of, &distrust)
@@ -602,7 +587,7 @@ pub fn verify_with(
                 faults.push(fault(
                     Location::Projection,
                     FaultKind::Projection,
-                    format!("the bundle's projection differs from the one recomputed from its entries (bundle vs recomputed: {d})"),
+                    FaultReason::Projection { diff: d },
                 ));
             }
             verdict.projection = Some(p);
@@ -611,7 +596,7 @@ pub fn verify_with(
         Err(e) => faults.push(fault(
             Location::Projection,
             FaultKind::Projection,
-            format!("the projection cannot be recomputed from the entries: {e}"),
+            FaultReason::ProjectionFailed(Box::new(e)),
         )),
     }
 
@@ -632,16 +617,12 @@ fn check_entry(
 ) -> Option<CheckedEntry> {
     let seq = be.seq;
     let mut ok = true;
-    let mut bad = |faults: &mut Faults, kind, reason: String| {
+    let mut bad = |faults: &mut Faults, kind, reason: FaultReason| {
         ok = false;
         faults.at(seq, kind, reason);
     };
     if be.entry.len() as u64 > b64_len(MAX_ENTRY_BYTES as u64).unwrap_or(0) {
-        bad(
-            faults,
-            FaultKind::EntryBytes,
-            format!("the entry is over the limit of {MAX_ENTRY_BYTES} bytes"),
-        );
+        bad(faults, FaultKind::EntryBytes, FaultReason::EntryTooLarge);
         return None;
     }
     let bytes = match B64.decode(&be.entry) {
@@ -650,7 +631,7 @@ fn check_entry(
             bad(
                 faults,
                 FaultKind::EntryBytes,
-                format!("\"entry\" is not base64: {e}"),
+                FaultReason::EntryBase64(e.to_string()),
             );
             return None;
         }
@@ -661,7 +642,7 @@ fn check_entry(
             bad(
                 faults,
                 FaultKind::EntryBytes,
-                format!("the entry bytes are not a valid entry: {e}"),
+                FaultReason::NotAnEntry(e.to_string()),
             );
             return None;
         }
@@ -670,10 +651,10 @@ fn check_entry(
         bad(
             faults,
             FaultKind::EntryBytes,
-            format!(
-                "the bytes are those of entry {}, listed as entry {seq}",
-                entry.seq
-            ),
+            FaultReason::WrongSeq {
+                found: entry.seq,
+                listed: seq,
+            },
         );
         return None;
     }
@@ -683,7 +664,7 @@ fn check_entry(
             bad(
                 faults,
                 FaultKind::EntryBytes,
-                format!("the statement body does not decode: {e}"),
+                FaultReason::Body(e.to_string()),
             );
             return None;
         }
@@ -694,32 +675,30 @@ fn check_entry(
         bad(
             faults,
             FaultKind::Hash,
-            format!(
-                "entry_hash {} is not the hash of the entry bytes ({})",
-                short_str(&be.entry_hash),
-                leaf.short()
-            ),
+            FaultReason::EntryHash {
+                given: short_str(&be.entry_hash),
+                computed: leaf,
+            },
         );
     }
     if be.statement_hash != statement_hash.to_hex() {
         bad(
             faults,
             FaultKind::Hash,
-            format!(
-                "statement_hash {} is not the hash of the signed statement ({})",
-                short_str(&be.statement_hash),
-                statement_hash.short()
-            ),
+            FaultReason::StatementHash {
+                given: short_str(&be.statement_hash),
+                computed: statement_hash,
+            },
         );
     }
     if let Err(e) = entry.statement.verify_signature(&body) {
         bad(
             faults,
             FaultKind::Signature,
-            format!(
-                "the author's signature does not verify: {e} (author key {})",
-                hex::encode(body.author)
-            ),
+            FaultReason::Signature {
+                error: e.to_string(),
+                author: hex::encode(body.author),
+            },
         );
     }
     // The decoded form must say what the bytes say.
@@ -731,30 +710,21 @@ fn check_entry(
             &serde_json::to_value(&decoded).unwrap_or(Value::Null),
         )
         .unwrap_or_default();
-        bad(
-            faults,
-            FaultKind::Decoded,
-            format!("the decoded form does not match the entry bytes (bundle vs bytes: {d})"),
-        );
+        bad(faults, FaultKind::Decoded, FaultReason::Decoded { diff: d });
     }
     // The inclusion proof.
     if be.inclusion_proof.len() > MAX_PROOF_HASHES {
         bad(
             faults,
             FaultKind::Inclusion,
-            format!(
-                "the inclusion proof has {} hashes, more than any tree needs",
-                be.inclusion_proof.len()
-            ),
+            FaultReason::ProofTooLong {
+                hashes: be.inclusion_proof.len(),
+            },
         );
     } else {
         let proof: Option<Vec<Hash>> = be.inclusion_proof.iter().map(|h| hex32(h)).collect();
         match proof {
-            None => bad(
-                faults,
-                FaultKind::Inclusion,
-                "a hash of the inclusion proof is not 64 hex digits".into(),
-            ),
+            None => bad(faults, FaultKind::Inclusion, FaultReason::ProofHex),
             Some(proof) => {
                 if let Err(e) = merkle::verify_inclusion(
                     &leaf.0,
@@ -766,10 +736,11 @@ fn check_entry(
                     bad(
                         faults,
                         FaultKind::Inclusion,
-                        format!(
-                            "not proven to be leaf {seq} of the signed tree of size {}: {e}",
-                            checkpoint.size
-                        ),
+                        FaultReason::NotProven {
+                            seq,
+                            size: checkpoint.size,
+                            error: e.to_string(),
+                        },
                     );
                 }
             }
@@ -781,20 +752,18 @@ fn check_entry(
     for p in &be.parts {
         let shape = match (&p.content, &p.beside, &p.text) {
             (Some(_), None, _) | (None, Some(_), None) => None,
-            (Some(_), Some(_), _) => Some("has both \"content\" and \"beside\""),
-            (None, None, _) => Some("has neither \"content\" nor \"beside\""),
-            (None, Some(_), Some(_)) => Some(
-                "is beside the bundle and has a \"text\" (only a part carried in the JSON has one)",
-            ),
+            (Some(_), Some(_), _) => Some(PartShape::Both),
+            (None, None, _) => Some(PartShape::Neither),
+            (None, Some(_), Some(_)) => Some(PartShape::BesideWithText),
         };
         if let Some(why) = shape {
             bad(
                 faults,
                 FaultKind::Format,
-                format!(
-                    "part {:?} {why}: a part is carried either in the JSON or beside the bundle (FORMAT.md §12.2)",
-                    short_str(&p.label)
-                ),
+                FaultReason::PartShape {
+                    label: short_str(&p.label),
+                    shape: why,
+                },
             );
             continue;
         }
@@ -802,10 +771,9 @@ fn check_entry(
             bad(
                 faults,
                 FaultKind::Part,
-                format!(
-                    "part {:?} is not committed in the signed body",
-                    short_str(&p.label)
-                ),
+                FaultReason::PartNotCommitted {
+                    label: short_str(&p.label),
+                },
             );
             continue;
         };
@@ -813,7 +781,9 @@ fn check_entry(
             bad(
                 faults,
                 FaultKind::Part,
-                format!("part {:?} is included twice", p.label),
+                FaultReason::PartTwice {
+                    label: p.label.clone(),
+                },
             );
             continue;
         }
@@ -821,11 +791,10 @@ fn check_entry(
             bad(
                 faults,
                 FaultKind::Part,
-                format!(
-                    "part {:?} is sealed, yet the bundle carries it in clear (a sealed part travels only as its ciphertext {:?})",
-                    p.label,
-                    crate::seal::ciphertext_label(&p.label)
-                ),
+                FaultReason::SealedInClear {
+                    label: p.label.clone(),
+                    ciphertext: crate::seal::ciphertext_label(&p.label),
+                },
             );
             continue;
         }
@@ -834,10 +803,10 @@ fn check_entry(
                 bad(
                     faults,
                     FaultKind::Part,
-                    format!(
-                        "part {:?}: its content is not {} bytes, the committed length",
-                        p.label, c.length
-                    ),
+                    FaultReason::ContentLength {
+                        label: p.label.clone(),
+                        length: c.length,
+                    },
                 );
                 continue;
             }
@@ -850,7 +819,9 @@ fn check_entry(
             bad(
                 faults,
                 FaultKind::Part,
-                format!("part {:?}: its salt is not 32 bytes of base64", p.label),
+                FaultReason::Salt {
+                    label: p.label.clone(),
+                },
             );
             continue;
         };
@@ -869,7 +840,10 @@ fn check_entry(
                 bad(
                     faults,
                     FaultKind::Part,
-                    format!("part {:?}: its content is not base64: {e}", p.label),
+                    FaultReason::ContentBase64 {
+                        label: p.label.clone(),
+                        error: e.to_string(),
+                    },
                 );
                 continue;
             }
@@ -880,7 +854,7 @@ fn check_entry(
             continue;
         }
         if let Some(reason) = checked.fault {
-            bad(faults, FaultKind::Part, reason);
+            bad(faults, FaultKind::Part, FaultReason::Content(reason));
             continue;
         }
         if let Some(t) = &p.text {
@@ -888,10 +862,9 @@ fn check_entry(
                 bad(
                     faults,
                     FaultKind::Decoded,
-                    format!(
-                        "part {:?}: its \"text\" is not its content (the content is verified; the text shown beside it was changed)",
-                        p.label
-                    ),
+                    FaultReason::TextDiffers {
+                        label: p.label.clone(),
+                    },
                 );
                 continue;
             }
@@ -913,10 +886,9 @@ fn check_entry(
             None => bad(
                 faults,
                 FaultKind::MissingPart,
-                format!(
-                    "part {:?} is committed in the signed body but neither included nor declared withheld or redacted",
-                    c.label
-                ),
+                FaultReason::Unaccounted {
+                    label: c.label.clone(),
+                },
             ),
         }
     }
@@ -925,10 +897,9 @@ fn check_entry(
             bad(
                 faults,
                 FaultKind::MissingPart,
-                format!(
-                    "part {:?} is declared absent but the signed body commits no such part",
-                    short_str(&a.label)
-                ),
+                FaultReason::AbsentNotCommitted {
+                    label: short_str(&a.label),
+                },
             );
         }
     }
@@ -947,11 +918,11 @@ fn check_entry(
     })
 }
 
-fn mismatch(label: &str, c: &crate::statement::PartCommitment) -> String {
-    format!(
-        "part {label:?} does not match its commitment: SHA-256(\"temoin/part/v1\\0\" || salt || content) is not the signed digest {}",
-        Digest(c.digest).short()
-    )
+fn mismatch(label: &str, c: &crate::statement::PartCommitment) -> FaultReason {
+    FaultReason::Mismatch {
+        label: label.to_string(),
+        digest: Digest(c.digest),
+    }
 }
 
 /// A part beside the bundle (FORMAT.md §12.2): named by its committed
@@ -963,71 +934,69 @@ fn check_beside(
     c: &crate::statement::PartCommitment,
     salt: &[u8; 32],
     files: &dyn BesideParts,
-) -> Result<(), (FaultKind, String)> {
+) -> Result<(), (FaultKind, FaultReason)> {
     use std::io::Read as _;
     let label = &p.label;
     let name = p.beside.as_deref().unwrap_or_default();
     if *label == PAYLOAD {
-        return Err((
-            FaultKind::Part,
-            "the payload part is beside the bundle, but it never travels beside: the rules read it from the bundle".into(),
-        ));
+        return Err((FaultKind::Part, FaultReason::PayloadBeside));
     }
     let digest = Digest(c.digest).to_hex();
     if name != digest {
         return Err((
             FaultKind::Part,
-            format!(
-                "part {label:?} is beside the bundle as {:?}, which is not its committed digest {digest} in lowercase hex",
-                short_str(name)
-            ),
+            FaultReason::BesideName {
+                label: label.clone(),
+                name: short_str(name),
+                digest,
+            },
         ));
     }
-    let missing = |why: String| {
+    let missing = |why: BesideMissing| {
         (
             FaultKind::MissingPart,
-            format!(
-                "part {label:?} travels beside the bundle as the file {digest}, which {why}: copy the files named by digests with the bundle, into the same directory"
-            ),
+            FaultReason::BesideMissing {
+                label: label.clone(),
+                digest: digest.clone(),
+                why,
+            },
         )
     };
     let file = match files.open(&digest) {
-        None => return Err(missing("is not there".into())),
-        Some(Err(e)) => return Err(missing(format!("cannot be opened ({e})"))),
+        None => return Err(missing(BesideMissing::NotThere)),
+        Some(Err(e)) => return Err(missing(BesideMissing::CannotOpen(e.to_string()))),
         Some(Ok(f)) => f,
     };
     let checked =
         crate::partcheck::check_reader(label, salt, file.take(c.length.saturating_add(1)), |_| {
             Ok(())
         })
-        .map_err(|e| missing(format!("cannot be read ({e})")))?;
+        .map_err(|e| missing(BesideMissing::CannotRead(e.to_string())))?;
     if checked.length != c.length {
-        let size = if checked.length > c.length {
-            "more than".to_string()
-        } else {
-            format!("{} bytes, not", checked.length)
-        };
         return Err((
             FaultKind::Part,
-            format!(
-                "part {label:?}: the file {digest} beside the bundle is {size} the committed {} bytes (it was cut or added to)",
-                c.length
-            ),
+            FaultReason::BesideLength {
+                label: label.clone(),
+                digest,
+                length: (checked.length < c.length).then_some(checked.length),
+                committed: c.length,
+            },
         ));
     }
     if !checked.matches(c) {
         return Err((
             FaultKind::Part,
-            format!(
-                "{} (the file {digest} beside the bundle was changed, or is another part's)",
-                mismatch(label, c)
-            ),
+            FaultReason::BesideMismatch {
+                label: label.clone(),
+                committed: Digest(c.digest),
+                digest,
+            },
         ));
     }
     match checked.fault {
         Some(reason) => Err((
             FaultKind::Part,
-            format!("{reason} (the file {digest} beside the bundle)"),
+            FaultReason::BesideContent { reason, digest },
         )),
         None => Ok(()),
     }
@@ -1065,51 +1034,49 @@ fn check_absences(checked: &mut [CheckedEntry], bundle: &Bundle, faults: &mut Fa
             let sealed = crate::seal::is_sealed(&c.body, &a.label);
             let problem = match a.why.as_str() {
                 SEALED if sealed => None,
-                SEALED => Some("declared sealed, but the signed body commits no ciphertext for it".into()),
-                _ if sealed => Some(format!(
-                    "it is sealed (its ciphertext is committed) and must be declared {SEALED:?}"
-                )),
+                SEALED => Some(Absence::SealedWithoutCiphertext),
+                _ if sealed => Some(Absence::MustBeSealed),
                 WITHHELD => {
                     if c.body.kind.is_registry() {
-                        Some("registry entries are never withheld: authority is replayed from them".to_string())
+                        Some(Absence::RegistryWithheld)
                     } else if a.label == PAYLOAD {
-                        Some("the payload part cannot be withheld".to_string())
+                        Some(Absence::PayloadWithheld)
                     } else if !bundle.withheld_labels.contains(&a.label) {
-                        Some(format!(
-                            "declared withheld, but {:?} is not in the bundle's withheld_labels",
-                            a.label
-                        ))
+                        Some(Absence::NotInWithheldLabels {
+                            label: a.label.clone(),
+                        })
                     } else {
                         redactions
                             .iter()
                             .find_map(|(by, (t, l))| {
                                 (*t == c.statement_hash && l == named).then_some(*by)
                             })
-                            .map(|by| format!(
-                                "declared withheld, but the redaction order at entry {by} erased it: it must be declared redacted by {by}"
-                            ))
+                            .map(|by| Absence::WithheldButRedacted { by })
                     }
                 }
                 REDACTED => match a.by_seq {
-                    None => Some("declared redacted without the seq of the redaction order".into()),
+                    None => Some(Absence::RedactedWithoutSeq),
                     Some(by) => match redactions.get(&by) {
-                        Some((target, label)) if *target == c.statement_hash && label == named => None,
-                        Some(_) => Some(format!(
-                            "declared erased by the redaction order at entry {by}, which orders another part erased"
-                        )),
-                        None => Some(format!(
-                            "declared erased by a redaction order at entry {by}, but the bundle holds no such order"
-                        )),
+                        Some((target, label)) if *target == c.statement_hash && label == named => {
+                            None
+                        }
+                        Some(_) => Some(Absence::RedactsAnother { by }),
+                        None => Some(Absence::NoSuchOrder { by }),
                     },
                 },
-                other => Some(format!("unknown reason {:?} (expected withheld, redacted or sealed)", short_str(other))),
+                other => Some(Absence::UnknownWhy {
+                    why: short_str(other),
+                }),
             };
             if let Some(p) = problem {
                 c.ok = false;
                 faults.at(
                     c.seq,
                     FaultKind::MissingPart,
-                    format!("part {:?} is absent: {p}", a.label),
+                    FaultReason::Absent {
+                        label: a.label.clone(),
+                        problem: p,
+                    },
                 );
             }
         }
@@ -1129,7 +1096,7 @@ fn replay_authority(
         faults.push(fault(
             Location::Bundle,
             FaultKind::Registry,
-            "the genesis entry (entry 0) is not in the bundle: the authority of its authors cannot be replayed",
+            FaultReason::NoGenesis,
         ));
         return registry;
     }
@@ -1146,36 +1113,28 @@ fn replay_authority(
                 faults.at(
                     seq,
                     FaultKind::Authority,
-                    format!("the author key is invalid: {e}"),
+                    FaultReason::AuthorKey(e.to_string()),
                 );
                 continue;
             }
         };
         if seq == 0 && kind != Kind::Genesis {
             c.ok = false;
-            faults.at(
-                seq,
-                FaultKind::Registry,
-                format!("entry 0 must be the genesis statement, not {kind}"),
-            );
+            faults.at(seq, FaultKind::Registry, FaultReason::NotGenesis { kind });
             continue;
         }
         let role = match registry.authorize(&author, kind) {
             Ok(r) => r,
             Err(e) => {
                 c.ok = false;
-                let hint = if registry_seqs.is_empty() {
-                    String::new()
-                } else {
-                    format!(
-                        " (authority replayed from the bundle's registry entries {})",
-                        seq_list(&registry_seqs)
-                    )
-                };
                 faults.at(
                     seq,
                     FaultKind::Authority,
-                    format!("the author was not authorised at entry {seq}: {e}{hint}"),
+                    FaultReason::NotAuthorised {
+                        seq,
+                        error: Box::new(e),
+                        registry: registry_seqs.clone(),
+                    },
                 );
                 continue;
             }
@@ -1183,7 +1142,11 @@ fn replay_authority(
         if kind.is_registry() {
             let Some(payload) = c.parts.get(PAYLOAD) else {
                 c.ok = false;
-                faults.at(seq, FaultKind::Registry, "this registry entry's payload is not in the bundle: authority cannot be replayed past it");
+                faults.at(
+                    seq,
+                    FaultKind::Registry,
+                    FaultReason::RegistryPayloadMissing,
+                );
                 continue;
             };
             let change = match RegistryChange::from_payload(kind, author, payload) {
@@ -1194,7 +1157,7 @@ fn replay_authority(
                     faults.at(
                         seq,
                         FaultKind::Registry,
-                        format!("invalid registry payload: {e}"),
+                        FaultReason::RegistryPayload(Box::new(e)),
                     );
                     continue;
                 }
@@ -1204,7 +1167,7 @@ fn replay_authority(
                 faults.at(
                     seq,
                     FaultKind::Registry,
-                    format!("this registry change was not allowed: {e}"),
+                    FaultReason::ChangeNotAllowed(Box::new(e)),
                 );
                 continue;
             }
@@ -1214,19 +1177,23 @@ fn replay_authority(
                     faults.at(
                         seq,
                         FaultKind::Registry,
-                        format!(
-                            "the genesis names origin {:?}, the checkpoint {:?}",
-                            payload.origin, checkpoint.origin
-                        ),
+                        FaultReason::GenesisOrigin {
+                            genesis: payload.origin.clone(),
+                            checkpoint: checkpoint.origin.clone(),
+                        },
                     );
                 }
                 let named = VerifierKey::parse(&payload.checkpoint_key).ok();
                 if named.as_ref().map(|k| k.to_string()) != Some(archive_key.to_string()) {
                     c.ok = false;
-                    faults.at(seq, FaultKind::Registry, format!(
-                        "the genesis names checkpoint key {}, not the archive key {archive_key} the bundle is verified with",
-                        payload.checkpoint_key
-                    ));
+                    faults.at(
+                        seq,
+                        FaultKind::Registry,
+                        FaultReason::GenesisKey {
+                            named: payload.checkpoint_key.clone(),
+                            key: archive_key.to_string(),
+                        },
+                    );
                 }
             }
             registry.apply(seq, change);
@@ -1238,10 +1205,11 @@ fn replay_authority(
                         if let Some(owner) = owners.get(&target).copied() {
                             if role != Role::Custodian && !registry.may_act_for(&author, &owner) {
                                 c.ok = false;
-                                faults.at(seq, FaultKind::Authority, format!(
-                                    "{kind} of statement {}: only its author, a successor of the author's key, or a custodian may do that",
-                                    target.short()
-                                ));
+                                faults.at(
+                                    seq,
+                                    FaultKind::Authority,
+                                    FaultReason::NotOwner { kind, target },
+                                );
                             }
                             owners.insert(c.statement_hash, owner);
                         }
@@ -1303,11 +1271,10 @@ fn check_rules(
             faults.at(
                 seq,
                 FaultKind::Rules,
-                format!(
-                    "statement {} is already entry {}: a statement is never appended twice",
-                    hash.short(),
-                    first.seq
-                ),
+                FaultReason::Twice {
+                    statement: hash,
+                    first: first.seq,
+                },
             );
             continue;
         }
@@ -1328,11 +1295,10 @@ fn check_rules(
                 Err(RuleError::UnknownIncident(id)) if !whole && !opened_by.contains_key(&id) => {
                     not_established.push(NotEstablished {
                         seq,
-                        what: format!(
-                            "it names incident {id:?}, whose opening record is not in this bundle: \
-                             that it was opened before entry {seq} is not established by this bundle"
-                        ),
-                        incident: Some(id.clone()),
+                        what: Undecided::IncidentOpening {
+                            id: id.clone(),
+                            seq,
+                        },
                     });
                     // Taken as opened outside the bundle; its record is unknown.
                     index.incidents.insert(
@@ -1370,40 +1336,23 @@ fn check_rules(
         c.ok = false;
         let reason = match &e {
             RuleError::UnknownRef(r) => match position.get(r) {
-                Some(&at) if at >= seq => format!(
-                    "it refers to statement {}, which is entry {at}: a ref names an earlier entry",
-                    r.short()
-                ),
-                _ if !whole => format!(
-                    "it refers to statement {}, which is not in this bundle, though a bundle holds every statement its entries refer to",
-                    r.short()
-                ),
-                _ => e.to_string(),
+                Some(&at) if at >= seq => Refused::RefLater { target: *r, at },
+                _ if !whole => Refused::RefNotInBundle { target: *r },
+                _ => Refused::Rule(e.clone()),
             },
             RuleError::UnknownIncident(id) => match opened_by.get(id) {
-                Some(&at) => format!(
-                    "it names incident {id:?}, which is opened only later, by entry {at}"
-                ),
-                None => e.to_string(),
+                Some(&at) => Refused::IncidentLater { id: id.clone(), at },
+                None => Refused::Rule(e.clone()),
             },
-            _ => e.to_string(),
+            _ => Refused::Rule(e.clone()),
         };
         faults.at(
             seq,
             FaultKind::Rules,
-            format!("the archive would have refused it: {reason}"),
+            FaultReason::Refused(Box::new(reason)),
         );
     }
     not_established
-}
-
-fn seq_list(seqs: &[u64]) -> String {
-    let v: Vec<String> = seqs.iter().map(|s| s.to_string()).collect();
-    if v.len() > 12 {
-        format!("{}, … ({} in all)", v[..12].join(", "), v.len())
-    } else {
-        v.join(", ")
-    }
 }
 
 /// The authors of the checked entries, as `registry` knows them, in order
