@@ -518,33 +518,15 @@ fn grade_short(g: Option<&SourceGrade>) -> String {
 /// two-space indents), printed one incident at a time.
 fn print_incidents_json(p: &ArchiveViews<'_>, upto: u64) -> Result<(), CliError> {
     use std::io::Write;
-    fn cannot(e: impl std::fmt::Display) -> CliError {
-        CliError::failed(format!("cannot print JSON: {e}"))
-    }
     // Buffered: stdout alone writes each line (~700 MB of them at 1M
     // entries) with its own system call.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    write!(
-        out,
-        "{{\n  \"as_of_seq\": {},\n  \"incidents\": ",
-        upto as i128 - 1
-    )
-    .map_err(cannot)?;
-    let mut printed = 0usize;
-    p.for_each_summary(upto, |s| {
-        let mut value = serde_json::to_value(&s).map_err(cannot)?;
-        super::cli_json(&mut value);
-        let text = serde_json::to_string_pretty(&value).map_err(cannot)?;
-        out.write_all(if printed == 0 { b"[\n" } else { b",\n" })
-            .map_err(cannot)?;
-        for (i, line) in text.lines().enumerate() {
-            write!(out, "{}    {line}", if i == 0 { "" } else { "\n" }).map_err(cannot)?;
-        }
-        printed += 1;
-        Ok::<(), CliError>(())
+    temoin::content_json::write_incidents(p, upto, &mut out).map_err(|e| match e {
+        temoin::content_json::WriteError::Projection(e) => CliError::from(e),
+        e => CliError::failed(format!("cannot print JSON: {e}")),
     })?;
-    writeln!(out, "{}\n}}", if printed == 0 { "[]" } else { "\n  ]" }).map_err(cannot)?;
-    out.flush().map_err(cannot)
+    out.flush()
+        .map_err(|e| CliError::failed(format!("cannot print JSON: {e}")))
 }
 
 fn print_incidents(list: &[IncidentSummary]) {

@@ -32,6 +32,7 @@ pub use temoin_core::checkpoint;
 pub use temoin_core::compose;
 pub mod bulk;
 pub mod compromise;
+pub mod content_json;
 pub mod demo;
 pub mod derived;
 pub use temoin_core::domain;
