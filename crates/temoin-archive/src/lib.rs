@@ -48,6 +48,7 @@ pub use temoin_core::par;
 pub use temoin_core::partcheck;
 pub use temoin_core::signed_note;
 pub mod projection;
+pub mod report;
 pub use temoin_core::reason;
 pub use temoin_core::receipt;
 pub use temoin_core::registry;
