@@ -6,6 +6,7 @@
 //! the library's types name `*_at` become `*_seq` ([`cli_json`]).
 
 use crate::access::{AccessRecord, TokenRecord};
+use crate::projection::incident::{IncidentSummary, IncidentView, VictimView};
 use crate::projection::{ArchiveViews, ProjectionError};
 use std::io::Write;
 
@@ -134,4 +135,116 @@ pub fn access_log(log: &[(AccessRecord, String)]) -> serde_json::Value {
             v
         })
         .collect()
+}
+
+/// Each incident still standing (not merged into another) and its view.
+pub fn each_view<E: From<ProjectionError>>(
+    p: &ArchiveViews<'_>,
+    upto: u64,
+    mut each: impl FnMut(IncidentSummary, IncidentView) -> Result<(), E>,
+) -> Result<(), E> {
+    p.for_each_summary(upto, |s| {
+        if s.merged_into.is_some() {
+            return Ok(());
+        }
+        let view = p.incident(&s.id, upto)?;
+        each(s, view)
+    })
+}
+
+/// Every named victim of every incident, by incident (`temoin victims`).
+pub fn victim_rows(
+    p: &ArchiveViews<'_>,
+    upto: u64,
+) -> Result<Vec<(String, VictimView)>, ProjectionError> {
+    let mut rows = Vec::new();
+    each_view(p, upto, |s, view| {
+        rows.extend(view.victims.into_iter().map(|v| (s.id.clone(), v)));
+        Ok::<(), ProjectionError>(())
+    })?;
+    Ok(rows)
+}
+
+#[derive(serde::Serialize)]
+struct VictimRow<'a> {
+    incident: &'a str,
+    #[serde(flatten)]
+    victim: &'a VictimView,
+}
+
+/// `victims --json` (before [`cli_json`]): `{"as_of": …, "victims": […]}`.
+pub fn victims(rows: &[(String, VictimView)], upto: u64) -> serde_json::Value {
+    let out: Vec<VictimRow<'_>> = rows
+        .iter()
+        .map(|(incident, victim)| VictimRow { incident, victim })
+        .collect();
+    serde_json::json!({ "as_of": upto as i128 - 1, "victims": out })
+}
+
+/// One match of `temoin search`.
+#[derive(serde::Serialize, Debug, Clone)]
+pub struct Hit {
+    /// `incident`, `place`, `victim` or `perpetrator`.
+    pub kind: &'static str,
+    pub incident: String,
+    /// The field that matched: `id`, `title`, `place`, `commune`, `cercle`,
+    /// `region`, `name`.
+    pub field: &'static str,
+    pub text: String,
+    /// The entries the matching fact comes from.
+    pub entries: Vec<u64>,
+}
+
+/// `temoin search`: what matches `q`, a search key
+/// ([`crate::projection::matching::search_key`] of the text looked for).
+pub fn search(p: &ArchiveViews<'_>, upto: u64, q: &str) -> Result<Vec<Hit>, ProjectionError> {
+    use crate::projection::matching::search_key;
+    let hit = |t: &str| search_key(t).contains(q);
+    let mut hits: Vec<Hit> = Vec::new();
+    each_view(p, upto, |s, view| {
+        let record: Vec<u64> = s.record.iter().map(|r| r.seq).collect();
+        let mut push = |kind, field, text: &str, entries: Vec<u64>| {
+            if hit(text) {
+                hits.push(Hit {
+                    kind,
+                    incident: s.id.clone(),
+                    field,
+                    text: text.to_string(),
+                    entries,
+                });
+            }
+        };
+        push("incident", "id", &s.id, record.clone());
+        if let Some(i) = &s.incident {
+            push("incident", "title", &i.title, record.clone());
+            push("place", "place", &i.place.name, record.clone());
+            for (field, v) in [
+                ("commune", &i.place.commune),
+                ("cercle", &i.place.cercle),
+                ("region", &i.place.region),
+            ] {
+                if let Some(v) = v {
+                    push("place", field, v, record.clone());
+                }
+            }
+        }
+        for v in &view.victims {
+            if let Some(name) = v.spellings.iter().find(|n| hit(n)) {
+                let mut seqs: Vec<u64> = v.mentions.iter().map(|m| m.source.seq).collect();
+                seqs.sort_unstable();
+                seqs.dedup();
+                push("victim", "name", name, seqs);
+            }
+        }
+        for p in &view.perpetrators {
+            if let Some(name) = p.spellings.iter().find(|n| hit(n)) {
+                let mut seqs: Vec<u64> = p.per_source.iter().map(|s| s.from.source.seq).collect();
+                seqs.sort_unstable();
+                seqs.dedup();
+                push("perpetrator", "name", name, seqs);
+            }
+        }
+        Ok::<(), ProjectionError>(())
+    })?;
+    Ok(hits)
 }
