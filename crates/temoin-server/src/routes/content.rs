@@ -61,7 +61,10 @@ fn projection_error(e: ProjectionError) -> ApiError {
     }
 }
 
-/// Run a read of the projections on a blocking thread.
+/// Run a read of the projections on a blocking thread. The handlers cut
+/// them at the latest durable checkpoint (`published`): an entry written
+/// and not yet flushed is not shown, as the transparency endpoints do not
+/// show its checkpoint.
 async fn views<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&ArchiveViews<'_>) -> Result<T, ApiError> + Send + 'static,
@@ -125,8 +128,9 @@ async fn incidents(
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(bad_query)?;
     let cut = as_of(q.as_of.as_deref())?;
+    let durable = state.published().size;
     let body = views(&state, move |p| {
-        let upto = p.cut(cut).map_err(projection_error)?;
+        let upto = p.cut(cut).map_err(projection_error)?.min(durable);
         let mut out = Vec::new();
         content_json::write_incidents(p, upto, &mut out).map_err(|e| match e {
             content_json::WriteError::Projection(e) => projection_error(e),
@@ -156,9 +160,10 @@ async fn incident(
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(bad_query)?;
     let cut = as_of(q.as_of.as_deref())?;
+    let durable = state.published().size;
     let min = min_grade(q.min_grade.as_deref())?;
     let view = views(&state, move |p| {
-        let upto = p.cut(cut).map_err(projection_error)?;
+        let upto = p.cut(cut).map_err(projection_error)?.min(durable);
         let id = p.resolve(&id).map_err(projection_error)?;
         let mut view = p.incident(&id, upto).map_err(projection_error)?;
         if let Some(min) = min {
@@ -201,6 +206,7 @@ async fn tally(
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(bad_query)?;
     let cut = as_of(q.as_of.as_deref())?;
+    let durable = state.published().size;
     let filter = TallyFilter {
         region: q.region,
         from: q.from,
@@ -208,7 +214,7 @@ async fn tally(
         min_grade: min_grade(q.min_grade.as_deref())?,
     };
     let t = views(&state, move |p| {
-        let upto = p.cut(cut).map_err(projection_error)?;
+        let upto = p.cut(cut).map_err(projection_error)?.min(durable);
         p.tally(&filter, upto).map_err(projection_error)
     })
     .await?;
@@ -223,8 +229,9 @@ async fn victims(
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(bad_query)?;
     let cut = as_of(q.as_of.as_deref())?;
+    let durable = state.published().size;
     let v = views(&state, move |p| {
-        let upto = p.cut(cut).map_err(projection_error)?;
+        let upto = p.cut(cut).map_err(projection_error)?.min(durable);
         let rows = content_json::victim_rows(p, upto).map_err(projection_error)?;
         Ok(content_json::victims(&rows, upto))
     })
@@ -253,8 +260,9 @@ async fn search(
         ));
     }
     let cut = as_of(q.as_of.as_deref())?;
+    let durable = state.published().size;
     let hits = views(&state, move |p| {
-        let upto = p.cut(cut).map_err(projection_error)?;
+        let upto = p.cut(cut).map_err(projection_error)?.min(durable);
         content_json::search(p, upto, &key).map_err(projection_error)
     })
     .await?;
