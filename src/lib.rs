@@ -1,8 +1,8 @@
 //! # temoin — an evidence-grade archive of testimonies
 //!
-//! The `temoin` package is the command line; this library is its printing
-//! side (the chain-of-custody report) and one name for the crates below it,
-//! so that `temoin::archive`, `temoin::statement`... keep one path:
+//! The `temoin` package is the command line; this library is one name for
+//! the crates below it (the chain-of-custody report, `report`, lives in
+//! `temoin-archive`, where the server reaches it too), so that `temoin::archive`, `temoin::statement`... keep one path:
 //!
 //! - `temoin-core`: the portable verification core (formats, hashes,
 //!   proofs, signatures, rules), no storage;
@@ -15,5 +15,3 @@
 #![forbid(unsafe_code)]
 
 pub use temoin_archive::*;
-
-pub mod report;

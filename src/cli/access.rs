@@ -143,18 +143,7 @@ pub fn run(cmd: Command) -> CliResult {
             let dir = archive_dir(&archive)?;
             let list = access::tokens(dir).map_err(access_error)?;
             if json {
-                let v: Vec<_> = list
-                    .iter()
-                    .map(|t| {
-                        serde_json::json!({
-                            "id": t.id,
-                            "name": t.name,
-                            "role": t.role,
-                            "created_at": format_ms(t.created_at),
-                            "revoked_at": t.revoked_at.map(format_ms),
-                        })
-                    })
-                    .collect();
+                let v = temoin::content_json::tokens(&list);
                 print_json(&v)?;
                 return Ok(ExitCode::SUCCESS);
             }
@@ -195,14 +184,7 @@ pub fn run(cmd: Command) -> CliResult {
             let dir = archive_dir(&archive)?;
             let log = access::read_log(dir).map_err(access_error)?;
             if json {
-                let v: Vec<_> = log
-                    .iter()
-                    .map(|(r, _)| {
-                        let mut v = serde_json::to_value(r).unwrap_or_default();
-                        v["at"] = serde_json::Value::String(format_ms(r.at));
-                        v
-                    })
-                    .collect();
+                let v = temoin::content_json::access_log(&log);
                 print_json(&v)?;
                 return Ok(ExitCode::SUCCESS);
             }

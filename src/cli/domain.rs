@@ -518,33 +518,15 @@ fn grade_short(g: Option<&SourceGrade>) -> String {
 /// two-space indents), printed one incident at a time.
 fn print_incidents_json(p: &ArchiveViews<'_>, upto: u64) -> Result<(), CliError> {
     use std::io::Write;
-    fn cannot(e: impl std::fmt::Display) -> CliError {
-        CliError::failed(format!("cannot print JSON: {e}"))
-    }
     // Buffered: stdout alone writes each line (~700 MB of them at 1M
     // entries) with its own system call.
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    write!(
-        out,
-        "{{\n  \"as_of_seq\": {},\n  \"incidents\": ",
-        upto as i128 - 1
-    )
-    .map_err(cannot)?;
-    let mut printed = 0usize;
-    p.for_each_summary(upto, |s| {
-        let mut value = serde_json::to_value(&s).map_err(cannot)?;
-        super::cli_json(&mut value);
-        let text = serde_json::to_string_pretty(&value).map_err(cannot)?;
-        out.write_all(if printed == 0 { b"[\n" } else { b",\n" })
-            .map_err(cannot)?;
-        for (i, line) in text.lines().enumerate() {
-            write!(out, "{}    {line}", if i == 0 { "" } else { "\n" }).map_err(cannot)?;
-        }
-        printed += 1;
-        Ok::<(), CliError>(())
+    temoin::content_json::write_incidents(p, upto, &mut out).map_err(|e| match e {
+        temoin::content_json::WriteError::Projection(e) => CliError::from(e),
+        e => CliError::failed(format!("cannot print JSON: {e}")),
     })?;
-    writeln!(out, "{}\n}}", if printed == 0 { "[]" } else { "\n  ]" }).map_err(cannot)?;
-    out.flush().map_err(cannot)
+    out.flush()
+        .map_err(|e| CliError::failed(format!("cannot print JSON: {e}")))
 }
 
 fn print_incidents(list: &[IncidentSummary]) {
@@ -1642,38 +1624,13 @@ fn print_demo_perpetrators(list: &[IncidentSummary], names: &HashMap<String, Str
 
 /// Each incident's view as of `upto`, merged incidents read in the one they
 /// were merged into.
-fn each_view(
-    p: &ArchiveViews<'_>,
-    upto: u64,
-    mut each: impl FnMut(IncidentSummary, IncidentView) -> Result<(), CliError>,
-) -> Result<(), CliError> {
-    p.for_each_summary(upto, |s| {
-        if s.merged_into.is_some() {
-            return Ok(());
-        }
-        let view = p.incident(&s.id, upto)?;
-        each(s, view)
-    })
-}
-
-#[derive(serde::Serialize)]
-struct VictimRow<'a> {
-    incident: &'a str,
-    #[serde(flatten)]
-    victim: &'a temoin::projection::incident::VictimView,
-}
-
 /// `temoin victims`: every named victim, by incident.
 fn victims(list: &ListArgs) -> CliResult {
     let (json, csv) = (list.json, &list.csv);
     let a = Archive::open_reader(&list.archive.archive)?;
     let p = ArchiveViews::new(a.store());
     let upto = p.cut(parse_as_of(list.as_of.as_deref())?)?;
-    let mut rows: Vec<(String, temoin::projection::incident::VictimView)> = Vec::new();
-    each_view(&p, upto, |s, view| {
-        rows.extend(view.victims.into_iter().map(|v| (s.id.clone(), v)));
-        Ok(())
-    })?;
+    let rows = temoin::content_json::victim_rows(&p, upto)?;
     if csv.csv {
         let mut w = exports::writer(csv.excel)?;
         exports::row(&mut w, &exports::VICTIM_COLUMNS.map(String::from))?;
@@ -1683,11 +1640,7 @@ fn victims(list: &ListArgs) -> CliResult {
         return exports::finish(w).map(|()| ExitCode::SUCCESS);
     }
     if json {
-        let out: Vec<VictimRow<'_>> = rows
-            .iter()
-            .map(|(incident, victim)| VictimRow { incident, victim })
-            .collect();
-        print_json(&serde_json::json!({ "as_of": upto as i128 - 1, "victims": out }))?;
+        print_json(&temoin::content_json::victims(&rows, upto))?;
         return Ok(ExitCode::SUCCESS);
     }
     println!("{}", as_of_line(&p, upto)?);
@@ -1748,19 +1701,6 @@ fn search_key(s: &str) -> String {
     temoin::projection::matching::search_key(s)
 }
 
-#[derive(serde::Serialize)]
-struct Hit {
-    /// `incident`, `place`, `victim` or `perpetrator`.
-    kind: &'static str,
-    incident: String,
-    /// The field that matched: `id`, `title`, `place`, `commune`, `cercle`,
-    /// `region`, `name`.
-    field: &'static str,
-    text: String,
-    /// The entries the matching fact comes from.
-    entries: Vec<u64>,
-}
-
 /// `temoin search TEXT`.
 fn search(dir: &std::path::Path, text: &str, as_of: Option<&str>, json: bool) -> CliResult {
     let q = search_key(text);
@@ -1772,53 +1712,7 @@ fn search(dir: &std::path::Path, text: &str, as_of: Option<&str>, json: bool) ->
     let a = Archive::open_reader(dir)?;
     let p = ArchiveViews::new(a.store());
     let upto = p.cut(parse_as_of(as_of)?)?;
-    let hit = |t: &str| search_key(t).contains(&q);
-    let mut hits: Vec<Hit> = Vec::new();
-    each_view(&p, upto, |s, view| {
-        let record: Vec<u64> = s.record.iter().map(|r| r.seq).collect();
-        let mut push = |kind, field, text: &str, entries: Vec<u64>| {
-            if hit(text) {
-                hits.push(Hit {
-                    kind,
-                    incident: s.id.clone(),
-                    field,
-                    text: text.to_string(),
-                    entries,
-                });
-            }
-        };
-        push("incident", "id", &s.id, record.clone());
-        if let Some(i) = &s.incident {
-            push("incident", "title", &i.title, record.clone());
-            push("place", "place", &i.place.name, record.clone());
-            for (field, v) in [
-                ("commune", &i.place.commune),
-                ("cercle", &i.place.cercle),
-                ("region", &i.place.region),
-            ] {
-                if let Some(v) = v {
-                    push("place", field, v, record.clone());
-                }
-            }
-        }
-        for v in &view.victims {
-            if let Some(name) = v.spellings.iter().find(|n| hit(n)) {
-                let mut seqs: Vec<u64> = v.mentions.iter().map(|m| m.source.seq).collect();
-                seqs.sort_unstable();
-                seqs.dedup();
-                push("victim", "name", name, seqs);
-            }
-        }
-        for p in &view.perpetrators {
-            if let Some(name) = p.spellings.iter().find(|n| hit(n)) {
-                let mut seqs: Vec<u64> = p.per_source.iter().map(|s| s.from.source.seq).collect();
-                seqs.sort_unstable();
-                seqs.dedup();
-                push("perpetrator", "name", name, seqs);
-            }
-        }
-        Ok(())
-    })?;
+    let hits = temoin::content_json::search(&p, upto, &q)?;
     if json {
         print_json(&hits)?;
         return Ok(ExitCode::SUCCESS);

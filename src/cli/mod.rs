@@ -197,63 +197,11 @@ pub fn write_file(path: &std::path::Path, bytes: &[u8], what: &str) -> Result<()
         .map_err(|e| CliError::failed(errors::cannot_write(what, path, &e.source)))
 }
 
-/// A time (unix ms) as CLI JSON writes it: RFC 3339, UTC, `Z`, with
-/// milliseconds only when it has some (`2025-11-14T03:12:09Z`,
-/// `2025-11-14T03:12:09.250Z`), so that nothing the archive recorded is lost.
-pub fn rfc3339(ms: i64) -> String {
-    let whole = temoin::time::format_ms(ms);
-    match ms.rem_euclid(1000) {
-        0 => whole,
-        frac => format!("{}.{frac:03}Z", whole.trim_end_matches('Z')),
-    }
-}
-
-/// Every `--json` output goes through here (README, "JSON output"): a time
-/// is an RFC 3339 string in UTC (`2025-11-14T03:12:09Z`, [`rfc3339`]); an
-/// entry's position is a `seq` or a `*_seq`; a calendar day `YYYY-MM-DD`;
-/// a duration a number with its unit in its name (`open_ms`). The views
-/// the library serialises keep unix ms and seqs under `*_at` names, as the
-/// formats of FORMAT.md (bundles) fix them; this is where the command line
-/// says them its one way.
-pub fn cli_json(v: &mut serde_json::Value) {
-    use serde_json::Value;
-    // Entry positions that the library's types name `*_at`.
-    const SEQS: [(&str, &str); 4] = [
-        ("revoked_at", "revoked_seq"),
-        ("enrolled_at", "enrolled_seq"),
-        ("opened_at", "opened_seq"),
-        ("as_of", "as_of_seq"),
-    ];
-    match v {
-        Value::Object(m) => {
-            let keys: Vec<String> = m.keys().cloned().collect();
-            for k in keys {
-                let Some(x) = m.get_mut(&k) else { continue };
-                cli_json(x);
-                if !x.is_i64() && !x.is_u64() {
-                    continue;
-                }
-                if let Some((_, seq)) = SEQS.iter().find(|(from, _)| *from == k) {
-                    if let Some(x) = m.remove(&k) {
-                        m.insert(seq.to_string(), x);
-                    }
-                } else if k.ends_with("_at") || k.ends_with("_since") {
-                    if let Some(ms) = x.as_i64() {
-                        *x = Value::String(rfc3339(ms));
-                    }
-                }
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(cli_json),
-        _ => {}
-    }
-}
+/// A time as CLI JSON writes it ([`temoin::content_json::rfc3339`]).
+pub use temoin::content_json::rfc3339;
 
 pub fn print_json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
-    let mut value = serde_json::to_value(value)
-        .map_err(|e| CliError::failed(format!("cannot print JSON: {e}")))?;
-    cli_json(&mut value);
-    let s = serde_json::to_string_pretty(&value)
+    let s = temoin::content_json::to_text(value)
         .map_err(|e| CliError::failed(format!("cannot print JSON: {e}")))?;
     println!("{s}");
     Ok(())

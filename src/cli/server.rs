@@ -12,9 +12,10 @@ use temoin::t;
 #[derive(Subcommand)]
 pub enum Command {
     /// Serve the archive over HTTP: submissions (POST /v1/statements, a
-    /// .tms body, answered with its receipt once durable) and the public
-    /// checkpoint, receipts and proofs. The server owns the archive while
-    /// it runs.
+    /// .tms body, answered with its receipt once durable), the public
+    /// checkpoint, receipts and proofs, and the content (/v1/incidents,
+    /// bundles, reports) for the holders of a token (temoin token add).
+    /// The server owns the archive while it runs.
     #[command(
         after_long_help = "Example:\n  temoin serve --archive ./archive --listen 127.0.0.1:8080\n  curl -s http://127.0.0.1:8080/checkpoint"
     )]
@@ -41,6 +42,11 @@ pub enum Command {
         /// Submissions per second signed by one author key (bursts of twice that); 0: no limit.
         #[arg(long, value_name = "N", default_value_t = 20)]
         rate_per_key: u32,
+        /// Serve the content (incidents, bundles, reports) without a token,
+        /// for an archive meant to be public; the access log and the token
+        /// list still need the custodian's token.
+        #[arg(long)]
+        public: bool,
     },
     /// Send signed statements (.tms files) to an archive's server, save
     /// each receipt beside its file (FILE.receipt.json) and verify it
@@ -77,6 +83,7 @@ pub fn run(cmd: Command) -> CliResult {
             max_connections,
             rate_per_address,
             rate_per_key,
+            public,
         } => {
             if max_body_bytes == 0 || max_body_bytes > temoin_server::options::MAX_BODY_BYTES {
                 return Err(CliError::usage(format!(
@@ -93,6 +100,7 @@ pub fn run(cmd: Command) -> CliResult {
             options.max_connections = max_connections.max(1);
             options.rate_per_address = rate_per_address;
             options.rate_per_key = rate_per_key;
+            options.public = public;
             serve(options)
         }
         Command::Push {

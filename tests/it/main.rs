@@ -46,6 +46,7 @@ mod report_pdf;
 mod roundtrip;
 mod sealed;
 mod server;
+mod server_content;
 mod statement_vectors;
 mod storage_files;
 mod succession;

@@ -18,6 +18,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod auth;
 pub mod bench;
 pub mod client;
 pub mod error;

@@ -26,6 +26,9 @@ pub struct Options {
     pub rate_per_key: u32,
     /// Statements appended in one durable write, at most.
     pub max_batch: usize,
+    /// Serve the content (`/v1/incidents`…) without a token, for an
+    /// archive meant to be public; the custodian's routes still need one.
+    pub public: bool,
 }
 
 impl Options {
@@ -40,6 +43,7 @@ impl Options {
             rate_per_address: 50,
             rate_per_key: 20,
             max_batch: 1024,
+            public: false,
         }
     }
 }

@@ -138,6 +138,7 @@ pub fn run(options: Options) -> Result<Running, ServeError> {
                 in_flight: Arc::new(tokio::sync::Semaphore::new(options.max_in_flight.max(1))),
                 origin,
                 vkey,
+                tokens: Arc::new(crate::auth::Tokens::new(&options.archive)),
                 options: Arc::new(options.clone()),
             };
             let served_at = options.archive.join(crate::SERVED_AT_FILE);

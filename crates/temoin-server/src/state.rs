@@ -36,6 +36,8 @@ pub struct AppState {
     pub body_budget: Budget,
     /// Requests handled at once.
     pub in_flight: Arc<tokio::sync::Semaphore>,
+    /// The access tokens, re-read when their file changes.
+    pub tokens: Arc<crate::auth::Tokens>,
 }
 
 impl AppState {

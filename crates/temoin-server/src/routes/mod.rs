@@ -2,16 +2,18 @@
 //!
 //! - [`transparency`]: checkpoints, receipts, consistency proofs (public);
 //! - [`submit`]: statements in;
-//! - [`api_doc`]: the OpenAPI description.
+//! - [`api_doc`]: the OpenAPI description;
+//! - [`content`]: the content, behind tokens, and the custodian's routes.
 //!
-//! Content endpoints (`content.rs`) and the web pages (`web/`) go beside
-//! them, each a `routes()` table added to [`table`].
+//! The web pages (`web/`) go beside them, a `routes()` table added to
+//! [`table`].
 //!
 //! The router is built from [`table`], and the test of `api_doc` checks
 //! that table against `openapi.json` both ways, so that the description
 //! and the routes cannot drift apart.
 
 pub mod api_doc;
+pub mod content;
 pub mod submit;
 pub mod transparency;
 
@@ -52,6 +54,7 @@ pub fn table() -> Vec<Route> {
     t.extend(transparency::routes());
     t.extend(submit::routes());
     t.extend(api_doc::routes());
+    t.extend(content::routes());
     t
 }
 
