@@ -15,13 +15,15 @@ use temoin::receipt::Receipt;
 use temoin::signed_note::VerifierKey;
 
 /// A `temoin serve` child process.
-struct Served {
+/// A `temoin serve` child process on loopback (also used by
+/// `server_content`).
+pub(crate) struct Served {
     child: Child,
-    addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
 }
 
 impl Served {
-    fn start(dir: &Path, extra: &[&str]) -> Served {
+    pub(crate) fn start(dir: &Path, extra: &[&str]) -> Served {
         Served::start_on(dir, "127.0.0.1:0", extra)
     }
 
@@ -55,7 +57,7 @@ impl Served {
     }
 
     /// SIGTERM, and wait for the clean stop.
-    fn stop(mut self) {
+    pub(crate) fn stop(mut self) {
         let pid = self.child.id().to_string();
         Command::new("kill").args(["-TERM", &pid]).status().unwrap();
         let status = self.child.wait().unwrap();

@@ -5,56 +5,12 @@
 //! the SHA-256 of the bytes the client received.
 
 use crate::common;
-use std::io::{BufRead as _, Read as _, Write as _};
+use crate::server::Served;
+use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+
 use std::time::Duration;
-
-struct Served {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Served {
-    fn start(dir: &Path, extra: &[&str]) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_temoin"))
-            .args(["serve", "--archive", dir.to_str().unwrap()])
-            .args(["--listen", "127.0.0.1:0", "--rate-per-address", "0"])
-            .args(extra)
-            .env_remove("TEMOIN_ARCHIVE")
-            .env("LANG", "C.UTF-8")
-            .env_remove("LC_ALL")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start temoin serve");
-        let mut line = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let url = line
-            .split_whitespace()
-            .find(|w| w.starts_with("http://"))
-            .unwrap_or_else(|| panic!("no URL in {line:?}"));
-        let addr = url.trim_start_matches("http://").parse().unwrap();
-        Served { child, addr }
-    }
-
-    fn stop(mut self) {
-        let pid = self.child.id().to_string();
-        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        let status = self.child.wait().unwrap();
-        assert!(status.success(), "temoin serve ended with {status}");
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 struct Answer {
     status: u16,
@@ -198,7 +154,7 @@ fn content_needs_a_live_token_and_is_the_clis_json() {
     let cli_tally = ok(&["tally", "--archive", d, "--json"]);
     let cli_victims = ok(&["victims", "--archive", d, "--json"]);
     let cli_search = ok(&["search", "tin", "--archive", d, "--json"]);
-    let server = Served::start(&dir, &[]);
+    let server = Served::start(&dir, &["--rate-per-address", "0"]);
     let addr = server.addr;
 
     for path in content_routes() {
@@ -358,7 +314,7 @@ fn public_opens_the_content_not_the_custodians_routes() {
     let lawyer = token(d, "Me Awa Traoré", "lawyer");
     let custodian = token(d, "Gardien", "custodian");
     let cli_list = ok(&["incident", "list", "--archive", d, "--json"]);
-    let server = Served::start(&dir, &["--public"]);
+    let server = Served::start(&dir, &["--public", "--rate-per-address", "0"]);
     let addr = server.addr;
     let list = get(addr, "/v1/incidents", None);
     assert_eq!(list.status, 200);
