@@ -75,6 +75,22 @@ async fn views<T: Send + 'static>(
         .map_err(ApiError::internal)?
 }
 
+/// [`views`] as of `?as_of=` (an entry or a time), never past the latest
+/// published checkpoint: a view shows only what is durable.
+async fn views_as_of<T: Send + 'static>(
+    state: &AppState,
+    as_of_query: Option<&str>,
+    f: impl FnOnce(&ArchiveViews<'_>, u64) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let cut = as_of(as_of_query)?;
+    let durable = state.published().size;
+    views(state, move |p| {
+        let upto = p.cut(cut).map_err(projection_error)?.min(durable);
+        f(p, upto)
+    })
+    .await
+}
+
 /// A blocking job whose errors are already the API's.
 async fn blocking_api<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
@@ -127,10 +143,7 @@ async fn incidents(
     q: Q<ViewQuery>,
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(bad_query)?;
-    let cut = as_of(q.as_of.as_deref())?;
-    let durable = state.published().size;
-    let body = views(&state, move |p| {
-        let upto = p.cut(cut).map_err(projection_error)?.min(durable);
+    let body = views_as_of(&state, q.as_of.as_deref(), move |p, upto| {
         let mut out = Vec::new();
         content_json::write_incidents(p, upto, &mut out).map_err(|e| match e {
             content_json::WriteError::Projection(e) => projection_error(e),
@@ -159,11 +172,8 @@ async fn incident(
     q: Q<ViewQuery>,
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(bad_query)?;
-    let cut = as_of(q.as_of.as_deref())?;
-    let durable = state.published().size;
     let min = min_grade(q.min_grade.as_deref())?;
-    let view = views(&state, move |p| {
-        let upto = p.cut(cut).map_err(projection_error)?.min(durable);
+    let view = views_as_of(&state, q.as_of.as_deref(), move |p, upto| {
         let id = p.resolve(&id).map_err(projection_error)?;
         let mut view = p.incident(&id, upto).map_err(projection_error)?;
         if let Some(min) = min {
@@ -205,16 +215,13 @@ async fn tally(
     q: Q<TallyQuery>,
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(bad_query)?;
-    let cut = as_of(q.as_of.as_deref())?;
-    let durable = state.published().size;
     let filter = TallyFilter {
         region: q.region,
         from: q.from,
         to: q.to,
         min_grade: min_grade(q.min_grade.as_deref())?,
     };
-    let t = views(&state, move |p| {
-        let upto = p.cut(cut).map_err(projection_error)?.min(durable);
+    let t = views_as_of(&state, q.as_of.as_deref(), move |p, upto| {
         p.tally(&filter, upto).map_err(projection_error)
     })
     .await?;
@@ -228,10 +235,7 @@ async fn victims(
     q: Q<ViewQuery>,
 ) -> Result<Response, ApiError> {
     let Query(q) = q.map_err(bad_query)?;
-    let cut = as_of(q.as_of.as_deref())?;
-    let durable = state.published().size;
-    let v = views(&state, move |p| {
-        let upto = p.cut(cut).map_err(projection_error)?.min(durable);
+    let v = views_as_of(&state, q.as_of.as_deref(), move |p, upto| {
         let rows = content_json::victim_rows(p, upto).map_err(projection_error)?;
         Ok(content_json::victims(&rows, upto))
     })
@@ -259,10 +263,7 @@ async fn search(
             "give something to look for: ?q= a name, a place, an incident id",
         ));
     }
-    let cut = as_of(q.as_of.as_deref())?;
-    let durable = state.published().size;
-    let hits = views(&state, move |p| {
-        let upto = p.cut(cut).map_err(projection_error)?.min(durable);
+    let hits = views_as_of(&state, q.as_of.as_deref(), move |p, upto| {
         content_json::search(p, upto, &key).map_err(projection_error)
     })
     .await?;
