@@ -291,6 +291,14 @@ pub fn read_log(dir: &Path) -> Result<Vec<(AccessRecord, String)>, AccessError> 
                 why: format!("it is numbered {}, not {i}", rec.n),
             });
         }
+        // Readers show and compare it: a line is damaged unless it is the
+        // SHA-256 it says it is, in hex.
+        if rec.sha256.len() != 64 || !rec.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(AccessError::Broken {
+                line: i + 1,
+                why: "its sha256 is not 64 hex digits".into(),
+            });
+        }
         if rec.prev != prev {
             return Err(AccessError::Broken {
                 line: i + 1,
@@ -360,6 +368,22 @@ mod tests {
         std::fs::write(&path, text.replacen("\"who\":\"b\"", "\"who\":\"x\"", 1)).unwrap();
         match read_log(d.path()) {
             Err(AccessError::Broken { line: 3, .. }) => {}
+            other => panic!("{other:?}"),
+        }
+        // A line whose file hash is not one, even with its chain rebuilt:
+        // refused where it stands, before any reader slices it.
+        let mut one = rec("d");
+        one.sha256 = "ab".into();
+        let d2 = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(access_dir(d2.path())).unwrap();
+        one.prev = "0".repeat(64);
+        std::fs::write(
+            log_path(d2.path()),
+            serde_json::to_string(&one).unwrap() + "\n",
+        )
+        .unwrap();
+        match read_log(d2.path()) {
+            Err(AccessError::Broken { line: 1, .. }) => {}
             other => panic!("{other:?}"),
         }
         // A line removed in the middle.
