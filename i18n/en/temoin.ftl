@@ -992,6 +992,7 @@ cli-bad-grade = { $value } is not a verification grade: use confirmed, fair, wea
 
 ## Access tokens and the access log (src/cli/access.rs)
 file-access = access file
+file-token = token file
 access-sync = cannot make { $path } durable: { $error }
 access-damaged = { $path } is damaged: { $why }; restore it from a backup
 access-no-such-token = no token { $id } (`temoin token list` shows them)
@@ -1156,3 +1157,15 @@ project-payload = entry { $seq }: { $error }
 scope-incident = incident { $id }
 scope-statement = statement { $hash }
 scope-all = the whole log
+
+## --server: the reading commands asking an archive's server
+remote-archive-or-server = give --archive DIR (or set TEMOIN_ARCHIVE), or --server URL
+remote-json-only = over --server, `{ $command }` prints the server's JSON: add --json (tables and CSV are printed from the archive directory, or read in the server's web pages)
+remote-token-missing = {" "}(this content needs a token: set TEMOIN_TOKEN or give --token-file FILE, with the token the custodian gave you)
+remote-token-refused = {" "}(the server does not know this token, or it was revoked: ask the custodian for a new one)
+remote-forbidden = {" "}(your token does not open this: it is for the custodian's tokens)
+remote-token-file-empty = { $file }: the token file is empty (its first line must be the token `temoin token add` printed)
+remote-export-scope = over --server, export takes --incident ID (a server exports one incident at a time)
+remote-export-key = over --server, export needs --archive-key VKEY: the bundle is verified against the key you pinned before it is written
+remote-export-unverified = the server's bundle does NOT verify with the pinned archive key; nothing was written:
+remote-export-written = bundle of { $scope } from { $server } verified with the pinned key and written to { $out } ({ $bytes } bytes)

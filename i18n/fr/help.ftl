@@ -234,3 +234,26 @@ help-bench-serve--clients = Clients déposant à la fois, chacun sur sa propre c
 help-bench-serve--statements = Nombre total de déclarations déposées
 help-bench-serve--seed = Graine des clés générées
 help-bench-serve--json = Afficher le résultat en JSON
+
+# --server : lire par le serveur de l'archive
+help-access-log--server = Interroger plutôt le serveur de l'archive (http://hôte:port), avec le jeton de TEMOIN_TOKEN ou de --token-file ; affiche le JSON de --json
+help-access-log--token-file = Avec --server : un fichier dont la première ligne est votre jeton (`temoin token add`) ; ou définissez TEMOIN_TOKEN
+help-consistency-proof--server = Interroger plutôt le serveur de l'archive (http://hôte:port), avec le jeton de TEMOIN_TOKEN ou de --token-file ; affiche le JSON de --json
+help-consistency-proof--token-file = Avec --server : un fichier dont la première ligne est votre jeton (`temoin token add`) ; ou définissez TEMOIN_TOKEN
+help-export--server = Interroger plutôt le serveur de l'archive (http://hôte:port), avec le jeton de TEMOIN_TOKEN ou de --token-file ; affiche le JSON de --json
+help-export--token-file = Avec --server : un fichier dont la première ligne est votre jeton (`temoin token add`) ; ou définissez TEMOIN_TOKEN
+help-history--server = Interroger plutôt le serveur de l'archive (http://hôte:port), avec le jeton de TEMOIN_TOKEN ou de --token-file ; affiche le JSON de --json
+help-history--token-file = Avec --server : un fichier dont la première ligne est votre jeton (`temoin token add`) ; ou définissez TEMOIN_TOKEN
+help-incident-list--server = Interroger plutôt le serveur de l'archive (http://hôte:port), avec le jeton de TEMOIN_TOKEN ou de --token-file ; affiche le JSON de --json
+help-incident-list--token-file = Avec --server : un fichier dont la première ligne est votre jeton (`temoin token add`) ; ou définissez TEMOIN_TOKEN
+help-incident-show--server = Interroger plutôt le serveur de l'archive (http://hôte:port), avec le jeton de TEMOIN_TOKEN ou de --token-file ; affiche le JSON de --json
+help-incident-show--token-file = Avec --server : un fichier dont la première ligne est votre jeton (`temoin token add`) ; ou définissez TEMOIN_TOKEN
+help-search--server = Interroger plutôt le serveur de l'archive (http://hôte:port), avec le jeton de TEMOIN_TOKEN ou de --token-file ; affiche le JSON de --json
+help-search--token-file = Avec --server : un fichier dont la première ligne est votre jeton (`temoin token add`) ; ou définissez TEMOIN_TOKEN
+help-tally--server = Interroger plutôt le serveur de l'archive (http://hôte:port), avec le jeton de TEMOIN_TOKEN ou de --token-file ; affiche le JSON de --json
+help-tally--token-file = Avec --server : un fichier dont la première ligne est votre jeton (`temoin token add`) ; ou définissez TEMOIN_TOKEN
+help-token-list--server = Interroger plutôt le serveur de l'archive (http://hôte:port), avec le jeton de TEMOIN_TOKEN ou de --token-file ; affiche le JSON de --json
+help-token-list--token-file = Avec --server : un fichier dont la première ligne est votre jeton (`temoin token add`) ; ou définissez TEMOIN_TOKEN
+help-victims--server = Interroger plutôt le serveur de l'archive (http://hôte:port), avec le jeton de TEMOIN_TOKEN ou de --token-file ; affiche le JSON de --json
+help-victims--token-file = Avec --server : un fichier dont la première ligne est votre jeton (`temoin token add`) ; ou définissez TEMOIN_TOKEN
+help-export--archive-key = Avec --server : la clé de point de contrôle de l'archive que vous avez épinglée (une vkey ou un fichier qui la contient) ; le dossier de preuves est vérifié avec elle avant d'être écrit

@@ -985,6 +985,7 @@ cli-bad-grade = { $value } n'est pas un degré de vérification : prenez confirm
 
 ## Access tokens and the access log (src/cli/access.rs)
 file-access = le fichier d'accès
+file-token = le fichier du jeton
 access-sync = impossible de rendre { $path } durable : { $error }
 access-damaged = { $path } est endommagé : { $why } ; restaurez-le depuis une sauvegarde
 access-no-such-token = pas de jeton { $id } (`temoin token list` les montre)
@@ -1149,3 +1150,15 @@ project-payload = entrée { $seq } : { $error }
 scope-incident = incident { $id }
 scope-statement = déclaration { $hash }
 scope-all = le journal entier
+
+## --server : les commandes de lecture interrogent le serveur d'une archive
+remote-archive-or-server = donnez --archive DIR (ou TEMOIN_ARCHIVE), ou --server URL
+remote-json-only = avec --server, `{ $command }` affiche le JSON du serveur : ajoutez --json (les tableaux et le CSV s'affichent depuis le répertoire de l'archive, ou se lisent dans les pages web du serveur)
+remote-token-missing = {" "}(ce contenu demande un jeton : définissez TEMOIN_TOKEN ou donnez --token-file FICHIER, avec le jeton que le dépositaire vous a remis)
+remote-token-refused = {" "}(le serveur ne connaît pas ce jeton, ou il a été révoqué : demandez-en un nouveau au dépositaire)
+remote-forbidden = {" "}(votre jeton n'ouvre pas ceci : c'est réservé aux jetons du dépositaire)
+remote-token-file-empty = { $file } : le fichier du jeton est vide (sa première ligne doit être le jeton qu'a affiché `temoin token add`)
+remote-export-scope = avec --server, export prend --incident ID (un serveur exporte un incident à la fois)
+remote-export-key = avec --server, export demande --archive-key VKEY : le dossier de preuves est vérifié avec la clé que vous avez épinglée avant d'être écrit
+remote-export-unverified = le dossier de preuves du serveur NE se vérifie PAS avec la clé d'archive épinglée ; rien n'a été écrit :
+remote-export-written = dossier de preuves de { $scope } reçu de { $server }, vérifié avec la clé épinglée et écrit dans { $out } ({ $bytes } octets)

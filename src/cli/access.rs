@@ -1,6 +1,7 @@
 //! `temoin token` and `temoin access-log`: who may read the archive's
 //! content over the network, and who took which evidence.
 
+use super::remote::{self, Source};
 use super::{print_json, table_of, ArchiveArg, CliError, CliResult};
 use clap::Subcommand;
 use std::process::ExitCode;
@@ -22,7 +23,7 @@ pub enum Command {
     )]
     AccessLog {
         #[command(flatten)]
-        archive: ArchiveArg,
+        archive: super::remote::SourceArg,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -51,7 +52,7 @@ pub enum TokenCommand {
     #[command(after_long_help = "Example:\n  temoin token list --archive ./archive")]
     List {
         #[command(flatten)]
-        archive: ArchiveArg,
+        archive: super::remote::SourceArg,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
@@ -105,7 +106,10 @@ fn access_error(e: AccessError) -> CliError {
 
 /// Tokens are kept beside an archive: there must be one there.
 fn archive_dir(a: &ArchiveArg) -> Result<&std::path::Path, CliError> {
-    let dir = a.archive.as_path();
+    local_dir(&a.archive)
+}
+
+fn local_dir(dir: &std::path::Path) -> Result<&std::path::Path, CliError> {
     if !dir.join(temoin::store::DB_DIR).is_dir() {
         return Err(CliError::usage(super::errors::archive(
             &temoin::ArchiveError::NotAnArchive(dir.to_path_buf()),
@@ -140,7 +144,14 @@ pub fn run(cmd: Command) -> CliResult {
             Ok(ExitCode::SUCCESS)
         }
         Command::Token(TokenCommand::List { archive, json }) => {
-            let dir = archive_dir(&archive)?;
+            let dir = match archive.source()? {
+                Source::Local(dir) => dir,
+                Source::Remote(r) => {
+                    remote::json_only(json, "token list")?;
+                    return r.print("/v1/tokens");
+                }
+            };
+            let dir = local_dir(&dir)?;
             let list = access::tokens(dir).map_err(access_error)?;
             if json {
                 let v = temoin::content_json::tokens(&list);
@@ -181,7 +192,14 @@ pub fn run(cmd: Command) -> CliResult {
             Ok(ExitCode::SUCCESS)
         }
         Command::AccessLog { archive, json } => {
-            let dir = archive_dir(&archive)?;
+            let dir = match archive.source()? {
+                Source::Local(dir) => dir,
+                Source::Remote(r) => {
+                    remote::json_only(json, "access-log")?;
+                    return r.print("/v1/access-log");
+                }
+            };
+            let dir = local_dir(&dir)?;
             let log = access::read_log(dir).map_err(access_error)?;
             if json {
                 let v = temoin::content_json::access_log(&log);

@@ -2,6 +2,7 @@
 //! projections (docs/DOMAIN.md). Printing only; the library computes.
 
 use super::exports;
+use super::remote::{self, Source, SourceArg};
 use super::{print_json, progress, table, table_of, ArchiveArg, CliError, CliResult};
 use clap::Subcommand;
 use std::collections::HashMap;
@@ -36,7 +37,7 @@ pub enum Command {
         /// An incident id or name, or a statement hash (at least 8 hex digits).
         id: String,
         #[command(flatten)]
-        archive: ArchiveArg,
+        archive: SourceArg,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -47,7 +48,7 @@ pub enum Command {
     )]
     Tally {
         #[command(flatten)]
-        archive: ArchiveArg,
+        archive: SourceArg,
         /// Region, cercle, commune, place or country (accents and case ignored).
         #[arg(long)]
         region: Option<String>,
@@ -82,7 +83,7 @@ pub enum Command {
         /// What to look for.
         text: String,
         #[command(flatten)]
-        archive: ArchiveArg,
+        archive: SourceArg,
         /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
         #[arg(long, value_name = "SEQ|TIME")]
         as_of: Option<String>,
@@ -139,7 +140,7 @@ fn parse_grade(s: &str) -> Result<Verification, String> {
 #[derive(clap::Args, Debug, Clone)]
 pub struct ListArgs {
     #[command(flatten)]
-    pub archive: ArchiveArg,
+    pub archive: SourceArg,
     /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
     #[arg(long, value_name = "SEQ|TIME")]
     pub as_of: Option<String>,
@@ -180,7 +181,7 @@ pub enum IncidentCommand {
         /// The incident id, or its place name or title (accents and case ignored).
         id: String,
         #[command(flatten)]
-        archive: ArchiveArg,
+        archive: SourceArg,
         /// As of an entry number or a UTC time (YYYY-MM-DD = end of that day).
         #[arg(long, value_name = "SEQ|TIME")]
         as_of: Option<String>,
@@ -223,7 +224,17 @@ pub fn run(cmd: Command) -> CliResult {
                     csv,
                 },
         }) => {
-            let a = Archive::open_reader(&archive.archive)?;
+            let dir = match archive.source()? {
+                Source::Local(dir) => dir,
+                Source::Remote(r) => {
+                    remote::json_only(json && !csv.csv, "incident list")?;
+                    return r.print(&format!(
+                        "/v1/incidents{}",
+                        remote::query(&[("as_of", as_of.as_deref())])
+                    ));
+                }
+            };
+            let a = Archive::open_reader(&dir)?;
             let p = ArchiveViews::new(a.store());
             let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
             // One summary at a time: a large archive's summaries do not
@@ -254,7 +265,18 @@ pub fn run(cmd: Command) -> CliResult {
             grade,
             json,
         }) => {
-            let a = Archive::open_reader(&archive.archive)?;
+            let dir = match archive.source()? {
+                Source::Local(dir) => dir,
+                Source::Remote(r) => {
+                    remote::json_only(json, "incident show")?;
+                    let min = grade.min_grade.map(|g| g.name());
+                    return r.print(&remote::incident_path(
+                        &id,
+                        &remote::query(&[("as_of", as_of.as_deref()), ("min_grade", min)]),
+                    ));
+                }
+            };
+            let a = Archive::open_reader(&dir)?;
             let p = ArchiveViews::new(a.store());
             let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
             let id = p.resolve(&id)?;
@@ -277,9 +299,25 @@ pub fn run(cmd: Command) -> CliResult {
             archive,
             as_of,
             json,
-        } => search(&archive.archive, &text, as_of.as_deref(), json),
+        } => match archive.source()? {
+            Source::Local(dir) => search(&dir, &text, as_of.as_deref(), json),
+            Source::Remote(r) => {
+                remote::json_only(json, "search")?;
+                r.print(&format!(
+                    "/v1/search{}",
+                    remote::query(&[("q", Some(text.as_str())), ("as_of", as_of.as_deref())])
+                ))
+            }
+        },
         Command::History { id, archive, json } => {
-            let a = Archive::open_reader(&archive.archive)?;
+            let dir = match archive.source()? {
+                Source::Local(dir) => dir,
+                Source::Remote(r) => {
+                    remote::json_only(json, "history")?;
+                    return r.print(&remote::incident_path(&id, "/history"));
+                }
+            };
+            let a = Archive::open_reader(&dir)?;
             let p = ArchiveViews::new(a.store());
             // JSON stays in English, for the scripts that read it.
             let lang = if json { Lang::En } else { current() };
@@ -300,7 +338,24 @@ pub fn run(cmd: Command) -> CliResult {
             grade,
             json,
         } => {
-            let a = Archive::open_reader(&archive.archive)?;
+            let dir = match archive.source()? {
+                Source::Local(dir) => dir,
+                Source::Remote(r) => {
+                    remote::json_only(json, "tally")?;
+                    let min = grade.min_grade.map(|g| g.name());
+                    return r.print(&format!(
+                        "/v1/tally{}",
+                        remote::query(&[
+                            ("region", region.as_deref()),
+                            ("from", from.as_deref()),
+                            ("to", to.as_deref()),
+                            ("as_of", as_of.as_deref()),
+                            ("min_grade", min),
+                        ])
+                    ));
+                }
+            };
+            let a = Archive::open_reader(&dir)?;
             let p = ArchiveViews::new(a.store());
             let upto = p.cut(parse_as_of(as_of.as_deref())?)?;
             let filter = TallyFilter {
@@ -1627,7 +1682,17 @@ fn print_demo_perpetrators(list: &[IncidentSummary], names: &HashMap<String, Str
 /// `temoin victims`: every named victim, by incident.
 fn victims(list: &ListArgs) -> CliResult {
     let (json, csv) = (list.json, &list.csv);
-    let a = Archive::open_reader(&list.archive.archive)?;
+    let dir = match list.archive.source()? {
+        Source::Local(dir) => dir,
+        Source::Remote(r) => {
+            remote::json_only(json && !csv.csv, "victims")?;
+            return r.print(&format!(
+                "/v1/victims{}",
+                remote::query(&[("as_of", list.as_of.as_deref())])
+            ));
+        }
+    };
+    let a = Archive::open_reader(&dir)?;
     let p = ArchiveViews::new(a.store());
     let upto = p.cut(parse_as_of(list.as_of.as_deref())?)?;
     let rows = temoin::content_json::victim_rows(&p, upto)?;

@@ -67,6 +67,7 @@ pub fn file_noun(what: &str) -> String {
         "checkpoint" => t!("file-checkpoint"),
         "key" => t!("file-key"),
         "access file" => t!("file-access"),
+        "token file" => t!("file-token"),
         other => other.to_string(),
     }
 }

@@ -1,6 +1,6 @@
 //! Checkpoints, receipts, consistency, evidence bundles and reports.
 
-use super::{print_json, read_file, write_file, ArchiveArg, CliError, CliResult};
+use super::{print_json, read_file, write_file, CliError, CliResult};
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -49,7 +49,7 @@ pub enum Command {
     )]
     ConsistencyProof {
         #[command(flatten)]
-        archive: ArchiveArg,
+        archive: super::remote::SourceArg,
         /// The older tree size (e.g. the size of a receipt's checkpoint).
         #[arg(long)]
         old: u64,
@@ -115,7 +115,12 @@ pub enum Command {
     )]
     Export {
         #[command(flatten)]
-        archive: ArchiveArg,
+        archive: super::remote::SourceArg,
+        /// With --server: the archive's checkpoint key you pinned (a vkey or
+        /// a file holding one); the bundle is verified with it before it is
+        /// written.
+        #[arg(long, value_name = "VKEY", requires = "server")]
+        archive_key: Option<String>,
         /// Every entry that touched this incident (and incidents merged into it).
         #[arg(long, value_name = "ID", group = "what")]
         incident: Option<String>,
@@ -241,7 +246,23 @@ pub fn run(cmd: Command) -> CliResult {
             old,
             new,
             out,
-        } => consistency_proof(&archive.archive, old, new, out.as_deref()),
+        } => match archive.source()? {
+            super::remote::Source::Local(dir) => consistency_proof(&dir, old, new, out.as_deref()),
+            super::remote::Source::Remote(r) => {
+                let (o, n) = (old.to_string(), new.map(|n| n.to_string()));
+                let path = format!(
+                    "/v1/consistency{}",
+                    super::remote::query(&[("old", Some(&o)), ("new", n.as_deref())])
+                );
+                let text = r.get(&path)?;
+                match out.as_deref() {
+                    Some(p) => write_file(p, &text, "consistency proof")?,
+                    None => std::io::Write::write_all(&mut std::io::stdout().lock(), &text)
+                        .map_err(|e| CliError::failed(e.to_string()))?,
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+        },
         Command::Receipt {
             archive,
             server,
@@ -276,6 +297,7 @@ pub fn run(cmd: Command) -> CliResult {
         ),
         Command::Export {
             archive,
+            archive_key,
             incident,
             statement,
             all,
@@ -283,12 +305,24 @@ pub fn run(cmd: Command) -> CliResult {
             withhold,
             beside_over,
         } => {
+            let dir = match archive.source()? {
+                super::remote::Source::Local(dir) => dir,
+                super::remote::Source::Remote(r) => {
+                    let (Some(id), None, false) = (incident, statement, all) else {
+                        return Err(CliError::usage(t!("remote-export-scope")));
+                    };
+                    let key =
+                        archive_key.ok_or_else(|| CliError::usage(t!("remote-export-key")))?;
+                    let server = archive.server.clone().unwrap_or_default();
+                    return export_remote(&r, &server, &id, &withhold, &key, &out);
+                }
+            };
             let scope = match (incident, statement, all) {
                 (Some(id), None, false) => Scope::Incident(id),
                 (None, Some(h), false) => {
                     // Resolved here so that a prefix works as everywhere;
                     // the reader is closed before the export opens its own.
-                    let a = Archive::open_reader(&archive.archive)?;
+                    let a = Archive::open_reader(&dir)?;
                     let (hash, _) = super::find_statement(a.store(), &h, "--statement")?;
                     Scope::Statement(hash.to_hex())
                 }
@@ -299,7 +333,7 @@ pub fn run(cmd: Command) -> CliResult {
                     ))
                 }
             };
-            export(&archive.archive, scope, withhold, beside_over, &out)
+            export(&dir, scope, withhold, beside_over, &out)
         }
         Command::VerifyBundle {
             bundle,
@@ -722,6 +756,49 @@ fn verifier_page(out: &Path) -> CliResult {
             "verifier-page-written",
             out = out.display().to_string(),
             size = t!("count-bytes", n = page.len())
+        )
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `export --server`: the server's bundle of one incident (the server
+/// records the export in its access log, under the token's name),
+/// verified here against the pinned archive key before a byte of it is
+/// written: a server cannot hand a lawyer a bundle that would not verify.
+fn export_remote(
+    r: &super::remote::Remote,
+    server: &str,
+    id: &str,
+    withhold: &[String],
+    key: &str,
+    out: &Path,
+) -> CliResult {
+    let key = parse_archive_key(key)?;
+    let withheld = withhold.join(",");
+    let path = super::remote::incident_path(
+        id,
+        &format!(
+            "/bundle{}",
+            super::remote::query(&[("withhold", (!withheld.is_empty()).then_some(&*withheld))])
+        ),
+    );
+    let bytes = r.get(&path)?;
+    let b = Bundle::from_json(&bytes)
+        .map_err(|f| CliError::failed(format!("{} {}", t!("remote-export-unverified"), f)))?;
+    let v = bundle::verify(&b, &key);
+    if !v.ok() {
+        print_verdict(&v);
+        return Err(CliError::failed(t!("remote-export-unverified")));
+    }
+    write_file(out, &bytes, "bundle")?;
+    println!(
+        "{}",
+        t!(
+            "remote-export-written",
+            scope = super::verdict::scope(temoin::i18n::current(), &b.scope),
+            server = server.to_string(),
+            out = out.display().to_string(),
+            bytes = bytes.len()
         )
     );
     Ok(ExitCode::SUCCESS)

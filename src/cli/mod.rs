@@ -13,6 +13,7 @@ pub mod exports;
 pub mod habits;
 pub mod lang;
 pub mod refusal;
+pub mod remote;
 pub mod sealed;
 pub mod secret;
 pub mod server;

@@ -47,6 +47,7 @@ mod roundtrip;
 mod sealed;
 mod server;
 mod server_content;
+mod server_remote;
 mod statement_vectors;
 mod storage_files;
 mod succession;

@@ -64,16 +64,75 @@ pub struct Answer {
 #[error("{0}")]
 pub struct Unreachable(pub String);
 
-/// Answers above this are not read (a receipt is at most 4 MiB).
-const MAX_ANSWER: usize = 8 << 20;
+/// Answers above this are not read, unless the call says otherwise (a
+/// receipt is at most 4 MiB).
+pub const MAX_ANSWER: usize = 8 << 20;
+
+/// A bundle or a listing of the content: larger than a receipt, still
+/// bounded so that a hostile server cannot fill the reader's memory.
+pub const MAX_CONTENT_ANSWER: usize = 512 << 20;
+
+/// One request: what is sent, and how much of the answer is read.
+#[derive(Clone, Copy, Debug)]
+pub struct Call<'a> {
+    pub method: &'a str,
+    /// The path and query, already encoded ([`path_segment`], [`query`]).
+    pub path: &'a str,
+    pub content_type: Option<&'a str>,
+    pub body: &'a [u8],
+    /// `Authorization: Bearer TOKEN`, for the content.
+    pub token: Option<&'a str>,
+    /// Answers longer than this are refused, not read.
+    pub limit: usize,
+}
+
+impl<'a> Call<'a> {
+    pub fn get(path: &'a str) -> Call<'a> {
+        Call {
+            method: "GET",
+            path,
+            content_type: None,
+            body: &[],
+            token: None,
+            limit: MAX_ANSWER,
+        }
+    }
+}
+
+/// `s` as one segment of a path (an incident id may hold spaces, accents,
+/// `/` or `?`).
+pub fn path_segment(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
+}
+
+/// Everything but the unreserved characters of RFC 3986.
+const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `?k=v&…` of the pairs whose value is given (empty when none is).
+pub fn query(pairs: &[(&str, Option<&str>)]) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    let mut any = false;
+    for (k, v) in pairs {
+        if let Some(v) = v {
+            q.append_pair(k, v);
+            any = true;
+        }
+    }
+    if any {
+        format!("?{}", q.finish())
+    } else {
+        String::new()
+    }
+}
 
 /// One request, on its own connection, within `timeout`.
 pub fn request(
     server: &ServerUrl,
-    method: &str,
-    path: &str,
-    content_type: Option<&str>,
-    body: Vec<u8>,
+    call: &Call<'_>,
     timeout: Duration,
 ) -> Result<Answer, Unreachable> {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -81,19 +140,13 @@ pub fn request(
         .build()
         .map_err(|e| Unreachable(e.to_string()))?;
     rt.block_on(async {
-        tokio::time::timeout(timeout, send(server, method, path, content_type, body))
+        tokio::time::timeout(timeout, send(server, call))
             .await
             .map_err(|_| Unreachable(format!("no answer within {} s", timeout.as_secs())))?
     })
 }
 
-async fn send(
-    server: &ServerUrl,
-    method: &str,
-    path: &str,
-    content_type: Option<&str>,
-    body: Vec<u8>,
-) -> Result<Answer, Unreachable> {
+async fn send(server: &ServerUrl, call: &Call<'_>) -> Result<Answer, Unreachable> {
     let err = |e: &dyn std::fmt::Display| Unreachable(format!("{}: {e}", server.authority));
     let stream = tokio::net::TcpStream::connect(&server.authority)
         .await
@@ -105,15 +158,18 @@ async fn send(
             .map_err(|e| err(&e))?;
     tokio::spawn(conn);
     let mut req = hyper::Request::builder()
-        .method(method)
-        .uri(format!("{}{path}", server.prefix))
+        .method(call.method)
+        .uri(format!("{}{}", server.prefix, call.path))
         .header(hyper::header::HOST, &server.authority)
         .header(hyper::header::USER_AGENT, "temoin");
-    if let Some(ct) = content_type {
+    if let Some(ct) = call.content_type {
         req = req.header(hyper::header::CONTENT_TYPE, ct);
     }
+    if let Some(token) = call.token {
+        req = req.header(hyper::header::AUTHORIZATION, format!("Bearer {token}"));
+    }
     let req = req
-        .body(Full::new(Bytes::from(body)))
+        .body(Full::new(Bytes::copy_from_slice(call.body)))
         .map_err(|e| err(&e))?;
     let resp = sender.send_request(req).await.map_err(|e| err(&e))?;
     let status = resp.status().as_u16();
@@ -122,7 +178,7 @@ async fn send(
         .get(hyper::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse().ok());
-    let body = http_body_util::Limited::new(resp.into_body(), MAX_ANSWER)
+    let body = http_body_util::Limited::new(resp.into_body(), call.limit)
         .collect()
         .await
         .map_err(|e| err(&*e))?
@@ -192,14 +248,13 @@ pub fn push(
             code: "malformed_file".into(),
             message: e.to_string(),
         })?;
-    let body = with_retries(
-        server,
-        "POST",
-        "/v1/statements",
-        Some(crate::STATEMENT_MEDIA_TYPE),
-        tms,
-        retry,
-    )?;
+    let call = Call {
+        method: "POST",
+        content_type: Some(crate::STATEMENT_MEDIA_TYPE),
+        body: tms,
+        ..Call::get("/v1/statements")
+    };
+    let body = with_retries(server, &call, retry)?;
     let receipt = Receipt::from_json(&body).map_err(PushError::Unverified)?;
     receipt.verify(archive_key).map_err(PushError::Unverified)?;
     if receipt.statement_hash != sent {
@@ -214,12 +269,9 @@ pub fn push(
 /// One request, tried again with growing waits (or the server's
 /// `Retry-After`) on connection errors, timeouts, 408, 429 and 5xx; the
 /// body of a 200, or the refusal any other status says.
-fn with_retries(
+pub fn with_retries(
     server: &ServerUrl,
-    method: &str,
-    path: &str,
-    content_type: Option<&str>,
-    body: &[u8],
+    call: &Call<'_>,
     retry: &Retry,
 ) -> Result<Vec<u8>, PushError> {
     let mut wait = retry.first_wait;
@@ -229,14 +281,7 @@ fn with_retries(
             std::thread::sleep(wait);
             wait = (wait * 2).min(retry.max_wait);
         }
-        let answer = match request(
-            server,
-            method,
-            path,
-            content_type,
-            body.to_vec(),
-            retry.timeout,
-        ) {
+        let answer = match request(server, call, retry.timeout) {
             Ok(a) => a,
             Err(e) => {
                 last = e.0;
@@ -280,5 +325,5 @@ fn error_text(body: &[u8]) -> String {
 /// `GET` a text resource (a checkpoint, a receipt) with the retries of
 /// `retry`; 404 and other 4xx are errors at once.
 pub fn get(server: &ServerUrl, path: &str, retry: &Retry) -> Result<Vec<u8>, PushError> {
-    with_retries(server, "GET", path, None, &[], retry)
+    with_retries(server, &Call::get(path), retry)
 }

@@ -278,6 +278,7 @@ pub fn temoin_cmd(args: &[&str], more: &[&std::ffi::OsStr]) -> Output {
         .args(args)
         .args(more)
         .env_remove("TEMOIN_ARCHIVE")
+        .env_remove("TEMOIN_TOKEN")
         // English, whatever the machine's locale: the tests read messages.
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
