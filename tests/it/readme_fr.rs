@@ -87,9 +87,11 @@ fn the_french_walk_through_works_as_written() {
     }
     // Through the server: the lawyer's list and the push's receipt.
     let list: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(tmp.path().join("incidents.json")).unwrap())
-            .unwrap();
-    assert!(list["incidents"].as_array().is_some_and(|l| !l.is_empty()), "{list}");
+        serde_json::from_slice(&std::fs::read(tmp.path().join("incidents.json")).unwrap()).unwrap();
+    assert!(
+        list["incidents"].as_array().is_some_and(|l| !l.is_empty()),
+        "{list}"
+    );
     assert!(tmp.path().join("note.receipt.json").is_file());
     let report = std::fs::read_to_string(tmp.path().join("tangata.html")).unwrap();
     assert!(report.contains("<html lang=\"fr\">"));

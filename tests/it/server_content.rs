@@ -12,14 +12,14 @@ use std::path::Path;
 
 use std::time::Duration;
 
-struct Answer {
-    status: u16,
+pub(crate) struct Answer {
+    pub(crate) status: u16,
     head: String,
-    body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Answer {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     fn json(&self) -> serde_json::Value {
@@ -35,7 +35,7 @@ impl Answer {
 }
 
 /// `GET path` with `Authorization: Bearer token` when given.
-fn get(addr: SocketAddr, path: &str, token: Option<&str>) -> Answer {
+pub(crate) fn get(addr: SocketAddr, path: &str, token: Option<&str>) -> Answer {
     let mut s = TcpStream::connect(addr).unwrap();
     s.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
     let mut head = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n");

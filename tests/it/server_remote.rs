@@ -443,3 +443,192 @@ fn find_number(v: &mut serde_json::Value) -> Option<&mut serde_json::Value> {
         _ => None,
     }
 }
+
+/// A witness's name, sealed to a reader: in no answer of the server, in
+/// clear or in base64, whatever route and whatever token asks; and a part
+/// withheld from a bundle is not in that bundle either.
+#[test]
+fn sealed_and_withheld_parts_are_never_served_in_clear() {
+    use base64::engine::general_purpose::STANDARD as B64;
+    use base64::Engine as _;
+    const MARKER: &str = "Zeynabou-SCELLE-9K2";
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let p = |n: &str| t.join(n).to_str().unwrap().to_string();
+    let arch = p("archive");
+    for args in [
+        vec!["key", "generate", "--out", &p("custodian.key")],
+        vec!["key", "generate", "--out", &p("aminata.key")],
+        vec!["key", "generate", "--reader", "--out", &p("lawyer.key")],
+    ] {
+        ok(&args);
+    }
+    ok(&[
+        "init",
+        "--archive",
+        &arch,
+        "--origin",
+        "temoin.test/served-sealed",
+        "--custodian-key",
+        &p("custodian.key"),
+    ]);
+    let enroll = |public: &str, role: &str, name: &str| {
+        ok(&[
+            "key",
+            "enroll",
+            "--archive",
+            &arch,
+            "--custodian-key",
+            &p("custodian.key"),
+            "--public",
+            public,
+            "--role",
+            role,
+            "--name",
+            name,
+        ]);
+    };
+    enroll(&p("aminata.key.pub"), "intermediary", "aminata");
+    enroll(&p("lawyer.key.pub"), "reader", "Maître A");
+    std::fs::write(
+        t.join("incident.json"),
+        r#"{"id": "tangata-2025-11-13", "title": "Frappe de drone à Tangata", "type": "drone_strike",
+            "place": {"name": "Tangata", "country": "ML"}, "when": {"start": "2025-11-13", "precision": "exact"}}"#,
+    )
+    .unwrap();
+    ok(&[
+        "submit",
+        "--archive",
+        &arch,
+        "--key",
+        &p("aminata.key"),
+        "--kind",
+        "incident",
+        "--input",
+        &p("incident.json"),
+    ]);
+    std::fs::write(
+        t.join("testimony.json"),
+        format!(
+            r#"{{"incidents": ["tangata-2025-11-13"], "source": {{"relation": "eyewitness"}},
+                "language": "fr", "text": "Le drone a frappé la nuit.",
+                "witness": {{"nom": "{MARKER}"}}}}"#
+        ),
+    )
+    .unwrap();
+    let photo: Vec<u8> = (0..5_000u32).map(|i| (i * 13 % 251) as u8).collect();
+    std::fs::write(t.join("photo.jpg"), &photo).unwrap();
+    ok(&[
+        "sign",
+        "--key",
+        &p("aminata.key"),
+        "--kind",
+        "testimony",
+        "--input",
+        &p("testimony.json"),
+        "--out",
+        &p("t.tms"),
+        "--to-readers",
+        "--archive",
+        &arch,
+        "--attach",
+        &format!("photo={}", p("photo.jpg")),
+    ]);
+    ok(&["ingest", "--archive", &arch, &p("t.tms")]);
+    let lawyer = token(&arch, "Me Awa Traoré", "lawyer");
+    let custodian = token(&arch, "Gardien", "custodian");
+    let server = Served::start(Path::new(&arch), &["--rate-per-address", "0"]);
+    let url = format!("http://{}", server.addr);
+
+    // The marker as its bytes would look in base64 at any alignment.
+    let mut forms = vec![MARKER.to_string()];
+    for k in 0..3 {
+        let enc = B64.encode([vec![b'x'; k], MARKER.as_bytes().to_vec()].concat());
+        forms.push(enc[k.div_ceil(3) * 4..enc.len() - 4].to_string());
+    }
+    for pre in ["", "a", "ab", "{\"nom\": \""] {
+        let enc = B64.encode(format!("{pre}{MARKER}\"}}"));
+        assert!(
+            forms.iter().any(|f| enc.contains(f.as_str())),
+            "the forms find the marker in base64 after {pre:?}"
+        );
+    }
+    let reads: Vec<Vec<&str>> = vec![
+        vec!["incident", "list", "--server", &url, "--json"],
+        vec!["incident", "show", "tangata", "--server", &url, "--json"],
+        vec!["history", "tangata", "--server", &url, "--json"],
+        vec!["victims", "--server", &url, "--json"],
+        vec!["search", "tangata", "--server", &url, "--json"],
+        vec!["search", MARKER, "--server", &url, "--json"],
+        vec!["tally", "--server", &url, "--json"],
+        vec!["access-log", "--server", &url, "--json"],
+    ];
+    let mut seen = String::new();
+    for a in &reads {
+        let (code, out, err) = run(a, Some(&custodian));
+        assert_eq!(code, 0, "{a:?}: {err}");
+        seen.push_str(&out);
+        seen.push_str(&err);
+    }
+    for (what, withhold) in [("all", None), ("photo", Some("photo"))] {
+        let out = t.join(format!("{what}.bundle.json"));
+        let key = format!("{arch}/checkpoint.key.pub");
+        let o = out.to_str().unwrap().to_string();
+        let mut a = vec![
+            "export",
+            "--server",
+            &url,
+            "--incident",
+            "tangata",
+            "--archive-key",
+            &key,
+        ];
+        a.extend(["--out", &o]);
+        if let Some(w) = withhold {
+            a.extend(["--withhold", w]);
+        }
+        let (code, stdout, err) = run(&a, Some(&lawyer));
+        assert_eq!(code, 0, "{a:?}: {err}");
+        seen.push_str(&stdout);
+        let bundle = std::fs::read_to_string(&out).unwrap();
+        let b: serde_json::Value = serde_json::from_str(&bundle).unwrap();
+        let absent: Vec<(String, String)> = b["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|e| e["absent"].as_array().cloned().unwrap_or_default())
+            .map(|a| {
+                (
+                    a["label"].as_str().unwrap_or("").to_string(),
+                    a["why"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        assert!(
+            absent.contains(&("witness".into(), "sealed".into())),
+            "{what}: {absent:?}"
+        );
+        let photo_b64 = B64.encode(&photo[..3000]);
+        let carries_photo = bundle.contains(&photo_b64[..400]);
+        match withhold {
+            None => assert!(carries_photo, "the photo is in the full bundle"),
+            Some(_) => {
+                assert!(!carries_photo, "a withheld photo was served");
+                assert!(
+                    absent.contains(&("photo".into(), "withheld".into())),
+                    "{absent:?}"
+                );
+            }
+        }
+        seen.push_str(&bundle);
+    }
+    // The report of the bundle, served: the same.
+    let report =
+        crate::server_content::get(server.addr, "/v1/incidents/tangata/report", Some(&lawyer));
+    assert_eq!(report.status, 200, "{}", report.text());
+    seen.push_str(&report.text());
+    for form in &forms {
+        assert!(!seen.contains(form.as_str()), "{form:?} served");
+    }
+    assert!(seen.contains("sealed"), "the answers say a part is sealed");
+}
