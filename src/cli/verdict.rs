@@ -521,13 +521,13 @@ pub fn finding(lang: Lang, f: &Finding) -> String {
 }
 
 /// The audit's fault, `entry 5: …`: its place in the user's language;
-/// its reason is still the audit's own words (`LogFault::reason` is text).
+/// its reason is still the audit's English (`LogFaultReason`'s `Display`).
 pub fn log_fault(lang: Lang, f: &temoin::audit::LogFault) -> String {
     tr!(
         lang,
         "fault-line-short",
         at = location(lang, &Location::Entry(f.seq)),
-        reason = f.reason.clone()
+        reason = f.reason.to_string()
     )
 }
 
@@ -863,7 +863,9 @@ mod tests {
         let lf = temoin::audit::LogFault {
             seq: 4,
             kind: FaultKind::Signature,
-            reason: "signature: invalid".into(),
+            reason: temoin::audit::LogFaultReason::Signature(
+                temoin::statement::SignatureFault::Invalid,
+            ),
         };
         assert_eq!(log_fault(Lang::En, &lf), lf.to_string());
         for s in [
