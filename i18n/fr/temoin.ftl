@@ -100,7 +100,7 @@ ingest-appended = ajoutée : entrée { $seq }  déclaration { $kind } { $stateme
 ingest-already = déjà là : entrée { $seq }  déclaration { $kind } { $statement }  empreinte de l'entrée { $entry }
 ingest-refused = refusé { $file } : { $reason }
 audit-failed = ÉCHEC de la vérification : { $error }
-audit-failed-at = ÉCHEC de la vérification à { $fault }
+audit-failed-at = ÉCHEC de la vérification — { $fault }
 audit-note-redacted = note : la partie { $label } de l'entrée { $seq } a été effacée par l'ordre de caviardage de l'entrée { $by }
 audit-note-sealed = note : la partie { $label } de l'entrée { $seq } est scellée pour { $n ->
     [one] { $n } lecteur

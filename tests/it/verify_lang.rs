@@ -131,7 +131,7 @@ fn verify_says_why_the_log_fails_in_french_and_in_english() {
 
         let (code, _, fr) = verify(&f, "fr", &[]);
         assert_eq!(code, 1, "{}: {fr}", c.name);
-        let said = format!("ÉCHEC de la vérification à entrée {} : ", c.seq);
+        let said = format!("ÉCHEC de la vérification — entrée {} : ", c.seq);
         assert!(fr.contains(&said), "{}: {fr:?}", c.name);
         assert!(fr.contains(c.fr), "{}: {fr:?}, expected {:?}", c.name, c.fr);
         assert!(!fr.contains(c.en), "{}: {fr:?}", c.name);
