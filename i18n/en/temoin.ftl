@@ -114,6 +114,58 @@ audit-ok-findings = ok: { $entries }, { $authors }, { $parts }, { $checkpoints }
     [one] { $n } entry
    *[other] { $n } entries
 } signed after a declared compromise (findings above)
+# Why the log fails the audit (verify): the English is that of FORMAT.md §9 and of --json.
+log-not-an-entry = stored bytes are not a valid entry: { $error }
+log-body = statement body: { $error }
+log-signature-bad-key = signature: the author key is not a valid Ed25519 point
+log-signature-weak-key = signature: the author key is a weak (small-order) Ed25519 key
+log-signature-invalid = signature: the signature does not verify (verify_strict) over the body
+log-entry-missing = entry { $seq } is missing: the log goes from entry { $before } to entry { $found }
+log-moved = the entry stored at position { $position } says it is entry { $says } (entries were moved or swapped)
+log-altered = the entry's bytes were altered after it was appended: they hash to { $hash }, not to the leaf hash recorded in the tree
+log-leaf-missing = the entry's Merkle leaf is missing
+log-twice = statement { $statement } is already in the log at entry { $first } (a statement is never appended twice)
+log-prev = prev link { $prev } does not match the hash of entry { $before } ({ $expected })
+log-received-before = received_at { $received } goes back before the previous entry's { $previous }
+log-sealed-in-clear = part { $label } is sealed, yet the archive holds it in clear (a sealed part is held only as its ciphertext)
+log-part-mismatch = part { $label } does not match its commitment
+log-payload-missing = part "payload" is missing (a payload can never be redacted)
+log-part-missing = part { $label } is missing and no redaction order erased it
+log-not-authorised = not authorised when appended: { $error }
+log-node = the stored Merkle node (level { $level }, index { $index }) completed by this entry is wrong or missing
+log-no-checkpoint-key = a checkpoint exists but the genesis names no checkpoint key
+log-checkpoint = checkpoint at size { $size }: { $error }
+log-checkpoint-size = checkpoint stored for size { $size } says size { $says }
+log-checkpoint-root = checkpoint at size { $size }: its signed root differs from the root of the entries 0..{ $size }
+log-checkpoint-beyond = a checkpoint claims tree size { $size }, beyond the log's end
+log-empty = entry 0 (the genesis) is missing: the log is empty (every archive begins with its genesis)
+log-head-size = the archive's head (row X "head") says { $head } entries but the log holds { $log } (entries were removed or added behind its back)
+log-head-hash = the last entry's hash differs from the one recorded in the head (row X "head")
+log-head-received = row X "head" says the last entry was received at { $head }, but it was received at { $log } (the writer dates new entries from the head)
+log-statement-key = statement-index row with key 'H' ‖ { $key } is malformed (an H key is 'H' and a 32-byte statement hash); remove it
+log-statement-unknown = statement-index row H { $hash } names a statement that is not in the log (the writer would take it for a duplicate); { $stored }
+log-statement-row-missing = statement-index row H { $hash } is missing (the writer would append this statement again); it should hold { $expected }
+log-statement-row-differs = statement-index row H { $hash } differs from what the log derives; { $stored }; it should hold { $expected }
+log-registry-key = registry row with key { $key } is malformed (an R key is 'R' and a seq, u64 big-endian); remove it
+log-registry-row-missing = registry row R { $seq } is missing: entry { $seq } is a registry statement, and without the row the writer would not apply it (e.g. a revoked key would sign again)
+log-registry-row-extra = registry row R { $seq } names entry { $seq }, which is not a registry statement of the log
+log-incident-row-differs = incident-index row I { $id } differs from what the log derives; { $stored }; it should hold { $expected }
+log-incident-row-extra = incident-index row I { $id } names an incident that the log never opened (the writer would refuse to open it and accept statements about it)
+log-incident-row-missing = incident-index row I { $id } is missing (the writer would let the id be opened again); it should hold { $expected }
+log-parts-end-does-not-decode = row X "parts_end" does not decode ({ $error })
+log-parts-end = row X "parts_end" says the parts file holds { $held } bytes, but the parts of entry { $seq } end at byte { $end } (a writer opening the archive would cut them off); it should hold at least { $end }
+log-config-missing = row X "config" is missing or does not decode (JSON: origin, max_part_bytes, max_future_ms)
+log-config-origin = row X "config" names origin { $config }, but the genesis names { $genesis }; it should name { $genesis }
+log-key-file-wrong = { $path } holds checkpoint key { $found }, not the key the genesis names ({ $expected }); restore the archive's own key
+log-key-file-unloadable = { $path } does not load ({ $error }); it should hold the key the genesis names ({ $expected })
+log-row-holds = it holds { $value }
+log-row-does-not-decode = its value does not decode ({ $error })
+log-statement-info = { "{" }seq { $seq }, kind { $kind }, subject { $subject }, owner { $owner }, labels { $labels }, incidents { $incidents }, superseded by { $superseded }, retracted by { $retracted }, redacted { $redacted }{ "}" }
+log-statement-info-none = none
+log-incident-info = { "{" }opened at entry { $opened }, record { $record }, merged into { $merged }{ "}" }
+# Whether an incident was merged, as Rust's {:?} of an option says it (the text of --json).
+log-incident-not-merged = None
+log-incident-merged = Some({ $id })
 count-checkpoints = { $n ->
     [one] { $n } checkpoint
    *[other] { $n } checkpoints

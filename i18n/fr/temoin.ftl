@@ -100,7 +100,7 @@ ingest-appended = ajoutée : entrée { $seq }  déclaration { $kind } { $stateme
 ingest-already = déjà là : entrée { $seq }  déclaration { $kind } { $statement }  empreinte de l'entrée { $entry }
 ingest-refused = refusé { $file } : { $reason }
 audit-failed = ÉCHEC de la vérification : { $error }
-audit-failed-at = ÉCHEC de la vérification à { $fault }
+audit-failed-at = ÉCHEC de la vérification — { $fault }
 audit-note-redacted = note : la partie { $label } de l'entrée { $seq } a été effacée par l'ordre de caviardage de l'entrée { $by }
 audit-note-sealed = note : la partie { $label } de l'entrée { $seq } est scellée pour { $n ->
     [one] { $n } lecteur
@@ -113,6 +113,57 @@ audit-ok-findings = ok : { $entries }, { $authors }, { $parts }, { $checkpoints 
     [one] { $n } entrée signée
    *[other] { $n } entrées signées
 } après une compromission déclarée (constats ci-dessus)
+# Why the log fails the audit (verify).
+log-not-an-entry = les octets enregistrés ne forment pas une entrée valide : { $error }
+log-body = corps de la déclaration : { $error }
+log-signature-bad-key = signature : la clé de l'auteur n'est pas un point Ed25519 valide
+log-signature-weak-key = signature : la clé de l'auteur est une clé Ed25519 faible (d'ordre petit)
+log-signature-invalid = signature : la signature ne se vérifie pas (verify_strict) sur le corps
+log-entry-missing = l'entrée { $seq } manque : le journal passe de l'entrée { $before } à l'entrée { $found }
+log-moved = l'entrée enregistrée à la position { $position } se donne pour l'entrée { $says } (des entrées ont été déplacées ou interverties)
+log-altered = les octets de l'entrée ont été modifiés après son ajout : leur empreinte est { $hash }, et non l'empreinte de feuille consignée dans l'arbre
+log-leaf-missing = la feuille de Merkle de l'entrée manque
+log-twice = la déclaration { $statement } figure déjà dans le journal à l'entrée { $first } (une déclaration n'est jamais ajoutée deux fois)
+log-prev = le lien prev { $prev } ne correspond pas à l'empreinte de l'entrée { $before } ({ $expected })
+log-received-before = received_at { $received } remonte avant celui de l'entrée précédente, { $previous }
+log-sealed-in-clear = la partie { $label } est scellée, mais l'archive la détient en clair (une partie scellée n'est détenue que sous forme de son chiffré)
+log-part-mismatch = la partie { $label } ne correspond pas à son engagement
+log-payload-missing = la partie "payload" manque (un payload ne peut jamais être caviardé)
+log-part-missing = la partie { $label } manque et aucun ordre de caviardage ne l'a effacée
+log-not-authorised = non autorisée au moment de son ajout : { $error }
+log-node = le nœud de Merkle enregistré (niveau { $level }, indice { $index }) que complète cette entrée est faux ou manquant
+log-no-checkpoint-key = un point de contrôle existe, mais la genèse ne nomme aucune clé de point de contrôle
+log-checkpoint = point de contrôle de taille { $size } : { $error }
+log-checkpoint-size = le point de contrôle enregistré pour la taille { $size } indique la taille { $says }
+log-checkpoint-root = point de contrôle de taille { $size } : sa racine signée diffère de la racine des entrées 0..{ $size }
+log-checkpoint-beyond = un point de contrôle annonce un arbre de taille { $size }, au-delà de la fin du journal
+log-empty = l'entrée 0 (la genèse) manque : le journal est vide (toute archive commence par sa genèse)
+log-head-size = la tête de l'archive (ligne X "head") annonce { $head } entrées, mais le journal en contient { $log } (des entrées ont été retirées ou ajoutées à son insu)
+log-head-hash = l'empreinte de la dernière entrée diffère de celle que consigne la tête (ligne X "head")
+log-head-received = la ligne X "head" indique que la dernière entrée a été reçue à { $head }, or elle l'a été à { $log } (l'archive date les nouvelles entrées d'après la tête)
+log-statement-key = la ligne de l'index des déclarations de clé 'H' ‖ { $key } est malformée (une clé H est 'H' suivi de l'empreinte d'une déclaration, 32 octets) ; supprimez-la
+log-statement-unknown = la ligne H { $hash } de l'index des déclarations désigne une déclaration absente du journal (en écrivant, l'archive la prendrait pour un doublon) ; { $stored }
+log-statement-row-missing = la ligne H { $hash } de l'index des déclarations manque (en écrivant, l'archive ajouterait de nouveau cette déclaration) ; elle devrait contenir { $expected }
+log-statement-row-differs = la ligne H { $hash } de l'index des déclarations diffère de ce que le journal en dérive ; { $stored } ; elle devrait contenir { $expected }
+log-registry-key = la ligne du registre de clé { $key } est malformée (une clé R est 'R' suivi d'un numéro d'entrée, u64 gros-boutiste) ; supprimez-la
+log-registry-row-missing = la ligne R { $seq } du registre manque : l'entrée { $seq } est une déclaration du registre, et sans cette ligne l'archive ne l'appliquerait pas en écrivant (une clé révoquée pourrait signer de nouveau, par exemple)
+log-registry-row-extra = la ligne R { $seq } du registre désigne l'entrée { $seq }, qui n'est pas une déclaration du registre du journal
+log-incident-row-differs = la ligne I { $id } de l'index des incidents diffère de ce que le journal en dérive ; { $stored } ; elle devrait contenir { $expected }
+log-incident-row-extra = la ligne I { $id } de l'index des incidents désigne un incident que le journal n'a jamais ouvert (en écrivant, l'archive refuserait de l'ouvrir et accepterait des déclarations à son sujet)
+log-incident-row-missing = la ligne I { $id } de l'index des incidents manque (en écrivant, l'archive laisserait ouvrir de nouveau cet identifiant) ; elle devrait contenir { $expected }
+log-parts-end-does-not-decode = la ligne X "parts_end" ne se décode pas ({ $error })
+log-parts-end = la ligne X "parts_end" indique que le fichier des parties contient { $held } octets, mais les parties de l'entrée { $seq } finissent à l'octet { $end } (en ouvrant l'archive pour écrire, temoin les couperait) ; elle devrait en indiquer au moins { $end }
+log-config-missing = la ligne X "config" manque ou ne se décode pas (JSON : origin, max_part_bytes, max_future_ms)
+log-config-origin = la ligne X "config" nomme l'origine { $config }, mais la genèse nomme { $genesis } ; elle devrait nommer { $genesis }
+log-key-file-wrong = { $path } contient la clé de point de contrôle { $found }, et non celle que nomme la genèse ({ $expected }) ; restaurez la clé de l'archive elle-même
+log-key-file-unloadable = { $path } ne se charge pas ({ $error }) ; il devrait contenir la clé que nomme la genèse ({ $expected })
+log-row-holds = elle contient { $value }
+log-row-does-not-decode = sa valeur ne se décode pas ({ $error })
+log-statement-info = { "{" }entrée : { $seq }, nature : { $kind }, objet : { $subject }, propriétaire : { $owner }, étiquettes : { $labels }, incidents : { $incidents }, remplacée par : { $superseded }, rétractée par : { $retracted }, parties caviardées : { $redacted }{ "}" }
+log-statement-info-none = aucune
+log-incident-info = { "{" }ouvert à l'entrée : { $opened }, fiche : { $record }, fusion : { $merged }{ "}" }
+log-incident-not-merged = aucune
+log-incident-merged = { $id }
 count-checkpoints = { $n ->
     [one] { $n } point de contrôle
    *[other] { $n } points de contrôle

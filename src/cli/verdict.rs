@@ -1,5 +1,5 @@
-//! Why a bundle fails, what it does not establish and what the audit
-//! finds, in the user's language. The library's reasons are typed (their
+//! Why a bundle fails, what it does not establish, what the audit finds
+//! and why the log fails it, in the user's language. The library's reasons are typed (their
 //! `Display` is the English of FORMAT.md and of `--json`); each variant has
 //! its message in the catalogue, and the matches are exhaustive. Details
 //! that are a library's own words about bytes (a decoding error, the JSON
@@ -7,13 +7,17 @@
 //! them, inside a translated frame.
 
 use super::refusal;
+use temoin::audit::{seq_before, LogFault, LogFaultReason, Stored};
 use temoin::bundle::{
     Absence, BesideMissing, BundleFault, FaultReason, Location, PartShape, ProjectFault, Refused,
     Scope, Undecided, BUNDLE_FORMAT, PROJECTION_FORMAT, SEALED,
 };
 use temoin::compromise::{Compromise, Finding};
 use temoin::entry::MAX_ENTRY_BYTES;
+use temoin::hash::Digest;
 use temoin::i18n::Lang;
+use temoin::rules::{IncidentInfo, StatementInfo};
+use temoin::statement::SignatureFault;
 use temoin::time::format_ms;
 use temoin::tr;
 use temoin::verdict::FaultKind;
@@ -520,15 +524,237 @@ pub fn finding(lang: Lang, f: &Finding) -> String {
     )
 }
 
-/// The audit's fault, `entry 5: …`: its place in the user's language;
-/// its reason is still the audit's own words (`LogFault::reason` is text).
-pub fn log_fault(lang: Lang, f: &temoin::audit::LogFault) -> String {
+/// The audit's fault, `entry 5: …`, as `LogFault`'s `Display` says it.
+pub fn log_fault(lang: Lang, f: &LogFault) -> String {
     tr!(
         lang,
         "fault-line-short",
         at = location(lang, &Location::Entry(f.seq)),
-        reason = f.reason.clone()
+        reason = log_reason(lang, &f.reason)
     )
+}
+
+/// A statement-index row, as `LogFaultReason`'s `Display` says it.
+fn statement_info(lang: Lang, i: &StatementInfo) -> String {
+    let short = |h: &Option<[u8; 32]>| match h {
+        Some(h) => Digest(*h).short(),
+        None => tr!(lang, "log-statement-info-none"),
+    };
+    tr!(
+        lang,
+        "log-statement-info",
+        seq = i.seq.to_string(),
+        kind = i.kind.to_string(),
+        subject = i.subject.to_string(),
+        owner = Digest(i.owner).short(),
+        labels = format!("{:?}", i.labels),
+        incidents = format!("{:?}", i.incidents),
+        superseded = short(&i.superseded_by),
+        retracted = short(&i.retracted_by),
+        redacted = format!("{:?}", i.redacted)
+    )
+}
+
+/// An incident-index row, as `LogFaultReason`'s `Display` says it.
+fn incident_info(lang: Lang, i: &IncidentInfo) -> String {
+    let merged = match &i.merged_into {
+        None => tr!(lang, "log-incident-not-merged"),
+        Some(id) => tr!(lang, "log-incident-merged", id = q(id)),
+    };
+    tr!(
+        lang,
+        "log-incident-info",
+        opened = i.opened_at.to_string(),
+        record = Digest(i.record).short(),
+        merged = merged
+    )
+}
+
+/// What a derived row holds instead of what the log derives.
+fn stored<T>(lang: Lang, s: &Stored<T>, holds: impl Fn(&T) -> String) -> String {
+    match s {
+        Stored::Holds(v) => tr!(lang, "log-row-holds", value = holds(v)),
+        Stored::DoesNotDecode(e) => tr!(lang, "log-row-does-not-decode", error = e.clone()),
+    }
+}
+
+/// Why the log fails the audit at one entry.
+pub fn log_reason(lang: Lang, r: &LogFaultReason) -> String {
+    use LogFaultReason as R;
+    match r {
+        R::NotAnEntry(e) => tr!(lang, "log-not-an-entry", error = e.clone()),
+        R::Body(e) => tr!(lang, "log-body", error = e.clone()),
+        R::Signature(SignatureFault::BadKey) => tr!(lang, "log-signature-bad-key"),
+        R::Signature(SignatureFault::WeakKey) => tr!(lang, "log-signature-weak-key"),
+        R::Signature(SignatureFault::Invalid) => tr!(lang, "log-signature-invalid"),
+        R::EntryMissing { seq, found } => tr!(
+            lang,
+            "log-entry-missing",
+            seq = seq.to_string(),
+            before = seq_before(*seq).to_string(),
+            found = found.to_string()
+        ),
+        R::Moved { position, says } => tr!(
+            lang,
+            "log-moved",
+            position = position.to_string(),
+            says = says.to_string()
+        ),
+        R::Altered { hash } => tr!(lang, "log-altered", hash = hash.short()),
+        R::LeafMissing => tr!(lang, "log-leaf-missing"),
+        R::Twice { statement, first } => tr!(
+            lang,
+            "log-twice",
+            statement = statement.short(),
+            first = first.to_string()
+        ),
+        R::Prev {
+            seq,
+            prev,
+            expected,
+        } => tr!(
+            lang,
+            "log-prev",
+            prev = prev.short(),
+            before = seq_before(*seq).to_string(),
+            expected = expected.short()
+        ),
+        R::ReceivedBefore { received, previous } => tr!(
+            lang,
+            "log-received-before",
+            received = format_ms(*received),
+            previous = format_ms(*previous)
+        ),
+        R::SealedInClear { label } => tr!(lang, "log-sealed-in-clear", label = q(label)),
+        R::PartMismatch { label } => tr!(lang, "log-part-mismatch", label = q(label)),
+        R::Content(reason) => reason.clone(),
+        R::PayloadMissing => tr!(lang, "log-payload-missing"),
+        R::PartMissing { label } => tr!(lang, "log-part-missing", label = q(label)),
+        R::NotAuthorised(e) => tr!(lang, "log-not-authorised", error = refusal::rule(e)),
+        R::Node { level, index } => tr!(
+            lang,
+            "log-node",
+            level = level.to_string(),
+            index = index.to_string()
+        ),
+        R::NoCheckpointKey => tr!(lang, "log-no-checkpoint-key"),
+        R::Checkpoint { size, error } => tr!(
+            lang,
+            "log-checkpoint",
+            size = size.to_string(),
+            error = error.clone()
+        ),
+        R::CheckpointSize { size, says } => tr!(
+            lang,
+            "log-checkpoint-size",
+            size = size.to_string(),
+            says = says.to_string()
+        ),
+        R::CheckpointRoot { size } => tr!(lang, "log-checkpoint-root", size = size.to_string()),
+        R::CheckpointBeyond { size } => {
+            tr!(lang, "log-checkpoint-beyond", size = size.to_string())
+        }
+        R::Empty => tr!(lang, "log-empty"),
+        R::HeadSize { head, log } => tr!(
+            lang,
+            "log-head-size",
+            head = head.to_string(),
+            log = log.to_string()
+        ),
+        R::HeadHash => tr!(lang, "log-head-hash"),
+        R::HeadReceived { head, log } => tr!(
+            lang,
+            "log-head-received",
+            head = head.to_string(),
+            log = log.to_string()
+        ),
+        R::StatementKey { key } => tr!(lang, "log-statement-key", key = hex::encode(key)),
+        R::StatementUnknown { hash, stored: s } => tr!(
+            lang,
+            "log-statement-unknown",
+            hash = hash.to_hex(),
+            stored = stored(lang, s, |i| statement_info(lang, i))
+        ),
+        R::StatementRowMissing { hash, expected } => tr!(
+            lang,
+            "log-statement-row-missing",
+            hash = hash.to_hex(),
+            expected = statement_info(lang, expected)
+        ),
+        R::StatementRowDiffers {
+            hash,
+            stored: s,
+            expected,
+        } => tr!(
+            lang,
+            "log-statement-row-differs",
+            hash = hash.to_hex(),
+            stored = stored(lang, s, |i| statement_info(lang, i)),
+            expected = statement_info(lang, expected)
+        ),
+        R::RegistryKey { key } => tr!(lang, "log-registry-key", key = key.clone()),
+        R::RegistryRowMissing { seq } => {
+            tr!(lang, "log-registry-row-missing", seq = seq.to_string())
+        }
+        R::RegistryRowExtra { seq } => tr!(lang, "log-registry-row-extra", seq = seq.to_string()),
+        R::IncidentRowDiffers {
+            id,
+            stored: s,
+            expected,
+        } => tr!(
+            lang,
+            "log-incident-row-differs",
+            id = q(id),
+            stored = stored(lang, s, |i| incident_info(lang, i)),
+            expected = incident_info(lang, expected)
+        ),
+        R::IncidentRowExtra { id } => tr!(lang, "log-incident-row-extra", id = q(id)),
+        R::IncidentRowMissing { id, expected } => tr!(
+            lang,
+            "log-incident-row-missing",
+            id = q(id),
+            expected = incident_info(lang, expected)
+        ),
+        R::PartsEndDoesNotDecode(e) => {
+            tr!(lang, "log-parts-end-does-not-decode", error = e.clone())
+        }
+        R::PartsEnd { held, seq, end } => tr!(
+            lang,
+            "log-parts-end",
+            held = held.to_string(),
+            seq = seq.to_string(),
+            end = end.to_string()
+        ),
+        R::ConfigMissing => tr!(lang, "log-config-missing"),
+        R::ConfigOrigin { config, genesis } => tr!(
+            lang,
+            "log-config-origin",
+            config = q(config),
+            genesis = q(genesis)
+        ),
+        R::KeyFileWrong {
+            path,
+            found,
+            expected,
+        } => tr!(
+            lang,
+            "log-key-file-wrong",
+            path = path.display().to_string(),
+            found = q(found),
+            expected = q(expected)
+        ),
+        R::KeyFileUnloadable {
+            path,
+            error,
+            expected,
+        } => tr!(
+            lang,
+            "log-key-file-unloadable",
+            path = path.display().to_string(),
+            error = error.clone(),
+            expected = q(expected)
+        ),
+    }
 }
 
 /// Why a part is absent (`withheld`, `redacted`, `sealed`), as a word.
@@ -544,7 +770,6 @@ pub fn absent_why(lang: Lang, why: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use temoin::hash::Digest;
     use temoin::registry::{AuthorityError, PayloadError};
     use temoin::rules::RuleError;
     use temoin::statement::Kind;
@@ -860,12 +1085,6 @@ mod tests {
         assert_eq!(undecided(Lang::En, &u), u.to_string());
         let f = finding_example();
         assert_eq!(finding(Lang::En, &f), f.to_string());
-        let lf = temoin::audit::LogFault {
-            seq: 4,
-            kind: FaultKind::Signature,
-            reason: "signature: invalid".into(),
-        };
-        assert_eq!(log_fault(Lang::En, &lf), lf.to_string());
         for s in [
             Scope::All,
             Scope::Incident("tangata".into()),
@@ -916,6 +1135,212 @@ mod tests {
                 }
             ),
             "la partie \"witness\" est absente : déclarée caviardée sans le numéro de l'ordre de caviardage"
+        );
+    }
+    /// One of each reason the audit gives, every variant of every enum
+    /// inside one (a new variant fails to compile in `log_reason`, and
+    /// should be added here). The second list holds those said in the
+    /// library's own words in every language (a part's content rule).
+    fn every_log_reason() -> (Vec<LogFaultReason>, Vec<LogFaultReason>) {
+        use LogFaultReason as R;
+        let s = |x: &str| x.to_string();
+        let d = Digest([7; 32]);
+        let statement = |superseded_by, retracted_by| StatementInfo {
+            seq: 3,
+            kind: Kind::Amendment,
+            subject: Kind::Testimony,
+            owner: [9; 32],
+            labels: vec![s("payload"), s("witness")],
+            incidents: vec![s("tangata")],
+            superseded_by,
+            retracted_by,
+            redacted: vec![(s("witness"), 12)],
+        };
+        let incident = |merged_into| IncidentInfo {
+            opened_at: 4,
+            record: [8; 32],
+            merged_into,
+        };
+        let said = vec![
+            R::NotAnEntry(s("unexpected end of input")),
+            R::Body(s("unexpected end of input")),
+            R::Signature(SignatureFault::BadKey),
+            R::Signature(SignatureFault::WeakKey),
+            R::Signature(SignatureFault::Invalid),
+            R::EntryMissing { seq: 4, found: 6 },
+            R::EntryMissing { seq: 0, found: 1 },
+            R::Moved {
+                position: 4,
+                says: 5,
+            },
+            R::Altered { hash: d },
+            R::LeafMissing,
+            R::Twice {
+                statement: d,
+                first: 3,
+            },
+            R::Prev {
+                seq: 4,
+                prev: d,
+                expected: Digest([8; 32]),
+            },
+            R::ReceivedBefore {
+                received: 1_763_000_000_000,
+                previous: 1_763_000_001_000,
+            },
+            R::SealedInClear {
+                label: s("witness"),
+            },
+            R::PartMismatch { label: s("text") },
+            R::PayloadMissing,
+            R::PartMissing { label: s("photo") },
+            R::NotAuthorised(Box::new(RuleError::GenesisRefs)),
+            R::NotAuthorised(Box::new(RuleError::Authority(AuthorityError::UnknownKey {
+                key: d.to_hex(),
+            }))),
+            R::Node { level: 2, index: 1 },
+            R::NoCheckpointKey,
+            R::Checkpoint {
+                size: 9,
+                error: s("bad note"),
+            },
+            R::CheckpointSize { size: 9, says: 10 },
+            R::CheckpointRoot { size: 9 },
+            R::CheckpointBeyond { size: 12 },
+            R::Empty,
+            R::HeadSize { head: 9, log: 8 },
+            R::HeadHash,
+            R::HeadReceived {
+                head: 1_763_000_000_000,
+                log: 1_763_000_001_000,
+            },
+            R::StatementKey { key: vec![1, 2, 3] },
+            R::StatementUnknown {
+                hash: d,
+                stored: Box::new(Stored::Holds(statement(None, None))),
+            },
+            R::StatementUnknown {
+                hash: d,
+                stored: Box::new(Stored::DoesNotDecode(s("unexpected end of input"))),
+            },
+            R::StatementRowMissing {
+                hash: d,
+                expected: Box::new(statement(Some([1; 32]), Some([2; 32]))),
+            },
+            R::StatementRowDiffers {
+                hash: d,
+                stored: Box::new(Stored::Holds(statement(None, None))),
+                expected: Box::new(statement(Some([1; 32]), None)),
+            },
+            R::RegistryKey { key: s("5201") },
+            R::RegistryRowMissing { seq: 2 },
+            R::RegistryRowExtra { seq: 5 },
+            R::IncidentRowDiffers {
+                id: s("tangata"),
+                stored: Box::new(Stored::Holds(incident(Some(s("ber"))))),
+                expected: Box::new(incident(None)),
+            },
+            R::IncidentRowDiffers {
+                id: s("tangata"),
+                stored: Box::new(Stored::DoesNotDecode(s("unexpected end of input"))),
+                expected: Box::new(incident(Some(s("ber")))),
+            },
+            R::IncidentRowExtra { id: s("tangata") },
+            R::IncidentRowMissing {
+                id: s("tangata"),
+                expected: Box::new(incident(None)),
+            },
+            R::PartsEndDoesNotDecode(s("unexpected end of input")),
+            R::PartsEnd {
+                held: 100,
+                seq: 7,
+                end: 164,
+            },
+            R::ConfigMissing,
+            R::ConfigOrigin {
+                config: s("a.example/x"),
+                genesis: s("b.example/y"),
+            },
+            R::KeyFileWrong {
+                path: "/srv/dossier/cle".into(),
+                found: s("a+1+b"),
+                expected: s("c+2+d"),
+            },
+            R::KeyFileUnloadable {
+                path: "/srv/dossier/cle".into(),
+                error: s("Permission denied"),
+                expected: s("c+2+d"),
+            },
+        ];
+        let own_words = vec![R::Content(s(
+            "part \"photo.type\" does not name a media type",
+        ))];
+        (said, own_words)
+    }
+
+    /// In English the catalogue says exactly what the audit says: the
+    /// verdicts of `temoin verify` (and of its `--json`) do not change.
+    #[test]
+    fn english_log_faults_are_the_audits_words() {
+        temoin::i18n::set_current(Lang::En);
+        let (said, own) = every_log_reason();
+        for r in said.iter().chain(&own) {
+            assert_eq!(log_reason(Lang::En, r), r.to_string(), "{r:?}");
+            let f = LogFault {
+                seq: 4,
+                kind: FaultKind::Chain,
+                reason: r.clone(),
+            };
+            assert_eq!(log_fault(Lang::En, &f), f.to_string());
+        }
+    }
+
+    /// English words of the audit's reasons, none of which a French
+    /// reason may hold (outside the library's own words).
+    const ENGLISH_LOG_WORDS: &[&str] = &[
+        "entry",
+        "statement",
+        "missing",
+        " is ",
+        " the ",
+        " does not ",
+        " should ",
+        " holds",
+        " says",
+        " row",
+        "part ",
+        "checkpoint",
+        "writer",
+        "names",
+        "none",
+        "None",
+        "Some(",
+        "opened at",
+        "merged into",
+    ];
+
+    #[test]
+    fn every_log_fault_is_said_in_french() {
+        let (said, own) = every_log_reason();
+        for r in &said {
+            let fr = log_reason(Lang::Fr, r);
+            assert_ne!(fr, r.to_string(), "{r:?}");
+            // The rules' refusal is said in the process's language
+            // (`refusal::rule`), tested with the refusals.
+            let frame = match r {
+                LogFaultReason::NotAuthorised(e) => fr.replace(&refusal::rule(e), ""),
+                _ => fr.clone(),
+            };
+            for w in ENGLISH_LOG_WORDS {
+                assert!(!frame.contains(w), "{w:?} in {fr:?}");
+            }
+        }
+        for r in &own {
+            assert_eq!(log_reason(Lang::Fr, r), r.to_string());
+        }
+        assert_eq!(
+            log_reason(Lang::Fr, &LogFaultReason::EntryMissing { seq: 4, found: 6 }),
+            "l'entrée 4 manque : le journal passe de l'entrée 3 à l'entrée 6"
         );
     }
 }

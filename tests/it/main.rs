@@ -55,3 +55,4 @@ mod tamper;
 mod vectors;
 mod verdict_lang;
 mod verifier_page;
+mod verify_lang;

@@ -13,7 +13,7 @@ use crate::hash::Digest;
 use crate::registry::{Registry, PAYLOAD};
 use crate::rules::{self, MemIndex, StatementInfo};
 use crate::signed_note::VerifierKey;
-use crate::statement::{Kind, StatementBody};
+use crate::statement::{Kind, SignatureFault, StatementBody};
 use crate::store::{self, Damage, Store, StoreError};
 use crate::verdict::FaultKind;
 use serde::Serialize;
@@ -22,6 +22,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+mod fault;
+pub use fault::{seq_before, LogFaultReason, Stored};
+
 /// What is wrong with the log, of what kind, and where: the audit stops at
 /// the first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
@@ -29,7 +32,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub struct LogFault {
     pub seq: u64,
     pub kind: FaultKind,
-    pub reason: String,
+    pub reason: LogFaultReason,
 }
 
 /// A part erased by a redaction order: reported, not a fault.
@@ -80,8 +83,8 @@ pub struct AuditReport {
 struct Prepared {
     seq_key: u64,
     hash: Digest,
-    decoded: Result<Decoded, String>,
-    signature: Result<(), String>,
+    decoded: Result<Decoded, LogFaultReason>,
+    signature: Result<(), SignatureFault>,
     /// Whether the stored Merkle leaf of this seq is the entry's hash;
     /// `None` if it is absent.
     leaf: Result<Option<bool>, StoreError>,
@@ -174,14 +177,11 @@ fn prepare_entry(seq_key: u64, bytes: &[u8]) -> Prepared {
     let hash = entry_hash(bytes);
     let mut signature = Ok(());
     let decoded = match crate::entry::Entry::from_bytes(bytes) {
-        Err(e) => Err(format!("stored bytes are not a valid entry: {e}")),
+        Err(e) => Err(LogFaultReason::NotAnEntry(e.to_string())),
         Ok(e) => match StatementBody::decode(&e.statement.body_bytes) {
-            Err(err) => Err(format!("statement body: {err}")),
+            Err(err) => Err(LogFaultReason::Body(err.to_string())),
             Ok(body) => {
-                signature = e
-                    .statement
-                    .verify_signature(&body)
-                    .map_err(|f| format!("signature: {f}"));
+                signature = e.statement.verify_signature(&body);
                 Ok(Decoded {
                     seq: e.seq,
                     prev: e.prev,
@@ -688,50 +688,50 @@ fn replay(
         return Ok(Err(LogFault {
             seq: *seq,
             kind: FaultKind::MissingPart,
-            reason: format!("part {label:?} is missing and no redaction order erased it"),
+            reason: LogFaultReason::PartMissing {
+                label: label.clone(),
+            },
         }));
     }
     if head.size != st.next {
         return Ok(Err(LogFault {
             seq: st.next.min(head.size),
             kind: FaultKind::Sequence,
-            reason: format!(
-                "the archive's head (row X \"head\") says {} entries but the log holds {} (entries were removed or added behind its back)",
-                head.size, st.next
-            ),
+            reason: LogFaultReason::HeadSize {
+                head: head.size,
+                log: st.next,
+            },
         }));
     }
     if st.next == 0 {
         return Ok(Err(LogFault {
             seq: 0,
             kind: FaultKind::Sequence,
-            reason: "entry 0 (the genesis) is missing: the log is empty (every archive begins with its genesis)".into(),
+            reason: LogFaultReason::Empty,
         }));
     }
     if head.last_hash != st.prev_hash {
         return Ok(Err(LogFault {
             seq: st.next.saturating_sub(1),
             kind: FaultKind::DerivedRow,
-            reason:
-                "the last entry's hash differs from the one recorded in the head (row X \"head\")"
-                    .into(),
+            reason: LogFaultReason::HeadHash,
         }));
     }
     if head.last_received_at != st.prev_received {
         return Ok(Err(LogFault {
             seq: st.next - 1,
             kind: FaultKind::DerivedRow,
-            reason: format!(
-                "row X \"head\" says the last entry was received at {}, but it was received at {} (the writer dates new entries from the head)",
-                head.last_received_at, st.prev_received
-            ),
+            reason: LogFaultReason::HeadReceived {
+                head: head.last_received_at,
+                log: st.prev_received,
+            },
         }));
     }
     if let Some(&extra) = checkpoint_sizes.range(st.next + 1..).next() {
         return Ok(Err(LogFault {
             seq: st.next,
             kind: FaultKind::Checkpoint,
-            reason: format!("a checkpoint claims tree size {extra}, beyond the log's end"),
+            reason: LogFaultReason::CheckpointBeyond { size: extra },
         }));
     }
     if let Some((_, info)) = st.wanted {
@@ -894,13 +894,9 @@ impl Replay<'_> {
         &self,
         seq: u64,
         kind: FaultKind,
-        reason: impl Into<String>,
+        reason: LogFaultReason,
     ) -> Result<Result<(), LogFault>, StoreError> {
-        Ok(Err(LogFault {
-            seq,
-            kind,
-            reason: reason.into(),
-        }))
+        Ok(Err(LogFault { seq, kind, reason }))
     }
 
     fn check(&mut self, p: Prepared) -> Result<Result<(), LogFault>, StoreError> {
@@ -909,11 +905,10 @@ impl Replay<'_> {
             return self.fault(
                 n,
                 FaultKind::Sequence,
-                format!(
-                    "entry {n} is missing: the log goes from entry {} to entry {}",
-                    n as i128 - 1,
-                    p.seq_key
-                ),
+                LogFaultReason::EntryMissing {
+                    seq: n,
+                    found: p.seq_key,
+                },
             );
         }
         // An entry moved here from another position: say so, rather than
@@ -921,11 +916,12 @@ impl Replay<'_> {
         if let Ok(d) = &p.decoded {
             if d.seq != n {
                 return self.fault(
-                    n, FaultKind::Sequence,
-                    format!(
-                        "the entry stored at position {n} says it is entry {} (entries were moved or swapped)",
-                        d.seq
-                    ),
+                    n,
+                    FaultKind::Sequence,
+                    LogFaultReason::Moved {
+                        position: n,
+                        says: d.seq,
+                    },
                 );
             }
         }
@@ -934,15 +930,9 @@ impl Replay<'_> {
         match p.leaf? {
             Some(true) => {}
             Some(false) => {
-                return self.fault(
-                    n, FaultKind::Hash,
-                    format!(
-                        "the entry's bytes were altered after it was appended: they hash to {}, not to the leaf hash recorded in the tree",
-                        p.hash.short()
-                    ),
-                )
+                return self.fault(n, FaultKind::Hash, LogFaultReason::Altered { hash: p.hash })
             }
-            None => return self.fault(n, FaultKind::Tree, "the entry's Merkle leaf is missing"),
+            None => return self.fault(n, FaultKind::Tree, LogFaultReason::LeafMissing),
         }
         let Decoded {
             prev,
@@ -958,38 +948,37 @@ impl Replay<'_> {
         // replayed into the log (it would count twice in projections).
         if let Some(first) = self.copies.earlier_copy(self.store, n, &statement_hash)? {
             return self.fault(
-                n, FaultKind::Rules,
-                format!(
-                    "statement {} is already in the log at entry {first} (a statement is never appended twice)",
-                    statement_hash.short(),
-                ),
+                n,
+                FaultKind::Rules,
+                LogFaultReason::Twice {
+                    statement: statement_hash,
+                    first,
+                },
             );
         }
         if prev != self.prev_hash {
             return self.fault(
                 n,
                 FaultKind::Chain,
-                format!(
-                    "prev link {} does not match the hash of entry {} ({})",
-                    Digest(prev).short(),
-                    n as i128 - 1,
-                    Digest(self.prev_hash).short()
-                ),
+                LogFaultReason::Prev {
+                    seq: n,
+                    prev: Digest(prev),
+                    expected: Digest(self.prev_hash),
+                },
             );
         }
         if received_at < self.prev_received {
             return self.fault(
                 n,
                 FaultKind::Chain,
-                format!(
-                    "received_at {} goes back before the previous entry's {}",
-                    crate::time::format_ms(received_at),
-                    crate::time::format_ms(self.prev_received)
-                ),
+                LogFaultReason::ReceivedBefore {
+                    received: received_at,
+                    previous: self.prev_received,
+                },
             );
         }
-        if let Err(reason) = p.signature {
-            return self.fault(n, FaultKind::Signature, reason);
+        if let Err(e) = p.signature {
+            return self.fault(n, FaultKind::Signature, LogFaultReason::Signature(e));
         }
         // Parts: present and matching, or erased by a redaction order.
         let mut payload = None;
@@ -1002,10 +991,9 @@ impl Replay<'_> {
                     return self.fault(
                         n,
                         FaultKind::Part,
-                        format!(
-                            "part {:?} is sealed, yet the archive holds it in clear (a sealed part is held only as its ciphertext)",
-                            c.label
-                        ),
+                        LogFaultReason::SealedInClear {
+                            label: c.label.clone(),
+                        },
                     );
                 }
                 None if is_sealed => sealed.push(SealedPart {
@@ -1023,11 +1011,13 @@ impl Replay<'_> {
                         return self.fault(
                             n,
                             FaultKind::Part,
-                            format!("part {:?} does not match its commitment", c.label),
+                            LogFaultReason::PartMismatch {
+                                label: c.label.clone(),
+                            },
                         );
                     }
                     if let Some(reason) = not_text {
-                        return self.fault(n, FaultKind::Rules, reason);
+                        return self.fault(n, FaultKind::Rules, LogFaultReason::Content(reason));
                     }
                     if content.is_some() {
                         payload = content;
@@ -1052,7 +1042,7 @@ impl Replay<'_> {
                         return self.fault(
                             n,
                             FaultKind::MissingPart,
-                            "part \"payload\" is missing (a payload can never be redacted)",
+                            LogFaultReason::PayloadMissing,
                         )
                     }
                     None => {
@@ -1097,7 +1087,7 @@ impl Replay<'_> {
                 return self.fault(
                     n,
                     FaultKind::Authority,
-                    format!("not authorised when appended: {e}"),
+                    LogFaultReason::NotAuthorised(Box::new(e)),
                 )
             }
             Err(never) => match never {},
@@ -1209,10 +1199,7 @@ impl Replay<'_> {
                 None => node_at(self.store, level, index)?,
             };
             if stored != Some(h) {
-                return self.fault(
-                    n, FaultKind::Tree,
-                    format!("the stored Merkle node (level {level}, index {index}) completed by this entry is wrong or missing"),
-                );
+                return self.fault(n, FaultKind::Tree, LogFaultReason::Node { level, index });
             }
             self.frontier.push((level, h));
         }
@@ -1242,11 +1229,7 @@ impl Replay<'_> {
             return Ok(Ok(()));
         };
         let Some(key) = &self.checkpoint_key else {
-            return self.fault(
-                seq,
-                FaultKind::Checkpoint,
-                "a checkpoint exists but the genesis names no checkpoint key",
-            );
+            return self.fault(seq, FaultKind::Checkpoint, LogFaultReason::NoCheckpointKey);
         };
         let cp = match Checkpoint::open(&note, key) {
             Ok(cp) => cp,
@@ -1254,7 +1237,10 @@ impl Replay<'_> {
                 return self.fault(
                     seq,
                     FaultKind::Checkpoint,
-                    format!("checkpoint at size {size}: {e}"),
+                    LogFaultReason::Checkpoint {
+                        size,
+                        error: e.to_string(),
+                    },
                 )
             }
         };
@@ -1262,13 +1248,17 @@ impl Replay<'_> {
             return self.fault(
                 seq,
                 FaultKind::Checkpoint,
-                format!("checkpoint stored for size {size} says size {}", cp.size),
+                LogFaultReason::CheckpointSize {
+                    size,
+                    says: cp.size,
+                },
             );
         }
         if cp.root != self.root() {
             return self.fault(
-                seq, FaultKind::Checkpoint,
-                format!("checkpoint at size {size}: its signed root differs from the root of the entries 0..{size}"),
+                seq,
+                FaultKind::Checkpoint,
+                LogFaultReason::CheckpointRoot { size },
             );
         }
         self.report.checkpoints += 1;

@@ -19,7 +19,7 @@
 //!   Rebuilding `H`, `I` or `R` at every open would cost a scan of the log;
 //!   `temoin verify` checks them.
 
-use crate::audit::LogFault;
+use crate::audit::{LogFault, LogFaultReason as R, Stored};
 use crate::encoding;
 use crate::hash::Digest;
 use crate::rules::{IncidentInfo, StatementInfo};
@@ -107,10 +107,7 @@ impl DerivedRows {
                 return Ok(Some(RowFault::Fault(LogFault {
                     seq: end,
                     kind: FaultKind::DerivedRow,
-                    reason: format!(
-                        "statement-index row with key 'H' ‖ {} is malformed (an H key is 'H' and a 32-byte statement hash); remove it",
-                        hex::encode(&k)
-                    ),
+                    reason: R::StatementKey { key: k.to_vec() },
                 })));
             };
             let hash = Digest(hash);
@@ -135,10 +132,10 @@ impl DerivedRows {
                     return Ok(Some(RowFault::Fault(LogFault {
                         seq: end,
                         kind: FaultKind::DerivedRow,
-                        reason: format!(
-                            "statement-index row H {hash} names a statement that is not in the log (the writer would take it for a duplicate); {}",
-                            describe_stored_statement(&v)
-                        ),
+                        reason: R::StatementUnknown {
+                            hash,
+                            stored: Box::new(stored_statement(&v)),
+                        },
                     })))
                 }
             }
@@ -187,63 +184,29 @@ impl RowFault {
         stored: Option<&[u8]>,
         expected: &StatementInfo,
     ) -> LogFault {
-        let what = match stored {
-            None => "is missing (the writer would append this statement again)".to_string(),
-            Some(v) => format!(
-                "differs from what the log derives; {}",
-                describe_stored_statement(v)
-            ),
-        };
+        let hash = *hash;
+        let expected = Box::new(expected.clone());
         LogFault {
             seq,
             kind: FaultKind::DerivedRow,
-            reason: format!(
-                "statement-index row H {hash} {what}; it should hold {}",
-                describe_statement(expected)
-            ),
+            reason: match stored {
+                None => R::StatementRowMissing { hash, expected },
+                Some(v) => R::StatementRowDiffers {
+                    hash,
+                    stored: Box::new(stored_statement(v)),
+                    expected,
+                },
+            },
         }
     }
 }
 
-fn decode_statement(v: &[u8]) -> Result<StatementInfo, String> {
-    encoding::decode_canonical(v, 1 << 20, "statement index").map_err(|e| e.to_string())
-}
-
-fn describe_stored_statement(v: &[u8]) -> String {
-    match decode_statement(v) {
-        Ok(info) => format!("it holds {}", describe_statement(&info)),
-        Err(e) => format!("its value does not decode ({e})"),
+/// A stored statement-index row's value, decoded if it decodes.
+fn stored_statement(v: &[u8]) -> Stored<StatementInfo> {
+    match encoding::decode_canonical(v, 1 << 20, "statement index") {
+        Ok(info) => Stored::Holds(info),
+        Err(e) => Stored::DoesNotDecode(e.to_string()),
     }
-}
-
-fn short(h: &Option<[u8; 32]>) -> String {
-    h.map(|h| Digest(h).short())
-        .unwrap_or_else(|| "none".into())
-}
-
-/// A statement-index row in words.
-pub fn describe_statement(i: &StatementInfo) -> String {
-    format!(
-        "{{seq {}, kind {}, subject {}, owner {}, labels {:?}, incidents {:?}, superseded by {}, retracted by {}, redacted {:?}}}",
-        i.seq,
-        i.kind,
-        i.subject,
-        Digest(i.owner).short(),
-        i.labels,
-        i.incidents,
-        short(&i.superseded_by),
-        short(&i.retracted_by),
-        i.redacted
-    )
-}
-
-fn describe_incident(i: &IncidentInfo) -> String {
-    format!(
-        "{{opened at entry {}, record {}, merged into {:?}}}",
-        i.opened_at,
-        Digest(i.record).short(),
-        i.merged_into
-    )
 }
 
 /// The `R` rows: exactly the seqs of the registry statements.
@@ -260,9 +223,7 @@ fn check_registry_rows(
                 return Ok(Some(LogFault {
                     seq: end,
                     kind: FaultKind::DerivedRow,
-                    reason: format!(
-                        "registry row with key {k} is malformed (an R key is 'R' and a seq, u64 big-endian); remove it"
-                    ),
+                    reason: R::RegistryKey { key: k },
                 }))
             }
         }
@@ -280,18 +241,14 @@ fn check_registry_rows(
                 return Ok(Some(LogFault {
                     seq: a,
                     kind: FaultKind::DerivedRow,
-                    reason: format!(
-                        "registry row R {a} is missing: entry {a} is a registry statement, and without the row the writer would not apply it (e.g. a revoked key would sign again)"
-                    ),
+                    reason: R::RegistryRowMissing { seq: a },
                 }))
             }
             (_, Some(&&b)) => {
                 return Ok(Some(LogFault {
                     seq: b.min(end),
                     kind: FaultKind::DerivedRow,
-                    reason: format!(
-                        "registry row R {b} names entry {b}, which is not a registry statement of the log"
-                    ),
+                    reason: R::RegistryRowExtra { seq: b },
                 }))
             }
             (Some(_), None) => unreachable!("handled above"),
@@ -324,17 +281,18 @@ fn check_incident_rows(
             Some((_, (_, info))) => match stored {
                 Ok(s) if s == **info => {}
                 other => {
-                    let holds = match other {
-                        Ok(s) => format!("it holds {}", describe_incident(&s)),
-                        Err(e) => format!("its value does not decode ({e})"),
+                    let stored = match other {
+                        Ok(s) => Stored::Holds(s),
+                        Err(e) => Stored::DoesNotDecode(e.to_string()),
                     };
                     return Ok(Some(LogFault {
                         seq: info.opened_at,
                         kind: FaultKind::DerivedRow,
-                        reason: format!(
-                            "incident-index row I {shown:?} differs from what the log derives; {holds}; it should hold {}",
-                            describe_incident(info)
-                        ),
+                        reason: R::IncidentRowDiffers {
+                            id: shown.into_owned(),
+                            stored: Box::new(stored),
+                            expected: Box::new((*info).clone()),
+                        },
                     }));
                 }
             },
@@ -342,9 +300,9 @@ fn check_incident_rows(
                 return Ok(Some(LogFault {
                     seq: end,
                     kind: FaultKind::DerivedRow,
-                    reason: format!(
-                        "incident-index row I {shown:?} names an incident that the log never opened (the writer would refuse to open it and accept statements about it)"
-                    ),
+                    reason: R::IncidentRowExtra {
+                        id: shown.into_owned(),
+                    },
                 }))
             }
         }
@@ -359,10 +317,10 @@ fn missing_incident(id: &str, info: &IncidentInfo) -> LogFault {
     LogFault {
         seq: info.opened_at,
         kind: FaultKind::DerivedRow,
-        reason: format!(
-            "incident-index row I {id:?} is missing (the writer would let the id be opened again); it should hold {}",
-            describe_incident(info)
-        ),
+        reason: R::IncidentRowMissing {
+            id: id.to_string(),
+            expected: Box::new(info.clone()),
+        },
     }
 }
 
@@ -376,7 +334,7 @@ pub fn check_parts_end(store: &Store, end: u64) -> Result<Option<LogFault>, Stor
             return Ok(Some(LogFault {
                 seq: end,
                 kind: FaultKind::DerivedRow,
-                reason: format!("row X \"parts_end\" does not decode ({e})"),
+                reason: R::PartsEndDoesNotDecode(e.to_string()),
             }))
         }
     };
@@ -392,9 +350,11 @@ pub fn check_parts_end(store: &Store, end: u64) -> Result<Option<LogFault>, Stor
         Some((seq, part_end)) if part_end > parts_end => Some(LogFault {
             seq,
             kind: FaultKind::DerivedRow,
-            reason: format!(
-                "row X \"parts_end\" says the parts file holds {parts_end} bytes, but the parts of entry {seq} end at byte {part_end} (a writer opening the archive would cut them off); it should hold at least {part_end}"
-            ),
+            reason: R::PartsEnd {
+                held: parts_end,
+                seq,
+                end: part_end,
+            },
         }),
         _ => None,
     })
@@ -409,15 +369,15 @@ pub fn check_config(store: &Store, origin: Option<&str>) -> Result<Option<LogFau
         (None, _) => Some(LogFault {
             seq: 0,
             kind: FaultKind::DerivedRow,
-            reason: "row X \"config\" is missing or does not decode (JSON: origin, max_part_bytes, max_future_ms)".into(),
+            reason: R::ConfigMissing,
         }),
         (Some(c), Some(o)) if c.origin != o => Some(LogFault {
             seq: 0,
             kind: FaultKind::DerivedRow,
-            reason: format!(
-                "row X \"config\" names origin {:?}, but the genesis names {o:?}; it should name {o:?}",
-                c.origin
-            ),
+            reason: R::ConfigOrigin {
+                config: c.origin,
+                genesis: o.to_string(),
+            },
         }),
         _ => None,
     })
@@ -452,18 +412,20 @@ pub fn check_key_file(
         Ok(vkey) => Some(LogFault {
             seq: 0,
             kind: FaultKind::KeyFile,
-            reason: format!(
-                "{} holds checkpoint key {vkey:?}, not the key the genesis names ({expected:?}); restore the archive's own key",
-                path.display()
-            ),
+            reason: R::KeyFileWrong {
+                path,
+                found: vkey,
+                expected,
+            },
         }),
         Err(e) => Some(LogFault {
             seq: 0,
             kind: FaultKind::KeyFile,
-            reason: format!(
-                "{} does not load ({e}); it should hold the key the genesis names ({expected:?})",
-                path.display()
-            ),
+            reason: R::KeyFileUnloadable {
+                path,
+                error: e,
+                expected,
+            },
         }),
     })
 }
