@@ -454,7 +454,7 @@ fn sign_input(
         CliError::usage(format!(
             "{}: {}",
             input.display(),
-            super::refusal::compose(&e)
+            super::refusal::compose(temoin::i18n::current(), &e)
         ))
     })?;
     let (draft, readers, sealed) = super::sealed::apply(draft, seal, archive, &attached)?;
@@ -515,7 +515,7 @@ fn report_outcomes(outs: &[(PathBuf, Result<Accepted, Refusal>)], json: bool) ->
                     t!(
                         "ingest-refused",
                         file = f.display().to_string(),
-                        reason = super::refusal::refusal(r)
+                        reason = super::refusal::refusal(temoin::i18n::current(), r)
                     )
                 ),
             }

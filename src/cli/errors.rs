@@ -96,7 +96,10 @@ pub fn archive(e: &ArchiveError) -> String {
         E::Io { path: p, source } => t!("archive-io", path = path(p), error = io(source)),
         E::Store(s) => store(s),
         E::Key(k) => k.to_string(),
-        E::Genesis(r) => t!("archive-genesis", refusal = super::refusal::refusal(r)),
+        E::Genesis(r) => t!(
+            "archive-genesis",
+            refusal = super::refusal::refusal(temoin::i18n::current(), r)
+        ),
         E::BadOrigin(o) => t!("archive-bad-origin", origin = format!("{o:?}")),
         E::SignCheckpoint(err) => t!("archive-sign-checkpoint", error = err.to_string()),
         E::NoCheckpoint => t!("archive-no-checkpoint"),

@@ -12,12 +12,12 @@ pub mod evidence;
 pub mod exports;
 pub mod habits;
 pub mod lang;
-pub mod refusal;
+pub use temoin::explain::refusal;
 pub mod remote;
 pub mod sealed;
 pub mod secret;
 pub mod server;
-pub mod verdict;
+pub use temoin::explain::verdict;
 
 use std::fmt;
 use std::io::IsTerminal;
@@ -71,7 +71,7 @@ usage_from!(temoin::keys::KeyError, temoin::statement::BodyError);
 
 impl From<temoin::compose::ComposeError> for CliError {
     fn from(e: temoin::compose::ComposeError) -> CliError {
-        CliError::usage(refusal::compose(&e))
+        CliError::usage(refusal::compose(temoin::i18n::current(), &e))
     }
 }
 

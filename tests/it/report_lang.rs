@@ -178,3 +178,53 @@ fn the_locale_chooses_the_language() {
     let help = temoin(d, &[("LANG", "en_GB.UTF-8")], &["--lang", "fr", "--help"]);
     assert!(help.contains("Commandes"), "{help}");
 }
+
+/// A bundle that fails: the French report says why in French, each fault
+/// as `verify-bundle --lang fr` says it, and none in the library's English.
+#[test]
+fn a_failed_bundle_is_explained_in_french() {
+    use base64::engine::general_purpose::STANDARD as B64;
+    use base64::Engine as _;
+    use temoin::explain::verdict;
+    use temoin::i18n::Lang;
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let vkey = demo_bundle(d);
+    // The last byte of an entry is its statement's signature's: flip it.
+    let mut b: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("tangata.bundle.json")).unwrap()).unwrap();
+    let entry = b["entries"][1]["entry"].as_str().unwrap();
+    let mut bytes = B64.decode(entry).unwrap();
+    *bytes.last_mut().unwrap() ^= 1;
+    b["entries"][1]["entry"] = B64.encode(&bytes).into();
+    let forged = serde_json::to_vec(&b).unwrap();
+    std::fs::write(d.join("forged.bundle.json"), &forged).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_temoin"))
+        .current_dir(d)
+        .env("LANG", "C.UTF-8")
+        .env_remove("LC_ALL")
+        .args(["--lang", "fr", "report", "forged.bundle.json"])
+        .args(["--archive-key", &vkey, "--out", "forged.html"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "a failed bundle exits 1");
+    let html = std::fs::read_to_string(d.join("forged.html")).unwrap();
+    let bundle = temoin::bundle::Bundle::from_json(&forged).unwrap();
+    let key = temoin::signed_note::VerifierKey::parse(&vkey).unwrap();
+    let v = temoin::bundle::verify(&bundle, &key);
+    assert!(!v.faults.is_empty(), "the forgery must be caught");
+    assert!(html.contains("ÉCHEC"), "{html}");
+    for f in &v.faults {
+        let fr = verdict::fault(Lang::Fr, f);
+        let en = f.to_string();
+        assert_ne!(fr, en, "{f:?} has no French words");
+        assert!(
+            html.contains(&temoin::report::esc(&fr)),
+            "{fr:?} not in the French report:\n{html}"
+        );
+        assert!(
+            !html.contains(&temoin::report::esc(&en)),
+            "English {en:?} in the French report"
+        );
+    }
+}

@@ -37,6 +37,7 @@ pub mod demo;
 pub mod derived;
 pub use temoin_core::domain;
 pub mod durable;
+pub mod explain;
 pub use temoin_core::encoding;
 pub use temoin_core::entry;
 pub use temoin_core::hash;

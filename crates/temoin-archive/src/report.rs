@@ -13,6 +13,7 @@ use crate::domain::{
     Amendment, Annotation, Claims, Count, Incident, Payload, Testimony, TEXT, TEXT_LABELS,
     TRANSLATION, WITNESS,
 };
+use crate::explain::verdict as explain;
 use crate::i18n::{self, Lang};
 use crate::projection::{IncidentView, SourceGrade, SourceRef, TestimonyStatus};
 use crate::registry::PAYLOAD;
@@ -594,7 +595,11 @@ fn entry_blocks(l: Lang, out: &mut Vec<Block>, e: &CheckedEntry, v: &Verdict) {
         )));
     }
     for flt in v.faults_at(e.seq) {
-        out.push(Block::Warn(format!("{}: {}", flt.kind.name(), flt.reason)));
+        out.push(Block::Warn(format!(
+            "{}: {}",
+            explain::kind(l, flt.kind),
+            explain::reason(l, &flt.reason)
+        )));
     }
     match e.payload() {
         Some(Payload::Testimony(t)) => testimony_blocks(l, out, &t),
@@ -1338,7 +1343,7 @@ fn blocks(v: &Verdict, x: &Exhibit) -> Vec<Block> {
             ],
         ));
     } else {
-        let mut lines: Vec<String> = v.faults.iter().map(|f| f.to_string()).collect();
+        let mut lines: Vec<String> = v.faults.iter().map(|f| explain::fault(l, f)).collect();
         if v.more_faults > 0 {
             lines.push(tr!(l, "report-verdict-more-faults", n = v.more_faults));
         }

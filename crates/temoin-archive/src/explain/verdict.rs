@@ -7,20 +7,20 @@
 //! them, inside a translated frame.
 
 use super::refusal;
-use temoin::audit::{seq_before, LogFault, LogFaultReason, Stored};
-use temoin::bundle::{
+use crate::audit::{seq_before, LogFault, LogFaultReason, Stored};
+use crate::bundle::{
     Absence, BesideMissing, BundleFault, FaultReason, Location, PartShape, ProjectFault, Refused,
     Scope, Undecided, BUNDLE_FORMAT, PROJECTION_FORMAT, SEALED,
 };
-use temoin::compromise::{Compromise, Finding};
-use temoin::entry::MAX_ENTRY_BYTES;
-use temoin::hash::Digest;
-use temoin::i18n::Lang;
-use temoin::rules::{IncidentInfo, StatementInfo};
-use temoin::statement::SignatureFault;
-use temoin::time::format_ms;
-use temoin::tr;
-use temoin::verdict::FaultKind;
+use crate::compromise::{Compromise, Finding};
+use crate::entry::MAX_ENTRY_BYTES;
+use crate::hash::Digest;
+use crate::i18n::Lang;
+use crate::rules::{IncidentInfo, StatementInfo};
+use crate::statement::SignatureFault;
+use crate::time::format_ms;
+use crate::tr;
+use crate::verdict::FaultKind;
 
 /// `{:?}` of a label, an id or a format, as the English messages quote them.
 fn q(s: &str) -> String {
@@ -139,7 +139,7 @@ fn refused(lang: Lang, r: &Refused) -> String {
             id = q(id),
             at = at.to_string()
         ),
-        Refused::Rule(e) => refusal::rule(e),
+        Refused::Rule(e) => refusal::rule(lang, e),
     }
 }
 
@@ -400,7 +400,7 @@ pub fn reason(lang: Lang, r: &FaultReason) -> String {
                 lang,
                 "fault-not-authorised",
                 seq = seq.to_string(),
-                error = refusal::authority(error)
+                error = refusal::authority(lang, error)
             );
             if registry.is_empty() {
                 said
@@ -410,11 +410,15 @@ pub fn reason(lang: Lang, r: &FaultReason) -> String {
             }
         }
         R::RegistryPayloadMissing => tr!(lang, "fault-registry-payload-missing"),
-        R::RegistryPayload(e) => tr!(lang, "fault-registry-payload", error = refusal::payload(e)),
+        R::RegistryPayload(e) => tr!(
+            lang,
+            "fault-registry-payload",
+            error = refusal::payload(lang, e)
+        ),
         R::ChangeNotAllowed(e) => tr!(
             lang,
             "fault-change-not-allowed",
-            error = refusal::authority(e)
+            error = refusal::authority(lang, e)
         ),
         R::GenesisOrigin {
             genesis,
@@ -483,7 +487,7 @@ fn project_fault(lang: Lang, e: &ProjectFault) -> String {
             lang,
             "project-payload",
             seq = seq.to_string(),
-            error = refusal::payload(error)
+            error = refusal::payload(lang, error)
         ),
         ProjectFault::Json(e) => e.clone(),
     }
@@ -630,7 +634,7 @@ pub fn log_reason(lang: Lang, r: &LogFaultReason) -> String {
         R::Content(reason) => reason.clone(),
         R::PayloadMissing => tr!(lang, "log-payload-missing"),
         R::PartMissing { label } => tr!(lang, "log-part-missing", label = q(label)),
-        R::NotAuthorised(e) => tr!(lang, "log-not-authorised", error = refusal::rule(e)),
+        R::NotAuthorised(e) => tr!(lang, "log-not-authorised", error = refusal::rule(lang, e)),
         R::Node { level, index } => tr!(
             lang,
             "log-node",
@@ -760,8 +764,8 @@ pub fn log_reason(lang: Lang, r: &LogFaultReason) -> String {
 /// Why a part is absent (`withheld`, `redacted`, `sealed`), as a word.
 pub fn absent_why(lang: Lang, why: &str) -> String {
     match why {
-        temoin::bundle::WITHHELD => tr!(lang, "verdict-why-withheld"),
-        temoin::bundle::REDACTED => tr!(lang, "verdict-why-redacted"),
+        crate::bundle::WITHHELD => tr!(lang, "verdict-why-withheld"),
+        crate::bundle::REDACTED => tr!(lang, "verdict-why-redacted"),
         SEALED => tr!(lang, "verdict-why-sealed"),
         other => other.to_string(),
     }
@@ -770,9 +774,9 @@ pub fn absent_why(lang: Lang, why: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use temoin::registry::{AuthorityError, PayloadError};
-    use temoin::rules::RuleError;
-    use temoin::statement::Kind;
+    use crate::registry::{AuthorityError, PayloadError};
+    use crate::rules::RuleError;
+    use crate::statement::Kind;
 
     /// One of each reason, every variant of every enum inside one (a new
     /// variant fails to compile in `reason`, and should be added here).
@@ -1063,7 +1067,6 @@ mod tests {
     /// verdicts users, scripts and FORMAT.md already know do not change.
     #[test]
     fn english_verdicts_are_the_librarys_words() {
-        temoin::i18n::set_current(Lang::En);
         let (said, own) = every_reason();
         for r in said.iter().chain(&own) {
             assert_eq!(reason(Lang::En, r), r.to_string(), "{r:?}");
@@ -1282,7 +1285,6 @@ mod tests {
     /// verdicts of `temoin verify` (and of its `--json`) do not change.
     #[test]
     fn english_log_faults_are_the_audits_words() {
-        temoin::i18n::set_current(Lang::En);
         let (said, own) = every_log_reason();
         for r in said.iter().chain(&own) {
             assert_eq!(log_reason(Lang::En, r), r.to_string(), "{r:?}");
@@ -1325,14 +1327,9 @@ mod tests {
         for r in &said {
             let fr = log_reason(Lang::Fr, r);
             assert_ne!(fr, r.to_string(), "{r:?}");
-            // The rules' refusal is said in the process's language
-            // (`refusal::rule`), tested with the refusals.
-            let frame = match r {
-                LogFaultReason::NotAuthorised(e) => fr.replace(&refusal::rule(e), ""),
-                _ => fr.clone(),
-            };
+            // The rules' refusal inside is French too.
             for w in ENGLISH_LOG_WORDS {
-                assert!(!frame.contains(w), "{w:?} in {fr:?}");
+                assert!(!fr.contains(w), "{w:?} in {fr:?}");
             }
         }
         for r in &own {

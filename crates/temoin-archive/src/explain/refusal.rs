@@ -5,36 +5,38 @@
 //! library's own words about bytes (a malformed encoding, a part's
 //! mismatch) stay as the library says them.
 
-use temoin::archive::Refusal;
-use temoin::compose::ComposeError;
-use temoin::i18n::{current, Lang};
-use temoin::json::{JsonError, JsonErrorKind, JsonErrors, JsonType};
-use temoin::reason::{Reason, VictimFault};
-use temoin::registry::{AuthorityError, PayloadError};
-use temoin::rules::RuleError;
-use temoin::statement::SignatureFault;
-use temoin::{t, tr};
+use crate::archive::Refusal;
+use crate::compose::ComposeError;
+use crate::i18n::Lang;
+use crate::json::{JsonError, JsonErrorKind, JsonErrors, JsonType};
+use crate::reason::{Reason, VictimFault};
+use crate::registry::{AuthorityError, PayloadError};
+use crate::rules::RuleError;
+use crate::statement::SignatureFault;
+use crate::tr;
 
 /// A refusal, as said to the user.
-pub fn refusal(r: &Refusal) -> String {
+pub fn refusal(lang: Lang, r: &Refusal) -> String {
     match r {
-        Refusal::Malformed(e) => t!("refusal-malformed", detail = e.to_string()),
-        Refusal::File(e) => t!("refusal-file", detail = e.to_string()),
-        Refusal::Signature(SignatureFault::BadKey) => t!("refusal-signature-bad-key"),
-        Refusal::Signature(SignatureFault::WeakKey) => t!("refusal-signature-weak-key"),
-        Refusal::Signature(SignatureFault::Invalid) => t!("refusal-signature-invalid"),
-        Refusal::MissingPart { label } => t!("refusal-missing-part", label = q(label)),
-        Refusal::UnexpectedPart { label } => t!("refusal-unexpected-part", label = q(label)),
+        Refusal::Malformed(e) => tr!(lang, "refusal-malformed", detail = e.to_string()),
+        Refusal::File(e) => tr!(lang, "refusal-file", detail = e.to_string()),
+        Refusal::Signature(SignatureFault::BadKey) => tr!(lang, "refusal-signature-bad-key"),
+        Refusal::Signature(SignatureFault::WeakKey) => tr!(lang, "refusal-signature-weak-key"),
+        Refusal::Signature(SignatureFault::Invalid) => tr!(lang, "refusal-signature-invalid"),
+        Refusal::MissingPart { label } => tr!(lang, "refusal-missing-part", label = q(label)),
+        Refusal::UnexpectedPart { label } => tr!(lang, "refusal-unexpected-part", label = q(label)),
         Refusal::PartMismatch { label, what } => {
-            t!(
+            tr!(
+                lang,
                 "refusal-part-mismatch",
                 label = q(label),
                 what = what.to_owned()
             )
         }
         Refusal::PartContent { reason } => reason.clone(),
-        Refusal::SealedInClear { label } => t!("refusal-sealed-in-clear", label = q(label)),
-        Refusal::PartTooLarge { label, len, limit } => t!(
+        Refusal::SealedInClear { label } => tr!(lang, "refusal-sealed-in-clear", label = q(label)),
+        Refusal::PartTooLarge { label, len, limit } => tr!(
+            lang,
             "refusal-part-too-large",
             label = q(label),
             len = len.to_owned(),
@@ -44,13 +46,14 @@ pub fn refusal(r: &Refusal) -> String {
             claimed,
             now,
             max_hours,
-        } => t!(
+        } => tr!(
+            lang,
             "refusal-from-the-future",
             claimed = claimed.clone(),
             now = now.clone(),
             hours = max_hours.to_owned()
         ),
-        Refusal::Rule(e) => rule(e),
+        Refusal::Rule(e) => rule(lang, e),
     }
 }
 
@@ -177,24 +180,26 @@ fn victim_fault(lang: Lang, f: &VictimFault) -> String {
     }
 }
 
-pub fn rule(e: &RuleError) -> String {
+pub fn rule(lang: Lang, e: &RuleError) -> String {
     match e {
-        RuleError::Authority(a) => authority(a),
-        RuleError::Payload(p) => payload(p),
-        RuleError::UnknownRef(d) => t!("rule-unknown-ref", target = d.to_string()),
+        RuleError::Authority(a) => authority(lang, a),
+        RuleError::Payload(p) => payload(lang, p),
+        RuleError::UnknownRef(d) => tr!(lang, "rule-unknown-ref", target = d.to_string()),
         RuleError::RefCount {
             kind,
             expected,
             got,
-        } => t!(
+        } => tr!(
+            lang,
             "rule-ref-count",
             kind = kind.to_string(),
             expected = expected.to_owned(),
             got = got.to_owned()
         ),
-        RuleError::UnknownIncident(id) => t!("rule-unknown-incident", id = q(id)),
-        RuleError::DuplicateIncident(id) => t!("rule-duplicate-incident", id = q(id)),
-        RuleError::NotOwner { kind, target } => t!(
+        RuleError::UnknownIncident(id) => tr!(lang, "rule-unknown-incident", id = q(id)),
+        RuleError::DuplicateIncident(id) => tr!(lang, "rule-duplicate-incident", id = q(id)),
+        RuleError::NotOwner { kind, target } => tr!(
+            lang,
             "rule-not-owner",
             kind = kind.to_string(),
             target = target.to_string()
@@ -204,43 +209,49 @@ pub fn rule(e: &RuleError) -> String {
             target,
             found,
             expected,
-        } => t!(
+        } => tr!(
+            lang,
             "rule-wrong-target",
             kind = kind.to_string(),
             target = target.to_string(),
             found = found.to_string(),
             expected = expected.to_owned()
         ),
-        RuleError::Superseded { target, by } => t!(
+        RuleError::Superseded { target, by } => tr!(
+            lang,
             "rule-superseded",
             target = target.to_string(),
             by = by.to_string()
         ),
-        RuleError::Retracted { target, by } => t!(
+        RuleError::Retracted { target, by } => tr!(
+            lang,
             "rule-retracted",
             target = target.to_string(),
             by = by.to_string()
         ),
         RuleError::IncidentIdChanged { old, new } => {
-            t!("rule-incident-id-changed", old = q(old), new = q(new))
+            tr!(lang, "rule-incident-id-changed", old = q(old), new = q(new))
         }
         RuleError::AlreadyMerged(id, into) => {
-            t!("rule-already-merged", id = q(id), into = q(into))
+            tr!(lang, "rule-already-merged", id = q(id), into = q(into))
         }
-        RuleError::NoSuchPart { target, label } => t!(
+        RuleError::NoSuchPart { target, label } => tr!(
+            lang,
             "rule-no-such-part",
             target = target.to_string(),
             label = q(label)
         ),
-        RuleError::AlreadyRedacted { target, label, seq } => t!(
+        RuleError::AlreadyRedacted { target, label, seq } => tr!(
+            lang,
             "rule-already-redacted",
             target = target.to_string(),
             label = q(label),
             seq = seq.to_owned()
         ),
-        RuleError::RedactRegistry => t!("rule-redact-registry"),
-        RuleError::GenesisRefs => t!("rule-genesis-refs"),
-        RuleError::GradeTarget { target, found } => t!(
+        RuleError::RedactRegistry => tr!(lang, "rule-redact-registry"),
+        RuleError::GenesisRefs => tr!(lang, "rule-genesis-refs"),
+        RuleError::GradeTarget { target, found } => tr!(
+            lang,
             "rule-grade-target",
             target = target.to_string(),
             found = found.to_string()
@@ -248,78 +259,87 @@ pub fn rule(e: &RuleError) -> String {
     }
 }
 
-pub fn payload(e: &PayloadError) -> String {
+pub fn payload(lang: Lang, e: &PayloadError) -> String {
     match e {
-        PayloadError::MissingPart { kind, label } => t!(
+        PayloadError::MissingPart { kind, label } => tr!(
+            lang,
             "payload-missing-part",
             kind = kind.to_string(),
             label = q(label)
         ),
-        PayloadError::Json { kind, errors } => t!(
+        PayloadError::Json { kind, errors } => tr!(
+            lang,
             "payload-json",
             kind = kind.to_string(),
-            reason = json_errors_inline(errors)
+            reason = json_errors_inline(lang, errors)
         ),
-        PayloadError::Invalid { kind, reason: r } => t!(
+        PayloadError::Invalid { kind, reason: r } => tr!(
+            lang,
             "payload-invalid",
             kind = kind.to_string(),
-            reason = reason(current(), r)
+            reason = reason(lang, r)
         ),
     }
 }
 
-pub fn authority(e: &AuthorityError) -> String {
+pub fn authority(lang: Lang, e: &AuthorityError) -> String {
     use AuthorityError as A;
     match e {
-        A::UnknownKey { key } => t!("authority-unknown-key", key = key.clone()),
+        A::UnknownKey { key } => tr!(lang, "authority-unknown-key", key = key.clone()),
         A::Revoked {
             key,
             name,
             seq,
             reason,
-        } => t!(
+        } => tr!(
+            lang,
             "authority-revoked",
             key = key.clone(),
             name = name.clone(),
             seq = seq.to_owned(),
             reason = reason.clone()
         ),
-        A::RoleMayNot { name, role, kind } => t!(
+        A::RoleMayNot { name, role, kind } => tr!(
+            lang,
             "authority-role-may-not",
             name = name.clone(),
             role = role.to_string(),
             kind = kind.to_string()
         ),
-        A::LateGenesis => t!("authority-late-genesis"),
-        A::NoGenesis { kind } => t!("authority-no-genesis", kind = kind.to_string()),
-        A::AlreadyEnrolled { key, name, role } => t!(
+        A::LateGenesis => tr!(lang, "authority-late-genesis"),
+        A::NoGenesis { kind } => tr!(lang, "authority-no-genesis", kind = kind.to_string()),
+        A::AlreadyEnrolled { key, name, role } => tr!(
+            lang,
             "authority-already-enrolled",
             key = key.clone(),
             name = name.clone(),
             role = role.to_string()
         ),
         A::ReEnrolRevoked { key, seq } => {
-            t!(
+            tr!(
+                lang,
                 "authority-re-enrol-revoked",
                 key = key.clone(),
                 seq = seq.to_owned()
             )
         }
-        A::RevokeUnknown { key } => t!("authority-revoke-unknown", key = key.clone()),
+        A::RevokeUnknown { key } => tr!(lang, "authority-revoke-unknown", key = key.clone()),
         A::AlreadyRevoked { key, seq } => {
-            t!(
+            tr!(
+                lang,
                 "authority-already-revoked",
                 key = key.clone(),
                 seq = seq.to_owned()
             )
         }
-        A::LastCustodian => t!("authority-last-custodian"),
-        A::BadKey(d) => t!("authority-bad-key", detail = d.clone()),
+        A::LastCustodian => tr!(lang, "authority-last-custodian"),
+        A::BadKey(d) => tr!(lang, "authority-bad-key", detail = d.clone()),
         A::ReaderEnrolled {
             recipient,
             name,
             revoked: false,
-        } => t!(
+        } => tr!(
+            lang,
             "authority-reader-enrolled",
             recipient = recipient.clone(),
             name = name.clone()
@@ -328,35 +348,40 @@ pub fn authority(e: &AuthorityError) -> String {
             recipient,
             name,
             revoked: true,
-        } => t!(
+        } => tr!(
+            lang,
             "authority-reader-enrolled-revoked",
             recipient = recipient.clone(),
             name = name.clone()
         ),
-        A::RevokeUnknownReader { recipient } => t!(
+        A::RevokeUnknownReader { recipient } => tr!(
+            lang,
             "authority-revoke-unknown-reader",
             recipient = recipient.clone()
         ),
-        A::ReaderRevoked { recipient, seq } => t!(
+        A::ReaderRevoked { recipient, seq } => tr!(
+            lang,
             "authority-reader-revoked",
             recipient = recipient.clone(),
             seq = seq.to_owned()
         ),
-        A::SucceedsItself { key } => t!("authority-succeeds-itself", key = key.clone()),
-        A::SucceedsUnknown { key } => t!("authority-succeeds-unknown", key = key.clone()),
+        A::SucceedsItself { key } => tr!(lang, "authority-succeeds-itself", key = key.clone()),
+        A::SucceedsUnknown { key } => tr!(lang, "authority-succeeds-unknown", key = key.clone()),
         A::AlreadySucceeded {
             key,
             name,
             by,
             by_name,
-        } => t!(
+        } => tr!(
+            lang,
             "authority-already-succeeded",
             key = key.clone(),
             name = name.clone(),
             by = by.clone(),
             by_name = by_name.clone()
         ),
-        A::SuccessionCycle { key, succeeds } => t!(
+        A::SuccessionCycle { key, succeeds } => tr!(
+            lang,
             "authority-succession-cycle",
             key = key.clone(),
             succeeds = succeeds.clone()
@@ -379,9 +404,9 @@ fn json_type(lang: Lang, t: &JsonType) -> String {
 }
 
 /// One error of a JSON input: where, what was there, what is wrong.
-pub fn json_error(e: &JsonError) -> String {
+pub fn json_error(lang: Lang, e: &JsonError) -> String {
     let path = if e.path.is_empty() {
-        t!("json-top")
+        tr!(lang, "json-top")
     } else {
         e.path.clone()
     };
@@ -391,59 +416,65 @@ pub fn json_error(e: &JsonError) -> String {
             line,
             column,
             reason,
-        } => t!(
+        } => tr!(
+            lang,
             "json-syntax",
             line = line.to_owned(),
             column = column.to_owned(),
             reason = reason.clone()
         ),
-        JsonErrorKind::RepeatedMember { name, line, column } => t!(
+        JsonErrorKind::RepeatedMember { name, line, column } => tr!(
+            lang,
             "json-repeated",
             name = q(name),
             line = line.to_owned(),
             column = column.to_owned()
         ),
         JsonErrorKind::UnknownField { allowed } if allowed.is_empty() => {
-            t!("json-unknown-field-none", path = path)
+            tr!(lang, "json-unknown-field-none", path = path)
         }
-        JsonErrorKind::UnknownField { allowed } => t!(
+        JsonErrorKind::UnknownField { allowed } => tr!(
+            lang,
             "json-unknown-field",
             path = path,
             allowed = allowed.join(", ")
         ),
-        JsonErrorKind::WrongType { found, expected } => t!(
+        JsonErrorKind::WrongType { found, expected } => tr!(
+            lang,
             "json-wrong-type",
             path = path,
             value = value,
-            found = json_type(current(), found),
-            expected = json_type(current(), expected)
+            found = json_type(lang, found),
+            expected = json_type(lang, expected)
         ),
-        JsonErrorKind::NotOneOf { allowed } => t!(
+        JsonErrorKind::NotOneOf { allowed } => tr!(
+            lang,
             "json-not-one-of",
             path = path,
             value = value,
             allowed = allowed.join(", ")
         ),
-        JsonErrorKind::MissingField => t!("json-missing", path = path),
+        JsonErrorKind::MissingField => tr!(lang, "json-missing", path = path),
         JsonErrorKind::InvalidValue { reason: r } if value.is_empty() => {
-            t!("json-invalid", path = path, reason = reason(current(), r))
+            tr!(lang, "json-invalid", path = path, reason = reason(lang, r))
         }
-        JsonErrorKind::InvalidValue { reason: r } => t!(
+        JsonErrorKind::InvalidValue { reason: r } => tr!(
+            lang,
             "json-invalid-value",
             path = path,
             value = value,
-            reason = reason(current(), r)
+            reason = reason(lang, r)
         ),
     }
 }
 
 /// Every error on one line (a refusal line), as the library writes them.
-fn json_errors_inline(errors: &JsonErrors) -> String {
-    let each: Vec<String> = errors.iter().map(json_error).collect();
+fn json_errors_inline(lang: Lang, errors: &JsonErrors) -> String {
+    let each: Vec<String> = errors.iter().map(|e| json_error(lang, e)).collect();
     if each.len() > 1 {
         format!(
             "{}{}",
-            t!("json-errors-count", n = each.len()),
+            tr!(lang, "json-errors-count", n = each.len()),
             each.join("; ")
         )
     } else {
@@ -452,14 +483,14 @@ fn json_errors_inline(errors: &JsonErrors) -> String {
 }
 
 /// What `sign` says of its input: one error a line when there are several.
-pub fn compose(e: &ComposeError) -> String {
+pub fn compose(lang: Lang, e: &ComposeError) -> String {
     match e {
         ComposeError::Input(errors) => {
-            let each: Vec<String> = errors.iter().map(json_error).collect();
+            let each: Vec<String> = errors.iter().map(|e| json_error(lang, e)).collect();
             match each.as_slice() {
                 [one] => one.clone(),
                 many => {
-                    let mut s = t!("json-errors-count", n = many.len())
+                    let mut s = tr!(lang, "json-errors-count", n = many.len())
                         .trim_end()
                         .to_string();
                     for m in many {
@@ -470,13 +501,14 @@ pub fn compose(e: &ComposeError) -> String {
                 }
             }
         }
-        ComposeError::NotAnObject => t!("compose-not-an-object"),
-        ComposeError::NotComposable { kind, hint } => t!(
+        ComposeError::NotAnObject => tr!(lang, "compose-not-an-object"),
+        ComposeError::NotComposable { kind, hint } => tr!(
+            lang,
             "compose-not-composable",
             kind = kind.to_string(),
             hint = hint.to_owned()
         ),
-        ComposeError::Payload(p) => payload(p),
+        ComposeError::Payload(p) => payload(lang, p),
     }
 }
 
@@ -487,7 +519,7 @@ mod tests {
     /// One of each reason (a new variant fails to compile in `reason`,
     /// and should be added here).
     fn every_reason() -> Vec<Reason> {
-        use temoin::domain::Count;
+        use crate::domain::Count;
         let s = |x: &str| x.to_string();
         let victim = |fault| Reason::Victim {
             incident: s("tangata-2025-11-13"),
@@ -592,8 +624,8 @@ mod tests {
     /// messages users and scripts already know do not change.
     #[test]
     fn english_refusals_are_the_librarys_words() {
-        temoin::i18n::set_current(temoin::i18n::Lang::En);
-        let d = temoin::hash::Digest([7; 32]);
+        let lang = Lang::En;
+        let d = crate::hash::Digest([7; 32]);
         let cases: Vec<Refusal> = vec![
             Refusal::MissingPart {
                 label: "witness".into(),
@@ -609,7 +641,7 @@ mod tests {
             Refusal::Signature(SignatureFault::Invalid),
             Refusal::Rule(RuleError::UnknownIncident("tangata".into())),
             Refusal::Rule(RuleError::NotOwner {
-                kind: temoin::statement::Kind::Retraction,
+                kind: crate::statement::Kind::Retraction,
                 target: d,
             }),
             Refusal::Rule(RuleError::AlreadyRedacted {
@@ -623,31 +655,31 @@ mod tests {
                 revoked: true,
             })),
             Refusal::Rule(RuleError::Payload(PayloadError::Invalid {
-                kind: temoin::statement::Kind::Testimony,
+                kind: crate::statement::Kind::Testimony,
                 reason: Reason::NoIncident,
             })),
         ];
         for r in cases {
-            assert_eq!(refusal(&r), r.to_string());
+            assert_eq!(refusal(lang, &r), r.to_string());
         }
         for r in every_reason() {
             assert_eq!(reason(Lang::En, &r), r.to_string());
         }
         // Every kind of JSON error, one at a time and together.
         let input = br#"{"incidents":["x"],"source":{"relation":"friend","extra":1},"language":5,"claims":[{"incident":"x","dead":-1}],"language2":true}"#;
-        let errors = temoin::json::from_slice_all::<temoin::domain::Testimony>(input).unwrap_err();
+        let errors = crate::json::from_slice_all::<crate::domain::Testimony>(input).unwrap_err();
         assert!(errors.len() >= 3, "{errors}");
         let e = ComposeError::Input(errors.clone());
-        assert_eq!(compose(&e), e.to_string());
+        assert_eq!(compose(lang, &e), e.to_string());
         let p = PayloadError::Json {
-            kind: temoin::statement::Kind::Testimony,
+            kind: crate::statement::Kind::Testimony,
             errors,
         };
-        assert_eq!(payload(&p), p.to_string());
+        assert_eq!(payload(lang, &p), p.to_string());
         for bad in [&b"{\"a\":1,\"a\":2}"[..], b"{\"incidents\": [", b"[]"] {
-            if let Err(errors) = temoin::json::from_slice_all::<temoin::domain::Testimony>(bad) {
+            if let Err(errors) = crate::json::from_slice_all::<crate::domain::Testimony>(bad) {
                 let e = ComposeError::Input(errors);
-                assert_eq!(compose(&e), e.to_string());
+                assert_eq!(compose(lang, &e), e.to_string());
             }
         }
     }
