@@ -12,11 +12,17 @@ use std::sync::{Condvar, Mutex};
 /// Below this many items a single thread is faster than spawning.
 const MIN_PARALLEL: usize = 32;
 
-/// Number of worker threads: the machine's available parallelism.
+/// Number of worker threads: the machine's available parallelism, asked
+/// once per process (on Linux the standard library reads four cgroup and
+/// proc files to answer, which a server checking one statement per request
+/// paid on every submission).
 pub fn threads() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    })
 }
 
 /// `items.into_iter().map(f).collect()`, computed on all cores, in order.
@@ -32,11 +38,11 @@ pub fn map_with<T: Send, R: Send, S>(
     init: impl Fn() -> S + Sync,
     f: impl Fn(&mut S, T) -> R + Sync,
 ) -> Vec<R> {
-    let n = threads();
-    if n <= 1 || items.len() < MIN_PARALLEL {
+    if items.len() < MIN_PARALLEL || threads() <= 1 {
         let mut state = init();
         return items.into_iter().map(|item| f(&mut state, item)).collect();
     }
+    let n = threads();
     let per = items.len().div_ceil(n);
     let mut chunks: Vec<Vec<T>> = Vec::with_capacity(n);
     let mut it = items.into_iter().peekable();

@@ -24,6 +24,10 @@ struct Job {
     reply: oneshot::Sender<Result<Outcome, ()>>,
 }
 
+/// The largest statement file checked on an async thread (see
+/// [`WriterHandle::precheck`]).
+pub const INLINE_BYTES: usize = 64 * 1024;
+
 /// How handlers reach the writer.
 #[derive(Clone)]
 pub struct WriterHandle {
@@ -42,9 +46,21 @@ pub struct Stats {
 }
 
 impl WriterHandle {
-    /// Check `file` on its own: signature, parts (on a blocking thread, so
-    /// that submissions are checked on every core while the writer writes).
-    pub async fn precheck(&self, file: StatementFile) -> Result<PrecheckedBatch, ApiError> {
+    /// Check `file` on its own: signature, parts, on the handler's own
+    /// thread while the writer writes. A statement of `INLINE_BYTES` or
+    /// less (a note, a testimony: one signature check, some kilobytes to
+    /// hash, well under a millisecond) is checked where it is; a larger one
+    /// (attachments to hash) goes to a blocking thread so as not to hold
+    /// up the other connections. Handing every small one to a blocking
+    /// thread cost two thread switches per submission.
+    pub async fn precheck(
+        &self,
+        file: StatementFile,
+        size: usize,
+    ) -> Result<PrecheckedBatch, ApiError> {
+        if size <= INLINE_BYTES {
+            return Ok(self.prechecker.check(vec![file]));
+        }
         let prechecker = self.prechecker.clone();
         tokio::task::spawn_blocking(move || prechecker.check(vec![file]))
             .await
