@@ -102,3 +102,34 @@ fn bench_refuses_too_few_entries() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("too small"));
 }
+
+/// `temoin bench serve` at a tiny size: every statement goes through the
+/// server and is acknowledged (a refused one fails the bench), each durable
+/// write holds at least one, and the JSON has the figures of issue 15.
+#[test]
+fn bench_serve_smoke() {
+    let out = Command::new(env!("CARGO_BIN_EXE_temoin"))
+        .args(["bench", "serve", "--clients", "8", "--statements", "200"])
+        .arg("--json")
+        .output()
+        .expect("run temoin bench serve");
+    assert!(
+        out.status.success(),
+        "bench serve failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["statements"], 200);
+    assert_eq!(v["clients"], 8);
+    for f in [
+        "submissions_per_s",
+        "submit_ms_p50",
+        "submit_ms_p99",
+        "ingest_per_s",
+        "served_to_bulk",
+    ] {
+        assert!(v[f].as_f64().is_some_and(|x| x > 0.0), "{f}: {v}");
+    }
+    let flushes = v["flushes"].as_u64().expect("flushes");
+    assert!((1..=200).contains(&flushes), "{v}");
+}
