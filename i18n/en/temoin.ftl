@@ -1296,7 +1296,6 @@ web-col-from = From
 web-conflict = sources disagree
 web-merged-into = Merged into
 web-merged-here = Merged into this one
-web-view-as-of = Shown as of
 web-last-touched = last changed at entry
 web-entry = entry
 web-as-of-notice = This is the incident as it stood after entry
@@ -1310,12 +1309,17 @@ web-download-bundle = Download the evidence bundle (JSON)
 web-download-report = Download the chain-of-custody report
 web-figures = Figures
 web-no-figures = No source gives figures yet.
-web-sources = independent sources
-web-authors = authors
 web-conflicts = Conflicting accounts
 web-conflicts-explained = The sources below give counts that cannot all be true; they are shown side by side, each with its grade.
 web-perpetrators = Alleged perpetrators
 web-attribution = Attribution
+web-sources-authors = { $sources ->
+    [one] one independent source
+   *[other] { $sources } independent sources
+}, { $authors ->
+    [one] one author
+   *[other] { $authors } authors
+}
 web-means = Means
 web-means-caption = Means, as each source gives them
 web-victims = Victims

@@ -1288,7 +1288,6 @@ web-col-from = Depuis
 web-conflict = les sources divergent
 web-merged-into = Fusionné dans
 web-merged-here = Fusionnés dans celui-ci
-web-view-as-of = Affiché à l’état de
 web-last-touched = dernière modification à l’entrée
 web-entry = entrée
 web-as-of-notice = Voici l’incident tel qu’il se présentait après l’entrée
@@ -1302,12 +1301,17 @@ web-download-bundle = Télécharger le dossier de preuve (JSON)
 web-download-report = Télécharger le rapport de chaîne de conservation
 web-figures = Chiffres
 web-no-figures = Aucune source ne donne encore de chiffres.
-web-sources = sources indépendantes
-web-authors = auteurs
 web-conflicts = Récits contradictoires
 web-conflicts-explained = Les sources ci-dessous donnent des nombres qui ne peuvent pas tous être vrais ; elles sont présentées côte à côte, chacune avec son évaluation.
 web-perpetrators = Auteurs présumés
 web-attribution = Attribution
+web-sources-authors = { $sources ->
+    [one] une source indépendante
+   *[other] { $sources } sources indépendantes
+}, { $authors ->
+    [one] un auteur
+   *[other] { $authors } auteurs
+}
 web-means = Moyens
 web-means-caption = Les moyens, tels que chaque source les donne
 web-victims = Victimes

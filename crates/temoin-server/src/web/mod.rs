@@ -208,8 +208,7 @@ pub fn secure_request(headers: &HeaderMap) -> bool {
             .and_then(|v| v.to_str().ok())
             .map(|s| s.to_ascii_lowercase())
     };
-    if h("x-forwarded-proto").is_some_and(|p| p.split(',').next().map(str::trim) == Some("https"))
-    {
+    if h("x-forwarded-proto").is_some_and(|p| p.split(',').next().map(str::trim) == Some("https")) {
         return true;
     }
     if h("forwarded").is_some_and(|f| f.contains("proto=https")) {

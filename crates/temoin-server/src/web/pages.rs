@@ -170,7 +170,8 @@ impl Web {
         if let Ok(v) = HeaderValue::from_str(&format!("/signin?{qs}")) {
             r.headers_mut().insert(header::LOCATION, v);
         }
-        r.headers_mut().append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
+        r.headers_mut()
+            .append(header::SET_COOKIE, clear_cookie(SESSION_COOKIE));
         r
     }
 
@@ -199,9 +200,7 @@ impl Web {
             ProjectionError::Ambiguous { .. }
             | ProjectionError::AmbiguousStatement(_)
             | ProjectionError::BadAsOf(_)
-            | ProjectionError::BadDate { .. } => {
-                self.error(StatusCode::BAD_REQUEST, e.to_string())
-            }
+            | ProjectionError::BadDate { .. } => self.error(StatusCode::BAD_REQUEST, e.to_string()),
             e => self.internal(e),
         }
     }
@@ -411,7 +410,11 @@ pub async fn index(State(state): State<AppState>, w: Web) -> PageResult {
         let l = L(lang);
         move || {
             let p = ArchiveViews::new(&store);
-            let upto = p.cut(None).map_err(|e| e.to_string()).unwrap_or(0).min(durable);
+            let upto = p
+                .cut(None)
+                .map_err(|e| e.to_string())
+                .unwrap_or(0)
+                .min(durable);
             let list = p.summaries(upto).map_err(|e| {
                 eprintln!("temoin serve: {e}");
                 (StatusCode::INTERNAL_SERVER_ERROR, l.t("web-error-internal")).into_response()
@@ -420,7 +423,11 @@ pub async fn index(State(state): State<AppState>, w: Web) -> PageResult {
                 .iter()
                 .map(|s| IncidentRow {
                     id: s.id.clone(),
-                    title: s.incident.as_ref().map(|i| i.title.clone()).unwrap_or_default(),
+                    title: s
+                        .incident
+                        .as_ref()
+                        .map(|i| i.title.clone())
+                        .unwrap_or_default(),
                     place: s
                         .incident
                         .as_ref()
@@ -465,6 +472,8 @@ pub struct FigureRow {
     pub conflict: bool,
     pub sources: usize,
     pub authors: usize,
+    /// "2 independent sources, 3 authors".
+    pub counted: String,
     pub per_source: Vec<SourceCount>,
 }
 
@@ -569,6 +578,12 @@ fn build_incident(
             conflict: f.conflict,
             sources: f.sources,
             authors: f.authors,
+            counted: tr!(
+                lang,
+                "web-sources-authors",
+                sources = f.sources,
+                authors = f.authors
+            ),
             per_source: f
                 .per_source
                 .iter()
@@ -591,6 +606,7 @@ fn build_incident(
             conflict: true,
             sources: f.sources,
             authors: f.authors,
+            counted: f.counted.clone(),
             per_source: f
                 .per_source
                 .iter()
@@ -689,11 +705,9 @@ fn build_incident(
                     seq = by.seq.to_string(),
                     reason = reason.clone()
                 ),
-                S::Compromised { revoked_at, .. } => tr!(
-                    lang,
-                    "web-status-compromised",
-                    seq = revoked_at.to_string()
-                ),
+                S::Compromised { revoked_at, .. } => {
+                    tr!(lang, "web-status-compromised", seq = revoked_at.to_string())
+                }
                 S::Elsewhere { incidents } => tr!(
                     lang,
                     "web-status-elsewhere",
@@ -729,7 +743,9 @@ fn build_incident(
         kind: inc
             .map(|i| i.incident_type.replace('_', " "))
             .unwrap_or_default(),
-        place: inc.map(|i| format_place(&i.place, lang)).unwrap_or_default(),
+        place: inc
+            .map(|i| format_place(&i.place, lang))
+            .unwrap_or_default(),
         when: inc.map(|i| when(&i.when, lang)).unwrap_or_default(),
         description: inc.map(|i| i.description.clone()).unwrap_or_default(),
         as_of: v.as_of,
@@ -1112,8 +1128,7 @@ pub async fn tally(State(state): State<AppState>, w: Web) -> PageResult {
         Ok(go())
     })
     .await?;
-    let (as_of, totals, incidents, claims, disagreements) =
-        r.map_err(|e| w.projection_error(e))?;
+    let (as_of, totals, incidents, claims, disagreements) = r.map_err(|e| w.projection_error(e))?;
     let t = TallyTpl {
         page: w.page(w.l().t("web-tally-title"), "tally"),
         as_of,
@@ -1155,7 +1170,9 @@ pub async fn search(
     q: Result<Query<SearchQuery>, axum::extract::rejection::QueryRejection>,
 ) -> PageResult {
     w.reader()?;
-    let q = q.map(|Query(q)| q.q.unwrap_or_default()).unwrap_or_default();
+    let q = q
+        .map(|Query(q)| q.q.unwrap_or_default())
+        .unwrap_or_default();
     let key = temoin_archive::projection::matching::search_key(&q);
     let lang = w.lang;
     let hits = if key.is_empty() {
@@ -1165,9 +1182,8 @@ pub async fn search(
         let durable = state.published().size;
         let r = blocking(&w, move || {
             let p = ArchiveViews::new(&store);
-            Ok(p.cut(None).and_then(|upto| {
-                temoin_archive::content_json::search(&p, upto.min(durable), &key)
-            }))
+            Ok(p.cut(None)
+                .and_then(|upto| temoin_archive::content_json::search(&p, upto.min(durable), &key)))
         })
         .await?;
         r.map_err(|e| w.projection_error(e))?
