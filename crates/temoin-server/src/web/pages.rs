@@ -2,6 +2,10 @@
 //! turned into words here (in the page's language), the templates only
 //! lay them out.
 
+// A page's refusal is the answer itself (a redirect to /signin, a page
+// saying why), returned as axum returns it; boxing it would buy nothing.
+#![allow(clippy::result_large_err)]
+
 use super::session::{random_secret, same_secret};
 use super::{page_lang, secure_request, SIGNIN_CSRF_COOKIE};
 use crate::auth::{cookie, identify, Denied, Who, SESSION_COOKIE};
