@@ -489,3 +489,94 @@ fn public_archives_show_pages_without_sign_in() {
     assert!(key.text().contains("href=\"/verify\""));
     server.stop();
 }
+
+fn tool(name: &str) -> bool {
+    std::process::Command::new(name)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success() || !o.stdout.is_empty() || !o.stderr.is_empty())
+}
+
+/// In headless Chromium (tests/web_driver.py): the incident page sends to
+/// the sign-in form, the first Tab reaches the skip link, signing in with
+/// the form (typed, Enter) lands on the incident page, in French, with
+/// its tables' headers scoped and no script at all. Screenshots of the
+/// main pages go to `TEMOIN_WEB_SHOTS=DIR` when set. Skipped without
+/// chromium unless TEMOIN_REQUIRE_CHROMIUM is set.
+#[test]
+fn in_a_browser_sign_in_with_the_form_and_read() {
+    if !(tool("chromium") && tool("python3")) {
+        assert!(
+            std::env::var_os("TEMOIN_REQUIRE_CHROMIUM").is_none(),
+            "TEMOIN_REQUIRE_CHROMIUM is set but chromium or python3 is missing"
+        );
+        eprintln!("skipped: no chromium or python3 on this machine");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("a");
+    let d = dir.to_str().unwrap();
+    ok(&["demo", "--archive", d]);
+    let custodian = token(d, "Gardien", "custodian");
+    let server = Served::start(&dir, &["--rate-per-address", "0"]);
+    let shots = std::env::var("TEMOIN_WEB_SHOTS").ok();
+    if let Some(s) = &shots {
+        std::fs::create_dir_all(s).unwrap();
+    }
+    let job = serde_json::json!({
+        "base": format!("http://{}", server.addr),
+        "token": custodian,
+        "incident": TANGATA,
+        "shots": shots,
+        "extra": [
+            {"name": "custodian-access-log-fr", "path": "/custodian/access-log?lang=fr"},
+            {"name": "custodian-keys-en", "path": "/custodian/keys?lang=en"},
+        ],
+    });
+    let mut child = std::process::Command::new("python3")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/web_driver.py"))
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(job.to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(r["start"]["path"]
+        .as_str()
+        .unwrap()
+        .starts_with("/signin?next="));
+    assert_eq!(r["start"]["title"], "Connexion — temoin");
+    assert_eq!(r["tab"]["cls"], "skip", "{}", r["tab"]);
+    assert_eq!(r["tab"]["href"], "#main");
+    let inc = &r["after_signin"];
+    assert_eq!(inc["path"], format!("/incidents/{TANGATA}?lang=fr"));
+    assert_eq!(
+        inc["title"],
+        "Frappe de drone à Tangata : une famille entière anéantie — temoin"
+    );
+    assert_eq!(inc["lang"], "fr");
+    assert_eq!(inc["main"], true);
+    assert_eq!(inc["bundle_link"], true);
+    assert_eq!(inc["scripts"], 0);
+    assert!(inc["th_scoped"].as_u64().unwrap() > 10, "{inc}");
+    assert_eq!(inc["tables"], inc["captions"], "every table has a caption");
+    assert!(inc["text"]
+        .as_str()
+        .unwrap()
+        .contains("Toraghite Walet Innabougor"));
+    assert_eq!(r["tally"]["h1"], "Bilan");
+    assert_eq!(r["custodian-access-log-fr"]["h1"], "Journal des accès");
+    server.stop();
+}
