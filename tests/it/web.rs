@@ -518,7 +518,18 @@ fn in_a_browser_sign_in_with_the_form_and_read() {
     let d = dir.to_str().unwrap();
     ok(&["demo", "--archive", d]);
     let custodian = token(d, "Gardien", "custodian");
+    let lawyer = token(d, "Me Awa Traoré", "lawyer");
     let server = Served::start(&dir, &["--rate-per-address", "0"]);
+    // One download, so that the access log has a line to show.
+    let auth = format!("Bearer {lawyer}");
+    let b = send(
+        server.addr,
+        "GET",
+        &format!("/v1/incidents/{INCIDENT}/bundle"),
+        &[("Authorization", &auth)],
+        None,
+    );
+    assert_eq!(b.status, 200);
     let shots = std::env::var("TEMOIN_WEB_SHOTS").ok();
     if let Some(s) = &shots {
         std::fs::create_dir_all(s).unwrap();
@@ -578,5 +589,9 @@ fn in_a_browser_sign_in_with_the_form_and_read() {
         .contains("Toraghite Walet Innabougor"));
     assert_eq!(r["tally"]["h1"], "Bilan");
     assert_eq!(r["custodian-access-log-fr"]["h1"], "Journal des accès");
+    assert!(r["custodian-access-log-fr"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("Me Awa Traoré"));
     server.stop();
 }

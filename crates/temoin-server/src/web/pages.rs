@@ -1118,7 +1118,7 @@ pub async fn tally(State(state): State<AppState>, w: Web) -> PageResult {
                         .map(|v| format!("{} (#{})", count(&v.claimed), v.source.seq))
                         .collect();
                     format!(
-                        "{} — {} {} – {}: {}",
+                        "{} — {} {} – {} — {}",
                         figure_name(lang, &d.figure),
                         d.region.clone().unwrap_or_default(),
                         i18n::date_str(lang, &d.from),
