@@ -176,7 +176,7 @@ fn round(s: &Setup, name: &str, batch: usize, kill: Kill) {
         "{ctx}: the log is not a prefix of the input"
     );
     assert!(
-        m % batch == 0 || m == FILES,
+        m.is_multiple_of(batch) || m == FILES,
         "{ctx}: {m} statements, a torn batch"
     );
     if !killed {

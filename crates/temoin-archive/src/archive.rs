@@ -1302,8 +1302,10 @@ fn tree_error(e: merkle::TreeError<StoreError>, size: u64) -> ArchiveError {
     }
 }
 
-/// Replay the registry statements (only those: `R` lists their seqs).
-fn load_registry(store: &Store) -> Result<Registry, ArchiveError> {
+/// Replay the registry statements (only those: `R` lists their seqs):
+/// the registry as of the store's last entry (the web pages' key list and
+/// authors' names read it through a read handle).
+pub fn load_registry(store: &Store) -> Result<Registry, ArchiveError> {
     let mut reg = Registry::default();
     for seq in store.registry_seqs() {
         let seq = seq?;

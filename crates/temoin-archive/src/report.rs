@@ -65,7 +65,7 @@ pub fn md(s: &str) -> String {
 /// all text.
 fn prose(s: &str, code: impl Fn(&str) -> String, text: impl Fn(&str) -> String) -> String {
     let pieces: Vec<&str> = s.split('`').collect();
-    if pieces.len() % 2 == 0 {
+    if pieces.len().is_multiple_of(2) {
         return text(s);
     }
     pieces

@@ -4,6 +4,12 @@
 //! nothing of a token's text). The file is re-read when it changes, so
 //! `token add` and `token revoke` take effect without a restart.
 //!
+//! Or the web pages' session cookie ([`SESSION_COOKIE`]), set by `POST
+//! /signin` ([`crate::web`]): the server keeps only the SHA-256 of the
+//! session secret and the SHA-256 of the token it stands for (what the
+//! token file holds already), and checks that token again on every
+//! request, so a revoked token ends its sessions at once.
+//!
 //! - [`Reader`]: any live token; nobody at all with `--public`.
 //! - [`Custodian`]: a custodian's token, `--public` or not.
 
@@ -51,6 +57,12 @@ impl Tokens {
 
     /// The live token `token` is, re-reading the file if it changed.
     pub fn check(&self, token: &str) -> Result<Option<TokenRecord>, access::AccessError> {
+        self.check_sha256(&access::file_sha256(token.trim().as_bytes()))
+    }
+
+    /// The live token whose SHA-256 (hex) is `sha256`, re-reading the
+    /// file if it changed (a session holds only that hash).
+    pub fn check_sha256(&self, sha256: &str) -> Result<Option<TokenRecord>, access::AccessError> {
         let now = stamp(&self.path());
         let mut g = match self.cached.lock() {
             Ok(g) => g,
@@ -60,8 +72,28 @@ impl Tokens {
             g.1 = access::tokens(&self.archive)?;
             g.0 = now;
         }
-        Ok(access::check_token(&g.1, token))
+        Ok(g.1
+            .iter()
+            .find(|t| t.revoked_at.is_none() && t.sha256 == sha256)
+            .cloned())
     }
+}
+
+/// The web pages' session cookie: a random secret, `HttpOnly`,
+/// `SameSite=Strict` (see [`crate::web`]).
+pub const SESSION_COOKIE: &str = "temoin_session";
+
+/// The value of cookie `name` in a request's `Cookie` headers.
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            let (k, v) = c.trim().split_once('=')?;
+            (k == name).then(|| v.trim().to_string())
+        })
 }
 
 /// Who is asking: a token's holder, or anyone (`--public`).
@@ -113,31 +145,66 @@ fn bearer(parts: &Parts) -> Option<Result<String, ()>> {
     Some(Ok(token.trim().to_string()))
 }
 
-async fn who(parts: &Parts, state: &AppState, open: bool) -> Result<Who, Response> {
-    let token = match bearer(parts) {
-        None if open => return Ok(Who { token: None }),
-        None => {
-            return Err(unauthorized(
+/// Why a request is not let in.
+pub enum Denied {
+    /// No credentials at all (no header; no cookie, or one whose session
+    /// ended).
+    Missing,
+    /// An `Authorization` header that is not `Bearer TOKEN`.
+    Malformed,
+    /// A token that is unknown or revoked.
+    Invalid,
+    /// The token file could not be read (already answered `internal`).
+    Internal(Response),
+}
+
+impl Denied {
+    /// As the JSON API says it: 401 `unauthorized`.
+    pub fn api_response(self) -> Response {
+        match self {
+            Denied::Missing => unauthorized(
                 "this content needs a token: send Authorization: Bearer TOKEN (the custodian gives tokens with `temoin token add`)",
-            ))
+            ),
+            Denied::Malformed => unauthorized("the Authorization header must be `Bearer TOKEN`"),
+            Denied::Invalid => unauthorized(
+                "this token is not valid (unknown or revoked); ask the custodian for one",
+            ),
+            Denied::Internal(r) => r,
         }
-        Some(Err(())) => {
-            return Err(unauthorized(
-                "the Authorization header must be `Bearer TOKEN`",
-            ))
-        }
-        Some(Ok(t)) => t,
-    };
+    }
+}
+
+/// The live token a request carries: its `Authorization: Bearer` header,
+/// else its session cookie. `Ok(None)`: none at all.
+pub async fn identify(parts: &Parts, state: &AppState) -> Result<Option<TokenRecord>, Denied> {
     let tokens = state.tokens.clone();
-    let found = tokio::task::spawn_blocking(move || tokens.check(&token))
-        .await
-        .map_err(|e| ApiError::internal(e).into_response())?
-        .map_err(|e| ApiError::internal(e).into_response())?;
+    let found = match bearer(parts) {
+        Some(Err(())) => return Err(Denied::Malformed),
+        Some(Ok(token)) => tokio::task::spawn_blocking(move || tokens.check(&token)).await,
+        None => {
+            let session = cookie(&parts.headers, SESSION_COOKIE)
+                .and_then(|secret| state.sessions.token_sha256(&secret));
+            let Some(sha256) = session else {
+                return Ok(None);
+            };
+            tokio::task::spawn_blocking(move || tokens.check_sha256(&sha256)).await
+        }
+    };
+    let found = found
+        .map_err(|e| Denied::Internal(ApiError::internal(e).into_response()))?
+        .map_err(|e| Denied::Internal(ApiError::internal(e).into_response()))?;
     match found {
-        Some(t) => Ok(Who { token: Some(t) }),
-        None => Err(unauthorized(
-            "this token is not valid (unknown or revoked); ask the custodian for one",
-        )),
+        Some(t) => Ok(Some(t)),
+        None => Err(Denied::Invalid),
+    }
+}
+
+async fn who(parts: &Parts, state: &AppState, open: bool) -> Result<Who, Response> {
+    match identify(parts, state).await {
+        Ok(Some(t)) => Ok(Who { token: Some(t) }),
+        Ok(None) if open => Ok(Who { token: None }),
+        Ok(None) => Err(Denied::Missing.api_response()),
+        Err(d) => Err(d.api_response()),
     }
 }
 

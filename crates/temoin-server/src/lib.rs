@@ -12,6 +12,8 @@
 //! - `GET /checkpoint`, `GET /v1/receipts/{hash}`, `GET /v1/consistency`:
 //!   the public transparency endpoints.
 //! - `GET /v1/openapi.json`: the API's description (`openapi.json`).
+//! - `/`, `/incidents/{id}`, `/tally`...: the web pages ([`web`]), French
+//!   and English, for people with a browser.
 //!
 //! Routes live in [`routes`], one module per area, all sharing one
 //! [`AppState`]. [`client`] is the other side: what `temoin push` runs.
@@ -27,6 +29,7 @@ pub mod options;
 pub mod routes;
 mod serve;
 pub mod state;
+pub mod web;
 pub mod writer;
 
 pub use error::ApiError;

@@ -139,6 +139,7 @@ pub fn run(options: Options) -> Result<Running, ServeError> {
                 origin,
                 vkey,
                 tokens: Arc::new(crate::auth::Tokens::new(&options.archive)),
+                sessions: Arc::new(crate::web::Sessions::default()),
                 options: Arc::new(options.clone()),
             };
             let served_at = options.archive.join(crate::SERVED_AT_FILE);

@@ -38,6 +38,8 @@ pub struct AppState {
     pub in_flight: Arc<tokio::sync::Semaphore>,
     /// The access tokens, re-read when their file changes.
     pub tokens: Arc<crate::auth::Tokens>,
+    /// The web pages' sign-in sessions (hashes only; see [`crate::web`]).
+    pub sessions: Arc<crate::web::Sessions>,
 }
 
 impl AppState {

@@ -52,5 +52,18 @@ mod tests {
             unrouted.is_empty(),
             "openapi.json describes no such route: {unrouted:?}"
         );
+        // The web pages are a table of their own, not described here:
+        // none of them may be an API path.
+        for r in crate::routes::web_table() {
+            assert!(
+                !doc["paths"]
+                    .as_object()
+                    .expect("paths")
+                    .contains_key(r.path),
+                "{} is both a web page and an API path",
+                r.path
+            );
+            assert!(!r.path.starts_with("/v1/"), "{}: a page under /v1/", r.path);
+        }
     }
 }

@@ -5,12 +5,12 @@
 //! - [`api_doc`]: the OpenAPI description;
 //! - [`content`]: the content, behind tokens, and the custodian's routes.
 //!
-//! The web pages (`web/`) go beside them, a `routes()` table added to
-//! [`table`].
-//!
-//! The router is built from [`table`], and the test of `api_doc` checks
-//! that table against `openapi.json` both ways, so that the description
-//! and the routes cannot drift apart.
+//! The web pages ([`crate::web`]) are a table of their own,
+//! [`web_table`]: HTML for people, not part of the API, so `openapi.json`
+//! does not describe them. The router is built from both tables; the test
+//! of `api_doc` checks [`table`] (the API) against `openapi.json` both
+//! ways, so that the description and the API cannot drift apart, and
+//! checks that no web path is also an API path.
 
 pub mod api_doc;
 pub mod content;
@@ -58,7 +58,12 @@ pub fn table() -> Vec<Route> {
     t
 }
 
-/// The (method, path) of every route, as the OpenAPI document lists them.
+/// Every web page ([`crate::web`]); not in `openapi.json`.
+pub fn web_table() -> Vec<Route> {
+    crate::web::routes()
+}
+
+/// The (method, path) of every API route, as the OpenAPI document lists them.
 pub fn list() -> Vec<(Method, &'static str)> {
     table().into_iter().map(|r| (r.method, r.path)).collect()
 }
@@ -70,7 +75,25 @@ pub fn router(state: AppState) -> Router {
     for r in table() {
         router = router.route(r.path, r.handler.fallback(method_not_allowed));
     }
+    // The pages answer with their own headers (CSP, nosniff...).
+    // A path may have a GET and a POST (`/signin`): one method router each.
+    let mut by_path: Vec<(&'static str, MethodRouter<AppState>)> = Vec::new();
+    for r in web_table() {
+        match by_path.iter().position(|(p, _)| *p == r.path) {
+            Some(i) => {
+                let (p, m) = by_path.remove(i);
+                by_path.push((p, m.merge(r.handler)));
+            }
+            None => by_path.push((r.path, r.handler)),
+        }
+    }
+    let mut web: Router<AppState> = Router::new();
+    for (path, m) in by_path {
+        web = web.route(path, m.fallback(method_not_allowed));
+    }
+    let web = web.layer(axum::middleware::from_fn(crate::web::headers));
     router
+        .merge(web)
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
