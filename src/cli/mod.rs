@@ -18,6 +18,7 @@ pub mod sealed;
 pub mod secret;
 pub mod server;
 pub mod verdict;
+pub mod witness;
 
 use std::fmt;
 use std::io::IsTerminal;

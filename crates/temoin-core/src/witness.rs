@@ -254,6 +254,15 @@ pub fn add_checkpoint_body(old_size: u64, proof: &[Hash], note: &str) -> String 
     out
 }
 
+/// The lowercase hex SHA-256 of a log's origin: the name of the
+/// witness's monitoring path `/<origin hash>/checkpoint`, and of its state
+/// file for that log.
+#[must_use]
+pub fn origin_hash(origin: &str) -> String {
+    use sha2::Digest as _;
+    hex::encode(sha2::Sha256::digest(origin.as_bytes()))
+}
+
 /// Parses a 409 answer's body: a decimal size and a newline.
 #[must_use]
 pub fn parse_size_body(body: &[u8]) -> Option<u64> {

@@ -27,6 +27,7 @@ pub mod options;
 pub mod routes;
 mod serve;
 pub mod state;
+pub mod witness;
 pub mod writer;
 
 pub use error::ApiError;
