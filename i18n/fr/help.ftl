@@ -236,6 +236,8 @@ help-verify-receipt--witness = Un témoin dont le point de contrôle doit porter
 help-verify-receipt--witness-threshold = Combien de clés --witness distinctes doivent avoir cosigné le point de contrôle (par défaut : toutes)
 help-verify-bundle--witness = Un témoin dont le point de contrôle doit porter la cosignature : sa vkey (nom+id+base64(0x04||clé)) ou un fichier qui en contient une ; répétable
 help-verify-bundle--witness-threshold = Combien de clés --witness distinctes doivent avoir cosigné le point de contrôle (par défaut : toutes)
+help-serve--witness = Un témoin à qui demander de cosigner chaque nouveau point de contrôle (C2SP tlog-witness) : son URL et sa vkey, URL=VKEY ; répétable. Ses cosignatures figurent sur le point de contrôle servi, dans les reçus et les dossiers de preuves
+help-serve--witness-wait-ms = Millisecondes pendant lesquelles un dépôt attend les cosignatures des témoins avant que son reçu soit fait sans celles qui manquent encore (redemandées plus tard)
 help-push = Envoyer des déclarations signées (fichiers .tms) au serveur d'une archive, enregistrer chaque reçu à côté de son fichier (FICHIER.receipt.json) et le vérifier hors ligne avec la clé de l'archive que vous avez épinglée. Réessaie tant que le serveur est injoignable ou occupé ; une déclaration déjà au journal reçoit de nouveau son reçu, si bien qu'envoyer deux fois est sans danger.
 help-push--server = L'URL du serveur (http://hôte:port)
 help-push--archive-key = La clé des points de contrôle de l'archive, épinglée : une vkey (name+id+key) ou un fichier qui en contient une

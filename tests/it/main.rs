@@ -56,3 +56,4 @@ mod vectors;
 mod verdict_lang;
 mod verifier_page;
 mod verify_lang;
+mod witness;

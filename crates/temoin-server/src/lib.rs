@@ -28,6 +28,7 @@ pub mod routes;
 mod serve;
 pub mod state;
 pub mod witness;
+pub mod witness_client;
 pub mod writer;
 
 pub use error::ApiError;

@@ -38,6 +38,8 @@ pub struct AppState {
     pub in_flight: Arc<tokio::sync::Semaphore>,
     /// The access tokens, re-read when their file changes.
     pub tokens: Arc<crate::auth::Tokens>,
+    /// The witnesses' cosigning, when the server has witnesses.
+    pub cosigning: Option<crate::witness_client::Cosigning>,
 }
 
 impl AppState {

@@ -104,6 +104,14 @@ async fn submit(
     }
     let (outcome, published) = state.writer.append(batch).await?;
     let accepted = outcome.map_err(|r| ApiError::refused(&r))?;
+    // With witnesses: their cosignatures, within the bounded wait, then
+    // the latest checkpoint shown (the same or a later one).
+    let published = if state.cosigning.is_some() {
+        state.witnessed(published.size).await;
+        state.published()
+    } else {
+        published
+    };
     let store = state.store.clone();
     let receipt = blocking(move || receipt_at(&store, accepted.seq, &published)).await?;
     Ok(json_text(receipt.to_json()))
