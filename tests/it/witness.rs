@@ -567,3 +567,274 @@ fn a_witness_that_is_down_does_not_block_receipts_and_is_asked_again_later() {
     server.stop();
     f.assert_clean();
 }
+
+// ---------------------------------------------------------------------
+// Vectors (tests/vectors/witness.json) and an independent check in Go.
+// ---------------------------------------------------------------------
+
+const VECTOR_ORIGIN: &str = "temoin.example/witnessed";
+const VECTOR_TIME: u64 = 1_700_000_000;
+
+fn demo_seed(name: &str) -> [u8; 32] {
+    temoin::hash::sha256(&[b"temoin DEMO ONLY key: ", name.as_bytes()]).0
+}
+
+fn vector_archive() -> temoin::signed_note::SignerKey {
+    temoin::signed_note::SignerKey::new(
+        VECTOR_ORIGIN,
+        ed25519_dalek::SigningKey::from_bytes(&demo_seed("witness-vectors/archive")),
+    )
+    .unwrap()
+}
+
+fn vector_witness(n: u8) -> temoin::cosignature::WitnessSigner {
+    temoin::cosignature::WitnessSigner::new(
+        &format!("witness.example/w{n}"),
+        ed25519_dalek::SigningKey::from_bytes(&demo_seed(&format!("witness-vectors/w{n}"))),
+    )
+    .unwrap()
+}
+
+/// Replace the base64 of `witness`'s line in `note` by `f(decoded)`.
+fn mangle(note: &str, witness: &str, f: impl Fn(&mut Vec<u8>)) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    note.lines()
+        .map(|l| match l.strip_prefix(&format!("— {witness} ")) {
+            Some(s) => {
+                let mut raw = b64.decode(s).unwrap();
+                f(&mut raw);
+                format!("— {witness} {}", b64.encode(raw))
+            }
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+fn build_witness_vectors() -> serde_json::Value {
+    use serde_json::json;
+    use temoin::cosignature::add_signature_lines;
+    let archive = vector_archive();
+    let (w1, w2) = (vector_witness(1), vector_witness(2));
+    let root = temoin::hash::sha256(&[b"temoin witness vector root"]).0;
+    let cp = Checkpoint::new(VECTOR_ORIGIN, 5, root);
+    let body = cp.body();
+    let signed = cp.sign(&archive).unwrap();
+    let l1 = w1.cosign(&body, VECTOR_TIME).unwrap();
+    let l2 = w2.cosign(&body, VECTOR_TIME + 1).unwrap();
+    let one = add_signature_lines(&signed, &l1).unwrap();
+    let two = add_signature_lines(&one, &l2).unwrap();
+    let n1 = w1.witness_key().label();
+    let n2 = w2.witness_key().label();
+    // w1's line over another time than it says (the timestamp field altered).
+    let bad_time = mangle(&one, "witness.example/w1", |raw| raw[11] ^= 1);
+    // w1's line without the timestamp: 4 + 64 bytes.
+    let no_time = mangle(&one, "witness.example/w1", |raw| {
+        raw.drain(4..12);
+    });
+    // w1's key signing the plain note (type 0x01 key ID): not a cosignature.
+    let plain = {
+        let s = temoin::signed_note::SignerKey::new(
+            "witness.example/w1",
+            ed25519_dalek::SigningKey::from_bytes(&demo_seed("witness-vectors/w1")),
+        )
+        .unwrap();
+        let n = temoin::signed_note::sign_note(&body, &[&s]).unwrap();
+        add_signature_lines(&signed, n.rsplit_once("\n\n").unwrap().1).unwrap()
+    };
+    let v = |name: &str, note: &str, ws: &[&str], k: usize, ok: bool, by: &[&str], err: &str| {
+        json!({"name": name, "note": note, "witnesses": ws, "threshold": k, "ok": ok,
+               "cosigned_by": by, "error": if ok { serde_json::Value::Null } else { json!(err) }})
+    };
+    json!({
+        "about": "Witness cosignatures (docs/FORMAT.md §6.1): C2SP tlog-cosignature/v1 lines on a checkpoint, and the verdict of a witness policy (witnesses, threshold) on each note. Every note also verifies with the archive key alone (lines by other keys are ignored). Built by tests/it/witness.rs; checked by it, by tests/vectors/verify_vectors.py and by tests/interop/verify_cosigned.go. DEMO ONLY keys: each seed is SHA-256(\"temoin DEMO ONLY key: \" || seed name).",
+        "archive": {"seed_name": "witness-vectors/archive", "vkey": archive.verifier_key().to_string()},
+        "witnesses": {
+            "w1": {"seed_name": "witness-vectors/w1", "vkey": w1.witness_key().to_string(), "skey": w1.to_skey_string().to_string(), "label": n1},
+            "w2": {"seed_name": "witness-vectors/w2", "vkey": w2.witness_key().to_string(), "skey": w2.to_skey_string().to_string(), "label": n2},
+        },
+        "checkpoint_body": body,
+        "w1_signed_message": temoin::cosignature::cosigned_message(&body, VECTOR_TIME),
+        "w1_line": l1,
+        "vectors": [
+            v("one-of-one", &one, &["w1"], 1, true, &["w1"], ""),
+            v("two-of-two", &two, &["w1", "w2"], 2, true, &["w1", "w2"], ""),
+            v("one-of-two-needed", &one, &["w1", "w2"], 1, true, &["w1"], ""),
+            v("missing-w2", &one, &["w1", "w2"], 2, false, &["w1"], "not-enough"),
+            v("other-witness", &one, &["w2"], 1, false, &[], "not-enough"),
+            v("archive-only", &signed, &["w1"], 1, false, &[], "not-enough"),
+            v("time-altered", &bad_time, &["w1"], 1, false, &[], "bad-cosignature"),
+            v("no-timestamp", &no_time, &["w1"], 1, false, &[], "length"),
+            v("plain-key-id", &plain, &["w1"], 1, false, &[], "not-enough"),
+        ],
+    })
+}
+
+fn witness_vectors_file() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/witness.json")
+}
+
+#[test]
+fn witness_vectors_are_what_the_library_computes_and_get_their_verdicts() {
+    use temoin::cosignature::CosignatureError as E;
+    let built = build_witness_vectors();
+    if std::env::var_os("TEMOIN_WRITE_VECTORS").is_some() {
+        let mut text = serde_json::to_string_pretty(&built).unwrap();
+        text.push('\n');
+        std::fs::write(witness_vectors_file(), text).unwrap();
+    }
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(witness_vectors_file()).unwrap()).unwrap();
+    assert_eq!(
+        file, built,
+        "tests/vectors/witness.json is out of step with the code"
+    );
+    let ak = VerifierKey::parse(file["archive"]["vkey"].as_str().unwrap()).unwrap();
+    for v in file["vectors"].as_array().unwrap() {
+        let note = v["note"].as_str().unwrap();
+        Checkpoint::open(note, &ak).expect("the archive key alone opens every vector");
+        let keys: Vec<WitnessKey> = v["witnesses"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| {
+                WitnessKey::parse(
+                    file["witnesses"][w.as_str().unwrap()]["vkey"]
+                        .as_str()
+                        .unwrap(),
+                )
+                .unwrap()
+            })
+            .collect();
+        let p = WitnessPolicy::new(keys, v["threshold"].as_u64().map(|k| k as usize)).unwrap();
+        let got = p.check(note, &ak);
+        let name = v["name"].as_str().unwrap();
+        match (v["ok"].as_bool().unwrap(), v["error"].as_str(), &got) {
+            (true, _, Ok(o)) => assert_eq!(
+                o.cosigned.cosignatures.len(),
+                v["cosigned_by"].as_array().unwrap().len(),
+                "{name}"
+            ),
+            (false, Some("not-enough"), Err(E::NotEnough { .. }))
+            | (false, Some("bad-cosignature"), Err(E::BadCosignature { .. }))
+            | (false, Some("length"), Err(E::Length { .. })) => {}
+            _ => panic!("{name}: got {got:?}"),
+        }
+    }
+}
+
+/// Whether `go` and x/mod's note package are here (Debian: golang-go,
+/// golang-golang-x-mod-dev); without them the test is skipped, unless
+/// TEMOIN_REQUIRE_GO is set.
+fn go_available() -> bool {
+    let ok = Command::new("go")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+        && Path::new("/usr/share/gocode/src/golang.org/x/mod/sumdb/note/note.go").exists();
+    if !ok {
+        assert!(
+            std::env::var_os("TEMOIN_REQUIRE_GO").is_none(),
+            "TEMOIN_REQUIRE_GO is set but go or golang.org/x/mod (golang-golang-x-mod-dev) is missing"
+        );
+        eprintln!("skipped: no go or golang.org/x/mod on this machine");
+    }
+    ok
+}
+
+#[test]
+fn go_x_mod_note_verifies_the_archive_signature_and_the_cosignature() {
+    if !go_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/verify_cosigned.go");
+    let bin = tmp.path().join("verify_cosigned");
+    let out = Command::new("go")
+        .args(["build", "-o"])
+        .arg(&bin)
+        .arg(&src)
+        .env("GO111MODULE", "off")
+        .env("GOPATH", "/usr/share/gocode")
+        .env("GOCACHE", tmp.path().join("cache"))
+        .env_remove("GOFLAGS")
+        .env("HOME", tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "go build: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(witness_vectors_file()).unwrap()).unwrap();
+    let ak = file["archive"]["vkey"].as_str().unwrap();
+    let w1 = file["witnesses"]["w1"]["vkey"].as_str().unwrap();
+    let w2 = file["witnesses"]["w2"]["vkey"].as_str().unwrap();
+    let run = |name: &str, witness: &str| -> (bool, String) {
+        let v = file["vectors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["name"] == name)
+            .unwrap();
+        let note = tmp.path().join(format!("{name}.note"));
+        std::fs::write(&note, v["note"].as_str().unwrap()).unwrap();
+        let o = Command::new(&bin)
+            .args([ak, witness])
+            .arg(&note)
+            .output()
+            .unwrap();
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
+    };
+    let (ok, out) = run("one-of-one", w1);
+    assert!(ok, "{out}");
+    assert_eq!(
+        out.trim(),
+        format!("ok {VECTOR_ORIGIN} witness.example/w1 {VECTOR_TIME}")
+    );
+    let (ok, out) = run("two-of-two", w2);
+    assert!(ok, "{out}");
+    assert!(out.contains(&format!("{}", VECTOR_TIME + 1)), "{out}");
+    for (name, w) in [
+        ("time-altered", w1),
+        ("no-timestamp", w1),
+        ("plain-key-id", w1),
+        ("one-of-one", w2),
+    ] {
+        let (ok, out) = run(name, w);
+        assert!(!ok, "Go accepted {name}: {out}");
+    }
+
+    // And a checkpoint cosigned live by `temoin witness serve`.
+    let f = Fixture::standard(0);
+    let dir = f.dir();
+    let (wkey, wvkey) = witness_key(tmp.path(), "witness.test/go");
+    let w = Witness::start(
+        &wkey,
+        &[vkey_file(&dir).to_str().unwrap()],
+        &tmp.path().join("state"),
+    );
+    let (size, note) = latest(&dir);
+    let (status, _, line) = add(w.addr, &add_checkpoint_body(0, &[], &note));
+    assert_eq!(status, 200, "{line}");
+    let cosigned = tmp.path().join("live.note");
+    std::fs::write(&cosigned, format!("{note}{line}")).unwrap();
+    let vk = archive_vkey(&dir).to_string();
+    let o = Command::new(&bin)
+        .args([vk.as_str(), wvkey.as_str()])
+        .arg(&cosigned)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.starts_with(&format!("ok {ORIGIN} witness.test/go ")),
+        "{out} (size {size})"
+    );
+}
