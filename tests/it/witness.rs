@@ -838,3 +838,71 @@ fn go_x_mod_note_verifies_the_archive_signature_and_the_cosignature() {
         "{out} (size {size})"
     );
 }
+
+/// Figures for docs/PERFORMANCE.md, not a check (no timed assertion):
+/// `add-checkpoint` round trips on loopback, each on its own connection
+/// (as `serve --witness` sends them), against the witness of the binary
+/// named by TEMOIN_BENCH_BIN (a release build) or the test's.
+///
+/// TEMOIN_BENCH_BIN=target/release/temoin cargo test --test it witness::round_trip_figures -- --ignored --nocapture
+#[test]
+#[ignore]
+fn round_trip_figures() {
+    let n = 200usize;
+    let f = Fixture::standard(n - 2);
+    let dir = f.dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let (wkey, _) = witness_key(tmp.path(), "witness.test/bench");
+    let bin = std::env::var("TEMOIN_BENCH_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_temoin").to_string());
+    let mut child = Command::new(&bin)
+        .args(["witness", "serve", "--key", wkey.to_str().unwrap(), "--log"])
+        .arg(vkey_file(&dir))
+        .args(["--listen", "127.0.0.1:0", "--state"])
+        .arg(tmp.path().join("state"))
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: SocketAddr = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap()
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    let a = Archive::open_reader(&dir).unwrap();
+    let bodies: Vec<String> = (1..=n as u64)
+        .map(|size| {
+            let old = size - 1;
+            let proof = a.store().consistency_proof(old, size).unwrap();
+            add_checkpoint_body(
+                old,
+                &proof,
+                &a.store().checkpoint_note(size).unwrap().unwrap(),
+            )
+        })
+        .collect();
+    drop(a);
+    let mut times = Vec::with_capacity(n);
+    for body in &bodies {
+        let t = std::time::Instant::now();
+        let (status, _, answer) = add(addr, body);
+        times.push(t.elapsed());
+        assert_eq!(status, 200, "{answer}");
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    times.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "witness add-checkpoint round trip, {n} calls on loopback ({bin}): median {:.3} ms, p99 {:.3} ms, min {:.3} ms, max {:.3} ms",
+        ms(times[n / 2]),
+        ms(times[(n * 99) / 100 - 1]),
+        ms(times[0]),
+        ms(times[n - 1])
+    );
+}
