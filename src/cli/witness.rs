@@ -159,6 +159,23 @@ pub fn cosignature_error(e: &CosignatureError) -> String {
             line = line.to_string(),
             name = name.clone()
         ),
+        CosignatureError::Length {
+            line, name, found, ..
+        } => t!(
+            "witness-policy-length",
+            line = line.to_string(),
+            name = name.clone(),
+            found = found.to_string()
+        ),
+        CosignatureError::Timestamp { line, name, .. } => t!(
+            "witness-policy-timestamp",
+            line = line.to_string(),
+            name = name.clone()
+        ),
+        CosignatureError::DuplicateWitness { name, key_id } => t!(
+            "witness-policy-duplicate",
+            witness = format!("{name}+{key_id:08x}")
+        ),
         CosignatureError::Threshold {
             threshold,
             witnesses,

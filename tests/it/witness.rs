@@ -463,6 +463,9 @@ fn the_witness_refuses_a_fork_and_malformed_requests_and_keeps_its_state_through
         let (status, _, body) = add(w.addr, &bad);
         assert_eq!(status, 400, "{bad:?}: {body}");
     }
+    // Over 64 KiB: 413.
+    let (status, _, _) = add(w.addr, &format!("old 2\n\n{a2}{}", "x".repeat(70 * 1024)));
+    assert_eq!(status, 413);
     // Not UTF-8.
     let (status, _, _) = http(w.addr, "POST", "/add-checkpoint", b"old 2\n\n\xff\xfe\n");
     assert_eq!(status, 400);

@@ -17,7 +17,7 @@
 //! directory) before the answer: a witness killed at any point answers,
 //! after a restart, from the last state it acknowledged.
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -194,7 +194,41 @@ fn add_checkpoint_blocking(inner: &Inner, body: &[u8]) -> Result<String, Failure
     Ok(line)
 }
 
-async fn add_checkpoint(State(s): State<WState>, body: Bytes) -> Response {
+/// A request's headers, and then its body, must arrive within this time
+/// (a slow client is cut off).
+pub const BODY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+async fn add_checkpoint(State(s): State<WState>, body: Body) -> Response {
+    use http_body_util::BodyExt as _;
+    let plain = "text/plain; charset=utf-8";
+    let limited = http_body_util::Limited::new(body, MAX_ADD_CHECKPOINT_BYTES);
+    let body = match tokio::time::timeout(BODY_TIMEOUT, limited.collect()).await {
+        Ok(Ok(c)) => c.to_bytes(),
+        Ok(Err(e))
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some() =>
+        {
+            return text(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "the body is over 64 KiB (a checkpoint and 63 proof lines are a few KiB)\n".into(),
+                plain,
+            )
+        }
+        Ok(Err(_)) => {
+            return text(
+                StatusCode::BAD_REQUEST,
+                "the body ended before its end\n".into(),
+                plain,
+            )
+        }
+        Err(_) => {
+            return text(
+                StatusCode::REQUEST_TIMEOUT,
+                "the body did not arrive in time\n".into(),
+                plain,
+            )
+        }
+    };
     let inner = s.0.clone();
     match tokio::task::spawn_blocking(move || add_checkpoint_blocking(&inner, &body)).await {
         Ok(Ok(line)) => text(StatusCode::OK, line, "text/plain; charset=utf-8"),
@@ -227,10 +261,75 @@ fn router(state: WState) -> Router {
     Router::new()
         .route("/add-checkpoint", post(add_checkpoint))
         .route("/{origin_hash}/checkpoint", get(checkpoint_of))
-        .layer(axum::extract::DefaultBodyLimit::max(
-            MAX_ADD_CHECKPOINT_BYTES,
-        ))
         .with_state(state)
+}
+
+/// Connections served at once; more wait in the kernel's queue.
+const MAX_CONNECTIONS: usize = 512;
+
+/// Serve connections (HTTP/1.1, keep-alive, headers within
+/// [`BODY_TIMEOUT`], at most [`MAX_CONNECTIONS`] at once) until stopped
+/// (`stop`, Ctrl-C, SIGTERM).
+async fn accept(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    stop: tokio::sync::oneshot::Receiver<()>,
+) {
+    use tower::ServiceExt as _;
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    let stopped = async {
+        tokio::select! {
+            _ = stop => {}
+            _ = tokio::signal::ctrl_c() => {}
+            () = term => {}
+        }
+    };
+    tokio::pin!(stopped);
+    let connections = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    loop {
+        let permit = tokio::select! {
+            p = connections.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => return,
+            },
+            () = &mut stopped => return,
+        };
+        let stream = tokio::select! {
+            r = listener.accept() => match r {
+                Ok((s, _)) => s,
+                Err(e) => {
+                    eprintln!("temoin witness: accept: {e}");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut stopped => return,
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        tokio::spawn(async move {
+            let _permit = permit;
+            let service =
+                hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
+                    router.clone().oneshot(req)
+                });
+            let conn = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(BODY_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+            let _ = conn.await;
+        });
+    }
 }
 
 /// A witness running on its own threads.
@@ -306,29 +405,8 @@ pub fn run(options: WitnessOptions) -> Result<WitnessRunning, WitnessError> {
             runtime.block_on(async move {
                 let listener =
                     tokio::net::TcpListener::from_std(listener).map_err(WitnessError::Start)?;
-                axum::serve(listener, router(inner))
-                    .with_graceful_shutdown(async move {
-                        #[cfg(unix)]
-                        let term = async {
-                            match tokio::signal::unix::signal(
-                                tokio::signal::unix::SignalKind::terminate(),
-                            ) {
-                                Ok(mut s) => {
-                                    s.recv().await;
-                                }
-                                Err(_) => std::future::pending::<()>().await,
-                            }
-                        };
-                        #[cfg(not(unix))]
-                        let term = std::future::pending::<()>();
-                        tokio::select! {
-                            _ = stop_rx => {}
-                            _ = tokio::signal::ctrl_c() => {}
-                            _ = term => {}
-                        }
-                    })
-                    .await
-                    .map_err(WitnessError::Start)
+                accept(listener, router(inner), stop_rx).await;
+                Ok(())
             })
         })
         .map_err(WitnessError::Start)?;
