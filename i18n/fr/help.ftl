@@ -229,7 +229,7 @@ help-witness-key-generate--out = Où écrire la clé secrète (mode 0600) ; sa v
 help-witness-key-generate--name = Le nom du témoin, par convention une URL sans schéma (p. ex. witness.example/w1). Par défaut : le nom du fichier
 help-witness-serve = Servir le témoin en HTTP : POST /add-checkpoint (C2SP tlog-witness) et GET /<sha256(origine) en hex>/checkpoint. Il garde le dernier point de contrôle cosigné pour chaque journal dans le répertoire d'état, écrit sur disque avant de répondre
 help-witness-serve--key = Le fichier de clé secrète du témoin (de `temoin witness key generate`)
-help-witness-serve--log = Un journal à témoigner : sa clé de point de contrôle (une vkey ou un fichier qui en contient une), nommée d'après son origine ; répétable
+help-witness-serve--log = Un journal à témoigner : sa clé de point de contrôle (une vkey ou un fichier qui en contient une), nommée d'après son origine comme l'est celle d'une archive temoin ; ou ORIGINE=VKEY pour un journal dont la clé porte un autre nom ; répétable
 help-witness-serve--listen = L'adresse et le port d'écoute (port 0 : n'importe quel port libre ; l'adresse choisie est affichée)
 help-witness-serve--state = Le répertoire d'état : le dernier point de contrôle cosigné par journal
 help-verify-receipt--witness = Un témoin dont le point de contrôle doit porter la cosignature : sa vkey (nom+id+base64(0x04||clé)) ou un fichier qui en contient une ; répétable

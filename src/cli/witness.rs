@@ -41,8 +41,9 @@ pub enum WitnessCommand {
         #[arg(long, value_name = "KEY")]
         key: PathBuf,
         /// A log to witness: its checkpoint key (a vkey or a file holding
-        /// one), named after its origin; repeatable.
-        #[arg(long = "log", value_name = "VKEY", required = true)]
+        /// one), named after its origin as a temoin archive's is; or
+        /// ORIGIN=VKEY for a log whose key has another name; repeatable.
+        #[arg(long = "log", value_name = "[ORIGIN=]VKEY", required = true)]
         log: Vec<String>,
         /// The address and port to listen on (port 0: any free port; the
         /// address chosen is printed).
@@ -286,11 +287,29 @@ fn load_witness_signer(path: &Path) -> Result<WitnessSigner, CliError> {
         .map_err(|e| CliError::usage(format!("{}: {}", path.display(), cosignature_error(&e))))
 }
 
+/// `--log`: a vkey or a file holding one (origin: the key's name), or
+/// `ORIGIN=VKEY` (split at the first `=` not inside a plain vkey).
+fn parse_log(arg: &str) -> Result<temoin::witness::LogKey, CliError> {
+    if let Ok(k) = VerifierKey::parse(arg.trim()) {
+        return Ok(temoin::witness::LogKey::named(k));
+    }
+    if Path::new(arg).is_file() {
+        return super::evidence::parse_archive_key(arg).map(temoin::witness::LogKey::named);
+    }
+    match arg.split_once('=') {
+        Some((origin, key)) if !origin.is_empty() => Ok(temoin::witness::LogKey {
+            origin: origin.to_string(),
+            key: super::evidence::parse_archive_key(key)?,
+        }),
+        _ => super::evidence::parse_archive_key(arg).map(temoin::witness::LogKey::named),
+    }
+}
+
 fn serve(key: &Path, logs: &[String], listen: SocketAddr, state: PathBuf) -> CliResult {
     let signer = load_witness_signer(key)?;
     let logs = logs
         .iter()
-        .map(|l| super::evidence::parse_archive_key(l))
+        .map(|l| parse_log(l))
         .collect::<Result<Vec<_>, _>>()?;
     let vkey = signer.witness_key().to_string();
     let dir = state.display().to_string();

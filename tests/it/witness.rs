@@ -840,6 +840,57 @@ fn go_x_mod_note_verifies_the_archive_signature_and_the_cosignature() {
         out.starts_with(&format!("ok {ORIGIN} witness.test/go ")),
         "{out} (size {size})"
     );
+
+    // Go's own checksum database checkpoint, cosigned by our witness.
+    let w2 = Witness::start(
+        &wkey,
+        &[&format!("{SUMDB_ORIGIN}={SUMDB_VKEY}")],
+        &tmp.path().join("state-sumdb"),
+    );
+    let (status, _, line) = add(w2.addr, &add_checkpoint_body(0, &[], SUMDB_NOTE));
+    assert_eq!(status, 200, "{line}");
+    let cosigned = tmp.path().join("sumdb.note");
+    std::fs::write(&cosigned, format!("{SUMDB_NOTE}{line}")).unwrap();
+    let o = Command::new(&bin)
+        .args([SUMDB_VKEY, wvkey.as_str()])
+        .arg(&cosigned)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(
+        out.starts_with("ok sum.golang.org witness.test/go "),
+        "{out}"
+    );
+}
+
+/// A real checkpoint of Go's checksum database (litewitness's test data):
+/// its origin is not its key's name.
+const SUMDB_ORIGIN: &str = "go.sum database tree";
+const SUMDB_VKEY: &str = "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8";
+const SUMDB_NOTE: &str = "go.sum database tree\n35225469\nvt5T6GaLCXvyHFl9VUvvItR43XZxfLgftEcTyO3eJCQ=\n\n\u{2014} sum.golang.org Az3grpukl5AXaVfYkLiDGORx/DN2nlcS5kZHR5uYOBV2KA2HgXpD+gu9HHONebHLAyaKbbTM75QTtPydhKCExixSfwQ=\n";
+
+#[test]
+fn the_witness_cosigns_a_go_checksum_database_checkpoint() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (wkey, _) = witness_key(tmp.path(), "witness.test/w1");
+    let w = Witness::start(
+        &wkey,
+        &[&format!("{SUMDB_ORIGIN}={SUMDB_VKEY}")],
+        &tmp.path().join("state"),
+    );
+    let (status, _, line) = add(w.addr, &add_checkpoint_body(0, &[], SUMDB_NOTE));
+    assert_eq!(status, 200, "{line}");
+    assert!(line.starts_with("— witness.test/w1 "), "{line}");
+    let (status, ctype, body) = add(w.addr, &add_checkpoint_body(0, &[], SUMDB_NOTE));
+    assert_eq!(
+        (status, ctype.as_str(), body.as_str()),
+        (409, "text/x.tlog.size", "35225469\n")
+    );
+    // Configured under the key's name only, the origin is unknown: 404.
+    let w2 = Witness::start(&wkey, &[SUMDB_VKEY], &tmp.path().join("state2"));
+    let (status, _, _) = add(w2.addr, &add_checkpoint_body(0, &[], SUMDB_NOTE));
+    assert_eq!(status, 404);
 }
 
 /// Figures for docs/PERFORMANCE.md, not a check (no timed assertion):

@@ -142,8 +142,45 @@ pub struct Latest {
     pub root: Hash,
 }
 
+/// A log a witness witnesses: its origin and the key it trusts for it.
+/// temoin archives name their checkpoint key after their origin; other logs
+/// need not (Go's checksum database: origin `go.sum database tree`, key
+/// `sum.golang.org`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogKey {
+    /// The checkpoint origin (first line).
+    pub origin: String,
+    /// The log's checkpoint key.
+    pub key: VerifierKey,
+}
+
+impl LogKey {
+    /// A log whose origin is its key's name (a temoin archive).
+    #[must_use]
+    pub fn named(key: VerifierKey) -> LogKey {
+        LogKey {
+            origin: key.name().to_owned(),
+            key,
+        }
+    }
+
+    /// Opens a checkpoint of this log: signed by its key, of its origin.
+    ///
+    /// # Errors
+    ///
+    /// What is wrong, as text.
+    pub fn open(&self, note: &str) -> Result<Checkpoint, String> {
+        let opened = open_note(note, std::slice::from_ref(&self.key)).map_err(|e| e.to_string())?;
+        let cp = Checkpoint::parse_body(&opened.text).map_err(|e| e.to_string())?;
+        if cp.origin != self.origin {
+            return Err(format!("origin {:?}, not {:?}", cp.origin, self.origin));
+        }
+        Ok(cp)
+    }
+}
+
 /// Decides an `add-checkpoint` request for a log the witness knows by
-/// `logs` (the log keys it trusts, each named after its origin), given the
+/// `logs` (each origin with the key it trusts for it), given the
 /// latest checkpoint it cosigned for that origin (`None`: never). Returns
 /// the verified checkpoint to cosign and record, or the refusal.
 ///
@@ -158,7 +195,7 @@ pub struct Latest {
 /// The [`Refusal`].
 pub fn decide(
     req: &AddCheckpoint,
-    logs: &[VerifierKey],
+    logs: &[LogKey],
     latest: impl FnOnce(&str) -> Option<Latest>,
 ) -> Result<Checkpoint, Refusal> {
     let text = req
@@ -170,8 +207,8 @@ pub fn decide(
         .map_err(|e| Refusal::BadRequest(format!("the checkpoint: {e}")))?;
     let known: Vec<VerifierKey> = logs
         .iter()
-        .filter(|k| k.name() == body.origin)
-        .cloned()
+        .filter(|k| k.origin == body.origin)
+        .map(|k| k.key.clone())
         .collect();
     if known.is_empty() {
         return Err(Refusal::UnknownLog(body.origin));
@@ -337,7 +374,7 @@ mod tests {
     #[test]
     fn decisions_follow_the_spec() {
         let k = log_key(1);
-        let logs = [k.verifier_key()];
+        let logs = [LogKey::named(k.verifier_key())];
         let all = leaves(8, 0);
         let (n5, r5) = note_at(5, 0, &k);
         let (n8, r8) = note_at(8, 0, &k);
@@ -445,6 +482,33 @@ mod tests {
                 .unwrap_err()
                 .status(),
             400
+        );
+    }
+
+    /// A real checkpoint of Go's checksum database (from litewitness's
+    /// test data): origin `go.sum database tree`, signed by the key
+    /// `sum.golang.org`, whose name is not the origin.
+    #[test]
+    fn a_sumdb_checkpoint_is_witnessed_under_its_origin() {
+        let note = "go.sum database tree\n35225469\nvt5T6GaLCXvyHFl9VUvvItR43XZxfLgftEcTyO3eJCQ=\n\n\u{2014} sum.golang.org Az3grpukl5AXaVfYkLiDGORx/DN2nlcS5kZHR5uYOBV2KA2HgXpD+gu9HHONebHLAyaKbbTM75QTtPydhKCExixSfwQ=\n";
+        let key = VerifierKey::parse(
+            "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8",
+        )
+        .unwrap();
+        let log = LogKey {
+            origin: "go.sum database tree".into(),
+            key: key.clone(),
+        };
+        let req = parse_add_checkpoint(format!("old 0\n\n{note}").as_bytes()).unwrap();
+        let cp = decide(&req, std::slice::from_ref(&log), |_| None).unwrap();
+        assert_eq!(cp.size, 35_225_469);
+        assert_eq!(log.open(note).unwrap(), cp);
+        // Under the key's name as origin, it is another log: 404.
+        assert_eq!(
+            decide(&req, &[LogKey::named(key)], |_| None)
+                .unwrap_err()
+                .status(),
+            404
         );
     }
 }

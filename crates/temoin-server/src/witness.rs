@@ -27,11 +27,9 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use temoin_archive::checkpoint::Checkpoint;
 use temoin_archive::cosignature::{add_signature_lines, WitnessSigner};
-use temoin_archive::signed_note::VerifierKey;
 use temoin_archive::witness::{
-    decide, origin_hash, parse_add_checkpoint, Latest, Refusal, MAX_ADD_CHECKPOINT_BYTES,
+    decide, origin_hash, parse_add_checkpoint, Latest, LogKey, Refusal, MAX_ADD_CHECKPOINT_BYTES,
     SIZE_MEDIA_TYPE,
 };
 
@@ -39,8 +37,8 @@ use temoin_archive::witness::{
 pub struct WitnessOptions {
     /// Its cosigning key.
     pub key: WitnessSigner,
-    /// The log keys it trusts, each named after its log's origin.
-    pub logs: Vec<VerifierKey>,
+    /// The logs it witnesses: each origin and the key it trusts for it.
+    pub logs: Vec<LogKey>,
     /// Where to listen.
     pub listen: SocketAddr,
     /// The state directory.
@@ -76,7 +74,7 @@ struct Logged {
 
 struct Inner {
     key: WitnessSigner,
-    logs: Vec<VerifierKey>,
+    logs: Vec<LogKey>,
     dir: PathBuf,
     /// Latest cosigned checkpoint per origin; the lock is held from the
     /// old-size check to the durable write.
@@ -93,11 +91,11 @@ fn state_file(dir: &std::path::Path, origin: &str) -> PathBuf {
 /// Reads the state of every configured log (a damaged file is an error).
 fn load_state(
     dir: &std::path::Path,
-    logs: &[VerifierKey],
+    logs: &[LogKey],
 ) -> Result<HashMap<String, Logged>, WitnessError> {
     let mut out = HashMap::new();
     for k in logs {
-        let file = state_file(dir, k.name());
+        let file = state_file(dir, &k.origin);
         let text = match std::fs::read(&file) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
@@ -110,11 +108,11 @@ fn load_state(
         };
         let bad = |error: String| WitnessError::BadState {
             file: file.clone(),
-            origin: k.name().to_owned(),
+            origin: k.origin.clone(),
             error,
         };
         let note = String::from_utf8(text).map_err(|_| bad("not UTF-8".into()))?;
-        let cp = Checkpoint::open(&note, k).map_err(|e| bad(e.to_string()))?;
+        let cp = k.open(&note).map_err(bad)?;
         out.insert(
             cp.origin.clone(),
             Logged {
@@ -367,8 +365,8 @@ impl Drop for WitnessRunning {
 /// Load the state, listen and serve on background threads.
 pub fn run(options: WitnessOptions) -> Result<WitnessRunning, WitnessError> {
     for (i, k) in options.logs.iter().enumerate() {
-        if options.logs.iter().take(i).any(|o| o.name() == k.name()) {
-            return Err(WitnessError::DuplicateLog(k.name().to_owned()));
+        if options.logs.iter().take(i).any(|o| o.origin == k.origin) {
+            return Err(WitnessError::DuplicateLog(k.origin.clone()));
         }
     }
     temoin_archive::durable::create_dir_all(&options.state_dir).map_err(|e| {
