@@ -959,4 +959,107 @@ fn round_trip_figures() {
         ms(times[0]),
         ms(times[n - 1])
     );
+
+    // What a witness adds to a receipt: 100 submissions one after the
+    // other to `serve`, without and with a witness on loopback.
+    for with_witness in [false, true] {
+        let f = Fixture::standard(0);
+        let dir = f.dir();
+        let t2 = tempfile::tempdir().unwrap();
+        let mut extra: Vec<String> = vec![
+            "--rate-per-key".into(),
+            "0".into(),
+            "--rate-per-address".into(),
+            "0".into(),
+        ];
+        let mut witness = None;
+        if with_witness {
+            let (k, v) = witness_key(t2.path(), "witness.test/bench");
+            let w = Command::new(&bin)
+                .args(["witness", "serve", "--key", k.to_str().unwrap(), "--log"])
+                .arg(vkey_file(&dir))
+                .args(["--listen", "127.0.0.1:0", "--state"])
+                .arg(t2.path().join("state"))
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut w = w;
+            let mut line = String::new();
+            std::io::BufReader::new(w.stdout.take().unwrap())
+                .read_line(&mut line)
+                .unwrap();
+            let url = line
+                .split_whitespace()
+                .find(|x| x.starts_with("http://"))
+                .unwrap();
+            extra.push("--witness".into());
+            extra.push(format!("{url}={v}"));
+            witness = Some(w);
+        }
+        let mut server = Command::new(&bin)
+            .args([
+                "serve",
+                "--archive",
+                dir.to_str().unwrap(),
+                "--listen",
+                "127.0.0.1:0",
+            ])
+            .args(&extra)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(server.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let saddr: SocketAddr = line
+            .split_whitespace()
+            .find(|x| x.starts_with("http://"))
+            .unwrap()
+            .trim_start_matches("http://")
+            .parse()
+            .unwrap();
+        let m = 100usize;
+        let files: Vec<Vec<u8>> = (0..m)
+            .map(|i| note(&f.keys.ngo, &format!("bench {i}")).to_bytes())
+            .collect();
+        let mut times = Vec::with_capacity(m);
+        for body in &files {
+            let t = std::time::Instant::now();
+            let mut st = TcpStream::connect(saddr).unwrap();
+            write!(
+                st,
+                "POST /v1/statements HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/vnd.temoin.statement\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            )
+            .unwrap();
+            st.write_all(body).unwrap();
+            let mut out = String::new();
+            st.read_to_string(&mut out).unwrap();
+            times.push(t.elapsed());
+            assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+            if with_witness {
+                let receipt =
+                    Receipt::from_json(out.split_once("\r\n\r\n").unwrap().1.as_bytes()).unwrap();
+                assert!(receipt.checkpoint.contains("— witness.test/bench "));
+            }
+        }
+        let _ = server.kill();
+        let _ = server.wait();
+        if let Some(mut w) = witness {
+            let _ = w.kill();
+            let _ = w.wait();
+        }
+        times.sort();
+        println!(
+            "serve, {m} submissions one at a time, {}: median {:.3} ms, p99 {:.3} ms",
+            if with_witness {
+                "with a witness"
+            } else {
+                "without a witness"
+            },
+            ms(times[m / 2]),
+            ms(times[(m * 99) / 100 - 1])
+        );
+    }
 }
