@@ -1080,6 +1080,19 @@ serve-stopped = temoin serve: stopped; every acknowledged statement is durable
 push-accepted = { $file }: in the log as entry { $seq }; receipt verified and saved to { $receipt }
 push-failed = { $file }: not pushed: { $error }
 push-summary = { $failed } of { $total } statement files were not pushed (see above)
+witness-key-secret-given = a witness's public key is expected here, but this holds a secret key (PRIVATE+KEY+…): give the .pub file, or the vkey it holds
+witness-key-neither = --witness { $arg } is neither a witness vkey nor a file ({ $error })
+witness-policy-not-enough = the checkpoint (tree size { $size }) carries { $have } valid cosignature(s) from the given witnesses, { $need } required; missing: { $missing }
+witness-policy-bad-cosignature = the cosignature on line { $line } by witness { $name } does not verify: the checkpoint is refused
+witness-policy-length = the line { $line } by witness { $name } decodes to { $found } bytes, a cosignature (tlog-cosignature/v1) needs 76: the checkpoint is refused
+witness-policy-timestamp = the cosignature on line { $line } by witness { $name } has a timestamp above 2^63 - 1: the checkpoint is refused
+witness-policy-duplicate = witness key { $witness } is given twice
+witness-policy-threshold = --witness-threshold { $threshold } must be between 1 and the number of --witness keys ({ $witnesses })
+witness-policy-failed = witness policy not met: { $error }
+witness-policy-ok = witnesses: { $have } cosignature(s), { $need } required ({ $witnesses })
+witness-listening = temoin witness: listening on { $url } (witness key { $vkey }, state { $dir }); stop with Ctrl-C
+witness-stopped = temoin witness: stopped; every cosignature given is on disk
+witness-serve-bad = --witness { $arg }: expected URL=VKEY, the witness's URL and its vkey (e.g. http://127.0.0.1:7380=witness.example/w1+1234abcd+BA…)
 # Why a bundle fails (verify-bundle), and what it does not establish.
 fault-line = { $at }: { $kind }: { $reason }
 fault-line-short = { $at }: { $reason }

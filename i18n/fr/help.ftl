@@ -222,6 +222,22 @@ help-serve--max-connections = Connexions ouvertes à la fois
 help-serve--rate-per-address = Requêtes par seconde depuis une même adresse (rafales du double) ; 0 : sans limite
 help-serve--rate-per-key = Dépôts par seconde signés par une même clé d'auteur (rafales du double) ; 0 : sans limite
 help-serve--public = Servir le contenu (incidents, dossiers de preuves, rapports) sans jeton, pour une archive destinée à être publique ; le journal des accès et la liste des jetons exigent toujours le jeton du gardien
+help-witness = Faire tourner un témoin de journal de transparence (C2SP tlog-witness) : il cosigne les points de contrôle d'une archive, chacun seulement s'il prolonge le dernier qu'il a cosigné pour cette archive, si bien qu'un journal bifurqué ou réécrit est démasqué par quiconque vérifie les cosignatures
+help-witness-key = Clés de témoin (tlog-cosignature/v1, Ed25519, type de signature 0x04)
+help-witness-key-generate = Générer une paire de clés de témoin : PATH (clé secrète, mode 0600) et PATH.pub (sa vkey, nom+id+base64(0x04||clé), que l'on donne aux archives et aux vérificateurs)
+help-witness-key-generate--out = Où écrire la clé secrète (mode 0600) ; sa vkey est écrite dans PATH.pub
+help-witness-key-generate--name = Le nom du témoin, par convention une URL sans schéma (p. ex. witness.example/w1). Par défaut : le nom du fichier
+help-witness-serve = Servir le témoin en HTTP : POST /add-checkpoint (C2SP tlog-witness) et GET /<sha256(origine) en hex>/checkpoint. Il garde le dernier point de contrôle cosigné pour chaque journal dans le répertoire d'état, écrit sur disque avant de répondre
+help-witness-serve--key = Le fichier de clé secrète du témoin (de `temoin witness key generate`)
+help-witness-serve--log = Un journal à témoigner : sa clé de point de contrôle (une vkey ou un fichier qui en contient une), nommée d'après son origine comme l'est celle d'une archive temoin ; ou ORIGINE=VKEY pour un journal dont la clé porte un autre nom ; répétable
+help-witness-serve--listen = L'adresse et le port d'écoute (port 0 : n'importe quel port libre ; l'adresse choisie est affichée)
+help-witness-serve--state = Le répertoire d'état : le dernier point de contrôle cosigné par journal
+help-verify-receipt--witness = Un témoin dont le point de contrôle doit porter la cosignature : sa vkey (nom+id+base64(0x04||clé)) ou un fichier qui en contient une ; répétable
+help-verify-receipt--witness-threshold = Combien de clés --witness distinctes doivent avoir cosigné le point de contrôle (par défaut : toutes)
+help-verify-bundle--witness = Un témoin dont le point de contrôle doit porter la cosignature : sa vkey (nom+id+base64(0x04||clé)) ou un fichier qui en contient une ; répétable
+help-verify-bundle--witness-threshold = Combien de clés --witness distinctes doivent avoir cosigné le point de contrôle (par défaut : toutes)
+help-serve--witness = Un témoin à qui demander de cosigner chaque nouveau point de contrôle (C2SP tlog-witness) : son URL et sa vkey, URL=VKEY ; répétable. Ses cosignatures figurent sur le point de contrôle servi, dans les reçus et les dossiers de preuves
+help-serve--witness-wait-ms = Millisecondes pendant lesquelles un dépôt attend les cosignatures des témoins avant que son reçu soit fait sans celles qui manquent encore (redemandées plus tard)
 help-push = Envoyer des déclarations signées (fichiers .tms) au serveur d'une archive, enregistrer chaque reçu à côté de son fichier (FICHIER.receipt.json) et le vérifier hors ligne avec la clé de l'archive que vous avez épinglée. Réessaie tant que le serveur est injoignable ou occupé ; une déclaration déjà au journal reçoit de nouveau son reçu, si bien qu'envoyer deux fois est sans danger.
 help-push--server = L'URL du serveur (http://hôte:port)
 help-push--archive-key = La clé des points de contrôle de l'archive, épinglée : une vkey (name+id+key) ou un fichier qui en contient une

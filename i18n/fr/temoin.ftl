@@ -1072,6 +1072,19 @@ serve-stopped = temoin serve : arrêté ; chaque déclaration acquittée est sur
 push-accepted = { $file } : dans le journal comme entrée { $seq } ; reçu vérifié et enregistré dans { $receipt }
 push-failed = { $file } : non envoyé : { $error }
 push-summary = { $failed } fichiers de déclaration sur { $total } n'ont pas été envoyés (voir ci-dessus)
+witness-key-secret-given = la clé publique d'un témoin est attendue ici, mais ceci contient une clé secrète (PRIVATE+KEY+…) : donnez le fichier .pub, ou la vkey qu'il contient
+witness-key-neither = --witness { $arg } n'est ni la vkey d'un témoin ni un fichier ({ $error })
+witness-policy-not-enough = le point de contrôle (taille d'arbre { $size }) porte { $have } cosignature(s) valide(s) des témoins donnés, { $need } exigée(s) ; manquent : { $missing }
+witness-policy-bad-cosignature = la cosignature de la ligne { $line } par le témoin { $name } ne se vérifie pas : le point de contrôle est refusé
+witness-policy-length = la ligne { $line } du témoin { $name } se décode en { $found } octets, une cosignature (tlog-cosignature/v1) en exige 76 : le point de contrôle est refusé
+witness-policy-timestamp = la cosignature de la ligne { $line } par le témoin { $name } porte un horodatage supérieur à 2^63 - 1 : le point de contrôle est refusé
+witness-policy-duplicate = la clé de témoin { $witness } est donnée deux fois
+witness-policy-threshold = --witness-threshold { $threshold } doit être compris entre 1 et le nombre de clés --witness ({ $witnesses })
+witness-policy-failed = politique de témoins non satisfaite : { $error }
+witness-policy-ok = témoins : { $have } cosignature(s), { $need } exigée(s) ({ $witnesses })
+witness-listening = temoin witness : à l'écoute sur { $url } (clé du témoin { $vkey }, état { $dir }) ; arrêt par Ctrl-C
+witness-stopped = temoin witness : arrêté ; chaque cosignature donnée est sur disque
+witness-serve-bad = --witness { $arg } : attendu URL=VKEY, l'URL du témoin et sa vkey (p. ex. http://127.0.0.1:7380=witness.example/w1+1234abcd+BA…)
 # Why a bundle fails (verify-bundle), and what it does not establish.
 fault-line = { $at } : { $kind } : { $reason }
 fault-line-short = { $at } : { $reason }

@@ -108,6 +108,8 @@ pub enum Command {
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        witnesses: super::witness::PolicyArgs,
     },
     /// Export an evidence bundle: one self-contained JSON file that verifies offline.
     #[command(
@@ -160,6 +162,8 @@ pub enum Command {
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        witnesses: super::witness::PolicyArgs,
     },
     /// Write a chain-of-custody report of a bundle (HTML or Markdown), after
     /// verifying it. Exit 1 (report still written) if the bundle fails.
@@ -287,6 +291,7 @@ pub fn run(cmd: Command) -> CliResult {
             consistency_proof,
             archive,
             json,
+            witnesses,
         } => verify_receipt(
             &receipt,
             &archive_key,
@@ -294,6 +299,7 @@ pub fn run(cmd: Command) -> CliResult {
             consistency_proof.as_deref(),
             archive.as_deref(),
             json,
+            &witnesses,
         ),
         Command::Export {
             archive,
@@ -339,7 +345,8 @@ pub fn run(cmd: Command) -> CliResult {
             bundle,
             archive_key,
             json,
-        } => verify_bundle(&bundle, &archive_key, json),
+            witnesses,
+        } => verify_bundle(&bundle, &archive_key, json, &witnesses),
         Command::Report {
             bundle,
             archive_key,
@@ -544,8 +551,10 @@ fn verify_receipt(
     proof: Option<&Path>,
     archive: Option<&Path>,
     json: bool,
+    witnesses: &super::witness::PolicyArgs,
 ) -> CliResult {
     let key = parse_archive_key(key)?;
+    let policy = witnesses.policy()?;
     let r = Receipt::from_json(&read_small(path, "receipt")?)
         .map_err(|e| CliError::failed(format!("{}: {e}", path.display())))?;
     let (verified, later_cp) = match (later, proof, archive) {
@@ -576,6 +585,9 @@ fn verify_receipt(
             "--checkpoint needs --consistency-proof (from `temoin consistency-proof --old SIZE`)",
         )),
     };
+    // The receipt's own checkpoint is the one its inclusion proof rests on:
+    // the witnesses' cosignatures on it show it is the tree they saw.
+    let witnessed = super::witness::check_policy(policy.as_ref(), &r.checkpoint, &key)?;
     if json {
         print_json(&serde_json::json!({
             "ok": true,
@@ -587,6 +599,7 @@ fn verify_receipt(
             "received_at": temoin::time::format_ms(verified.entry.received_at),
             "checkpoint_size": verified.checkpoint.size,
             "still_in_tree_of_size": later_cp.as_ref().map(|c| c.size),
+            "witnesses": witnessed.as_ref().map(super::witness::policy_json),
         }))?;
     } else {
         println!(
@@ -617,6 +630,9 @@ fn verify_receipt(
                     root = hex::encode(l.root)
                 )
             );
+        }
+        if let Some(o) = &witnessed {
+            println!("    {}", super::witness::policy_ok_line(o));
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -958,13 +974,26 @@ fn print_verdict(v: &Verdict) {
     }
 }
 
-fn verify_bundle(path: &Path, key: &str, json: bool) -> CliResult {
+fn verify_bundle(
+    path: &Path,
+    key: &str,
+    json: bool,
+    witnesses: &super::witness::PolicyArgs,
+) -> CliResult {
     let key = parse_archive_key(key)?;
+    let policy = witnesses.policy()?;
     let b = load_bundle(path)?;
     let v = bundle::verify_with(&b, &key, &bundle::BesideDir::of_bundle(path));
+    let witnessed = policy.as_ref().map(|p| p.check(&b.checkpoint, &key));
+    let ok = v.ok() && !matches!(witnessed, Some(Err(_)));
     if json {
         print_json(&serde_json::json!({
-            "ok": v.ok(),
+            "ok": ok,
+            "witnesses": match &witnessed {
+                None => serde_json::Value::Null,
+                Some(Ok(o)) => super::witness::policy_json(o),
+                Some(Err(e)) => serde_json::json!({"error": super::witness::cosignature_error(e)}),
+            },
             "scope": v.scope,
             "origin": v.origin,
             "checkpoint_size": v.checkpoint.as_ref().map(|c| c.size),
@@ -978,8 +1007,19 @@ fn verify_bundle(path: &Path, key: &str, json: bool) -> CliResult {
         }))?;
     } else {
         print_verdict(&v);
+        match &witnessed {
+            None => {}
+            Some(Ok(o)) => println!("{}", super::witness::policy_ok_line(o)),
+            Some(Err(e)) => eprintln!(
+                "temoin: {}",
+                t!(
+                    "witness-policy-failed",
+                    error = super::witness::cosignature_error(e)
+                )
+            ),
+        }
     }
-    Ok(if v.ok() {
+    Ok(if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -47,6 +47,16 @@ pub enum Command {
         /// list still need the custodian's token.
         #[arg(long)]
         public: bool,
+        /// A witness to ask to cosign each new checkpoint (C2SP
+        /// tlog-witness): its URL and its vkey, URL=VKEY; repeatable. Its
+        /// cosignatures go on the checkpoint served, in receipts and bundles.
+        #[arg(long = "witness", value_name = "URL=VKEY")]
+        witness: Vec<String>,
+        /// Milliseconds a submission waits for the witnesses' cosignatures
+        /// before its receipt is made without those still missing (asked
+        /// again later).
+        #[arg(long, value_name = "MS", default_value_t = 2000)]
+        witness_wait_ms: u64,
     },
     /// Send signed statements (.tms files) to an archive's server, save
     /// each receipt beside its file (FILE.receipt.json) and verify it
@@ -84,6 +94,8 @@ pub fn run(cmd: Command) -> CliResult {
             rate_per_address,
             rate_per_key,
             public,
+            witness,
+            witness_wait_ms,
         } => {
             if max_body_bytes == 0 || max_body_bytes > temoin_server::options::MAX_BODY_BYTES {
                 return Err(CliError::usage(format!(
@@ -101,6 +113,18 @@ pub fn run(cmd: Command) -> CliResult {
             options.rate_per_address = rate_per_address;
             options.rate_per_key = rate_per_key;
             options.public = public;
+            options.witnesses = witness
+                .iter()
+                .map(|w| {
+                    temoin_server::witness_client::WitnessConfig::parse(w).map_err(|e| {
+                        CliError::usage(format!(
+                            "{} ({e})",
+                            t!("witness-serve-bad", arg = format!("{w:?}"))
+                        ))
+                    })
+                })
+                .collect::<Result<_, _>>()?;
+            options.witness_wait = Duration::from_millis(witness_wait_ms.max(1));
             serve(options)
         }
         Command::Push {

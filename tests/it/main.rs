@@ -57,3 +57,4 @@ mod verdict_lang;
 mod verifier_page;
 mod verify_lang;
 mod web;
+mod witness;

@@ -1120,6 +1120,8 @@ def main():
     check_bundle_vectors()
     n = check_statement_vectors()
     print(f"ok: {n} statement-file vectors get their verdicts")
+    n = check_witness_vectors()
+    print(f"ok: {n} witness-cosignature vectors get their verdicts")
 
 
 # --------------------------------------------------------------------------
@@ -1838,6 +1840,69 @@ def annotate(seq):
     assert pos == len(eb)
     for off, hx, name, note in rows:
         print(f"{off:>4}  {hx:<64}  {name}{'  ' + note if note else ''}".rstrip())
+
+
+# --------------------------------------------------------------------------
+# Witness cosignatures (FORMAT.md §6.1): tests/vectors/witness.json.
+# C2SP tlog-cosignature/v1: key ID over type 0x04, a line decodes to
+# key ID (4) || timestamp (8, big-endian) || Ed25519 signature (64) over
+# "cosignature/v1\ntime <t>\n" || checkpoint body.
+# --------------------------------------------------------------------------
+def parse_witness_vkey(s):
+    name, kid, b64 = s.split("+", 2)
+    raw = base64.b64decode(b64, validate=True)
+    check(base64.b64encode(raw).decode() == b64, "witness vkey base64 is canonical")
+    check(len(raw) == 33 and raw[0] == 4, "witness vkey holds 0x04 || 32-byte key")
+    check(kid == sha256(name.encode(), b"\n", raw)[:4].hex(), "witness vkey key ID (type 0x04)")
+    check(valid_public_key(raw[1:]), "witness key is a valid, non-weak point")
+    return name, bytes.fromhex(kid), raw[1:]
+
+
+def witness_policy(note, archive, witnesses, threshold):
+    """None if the policy holds, else the error kind of the vector file."""
+    text = open_note(note, archive[0], archive[1])  # the archive's signature first
+    sigs = note[note.rindex("\n\n") + 2:-1].split("\n")
+    cosigned = set()
+    for line in sigs:
+        who, b64 = line[2:].split(" ")
+        raw = base64.b64decode(b64, validate=True)
+        for name, kid, pub in witnesses:
+            if who != name or raw[:4] != kid:
+                continue  # lines by other keys are ignored
+            if len(raw) != 4 + 8 + 64:
+                return "length"
+            t = int.from_bytes(raw[4:12], "big")
+            if t >= 1 << 63:
+                return "timestamp"
+            msg = f"cosignature/v1\ntime {t}\n".encode() + text.encode()
+            if not verify_strict(pub, msg, raw[12:]):
+                return "bad-cosignature"
+            cosigned.add(name)
+    return None if len(cosigned) >= threshold else "not-enough"
+
+
+def check_witness_vectors():
+    v = json.load(open(os.path.join(HERE, "witness.json"), encoding="utf-8"))
+    name, pub = parse_vkey(v["archive"]["vkey"])
+    check(pub == public_from_seed(sha256(b"temoin DEMO ONLY key: " + v["archive"]["seed_name"].encode())),
+          "witness vectors: archive key from its seed")
+    keys = {}
+    for w, k in v["witnesses"].items():
+        seed = sha256(b"temoin DEMO ONLY key: " + k["seed_name"].encode())
+        wname, kid, wpub = parse_witness_vkey(k["vkey"])
+        check(wpub == public_from_seed(seed), f"witness {w}: key from its seed")
+        check(k["skey"] == f"PRIVATE+KEY+{wname}+{kid.hex()}+" + base64.b64encode(b"\x04" + seed).decode(),
+              f"witness {w}: secret key form")
+        keys[w] = (wname, kid, wpub)
+    body = v["checkpoint_body"]
+    check(v["w1_signed_message"] == "cosignature/v1\ntime 1700000000\n" + body, "the signed message")
+    raw = base64.b64decode(v["w1_line"].split(" ")[2])
+    check(raw[:4] == keys["w1"][1] and int.from_bytes(raw[4:12], "big") == 1700000000, "w1 line layout")
+    for vec in v["vectors"]:
+        got = witness_policy(vec["note"], (name, pub), [keys[w] for w in vec["witnesses"]], vec["threshold"])
+        want = None if vec["ok"] else vec["error"]
+        check(got == want, f"witness vector {vec['name']}: {got} (expected {want})")
+    return len(v["vectors"])
 
 
 if __name__ == "__main__":

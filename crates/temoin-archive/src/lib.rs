@@ -30,6 +30,7 @@ pub mod audit;
 pub mod bundle;
 pub use temoin_core::checkpoint;
 pub use temoin_core::compose;
+pub use temoin_core::cosignature;
 pub mod bulk;
 pub mod compromise;
 pub mod content_json;
@@ -63,6 +64,7 @@ pub use temoin_core::tms;
 pub mod treefile;
 pub use temoin_core::verdict;
 pub use temoin_core::verifier_page;
+pub use temoin_core::witness;
 
 pub use archive::{Accepted, Archive, ArchiveError, Config, Refusal};
 pub use hash::Digest;

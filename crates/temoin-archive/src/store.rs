@@ -1023,6 +1023,28 @@ impl Store {
             .map(|v| String::from_utf8_lossy(&v).into_owned()))
     }
 
+    /// Replace the checkpoint note at `size` by `cosigned` — the same note
+    /// with witnesses' cosignature lines added (docs/FORMAT.md §6.1) — if
+    /// the row still holds `old` (false if it changed or is absent). The
+    /// caller checks that `cosigned` keeps `old`'s text and the archive's
+    /// signature. Written with sled's own durability (a cosignature lost
+    /// in a crash is asked for again).
+    pub fn replace_checkpoint_note(
+        &self,
+        size: u64,
+        old: &str,
+        cosigned: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .db
+            .compare_and_swap(
+                seq_key(CHECKPOINT, size),
+                Some(old.as_bytes()),
+                Some(cosigned.as_bytes()),
+            )?
+            .is_ok())
+    }
+
     /// The latest signed checkpoint: its tree size and note.
     pub fn latest_checkpoint(&self) -> Result<Option<(u64, String)>, StoreError> {
         let last = self.db.scan_prefix([CHECKPOINT]).next_back();

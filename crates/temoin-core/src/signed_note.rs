@@ -298,7 +298,7 @@ pub struct OpenedNote {
     pub unknown_signers: Vec<SignerId>,
 }
 
-fn snippet(s: &str) -> String {
+pub(crate) fn snippet(s: &str) -> String {
     if s.chars().count() <= SNIPPET_CHARS {
         s.to_owned()
     } else {
@@ -309,7 +309,7 @@ fn snippet(s: &str) -> String {
 }
 
 /// Checks the key-name rules: non-empty, no Unicode white space, no `+`.
-fn check_key_name(name: &str) -> Result<(), &'static str> {
+pub(crate) fn check_key_name(name: &str) -> Result<(), &'static str> {
     if name.is_empty() {
         Err("key name is empty")
     } else if name.chars().any(char::is_whitespace) {
@@ -329,7 +329,7 @@ pub fn is_valid_key_name(name: &str) -> bool {
 }
 
 /// Key ID over an already typed key (`type byte || key`).
-fn key_id_of_typed(name: &str, typed_key: &[u8]) -> u32 {
+pub(crate) fn key_id_of_typed(name: &str, typed_key: &[u8]) -> u32 {
     let mut h = Sha256::new();
     h.update(name.as_bytes());
     h.update([b'\n']);
@@ -355,7 +355,7 @@ fn fill_typed_key(out: &mut [u8; 33], key: &[u8; 32]) {
     *rest = *key;
 }
 
-fn parse_key_id(field: &str, what: &'static str) -> Result<u32, NoteError> {
+pub(crate) fn parse_key_id(field: &str, what: &'static str) -> Result<u32, NoteError> {
     let well_formed = field.len() == 8
         && field
             .bytes()
@@ -371,7 +371,7 @@ fn parse_key_id(field: &str, what: &'static str) -> Result<u32, NoteError> {
     })
 }
 
-fn check_verifying_key(name: &str, bytes: &[u8; 32]) -> Result<VerifyingKey, NoteError> {
+pub(crate) fn check_verifying_key(name: &str, bytes: &[u8; 32]) -> Result<VerifyingKey, NoteError> {
     let invalid = || NoteError::InvalidPublicKey {
         name: name.to_owned(),
     };
@@ -710,7 +710,7 @@ impl SignerKey {
 
 /// Rejects ASCII control characters other than newline, reporting the
 /// position relative to the start of `s`, whose first line is `first_line`.
-fn check_control_chars(s: &str, first_line: usize) -> Result<(), NoteError> {
+pub(crate) fn check_control_chars(s: &str, first_line: usize) -> Result<(), NoteError> {
     for (i, line) in s.split('\n').enumerate() {
         if let Some((col, c)) = line.char_indices().find(|&(_, c)| (c as u32) < 0x20) {
             return Err(NoteError::ControlCharacter {
@@ -724,18 +724,18 @@ fn check_control_chars(s: &str, first_line: usize) -> Result<(), NoteError> {
 }
 
 /// One syntactically valid signature line.
-struct SignatureLine<'a> {
-    name: &'a str,
-    key_id: u32,
+pub(crate) struct SignatureLine<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) key_id: u32,
     /// The bytes after the key ID (non-empty).
-    signature: &'a [u8],
+    pub(crate) signature: &'a [u8],
     /// Length of the whole decoded payload (key ID included).
-    decoded_len: usize,
+    pub(crate) decoded_len: usize,
 }
 
 /// Parses `— <name> <base64(keyid || signature)>` (without its newline).
 /// The decoded payload is stored in `buf`, which the result borrows.
-fn parse_signature_line<'a>(
+pub(crate) fn parse_signature_line<'a>(
     line: &'a str,
     line_no: usize,
     buf: &'a mut Vec<u8>,

@@ -146,7 +146,8 @@ pub fn request(
     })
 }
 
-async fn send(server: &ServerUrl, call: &Call<'_>) -> Result<Answer, Unreachable> {
+/// One request on its own connection (no timeout: the caller bounds it).
+pub async fn send(server: &ServerUrl, call: &Call<'_>) -> Result<Answer, Unreachable> {
     let err = |e: &dyn std::fmt::Display| Unreachable(format!("{}: {e}", server.authority));
     let stream = tokio::net::TcpStream::connect(&server.authority)
         .await

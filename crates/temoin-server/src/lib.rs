@@ -30,6 +30,8 @@ pub mod routes;
 mod serve;
 pub mod state;
 pub mod web;
+pub mod witness;
+pub mod witness_client;
 pub mod writer;
 
 pub use error::ApiError;

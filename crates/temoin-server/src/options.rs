@@ -29,6 +29,12 @@ pub struct Options {
     /// Serve the content (`/v1/incidents`…) without a token, for an
     /// archive meant to be public; the custodian's routes still need one.
     pub public: bool,
+    /// Witnesses asked to cosign each new checkpoint (`--witness URL=VKEY`).
+    pub witnesses: Vec<crate::witness_client::WitnessConfig>,
+    /// How long a submission waits for the witnesses' cosignatures before
+    /// its receipt is made without those still missing (each request to a
+    /// witness is bounded by it too).
+    pub witness_wait: Duration,
 }
 
 impl Options {
@@ -44,6 +50,8 @@ impl Options {
             rate_per_key: 20,
             max_batch: 1024,
             public: false,
+            witnesses: Vec::new(),
+            witness_wait: Duration::from_secs(2),
         }
     }
 }

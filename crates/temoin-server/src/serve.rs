@@ -92,7 +92,8 @@ pub fn run(options: Options) -> Result<Running, ServeError> {
         .map_err(ArchiveError::from)?
         .ok_or(ArchiveError::NoCheckpoint)?;
     let origin: Arc<str> = archive.config().origin.as_str().into();
-    let vkey: Arc<str> = archive.checkpoint_vkey()?.to_string().into();
+    let archive_vkey = archive.checkpoint_vkey()?;
+    let vkey: Arc<str> = archive_vkey.to_string().into();
     let store = archive.store().clone();
     let published = Arc::new(RwLock::new(Published {
         size,
@@ -127,6 +128,16 @@ pub fn run(options: Options) -> Result<Running, ServeError> {
             )
             .map_err(ServeError::Start)?;
             let _ = stats2.0.set(writer.stats_arc());
+            let cosigning = (!options.witnesses.is_empty()).then(|| {
+                let _rt = runtime.enter();
+                crate::witness_client::start(
+                    options.witnesses.clone(),
+                    options.witness_wait,
+                    store.clone(),
+                    published.clone(),
+                    archive_vkey,
+                )
+            });
             let budget = Budget::new((options.max_body_bytes * 4).max(64 << 20));
             let state = AppState {
                 store,
@@ -140,6 +151,7 @@ pub fn run(options: Options) -> Result<Running, ServeError> {
                 vkey,
                 tokens: Arc::new(crate::auth::Tokens::new(&options.archive)),
                 sessions: Arc::new(crate::web::Sessions::default()),
+                cosigning,
                 options: Arc::new(options.clone()),
             };
             let served_at = options.archive.join(crate::SERVED_AT_FILE);

@@ -40,6 +40,8 @@ pub struct AppState {
     pub tokens: Arc<crate::auth::Tokens>,
     /// The web pages' sign-in sessions (hashes only; see [`crate::web`]).
     pub sessions: Arc<crate::web::Sessions>,
+    /// The witnesses' cosigning, when the server has witnesses.
+    pub cosigning: Option<crate::witness_client::Cosigning>,
 }
 
 impl AppState {

@@ -105,6 +105,14 @@ async fn submit(
     }
     let (outcome, published) = state.writer.append(batch).await?;
     let accepted = outcome.map_err(|r| ApiError::refused(&r))?;
+    // With witnesses: their cosignatures, within the bounded wait, then
+    // the latest checkpoint shown (the same or a later one).
+    let published = if state.cosigning.is_some() {
+        state.witnessed(published.size).await;
+        state.published()
+    } else {
+        published
+    };
     // A receipt is an entry and some dozens of tree nodes read from the
     // store's cache and files: made here, without a thread switch.
     let receipt = receipt_at(&state.store, accepted.seq, &published).map_err(ApiError::internal)?;
