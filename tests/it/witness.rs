@@ -1063,3 +1063,70 @@ fn round_trip_figures() {
         );
     }
 }
+
+/// Submissions at once: rounds are shared, and every receipt still carries
+/// the witness's cosignature on the checkpoint it proves inclusion in (a
+/// receipt is made against the checkpoint a round cosigned, not a newer
+/// one shown meanwhile).
+#[test]
+fn concurrent_submissions_all_get_cosigned_receipts() {
+    let f = Fixture::standard(0);
+    let dir = f.dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let (wkey, wvkey) = witness_key(tmp.path(), "witness.test/w1");
+    let w = Witness::start(
+        &wkey,
+        &[vkey_file(&dir).to_str().unwrap()],
+        &tmp.path().join("state"),
+    );
+    let server = Served::start(
+        &dir,
+        &[
+            "--witness",
+            &format!("http://{}={wvkey}", w.addr),
+            "--witness-wait-ms",
+            "20000",
+            "--rate-per-key",
+            "0",
+            "--rate-per-address",
+            "0",
+        ],
+    );
+    let ak = archive_vkey(&dir);
+    let policy = WitnessPolicy::new(vec![WitnessKey::parse(&wvkey).unwrap()], None).unwrap();
+    let addr = server.addr;
+    let threads: Vec<_> = (0..24)
+        .map(|i| {
+            let body = note(&f.keys.ngo, &format!("concurrent {i}")).to_bytes();
+            std::thread::spawn(move || {
+                let mut s = TcpStream::connect(addr).unwrap();
+                write!(
+                    s,
+                    "POST /v1/statements HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/vnd.temoin.statement\r\nContent-Length: {}\r\n\r\n",
+                    body.len()
+                )
+                .unwrap();
+                s.write_all(&body).unwrap();
+                let mut out = String::new();
+                s.read_to_string(&mut out).unwrap();
+                assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+                Receipt::from_json(out.split_once("\r\n\r\n").unwrap().1.as_bytes()).unwrap()
+            })
+        })
+        .collect();
+    let mut seqs = Vec::new();
+    for t in threads {
+        let r = t.join().unwrap();
+        r.verify(&ak).unwrap();
+        let o = policy
+            .check(&r.checkpoint, &ak)
+            .expect("every receipt is cosigned");
+        assert!(o.cosigned.checkpoint.size > r.seq);
+        seqs.push(r.seq);
+    }
+    seqs.sort_unstable();
+    assert_eq!(seqs, (3..27).collect::<Vec<u64>>());
+    drop(w);
+    server.stop();
+    f.assert_clean();
+}

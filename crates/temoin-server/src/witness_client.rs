@@ -64,22 +64,33 @@ impl WitnessConfig {
     }
 }
 
-/// What handlers hold: a way to start a round, and the size the last
-/// finished round covered.
+/// What handlers hold: a way to start a round, and the checkpoint the last
+/// finished round ended with (with the cosignatures it got).
 #[derive(Clone)]
 pub struct Cosigning {
     kick: Arc<Notify>,
-    done: watch::Receiver<u64>,
+    done: watch::Receiver<Option<Published>>,
     wait: Duration,
 }
 
 impl Cosigning {
     /// Ask for a round (a new checkpoint is durable) and wait, at most the
-    /// configured wait, for a round that covers `size` to finish.
-    pub async fn cosigned(&self, size: u64) {
+    /// configured wait, for a round that covers `size` to finish: the
+    /// checkpoint it ended with (size at least `size`), or `None` if none
+    /// finished in time. (The checkpoint shown may meanwhile be a newer one
+    /// not yet cosigned: a receipt is made against the round's.)
+    pub async fn cosigned(&self, size: u64) -> Option<Published> {
         self.kick.notify_one();
         let mut done = self.done.clone();
-        let _ = tokio::time::timeout(self.wait, done.wait_for(|d| *d >= size)).await;
+        let got = tokio::time::timeout(
+            self.wait,
+            done.wait_for(|d| d.as_ref().is_some_and(|p| p.size >= size)),
+        )
+        .await;
+        match got {
+            Ok(Ok(p)) => p.clone(),
+            _ => None,
+        }
     }
 }
 
@@ -92,7 +103,7 @@ pub fn start(
     archive_key: VerifierKey,
 ) -> Cosigning {
     let kick = Arc::new(Notify::new());
-    let (done_tx, done) = watch::channel(0u64);
+    let (done_tx, done) = watch::channel(None);
     let task = Task {
         known: vec![None; witnesses.len()],
         witnesses,
@@ -123,11 +134,14 @@ fn current(published: &RwLock<Published>) -> Published {
 }
 
 impl Task {
-    async fn run(mut self, kick: Arc<Notify>, done: watch::Sender<u64>) {
+    async fn run(mut self, kick: Arc<Notify>, done: watch::Sender<Option<Published>>) {
         loop {
             let p = current(&self.published);
-            let complete = self.round(&p).await;
-            let _ = done.send(p.size);
+            let (complete, note) = self.round(&p).await;
+            let _ = done.send(Some(Published {
+                size: p.size,
+                note: note.into(),
+            }));
             let newer = current(&self.published).size > p.size;
             if newer {
                 continue;
@@ -144,14 +158,15 @@ impl Task {
     }
 
     /// Ask every witness whose cosignature `p` lacks; store and publish
-    /// what they give. True when `p` ends cosigned by every witness.
-    async fn round(&mut self, p: &Published) -> bool {
+    /// what they give. Whether `p` ends cosigned by every witness, and its
+    /// note as it ends.
+    async fn round(&mut self, p: &Published) -> (bool, String) {
         let note = p.note.to_string();
         let missing: Vec<usize> = (0..self.witnesses.len())
             .filter(|&i| lines_by(&note, &self.witnesses[i].key).is_empty())
             .collect();
         if missing.is_empty() {
-            return true;
+            return (true, note);
         }
         let asks = missing.iter().map(|&i| {
             let w = self.witnesses[i].clone();
@@ -190,24 +205,24 @@ impl Task {
             }
         }
         if lines.is_empty() {
-            return false;
+            return (false, note);
         }
         let complete = lines.lines().count() == missing.len();
         match self.store_and_publish(p.size, &lines) {
-            Ok(()) => complete,
+            Ok(cosigned) => (complete, cosigned),
             Err(e) => {
                 eprintln!(
                     "temoin serve: cannot add witnesses' cosignatures to the checkpoint of size {}: {e}",
                     p.size
                 );
-                false
+                (false, note)
             }
         }
     }
 
     /// Add `lines` to the stored note at `size` and, if it is still the
     /// one shown, to the published one.
-    fn store_and_publish(&self, size: u64, lines: &str) -> Result<(), String> {
+    fn store_and_publish(&self, size: u64, lines: &str) -> Result<String, String> {
         for _ in 0..3 {
             let stored = self
                 .store
@@ -230,9 +245,9 @@ impl Task {
                 Err(p) => p.into_inner(),
             };
             if g.size == size {
-                g.note = cosigned.into();
+                g.note = cosigned.as_str().into();
             }
-            return Ok(());
+            return Ok(cosigned);
         }
         Err("the stored checkpoint kept changing".into())
     }
@@ -336,11 +351,15 @@ async fn ask(
 }
 
 impl AppState {
-    /// Wait (bounded) for the witnesses to cosign the checkpoint of `size`,
-    /// when the server has witnesses.
-    pub async fn witnessed(&self, size: u64) {
+    /// Wait (bounded) for the witnesses to cosign a checkpoint of at
+    /// least `size`, when the server has witnesses: that checkpoint, or
+    /// the latest one shown if no round finished in time.
+    pub async fn witnessed(&self, size: u64) -> Published {
         if let Some(c) = &self.cosigning {
-            c.cosigned(size).await;
+            if let Some(p) = c.cosigned(size).await {
+                return p;
+            }
         }
+        self.published()
     }
 }

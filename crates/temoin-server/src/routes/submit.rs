@@ -105,11 +105,10 @@ async fn submit(
     }
     let (outcome, published) = state.writer.append(batch).await?;
     let accepted = outcome.map_err(|r| ApiError::refused(&r))?;
-    // With witnesses: their cosignatures, within the bounded wait, then
-    // the latest checkpoint shown (the same or a later one).
+    // With witnesses: the checkpoint (the same or a later one) their
+    // round ended with, within the bounded wait.
     let published = if state.cosigning.is_some() {
-        state.witnessed(published.size).await;
-        state.published()
+        state.witnessed(published.size).await
     } else {
         published
     };
