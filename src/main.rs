@@ -57,6 +57,8 @@ enum Command {
     Access(cli::access::Command),
     #[command(flatten)]
     Server(cli::server::Command),
+    #[command(flatten)]
+    Tiles(cli::tiles::Command),
 }
 
 /// A closed standard output (`temoin log | head -1`, once `head` has
@@ -105,6 +107,7 @@ fn main() -> ExitCode {
         Command::Habits(c) => cli::habits::run(c, cli::lang::localize(Cli::command(), lang)),
         Command::Access(c) => cli::access::run(c),
         Command::Server(c) => cli::server::run(c),
+        Command::Tiles(c) => cli::tiles::run(c),
     };
     match result {
         Ok(code) => code,

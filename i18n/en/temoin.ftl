@@ -1221,3 +1221,9 @@ remote-export-scope = over --server, export takes --incident ID (a server export
 remote-export-key = over --server, export needs --archive-key VKEY: the bundle is verified against the key you pinned before it is written
 remote-export-unverified = the server's bundle does NOT verify with the pinned archive key; nothing was written:
 remote-export-written = bundle of { $scope } from { $server } verified with the pinned key and written to { $out } ({ $bytes } bytes)
+
+tiles-written = { $dir }: checkpoint of size { $size } published; { $written } tiles written ({ $bytes } bytes), { $kept } already there
+mirror-done = { $dir }: copied and verified up to size { $size } (held { $from }): { $fetched } tiles fetched ({ $bytes } bytes), { $entries } entries verified
+mirror-up-to-date = { $dir }: up to date at size { $size }
+mirror-refused = mirror refused the log: { $reason }
+tiles-verify-ok = ok: tiles { $dir } of { $origin }: { $entries }, { $authors } verified against the signed checkpoint ({ $seconds } s)

@@ -1213,3 +1213,9 @@ remote-export-scope = avec --server, export prend --incident ID (un serveur expo
 remote-export-key = avec --server, export demande --archive-key VKEY : le dossier de preuves est vérifié avec la clé que vous avez épinglée avant d'être écrit
 remote-export-unverified = le dossier de preuves du serveur NE se vérifie PAS avec la clé d'archive épinglée ; rien n'a été écrit :
 remote-export-written = dossier de preuves de { $scope } reçu de { $server }, vérifié avec la clé épinglée et écrit dans { $out } ({ $bytes } octets)
+
+tiles-written = { $dir } : point de contrôle de taille { $size } publié ; { $written } tuiles écrites ({ $bytes } octets), { $kept } déjà présentes
+mirror-done = { $dir } : copié et vérifié jusqu'à la taille { $size } (détenue : { $from }) : { $fetched } tuiles récupérées ({ $bytes } octets), { $entries } entrées vérifiées
+mirror-up-to-date = { $dir } : à jour, taille { $size }
+mirror-refused = le miroir a refusé le journal : { $reason }
+tiles-verify-ok = ok : tuiles { $dir } de { $origin } : { $entries }, { $authors } vérifiés par rapport au point de contrôle signé ({ $seconds } s)
