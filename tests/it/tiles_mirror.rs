@@ -270,3 +270,113 @@ fn a_mirror_copies_verifies_follows_and_refuses_a_rewritten_or_altered_log() {
     assert_eq!(code, 1, "{err}");
     drop(server);
 }
+
+/// One GET on its own connection: (status, head, body).
+fn get_raw(addr: std::net::SocketAddr, path: &str) -> (u16, String, Vec<u8>) {
+    use std::io::{Read as _, Write as _};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let at = out.windows(4).position(|w| w == b"\r\n\r\n").expect("head");
+    let head = String::from_utf8_lossy(&out[..at]).to_lowercase();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head, out[at + 4..].to_vec())
+}
+
+/// Every file under `dir`, by path relative to it.
+fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                let rel = p
+                    .strip_prefix(dir)
+                    .expect("under")
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn temoin_serve_serves_the_tiles_temoin_tiles_writes_and_a_mirror_copies_them() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let t = tmp.path();
+    let dir = t.join("a");
+    let a = archive(&dir, 270, "served");
+    let vkey = a.checkpoint_vkey().expect("vkey").to_string();
+    drop(a);
+    let site = t.join("site");
+    let (code, _, err) = temoin(&["tiles", "--archive", s(&dir), "--out", s(&site)]);
+    assert_eq!(code, 0, "{err}");
+    let served = crate::server::Served::start(&dir, &[]);
+
+    // Full tiles are immutable, partial ones are not cached long.
+    let (status, head, body) = get_raw(served.addr, "/tile/0/000");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("cache-control: public, max-age=31536000, immutable"),
+        "{head}"
+    );
+    assert!(
+        head.contains("content-type: application/octet-stream"),
+        "{head}"
+    );
+    assert_eq!(
+        body,
+        std::fs::read(site.join("tile/0/000")).expect("exported")
+    );
+    let (status, head, body) = get_raw(served.addr, "/tile/entries/001.p/16");
+    assert_eq!(status, 200);
+    assert!(head.contains("cache-control: public, max-age=10"), "{head}");
+    assert_eq!(
+        body,
+        std::fs::read(site.join("tile/entries/001.p/16")).expect("exported")
+    );
+    // Beyond the tree, or not a tile path: 404.
+    for path in [
+        "/tile/0/001",
+        "/tile/entries/001.p/17",
+        "/tile/0/01",
+        "/tile/9/000",
+        "/payload/x",
+    ] {
+        assert_eq!(get_raw(served.addr, path).0, 404, "{path}");
+    }
+
+    let mirror = t.join("mirror");
+    let url = format!("http://{}", served.addr);
+    let (code, _, err) = temoin(&[
+        "mirror",
+        "--from",
+        &url,
+        "--out",
+        s(&mirror),
+        "--archive-key",
+        &vkey,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = temoin(&["verify", "--tiles", s(&mirror)]);
+    assert_eq!(code, 0, "{err}");
+    // The copy is the static export, file for file, byte for byte.
+    assert_eq!(files(&mirror), files(&site));
+    served.stop();
+}
