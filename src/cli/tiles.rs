@@ -180,6 +180,15 @@ pub fn verify_tiles(dir: &Path, key: Option<&str>, json: bool) -> CliResult {
                     "report": r.audit,
                 }))?;
             } else {
+                for f in &r.audit.signed_after_compromise {
+                    println!(
+                        "{}",
+                        t!(
+                            "audit-finding",
+                            finding = super::verdict::finding(temoin::i18n::current(), f)
+                        )
+                    );
+                }
                 println!(
                     "{}",
                     t!(

@@ -380,3 +380,55 @@ fn temoin_serve_serves_the_tiles_temoin_tiles_writes_and_a_mirror_copies_them() 
     assert_eq!(files(&mirror), files(&site));
     served.stop();
 }
+
+/// A forger with the archive directory appends a note signed by a key the
+/// registry never enrolled, re-links and re-signs everything, and signs a
+/// checkpoint covering it: `verify --tiles` of its static export gives the
+/// very verdict `verify` gives of the archive.
+#[test]
+fn verify_tiles_gives_verify_s_verdict_on_a_forged_log() {
+    let f = Fixture::standard(6);
+    let dir = f.dir();
+    let forged = note(&f.keys.mallory, "a forged note at the end");
+    f.tamper(|db| {
+        let seq = forge_append(&dir, db, &forged);
+        let leaves: Vec<[u8; 32]> = (0..=seq)
+            .map(|s| temoin::entry::entry_hash(&entry_bytes(db, s)).0)
+            .collect();
+        let signer = SecretKey::load(&dir.join(temoin::archive::CHECKPOINT_KEY_FILE))
+            .expect("checkpoint key")
+            .note_signer()
+            .expect("signer");
+        let size = seq + 1;
+        let cp = temoin::checkpoint::Checkpoint::new(
+            signer.name(),
+            size,
+            temoin::merkle::root_of(&leaves),
+        );
+        db.insert(
+            temoin::store::layout::seq_key(temoin::store::layout::CHECKPOINT, size),
+            cp.sign(&signer).expect("sign").as_bytes(),
+        )
+        .expect("write");
+    });
+    let (code, _, archive_verdict) = temoin(&["verify", "--archive", s(&dir)]);
+    assert_eq!(code, 1, "{archive_verdict}");
+    assert!(archive_verdict.contains("entry 9"), "{archive_verdict}");
+    let site = f.tmp.path().join("site");
+    let (code, out, err) = temoin(&["tiles", "--archive", s(&dir), "--out", s(&site)]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("size 10"), "{out}");
+    let (code, _, tiles_verdict) = temoin(&["verify", "--tiles", s(&site)]);
+    assert_eq!(code, 1, "{tiles_verdict}");
+    assert_eq!(tiles_verdict, archive_verdict);
+    // In French too.
+    let fr = |args: &[&str]| {
+        let mut v = vec!["--lang", "fr"];
+        v.extend_from_slice(args);
+        temoin(&v).2
+    };
+    assert_eq!(
+        fr(&["verify", "--tiles", s(&site)]),
+        fr(&["verify", "--archive", s(&dir)])
+    );
+}

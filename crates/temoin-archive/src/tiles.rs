@@ -451,13 +451,24 @@ pub fn verify_dir(
 
 /// Replay a log read whole (`log.first == 0`) and check its origin.
 fn check_log(log: &TileLog, cp: Checkpoint, key: &VerifierKey) -> Result<CopyReport, CopyFault> {
-    let (audit, registry) = replay(
+    let (mut audit, registry) = replay(
         log.entries
             .iter()
             .zip(&log.payloads)
             .map(|(e, p)| (e.as_slice(), p.as_slice())),
         key,
     )?;
+    // Entries signed after a declared compromise: findings, as `verify`
+    // reports them (DESIGN §8).
+    let distrust = crate::compromise::Distrust::from_registry(&registry);
+    audit.signed_after_compromise = crate::compromise::findings(
+        &distrust,
+        log.entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Ok::<_, std::convert::Infallible>((i as u64, e))),
+    )
+    .unwrap_or_else(|never| match never {});
     if let Some(origin) = registry.origin {
         if origin != cp.origin {
             return Err(CopyFault::Origin {
