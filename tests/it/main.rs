@@ -53,6 +53,7 @@ mod storage_files;
 mod succession;
 mod tamper;
 mod tiles_mirror;
+mod tiles_vectors;
 mod vectors;
 mod verdict_lang;
 mod verifier_page;
