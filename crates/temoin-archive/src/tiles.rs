@@ -246,8 +246,26 @@ pub fn replay<'a>(
     let mut report = AuditReport::default();
     let mut n = 0u64;
     let fault = |seq, kind, reason| LogFault { seq, kind, reason };
-    for (bytes, payload) in entries {
-        let entry = Entry::from_bytes(bytes).map_err(|e| {
+    // Decoding, hashing and the signature, on all cores; then the checks
+    // that depend on order, in order (the verdict is the same).
+    let prepared = crate::par::map(entries.collect::<Vec<_>>(), |(bytes, payload)| {
+        let decoded = Entry::from_bytes(bytes).map(|entry| {
+            let body = StatementBody::decode(&entry.statement.body_bytes);
+            let signature = match &body {
+                Ok(b) => entry.statement.verify_signature(b),
+                Err(_) => Ok(()),
+            };
+            let hash = entry.statement.hash();
+            let payload = match &body {
+                Ok(b) => payload_state(b, payload),
+                Err(_) => PayloadState::Absent,
+            };
+            (entry, body, signature, hash, payload)
+        });
+        (bytes, decoded)
+    });
+    for (bytes, decoded) in prepared {
+        let (entry, body, signature, hash, payload) = decoded.map_err(|e| {
             fault(
                 n,
                 FaultKind::EntryBytes,
@@ -264,14 +282,13 @@ pub fn replay<'a>(
                 },
             ));
         }
-        let body = StatementBody::decode(&entry.statement.body_bytes).map_err(|e| {
+        let body = body.map_err(|e| {
             fault(
                 n,
                 FaultKind::EntryBytes,
                 LogFaultReason::Body(e.to_string()),
             )
         })?;
-        let hash = entry.statement.hash();
         if let Some(&first) = seen.get(&hash) {
             return Err(fault(
                 n,
@@ -304,44 +321,42 @@ pub fn replay<'a>(
                 },
             ));
         }
-        entry
-            .statement
-            .verify_signature(&body)
-            .map_err(|e| fault(n, FaultKind::Signature, LogFaultReason::Signature(e)))?;
-        let content = match body.part(PAYLOAD) {
-            None => None,
-            Some(_) if payload.is_empty() => {
+        if let Err(e) = signature {
+            return Err(fault(n, FaultKind::Signature, LogFaultReason::Signature(e)));
+        }
+        let mismatch = || {
+            fault(
+                n,
+                FaultKind::Part,
+                LogFaultReason::PartMismatch {
+                    label: PAYLOAD.into(),
+                },
+            )
+        };
+        let (content, parsed) = match payload {
+            PayloadState::Absent => (None, None),
+            PayloadState::Missing => {
                 return Err(fault(
                     n,
                     FaultKind::MissingPart,
                     LogFaultReason::PayloadMissing,
                 ))
             }
-            Some(c) => {
-                let (salt, content) = payload.split_at(payload.len().min(32));
-                let salt: [u8; 32] = salt.try_into().map_err(|_| {
-                    fault(
-                        n,
-                        FaultKind::Part,
-                        LogFaultReason::PartMismatch {
-                            label: PAYLOAD.into(),
-                        },
-                    )
-                })?;
-                if part_digest(&salt, content).0 != c.digest || content.len() as u64 != c.length {
-                    return Err(fault(
-                        n,
-                        FaultKind::Part,
-                        LogFaultReason::PartMismatch {
-                            label: PAYLOAD.into(),
-                        },
-                    ));
-                }
+            PayloadState::Mismatch => return Err(mismatch()),
+            PayloadState::Matches(content, parsed) => {
                 report.parts += 1;
-                Some(content)
+                (Some(content), parsed)
             }
         };
-        let fx = match rules::check_parsed(&registry, &index, n, hash, &body, content, None) {
+        let fx = match rules::check_parsed(
+            &registry,
+            &index,
+            n,
+            hash,
+            &body,
+            content,
+            parsed.map(|p| *p),
+        ) {
             Ok(Ok(fx)) => fx,
             Ok(Err(e)) => {
                 return Err(fault(
@@ -385,6 +400,42 @@ pub fn replay<'a>(
     report.authors = authors.len();
     report.checkpoints = 1;
     Ok((report, registry))
+}
+
+/// An entry's payload bundle item against its body, checked on a worker.
+enum PayloadState<'a> {
+    /// The body commits no payload, and the item is empty.
+    Absent,
+    /// The body commits one; the item is empty.
+    Missing,
+    /// The item is not the committed payload (or the body commits none).
+    Mismatch,
+    /// The committed content, parsed (but for the registry's kinds, whose
+    /// payloads the registry parses).
+    Matches(&'a [u8], Option<Box<rules::ParsedPayload>>),
+}
+
+fn payload_state<'a>(body: &StatementBody, item: &'a [u8]) -> PayloadState<'a> {
+    let Some(c) = body.part(PAYLOAD) else {
+        return if item.is_empty() {
+            PayloadState::Absent
+        } else {
+            PayloadState::Mismatch
+        };
+    };
+    if item.is_empty() {
+        return PayloadState::Missing;
+    }
+    let (salt, content) = item.split_at(item.len().min(32));
+    let Ok(salt) = <[u8; 32]>::try_from(salt) else {
+        return PayloadState::Mismatch;
+    };
+    if part_digest(&salt, content).0 != c.digest || content.len() as u64 != c.length {
+        return PayloadState::Mismatch;
+    }
+    let parsed = (!body.kind.is_registry())
+        .then(|| Box::new(crate::domain::Payload::parse(body.kind, content)));
+    PayloadState::Matches(content, parsed)
 }
 
 /// A tiles directory as a fetch function: a path's file, `None` if absent.
