@@ -248,22 +248,11 @@ pub fn replay<'a>(
     let fault = |seq, kind, reason| LogFault { seq, kind, reason };
     // Decoding, hashing and the signature, on all cores; then the checks
     // that depend on order, in order (the verdict is the same).
-    let prepared = crate::par::map(entries.collect::<Vec<_>>(), |(bytes, payload)| {
-        let decoded = Entry::from_bytes(bytes).map(|entry| {
-            let body = StatementBody::decode(&entry.statement.body_bytes);
-            let signature = match &body {
-                Ok(b) => entry.statement.verify_signature(b),
-                Err(_) => Ok(()),
-            };
-            let hash = entry.statement.hash();
-            let payload = match &body {
-                Ok(b) => payload_state(b, payload),
-                Err(_) => PayloadState::Absent,
-            };
-            (entry, body, signature, hash, payload)
-        });
-        (bytes, decoded)
-    });
+    let entries: Vec<(&[u8], &[u8])> = entries.collect();
+    // In chunks, so that only one chunk's decoded entries are held at once.
+    let prepared = entries
+        .chunks(REPLAY_CHUNK)
+        .flat_map(|chunk| crate::par::map(chunk.to_vec(), prepare));
     for (bytes, decoded) in prepared {
         let (entry, body, signature, hash, payload) = decoded.map_err(|e| {
             fault(
@@ -402,6 +391,42 @@ pub fn replay<'a>(
     Ok((report, registry))
 }
 
+/// Entries the replay decodes and checks on all cores at a time.
+const REPLAY_CHUNK: usize = 4096;
+
+/// What the replay checks of an entry on its own: decoded, its body, its
+/// signature, its statement hash and its payload item.
+type Prepared<'a> = (
+    &'a [u8],
+    Result<
+        (
+            Entry,
+            Result<StatementBody, crate::statement::BodyError>,
+            Result<(), crate::statement::SignatureFault>,
+            Digest,
+            PayloadState<'a>,
+        ),
+        crate::encoding::DecodeError,
+    >,
+);
+
+fn prepare<'a>((bytes, payload): (&'a [u8], &'a [u8])) -> Prepared<'a> {
+    let decoded = Entry::from_bytes(bytes).map(|entry| {
+        let body = StatementBody::decode(&entry.statement.body_bytes);
+        let signature = match &body {
+            Ok(b) => entry.statement.verify_signature(b),
+            Err(_) => Ok(()),
+        };
+        let hash = entry.statement.hash();
+        let payload = match &body {
+            Ok(b) => payload_state(b, payload),
+            Err(_) => PayloadState::Absent,
+        };
+        (entry, body, signature, hash, payload)
+    });
+    (bytes, decoded)
+}
+
 /// An entry's payload bundle item against its body, checked on a worker.
 enum PayloadState<'a> {
     /// The body commits no payload, and the item is empty.
@@ -497,24 +522,25 @@ pub fn verify_dir(
         Ok(l) => l,
         Err(e) => return Ok(Err(e.into())),
     };
-    Ok(check_log(&log, cp, &key))
+    let entries: Vec<&[u8]> = log.entries.iter().map(Vec::as_slice).collect();
+    let payloads: Vec<&[u8]> = log.payloads.iter().map(Vec::as_slice).collect();
+    Ok(check_log(&entries, &payloads, cp, &key))
 }
 
 /// Replay a log read whole (`log.first == 0`) and check its origin.
-fn check_log(log: &TileLog, cp: Checkpoint, key: &VerifierKey) -> Result<CopyReport, CopyFault> {
-    let (mut audit, registry) = replay(
-        log.entries
-            .iter()
-            .zip(&log.payloads)
-            .map(|(e, p)| (e.as_slice(), p.as_slice())),
-        key,
-    )?;
+fn check_log(
+    entries: &[&[u8]],
+    payloads: &[&[u8]],
+    cp: Checkpoint,
+    key: &VerifierKey,
+) -> Result<CopyReport, CopyFault> {
+    let (mut audit, registry) = replay(entries.iter().copied().zip(payloads.iter().copied()), key)?;
     // Entries signed after a declared compromise: findings, as `verify`
     // reports them (DESIGN §8).
     let distrust = crate::compromise::Distrust::from_registry(&registry);
     audit.signed_after_compromise = crate::compromise::findings(
         &distrust,
-        log.entries
+        entries
             .iter()
             .enumerate()
             .map(|(i, e)| Ok::<_, std::convert::Infallible>((i as u64, e))),
@@ -743,20 +769,13 @@ pub fn mirror<E: std::error::Error + 'static>(
             log.first
         )));
     }
-    let whole = TileLog {
-        levels: Levels { levels: Vec::new() },
-        first: 0,
-        entries: entries
-            .into_iter()
-            .chain(log.entries.iter().cloned())
-            .collect(),
-        payloads: payloads
-            .into_iter()
-            .chain(log.payloads.iter().cloned())
-            .collect(),
-        fetched: Vec::new(),
-    };
-    let report = match check_log(&whole, served.clone(), &key) {
+    let all_entries: Vec<&[u8]> = (entries.iter().chain(&log.entries))
+        .map(Vec::as_slice)
+        .collect();
+    let all_payloads: Vec<&[u8]> = (payloads.iter().chain(&log.payloads))
+        .map(Vec::as_slice)
+        .collect();
+    let report = match check_log(&all_entries, &all_payloads, served.clone(), &key) {
         Ok(r) => r,
         Err(CopyFault::Log(f)) => return Ok(Err(MirrorRefusal::Log(f))),
         Err(e) => return Ok(Err(MirrorRefusal::Tiles(e.to_string()))),
