@@ -59,6 +59,8 @@ enum Command {
     Server(cli::server::Command),
     #[command(flatten)]
     Witness(cli::witness::Command),
+    #[command(flatten)]
+    Tiles(cli::tiles::Command),
 }
 
 /// A closed standard output (`temoin log | head -1`, once `head` has
@@ -108,6 +110,7 @@ fn main() -> ExitCode {
         Command::Access(c) => cli::access::run(c),
         Command::Server(c) => cli::server::run(c),
         Command::Witness(c) => cli::witness::run(c),
+        Command::Tiles(c) => cli::tiles::run(c),
     };
     match result {
         Ok(code) => code,

@@ -129,10 +129,26 @@ pub enum Command {
         json: bool,
     },
     /// Audit the whole archive: replay and check every entry.
-    #[command(after_long_help = "Example:\n  temoin verify --archive ./archive")]
+    #[command(
+        after_long_help = "Example:\n  temoin verify --archive ./archive\n  temoin verify --tiles ./mirror"
+    )]
     Verify {
-        #[command(flatten)]
-        archive: ArchiveArg,
+        /// The archive directory (or set TEMOIN_ARCHIVE).
+        #[arg(
+            long,
+            env = "TEMOIN_ARCHIVE",
+            value_name = "DIR",
+            required_unless_present = "tiles"
+        )]
+        archive: Option<PathBuf>,
+        /// Audit a tiles directory instead (a `temoin tiles` export or a
+        /// mirror), read only, without the archive.
+        #[arg(long, value_name = "DIR")]
+        tiles: Option<PathBuf>,
+        /// With --tiles: the archive's checkpoint key (a vkey or a file
+        /// holding one); default: DIR/key.
+        #[arg(long, value_name = "VKEY", requires = "tiles")]
+        archive_key: Option<String>,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -366,10 +382,16 @@ pub fn run(cmd: Command) -> CliResult {
         Command::Log { archive, json } => log(&archive.archive, json),
         Command::Verify {
             archive,
+            tiles,
+            archive_key,
             json,
             quiet,
             stall_timeout,
-        } => verify(&archive.archive, json, quiet, stall_timeout),
+        } => match (tiles, archive) {
+            (Some(dir), _) => super::tiles::verify_tiles(&dir, archive_key.as_deref(), json),
+            (None, Some(archive)) => verify(&archive, json, quiet, stall_timeout),
+            (None, None) => Err(CliError::usage(t!("remote-archive-or-server"))),
+        },
     }
 }
 

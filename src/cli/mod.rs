@@ -19,6 +19,7 @@ pub mod secret;
 pub mod server;
 pub use temoin::explain::verdict;
 pub mod witness;
+pub mod tiles;
 
 use std::fmt;
 use std::io::IsTerminal;

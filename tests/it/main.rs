@@ -52,6 +52,8 @@ mod statement_vectors;
 mod storage_files;
 mod succession;
 mod tamper;
+mod tiles_mirror;
+mod tiles_vectors;
 mod vectors;
 mod verdict_lang;
 mod verifier_page;

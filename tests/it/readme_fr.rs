@@ -79,6 +79,10 @@ fn the_french_walk_through_works_as_written() {
         "la chaîne du journal des accès tient",
         "note.receipt.json",
         "vérifié avec la clé épinglée et écrit dans tangata-serveur.json",
+        "tuiles écrites",
+        "miroir : copié et vérifié jusqu'à la taille",
+        "miroir : à jour",
+        "ok : tuiles miroir de",
     ] {
         assert!(
             stdout.contains(needle) || stderr.contains(needle),

@@ -226,6 +226,51 @@ fn body_over_64_kib_is_refused() {
     s.finish();
 }
 
+#[test]
+fn body_whose_entry_exceeds_65535_bytes_is_refused() {
+    // DESIGN §11: every entry fits a tlog-tiles entry bundle (u16 length).
+    // A body one byte over what an entry can hold, validly signed, is
+    // refused for its size, with the fix, and the archive is unchanged.
+    use temoin::entry::{entry_len, MAX_BODY_IN_ENTRY, MAX_ENTRY_BYTES};
+    let mut s = setup();
+    let author = s.f.keys.ngo.public().to_bytes();
+    let sized = |len: usize| {
+        let probe = note_body(author, &Part::new("a", vec![]));
+        let base = encoding::encode(&probe).len() - 1;
+        let part = Part::new("a".repeat(len - base), b"x".to_vec());
+        let bytes = encoding::encode(&note_body(author, &part));
+        assert_eq!(bytes.len(), len);
+        (bytes, part)
+    };
+    let (bytes, part) = sized(MAX_BODY_IN_ENTRY + 1);
+    assert_eq!(entry_len(bytes.len()), MAX_ENTRY_BYTES + 1);
+    let file = sign_raw(&s.f.keys.ngo, bytes, vec![part]);
+    let refusal = s.refused(&file);
+    assert_eq!(
+        refusal,
+        Refusal::Malformed(BodyError::EntryTooLarge {
+            len: MAX_ENTRY_BYTES + 1,
+            limit: MAX_ENTRY_BYTES
+        })
+    );
+    assert!(
+        refusal.to_string().contains("parts/attachments"),
+        "{refusal}"
+    );
+    // At the limit, size is not the reason: a body of exactly
+    // MAX_BODY_IN_ENTRY bytes is not constructible within the shape rules
+    // (32 parts, 64 refs, 32-byte labels keep a body under 5 KiB), so this
+    // one is refused for its label, not its size.
+    let (bytes, part) = sized(MAX_BODY_IN_ENTRY);
+    assert_eq!(entry_len(bytes.len()), MAX_ENTRY_BYTES);
+    let file = sign_raw(&s.f.keys.ngo, bytes, vec![part]);
+    assert!(matches!(
+        s.refused(&file),
+        Refusal::Malformed(BodyError::BadLabel { .. })
+    ));
+    s.finish();
+}
+
 // ------------------------------------------------------------ signatures
 
 #[test]

@@ -209,7 +209,7 @@ def enc_bytes(b):
 KINDS = ["genesis", "enroll", "revoke", "note", "incident", "testimony", "amendment",
          "retraction", "annotation", "merge", "summary-claim", "redaction"]
 MAX_BODY = 65536
-MAX_ENTRY = 65536 + 256
+MAX_ENTRY = 65535  # FORMAT.md §13: every entry fits a tlog-tiles bundle (u16 length)
 MAX_PARTS, MAX_REFS, MAX_LABEL = 32, 64, 32
 LABEL_CHARS = set(b"abcdefghijklmnopqrstuvwxyz0123456789-_")
 PART_DOMAIN = b"temoin/part/v1\x00"
@@ -1122,6 +1122,8 @@ def main():
     print(f"ok: {n} statement-file vectors get their verdicts")
     n = check_witness_vectors()
     print(f"ok: {n} witness-cosignature vectors get their verdicts")
+    n = check_tiles_vectors()
+    print(f"ok: {n} tiles vectors get their verdicts")
 
 
 # --------------------------------------------------------------------------
@@ -1787,6 +1789,156 @@ def check_bundle_vectors():
     check(project_figures(entries, "tangata-2025-11-13") != tampered, "a changed figure differs")
     print(f"ok: {len(listed)} bundle vectors get their verdicts; "
           f"figures of {len(figures_checked)} projections recomputed")
+
+
+# --------------------------------------------------------------------------
+# Tiles (FORMAT.md §15): tests/vectors/tiles/site/, a `temoin tiles` export,
+# and altered copies of it, each with the verdict §15.2 gives it.
+# --------------------------------------------------------------------------
+def encode_index(n):
+    """§15 paths: zero-padded 3-digit groups, all but the last x-prefixed."""
+    groups = [f"{n % 1000:03d}"]
+    n //= 1000
+    while n > 0:
+        groups.append(f"x{n % 1000:03d}")
+        n //= 1000
+    return "/".join(reversed(groups))
+
+
+def level_tiles(count):
+    """(index, width) of the tiles of a level holding `count` hashes."""
+    out = [(i, 256) for i in range(count // 256)]
+    if count % 256:
+        out.append((count // 256, count % 256))
+    return out
+
+
+def tile_path(kind, index, width):
+    p = f"{kind}/{encode_index(index)}"
+    return p if width == 256 else f"{p}.p/{width}"
+
+
+def framed(b, width, prefix):
+    """A bundle's items: each a big-endian length of `prefix` bytes, then the item."""
+    items, pos = [], 0
+    for _ in range(width):
+        need(pos + prefix <= len(b), "framing", "cut short")
+        n = int.from_bytes(b[pos : pos + prefix], "big")
+        pos += prefix
+        need(pos + n <= len(b), "framing", "cut short")
+        items.append(b[pos : pos + n])
+        pos += n
+    need(pos == len(b), "framing", "trailing bytes")
+    return items
+
+
+def verify_tiles(files, vkey_text):
+    """§15.2 on a tiles directory given as {path: bytes}: (size, entries), or a Fault."""
+    name, pub = parse_vkey(vkey_text)
+
+    def get(path):
+        need(path in files, "missing", path)
+        return files[path]
+
+    text = open_note_quiet(get("checkpoint").decode("utf-8", "replace"), name, pub)
+    need(text is not None, "checkpoint", "does not open with the key")
+    origin, size, root = parse_checkpoint(text)
+    need(origin == name, "checkpoint", "origin is the key's name")
+    entries, payloads = [], []
+    for index, width in level_tiles(size):
+        entries += framed(get(tile_path("tile/entries", index, width)), width, 2)
+        payloads += framed(get(tile_path("payload", index, width)), width, 4)
+    levels = [[sha256(b"\x00", e) for e in entries]]
+    while len(levels[-1]) >= 256:
+        below = levels[-1]
+        levels.append([mth(below[i : i + 256]) for i in range(0, len(below) // 256 * 256, 256)])
+    need(mth(levels[0]) == root, "root", "the entries do not give the signed root")
+    for level, hashes in enumerate(levels):
+        for index, width in level_tiles(len(hashes)):
+            want = b"".join(hashes[index * 256 : index * 256 + width])
+            need(get(tile_path(f"tile/{level}", index, width)) == want, "tile",
+                 tile_path(f"tile/{level}", index, width))
+    # §9 steps 2, 4-8, the payload (step 9), then authority (step 10).
+    checked, seen, prev, last = [], set(), bytes(32), None
+    for n, (eb, pb) in enumerate(zip(entries, payloads)):
+        try:
+            entry = parse_entry(eb)
+            body = parse_body(entry["statement"]["body_bytes"])
+        except Malformed as e:
+            raise Fault("entry bytes", str(e))
+        need(entry["seq"] == n, "sequence", "seq")
+        sh = sha256(encode_signed_statement(entry["statement"]))
+        need(sh not in seen, "rules", "twice")
+        seen.add(sh)
+        need(entry["prev"] == prev, "hash chain", "prev")
+        need(last is None or entry["received_at"] >= last, "hash chain", "received_at")
+        need(valid_public_key(body["author"]) and verify_strict(
+            body["author"], STATEMENT_DOMAIN + entry["statement"]["body_bytes"],
+            entry["statement"]["signature"]), "signature", "the author's signature")
+        parts = {}
+        committed = {c["label"]: c for c in body["parts"]}
+        if "payload" in committed:
+            c = committed["payload"]
+            need(len(pb) >= 32 and len(pb) - 32 == c["length"]
+                 and part_digest(pb[:32], pb[32:]) == c["digest"], "payload", f"entry {n}")
+            parts["payload"] = pb[32:]
+        else:
+            need(pb == b"", "payload", f"entry {n}")
+        checked.append({"seq": n, "entry": entry, "body": body, "hash": sh,
+                        "entry_hash": sha256(b"\x00", eb), "parts": parts, "faults": []})
+        prev, last = sha256(b"\x00", eb), entry["received_at"]
+    authority_pass(checked, origin, vkey_text)
+    for c in checked:
+        if c["faults"]:
+            kind, what = c["faults"][0]
+            raise Fault(kind, f"entry {c['seq']}: {what}")
+    return size, checked
+
+
+def check_tiles_vectors():
+    d = os.path.join(HERE, "tiles")
+    index = json.load(open(os.path.join(d, "index.json"), encoding="utf-8"))
+    site = os.path.join(d, index["site"])
+    files = {}
+    for root, _, names in os.walk(site):
+        for f in names:
+            full = os.path.join(root, f)
+            files[os.path.relpath(full, site).replace(os.sep, "/")] = open(full, "rb").read()
+    vkey_text = files["key"].decode().strip()
+    # The paths of §15, from its examples.
+    check(encode_index(1234067) == "x001/x234/067" and encode_index(0) == "000"
+          and encode_index(1000) == "x001/000", "tile index encoding")
+    check([(i, w) for i, w in level_tiles(70000 // 256)] == [(0, 256), (1, 17)],
+          "level 1 of a 70,000-entry tree")
+    for v in index["vectors"]:
+        altered = dict(files)
+        key = vkey_text
+        f = v.get("file")
+        if "flip" in v:
+            b = bytearray(altered[f])
+            b[v["flip"]] ^= 1
+            altered[f] = bytes(b)
+        if "append" in v:
+            altered[f] = altered[f] + bytes.fromhex(v["append"])
+        if "cut" in v:
+            altered[f] = altered[f][: -v["cut"]]
+        if v.get("remove"):
+            del altered[f]
+        if v.get("flip_root"):
+            lines = altered[f].decode().split("\n")
+            lines[2] = ("A" if lines[2][0] != "A" else "B") + lines[2][1:]
+            altered[f] = "\n".join(lines).encode()
+        if v.get("other_key"):
+            name, _ = parse_vkey(vkey_text)
+            key = vkey(name, public_from_seed(bytes(range(32))))
+        try:
+            size, checked = verify_tiles(altered, key)
+            got = "ok"
+            check(size == index["size"] and len(checked) == size, f"{v['name']}: size")
+        except Fault as e:
+            got = e.kind
+        check(got == v["verdict"], f"tiles vector {v['name']}: {got}, not {v['verdict']}")
+    return len(index["vectors"])
 
 
 # --------------------------------------------------------------------------

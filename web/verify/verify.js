@@ -376,7 +376,7 @@ const TemoinVerify = (() => {
   const KINDS = ["genesis", "enroll", "revoke", "note", "incident", "testimony", "amendment",
     "retraction", "annotation", "merge", "summary-claim", "redaction"];
   const REGISTRY = ["genesis", "enroll", "revoke"];
-  const MAX_BODY = 65536, MAX_ENTRY = 65536 + 256, MAX_PAYLOAD = 1 << 20;
+  const MAX_BODY = 65536, MAX_ENTRY = 65535, MAX_PAYLOAD = 1 << 20;
   const PART_DOMAIN = te("temoin/part/v1\0");
   const STATEMENT_DOMAIN = te("temoin/statement/v1\0");
 
@@ -515,7 +515,7 @@ const TemoinVerify = (() => {
 
   // Entry (FORMAT.md §4).
   function parseEntry(b) {
-    if (b.length > MAX_ENTRY) throw new Malformed("the entry is over 65 792 bytes");
+    if (b.length > MAX_ENTRY) throw new Malformed("the entry is over 65 535 bytes");
     const r = new Reader(b);
     const e = { seq: r.u64(), prev: r.take(32), receivedAt: r.i64() };
     const start = r.pos;

@@ -1080,7 +1080,7 @@ struct Prechecked {
 
 fn precheck(file: &StatementFile, config: &Config) -> Prechecked {
     let st = &file.statement;
-    let checked = StatementBody::decode(&st.body_bytes)
+    let checked = StatementBody::decode_for_entry(&st.body_bytes)
         .map_err(Refusal::from)
         .and_then(|body| {
             st.verify_signature(&body)?;

@@ -59,6 +59,7 @@ pub use temoin_core::seal;
 pub mod seen;
 pub use temoin_core::statement;
 pub mod store;
+pub mod tiles;
 pub use temoin_core::time;
 pub use temoin_core::tms;
 pub mod treefile;

@@ -4,13 +4,27 @@
 //! hash of the entry and the hash-chain link: entry `n` carries
 //! `prev = entry_hash(n - 1)`, entry 0 carries 32 zero bytes.
 
-use crate::encoding::{self, DecodeError, MAX_BODY_BYTES};
+use crate::encoding::{self, DecodeError};
 use crate::hash::Digest;
 use crate::statement::SignedStatement;
 use bincode::{Decode, Encode};
 
-/// Largest entry: a maximal body, its signature and the entry's own fields.
-pub const MAX_ENTRY_BYTES: usize = MAX_BODY_BYTES + 256;
+/// Largest entry (DESIGN §11): every entry fits a C2SP tlog-tiles entry
+/// bundle, whose entries are framed by a big-endian `u16` length.
+pub const MAX_ENTRY_BYTES: usize = 65_535;
+
+/// What an entry adds to its statement's body: `seq`, `prev`,
+/// `received_at`, the body's `u64` length and the signature
+/// (`len(entry_bytes) = ENTRY_OVERHEAD + len(body_bytes)`, FORMAT.md §4).
+pub const ENTRY_OVERHEAD: usize = 8 + 32 + 8 + 8 + 64;
+
+/// Largest body whose entry stays within [`MAX_ENTRY_BYTES`].
+pub const MAX_BODY_IN_ENTRY: usize = MAX_ENTRY_BYTES - ENTRY_OVERHEAD;
+
+/// The length of the entry that would wrap a body of `body_len` bytes.
+pub fn entry_len(body_len: usize) -> usize {
+    body_len.saturating_add(ENTRY_OVERHEAD)
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct Entry {

@@ -32,6 +32,7 @@ pub mod rules;
 pub mod seal;
 pub mod signed_note;
 pub mod statement;
+pub mod tiles;
 pub mod time;
 pub mod tms;
 pub mod verdict;

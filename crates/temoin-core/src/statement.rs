@@ -159,6 +159,21 @@ pub enum BodyError {
     DuplicateLabel { label: String },
     #[error("ref {hash} appears twice")]
     DuplicateRef { hash: Digest },
+    #[error("the entry wrapping this statement would be {len} bytes, over the limit of {limit} (every entry must fit a tlog-tiles entry bundle): put large content in parts/attachments, not in the signed body")]
+    EntryTooLarge { len: usize, limit: usize },
+}
+
+/// Whether a body of these bytes fits an entry (DESIGN §11): its entry
+/// must be at most [`crate::entry::MAX_ENTRY_BYTES`].
+pub fn check_entry_size(body_bytes: &[u8]) -> Result<(), BodyError> {
+    let len = crate::entry::entry_len(body_bytes.len());
+    if len > crate::entry::MAX_ENTRY_BYTES {
+        return Err(BodyError::EntryTooLarge {
+            len,
+            limit: crate::entry::MAX_ENTRY_BYTES,
+        });
+    }
+    Ok(())
 }
 
 /// A base label, or a base label and a sealed part's companion suffix.
@@ -178,6 +193,16 @@ impl StatementBody {
             encoding::decode_canonical(bytes, MAX_BODY_BYTES, "statement body")?;
         body.check_shape()?;
         Ok(body)
+    }
+
+    /// [`StatementBody::decode`] of a body bound for an entry: also refused
+    /// if its entry would exceed [`crate::entry::MAX_ENTRY_BYTES`] (a body
+    /// over the decoding limit is refused as such first).
+    pub fn decode_for_entry(bytes: &[u8]) -> Result<StatementBody, BodyError> {
+        if bytes.len() <= MAX_BODY_BYTES {
+            check_entry_size(bytes)?;
+        }
+        StatementBody::decode(bytes)
     }
 
     /// The structural rules every body obeys, whatever its kind.
@@ -508,6 +533,7 @@ impl Draft {
                 limit: MAX_BODY_BYTES,
             }));
         }
+        check_entry_size(&body_bytes)?;
         let signature = key.sign(&SignedStatement::signed_message(&body_bytes));
         Ok(StatementFile {
             magic: STATEMENT_FILE_MAGIC,

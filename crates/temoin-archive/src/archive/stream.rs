@@ -70,7 +70,7 @@ impl Archive {
             let (file, pre) = only_statement(statement, Err(unread), None);
             return self.ingest_one(file, pre);
         }
-        let body = match StatementBody::decode(&statement.body_bytes) {
+        let body = match StatementBody::decode_for_entry(&statement.body_bytes) {
             Ok(b) => b,
             Err(e) => return Ok(Err(e.into())),
         };

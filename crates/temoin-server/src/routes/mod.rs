@@ -15,6 +15,7 @@
 pub mod api_doc;
 pub mod content;
 pub mod submit;
+pub mod tiles;
 pub mod transparency;
 
 use crate::error::ApiError;
@@ -55,6 +56,7 @@ pub fn table() -> Vec<Route> {
     t.extend(submit::routes());
     t.extend(api_doc::routes());
     t.extend(content::routes());
+    t.extend(tiles::routes());
     t
 }
 
