@@ -432,3 +432,69 @@ fn verify_tiles_gives_verify_s_verdict_on_a_forged_log() {
         fr(&["verify", "--archive", s(&dir)])
     );
 }
+
+/// Through the library, from directories: a log served at a smaller size
+/// than held (a stale copy) is refused without a fork; one of the same
+/// size and another root is a fork, kept as proof.
+#[test]
+fn a_stale_log_is_refused_and_a_same_size_rewrite_is_a_fork() {
+    use temoin::tiles::{self, MirrorRefusal};
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let t = tmp.path();
+    let a = archive(&t.join("a"), 20, "first");
+    let key = a.checkpoint_vkey().expect("vkey");
+    let old = t.join("old");
+    tiles::export(a.store(), &key, &old).expect("export");
+    drop(a);
+    {
+        let mut a = Archive::open(&t.join("a")).expect("open");
+        accept(&mut a, &note(&Keys::new().ngo, "later"));
+    }
+    let site = t.join("site");
+    let a = Archive::open_reader(&t.join("a")).expect("open");
+    tiles::export(a.store(), &key, &site).expect("export");
+    drop(a);
+    let mirror = t.join("mirror");
+    let r = tiles::mirror(&mut tiles::dir_fetch(&site), &mirror, Some(&key))
+        .expect("runs")
+        .expect("copied");
+    assert_eq!((r.from, r.size, r.entries_verified), (0, 23, 23));
+    // The old export: a smaller, consistent tree.
+    match tiles::mirror(&mut tiles::dir_fetch(&old), &mirror, None).expect("runs") {
+        Err(MirrorRefusal::Shrank {
+            held: 23,
+            served: 22,
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+    assert!(!mirror.join("forks").exists());
+    // Another history of the same size, same key.
+    let b = archive(&t.join("b"), 21, "other");
+    let b_site = t.join("b-site");
+    tiles::export(b.store(), &key, &b_site).expect("export");
+    drop(b);
+    match tiles::mirror(&mut tiles::dir_fetch(&b_site), &mirror, None).expect("runs") {
+        Err(MirrorRefusal::Fork {
+            held_size: 23,
+            served_size: 23,
+            proof,
+            ..
+        }) => assert!(proof.join("served.checkpoint").is_file()),
+        other => panic!("{other:?}"),
+    }
+    // A smaller, inconsistent tree is a fork too.
+    let c = archive(&t.join("c"), 15, "third");
+    let c_site = t.join("c-site");
+    tiles::export(c.store(), &key, &c_site).expect("export");
+    drop(c);
+    match tiles::mirror(&mut tiles::dir_fetch(&c_site), &mirror, None).expect("runs") {
+        Err(MirrorRefusal::Fork {
+            served_size: 17, ..
+        }) => {}
+        other => panic!("{other:?}"),
+    }
+    let held = tiles::verify_dir(&mirror, None)
+        .expect("reads")
+        .expect("verifies");
+    assert_eq!(held.checkpoint.size, 23);
+}
