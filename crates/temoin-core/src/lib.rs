@@ -33,6 +33,7 @@ pub mod seal;
 pub mod signed_note;
 pub mod statement;
 pub mod time;
+pub mod timestamp;
 pub mod tms;
 pub mod verdict;
 pub mod verifier_page;
