@@ -59,6 +59,8 @@ enum Command {
     Server(cli::server::Command),
     #[command(flatten)]
     Witness(cli::witness::Command),
+    #[command(flatten)]
+    Timestamp(cli::timestamp::Command),
 }
 
 /// A closed standard output (`temoin log | head -1`, once `head` has
@@ -108,6 +110,7 @@ fn main() -> ExitCode {
         Command::Access(c) => cli::access::run(c),
         Command::Server(c) => cli::server::run(c),
         Command::Witness(c) => cli::witness::run(c),
+        Command::Timestamp(c) => cli::timestamp::run(c),
     };
     match result {
         Ok(code) => code,

@@ -238,6 +238,15 @@ help-verify-bundle--witness = Un témoin dont le point de contrôle doit porter 
 help-verify-bundle--witness-threshold = Combien de clés --witness distinctes doivent avoir cosigné le point de contrôle (par défaut : toutes)
 help-serve--witness = Un témoin à qui demander de cosigner chaque nouveau point de contrôle (C2SP tlog-witness) : son URL et sa vkey, URL=VKEY ; répétable. Ses cosignatures figurent sur le point de contrôle servi, dans les reçus et les dossiers de preuves
 help-serve--witness-wait-ms = Millisecondes pendant lesquelles un dépôt attend les cosignatures des témoins avant que son reçu soit fait sans celles qui manquent encore (redemandées plus tard)
+help-timestamp = Demander à une autorité d'horodatage RFC 3161 (TSA) un jeton sur le dernier point de contrôle de l'archive, le vérifier avec le certificat de TSA auquel vous vous fiez, et le garder : les reçus et dossiers de preuves de ce point de contrôle le portent alors, et quiconque se fie à la TSA peut vérifier que le point de contrôle existait au plus tard à l'heure du jeton
+help-timestamp--archive = Le répertoire de l'archive (ou TEMOIN_ARCHIVE)
+help-timestamp--tsa = L'URL de la TSA (http://… ; RFC 3161 sur HTTP, application/timestamp-query)
+help-timestamp--tsa-cert = Le certificat de la TSA (PEM ou DER), ou le certificat qui l'a émis : ses jetons doivent se vérifier avec lui
+help-verify-receipt--tsa-cert = Un certificat de TSA auquel vous vous fiez (PEM ou DER), ou qui a émis celui de la TSA : l'horodatage du point de contrôle doit se vérifier avec lui ; répétable. Sans lui, les horodatages sont signalés mais non vérifiés
+help-verify-bundle--tsa-cert = Un certificat de TSA auquel vous vous fiez (PEM ou DER), ou qui a émis celui de la TSA : l'horodatage du point de contrôle doit se vérifier avec lui ; répétable. Sans lui, les horodatages sont signalés mais non vérifiés
+help-serve--tsa = Une autorité d'horodatage RFC 3161 (http://…) à qui demander un jeton sur chaque nouveau point de contrôle, en arrière-plan (les dépôts n'attendent jamais ; une TSA injoignable est redemandée plus tard). Les reçus et dossiers de preuves d'un point de contrôle horodaté portent son jeton
+help-serve--tsa-cert = Le certificat de la TSA (PEM ou DER), ou celui de son émetteur : un jeton n'est gardé que s'il se vérifie avec lui ; répétable
+help-serve--tsa-every = Ne demander à la TSA qu'une fois toutes les MINUTES au plus (pour le dernier point de contrôle à ce moment) plutôt que pour chaque nouveau point de contrôle
 help-push = Envoyer des déclarations signées (fichiers .tms) au serveur d'une archive, enregistrer chaque reçu à côté de son fichier (FICHIER.receipt.json) et le vérifier hors ligne avec la clé de l'archive que vous avez épinglée. Réessaie tant que le serveur est injoignable ou occupé ; une déclaration déjà au journal reçoit de nouveau son reçu, si bien qu'envoyer deux fois est sans danger.
 help-push--server = L'URL du serveur (http://hôte:port)
 help-push--archive-key = La clé des points de contrôle de l'archive, épinglée : une vkey (name+id+key) ou un fichier qui en contient une

@@ -17,6 +17,7 @@ pub mod remote;
 pub mod sealed;
 pub mod secret;
 pub mod server;
+pub mod timestamp;
 pub mod verdict;
 pub mod witness;
 

@@ -52,6 +52,7 @@ mod statement_vectors;
 mod storage_files;
 mod succession;
 mod tamper;
+mod timestamp;
 mod vectors;
 mod verdict_lang;
 mod verifier_page;

@@ -458,6 +458,62 @@ fn verify_sig(
     }
 }
 
+/// Why the timestamps carried by a receipt or bundle do not satisfy a
+/// verifier who trusts some TSAs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TimestampsError {
+    #[error("the checkpoint carries no timestamp token: its time is only the archive's word")]
+    Missing,
+    #[error("timestamp token {index}: {error}")]
+    Token {
+        index: usize,
+        #[source]
+        error: TimestampError,
+    },
+    #[error(
+        "none of the {count} timestamp token(s) is from a trusted TSA (signed by: {subjects})"
+    )]
+    NoneTrusted { count: usize, subjects: String },
+}
+
+/// Check the base64 `tokens` carried beside checkpoint `note` against the
+/// `trusted` TSA certificates (FORMAT.md §6.3): every token must be well
+/// formed and over this checkpoint, a token signed by a trusted TSA (or a
+/// certificate it issued) must verify, and at least one must. Tokens from
+/// TSAs not trusted are left aside. The verified ones, in order.
+pub fn check_tokens(
+    tokens: &[String],
+    note: &str,
+    trusted: &[TrustedTsa],
+) -> Result<Vec<VerifiedTimestamp>, TimestampsError> {
+    use base64::Engine as _;
+    if tokens.is_empty() {
+        return Err(TimestampsError::Missing);
+    }
+    let mut ok = Vec::new();
+    let mut others = Vec::new();
+    for (index, t) in tokens.iter().enumerate() {
+        let token = base64::engine::general_purpose::STANDARD
+            .decode(t)
+            .map_err(|e| TimestampsError::Token {
+                index,
+                error: TimestampError::Malformed(format!("not base64: {e}")),
+            })?;
+        match verify_token(&token, note, trusted) {
+            Ok(v) => ok.push(v),
+            Err(TimestampError::Untrusted { subject }) => others.push(subject),
+            Err(error) => return Err(TimestampsError::Token { index, error }),
+        }
+    }
+    if ok.is_empty() {
+        return Err(TimestampsError::NoneTrusted {
+            count: tokens.len(),
+            subjects: others.join("; "),
+        });
+    }
+    Ok(ok)
+}
+
 /// A TimeStampReq (DER) for SHA-256 `imprint`, asking for the TSA's
 /// certificate, with `nonce` (FORMAT.md §6.3).
 pub fn request(imprint: &[u8; 32], nonce: u64) -> Result<Vec<u8>, TimestampError> {
@@ -476,6 +532,11 @@ pub fn request(imprint: &[u8; 32], nonce: u64) -> Result<Vec<u8>, TimestampError
         extensions: None,
     };
     req.to_der().map_err(malformed("TimeStampReq"))
+}
+
+/// A fresh random nonce for [`request`].
+pub fn random_nonce() -> u64 {
+    rand::random()
 }
 
 fn nonce_int(nonce: u64) -> Result<Int, TimestampError> {

@@ -27,6 +27,7 @@ pub mod options;
 pub mod routes;
 mod serve;
 pub mod state;
+pub mod tsa;
 pub mod witness;
 pub mod witness_client;
 pub mod writer;
