@@ -103,6 +103,12 @@ pub struct TrustedTsa {
 impl TrustedTsa {
     /// Every certificate in `bytes` (PEM, one or more; or one DER).
     pub fn parse_all(bytes: &[u8]) -> Result<Vec<TrustedTsa>, TimestampError> {
+        // x509-cert's PEM chain reader underflows on empty input.
+        if bytes.iter().all(|b| matches!(b, b'\r' | b'\n')) {
+            return Err(TimestampError::Malformed(
+                "an empty certificate file".into(),
+            ));
+        }
         let certs = if bytes.starts_with(b"-----") || bytes.iter().take(64).all(u8::is_ascii) {
             Certificate::load_pem_chain(bytes).map_err(malformed("PEM certificate"))?
         } else {
@@ -659,6 +665,16 @@ mod tests {
     fn hostile_bytes_are_errors() {
         for b in [&b""[..], b"\x30", b"\x30\x03\x06\x01\x00", &[0xff; 100]] {
             assert!(verify_token_over(b, &[0; 32], &[]).is_err());
+            assert!(accept_reply(b, &[0; 32], 1, &[]).is_err());
+        }
+        for b in [
+            &b""[..],
+            b"\n",
+            b"\r\n\n",
+            b"x",
+            b"-----BEGIN CERTIFICATE-----\n",
+        ] {
+            assert!(TrustedTsa::parse_all(b).is_err());
         }
     }
 
