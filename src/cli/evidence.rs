@@ -189,6 +189,8 @@ pub enum Command {
         /// Who prepared the report (printed on it, e.g. "Maître A. Traoré").
         #[arg(long, value_name = "NAME")]
         prepared_by: Option<String>,
+        #[command(flatten)]
+        tsa: super::timestamp::TsaArgs,
     },
     /// Write the offline verifier page: one self-contained HTML file that
     /// verifies a bundle in the browser, with no network access (the page
@@ -360,7 +362,15 @@ pub fn run(cmd: Command) -> CliResult {
             out,
             format,
             prepared_by,
-        } => write_report(&bundle, &archive_key, &out, format.as_deref(), prepared_by),
+            tsa,
+        } => write_report(
+            &bundle,
+            &archive_key,
+            &out,
+            format.as_deref(),
+            prepared_by,
+            &tsa,
+        ),
         Command::VerifierPage { out } => verifier_page(&out),
         Command::VerifyConsistency {
             old,
@@ -1067,6 +1077,7 @@ fn write_report(
     out: &Path,
     format: Option<&str>,
     prepared_by: Option<String>,
+    tsa: &super::timestamp::TsaArgs,
 ) -> CliResult {
     let markdown = match format {
         Some("html") => false,
@@ -1085,7 +1096,10 @@ fn write_report(
     let key = parse_archive_key(key)?;
     let b = load_bundle(path)?;
     let v = bundle::verify_with(&b, &key, &bundle::BesideDir::of_bundle(path));
+    let trusted = tsa.trusted()?;
+    let timed = super::timestamp::check(&b.timestamps, &b.checkpoint, trusted.as_deref());
     let exhibit = report::Exhibit {
+        trusted_time: Some(timed.for_report()),
         bundle_name: path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -1102,7 +1116,14 @@ fn write_report(
     };
     write_file(out, text.as_bytes(), "report")?;
     let findings = v.signed_after_compromise().len();
-    if v.ok() && findings > 0 {
+    if let (true, super::timestamp::Outcome::Failed(e)) = (v.ok(), &timed) {
+        // The report is written and says why; the command fails.
+        Err(CliError::failed(format!(
+            "{}: {}",
+            out.display(),
+            t!("timestamp-failed", error = e.to_string())
+        )))
+    } else if v.ok() && findings > 0 {
         println!(
             "{}",
             t!(

@@ -92,6 +92,18 @@ impl Outcome {
         }
     }
 
+    /// As the chain-of-custody report states it.
+    pub fn for_report(&self) -> temoin::report::TrustedTime {
+        use temoin::report::TrustedTime;
+        match self {
+            Outcome::Unchecked(n) => TrustedTime::Unchecked(*n),
+            Outcome::Verified(v) => {
+                TrustedTime::Verified(v.iter().map(|t| (t.gen_time, t.tsa.clone())).collect())
+            }
+            Outcome::Failed(e) => TrustedTime::Failed(e.to_string()),
+        }
+    }
+
     pub fn json(&self) -> serde_json::Value {
         match self {
             Outcome::Unchecked(n) => serde_json::json!({"checked": false, "count": n}),

@@ -287,6 +287,69 @@ fn timestamp_tokens_are_kept_carried_and_checked_against_the_trusted_tsa() {
     ]);
     assert_eq!(code, 1, "{out}{err}");
 
+    // The chain-of-custody report states it, in each language's words.
+    let md = tmp.path().join("report.md");
+    let (code, out, err) = temoin(&[
+        "report",
+        s(&bf),
+        "--archive-key",
+        akf,
+        "--tsa-cert",
+        s(&cert),
+        "--out",
+        s(&md),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        text.contains("This checkpoint existed no later than")
+            && text.contains("UTC, attested by CN=temoin test TSA"),
+        "{text}"
+    );
+    let (code, out, err) = temoin(&[
+        "--lang",
+        "fr",
+        "report",
+        s(&bf),
+        "--archive-key",
+        akf,
+        "--tsa-cert",
+        s(&cert),
+        "--out",
+        s(&md),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        text.contains("Ce point de contrôle existait au plus tard le"),
+        "{text}"
+    );
+    // Another TSA's certificate: the report says so, and the command fails.
+    let (code, out, err) = temoin(&[
+        "report",
+        s(&bf),
+        "--archive-key",
+        akf,
+        "--tsa-cert",
+        s(&other),
+        "--out",
+        s(&md),
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        text.contains("Not established: none of the 1 timestamp token(s)"),
+        "{text}"
+    );
+    // Without a certificate: carried, not checked.
+    let (code, out, err) = temoin(&["report", s(&bf), "--archive-key", akf, "--out", s(&md)]);
+    assert_eq!(code, 0, "{out}{err}");
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        text.contains("1 RFC 3161 timestamp token(s) carried, not checked"),
+        "{text}"
+    );
+
     // A later checkpoint with its own token; the earlier token moved onto
     // it (in a receipt, in a bundle) is refused: it is over another text.
     {
