@@ -250,10 +250,12 @@ pub fn verify_token_over(
                 .collect()
         })
         .unwrap_or_default();
-    let candidates = embedded
+    // A trusted certificate the sid names first: a forged certificate
+    // with the same issuer and serial in the token cannot stand in for it.
+    let candidates = trusted
         .iter()
-        .copied()
-        .chain(trusted.iter().map(|t| &t.cert));
+        .map(|t| &t.cert)
+        .chain(embedded.iter().copied());
     let signer = candidates
         .into_iter()
         .find(|c| identifies(&si.sid, c))
