@@ -61,6 +61,8 @@ enum Command {
     Witness(cli::witness::Command),
     #[command(flatten)]
     Tiles(cli::tiles::Command),
+    #[command(flatten)]
+    Timestamp(cli::timestamp::Command),
 }
 
 /// A closed standard output (`temoin log | head -1`, once `head` has
@@ -111,6 +113,7 @@ fn main() -> ExitCode {
         Command::Server(c) => cli::server::run(c),
         Command::Witness(c) => cli::witness::run(c),
         Command::Tiles(c) => cli::tiles::run(c),
+        Command::Timestamp(c) => cli::timestamp::run(c),
     };
     match result {
         Ok(code) => code,

@@ -208,6 +208,10 @@ report-fact-origin = archive (log origin)
 report-fact-archive-key = archive checkpoint key
 report-fact-tree-size = signed tree size
 report-fact-tree-root = signed tree root
+report-fact-trusted-time = trusted time
+report-time-existed = This checkpoint existed no later than { $time }, attested by { $tsa } (RFC 3161 timestamp, verified against the TSA certificate given)
+report-time-unchecked = { $n } RFC 3161 timestamp token(s) carried, not checked (no TSA certificate was given)
+report-time-failed = Not established: { $error }
 report-fact-scope = scope
 report-fact-exported = exported
 report-fact-bundle-file = bundle file
@@ -1093,6 +1097,13 @@ witness-policy-ok = witnesses: { $have } cosignature(s), { $need } required ({ $
 witness-listening = temoin witness: listening on { $url } (witness key { $vkey }, state { $dir }); stop with Ctrl-C
 witness-stopped = temoin witness: stopped; every cosignature given is on disk
 witness-serve-bad = --witness { $arg }: expected URL=VKEY, the witness's URL and its vkey (e.g. http://127.0.0.1:7380=witness.example/w1+1234abcd+BA…)
+tsa-cert-bad = { $path }: not a usable TSA certificate ({ $error }): give the TSA's certificate, or its issuer's, in PEM (-----BEGIN CERTIFICATE-----) or DER
+tsa-url-bad = --tsa: { $error }
+timestamp-not-obtained = no timestamp obtained, nothing stored: { $error }
+timestamp-stored = the checkpoint of tree size { $size } is timestamped and the token kept beside it ({ $ms } ms to obtain and verify it)
+timestamp-existed = this checkpoint existed no later than { $time }, attested by { $tsa }
+timestamp-unchecked = { $n } timestamp token(s) carried, not checked (give --tsa-cert to check them)
+timestamp-failed = trusted time not established: { $error }
 # Why a bundle fails (verify-bundle), and what it does not establish.
 fault-line = { $at }: { $kind }: { $reason }
 fault-line-short = { $at }: { $reason }

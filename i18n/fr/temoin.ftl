@@ -204,6 +204,10 @@ report-fact-origin = archive (origine du journal)
 report-fact-archive-key = clé des points de contrôle de l'archive
 report-fact-tree-size = taille de l'arbre signé
 report-fact-tree-root = racine de l'arbre signé
+report-fact-trusted-time = heure de confiance
+report-time-existed = Ce point de contrôle existait au plus tard le { $time }, attesté par { $tsa } (horodatage RFC 3161, vérifié avec le certificat de TSA donné)
+report-time-unchecked = { $n } jeton(s) d'horodatage RFC 3161 joint(s), non vérifié(s) (aucun certificat de TSA n'a été donné)
+report-time-failed = Non établie : { $error }
 report-fact-scope = portée
 report-fact-exported = exporté le
 report-fact-bundle-file = fichier du dossier
@@ -1085,6 +1089,13 @@ witness-policy-ok = témoins : { $have } cosignature(s), { $need } exigée(s) ({
 witness-listening = temoin witness : à l'écoute sur { $url } (clé du témoin { $vkey }, état { $dir }) ; arrêt par Ctrl-C
 witness-stopped = temoin witness : arrêté ; chaque cosignature donnée est sur disque
 witness-serve-bad = --witness { $arg } : attendu URL=VKEY, l'URL du témoin et sa vkey (p. ex. http://127.0.0.1:7380=witness.example/w1+1234abcd+BA…)
+tsa-cert-bad = { $path } : pas un certificat d'horodatage utilisable ({ $error }) : donnez le certificat de l'autorité d'horodatage, ou celui de son émetteur, en PEM (-----BEGIN CERTIFICATE-----) ou DER
+tsa-url-bad = --tsa : { $error }
+timestamp-not-obtained = aucun horodatage obtenu, rien n'est enregistré : { $error }
+timestamp-stored = le point de contrôle de taille d'arbre { $size } est horodaté et le jeton gardé à côté ({ $ms } ms pour l'obtenir et le vérifier)
+timestamp-existed = ce point de contrôle existait au plus tard le { $time }, attesté par { $tsa }
+timestamp-unchecked = { $n } jeton(s) d'horodatage joint(s), non vérifié(s) (donnez --tsa-cert pour les vérifier)
+timestamp-failed = heure de confiance non établie : { $error }
 # Why a bundle fails (verify-bundle), and what it does not establish.
 fault-line = { $at } : { $kind } : { $reason }
 fault-line-short = { $at } : { $reason }

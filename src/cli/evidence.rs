@@ -110,6 +110,8 @@ pub enum Command {
         json: bool,
         #[command(flatten)]
         witnesses: super::witness::PolicyArgs,
+        #[command(flatten)]
+        tsa: super::timestamp::TsaArgs,
     },
     /// Export an evidence bundle: one self-contained JSON file that verifies offline.
     #[command(
@@ -164,6 +166,8 @@ pub enum Command {
         json: bool,
         #[command(flatten)]
         witnesses: super::witness::PolicyArgs,
+        #[command(flatten)]
+        tsa: super::timestamp::TsaArgs,
     },
     /// Write a chain-of-custody report of a bundle (HTML or Markdown), after
     /// verifying it. Exit 1 (report still written) if the bundle fails.
@@ -185,6 +189,8 @@ pub enum Command {
         /// Who prepared the report (printed on it, e.g. "Maître A. Traoré").
         #[arg(long, value_name = "NAME")]
         prepared_by: Option<String>,
+        #[command(flatten)]
+        tsa: super::timestamp::TsaArgs,
     },
     /// Write the offline verifier page: one self-contained HTML file that
     /// verifies a bundle in the browser, with no network access (the page
@@ -292,6 +298,7 @@ pub fn run(cmd: Command) -> CliResult {
             archive,
             json,
             witnesses,
+            tsa,
         } => verify_receipt(
             &receipt,
             &archive_key,
@@ -300,6 +307,7 @@ pub fn run(cmd: Command) -> CliResult {
             archive.as_deref(),
             json,
             &witnesses,
+            &tsa,
         ),
         Command::Export {
             archive,
@@ -346,14 +354,23 @@ pub fn run(cmd: Command) -> CliResult {
             archive_key,
             json,
             witnesses,
-        } => verify_bundle(&bundle, &archive_key, json, &witnesses),
+            tsa,
+        } => verify_bundle(&bundle, &archive_key, json, &witnesses, &tsa),
         Command::Report {
             bundle,
             archive_key,
             out,
             format,
             prepared_by,
-        } => write_report(&bundle, &archive_key, &out, format.as_deref(), prepared_by),
+            tsa,
+        } => write_report(
+            &bundle,
+            &archive_key,
+            &out,
+            format.as_deref(),
+            prepared_by,
+            &tsa,
+        ),
         Command::VerifierPage { out } => verifier_page(&out),
         Command::VerifyConsistency {
             old,
@@ -544,6 +561,8 @@ fn receipt_failed(e: receipt::ReceiptError) -> CliError {
     CliError::failed(t!("receipt-not-verified", error = e.to_string()))
 }
 
+// The receipt, the key, what to check it against and how to report it.
+#[allow(clippy::too_many_arguments)]
 fn verify_receipt(
     path: &Path,
     key: &str,
@@ -552,9 +571,11 @@ fn verify_receipt(
     archive: Option<&Path>,
     json: bool,
     witnesses: &super::witness::PolicyArgs,
+    tsa: &super::timestamp::TsaArgs,
 ) -> CliResult {
     let key = parse_archive_key(key)?;
     let policy = witnesses.policy()?;
+    let trusted = tsa.trusted()?;
     let r = Receipt::from_json(&read_small(path, "receipt")?)
         .map_err(|e| CliError::failed(format!("{}: {e}", path.display())))?;
     let (verified, later_cp) = match (later, proof, archive) {
@@ -588,6 +609,14 @@ fn verify_receipt(
     // The receipt's own checkpoint is the one its inclusion proof rests on:
     // the witnesses' cosignatures on it show it is the tree they saw.
     let witnessed = super::witness::check_policy(policy.as_ref(), &r.checkpoint, &key)?;
+    // The timestamps are over the receipt's checkpoint (verified above).
+    let timed = super::timestamp::check(&r.timestamps, &r.checkpoint, trusted.as_deref());
+    if let super::timestamp::Outcome::Failed(e) = &timed {
+        return Err(CliError::failed(t!(
+            "timestamp-failed",
+            error = e.to_string()
+        )));
+    }
     if json {
         print_json(&serde_json::json!({
             "ok": true,
@@ -600,6 +629,7 @@ fn verify_receipt(
             "checkpoint_size": verified.checkpoint.size,
             "still_in_tree_of_size": later_cp.as_ref().map(|c| c.size),
             "witnesses": witnessed.as_ref().map(super::witness::policy_json),
+            "timestamps": timed.json(),
         }))?;
     } else {
         println!(
@@ -633,6 +663,9 @@ fn verify_receipt(
         }
         if let Some(o) = &witnessed {
             println!("    {}", super::witness::policy_ok_line(o));
+        }
+        for line in timed.lines() {
+            println!("    {line}");
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -979,13 +1012,17 @@ fn verify_bundle(
     key: &str,
     json: bool,
     witnesses: &super::witness::PolicyArgs,
+    tsa: &super::timestamp::TsaArgs,
 ) -> CliResult {
     let key = parse_archive_key(key)?;
     let policy = witnesses.policy()?;
+    let trusted = tsa.trusted()?;
     let b = load_bundle(path)?;
     let v = bundle::verify_with(&b, &key, &bundle::BesideDir::of_bundle(path));
     let witnessed = policy.as_ref().map(|p| p.check(&b.checkpoint, &key));
-    let ok = v.ok() && !matches!(witnessed, Some(Err(_)));
+    // Over the bundle's checkpoint, whose signature the verdict checked.
+    let timed = super::timestamp::check(&b.timestamps, &b.checkpoint, trusted.as_deref());
+    let ok = v.ok() && !matches!(witnessed, Some(Err(_))) && timed.ok();
     if json {
         print_json(&serde_json::json!({
             "ok": ok,
@@ -994,6 +1031,7 @@ fn verify_bundle(
                 Some(Ok(o)) => super::witness::policy_json(o),
                 Some(Err(e)) => serde_json::json!({"error": super::witness::cosignature_error(e)}),
             },
+            "timestamps": timed.json(),
             "scope": v.scope,
             "origin": v.origin,
             "checkpoint_size": v.checkpoint.as_ref().map(|c| c.size),
@@ -1018,6 +1056,13 @@ fn verify_bundle(
                 )
             ),
         }
+        for line in timed.lines() {
+            if timed.ok() {
+                println!("{line}");
+            } else {
+                eprintln!("temoin: {line}");
+            }
+        }
     }
     Ok(if ok {
         ExitCode::SUCCESS
@@ -1032,6 +1077,7 @@ fn write_report(
     out: &Path,
     format: Option<&str>,
     prepared_by: Option<String>,
+    tsa: &super::timestamp::TsaArgs,
 ) -> CliResult {
     let markdown = match format {
         Some("html") => false,
@@ -1050,7 +1096,10 @@ fn write_report(
     let key = parse_archive_key(key)?;
     let b = load_bundle(path)?;
     let v = bundle::verify_with(&b, &key, &bundle::BesideDir::of_bundle(path));
+    let trusted = tsa.trusted()?;
+    let timed = super::timestamp::check(&b.timestamps, &b.checkpoint, trusted.as_deref());
     let exhibit = report::Exhibit {
+        trusted_time: Some(timed.for_report()),
         bundle_name: path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -1067,7 +1116,14 @@ fn write_report(
     };
     write_file(out, text.as_bytes(), "report")?;
     let findings = v.signed_after_compromise().len();
-    if v.ok() && findings > 0 {
+    if let (true, super::timestamp::Outcome::Failed(e)) = (v.ok(), &timed) {
+        // The report is written and says why; the command fails.
+        Err(CliError::failed(format!(
+            "{}: {}",
+            out.display(),
+            t!("timestamp-failed", error = e.to_string())
+        )))
+    } else if v.ok() && findings > 0 {
         println!(
             "{}",
             t!(

@@ -18,6 +18,7 @@ pub mod sealed;
 pub mod secret;
 pub mod server;
 pub use temoin::explain::verdict;
+pub mod timestamp;
 pub mod witness;
 pub mod tiles;
 

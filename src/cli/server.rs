@@ -57,6 +57,20 @@ pub enum Command {
         /// again later).
         #[arg(long, value_name = "MS", default_value_t = 2000)]
         witness_wait_ms: u64,
+        /// An RFC 3161 timestamping authority (http://…) to ask for a token
+        /// over each new checkpoint, in the background (submissions never
+        /// wait; a TSA down is asked again later). Receipts and bundles of
+        /// a timestamped checkpoint carry its token.
+        #[arg(long, value_name = "URL", requires = "tsa_cert")]
+        tsa: Option<String>,
+        /// The TSA's certificate (PEM or DER), or its issuer's: a token is
+        /// kept only if it verifies against it; repeatable.
+        #[arg(long = "tsa-cert", value_name = "PEM", requires = "tsa")]
+        tsa_cert: Vec<std::path::PathBuf>,
+        /// Ask the TSA at most once every MINUTES (for the latest
+        /// checkpoint then) rather than for each new checkpoint.
+        #[arg(long, value_name = "MINUTES", requires = "tsa")]
+        tsa_every: Option<u64>,
     },
     /// Send signed statements (.tms files) to an archive's server, save
     /// each receipt beside its file (FILE.receipt.json) and verify it
@@ -96,6 +110,9 @@ pub fn run(cmd: Command) -> CliResult {
             public,
             witness,
             witness_wait_ms,
+            tsa,
+            tsa_cert,
+            tsa_every,
         } => {
             if max_body_bytes == 0 || max_body_bytes > temoin_server::options::MAX_BODY_BYTES {
                 return Err(CliError::usage(format!(
@@ -125,6 +142,16 @@ pub fn run(cmd: Command) -> CliResult {
                 })
                 .collect::<Result<_, _>>()?;
             options.witness_wait = Duration::from_millis(witness_wait_ms.max(1));
+            if let Some(url) = tsa {
+                let trusted = super::timestamp::TsaArgs { tsa_cert }
+                    .trusted()?
+                    .unwrap_or_default();
+                options.tsa = Some(
+                    temoin_server::tsa::TsaConfig::new(&url, trusted)
+                        .map_err(|e| CliError::usage(t!("tsa-url-bad", error = e)))?,
+                );
+                options.tsa_every = tsa_every.map(|m| Duration::from_secs(m.max(1) * 60));
+            }
             serve(options)
         }
         Command::Push {

@@ -429,6 +429,7 @@ fn build_beside(
         exported_at: "2025-11-20T00:00:00Z".into(),
         scope,
         checkpoint,
+        timestamps: Vec::new(),
         withheld_labels: Vec::new(),
         entries,
         authors: Vec::new(),

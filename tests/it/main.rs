@@ -54,6 +54,7 @@ mod succession;
 mod tamper;
 mod tiles_mirror;
 mod tiles_vectors;
+mod timestamp;
 mod vectors;
 mod verdict_lang;
 mod verifier_page;

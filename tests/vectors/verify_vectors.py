@@ -16,6 +16,7 @@ import base64
 import hashlib
 import json
 import os
+import re
 import struct
 import sys
 
@@ -1124,6 +1125,9 @@ def main():
     print(f"ok: {n} witness-cosignature vectors get their verdicts")
     n = check_tiles_vectors()
     print(f"ok: {n} tiles vectors get their verdicts")
+    n = check_timestamp_vectors()
+    print(f"ok: {n} timestamp vectors: message imprints and genTime checked "
+          "(CMS signatures are not checked here: no RSA or ECDSA in the standard library)")
 
 
 # --------------------------------------------------------------------------
@@ -2054,6 +2058,85 @@ def check_witness_vectors():
         got = witness_policy(vec["note"], (name, pub), [keys[w] for w in vec["witnesses"]], vec["threshold"])
         want = None if vec["ok"] else vec["error"]
         check(got == want, f"witness vector {vec['name']}: {got} (expected {want})")
+    return len(v["vectors"])
+
+
+# Trusted time (FORMAT.md §6.3): tests/vectors/timestamp.json. A minimal
+# DER reader walks each token to its TSTInfo; the imprint must be SHA-256 of
+# the note text. The CMS signature is not checked here (the Rust tests do).
+
+
+def der_read(b, i=0):
+    """One DER TLV at b[i:]: (tag, content start, content end)."""
+    check(i + 2 <= len(b), "DER: truncated header")
+    tag, n = b[i], b[i + 1]
+    i += 2
+    if n & 0x80:
+        k = n & 0x7F
+        check(1 <= k <= 4 and i + k <= len(b), "DER: bad length")
+        n = int.from_bytes(b[i:i + k], "big")
+        check(n >= 0x80 and b[i] != 0, "DER: non-minimal length")
+        i += k
+    check(i + n <= len(b), "DER: content runs past the end")
+    return tag, i, i + n
+
+
+def der_items(b, start, end):
+    out = []
+    while start < end:
+        tag, s, e = der_read(b, start)
+        out.append((tag, s, e))
+        start = e
+    return out
+
+
+def tst_info(token):
+    """(imprint algorithm OID bytes, hashed message, genTime text)."""
+    tag, s, e = der_read(token)
+    check(tag == 0x30 and e == len(token), "token: ContentInfo SEQUENCE, no trailing bytes")
+    ci = der_items(token, s, e)
+    check(token[ci[0][1]:ci[0][2]] == bytes.fromhex("2a864886f70d010702"), "token: id-signedData")
+    check(ci[1][0] == 0xA0, "token: [0] content")
+    _, s, e = der_read(token, ci[1][1])
+    sd = der_items(token, s, e)
+    encap = der_items(token, sd[2][1], sd[2][2])
+    check(token[encap[0][1]:encap[0][2]] == bytes.fromhex("2a864886f70d0109100104"),
+          "token: eContentType id-ct-TSTInfo")
+    check(encap[1][0] == 0xA0, "token: [0] eContent")
+    tag, s, e = der_read(token, encap[1][1])
+    check(tag == 0x04, "token: eContent OCTET STRING")
+    tag, s, e = der_read(token, s)
+    check(tag == 0x30, "TSTInfo SEQUENCE")
+    tst = der_items(token, s, e)
+    mi = der_items(token, tst[2][1], tst[2][2])
+    alg = der_items(token, mi[0][1], mi[0][2])
+    check(mi[1][0] == 0x04, "messageImprint: hashedMessage OCTET STRING")
+    check(tst[4][0] == 0x18, "genTime is a GeneralizedTime")
+    return (token[alg[0][1]:alg[0][2]], token[mi[1][1]:mi[1][2]],
+            token[tst[4][1]:tst[4][2]].decode("ascii"))
+
+
+def check_timestamp_vectors():
+    v = json.load(open(os.path.join(HERE, "timestamp.json"), encoding="utf-8"))
+    note = v["note"]
+    text = note[: note.rindex("\n\n") + 1]
+    imprint = hashlib.sha256(text.encode("utf-8")).digest()
+    check(imprint.hex() == v["note_text_sha256"], "timestamp vectors: SHA-256 of the note text")
+    sha256_oid = bytes.fromhex("608648016503040201")
+    times = {}
+    for vec in v["vectors"]:
+        token = base64.b64decode(vec["token"], validate=True)
+        alg, hashed, gen_time = tst_info(token)
+        check(alg == sha256_oid, f"timestamp vector {vec['name']}: SHA-256 imprint")
+        check(re.fullmatch(r"\d{14}Z", gen_time) is not None,
+              f"timestamp vector {vec['name']}: genTime YYYYMMDDHHMMSSZ")
+        times[vec["name"]] = gen_time
+        over_note = hashed == imprint
+        want = vec["error"] != "imprint"
+        check(over_note == want,
+              f"timestamp vector {vec['name']}: imprint {'is' if over_note else 'is not'} over the note")
+    # The altered token differs from the RSA one in its genTime only.
+    check(times["altered-gentime"] != times["rsa"], "the altered token's genTime differs")
     return len(v["vectors"])
 
 

@@ -1236,7 +1236,10 @@ impl Store {
             .entry_bytes(seq)?
             .ok_or(StoreError::Corrupt(Damage::MissingEntry { seq }))?;
         let proof = self.inclusion_proof(seq, size)?;
-        crate::receipt::Receipt::new(&bytes, note, &proof).map_err(ArchiveError::Receipt)
+        let timestamps = self.timestamps(size)?;
+        Ok(crate::receipt::Receipt::new(&bytes, note, &proof)
+            .map_err(ArchiveError::Receipt)?
+            .with_timestamps(&timestamps))
     }
 }
 

@@ -496,6 +496,14 @@ pub fn export(store: &Store, opts: &ExportOptions, now_ms: i64) -> Result<Bundle
         origin,
         exported_at: crate::time::format_ms(now_ms),
         scope: opts.scope.clone(),
+        timestamps: store
+            .timestamps(size)?
+            .iter()
+            .map(|t| {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD.encode(t)
+            })
+            .collect(),
         checkpoint: note,
         withheld_labels: withheld,
         entries,

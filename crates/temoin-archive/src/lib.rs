@@ -63,6 +63,7 @@ pub mod tiles;
 pub use temoin_core::time;
 pub use temoin_core::tms;
 pub mod treefile;
+pub use temoin_core::timestamp;
 pub use temoin_core::verdict;
 pub use temoin_core::verifier_page;
 pub use temoin_core::witness;

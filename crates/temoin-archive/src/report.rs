@@ -1301,6 +1301,20 @@ pub struct Exhibit {
     pub prepared_by: Option<String>,
     /// The language the report is written in; its `lang` attribute.
     pub lang: Lang,
+    /// What the reader's trusted TSAs say of the checkpoint's timestamps
+    /// (docs/FORMAT.md §6.3); `None`: nothing to say.
+    pub trusted_time: Option<TrustedTime>,
+}
+
+/// The checkpoint's RFC 3161 timestamps, as the report states them.
+#[derive(Clone, Debug)]
+pub enum TrustedTime {
+    /// Tokens carried, no TSA certificate given to check them.
+    Unchecked(usize),
+    /// Verified tokens: `genTime` (unix seconds) and the TSA's name.
+    Verified(Vec<(i64, String)>),
+    /// Trusted time required and not established: why.
+    Failed(String),
 }
 
 fn blocks(v: &Verdict, x: &Exhibit) -> Vec<Block> {
@@ -1366,6 +1380,33 @@ fn blocks(v: &Verdict, x: &Exhibit) -> Vec<Block> {
             &tr!(l, "report-fact-tree-root"),
             hex::encode(cp.root),
         ));
+    }
+    match &x.trusted_time {
+        None | Some(TrustedTime::Unchecked(0)) => {}
+        Some(TrustedTime::Unchecked(count)) => {
+            let n: usize = *count;
+            facts.push(fact(
+                &tr!(l, "report-fact-trusted-time"),
+                tr!(l, "report-time-unchecked", n = n),
+            ))
+        }
+        Some(TrustedTime::Verified(v)) => {
+            for (gen_time, tsa) in v {
+                facts.push(fact(
+                    &tr!(l, "report-fact-trusted-time"),
+                    tr!(
+                        l,
+                        "report-time-existed",
+                        time = i18n::time_ms(l, gen_time.saturating_mul(1000)),
+                        tsa = tsa.clone()
+                    ),
+                ));
+            }
+        }
+        Some(TrustedTime::Failed(why)) => facts.push(fact(
+            &tr!(l, "report-fact-trusted-time"),
+            tr!(l, "report-time-failed", error = why.clone()),
+        )),
     }
     facts.push(fact(&tr!(l, "report-fact-scope"), scope_title(l, v)));
     facts.push(fact(

@@ -143,6 +143,9 @@ pub mod layout {
     /// Parts erased by a redaction order, still to be overwritten with zeros
     /// in the parts file (§8.2): `Z ‖ offset (u64 BE)` → length (u64 LE).
     pub const ERASE: u8 = b'Z';
+    /// RFC 3161 timestamp tokens over a checkpoint (§6.3):
+    /// `S ‖ tree size (u64 BE) ‖ SHA-256(token)` → the token's DER.
+    pub const TIMESTAMP: u8 = b'S';
 
     /// `T` key: incident id, a NUL (ids never contain one), the seq.
     pub fn touch_key(incident: &str, seq: u64) -> Vec<u8> {
@@ -1043,6 +1046,29 @@ impl Store {
                 Some(cosigned.as_bytes()),
             )?
             .is_ok())
+    }
+
+    /// Keep an RFC 3161 timestamp token over the checkpoint at `size`
+    /// (docs/FORMAT.md §6.3), verified by the caller. The same token twice
+    /// is one row. Flushed before returning.
+    pub fn put_timestamp(&self, size: u64, token: &[u8]) -> Result<(), StoreError> {
+        let mut k = seq_key(TIMESTAMP, size).to_vec();
+        k.extend_from_slice(&crate::hash::sha256(&[token]).0);
+        self.db.insert(k, token)?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// The timestamp tokens kept for the checkpoint at `size` (DER).
+    pub fn timestamps(&self, size: u64) -> Result<Vec<Vec<u8>>, StoreError> {
+        self.db
+            .scan_prefix(seq_key(TIMESTAMP, size))
+            .values()
+            .map(|v| {
+                v.map(|v| v.to_vec())
+                    .map_err(|e| unreadable("the timestamp rows (S)".into(), e))
+            })
+            .collect()
     }
 
     /// The latest signed checkpoint: its tree size and note.

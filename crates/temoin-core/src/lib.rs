@@ -34,6 +34,7 @@ pub mod signed_note;
 pub mod statement;
 pub mod tiles;
 pub mod time;
+pub mod timestamp;
 pub mod tms;
 pub mod verdict;
 pub mod verifier_page;

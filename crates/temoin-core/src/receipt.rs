@@ -55,6 +55,10 @@ pub struct Receipt {
     pub checkpoint: String,
     /// Hex hashes of the inclusion proof of leaf `seq` in that tree.
     pub inclusion_proof: Vec<String>,
+    /// RFC 3161 timestamp tokens over the checkpoint's note text, base64
+    /// of their DER (docs/FORMAT.md §6.3); absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timestamps: Vec<String>,
 }
 
 /// Why a receipt, or a proof that builds on it, does not verify.
@@ -113,7 +117,16 @@ impl Receipt {
             entry: B64.encode(entry_bytes),
             checkpoint: checkpoint_note,
             inclusion_proof: proof_to_hex(proof),
+            timestamps: Vec::new(),
         })
+    }
+
+    /// The same receipt carrying `tokens` (DER), timestamps over its
+    /// checkpoint.
+    #[must_use]
+    pub fn with_timestamps(mut self, tokens: &[Vec<u8>]) -> Receipt {
+        self.timestamps = tokens.iter().map(|t| B64.encode(t)).collect();
+        self
     }
 
     pub fn from_json(bytes: &[u8]) -> Result<Receipt, ReceiptError> {

@@ -49,6 +49,16 @@ impl ServerUrl {
             prefix: prefix.to_string(),
         })
     }
+
+    /// The path that names the URL itself in a [`Call`]: `/` when it has
+    /// no path of its own (a TSA at `http://host:port`), else empty.
+    pub fn own_path(&self) -> &'static str {
+        if self.prefix.is_empty() {
+            "/"
+        } else {
+            ""
+        }
+    }
 }
 
 /// An HTTP answer.

@@ -30,6 +30,7 @@ pub mod routes;
 mod serve;
 pub mod state;
 pub mod web;
+pub mod tsa;
 pub mod witness;
 pub mod witness_client;
 pub mod writer;

@@ -35,6 +35,11 @@ pub struct Options {
     /// its receipt is made without those still missing (each request to a
     /// witness is bounded by it too).
     pub witness_wait: Duration,
+    /// The TSA asked for a timestamp token over new checkpoints (`--tsa`).
+    pub tsa: Option<crate::tsa::TsaConfig>,
+    /// At most one token per this period (`--tsa-every MINUTES`); `None`:
+    /// one for each new checkpoint.
+    pub tsa_every: Option<Duration>,
 }
 
 impl Options {
@@ -52,6 +57,8 @@ impl Options {
             public: false,
             witnesses: Vec::new(),
             witness_wait: Duration::from_secs(2),
+            tsa: None,
+            tsa_every: None,
         }
     }
 }

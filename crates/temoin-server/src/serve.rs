@@ -138,6 +138,10 @@ pub fn run(options: Options) -> Result<Running, ServeError> {
                     archive_vkey,
                 )
             });
+            if let Some(tsa) = options.tsa.clone() {
+                let _rt = runtime.enter();
+                crate::tsa::start(tsa, options.tsa_every, store.clone(), published.clone());
+            }
             let budget = Budget::new((options.max_body_bytes * 4).max(64 << 20));
             let state = AppState {
                 store,

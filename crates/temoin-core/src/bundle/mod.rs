@@ -107,6 +107,10 @@ pub struct Bundle {
     pub scope: Scope,
     /// The signed checkpoint (C2SP signed note) every inclusion proof is against.
     pub checkpoint: String,
+    /// RFC 3161 timestamp tokens over the checkpoint's note text, base64
+    /// of their DER (docs/FORMAT.md §6.3); absent when there are none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timestamps: Vec<String>,
     /// Part labels left out of this bundle at export (e.g. `witness`).
     pub withheld_labels: Vec<String>,
     /// The entries, in increasing seq order.

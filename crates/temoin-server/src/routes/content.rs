@@ -432,6 +432,9 @@ async fn report(
             generated_at: temoin_archive::time::format_ms(temoin_archive::time::now_ms()),
             prepared_by: Some(who.label()),
             lang,
+            trusted_time: Some(temoin_archive::report::TrustedTime::Unchecked(
+                b.timestamps.len(),
+            )),
         };
         let html = temoin_archive::report::html(&v, &exhibit);
         record(&archive, &who, from, "report", &b, html.as_bytes())?;

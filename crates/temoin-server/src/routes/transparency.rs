@@ -157,8 +157,10 @@ pub fn receipt_at(
         temoin_archive::ArchiveError::Inconsistent(format!("entry {seq} is missing"))
     })?;
     let proof = store.inclusion_proof(seq, published.size)?;
-    Receipt::new(&bytes, published.note.to_string(), &proof)
-        .map_err(temoin_archive::ArchiveError::Receipt)
+    let timestamps = store.timestamps(published.size)?;
+    Ok(Receipt::new(&bytes, published.note.to_string(), &proof)
+        .map_err(temoin_archive::ArchiveError::Receipt)?
+        .with_timestamps(&timestamps))
 }
 
 /// Run store reads off the async threads; their errors are internal.
