@@ -1430,4 +1430,6 @@ tiles-written = { $dir }: checkpoint of size { $size } published; { $written } t
 mirror-done = { $dir }: copied and verified up to size { $size } (held { $from }): { $fetched } tiles fetched ({ $bytes } bytes), { $entries } entries verified
 mirror-up-to-date = { $dir }: up to date at size { $size }
 mirror-refused = mirror refused the log: { $reason }
+mirror-token-refused = the server refused the token for { $path }: ask its custodian for a token (`temoin token add`)
+mirror-token-needed = the server serves { $path } to token holders only (payloads are the claims themselves): give one with --token-file FILE or TEMOIN_TOKEN
 tiles-verify-ok = ok: tiles { $dir } of { $origin }: { $entries }, { $authors } verified against the signed checkpoint ({ $seconds } s)

@@ -293,4 +293,5 @@ help-mirror = Copier un journal depuis un point d'accès de tuiles (temoin serve
 help-mirror--from = L'URL du point d'accès de tuiles (http://hôte:port[/préfixe])
 help-mirror--out = Le répertoire du miroir (lui-même un répertoire de tuiles)
 help-mirror--archive-key = La clé des points de contrôle de l'archive : une vkey (name+id+key) ou un fichier qui en contient une. Nécessaire à la première copie ; ensuite épinglée dans DIR/key
+help-mirror--token-file = Un fichier dont la première ligne est un jeton (`temoin token add`), ou définissez TEMOIN_TOKEN : un serveur temoin ne sert les paquets de charges utiles qu'aux détenteurs d'un jeton, sauf s'il tourne avec --public
 help-mirror--json = Afficher le résultat en JSON

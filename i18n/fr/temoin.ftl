@@ -1422,4 +1422,6 @@ tiles-written = { $dir } : point de contrôle de taille { $size } publié ; { $w
 mirror-done = { $dir } : copié et vérifié jusqu'à la taille { $size } (détenue : { $from }) : { $fetched } tuiles récupérées ({ $bytes } octets), { $entries } entrées vérifiées
 mirror-up-to-date = { $dir } : à jour, taille { $size }
 mirror-refused = le miroir a refusé le journal : { $reason }
+mirror-token-refused = le serveur a refusé le jeton pour { $path } : demandez un jeton à son dépositaire (`temoin token add`)
+mirror-token-needed = le serveur ne sert { $path } qu'aux détenteurs d'un jeton (les charges utiles sont les déclarations elles-mêmes) : donnez-en un avec --token-file FICHIER ou TEMOIN_TOKEN
 tiles-verify-ok = ok : tuiles { $dir } de { $origin } : { $entries }, { $authors } vérifiés par rapport au point de contrôle signé ({ $seconds } s)

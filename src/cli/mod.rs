@@ -18,9 +18,9 @@ pub mod sealed;
 pub mod secret;
 pub mod server;
 pub use temoin::explain::verdict;
+pub mod tiles;
 pub mod timestamp;
 pub mod witness;
-pub mod tiles;
 
 use std::fmt;
 use std::io::IsTerminal;

@@ -73,13 +73,7 @@ pub struct Remote {
 impl Remote {
     pub fn new(url: &str, token_file: Option<&Path>) -> Result<Remote, CliError> {
         let url = ServerUrl::parse(url).map_err(CliError::usage)?;
-        let token = match token_file {
-            Some(path) => Some(read_token(path)?),
-            None => std::env::var("TEMOIN_TOKEN")
-                .ok()
-                .map(|t| t.trim().to_string())
-                .filter(|t| !t.is_empty()),
-        };
+        let token = token(token_file)?;
         Ok(Remote { url, token })
     }
 
@@ -134,6 +128,17 @@ pub fn json_only(json: bool, command: &str) -> Result<(), CliError> {
     } else {
         Err(CliError::usage(t!("remote-json-only", command = command)))
     }
+}
+
+/// The token of `--token-file`, else of TEMOIN_TOKEN, if any.
+pub fn token(token_file: Option<&Path>) -> Result<Option<String>, CliError> {
+    Ok(match token_file {
+        Some(path) => Some(read_token(path)?),
+        None => std::env::var("TEMOIN_TOKEN")
+            .ok()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty()),
+    })
 }
 
 /// The first line of a token file, which must hold one.

@@ -49,6 +49,11 @@ pub enum Command {
         /// holding one. Needed on the first copy; then pinned in DIR/key.
         #[arg(long, value_name = "VKEY")]
         archive_key: Option<String>,
+        /// A file whose first line is a token (`temoin token add`), or set
+        /// TEMOIN_TOKEN: a temoin server serves the payload bundles only
+        /// to token holders, unless it runs with --public.
+        #[arg(long, value_name = "FILE")]
+        token_file: Option<PathBuf>,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -62,8 +67,12 @@ pub fn run(cmd: Command) -> CliResult {
             from,
             out,
             archive_key,
+            token_file,
             json,
-        } => mirror(&from, &out, archive_key.as_deref(), json),
+        } => {
+            let token = super::remote::token(token_file.as_deref())?;
+            mirror(&from, &out, archive_key.as_deref(), token.as_deref(), json)
+        }
     }
 }
 
@@ -97,7 +106,7 @@ fn export(dir: &Path, out: &Path, json: bool) -> CliResult {
 /// 64 KiB; a payload bundle, 256 payloads of 1 MiB.
 const MAX_TILE: usize = 260 << 20;
 
-fn mirror(from: &str, out: &Path, key: Option<&str>, json: bool) -> CliResult {
+fn mirror(from: &str, out: &Path, key: Option<&str>, token: Option<&str>, json: bool) -> CliResult {
     use temoin_server::client::{request, Call, ServerUrl, Unreachable};
     let server = ServerUrl::parse(from).map_err(CliError::usage)?;
     let pinned = key.map(super::evidence::parse_archive_key).transpose()?;
@@ -105,6 +114,7 @@ fn mirror(from: &str, out: &Path, key: Option<&str>, json: bool) -> CliResult {
         let path = format!("/{path}");
         let call = Call {
             limit: MAX_TILE,
+            token,
             ..Call::get(&path)
         };
         let mut last = String::new();
@@ -115,6 +125,14 @@ fn mirror(from: &str, out: &Path, key: Option<&str>, json: bool) -> CliResult {
             match request(&server, &call, Duration::from_secs(60)) {
                 Ok(a) if a.status == 200 => return Ok(Some(a.body)),
                 Ok(a) if a.status == 404 => return Ok(None),
+                // Asking again will not help: say what to do.
+                Ok(a) if a.status == 401 || a.status == 403 => {
+                    return Err(Unreachable(if token.is_some() {
+                        t!("mirror-token-refused", path = path.clone())
+                    } else {
+                        t!("mirror-token-needed", path = path.clone())
+                    }))
+                }
                 Ok(a) => last = format!("HTTP {}", a.status),
                 Err(e) => last = e.0,
             }

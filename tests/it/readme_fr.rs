@@ -51,7 +51,12 @@ fn the_french_walk_through_works_as_written() {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let script = format!("set -euo pipefail\n{}", blocks.join("\n"));
+    // A step that fails must not leave a server started in the
+    // background holding the output open (the test would wait for ever).
+    let script = format!(
+        "set -euo pipefail\ntrap 'kill $(jobs -p) 2>/dev/null || true' EXIT\n{}",
+        blocks.join("\n")
+    );
     let out = Command::new("bash")
         .arg("-c")
         .arg(&script)

@@ -327,6 +327,19 @@ fn temoin_serve_serves_the_tiles_temoin_tiles_writes_and_a_mirror_copies_them() 
     let site = t.join("site");
     let (code, _, err) = temoin(&["tiles", "--archive", s(&dir), "--out", s(&site)]);
     assert_eq!(code, 0, "{err}");
+    let (code, token, err) = temoin(&[
+        "token",
+        "add",
+        "--archive",
+        s(&dir),
+        "--name",
+        "Mirror",
+        "--role",
+        "reviewer",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let token_file = t.join("token.txt");
+    std::fs::write(&token_file, token.trim()).expect("token file");
     let served = crate::server::Served::start(&dir, &[]);
 
     // Full tiles are immutable, partial ones are not cached long.
@@ -357,14 +370,18 @@ fn temoin_serve_serves_the_tiles_temoin_tiles_writes_and_a_mirror_copies_them() 
         "/tile/entries/001.p/17",
         "/tile/0/01",
         "/tile/9/000",
-        "/payload/x",
     ] {
         assert_eq!(get_raw(served.addr, path).0, 404, "{path}");
+    }
+    // Payloads are the claims themselves: only to token holders (this
+    // server is not --public), as /v1/… serves them.
+    for path in ["/payload/000", "/payload/001.p/16", "/payload/x"] {
+        assert_eq!(get_raw(served.addr, path).0, 401, "{path}");
     }
 
     let mirror = t.join("mirror");
     let url = format!("http://{}", served.addr);
-    let (code, _, err) = temoin(&[
+    let args = [
         "mirror",
         "--from",
         &url,
@@ -372,7 +389,13 @@ fn temoin_serve_serves_the_tiles_temoin_tiles_writes_and_a_mirror_copies_them() 
         s(&mirror),
         "--archive-key",
         &vkey,
-    ]);
+    ];
+    let (code, _, err) = temoin(&args);
+    assert_eq!(code, 1, "a mirror without a token copies no payload: {err}");
+    assert!(err.contains("--token-file"), "{err}");
+    let mut with_token = args.to_vec();
+    with_token.extend(["--token-file", s(&token_file)]);
+    let (code, _, err) = temoin(&with_token);
     assert_eq!(code, 0, "{err}");
     let (code, _, err) = temoin(&["verify", "--tiles", s(&mirror)]);
     assert_eq!(code, 0, "{err}");

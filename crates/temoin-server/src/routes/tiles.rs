@@ -2,8 +2,15 @@
 //! store: `GET /tile/<L>/<N>[.p/<W>]`, `/tile/entries/…` and temoin's
 //! `/payload/…`; the checkpoint is `GET /checkpoint`. Full tiles never
 //! change: cached for a year; partial tiles briefly.
+//!
+//! Hash tiles and entry bundles are public, like checkpoints and receipts:
+//! an entry holds commitments, not content. Payload bundles hold the
+//! claims themselves (incidents, figures, victims' names), the content
+//! that `/v1/…` serves only to token holders: they take a token too,
+//! unless the archive is served `--public`.
 
 use super::Route;
+use crate::auth::Reader;
 use crate::error::ApiError;
 use crate::routes::transparency::blocking;
 use crate::state::AppState;
@@ -24,8 +31,18 @@ async fn tile(state: State<AppState>, Path(path): Path<String>) -> Result<Respon
     serve(state, format!("tile/{path}")).await
 }
 
-async fn payload(state: State<AppState>, Path(path): Path<String>) -> Result<Response, ApiError> {
-    serve(state, format!("payload/{path}")).await
+async fn payload(
+    state: State<AppState>,
+    _: Reader,
+    Path(path): Path<String>,
+) -> Result<Response, ApiError> {
+    let mut r = serve(state, format!("payload/{path}")).await?;
+    // Content behind a token is nobody's shared cache's business.
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-store"),
+    );
+    Ok(r)
 }
 
 async fn serve(State(state): State<AppState>, path: String) -> Result<Response, ApiError> {
