@@ -294,4 +294,6 @@ help-mirror--from = L'URL du point d'accès de tuiles (http://hôte:port[/préfi
 help-mirror--out = Le répertoire du miroir (lui-même un répertoire de tuiles)
 help-mirror--archive-key = La clé des points de contrôle de l'archive : une vkey (name+id+key) ou un fichier qui en contient une. Nécessaire à la première copie ; ensuite épinglée dans DIR/key
 help-mirror--token-file = Un fichier dont la première ligne est un jeton (`temoin token add`), ou définissez TEMOIN_TOKEN : un serveur temoin ne sert les paquets de charges utiles qu'aux détenteurs d'un jeton, sauf s'il tourne avec --public
+help-mirror--witness = Un témoin dont le point de contrôle servi doit porter la cosignature : sa vkey (nom+id+base64(0x04||clé)) ou un fichier qui en contient une ; répétable. Sans assez de cosignatures, rien n'est copié
+help-mirror--witness-threshold = Combien de clés --witness distinctes doivent avoir cosigné le point de contrôle servi (par défaut : toutes)
 help-mirror--json = Afficher le résultat en JSON

@@ -54,6 +54,8 @@ pub enum Command {
         /// to token holders, unless it runs with --public.
         #[arg(long, value_name = "FILE")]
         token_file: Option<PathBuf>,
+        #[command(flatten)]
+        witnesses: super::witness::PolicyArgs,
         /// Print the result as JSON.
         #[arg(long)]
         json: bool,
@@ -68,10 +70,19 @@ pub fn run(cmd: Command) -> CliResult {
             out,
             archive_key,
             token_file,
+            witnesses,
             json,
         } => {
             let token = super::remote::token(token_file.as_deref())?;
-            mirror(&from, &out, archive_key.as_deref(), token.as_deref(), json)
+            let policy = witnesses.policy()?;
+            mirror(
+                &from,
+                &out,
+                archive_key.as_deref(),
+                token.as_deref(),
+                policy.as_ref(),
+                json,
+            )
         }
     }
 }
@@ -106,7 +117,14 @@ fn export(dir: &Path, out: &Path, json: bool) -> CliResult {
 /// 64 KiB; a payload bundle, 256 payloads of 1 MiB.
 const MAX_TILE: usize = 260 << 20;
 
-fn mirror(from: &str, out: &Path, key: Option<&str>, token: Option<&str>, json: bool) -> CliResult {
+fn mirror(
+    from: &str,
+    out: &Path,
+    key: Option<&str>,
+    token: Option<&str>,
+    policy: Option<&temoin::cosignature::WitnessPolicy>,
+    json: bool,
+) -> CliResult {
     use temoin_server::client::{request, Call, ServerUrl, Unreachable};
     let server = ServerUrl::parse(from).map_err(CliError::usage)?;
     let pinned = key.map(super::evidence::parse_archive_key).transpose()?;
@@ -139,7 +157,7 @@ fn mirror(from: &str, out: &Path, key: Option<&str>, token: Option<&str>, json: 
         }
         Err(Unreachable(last))
     };
-    let outcome = tiles::mirror(&mut fetch, out, pinned.as_ref()).map_err(failed)?;
+    let outcome = tiles::mirror_with(&mut fetch, out, pinned.as_ref(), policy).map_err(failed)?;
     match outcome {
         Ok(r) => {
             if json {
@@ -174,6 +192,10 @@ fn mirror(from: &str, out: &Path, key: Option<&str>, token: Option<&str>, json: 
                 tiles::MirrorRefusal::Log(f) => {
                     super::verdict::log_fault(temoin::i18n::current(), f)
                 }
+                tiles::MirrorRefusal::Witnesses(e) => t!(
+                    "witness-policy-failed",
+                    error = super::witness::cosignature_error(e)
+                ),
                 other => other.to_string(),
             };
             if json {

@@ -279,6 +279,57 @@ fn an_archive_with_a_witness_serves_cosigned_checkpoints_receipts_and_bundles() 
     one.check(&stored, &ak).unwrap();
     f.assert_clean();
 
+    // A mirror with a witness policy follows the log only when the
+    // checkpoint served carries the cosignatures it requires; refused, it
+    // copies nothing. (The tiles are served by a plain static server.)
+    let site = tmp.path().join("site");
+    let (code, out, err) = temoin(&[
+        "tiles",
+        "--archive",
+        dir.to_str().unwrap(),
+        "--out",
+        site.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    let statik = StaticServer::start(&site);
+    let url = format!("http://{}", statik.addr);
+    let refused = tmp.path().join("mirror-refused");
+    let (code, out, err) = temoin(&[
+        "mirror",
+        "--from",
+        &url,
+        "--out",
+        refused.to_str().unwrap(),
+        "--archive-key",
+        akf,
+        "--witness",
+        &w2,
+    ]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("witness.test/w2+"), "{err}");
+    assert!(!refused.join("checkpoint").exists(), "copied anyway");
+    let copy = tmp.path().join("mirror");
+    let (code, out, err) = temoin(&[
+        "mirror",
+        "--from",
+        &url,
+        "--out",
+        copy.to_str().unwrap(),
+        "--archive-key",
+        akf,
+        "--witness",
+        &w1,
+        "--witness-threshold",
+        "1",
+    ]);
+    assert_eq!(code, 0, "{out}{err}");
+    one.check(
+        &std::fs::read_to_string(copy.join("checkpoint")).unwrap(),
+        &ak,
+    )
+    .expect("the mirror holds the cosigned checkpoint");
+    drop(statik);
+
     // A bundle exported now carries the cosignature and verifies with the policy.
     let b = tmp.path().join("all.json");
     let (code, out, err) = temoin(&[
@@ -1129,4 +1180,53 @@ fn concurrent_submissions_all_get_cosigned_receipts() {
     drop(w);
     server.stop();
     f.assert_clean();
+}
+
+/// `python3 -m http.server` over a directory, on a free loopback port: a
+/// static server that knows nothing of temoin.
+struct StaticServer {
+    child: std::process::Child,
+    addr: SocketAddr,
+}
+
+impl StaticServer {
+    fn start(dir: &Path) -> StaticServer {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = std::process::Command::new("python3")
+            .args([
+                "-m",
+                "http.server",
+                &port.to_string(),
+                "--bind",
+                "127.0.0.1",
+            ])
+            .arg("--directory")
+            .arg(dir)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 -m http.server");
+        let server = StaticServer {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+        };
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(server.addr).is_ok() {
+                return server;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        drop(server);
+        panic!("the static server did not start");
+    }
+}
+
+impl Drop for StaticServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }

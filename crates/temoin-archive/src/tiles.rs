@@ -619,6 +619,8 @@ pub enum MirrorRefusal {
     Log(#[from] LogFault),
     #[error("the copy held in the mirror fails verification: {0}")]
     Held(String),
+    #[error("the served checkpoint does not meet the witness policy: {0}")]
+    Witnesses(crate::cosignature::CosignatureError),
 }
 
 /// Copy the log served through `fetch` into the tiles directory `dir`,
@@ -630,6 +632,18 @@ pub fn mirror<E: std::error::Error + 'static>(
     fetch: &mut Fetch<'_, E>,
     dir: &Path,
     pinned: Option<&VerifierKey>,
+) -> Result<Result<MirrorReport, MirrorRefusal>, MirrorError> {
+    mirror_with(fetch, dir, pinned, None)
+}
+
+/// [`mirror`], refusing a served checkpoint that fewer than the policy's
+/// threshold of its witnesses cosigned (before anything is copied: a log
+/// that hides from its witnesses is not followed).
+pub fn mirror_with<E: std::error::Error + 'static>(
+    fetch: &mut Fetch<'_, E>,
+    dir: &Path,
+    pinned: Option<&VerifierKey>,
+    policy: Option<&crate::cosignature::WitnessPolicy>,
 ) -> Result<Result<MirrorReport, MirrorRefusal>, MirrorError> {
     durable::create_dir_all(dir).map_err(TilesError::from)?;
     let key_path = dir.join("key");
@@ -674,6 +688,11 @@ pub fn mirror<E: std::error::Error + 'static>(
             }))
         }
     };
+    if let Some(p) = policy {
+        if let Err(e) = p.check(&served_note, &key) {
+            return Ok(Err(MirrorRefusal::Witnesses(e)));
+        }
+    }
     let held_note = read_checkpoint_file(&dir.join("checkpoint"))?;
     let held = match &held_note {
         None => None,
