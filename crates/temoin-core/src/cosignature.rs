@@ -31,8 +31,9 @@ use zeroize::Zeroizing;
 
 use crate::checkpoint::{Checkpoint, CheckpointError};
 use crate::signed_note::{
-    check_control_chars, check_key_name, check_verifying_key, key_id_of_typed, parse_key_id,
-    parse_signature_line, snippet, NoteError, VerifierKey, MAX_SIGNATURES,
+    check_control_chars, check_key_name, check_verifying_key, key_id_of_typed,
+    parse_signature_line, parse_typed_skey, parse_typed_vkey, snippet, NoteError, TypedKeyError,
+    VerifierKey, MAX_SIGNATURES,
 };
 
 /// Signature type byte of timestamped Ed25519 cosignatures (signed-note).
@@ -155,6 +156,18 @@ fn typed(key: &[u8; 32]) -> [u8; 33] {
     out
 }
 
+/// A witness key refused by the shared key parser, in the witness's words.
+fn typed_key_error(e: TypedKeyError, what: &'static str) -> CosignatureError {
+    match e {
+        TypedKeyError::Note(e) => CosignatureError::Key(e),
+        TypedKeyError::Type(found) => CosignatureError::NotAWitnessKey {
+            what,
+            found,
+            hint: type_hint(found),
+        },
+    }
+}
+
 fn type_hint(found: u8) -> &'static str {
     if found == crate::signed_note::ED25519_SIG_TYPE {
         " (this is a plain Ed25519 note key, type 0x01, such as an archive's checkpoint key; a witness key is made by `temoin witness key generate`)"
@@ -192,61 +205,9 @@ impl WitnessKey {
     /// [`CosignatureError::NotAWitnessKey`] for a type byte other than 0x04.
     pub fn parse(vkey: &str) -> Result<Self, CosignatureError> {
         const WHAT: &str = "witness verifier key";
-        let key_err = CosignatureError::Key;
-        let (name, rest) = vkey
-            .split_once('+')
-            .ok_or(key_err(NoteError::VerifierKeyFormat {
-                reason: "expected <name>+<hex key ID>+<base64 key>, found no '+'",
-            }))?;
-        let (id_field, key_field) =
-            rest.split_once('+')
-                .ok_or(key_err(NoteError::VerifierKeyFormat {
-                    reason: "expected <name>+<hex key ID>+<base64 key>, found only one '+'",
-                }))?;
-        check_key_name(name).map_err(|reason| {
-            key_err(NoteError::InvalidKeyName {
-                name: snippet(name),
-                reason,
-            })
-        })?;
-        let declared = parse_key_id(id_field, WHAT).map_err(key_err)?;
-        let raw = STANDARD
-            .decode(key_field)
-            .map_err(|_| key_err(NoteError::KeyBase64 { what: WHAT }))?;
-        let [sig_type, key_bytes @ ..] = raw.as_slice() else {
-            return Err(key_err(NoteError::KeyLength {
-                what: WHAT,
-                found: 0,
-            }));
-        };
-        if *sig_type != COSIGNATURE_V1_TYPE {
-            return Err(CosignatureError::NotAWitnessKey {
-                what: WHAT,
-                found: *sig_type,
-                hint: type_hint(*sig_type),
-            });
-        }
-        let arr: [u8; 32] = key_bytes.try_into().map_err(|_| {
-            key_err(NoteError::KeyLength {
-                what: WHAT,
-                found: raw.len(),
-            })
-        })?;
-        let computed = key_id_of_typed(name, &raw);
-        if computed != declared {
-            return Err(key_err(NoteError::KeyIdMismatch {
-                what: WHAT,
-                name: name.to_owned(),
-                declared,
-                computed,
-            }));
-        }
-        let key = check_verifying_key(name, &arr).map_err(key_err)?;
-        Ok(WitnessKey {
-            name: name.to_owned(),
-            key_id: declared,
-            key,
-        })
+        let (name, key_id, key) = parse_typed_vkey(vkey, WHAT, COSIGNATURE_V1_TYPE)
+            .map_err(|e| typed_key_error(e, WHAT))?;
+        Ok(WitnessKey { name, key_id, key })
     }
 
     /// The witness's name.
@@ -365,66 +326,9 @@ impl WitnessSigner {
     /// [`CosignatureError::Key`] or [`CosignatureError::NotAWitnessKey`].
     pub fn parse(skey: &str) -> Result<Self, CosignatureError> {
         const WHAT: &str = "witness secret key";
-        let key_err = CosignatureError::Key;
-        let rest = skey
-            .strip_prefix(SKEY_PREFIX)
-            .ok_or(key_err(NoteError::SignerKeyFormat {
-                reason: "does not start with \"PRIVATE+KEY+\"",
-            }))?;
-        let (name, rest) = rest
-            .split_once('+')
-            .ok_or(key_err(NoteError::SignerKeyFormat {
-                reason: "expected PRIVATE+KEY+<name>+<hex key ID>+<base64 key>",
-            }))?;
-        let (id_field, key_field) =
-            rest.split_once('+')
-                .ok_or(key_err(NoteError::SignerKeyFormat {
-                    reason: "expected PRIVATE+KEY+<name>+<hex key ID>+<base64 key>",
-                }))?;
-        check_key_name(name).map_err(|reason| {
-            key_err(NoteError::InvalidKeyName {
-                name: snippet(name),
-                reason,
-            })
-        })?;
-        let declared = parse_key_id(id_field, WHAT).map_err(key_err)?;
-        let mut raw = Zeroizing::new([0u8; 33]);
-        let written = match STANDARD.decode_slice(key_field, &mut raw[..]) {
-            Ok(n) => n,
-            Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
-                return Err(key_err(NoteError::KeyLength {
-                    what: WHAT,
-                    found: 34,
-                }))
-            }
-            Err(base64::DecodeSliceError::DecodeError(_)) => {
-                return Err(key_err(NoteError::KeyBase64 { what: WHAT }))
-            }
-        };
-        if written > 0 && raw[0] != COSIGNATURE_V1_TYPE {
-            return Err(CosignatureError::NotAWitnessKey {
-                what: WHAT,
-                found: raw[0],
-                hint: type_hint(raw[0]),
-            });
-        }
-        if written != 33 {
-            return Err(key_err(NoteError::KeyLength {
-                what: WHAT,
-                found: written,
-            }));
-        }
-        let [_, seed @ ..] = &*raw;
-        let signer = WitnessSigner::new(name, SigningKey::from_bytes(seed))?;
-        if signer.key_id != declared {
-            return Err(key_err(NoteError::KeyIdMismatch {
-                what: WHAT,
-                name: name.to_owned(),
-                declared,
-                computed: signer.key_id,
-            }));
-        }
-        Ok(signer)
+        let (name, _, key) = parse_typed_skey(skey, WHAT, COSIGNATURE_V1_TYPE)
+            .map_err(|e| typed_key_error(e, WHAT))?;
+        WitnessSigner::new(&name, key)
     }
 
     /// Parses a key file's text: comment (`#`) and blank lines skipped,

@@ -371,6 +371,132 @@ pub(crate) fn parse_key_id(field: &str, what: &'static str) -> Result<u32, NoteE
     })
 }
 
+/// Why [`parse_typed_vkey`] or [`parse_typed_skey`] refused a key: its
+/// text, or a type byte other than the one asked for (which each key kind
+/// reports in its own words).
+pub(crate) enum TypedKeyError {
+    Note(NoteError),
+    Type(u8),
+}
+
+impl From<NoteError> for TypedKeyError {
+    fn from(e: NoteError) -> Self {
+        TypedKeyError::Note(e)
+    }
+}
+
+/// `name+hex8(key ID)+base64(sig_type || public key)`, every part checked:
+/// name, key ID syntax, base64, type, length, the key ID against the one
+/// computed, the key itself. The archive's verifier keys (0x01) and the
+/// witnesses' (0x04) differ only in `sig_type`.
+pub(crate) fn parse_typed_vkey(
+    vkey: &str,
+    what: &'static str,
+    sig_type: u8,
+) -> Result<(String, u32, VerifyingKey), TypedKeyError> {
+    let (name, rest) = vkey.split_once('+').ok_or(NoteError::VerifierKeyFormat {
+        reason: "expected <name>+<hex key ID>+<base64 key>, found no '+'",
+    })?;
+    let (id_field, key_field) = rest.split_once('+').ok_or(NoteError::VerifierKeyFormat {
+        reason: "expected <name>+<hex key ID>+<base64 key>, found only one '+'",
+    })?;
+    check_key_name(name).map_err(|reason| NoteError::InvalidKeyName {
+        name: snippet(name),
+        reason,
+    })?;
+    let declared = parse_key_id(id_field, what)?;
+    let raw = STANDARD
+        .decode(key_field)
+        .map_err(|_| NoteError::KeyBase64 { what })?;
+    let [found, key_bytes @ ..] = raw.as_slice() else {
+        return Err(NoteError::KeyLength { what, found: 0 }.into());
+    };
+    if *found != sig_type {
+        return Err(TypedKeyError::Type(*found));
+    }
+    let key_arr: [u8; 32] = key_bytes.try_into().map_err(|_| NoteError::KeyLength {
+        what,
+        found: raw.len(),
+    })?;
+    let computed = key_id_of_typed(name, &raw);
+    if computed != declared {
+        return Err(NoteError::KeyIdMismatch {
+            what,
+            name: name.to_owned(),
+            declared,
+            computed,
+        }
+        .into());
+    }
+    let key = check_verifying_key(name, &key_arr)?;
+    Ok((name.to_owned(), declared, key))
+}
+
+/// `PRIVATE+KEY+name+hex8(key ID)+base64(sig_type || seed)`, checked as
+/// [`parse_typed_vkey`] checks a verifier key; the key ID is that of the
+/// seed's public key with `sig_type`. Errors never quote key material, and
+/// the seed is decoded straight into a zeroizing buffer (no heap copy).
+pub(crate) fn parse_typed_skey(
+    skey: &str,
+    what: &'static str,
+    sig_type: u8,
+) -> Result<(String, u32, SigningKey), TypedKeyError> {
+    let rest = skey
+        .strip_prefix(SKEY_PREFIX)
+        .ok_or(NoteError::SignerKeyFormat {
+            reason: "does not start with \"PRIVATE+KEY+\"",
+        })?;
+    let (name, rest) = rest.split_once('+').ok_or(NoteError::SignerKeyFormat {
+        reason: "expected PRIVATE+KEY+<name>+<hex key ID>+<base64 key>, missing '+' after the name",
+    })?;
+    let (id_field, key_field) = rest.split_once('+').ok_or(NoteError::SignerKeyFormat {
+        reason:
+            "expected PRIVATE+KEY+<name>+<hex key ID>+<base64 key>, missing '+' after the key ID",
+    })?;
+    check_key_name(name).map_err(|reason| NoteError::InvalidKeyName {
+        name: snippet(name),
+        reason,
+    })?;
+    let declared = parse_key_id(id_field, what)?;
+    let mut raw = Zeroizing::new([0u8; 33]);
+    let written = match STANDARD.decode_slice(key_field, &mut raw[..]) {
+        Ok(n) => n,
+        Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
+            return Err(NoteError::KeyLength { what, found: 34 }.into())
+        }
+        Err(base64::DecodeSliceError::DecodeError(_)) => {
+            return Err(NoteError::KeyBase64 { what }.into())
+        }
+    };
+    if written > 0 && raw[0] != sig_type {
+        return Err(TypedKeyError::Type(raw[0]));
+    }
+    if written != 33 {
+        return Err(NoteError::KeyLength {
+            what,
+            found: written,
+        }
+        .into());
+    }
+    let [_, seed @ ..] = &*raw;
+    let key = SigningKey::from_bytes(seed);
+    let vk = check_verifying_key(name, key.verifying_key().as_bytes())?;
+    let mut typed = [0u8; 33];
+    typed[0] = sig_type;
+    typed[1..].copy_from_slice(vk.as_bytes());
+    let computed = key_id_of_typed(name, &typed);
+    if computed != declared {
+        return Err(NoteError::KeyIdMismatch {
+            what,
+            name: name.to_owned(),
+            declared,
+            computed,
+        }
+        .into());
+    }
+    Ok((name.to_owned(), declared, key))
+}
+
 pub(crate) fn check_verifying_key(name: &str, bytes: &[u8; 32]) -> Result<VerifyingKey, NoteError> {
     let invalid = || NoteError::InvalidPublicKey {
         name: name.to_owned(),
@@ -426,52 +552,12 @@ impl VerifierKey {
     /// base64, type byte, length, key ID mismatch, invalid or weak key.
     pub fn parse(vkey: &str) -> Result<Self, NoteError> {
         const WHAT: &str = "verifier key";
-        let (name, rest) = vkey.split_once('+').ok_or(NoteError::VerifierKeyFormat {
-            reason: "expected <name>+<hex key ID>+<base64 key>, found no '+'",
-        })?;
-        let (id_field, key_field) = rest.split_once('+').ok_or(NoteError::VerifierKeyFormat {
-            reason: "expected <name>+<hex key ID>+<base64 key>, found only one '+'",
-        })?;
-        check_key_name(name).map_err(|reason| NoteError::InvalidKeyName {
-            name: snippet(name),
-            reason,
-        })?;
-        let declared = parse_key_id(id_field, WHAT)?;
-        let raw = STANDARD
-            .decode(key_field)
-            .map_err(|_| NoteError::KeyBase64 { what: WHAT })?;
-        let [sig_type, key_bytes @ ..] = raw.as_slice() else {
-            return Err(NoteError::KeyLength {
-                what: WHAT,
-                found: 0,
-            });
-        };
-        let sig_type = *sig_type;
-        if sig_type != ED25519_SIG_TYPE {
-            return Err(NoteError::UnsupportedKeyType {
-                what: WHAT,
-                found: sig_type,
-            });
-        }
-        let key_arr: [u8; 32] = key_bytes.try_into().map_err(|_| NoteError::KeyLength {
-            what: WHAT,
-            found: raw.len(),
-        })?;
-        let computed = key_id_of_typed(name, &raw);
-        if computed != declared {
-            return Err(NoteError::KeyIdMismatch {
-                what: WHAT,
-                name: name.to_owned(),
-                declared,
-                computed,
-            });
-        }
-        let key = check_verifying_key(name, &key_arr)?;
-        Ok(VerifierKey {
-            name: name.to_owned(),
-            key_id: declared,
-            key,
-        })
+        let (name, key_id, key) =
+            parse_typed_vkey(vkey, WHAT, ED25519_SIG_TYPE).map_err(|e| match e {
+                TypedKeyError::Note(e) => e,
+                TypedKeyError::Type(found) => NoteError::UnsupportedKeyType { what: WHAT, found },
+            })?;
+        Ok(VerifierKey { name, key_id, key })
     }
 
     /// The key name.
@@ -584,72 +670,12 @@ impl SignerKey {
     /// contain key material.
     pub fn parse(skey: &str) -> Result<Self, NoteError> {
         const WHAT: &str = "signer key";
-        let rest = skey
-            .strip_prefix(SKEY_PREFIX)
-            .ok_or(NoteError::SignerKeyFormat {
-                reason: "does not start with \"PRIVATE+KEY+\"",
+        let (name, key_id, key) =
+            parse_typed_skey(skey, WHAT, ED25519_SIG_TYPE).map_err(|e| match e {
+                TypedKeyError::Note(e) => e,
+                TypedKeyError::Type(found) => NoteError::UnsupportedKeyType { what: WHAT, found },
             })?;
-        let (name, rest) = rest.split_once('+').ok_or(NoteError::SignerKeyFormat {
-            reason:
-                "expected PRIVATE+KEY+<name>+<hex key ID>+<base64 key>, missing '+' after the name",
-        })?;
-        let (id_field, key_field) = rest.split_once('+').ok_or(NoteError::SignerKeyFormat {
-            reason: "expected PRIVATE+KEY+<name>+<hex key ID>+<base64 key>, missing '+' after the key ID",
-        })?;
-        check_key_name(name).map_err(|reason| NoteError::InvalidKeyName {
-            name: snippet(name),
-            reason,
-        })?;
-        let declared = parse_key_id(id_field, WHAT)?;
-        // Decode straight into a zeroizing buffer: no heap copy of the seed.
-        let mut raw = Zeroizing::new([0u8; 33]);
-        let written = match STANDARD.decode_slice(key_field, &mut raw[..]) {
-            Ok(n) => n,
-            Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
-                return Err(NoteError::KeyLength {
-                    what: WHAT,
-                    found: 34,
-                })
-            }
-            Err(base64::DecodeSliceError::DecodeError(_)) => {
-                return Err(NoteError::KeyBase64 { what: WHAT })
-            }
-        };
-        let decoded = raw.get(..written).ok_or(NoteError::KeyLength {
-            what: WHAT,
-            found: written,
-        })?;
-        if let Some(&t) = decoded.first() {
-            if t != ED25519_SIG_TYPE {
-                return Err(NoteError::UnsupportedKeyType {
-                    what: WHAT,
-                    found: t,
-                });
-            }
-        }
-        if written != 33 {
-            return Err(NoteError::KeyLength {
-                what: WHAT,
-                found: written,
-            });
-        }
-        let [_, seed @ ..] = &*raw;
-        let key = SigningKey::from_bytes(seed);
-        let vk = check_verifying_key(name, key.verifying_key().as_bytes())?;
-        let computed = ed25519_key_id(name, &vk);
-        if computed != declared {
-            return Err(NoteError::KeyIdMismatch {
-                what: WHAT,
-                name: name.to_owned(),
-                declared,
-                computed,
-            });
-        }
-        Ok(SignerKey {
-            name: name.to_owned(),
-            key_id: declared,
-            key,
-        })
+        Ok(SignerKey { name, key_id, key })
     }
 
     /// Formats the secret key in Go's `PRIVATE+KEY+…` form. The returned
