@@ -69,13 +69,14 @@ pub(crate) fn get(addr: SocketAddr, path: &str, token: Option<&str>) -> Answer {
     }
 }
 
-fn ok(args: &[&str]) -> String {
+pub(crate) fn ok(args: &[&str]) -> String {
     let (code, out, err) = common::temoin(args);
     assert_eq!(code, 0, "temoin {args:?}: {err}");
     out
 }
 
-fn token(dir: &str, name: &str, role: &str) -> String {
+/// A new token for `name`, as `temoin token add` prints it.
+pub(crate) fn token(dir: &str, name: &str, role: &str) -> String {
     ok(&[
         "token",
         "add",

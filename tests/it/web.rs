@@ -5,8 +5,8 @@
 //! French pages, `?as_of=`, hostile input escaped, and a bundle downloaded
 //! through the web that verifies and is on the access log.
 
-use crate::common;
 use crate::server::Served;
+use crate::server_content::{ok, token};
 use std::io::{Read as _, Write as _};
 use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
@@ -88,27 +88,6 @@ fn get(addr: SocketAddr, path: &str, cookie: Option<&str>) -> Answer {
         Some(c) => send(addr, "GET", path, &[("Cookie", c)], None),
         None => send(addr, "GET", path, &[], None),
     }
-}
-
-fn ok(args: &[&str]) -> String {
-    let (code, out, err) = common::temoin(args);
-    assert_eq!(code, 0, "temoin {args:?}: {err}");
-    out
-}
-
-fn token(dir: &str, name: &str, role: &str) -> String {
-    ok(&[
-        "token",
-        "add",
-        "--archive",
-        dir,
-        "--name",
-        name,
-        "--role",
-        role,
-    ])
-    .trim()
-    .to_string()
 }
 
 fn form(pairs: &[(&str, &str)]) -> String {
